@@ -1,0 +1,614 @@
+/* cs-api-auth.c: sign-in, users, privacy (export and erasure), audit and
+ * presence endpoints.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "cs-api"
+
+#include "cs-api.h"
+#include "cs-auth.h"
+#include "cs-model.h"
+#include "cs-presence.h"
+#include "cs-store.h"
+#include "cau-json.h"
+#include "cau-time.h"
+#include "cau-validate.h"
+
+#include <string.h>
+
+static const char * const tenant_roles[] = { "admin", "member", "guest", NULL };
+
+/* ---- tenants and users (command line, demo, admin) --------------------- */
+
+gboolean
+cs_api_create_tenant (CsCtx      *ctx,
+                      const char *name,
+                      char      **out_id)
+{
+  g_autofree char *clean = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = g_uuid_string_random ();
+
+  if (!cau_validate_name (name, &clean, &error))
+    return cs_ctx_fail_error (ctx, error);
+  if (cs_db_int (ctx->db, 0, "SELECT COUNT(*) FROM tenants WHERE name = ?", "s", clean) > 0)
+    return cs_ctx_fail (ctx, CAU_ERROR_CONFLICT, "An organisation named “%s” exists already.", clean);
+  if (cs_db_exec (ctx->db, "INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)",
+                  "ssi", id, clean, cau_time_now_ms ()) != SQLITE_DONE)
+    return cs_ctx_fail_db (ctx, "creating a tenant");
+  g_free (ctx->tenant_id);
+  ctx->tenant_id = g_strdup (id);
+  cs_ctx_audit (ctx, "tenant.create", "tenant", id, NULL);
+  if (out_id)
+    *out_id = g_steal_pointer (&id);
+  return TRUE;
+}
+
+gboolean
+cs_api_create_user (CsCtx      *ctx,
+                    const char *tenant_id,
+                    const char *email,
+                    const char *display_name,
+                    const char *role,
+                    const char *password_hash,
+                    char      **out_id)
+{
+  g_autofree char *id = g_uuid_string_random ();
+
+  if (cs_db_int (ctx->db, 0, "SELECT COUNT(*) FROM users WHERE tenant_id = ? AND email = ?",
+                 "ss", tenant_id, email) > 0)
+    return cs_ctx_fail (ctx, CAU_ERROR_CONFLICT, "Someone with the address %s is already in this organisation.", email);
+  if (cs_db_exec (ctx->db,
+                  "INSERT INTO users (id, tenant_id, email, display_name, role, password_hash, created_at)"
+                  " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                  "ssssssi", id, tenant_id, email, display_name, role, password_hash,
+                  cau_time_now_ms ()) != SQLITE_DONE)
+    return cs_ctx_fail_db (ctx, "creating a user");
+  cs_ctx_audit (ctx, "user.create", "user", id, NULL);
+  if (out_id)
+    *out_id = g_steal_pointer (&id);
+  return TRUE;
+}
+
+/* ---- login and logout -------------------------------------------------- */
+
+typedef struct {
+  char  *token_hash;
+  char  *user_id;
+  char  *tenant_id;
+  gint64 expires_at;
+} NewSession;
+
+static void
+new_session_free (gpointer data)
+{
+  NewSession *s = data;
+
+  g_free (s->token_hash);
+  g_free (s->user_id);
+  g_free (s->tenant_id);
+  g_free (s);
+}
+
+static void
+session_committed (gpointer data)
+{
+  NewSession *s = data;
+
+  cs_sessions_add (s->token_hash, s->user_id, s->tenant_id, s->expires_at);
+}
+
+static void
+login_write (CsCtx *ctx)
+{
+  NewSession *s = ctx->input;
+
+  if (cs_db_exec (ctx->db,
+                  "INSERT INTO sessions (token_hash, user_id, tenant_id, created_at, expires_at, ip)"
+                  " VALUES (?, ?, ?, ?, ?, ?)",
+                  "sssiis", s->token_hash, s->user_id, s->tenant_id, cau_time_now_ms (),
+                  s->expires_at, ctx->ip) != SQLITE_DONE)
+    {
+      cs_ctx_fail_db (ctx, "opening a session");
+      return;
+    }
+  cs_ctx_audit (ctx, "auth.login", "user", s->user_id, NULL);
+  /* The session authenticates only once it is on disk. */
+  cs_store_on_commit (ctx->store, session_committed, ctx->input, new_session_free);
+  ctx->input = NULL;
+}
+
+void
+cs_api_login (CsCtx *ctx)
+{
+  g_autoptr(JsonObject) body = cs_ctx_body_object (ctx);
+  g_autoptr(GError) error = NULL;
+  const char *tenant = NULL, *email_in = NULL, *password = NULL;
+  g_autofree char *email = NULL;
+  g_autofree char *account_key = NULL;
+  g_autofree char *user_id = NULL;
+  g_autofree char *tenant_id = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autofree char *expires = NULL;
+  NewSession *session;
+  guint wait;
+
+  if (body == NULL)
+    return;
+  if (!cau_json_get_string (body, "tenant", TRUE, &tenant, &error) ||
+      !cau_json_get_string (body, "email", TRUE, &email_in, &error) ||
+      !cau_json_get_string (body, "password", TRUE, &password, &error))
+    {
+      cs_ctx_fail_error (ctx, error);
+      return;
+    }
+  email = g_utf8_strdown (email_in, -1);
+  g_strstrip (email);
+  account_key = g_strdup_printf ("%s\n%s", tenant, email);
+  account_key = g_utf8_strdown (g_steal_pointer (&account_key), -1);
+
+  wait = cs_ratelimit_check (ctx->config, account_key, ctx->ip);
+  if (wait > 0)
+    {
+      ctx->retry_after = wait;
+      cs_ctx_fail (ctx, CAU_ERROR_RATE_LIMITED,
+                   "Too many failed sign-ins. Wait %u seconds before trying again.", wait);
+      return;
+    }
+
+  {
+    CS_STMT stmt = cs_db_query (ctx->db,
+                                "SELECT u.id, u.tenant_id, u.password_hash FROM users u"
+                                " JOIN tenants t ON t.id = u.tenant_id"
+                                " WHERE t.name = ? AND u.email = ? AND u.deleted_at IS NULL",
+                                "ss", tenant, email);
+    if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+      {
+        user_id = g_strdup (cs_col_text (stmt, 0));
+        tenant_id = g_strdup (cs_col_text (stmt, 1));
+        hash = g_strdup (cs_col_text (stmt, 2));
+      }
+  }
+
+  /* An unknown account costs the same time as a wrong password. */
+  if (user_id == NULL)
+    cs_auth_dummy_verify (password, ctx->config->kdf);
+  if (user_id == NULL || !cs_auth_verify_password (hash, password))
+    {
+      g_autoptr(JsonObject) details = json_object_new ();
+
+      cs_ratelimit_fail (account_key, ctx->ip);
+      json_object_set_string_member (details, "email", email);
+      g_free (ctx->tenant_id);
+      ctx->tenant_id = g_strdup (tenant_id);
+      cs_ctx_audit (ctx, "auth.login_failed", user_id ? "user" : NULL, user_id, details);
+      cs_ctx_fail (ctx, CAU_ERROR_UNAUTHORIZED, "The organisation, email or password is not right.");
+      return;
+    }
+
+  g_free (ctx->user_id);
+  ctx->user_id = g_strdup (user_id);
+  g_free (ctx->tenant_id);
+  ctx->tenant_id = g_strdup (tenant_id);
+  reply = json_object_new ();
+  json_object_set_object_member (reply, "user", cs_model_user (ctx, user_id));
+
+  session = g_new0 (NewSession, 1);
+  token = cs_auth_new_token (&session->token_hash);
+  session->user_id = g_strdup (user_id);
+  session->tenant_id = g_strdup (tenant_id);
+  session->expires_at = cau_time_now_ms () + ctx->config->session_ttl_s * 1000;
+  expires = cau_time_format (session->expires_at);
+  ctx->input = session;
+  if (!cs_store_run_write (ctx->store, login_write, ctx))
+    {
+      if (ctx->input)
+        new_session_free (ctx->input);
+      ctx->input = NULL;
+      return;
+    }
+  cs_ratelimit_success (account_key);
+  json_object_set_string_member (reply, "token", token);
+  json_object_set_string_member (reply, "expires_at", expires);
+  cs_ctx_reply_object (ctx, 200, g_steal_pointer (&reply));
+}
+
+static void
+session_revoked (gpointer data)
+{
+  cs_sessions_remove (data);
+}
+
+void
+cs_api_logout (CsCtx *ctx)
+{
+  if (cs_db_exec (ctx->db, "UPDATE sessions SET revoked_at = ? WHERE token_hash = ?",
+                  "is", cau_time_now_ms (), ctx->token_hash) != SQLITE_DONE)
+    {
+      cs_ctx_fail_db (ctx, "signing out");
+      return;
+    }
+  cs_ctx_audit (ctx, "auth.logout", "user", ctx->user_id, NULL);
+  cs_store_on_commit (ctx->store, session_revoked, g_strdup (ctx->token_hash), g_free);
+  cs_ctx_after (ctx, CS_AFTER_REVOKE_SESSION, ctx->token_hash);
+  cs_ctx_reply_empty (ctx);
+}
+
+/* ---- the caller -------------------------------------------------------- */
+
+void
+cs_api_me_get (CsCtx *ctx)
+{
+  JsonObject *me = cs_model_user (ctx, ctx->user_id);
+
+  if (me == NULL)
+    {
+      cs_ctx_fail (ctx, CAU_ERROR_UNAUTHORIZED, "This account no longer exists.");
+      return;
+    }
+  cs_ctx_reply_object (ctx, 200, me);
+}
+
+void
+cs_api_me_patch (CsCtx *ctx)
+{
+  g_autoptr(JsonObject) body = cs_ctx_body_object (ctx);
+  g_autoptr(GError) error = NULL;
+  const char *name = NULL, *status = NULL;
+  g_autofree char *clean_name = NULL;
+  g_autofree char *clean_status = NULL;
+
+  if (body == NULL)
+    return;
+  if (!cau_json_get_string (body, "display_name", FALSE, &name, &error) ||
+      !cau_json_get_string (body, "status_text", FALSE, &status, &error) ||
+      (name && !cau_validate_name (name, &clean_name, &error)) ||
+      (status && !cau_validate_text (status, "status", 0, CAU_LIMIT_STATUS_CHARS, &clean_status, &error)))
+    {
+      cs_ctx_fail_error (ctx, error);
+      return;
+    }
+  if ((clean_name &&
+       cs_db_exec (ctx->db, "UPDATE users SET display_name = ? WHERE id = ?", "ss", clean_name, ctx->user_id) != SQLITE_DONE) ||
+      (clean_status &&
+       cs_db_exec (ctx->db, "UPDATE users SET status_text = ? WHERE id = ?", "ss", clean_status, ctx->user_id) != SQLITE_DONE))
+    {
+      cs_ctx_fail_db (ctx, "updating a profile");
+      return;
+    }
+  cs_ctx_reply_object (ctx, 200, cs_model_user (ctx, ctx->user_id));
+}
+
+void
+cs_api_touch_last_seen (CsCtx *ctx)
+{
+  cs_db_exec (ctx->db, "UPDATE users SET last_seen_at = ? WHERE id = ?", "is", cau_time_now_ms (), ctx->user_id);
+}
+
+/* Escapes LIKE wildcards so a search for "50%" finds "50%". */
+static char *
+like_pattern (const char *q)
+{
+  GString *s = g_string_new ("%");
+
+  for (const char *p = q; *p; p++)
+    {
+      if (*p == '%' || *p == '_' || *p == '\\')
+        g_string_append_c (s, '\\');
+      g_string_append_c (s, *p);
+    }
+  g_string_append_c (s, '%');
+  return g_string_free (s, FALSE);
+}
+
+void
+cs_api_users_list (CsCtx *ctx)
+{
+  g_autoptr(GError) error = NULL;
+  const char *q = cs_ctx_query (ctx, "q");
+  g_autofree char *pattern = like_pattern (q ? q : "");
+  g_autoptr(JsonObject) reply = json_object_new ();
+  JsonArray *users = json_array_new ();
+  guint limit;
+  CS_STMT stmt = NULL;
+
+  if (!cau_validate_limit (cs_ctx_query (ctx, "limit"), &limit, &error))
+    {
+      json_array_unref (users);
+      cs_ctx_fail_error (ctx, error);
+      return;
+    }
+  stmt = cs_db_query (ctx->db,
+                      "SELECT " CS_USER_COLS " FROM users u WHERE u.tenant_id = ? AND u.deleted_at IS NULL"
+                      " AND (u.display_name LIKE ?2 ESCAPE '\\' OR u.email LIKE ?2 ESCAPE '\\')"
+                      " ORDER BY u.display_name COLLATE NOCASE LIMIT ?3",
+                      "ssi", ctx->tenant_id, pattern, (gint64) limit);
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    json_array_add_object_element (users, cs_model_user_row (ctx, stmt, 0));
+  json_object_set_array_member (reply, "users", users);
+  cs_ctx_reply_object (ctx, 200, g_steal_pointer (&reply));
+}
+
+static gboolean
+require_tenant_admin (CsCtx *ctx)
+{
+  g_autofree char *role = cs_model_tenant_role (ctx);
+
+  if (g_strcmp0 (role, "admin") != 0)
+    return cs_ctx_fail (ctx, CAU_ERROR_FORBIDDEN, "Only an administrator of the organisation may do this.");
+  return TRUE;
+}
+
+typedef struct {
+  const char *email;
+  const char *name;
+  const char *role;
+  const char *hash;
+  char       *id;
+} NewUser;
+
+static void
+admin_create_write (CsCtx *ctx)
+{
+  NewUser *u = ctx->input;
+
+  cs_api_create_user (ctx, ctx->tenant_id, u->email, u->name, u->role, u->hash, &u->id);
+}
+
+void
+cs_api_admin_users_create (CsCtx *ctx)
+{
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *email_in = NULL, *name_in = NULL, *password = NULL, *role = "member";
+  g_autofree char *email = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *hash = NULL;
+  NewUser u = { 0 };
+
+  if (!require_tenant_admin (ctx) || (body = cs_ctx_body_object (ctx)) == NULL)
+    return;
+  if (!cau_json_get_string (body, "email", TRUE, &email_in, &error) ||
+      !cau_json_get_string (body, "display_name", TRUE, &name_in, &error) ||
+      !cau_json_get_string (body, "password", TRUE, &password, &error) ||
+      !cau_json_get_string (body, "role", FALSE, &role, &error) ||
+      !cau_validate_email (email_in, &email, &error) ||
+      !cau_validate_name (name_in, &name, &error) ||
+      !cau_validate_password (password, &error) ||
+      !cau_validate_enum (role, "role", tenant_roles, &error))
+    {
+      cs_ctx_fail_error (ctx, error);
+      return;
+    }
+  hash = cs_auth_hash_password (password, ctx->config->kdf);
+  if (hash == NULL)
+    {
+      cs_ctx_fail (ctx, CAU_ERROR_INTERNAL, "The server is out of memory for password hashing; try again.");
+      return;
+    }
+  u.email = email;
+  u.name = name;
+  u.role = role;
+  u.hash = hash;
+  ctx->input = &u;
+  if (cs_store_run_write (ctx->store, admin_create_write, ctx))
+    cs_ctx_reply_object (ctx, 201, cs_model_user (ctx, u.id));
+  ctx->input = NULL;
+  g_free (u.id);
+}
+
+void
+cs_api_admin_audit (CsCtx *ctx)
+{
+  g_autoptr(GError) error = NULL;
+  const char *action = cs_ctx_query (ctx, "action");
+  const char *since = cs_ctx_query (ctx, "since");
+  gint64 since_ms = 0;
+  guint limit;
+  g_autoptr(JsonObject) reply = NULL;
+  JsonArray *entries;
+  CS_STMT stmt = NULL;
+
+  if (!require_tenant_admin (ctx))
+    return;
+  if (!cau_validate_limit (cs_ctx_query (ctx, "limit"), &limit, &error))
+    {
+      cs_ctx_fail_error (ctx, error);
+      return;
+    }
+  if (since && !cau_time_parse (since, &since_ms))
+    {
+      cs_ctx_fail (ctx, CAU_ERROR_BAD_REQUEST, "The parameter “since” must be an RFC 3339 time.");
+      return;
+    }
+  reply = json_object_new ();
+  entries = json_array_new ();
+  stmt = cs_db_query (ctx->db,
+                      "SELECT id, at, user_id, action, entity_type, entity_id, ip, details FROM audit"
+                      " WHERE tenant_id = ? AND (?2 IS NULL OR action = ?2) AND at >= ?3"
+                      " ORDER BY id DESC LIMIT ?4",
+                      "ssii", ctx->tenant_id, action, since_ms, (gint64) limit);
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      JsonObject *e = json_object_new ();
+      g_autofree char *at = cs_model_time (stmt, 1);
+      g_autoptr(JsonParser) parser = json_parser_new ();
+
+      json_object_set_int_member (e, "id", sqlite3_column_int64 (stmt, 0));
+      json_object_set_string_member (e, "at", at);
+      cau_json_set_string_or_null (e, "user_id", cs_col_text (stmt, 2));
+      json_object_set_string_member (e, "action", cs_col_text (stmt, 3));
+      cau_json_set_string_or_null (e, "entity_type", cs_col_text (stmt, 4));
+      cau_json_set_string_or_null (e, "entity_id", cs_col_text (stmt, 5));
+      cau_json_set_string_or_null (e, "ip", cs_col_text (stmt, 6));
+      if (cs_col_text (stmt, 7) && json_parser_load_from_data (parser, cs_col_text (stmt, 7), -1, NULL))
+        json_object_set_member (e, "details", json_node_copy (json_parser_get_root (parser)));
+      else
+        json_object_set_null_member (e, "details");
+      json_array_add_object_element (entries, e);
+    }
+  json_object_set_array_member (reply, "entries", entries);
+  cs_ctx_reply_object (ctx, 200, g_steal_pointer (&reply));
+}
+
+void
+cs_api_presence (CsCtx *ctx)
+{
+  g_autoptr(JsonObject) reply = json_object_new ();
+  JsonArray *list = json_array_new ();
+  CS_STMT stmt = cs_db_query (ctx->db,
+                              "SELECT id, last_seen_at FROM users WHERE tenant_id = ? AND deleted_at IS NULL",
+                              "s", ctx->tenant_id);
+
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      JsonObject *p = json_object_new ();
+      g_autofree char *seen = cs_model_time (stmt, 1);
+      const char *id = cs_col_text (stmt, 0);
+
+      json_object_set_string_member (p, "user_id", id);
+      json_object_set_string_member (p, "status", cs_presence_get (ctx->presence, id));
+      cau_json_set_string_or_null (p, "last_seen_at", seen);
+      json_array_add_object_element (list, p);
+    }
+  json_object_set_array_member (reply, "presence", list);
+  cs_ctx_reply_object (ctx, 200, g_steal_pointer (&reply));
+}
+
+/* ---- privacy ----------------------------------------------------------- */
+
+static JsonArray *
+export_rows (CsCtx      *ctx,
+             const char *sql,
+             const char *const *names)
+{
+  JsonArray *rows = json_array_new ();
+  CS_STMT stmt = cs_db_query (ctx->db, sql, "s", ctx->user_id);
+
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      JsonObject *row = json_object_new ();
+
+      for (int i = 0; names[i]; i++)
+        {
+          if (g_str_has_suffix (names[i], "_at"))
+            {
+              g_autofree char *t = cs_model_time (stmt, i);
+              cau_json_set_string_or_null (row, names[i], t);
+            }
+          else if (sqlite3_column_type (stmt, i) == SQLITE_INTEGER)
+            json_object_set_int_member (row, names[i], sqlite3_column_int64 (stmt, i));
+          else
+            cau_json_set_string_or_null (row, names[i], cs_col_text (stmt, i));
+        }
+      json_array_add_object_element (rows, row);
+    }
+  return rows;
+}
+
+void
+cs_api_me_export (CsCtx *ctx)
+{
+  static const char * const membership_cols[] = { "room_id", "room_name", "role", "joined_at", "last_read_seq", "muted", "notify", NULL };
+  static const char * const message_cols[] = { "id", "room_id", "seq", "kind", "body", "created_at", "edited_at", "deleted", NULL };
+  static const char * const notification_cols[] = { "id", "type", "room_id", "message_id", "title", "body", "created_at", "read", NULL };
+  static const char * const session_cols[] = { "created_at", "expires_at", "revoked_at", "ip", NULL };
+  static const char * const audit_cols[] = { "action", "entity_type", "entity_id", "ip", "at", NULL };
+  g_autoptr(JsonObject) reply = json_object_new ();
+  g_autofree char *now = cau_time_format (cau_time_now_ms ());
+
+  json_object_set_string_member (reply, "exported_at", now);
+  json_object_set_object_member (reply, "user", cs_model_user (ctx, ctx->user_id));
+  json_object_set_array_member (reply, "memberships", export_rows (ctx,
+    "SELECT mb.room_id, r.name, mb.role, mb.joined_at, mb.last_read_seq, mb.muted, mb.notify"
+    " FROM members mb JOIN rooms r ON r.id = mb.room_id WHERE mb.user_id = ?", membership_cols));
+  json_object_set_array_member (reply, "messages", export_rows (ctx,
+    "SELECT id, room_id, seq, kind, body, created_at, edited_at, deleted FROM messages"
+    " WHERE sender_id = ? ORDER BY seq", message_cols));
+  json_object_set_array_member (reply, "notifications", export_rows (ctx,
+    "SELECT id, type, room_id, message_id, title, body, created_at, read FROM notifications"
+    " WHERE user_id = ? ORDER BY created_at", notification_cols));
+  json_object_set_array_member (reply, "sessions", export_rows (ctx,
+    "SELECT created_at, expires_at, revoked_at, ip FROM sessions WHERE user_id = ? ORDER BY created_at",
+    session_cols));
+  json_object_set_array_member (reply, "audit", export_rows (ctx,
+    "SELECT action, entity_type, entity_id, ip, at FROM audit WHERE user_id = ? ORDER BY id", audit_cols));
+  cs_ctx_audit (ctx, "account.export", "user", ctx->user_id, NULL);
+  cs_ctx_reply_object (ctx, 200, g_steal_pointer (&reply));
+}
+
+static void
+user_sessions_revoked (gpointer data)
+{
+  cs_sessions_remove_user (data);
+}
+
+static void
+erase_write (CsCtx *ctx)
+{
+  g_autoptr(GPtrArray) rooms = g_ptr_array_new_with_free_func (g_free);
+  gint64 now = cau_time_now_ms ();
+
+  {
+    CS_STMT stmt = cs_db_query (ctx->db, "SELECT room_id FROM members WHERE user_id = ?", "s", ctx->user_id);
+    while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+      g_ptr_array_add (rooms, g_strdup (cs_col_text (stmt, 0)));
+  }
+  for (guint i = 0; i < rooms->len; i++)
+    {
+      const char *room_id = g_ptr_array_index (rooms, i);
+      g_autoptr(JsonObject) data = json_object_new ();
+
+      cs_db_exec (ctx->db, "DELETE FROM members WHERE room_id = ? AND user_id = ?", "ss", room_id, ctx->user_id);
+      /* A room is never left without an owner: the longest-standing member takes over. */
+      if (cs_db_int (ctx->db, 0, "SELECT COUNT(*) FROM members WHERE room_id = ? AND role = 'owner'", "s", room_id) == 0)
+        cs_db_exec (ctx->db,
+                    "UPDATE members SET role = 'owner' WHERE room_id = ?1 AND user_id ="
+                    " (SELECT user_id FROM members WHERE room_id = ?1 ORDER BY (role = 'admin') DESC, joined_at LIMIT 1)",
+                    "s", room_id);
+      json_object_set_string_member (data, "user_id", ctx->user_id);
+      if (cs_model_emit (ctx, 0, "member.remove", room_id, NULL, data, NULL, NULL) == 0)
+        return;
+    }
+  if (cs_db_exec (ctx->db,
+                  "UPDATE users SET email = NULL, display_name = 'Deleted user', password_hash = NULL,"
+                  " status_text = '', deleted_at = ? WHERE id = ?", "is", now, ctx->user_id) != SQLITE_DONE ||
+      cs_db_exec (ctx->db, "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+                  "is", now, ctx->user_id) != SQLITE_DONE ||
+      cs_db_exec (ctx->db, "DELETE FROM notifications WHERE user_id = ?", "s", ctx->user_id) != SQLITE_DONE ||
+      cs_db_exec (ctx->db, "DELETE FROM mentions WHERE user_id = ?", "s", ctx->user_id) != SQLITE_DONE ||
+      cs_db_exec (ctx->db, "DELETE FROM events WHERE user_id = ?", "s", ctx->user_id) != SQLITE_DONE)
+    {
+      cs_ctx_fail_db (ctx, "erasing an account");
+      return;
+    }
+  cs_ctx_audit (ctx, "account.delete", "user", ctx->user_id, NULL);
+  cs_store_on_commit (ctx->store, user_sessions_revoked, g_strdup (ctx->user_id), g_free);
+  cs_ctx_after (ctx, CS_AFTER_REVOKE_USER, ctx->user_id);
+}
+
+void
+cs_api_me_delete (CsCtx *ctx)
+{
+  g_autoptr(JsonObject) body = cs_ctx_body_object (ctx);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hash = NULL;
+  const char *password = NULL;
+
+  if (body == NULL)
+    return;
+  if (!cau_json_get_string (body, "password", TRUE, &password, &error))
+    {
+      cs_ctx_fail_error (ctx, error);
+      return;
+    }
+  hash = cs_db_text (ctx->db, "SELECT password_hash FROM users WHERE id = ?", "s", ctx->user_id);
+  if (!cs_auth_verify_password (hash, password))
+    {
+      cs_ctx_fail (ctx, CAU_ERROR_FORBIDDEN, "The password is not right; the account was not deleted.");
+      return;
+    }
+  if (cs_store_run_write (ctx->store, erase_write, ctx))
+    cs_ctx_reply_empty (ctx);
+}

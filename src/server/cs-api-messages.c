@@ -1,0 +1,736 @@
+/* cs-api-messages.c: messages (idempotent by txn_id), edits, deletions,
+ * read watermarks, search, notifications.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "cs-api"
+
+#include "cs-api.h"
+#include "cs-model.h"
+#include "cs-store.h"
+#include "cau-json.h"
+#include "cau-mention.h"
+#include "cau-time.h"
+#include "cau-validate.h"
+
+#include <string.h>
+
+static void
+candidate_free (gpointer data)
+{
+  CauMentionCandidate *c = data;
+
+  g_free (c->type);
+  g_free (c->id);
+  g_free (c->display_name);
+  g_free (c->handle);
+  g_free (c);
+}
+
+/* Finds the mentions in @body among the room's members. Returns the JSON
+ * array text and fills @user_ids with who is mentioned (every member but
+ * the sender for @room). */
+static char *
+find_mentions (CsCtx      *ctx,
+               const char *room_id,
+               const char *body,
+               GPtrArray  *user_ids)
+{
+  g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func (candidate_free);
+  g_autoptr(GArray) found = NULL;
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(JsonNode) node = NULL;
+  gboolean everyone = FALSE;
+
+  if (strchr (body, '@') == NULL)
+    return g_strdup ("[]");
+  {
+    CS_STMT stmt = cs_db_query (ctx->db,
+                                "SELECT u.id, u.display_name, u.email FROM members mb JOIN users u ON u.id = mb.user_id"
+                                " WHERE mb.room_id = ?", "s", room_id);
+    while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+      {
+        CauMentionCandidate *c = g_new0 (CauMentionCandidate, 1);
+
+        c->type = g_strdup ("user");
+        c->id = g_strdup (cs_col_text (stmt, 0));
+        c->display_name = g_strdup (cs_col_text (stmt, 1));
+        c->handle = cau_mention_handle_for_email (cs_col_text (stmt, 2));
+        g_ptr_array_add (candidates, c);
+      }
+  }
+  found = cau_mention_parse (body, candidates);
+  for (guint i = 0; i < found->len; i++)
+    {
+      CauMention *m = &g_array_index (found, CauMention, i);
+      JsonObject *o = json_object_new ();
+
+      json_object_set_string_member (o, "type", m->type);
+      cau_json_set_string_or_null (o, "id", m->id);
+      json_object_set_int_member (o, "start", m->start);
+      json_object_set_int_member (o, "end", m->end);
+      json_array_add_object_element (array, o);
+      if (g_str_equal (m->type, "room"))
+        everyone = TRUE;
+      else if (!g_ptr_array_find_with_equal_func (user_ids, m->id, g_str_equal, NULL) &&
+               g_strcmp0 (m->id, ctx->user_id) != 0)
+        g_ptr_array_add (user_ids, g_strdup (m->id));
+    }
+  if (everyone)
+    for (guint i = 0; i < candidates->len; i++)
+      {
+        CauMentionCandidate *c = g_ptr_array_index (candidates, i);
+
+        if (!g_ptr_array_find_with_equal_func (user_ids, c->id, g_str_equal, NULL) &&
+            g_strcmp0 (c->id, ctx->user_id) != 0)
+          g_ptr_array_add (user_ids, g_strdup (c->id));
+      }
+  node = json_node_init_array (json_node_alloc (), array);
+  return cau_json_to_string (node);
+}
+
+static gboolean
+store_mentions (CsCtx      *ctx,
+                const char *room_id,
+                gint64      seq,
+                GPtrArray  *user_ids)
+{
+  for (guint i = 0; i < user_ids->len; i++)
+    if (cs_db_exec (ctx->db, "INSERT OR IGNORE INTO mentions (room_id, seq, user_id) VALUES (?, ?, ?)",
+                    "sis", room_id, seq, (const char *) g_ptr_array_index (user_ids, i)) != SQLITE_DONE)
+      return cs_ctx_fail_db (ctx, "recording mentions");
+  return TRUE;
+}
+
+static gboolean
+notify_user (CsCtx      *ctx,
+             const char *user_id,
+             const char *type,
+             const char *room_id,
+             const char *message_id,
+             gint64      seq,
+             const char *title,
+             const char *body)
+{
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *now = NULL;
+  g_autoptr(JsonObject) n = json_object_new ();
+  gint64 now_ms = cau_time_now_ms ();
+
+  if (cs_db_exec (ctx->db,
+                  "INSERT INTO notifications (id, tenant_id, user_id, type, room_id, message_id, message_seq,"
+                  " title, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  "ssssssissi", id, ctx->tenant_id, user_id, type, room_id, message_id, seq,
+                  title, body, now_ms) != SQLITE_DONE)
+    return cs_ctx_fail_db (ctx, "storing a notification");
+  now = cau_time_format (now_ms);
+  json_object_set_string_member (n, "id", id);
+  json_object_set_string_member (n, "type", type);
+  json_object_set_string_member (n, "room_id", room_id);
+  json_object_set_string_member (n, "message_id", message_id);
+  json_object_set_string_member (n, "title", title);
+  json_object_set_string_member (n, "body", body);
+  json_object_set_string_member (n, "created_at", now);
+  json_object_set_boolean_member (n, "read", FALSE);
+  return cs_model_emit (ctx, 0, "notification.new", room_id, user_id, n, NULL, NULL) != 0;
+}
+
+/* Mentions and direct messages notify, unless the member muted the room
+ * or turned its notifications off. */
+static gboolean
+notify_members (CsCtx      *ctx,
+                const char *room_id,
+                const char *room_type,
+                const char *message_id,
+                gint64      seq,
+                const char *body,
+                GPtrArray  *mentioned)
+{
+  g_autofree char *sender = cs_model_display_name (ctx, ctx->user_id);
+  g_autofree char *room_name = cs_db_text (ctx->db, "SELECT name FROM rooms WHERE id = ?", "s", room_id);
+  g_autofree char *excerpt = cs_model_excerpt (body);
+  gboolean direct = g_strcmp0 (room_type, "direct") == 0;
+  CS_STMT stmt = NULL;
+  g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) types = g_ptr_array_new ();
+
+  if (!direct && mentioned->len == 0)
+    return TRUE;
+  stmt = cs_db_query (ctx->db,
+                      "SELECT user_id, muted, notify FROM members WHERE room_id = ? AND user_id != ?",
+                      "ss", room_id, ctx->user_id);
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *uid = cs_col_text (stmt, 0);
+      gboolean is_mentioned = g_ptr_array_find_with_equal_func (mentioned, uid, g_str_equal, NULL);
+
+      if (sqlite3_column_int (stmt, 1) || g_strcmp0 (cs_col_text (stmt, 2), "none") == 0)
+        continue;
+      if (is_mentioned)
+        {
+          g_ptr_array_add (targets, g_strdup (uid));
+          g_ptr_array_add (types, (gpointer) "mention");
+        }
+      else if (direct)
+        {
+          g_ptr_array_add (targets, g_strdup (uid));
+          g_ptr_array_add (types, (gpointer) "direct");
+        }
+    }
+  sqlite3_reset (stmt);
+  for (guint i = 0; i < targets->len; i++)
+    {
+      const char *type = g_ptr_array_index (types, i);
+      g_autofree char *title = direct ? g_strdup (sender)
+                                      : g_strdup_printf ("%s mentioned you in %s", sender, room_name ? room_name : "a room");
+
+      if (!notify_user (ctx, g_ptr_array_index (targets, i), type, room_id, message_id, seq, title, excerpt))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+insert_message (CsCtx      *ctx,
+                gint64      seq,
+                const char *id,
+                const char *room_id,
+                const char *sender_id,
+                const char *kind,
+                const char *body,
+                const char *reply_to,
+                const char *mentions,
+                const char *context,
+                const char *txn_id)
+{
+  gint64 now = cau_time_now_ms ();
+
+  if (cs_db_exec (ctx->db,
+                  "INSERT INTO messages (seq, id, room_id, tenant_id, sender_id, kind, body, reply_to_id,"
+                  " mentions, context, created_at, txn_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  "isssssssssis", seq, id, room_id, ctx->tenant_id, sender_id, kind, body, reply_to,
+                  mentions, context, now, txn_id) != SQLITE_DONE ||
+      cs_db_exec (ctx->db, "UPDATE rooms SET last_activity_at = ?, last_seq = ? WHERE id = ?",
+                  "iis", now, seq, room_id) != SQLITE_DONE)
+    return cs_ctx_fail_db (ctx, "storing a message");
+  return TRUE;
+}
+
+static gboolean
+emit_message (CsCtx      *ctx,
+              const char *type,
+              gint64      seq,
+              const char *id,
+              const char *room_id,
+              const char *txn_id)
+{
+  g_autoptr(JsonObject) message = cs_model_message (ctx, id, NULL);
+
+  return cs_model_emit (ctx, seq, type, room_id, NULL, message, txn_id ? ctx->user_id : NULL, txn_id) != 0;
+}
+
+gboolean
+cs_api_post_system (CsCtx      *ctx,
+                    const char *room_id,
+                    const char *body)
+{
+  gint64 seq = cs_store_next_seq (ctx->store);
+  g_autofree char *id = g_uuid_string_random ();
+
+  return insert_message (ctx, seq, id, room_id, NULL, "system", body, NULL, "[]", NULL, NULL) &&
+         emit_message (ctx, "message.new", seq, id, room_id, NULL);
+}
+
+JsonObject *
+cs_api_store_message (CsCtx      *ctx,
+                      const char *room_id,
+                      JsonObject *input,
+                      gboolean   *out_created)
+{
+  g_autoptr(GError) error = NULL;
+  const char *txn_id = NULL, *body_in = NULL, *reply_to = NULL;
+  g_auto(GStrv) attachment_ids = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *context = NULL;
+  g_autofree char *mentions = NULL;
+  g_autofree char *existing = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *type = NULL;
+  g_autoptr(GPtrArray) mentioned = g_ptr_array_new_with_free_func (g_free);
+  JsonObject *context_obj = NULL;
+  gint64 seq;
+
+  *out_created = FALSE;
+  if (!cau_json_get_string (input, "txn_id", TRUE, &txn_id, &error) ||
+      !cau_validate_txn_id (txn_id, &error) ||
+      !cau_json_get_string (input, "body", TRUE, &body_in, &error) ||
+      !cau_json_get_string (input, "reply_to", FALSE, &reply_to, &error) ||
+      !cau_json_get_strv (input, "attachment_ids", FALSE, &attachment_ids, &error) ||
+      !cau_json_get_object (input, "context", FALSE, &context_obj, &error))
+    return cs_ctx_fail_error (ctx, error), NULL;
+  if (!cs_model_require_member (ctx, room_id, NULL))
+    return NULL;
+
+  /* A retry returns the first message, however long after. */
+  existing = cs_db_text (ctx->db, "SELECT id FROM messages WHERE room_id = ? AND sender_id = ? AND txn_id = ?",
+                         "sss", room_id, ctx->user_id, txn_id);
+  if (existing)
+    return cs_model_message (ctx, existing, ctx->user_id);
+
+  if (attachment_ids && attachment_ids[0])
+    return cs_ctx_fail (ctx, CAU_ERROR_NOT_FOUND, "There is no attachment with the id “%.64s”.", attachment_ids[0]), NULL;
+  if (!cau_validate_body (body_in, FALSE, &body, &error))
+    return cs_ctx_fail_error (ctx, error), NULL;
+  if (cs_db_int (ctx->db, 0, "SELECT is_archived FROM rooms WHERE id = ?", "s", room_id))
+    return cs_ctx_fail (ctx, CAU_ERROR_FORBIDDEN, "This room is archived: it can be read but not written to."), NULL;
+  if (reply_to &&
+      cs_db_int (ctx->db, 0, "SELECT COUNT(*) FROM messages WHERE id = ? AND room_id = ?", "ss", reply_to, room_id) == 0)
+    return cs_ctx_fail (ctx, CAU_ERROR_NOT_FOUND, "The message replied to is not in this room."), NULL;
+  if (context_obj)
+    {
+      g_autoptr(JsonObject) clean = json_object_new ();
+      const char *et = NULL, *eid = NULL, *label = NULL;
+
+      if (!cau_json_get_string (context_obj, "entity_type", TRUE, &et, &error) ||
+          !cau_json_get_string (context_obj, "entity_id", TRUE, &eid, &error) ||
+          !cau_json_get_string (context_obj, "label", FALSE, &label, &error) ||
+          !cau_validate_text (et, "context type", 1, 64, NULL, &error) ||
+          !cau_validate_text (eid, "context id", 1, 256, NULL, &error))
+        return cs_ctx_fail_error (ctx, error), NULL;
+      json_object_set_string_member (clean, "entity_type", et);
+      json_object_set_string_member (clean, "entity_id", eid);
+      cau_json_set_string_or_null (clean, "label", label);
+      context = cau_json_object_to_string (clean);
+    }
+
+  mentions = find_mentions (ctx, room_id, body, mentioned);
+  seq = cs_store_next_seq (ctx->store);
+  id = g_uuid_string_random ();
+  type = cs_db_text (ctx->db, "SELECT type FROM rooms WHERE id = ?", "s", room_id);
+  if (!insert_message (ctx, seq, id, room_id, ctx->user_id, "text", body, reply_to, mentions, context, txn_id) ||
+      !store_mentions (ctx, room_id, seq, mentioned) ||
+      !emit_message (ctx, "message.new", seq, id, room_id, txn_id) ||
+      !notify_members (ctx, room_id, type, id, seq, body, mentioned))
+    return NULL;
+  *out_created = TRUE;
+  return cs_model_message (ctx, id, ctx->user_id);
+}
+
+void
+cs_api_messages_post (CsCtx *ctx)
+{
+  g_autoptr(JsonObject) body = cs_ctx_body_object (ctx);
+  JsonObject *message;
+  gboolean created;
+
+  if (body == NULL)
+    return;
+  message = cs_api_store_message (ctx, ctx->params[0], body, &created);
+  if (message)
+    cs_ctx_reply_object (ctx, created ? 201 : 200, message);
+}
+
+void
+cs_api_ws_send (CsCtx *ctx)
+{
+  JsonObject *frame = ctx->input;
+  g_autoptr(GError) error = NULL;
+  const char *room_id = NULL;
+  JsonObject *message;
+  gboolean created;
+
+  if (!cau_json_get_string (frame, "room_id", TRUE, &room_id, &error))
+    {
+      cs_ctx_fail_error (ctx, error);
+      return;
+    }
+  message = cs_api_store_message (ctx, room_id, frame, &created);
+  if (message)
+    cs_ctx_reply_object (ctx, created ? 201 : 200, message);
+}
+
+void
+cs_api_messages_list (CsCtx *ctx)
+{
+  const char *room_id = ctx->params[0];
+  const char *before = cs_ctx_query (ctx, "before");
+  const char *after = cs_ctx_query (ctx, "after");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  JsonArray *messages;
+  gint64 cursor = 0;
+  guint limit;
+  gboolean has_more = FALSE;
+  CS_STMT stmt = NULL;
+
+  if (!cau_validate_limit (cs_ctx_query (ctx, "limit"), &limit, &error) ||
+      (before && !cau_parse_seq (before, "before", &cursor, &error)) ||
+      (after && !cau_parse_seq (after, "after", &cursor, &error)))
+    {
+      cs_ctx_fail_error (ctx, error);
+      return;
+    }
+  if (before && after)
+    {
+      cs_ctx_fail (ctx, CAU_ERROR_BAD_REQUEST, "Give “before” or “after”, not both.");
+      return;
+    }
+  if (!cs_model_require_member (ctx, room_id, NULL))
+    return;
+
+  if (after)
+    stmt = cs_db_query (ctx->db, "SELECT " CS_MESSAGE_COLS " FROM messages m WHERE m.room_id = ? AND m.seq > ?"
+                        " ORDER BY m.seq ASC LIMIT ?", "sii", room_id, cursor, (gint64) limit + 1);
+  else if (before)
+    stmt = cs_db_query (ctx->db, "SELECT " CS_MESSAGE_COLS " FROM messages m WHERE m.room_id = ? AND m.seq < ?"
+                        " ORDER BY m.seq DESC LIMIT ?", "sii", room_id, cursor, (gint64) limit + 1);
+  else
+    stmt = cs_db_query (ctx->db, "SELECT " CS_MESSAGE_COLS " FROM messages m WHERE m.room_id = ?"
+                        " ORDER BY m.seq DESC LIMIT ?", "si", room_id, (gint64) limit + 1);
+
+  rows = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      if (rows->len == limit)
+        {
+          has_more = TRUE;
+          break;
+        }
+      g_ptr_array_add (rows, cs_model_message_row (ctx, stmt, ctx->user_id));
+    }
+  reply = json_object_new ();
+  messages = json_array_new ();
+  /* Always ascending seq on the wire. */
+  for (guint i = 0; i < rows->len; i++)
+    {
+      guint k = after ? i : rows->len - 1 - i;
+      json_array_add_object_element (messages, json_object_ref (g_ptr_array_index (rows, k)));
+    }
+  json_object_set_array_member (reply, "messages", messages);
+  json_object_set_boolean_member (reply, "has_more", has_more);
+  cs_ctx_reply_object (ctx, 200, g_steal_pointer (&reply));
+}
+
+/* The message, if the caller may see it: in their tenant and in a room they
+ * are in. Fills the room id, the sender and the deleted flag. */
+static gboolean
+visible_message (CsCtx      *ctx,
+                 const char *message_id,
+                 char      **room_id,
+                 char      **sender_id,
+                 char      **kind,
+                 gint64     *seq,
+                 gint64     *created_at,
+                 gboolean   *deleted)
+{
+  CS_STMT stmt = cs_db_query (ctx->db,
+                              "SELECT m.room_id, m.sender_id, m.kind, m.seq, m.created_at, m.deleted FROM messages m"
+                              " JOIN members mb ON mb.room_id = m.room_id AND mb.user_id = ?"
+                              " WHERE m.id = ? AND m.tenant_id = ?",
+                              "sss", ctx->user_id, message_id, ctx->tenant_id);
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return cs_ctx_fail (ctx, CAU_ERROR_NOT_FOUND, "There is no such message.");
+  *room_id = g_strdup (cs_col_text (stmt, 0));
+  *sender_id = g_strdup (cs_col_text (stmt, 1));
+  *kind = g_strdup (cs_col_text (stmt, 2));
+  *seq = sqlite3_column_int64 (stmt, 3);
+  *created_at = sqlite3_column_int64 (stmt, 4);
+  *deleted = sqlite3_column_int (stmt, 5) != 0;
+  return TRUE;
+}
+
+void
+cs_api_message_patch (CsCtx *ctx)
+{
+  const char *id = ctx->params[0];
+  g_autoptr(JsonObject) input = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *room_id = NULL, *sender_id = NULL, *kind = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *mentions = NULL;
+  g_autoptr(GPtrArray) mentioned = g_ptr_array_new_with_free_func (g_free);
+  const char *body_in = NULL;
+  gint64 seq, created_at;
+  gboolean deleted;
+
+  if ((input = cs_ctx_body_object (ctx)) == NULL)
+    return;
+  if (!cau_json_get_string (input, "body", TRUE, &body_in, &error) ||
+      !cau_validate_body (body_in, FALSE, &body, &error))
+    {
+      cs_ctx_fail_error (ctx, error);
+      return;
+    }
+  if (!visible_message (ctx, id, &room_id, &sender_id, &kind, &seq, &created_at, &deleted))
+    return;
+  if (g_strcmp0 (sender_id, ctx->user_id) != 0)
+    {
+      cs_ctx_fail (ctx, CAU_ERROR_FORBIDDEN, "Only the sender may edit a message.");
+      return;
+    }
+  if (deleted)
+    {
+      cs_ctx_fail (ctx, CAU_ERROR_CONFLICT, "This message was deleted and cannot be edited.");
+      return;
+    }
+  if (ctx->config->edit_window_s > 0 && cau_time_now_ms () - created_at > ctx->config->edit_window_s * 1000)
+    {
+      cs_ctx_fail (ctx, CAU_ERROR_FORBIDDEN, "Messages can only be edited within %" G_GINT64_FORMAT " minutes of sending.",
+                   ctx->config->edit_window_s / 60);
+      return;
+    }
+  mentions = find_mentions (ctx, room_id, body, mentioned);
+  if (cs_db_exec (ctx->db, "UPDATE messages SET body = ?, mentions = ?, edited_at = ? WHERE seq = ?",
+                  "ssii", body, mentions, cau_time_now_ms (), seq) != SQLITE_DONE ||
+      cs_db_exec (ctx->db, "DELETE FROM mentions WHERE room_id = ? AND seq = ?", "si", room_id, seq) != SQLITE_DONE)
+    {
+      cs_ctx_fail_db (ctx, "editing a message");
+      return;
+    }
+  if (!store_mentions (ctx, room_id, seq, mentioned) ||
+      !emit_message (ctx, "message.edit", 0, id, room_id, NULL))
+    return;
+  cs_ctx_reply_object (ctx, 200, cs_model_message (ctx, id, ctx->user_id));
+}
+
+void
+cs_api_message_delete (CsCtx *ctx)
+{
+  const char *id = ctx->params[0];
+  g_autofree char *room_id = NULL, *sender_id = NULL, *kind = NULL, *role = NULL;
+  g_autoptr(JsonObject) data = NULL;
+  gint64 seq, created_at;
+  gboolean deleted;
+
+  if (!visible_message (ctx, id, &room_id, &sender_id, &kind, &seq, &created_at, &deleted))
+    return;
+  if (deleted)
+    {
+      cs_ctx_reply_empty (ctx);
+      return;
+    }
+  role = cs_db_text (ctx->db, "SELECT role FROM members WHERE room_id = ? AND user_id = ?", "ss", room_id, ctx->user_id);
+  if (g_strcmp0 (sender_id, ctx->user_id) != 0 && g_strcmp0 (role, "owner") != 0 && g_strcmp0 (role, "admin") != 0)
+    {
+      cs_ctx_fail (ctx, CAU_ERROR_FORBIDDEN, "Only the sender or a room admin may delete this message.");
+      return;
+    }
+  if (cs_db_exec (ctx->db, "UPDATE messages SET deleted = 1, body = '', mentions = '[]' WHERE seq = ?",
+                  "i", seq) != SQLITE_DONE ||
+      cs_db_exec (ctx->db, "DELETE FROM mentions WHERE room_id = ? AND seq = ?", "si", room_id, seq) != SQLITE_DONE)
+    {
+      cs_ctx_fail_db (ctx, "deleting a message");
+      return;
+    }
+  data = json_object_new ();
+  json_object_set_string_member (data, "id", id);
+  json_object_set_int_member (data, "seq", seq);
+  json_object_set_string_member (data, "room_id", room_id);
+  if (cs_model_emit (ctx, 0, "message.delete", room_id, NULL, data, NULL, NULL) == 0)
+    return;
+  cs_ctx_audit (ctx, "message.delete", "message", id, NULL);
+  cs_ctx_reply_empty (ctx);
+}
+
+/* Moves the caller's watermark forward (never back) and tells the room. */
+static void
+mark_read (CsCtx      *ctx,
+           const char *room_id,
+           JsonObject *input)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) data = NULL;
+  gint64 up_to = -1;
+  gint64 current, last;
+
+  if (!cau_json_get_int (input, "up_to_seq", TRUE, &up_to, &error))
+    {
+      cs_ctx_fail_error (ctx, error);
+      return;
+    }
+  if (up_to < 0)
+    {
+      cs_ctx_fail (ctx, CAU_ERROR_BAD_REQUEST, "The field “up_to_seq” must not be negative.");
+      return;
+    }
+  if (!cs_model_require_member (ctx, room_id, NULL))
+    return;
+  current = cs_db_int (ctx->db, 0, "SELECT last_read_seq FROM members WHERE room_id = ? AND user_id = ?",
+                       "ss", room_id, ctx->user_id);
+  last = cs_db_int (ctx->db, 0, "SELECT last_seq FROM rooms WHERE id = ?", "s", room_id);
+  up_to = MIN (up_to, last);
+  if (up_to > current)
+    {
+      if (cs_db_exec (ctx->db, "UPDATE members SET last_read_seq = ? WHERE room_id = ? AND user_id = ?",
+                      "iss", up_to, room_id, ctx->user_id) != SQLITE_DONE ||
+          cs_db_exec (ctx->db, "UPDATE notifications SET read = 1 WHERE user_id = ? AND room_id = ? AND message_seq <= ?",
+                      "ssi", ctx->user_id, room_id, up_to) != SQLITE_DONE)
+        {
+          cs_ctx_fail_db (ctx, "saving a read marker");
+          return;
+        }
+      data = json_object_new ();
+      json_object_set_string_member (data, "room_id", room_id);
+      json_object_set_string_member (data, "user_id", ctx->user_id);
+      json_object_set_int_member (data, "last_read_seq", up_to);
+      if (cs_model_emit (ctx, 0, "receipt", room_id, NULL, data, NULL, NULL) == 0)
+        return;
+    }
+  cs_ctx_reply_empty (ctx);
+}
+
+void
+cs_api_room_read (CsCtx *ctx)
+{
+  g_autoptr(JsonObject) body = cs_ctx_body_object (ctx);
+
+  if (body)
+    mark_read (ctx, ctx->params[0], body);
+}
+
+void
+cs_api_ws_read (CsCtx *ctx)
+{
+  JsonObject *frame = ctx->input;
+  g_autoptr(GError) error = NULL;
+  const char *room_id = NULL;
+
+  if (!cau_json_get_string (frame, "room_id", TRUE, &room_id, &error))
+    {
+      cs_ctx_fail_error (ctx, error);
+      return;
+    }
+  mark_read (ctx, room_id, frame);
+}
+
+/* Turns what a person typed into an FTS5 query: every word must appear,
+ * the last one as a prefix. Quotes keep FTS5 syntax out of user input. */
+static char *
+fts_query (const char *q)
+{
+  g_auto(GStrv) words = g_strsplit_set (q, " \t\n", -1);
+  GString *s = g_string_new (NULL);
+  guint n = 0;
+
+  for (char **w = words; *w; w++)
+    {
+      if (**w == '\0')
+        continue;
+      if (s->len)
+        g_string_append_c (s, ' ');
+      g_string_append_c (s, '"');
+      for (const char *p = *w; *p; p++)
+        {
+          if (*p == '"')
+            g_string_append_c (s, '"');
+          g_string_append_c (s, *p);
+        }
+      g_string_append_c (s, '"');
+      n++;
+    }
+  if (n == 0)
+    return g_string_free (s, TRUE), NULL;
+  g_string_append_c (s, '*');
+  return g_string_free (s, FALSE);
+}
+
+void
+cs_api_search (CsCtx *ctx)
+{
+  const char *q = cs_ctx_query (ctx, "q");
+  const char *room_id = cs_ctx_query (ctx, "room_id");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *match = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  JsonArray *messages;
+  guint limit;
+  CS_STMT stmt = NULL;
+
+  if (!cau_validate_limit (cs_ctx_query (ctx, "limit"), &limit, &error))
+    {
+      cs_ctx_fail_error (ctx, error);
+      return;
+    }
+  match = q ? fts_query (q) : NULL;
+  if (match == NULL)
+    {
+      cs_ctx_fail (ctx, CAU_ERROR_BAD_REQUEST, "Say what to search for with the parameter “q”.");
+      return;
+    }
+  if (room_id && !cs_model_require_member (ctx, room_id, NULL))
+    return;
+  reply = json_object_new ();
+  messages = json_array_new ();
+  stmt = cs_db_query (ctx->db,
+                      "SELECT " CS_MESSAGE_COLS " FROM messages_fts f JOIN messages m ON m.seq = f.rowid"
+                      " WHERE messages_fts MATCH ?1 AND m.deleted = 0 AND m.tenant_id = ?2"
+                      " AND m.room_id IN (SELECT room_id FROM members WHERE user_id = ?3)"
+                      " AND (?4 IS NULL OR m.room_id = ?4)"
+                      " ORDER BY m.seq DESC LIMIT ?5",
+                      "ssssi", match, ctx->tenant_id, ctx->user_id, room_id, (gint64) limit);
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    json_array_add_object_element (messages, cs_model_message_row (ctx, stmt, ctx->user_id));
+  json_object_set_array_member (reply, "messages", messages);
+  cs_ctx_reply_object (ctx, 200, g_steal_pointer (&reply));
+}
+
+void
+cs_api_notifications_list (CsCtx *ctx)
+{
+  const char *unread = cs_ctx_query (ctx, "unread");
+  gboolean only_unread = unread && (g_str_equal (unread, "true") || g_str_equal (unread, "1"));
+  g_autoptr(JsonObject) reply = json_object_new ();
+  JsonArray *list = json_array_new ();
+  CS_STMT stmt = cs_db_query (ctx->db,
+                              "SELECT id, type, room_id, message_id, title, body, created_at, read FROM notifications"
+                              " WHERE user_id = ? AND (? = 0 OR read = 0) ORDER BY created_at DESC LIMIT 200",
+                              "sb", ctx->user_id, only_unread);
+
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      JsonObject *n = json_object_new ();
+      g_autofree char *at = cs_model_time (stmt, 6);
+
+      json_object_set_string_member (n, "id", cs_col_text (stmt, 0));
+      json_object_set_string_member (n, "type", cs_col_text (stmt, 1));
+      cau_json_set_string_or_null (n, "room_id", cs_col_text (stmt, 2));
+      cau_json_set_string_or_null (n, "message_id", cs_col_text (stmt, 3));
+      json_object_set_string_member (n, "title", cs_col_text (stmt, 4));
+      json_object_set_string_member (n, "body", cs_col_text (stmt, 5));
+      json_object_set_string_member (n, "created_at", at);
+      json_object_set_boolean_member (n, "read", sqlite3_column_int (stmt, 7));
+      json_array_add_object_element (list, n);
+    }
+  json_object_set_array_member (reply, "notifications", list);
+  cs_ctx_reply_object (ctx, 200, g_steal_pointer (&reply));
+}
+
+void
+cs_api_notification_read (CsCtx *ctx)
+{
+  if (cs_db_int (ctx->db, 0, "SELECT COUNT(*) FROM notifications WHERE id = ? AND user_id = ?",
+                 "ss", ctx->params[0], ctx->user_id) == 0)
+    {
+      cs_ctx_fail (ctx, CAU_ERROR_NOT_FOUND, "There is no such notification.");
+      return;
+    }
+  if (cs_db_exec (ctx->db, "UPDATE notifications SET read = 1 WHERE id = ?", "s", ctx->params[0]) != SQLITE_DONE)
+    {
+      cs_ctx_fail_db (ctx, "marking a notification read");
+      return;
+    }
+  cs_ctx_reply_empty (ctx);
+}
+
+void
+cs_api_notifications_read_all (CsCtx *ctx)
+{
+  if (cs_db_exec (ctx->db, "UPDATE notifications SET read = 1 WHERE user_id = ? AND read = 0",
+                  "s", ctx->user_id) != SQLITE_DONE)
+    {
+      cs_ctx_fail_db (ctx, "marking notifications read");
+      return;
+    }
+  cs_ctx_reply_empty (ctx);
+}

@@ -1,0 +1,95 @@
+/* cs-api.h: the request handlers. Each runs on a storage thread with a
+ * CsCtx: the writer's (inside a group-committed transaction), a reader's
+ * (inside one snapshot), or a slow thread's (password hashing).
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "cs-ctx.h"
+
+G_BEGIN_DECLS
+
+/* cs-api-auth.c: sessions, users, privacy, audit, presence */
+void cs_api_login                  (CsCtx *ctx);   /* slow */
+void cs_api_logout                 (CsCtx *ctx);   /* write */
+void cs_api_me_get                 (CsCtx *ctx);   /* read */
+void cs_api_me_patch               (CsCtx *ctx);   /* write */
+void cs_api_me_delete              (CsCtx *ctx);   /* slow */
+void cs_api_me_export              (CsCtx *ctx);   /* read */
+void cs_api_users_list             (CsCtx *ctx);   /* read */
+void cs_api_admin_users_create     (CsCtx *ctx);   /* slow */
+void cs_api_admin_audit            (CsCtx *ctx);   /* read */
+void cs_api_presence               (CsCtx *ctx);   /* read */
+void cs_api_touch_last_seen        (CsCtx *ctx);   /* write */
+
+/* cs-api-rooms.c */
+void cs_api_rooms_create           (CsCtx *ctx);   /* write */
+void cs_api_rooms_direct           (CsCtx *ctx);   /* write */
+void cs_api_rooms_list             (CsCtx *ctx);   /* read */
+void cs_api_rooms_discover         (CsCtx *ctx);   /* read */
+void cs_api_room_get               (CsCtx *ctx);   /* read */
+void cs_api_room_patch             (CsCtx *ctx);   /* write */
+void cs_api_room_join              (CsCtx *ctx);   /* write */
+void cs_api_room_settings          (CsCtx *ctx);   /* write */
+void cs_api_members_list           (CsCtx *ctx);   /* read */
+void cs_api_members_add            (CsCtx *ctx);   /* write */
+void cs_api_member_patch           (CsCtx *ctx);   /* write */
+void cs_api_member_delete          (CsCtx *ctx);   /* write */
+
+/* For the hub: the members of ctx->input's room, if the caller is one. */
+typedef struct {
+  const char *room_id;
+  char      **ids;     /* out: NULL or empty when the caller may not see it */
+} CsApiRoomMembers;
+void cs_api_room_member_ids        (CsCtx *ctx);   /* read */
+
+/* cs-api-messages.c */
+void cs_api_messages_list          (CsCtx *ctx);   /* read */
+void cs_api_messages_post          (CsCtx *ctx);   /* write */
+void cs_api_message_patch          (CsCtx *ctx);   /* write */
+void cs_api_message_delete         (CsCtx *ctx);   /* write */
+void cs_api_room_read              (CsCtx *ctx);   /* write */
+void cs_api_search                 (CsCtx *ctx);   /* read */
+void cs_api_notifications_list     (CsCtx *ctx);   /* read */
+void cs_api_notification_read      (CsCtx *ctx);   /* write */
+void cs_api_notifications_read_all (CsCtx *ctx);   /* write */
+/* WebSocket `send` and `read`: ctx->input is the frame (JsonObject*). */
+void cs_api_ws_send                (CsCtx *ctx);   /* write */
+void cs_api_ws_read                (CsCtx *ctx);   /* write */
+
+/* Writer thread: a system line ("Ann joined") in @room_id. */
+gboolean cs_api_post_system        (CsCtx      *ctx,
+                                    const char *room_id,
+                                    const char *body);
+/* Writer thread: stores a message from the caller. *out_created is FALSE
+ * when @txn_id had been used already and the first message is returned. */
+JsonObject *cs_api_store_message   (CsCtx      *ctx,
+                                    const char *room_id,
+                                    JsonObject *input,
+                                    gboolean   *out_created);
+
+/* cs-api-sync.c: one page of the event log for a WebSocket `sync`. */
+typedef struct {
+  gint64     since;
+  guint      limit;
+  GPtrArray *frames;   /* out: char* */
+  gint64     last_seq; /* out */
+  gint64     head;     /* out */
+  gboolean   has_more; /* out */
+  gboolean   resync;   /* out: the log no longer reaches back to since */
+} CsApiSyncPage;
+void cs_api_sync_page              (CsCtx *ctx);   /* read */
+
+/* Command line and demo: tenant and user creation on the calling thread. */
+gboolean cs_api_create_tenant      (CsCtx       *ctx,
+                                    const char  *name,
+                                    char       **out_id);
+gboolean cs_api_create_user        (CsCtx       *ctx,
+                                    const char  *tenant_id,
+                                    const char  *email,
+                                    const char  *display_name,
+                                    const char  *role,
+                                    const char  *password_hash,
+                                    char       **out_id);
+
+G_END_DECLS

@@ -1,0 +1,60 @@
+/* cs-config.h: the server's settings, from defaults, a key file and the
+ * command line.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  CS_KDF_MIN,          /* tests only: argon2id at libsodium's minimum cost */
+  CS_KDF_INTERACTIVE,  /* default: 64 MiB, 2 passes */
+  CS_KDF_MODERATE,     /* 256 MiB, 3 passes */
+} CsKdfLevel;
+
+typedef struct {
+  char      *data_dir;
+  char      *listen_host;
+  guint      listen_port;
+  char      *public_url;     /* NULL: http://HOST:PORT */
+  gboolean   public_url_set; /* given by the operator, not derived */
+
+  gsize      json_body_max;
+  gsize      ws_frame_max;
+  gsize      ws_queue_max;   /* bytes queued to one socket before 1013 */
+  guint      ws_ping_interval_ms;
+  guint      ws_peer_timeout_ms;
+  guint      ws_abuse_limit; /* bad frames before close 1008 */
+  guint      typing_timeout_ms;
+  guint      offline_delay_ms;
+
+  CsKdfLevel kdf;
+  gint64     session_ttl_s;
+  guint      login_fail_account;
+  guint      login_fail_address;
+  guint      login_window_s;
+
+  gint64     events_keep;    /* the event log keeps this many most recent events */
+  guint      readers;        /* reader threads */
+  guint      batch_max;      /* writes per group commit */
+
+  gint64     edit_window_s;  /* 0: no limit */
+  char     **forbid_direct;  /* "guest:admin" = guests may not open a direct room with admins */
+} CsConfig;
+
+CsConfig *cs_config_new       (void);
+gboolean  cs_config_load_file (CsConfig    *config,
+                               const char  *path,
+                               GError     **error);
+gboolean  cs_config_set_listen (CsConfig   *config,
+                                const char *host_port,
+                                GError    **error);
+/* The public URL, without a trailing slash. */
+const char *cs_config_get_public_url (CsConfig *config);
+void      cs_config_free      (CsConfig    *config);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsConfig, cs_config_free)
+
+G_END_DECLS

@@ -1,0 +1,357 @@
+/* cs-db.c: SQLite connections, statement cache and schema migrations.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "cs-db"
+
+#include "cs-db.h"
+#include "cau-error.h"
+
+#include <stdarg.h>
+
+struct _CsDb {
+  sqlite3    *handle;
+  GHashTable *stmts;   /* const char *sql (static strings) -> sqlite3_stmt* */
+};
+
+/* Each entry migrates from version i to i + 1. Never edit a released step:
+ * add a new one. */
+static const char *migrations[] = {
+  /* 0 -> 1: the core: tenants, users, sessions, rooms, members, messages
+   * with full-text search, mentions, the event log, notifications, audit.
+   * Invitations and attachments arrive as later steps. */
+  "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+  "CREATE TABLE tenants ("
+  "  id TEXT PRIMARY KEY, name TEXT NOT NULL COLLATE NOCASE UNIQUE,"
+  "  language TEXT, settings TEXT NOT NULL DEFAULT '{}', created_at INTEGER NOT NULL);"
+  "CREATE TABLE users ("
+  "  id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants(id),"
+  "  email TEXT, display_name TEXT NOT NULL, role TEXT NOT NULL,"
+  "  password_hash TEXT, status_text TEXT NOT NULL DEFAULT '',"
+  "  last_seen_at INTEGER, created_at INTEGER NOT NULL, deleted_at INTEGER);"
+  "CREATE UNIQUE INDEX users_email ON users(tenant_id, email) WHERE email IS NOT NULL;"
+  "CREATE TABLE sessions ("
+  "  token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id),"
+  "  tenant_id TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
+  "  revoked_at INTEGER, ip TEXT) WITHOUT ROWID;"
+  "CREATE INDEX sessions_user ON sessions(user_id);"
+  "CREATE TABLE rooms ("
+  "  id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants(id),"
+  "  type TEXT NOT NULL, name TEXT, description TEXT NOT NULL DEFAULT '',"
+  "  is_private INTEGER NOT NULL DEFAULT 0, is_archived INTEGER NOT NULL DEFAULT 0,"
+  "  created_by TEXT, created_at INTEGER NOT NULL, last_activity_at INTEGER NOT NULL,"
+  "  context TEXT, direct_key TEXT, last_seq INTEGER NOT NULL DEFAULT 0);"
+  "CREATE UNIQUE INDEX rooms_direct ON rooms(tenant_id, direct_key) WHERE direct_key IS NOT NULL;"
+  "CREATE INDEX rooms_tenant ON rooms(tenant_id, type);"
+  "CREATE TABLE members ("
+  "  room_id TEXT NOT NULL REFERENCES rooms(id), user_id TEXT NOT NULL REFERENCES users(id),"
+  "  role TEXT NOT NULL, joined_at INTEGER NOT NULL,"
+  "  last_read_seq INTEGER NOT NULL DEFAULT 0, muted INTEGER NOT NULL DEFAULT 0,"
+  "  notify TEXT NOT NULL DEFAULT 'all', PRIMARY KEY (room_id, user_id)) WITHOUT ROWID;"
+  "CREATE INDEX members_user ON members(user_id, room_id);"
+  "CREATE TABLE messages ("
+  "  seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, room_id TEXT NOT NULL,"
+  "  tenant_id TEXT NOT NULL, sender_id TEXT, kind TEXT NOT NULL, body TEXT NOT NULL,"
+  "  reply_to_id TEXT, mentions TEXT NOT NULL DEFAULT '[]', context TEXT,"
+  "  created_at INTEGER NOT NULL, edited_at INTEGER, deleted INTEGER NOT NULL DEFAULT 0,"
+  "  txn_id TEXT);"
+  "CREATE INDEX messages_room ON messages(room_id, seq);"
+  "CREATE INDEX messages_sender ON messages(sender_id);"
+  "CREATE UNIQUE INDEX messages_txn ON messages(room_id, sender_id, txn_id) WHERE txn_id IS NOT NULL;"
+  "CREATE VIRTUAL TABLE messages_fts USING fts5(body, content='messages', content_rowid='seq',"
+  "  tokenize='unicode61 remove_diacritics 2');"
+  "CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN"
+  "  INSERT INTO messages_fts(rowid, body) VALUES (new.seq, new.body); END;"
+  "CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN"
+  "  INSERT INTO messages_fts(messages_fts, rowid, body) VALUES ('delete', old.seq, old.body); END;"
+  "CREATE TRIGGER messages_au AFTER UPDATE OF body ON messages BEGIN"
+  "  INSERT INTO messages_fts(messages_fts, rowid, body) VALUES ('delete', old.seq, old.body);"
+  "  INSERT INTO messages_fts(rowid, body) VALUES (new.seq, new.body); END;"
+  "CREATE TABLE mentions ("
+  "  room_id TEXT NOT NULL, seq INTEGER NOT NULL, user_id TEXT NOT NULL,"
+  "  PRIMARY KEY (user_id, room_id, seq)) WITHOUT ROWID;"
+  "CREATE TABLE events ("
+  "  seq INTEGER PRIMARY KEY, tenant_id TEXT NOT NULL, room_id TEXT, user_id TEXT,"
+  "  type TEXT NOT NULL, payload TEXT NOT NULL, actor_id TEXT, txn_id TEXT,"
+  "  created_at INTEGER NOT NULL);"
+  "CREATE INDEX events_room ON events(room_id, seq);"
+  "CREATE INDEX events_user ON events(user_id, seq) WHERE user_id IS NOT NULL;"
+  "CREATE TABLE notifications ("
+  "  id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, user_id TEXT NOT NULL, type TEXT NOT NULL,"
+  "  room_id TEXT, message_id TEXT, message_seq INTEGER, title TEXT NOT NULL,"
+  "  body TEXT NOT NULL, created_at INTEGER NOT NULL, read INTEGER NOT NULL DEFAULT 0);"
+  "CREATE INDEX notifications_user ON notifications(user_id, created_at);"
+  "CREATE TABLE audit ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT, tenant_id TEXT, at INTEGER NOT NULL, user_id TEXT,"
+  "  action TEXT NOT NULL, entity_type TEXT, entity_id TEXT, ip TEXT, details TEXT);"
+  "CREATE INDEX audit_tenant ON audit(tenant_id, id);",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CS_SCHEMA_VERSION);
+
+static void
+stmt_finalize (gpointer data)
+{
+  sqlite3_finalize (data);
+}
+
+static gboolean
+exec_sql (sqlite3     *handle,
+          const char  *sql,
+          GError     **error)
+{
+  char *msg = NULL;
+
+  if (sqlite3_exec (handle, sql, NULL, NULL, &msg) != SQLITE_OK)
+    {
+      g_set_error (error, CAU_ERROR, CAU_ERROR_INTERNAL, "SQLite: %s", msg ? msg : "error");
+      sqlite3_free (msg);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+CsDb *
+cs_db_open (const char *path,
+            gboolean    read_only,
+            GError    **error)
+{
+  CsDb *db = g_new0 (CsDb, 1);
+  int rc;
+
+  rc = sqlite3_open_v2 (path, &db->handle,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, CAU_ERROR, CAU_ERROR_INTERNAL, "Cannot open the database %s: %s",
+                   path, db->handle ? sqlite3_errmsg (db->handle) : sqlite3_errstr (rc));
+      cs_db_close (db);
+      return NULL;
+    }
+  db->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, stmt_finalize);
+  sqlite3_busy_timeout (db->handle, 10000);
+  sqlite3_extended_result_codes (db->handle, 1);
+
+  /* WAL lets readers run beside the one writer; FULL syncs the WAL at every
+   * commit, so an acknowledged message survives a power cut. */
+  if (!exec_sql (db->handle,
+                 "PRAGMA journal_mode=WAL;"
+                 "PRAGMA synchronous=FULL;"
+                 "PRAGMA foreign_keys=ON;"
+                 "PRAGMA temp_store=MEMORY;"
+                 "PRAGMA cache_size=-32000;", error) ||
+      (read_only && !exec_sql (db->handle, "PRAGMA query_only=1;", error)))
+    {
+      cs_db_close (db);
+      return NULL;
+    }
+  return db;
+}
+
+void
+cs_db_close (CsDb *db)
+{
+  if (db == NULL)
+    return;
+  g_clear_pointer (&db->stmts, g_hash_table_unref);
+  if (db->handle)
+    sqlite3_close_v2 (db->handle);
+  g_free (db);
+}
+
+sqlite3 *
+cs_db_handle (CsDb *db)
+{
+  return db->handle;
+}
+
+int
+cs_db_user_version (CsDb *db)
+{
+  return (int) cs_db_int (db, 0, "PRAGMA user_version", "");
+}
+
+gboolean
+cs_db_migrate (CsDb    *db,
+               GError **error)
+{
+  int version = cs_db_user_version (db);
+
+  if (version > CS_SCHEMA_VERSION)
+    {
+      g_set_error (error, CAU_ERROR, CAU_ERROR_INTERNAL,
+                   "The database has schema version %d, newer than this server (%d). "
+                   "Upgrade causerie-server.", version, CS_SCHEMA_VERSION);
+      return FALSE;
+    }
+  for (; version < CS_SCHEMA_VERSION; version++)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version=%d;", version + 1);
+
+      if (!exec_sql (db->handle, "BEGIN IMMEDIATE;", error))
+        return FALSE;
+      if (!exec_sql (db->handle, migrations[version], error) ||
+          !exec_sql (db->handle, bump, error))
+        {
+          exec_sql (db->handle, "ROLLBACK;", NULL);
+          g_prefix_error (error, "Migrating the database to version %d: ", version + 1);
+          return FALSE;
+        }
+      if (!exec_sql (db->handle, "COMMIT;", error))
+        return FALSE;
+      g_info ("Database migrated to schema version %d", version + 1);
+    }
+  return TRUE;
+}
+
+static sqlite3_stmt *
+prepare (CsDb       *db,
+         const char *sql)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (db->stmts, sql);
+
+  if (stmt == NULL)
+    {
+      if (sqlite3_prepare_v3 (db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+        {
+          g_warning ("Cannot prepare “%s”: %s", sql, sqlite3_errmsg (db->handle));
+          return NULL;
+        }
+      g_hash_table_insert (db->stmts, (gpointer) sql, stmt);
+    }
+  return stmt;
+}
+
+static sqlite3_stmt *
+vbind (CsDb       *db,
+       const char *sql,
+       const char *fmt,
+       va_list     args)
+{
+  sqlite3_stmt *stmt = prepare (db, sql);
+  int i = 1;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  for (const char *f = fmt; *f; f++, i++)
+    {
+      switch (*f)
+        {
+        case 's':
+          {
+            const char *s = va_arg (args, const char *);
+
+            if (s)
+              sqlite3_bind_text (stmt, i, s, -1, SQLITE_TRANSIENT);
+            else
+              sqlite3_bind_null (stmt, i);
+          }
+          break;
+        case 'i':
+          sqlite3_bind_int64 (stmt, i, va_arg (args, gint64));
+          break;
+        case 'b':
+          sqlite3_bind_int (stmt, i, va_arg (args, gboolean) ? 1 : 0);
+          break;
+        case 'n':
+          sqlite3_bind_null (stmt, i);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  return stmt;
+}
+
+sqlite3_stmt *
+cs_db_query (CsDb       *db,
+             const char *sql,
+             const char *fmt,
+             ...)
+{
+  sqlite3_stmt *stmt;
+  va_list args;
+
+  va_start (args, fmt);
+  stmt = vbind (db, sql, fmt, args);
+  va_end (args);
+  return stmt;
+}
+
+int
+cs_db_exec (CsDb       *db,
+            const char *sql,
+            const char *fmt,
+            ...)
+{
+  CS_STMT stmt = NULL;
+  va_list args;
+  int rc;
+
+  va_start (args, fmt);
+  stmt = vbind (db, sql, fmt, args);
+  va_end (args);
+  if (stmt == NULL)
+    return SQLITE_ERROR;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    rc = SQLITE_DONE;
+  if (rc != SQLITE_DONE)
+    g_warning ("SQLite %d on “%.60s”: %s", rc, sql, sqlite3_errmsg (db->handle));
+  return rc;
+}
+
+gint64
+cs_db_int (CsDb       *db,
+           gint64      fallback,
+           const char *sql,
+           const char *fmt,
+           ...)
+{
+  CS_STMT stmt = NULL;
+  va_list args;
+
+  va_start (args, fmt);
+  stmt = vbind (db, sql, fmt, args);
+  va_end (args);
+  if (stmt && sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    return sqlite3_column_int64 (stmt, 0);
+  return fallback;
+}
+
+char *
+cs_db_text (CsDb       *db,
+            const char *sql,
+            const char *fmt,
+            ...)
+{
+  CS_STMT stmt = NULL;
+  va_list args;
+
+  va_start (args, fmt);
+  stmt = vbind (db, sql, fmt, args);
+  va_end (args);
+  if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    return g_strdup (cs_col_text (stmt, 0));
+  return NULL;
+}
+
+int
+cs_db_changes (CsDb *db)
+{
+  return sqlite3_changes (db->handle);
+}
+
+const char *
+cs_db_errmsg (CsDb *db)
+{
+  return sqlite3_errmsg (db->handle);
+}
+
+const char *
+cs_col_text (sqlite3_stmt *stmt,
+             int           col)
+{
+  return (const char *) sqlite3_column_text (stmt, col);
+}

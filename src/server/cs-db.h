@@ -1,0 +1,73 @@
+/* cs-db.h: one SQLite connection with its cache of prepared statements,
+ * binding helpers, and the versioned schema.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+
+G_BEGIN_DECLS
+
+#define CS_SCHEMA_VERSION 1
+
+typedef struct _CsDb CsDb;
+
+/* Opens @path in WAL mode with synchronous=FULL. A read-only connection sets
+ * query_only. The writer runs the migrations (cs_db_migrate) once, before
+ * any reader opens. */
+CsDb         *cs_db_open      (const char  *path,
+                               gboolean     read_only,
+                               GError     **error);
+void          cs_db_close     (CsDb        *db);
+sqlite3      *cs_db_handle    (CsDb        *db);
+gboolean      cs_db_migrate   (CsDb        *db,
+                               GError     **error);
+int           cs_db_user_version (CsDb *db);
+
+/* Returns the cached statement for @sql, bound with @fmt: one character per
+ * argument: 's' text (NULL binds null), 'i' gint64, 'b' gboolean (int),
+ * 'n' null (no argument). The statement is reset when released with
+ * cs_stmt_release (use the CS_STMT auto-cleanup). Returns NULL, logging,
+ * when @sql does not prepare. */
+sqlite3_stmt *cs_db_query     (CsDb        *db,
+                               const char  *sql,
+                               const char  *fmt,
+                               ...);
+/* Runs a statement that returns no rows; returns the SQLite result code. */
+int           cs_db_exec      (CsDb        *db,
+                               const char  *sql,
+                               const char  *fmt,
+                               ...);
+/* The first column of the first row as an integer, or @fallback. */
+gint64        cs_db_int       (CsDb        *db,
+                               gint64       fallback,
+                               const char  *sql,
+                               const char  *fmt,
+                               ...);
+/* The first column of the first row as a new string, or NULL. */
+char         *cs_db_text      (CsDb        *db,
+                               const char  *sql,
+                               const char  *fmt,
+                               ...);
+int           cs_db_changes   (CsDb        *db);
+const char   *cs_db_errmsg    (CsDb        *db);
+
+/* Column accessors that return NULL for SQL NULL. */
+const char   *cs_col_text     (sqlite3_stmt *stmt,
+                               int           col);
+
+static inline void
+cs_stmt_release (sqlite3_stmt **stmt)
+{
+  if (*stmt)
+    {
+      sqlite3_reset (*stmt);
+      sqlite3_clear_bindings (*stmt);
+      *stmt = NULL;
+    }
+}
+
+#define CS_STMT __attribute__((cleanup (cs_stmt_release))) sqlite3_stmt *
+
+G_END_DECLS

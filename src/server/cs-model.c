@@ -1,0 +1,411 @@
+/* cs-model.c: JSON shapes and shared checks.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "cs-model"
+
+#include "cs-model.h"
+#include "cs-presence.h"
+#include "cs-store.h"
+#include "cau-json.h"
+#include "cau-time.h"
+
+#include <string.h>
+
+#define EXCERPT_CHARS 120
+
+char *
+cs_model_excerpt (const char *body)
+{
+  GString *s = g_string_new (NULL);
+  glong n = 0;
+
+  for (const char *p = body ? body : ""; *p && n < EXCERPT_CHARS; p = g_utf8_next_char (p), n++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      g_string_append_unichar (s, c == '\n' || c == '\t' ? ' ' : c);
+    }
+  if (body && g_utf8_strlen (body, -1) > EXCERPT_CHARS)
+    g_string_append (s, "…");
+  return g_string_free (s, FALSE);
+}
+
+char *
+cs_model_time (sqlite3_stmt *stmt,
+               int           col)
+{
+  if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
+    return NULL;
+  return cau_time_format (sqlite3_column_int64 (stmt, col));
+}
+
+static void
+set_time (JsonObject   *obj,
+          const char   *member,
+          sqlite3_stmt *stmt,
+          int           col)
+{
+  g_autofree char *t = cs_model_time (stmt, col);
+
+  cau_json_set_string_or_null (obj, member, t);
+}
+
+JsonObject *
+cs_model_user_row (CsCtx        *ctx,
+                   sqlite3_stmt *stmt,
+                   int           c)
+{
+  JsonObject *u = json_object_new ();
+  const char *id = cs_col_text (stmt, c);
+  gboolean deleted = sqlite3_column_type (stmt, c + 6) != SQLITE_NULL;
+
+  json_object_set_string_member (u, "id", id);
+  cau_json_set_string_or_null (u, "email", cs_col_text (stmt, c + 1));
+  json_object_set_string_member (u, "display_name", cs_col_text (stmt, c + 2));
+  json_object_set_string_member (u, "role", cs_col_text (stmt, c + 3));
+  json_object_set_string_member (u, "status_text", cs_col_text (stmt, c + 4));
+  json_object_set_string_member (u, "presence", deleted ? "offline" : cs_presence_get (ctx->presence, id));
+  set_time (u, "last_seen_at", stmt, c + 5);
+  if (deleted)
+    json_object_set_boolean_member (u, "deleted", TRUE);
+  return u;
+}
+
+JsonObject *
+cs_model_user (CsCtx      *ctx,
+               const char *user_id)
+{
+  CS_STMT stmt = cs_db_query (ctx->db,
+                              "SELECT " CS_USER_COLS " FROM users u WHERE u.id = ? AND u.tenant_id = ?",
+                              "ss", user_id, ctx->tenant_id);
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return cs_model_user_row (ctx, stmt, 0);
+}
+
+char *
+cs_model_display_name (CsCtx      *ctx,
+                       const char *user_id)
+{
+  return cs_db_text (ctx->db, "SELECT display_name FROM users WHERE id = ?", "s", user_id);
+}
+
+static JsonNode *
+parse_json_text (const char *text)
+{
+  g_autoptr(JsonParser) parser = NULL;
+
+  if (text == NULL)
+    return json_node_new (JSON_NODE_NULL);
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, text, -1, NULL) || json_parser_get_root (parser) == NULL)
+    return json_node_new (JSON_NODE_NULL);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+JsonObject *
+cs_model_message_row (CsCtx        *ctx,
+                      sqlite3_stmt *stmt,
+                      const char   *viewer_id)
+{
+  JsonObject *m = json_object_new ();
+  const char *sender_id = cs_col_text (stmt, 3);
+  const char *reply_to = cs_col_text (stmt, 6);
+  gboolean deleted = sqlite3_column_int (stmt, 11) != 0;
+
+  json_object_set_string_member (m, "id", cs_col_text (stmt, 1));
+  json_object_set_string_member (m, "room_id", cs_col_text (stmt, 2));
+  json_object_set_int_member (m, "seq", sqlite3_column_int64 (stmt, 0));
+  if (sender_id)
+    {
+      JsonObject *sender = json_object_new ();
+      g_autofree char *name = cs_model_display_name (ctx, sender_id);
+
+      json_object_set_string_member (sender, "id", sender_id);
+      json_object_set_string_member (sender, "display_name", name ? name : "");
+      json_object_set_object_member (m, "sender", sender);
+    }
+  else
+    json_object_set_null_member (m, "sender");
+  json_object_set_string_member (m, "kind", cs_col_text (stmt, 4));
+  json_object_set_string_member (m, "body", deleted ? "" : cs_col_text (stmt, 5));
+
+  if (reply_to && !deleted)
+    {
+      CS_STMT r = cs_db_query (ctx->db,
+                               "SELECT m.id, u.display_name, m.body, m.deleted FROM messages m"
+                               " LEFT JOIN users u ON u.id = m.sender_id WHERE m.id = ?",
+                               "s", reply_to);
+      if (r && sqlite3_step (r) == SQLITE_ROW)
+        {
+          JsonObject *q = json_object_new ();
+          g_autofree char *excerpt = sqlite3_column_int (r, 3) ? g_strdup ("")
+                                                                : cs_model_excerpt (cs_col_text (r, 2));
+
+          json_object_set_string_member (q, "id", cs_col_text (r, 0));
+          json_object_set_string_member (q, "sender_name", cs_col_text (r, 1) ? cs_col_text (r, 1) : "");
+          json_object_set_string_member (q, "excerpt", excerpt);
+          if (sqlite3_column_int (r, 3))
+            json_object_set_boolean_member (q, "deleted", TRUE);
+          json_object_set_object_member (m, "reply_to", q);
+        }
+      else
+        json_object_set_null_member (m, "reply_to");
+    }
+  else
+    json_object_set_null_member (m, "reply_to");
+
+  json_object_set_member (m, "mentions",
+                          deleted ? json_node_init_array (json_node_alloc (), json_array_new ())
+                                  : parse_json_text (cs_col_text (stmt, 7)));
+  json_object_set_array_member (m, "attachments", json_array_new ());
+  json_object_set_member (m, "context", parse_json_text (cs_col_text (stmt, 8)));
+  set_time (m, "created_at", stmt, 9);
+  set_time (m, "edited_at", stmt, 10);
+  json_object_set_boolean_member (m, "deleted", deleted);
+  if (viewer_id && g_strcmp0 (viewer_id, sender_id) == 0 && cs_col_text (stmt, 12))
+    json_object_set_string_member (m, "txn_id", cs_col_text (stmt, 12));
+  return m;
+}
+
+JsonObject *
+cs_model_message (CsCtx      *ctx,
+                  const char *message_id,
+                  const char *viewer_id)
+{
+  CS_STMT stmt = cs_db_query (ctx->db,
+                              "SELECT " CS_MESSAGE_COLS " FROM messages m WHERE m.id = ? AND m.tenant_id = ?",
+                              "ss", message_id, ctx->tenant_id);
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return cs_model_message_row (ctx, stmt, viewer_id);
+}
+
+static JsonObject *
+last_message_preview (CsCtx      *ctx,
+                      const char *room_id)
+{
+  CS_STMT stmt = cs_db_query (ctx->db,
+                              "SELECT m.id, m.seq, u.display_name, m.body, m.created_at, m.deleted"
+                              " FROM messages m LEFT JOIN users u ON u.id = m.sender_id"
+                              " WHERE m.room_id = ? ORDER BY m.seq DESC LIMIT 1",
+                              "s", room_id);
+  JsonObject *p;
+  g_autofree char *excerpt = NULL;
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  p = json_object_new ();
+  excerpt = sqlite3_column_int (stmt, 5) ? g_strdup ("") : cs_model_excerpt (cs_col_text (stmt, 3));
+  json_object_set_string_member (p, "id", cs_col_text (stmt, 0));
+  json_object_set_int_member (p, "seq", sqlite3_column_int64 (stmt, 1));
+  cau_json_set_string_or_null (p, "sender_name", cs_col_text (stmt, 2));
+  json_object_set_string_member (p, "excerpt", excerpt);
+  set_time (p, "created_at", stmt, 4);
+  return p;
+}
+
+JsonObject *
+cs_model_room (CsCtx      *ctx,
+               const char *room_id,
+               const char *viewer_id)
+{
+  CS_STMT stmt = cs_db_query (ctx->db,
+                              "SELECT r.id, r.type, r.name, r.description, r.is_private, r.is_archived,"
+                              " r.created_by, r.created_at, r.last_activity_at, r.context,"
+                              " me.role, me.last_read_seq, me.muted, me.notify,"
+                              " (SELECT COUNT(*) FROM members WHERE room_id = r.id)"
+                              " FROM rooms r LEFT JOIN members me ON me.room_id = r.id AND me.user_id = ?"
+                              " WHERE r.id = ? AND r.tenant_id = ?",
+                              "sss", viewer_id, room_id, ctx->tenant_id);
+  JsonObject *room;
+  JsonObject *last;
+  gboolean member;
+  gint64 last_read;
+  const char *type;
+  g_autofree char *name = NULL;
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+
+  room = json_object_new ();
+  type = cs_col_text (stmt, 1);
+  member = sqlite3_column_type (stmt, 10) != SQLITE_NULL;
+  last_read = sqlite3_column_int64 (stmt, 11);
+
+  if (g_strcmp0 (type, "direct") == 0)
+    /* A direct room is named after the other person. */
+    name = cs_db_text (ctx->db,
+                       "SELECT u.display_name FROM members mb JOIN users u ON u.id = mb.user_id"
+                       " WHERE mb.room_id = ? AND mb.user_id != ? LIMIT 1",
+                       "ss", room_id, viewer_id);
+  if (name == NULL)
+    name = g_strdup (cs_col_text (stmt, 2) ? cs_col_text (stmt, 2) : "");
+
+  json_object_set_string_member (room, "id", cs_col_text (stmt, 0));
+  json_object_set_string_member (room, "type", type);
+  json_object_set_string_member (room, "name", name);
+  json_object_set_string_member (room, "description", cs_col_text (stmt, 3));
+  json_object_set_boolean_member (room, "is_private", sqlite3_column_int (stmt, 4));
+  json_object_set_boolean_member (room, "is_archived", sqlite3_column_int (stmt, 5));
+  cau_json_set_string_or_null (room, "created_by", cs_col_text (stmt, 6));
+  set_time (room, "created_at", stmt, 7);
+  set_time (room, "last_activity_at", stmt, 8);
+  json_object_set_int_member (room, "member_count", sqlite3_column_int64 (stmt, 14));
+  cau_json_set_string_or_null (room, "my_role", member ? cs_col_text (stmt, 10) : NULL);
+  if (member)
+    {
+      /* Counts stop at 1000: a badge says "999+" long before that. */
+      json_object_set_int_member (room, "unread_count",
+        cs_db_int (ctx->db, 0,
+                   "SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE room_id = ? AND seq > ?"
+                   " AND deleted = 0 AND kind != 'system' AND sender_id IS NOT ? LIMIT 1000)",
+                   "sis", room_id, last_read, viewer_id));
+      json_object_set_int_member (room, "mention_count",
+        cs_db_int (ctx->db, 0,
+                   "SELECT COUNT(*) FROM (SELECT 1 FROM mentions mn JOIN messages m ON m.seq = mn.seq"
+                   " WHERE mn.user_id = ? AND mn.room_id = ? AND mn.seq > ? AND m.deleted = 0 LIMIT 1000)",
+                   "ssi", viewer_id, room_id, last_read));
+      json_object_set_int_member (room, "last_read_seq", last_read);
+    }
+  else
+    {
+      json_object_set_int_member (room, "unread_count", 0);
+      json_object_set_int_member (room, "mention_count", 0);
+    }
+  json_object_set_boolean_member (room, "muted", member && sqlite3_column_int (stmt, 12));
+  json_object_set_string_member (room, "notify", member ? cs_col_text (stmt, 13) : "all");
+  last = last_message_preview (ctx, room_id);
+  if (last)
+    json_object_set_object_member (room, "last_message", last);
+  else
+    json_object_set_null_member (room, "last_message");
+  json_object_set_member (room, "context", parse_json_text (cs_col_text (stmt, 9)));
+  return room;
+}
+
+gboolean
+cs_model_require_member (CsCtx      *ctx,
+                         const char *room_id,
+                         char      **out_role)
+{
+  char *role = cs_db_text (ctx->db,
+                           "SELECT mb.role FROM members mb JOIN rooms r ON r.id = mb.room_id"
+                           " WHERE mb.room_id = ? AND mb.user_id = ? AND r.tenant_id = ?",
+                           "sss", room_id, ctx->user_id, ctx->tenant_id);
+
+  if (role == NULL)
+    return cs_ctx_fail (ctx, CAU_ERROR_NOT_FOUND, "There is no such room.");
+  if (out_role)
+    *out_role = role;
+  else
+    g_free (role);
+  return TRUE;
+}
+
+char *
+cs_model_tenant_role (CsCtx *ctx)
+{
+  return cs_db_text (ctx->db, "SELECT role FROM users WHERE id = ? AND tenant_id = ?",
+                     "ss", ctx->user_id, ctx->tenant_id);
+}
+
+/* ---- events ------------------------------------------------------------ */
+
+static char *
+build_frame (const char *type,
+             gint64      seq,
+             const char *room_id,
+             JsonObject *data)
+{
+  g_autoptr(JsonObject) frame = json_object_new ();
+
+  json_object_set_string_member (frame, "type", type);
+  json_object_set_int_member (frame, "seq", seq);
+  cau_json_set_string_or_null (frame, "room_id", room_id);
+  json_object_set_object_member (frame, "data", json_object_ref (data));
+  return cau_json_object_to_string (frame);
+}
+
+char *
+cs_model_event_frame (const char *payload,
+                      const char *type,
+                      const char *actor_id,
+                      const char *txn_id,
+                      const char *viewer_id)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  JsonObject *frame;
+  JsonObject *data;
+  JsonObject *message;
+
+  if (txn_id == NULL || g_strcmp0 (actor_id, viewer_id) != 0)
+    return g_strdup (payload);
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, payload, -1, NULL))
+    return g_strdup (payload);
+  frame = json_node_get_object (json_parser_get_root (parser));
+  data = json_object_get_object_member (frame, "data");
+  message = data && json_object_has_member (data, "message") ? json_object_get_object_member (data, "message") : data;
+  if (message)
+    json_object_set_string_member (message, "txn_id", txn_id);
+  return cau_json_to_string (json_parser_get_root (parser));
+}
+
+gint64
+cs_model_emit (CsCtx      *ctx,
+               gint64      seq,
+               const char *type,
+               const char *room_id,
+               const char *user_id,
+               JsonObject *data,
+               const char *actor_id,
+               const char *txn_id)
+{
+  CsEvent *ev;
+  g_autoptr(GStrvBuilder) recipients = g_strv_builder_new ();
+
+  g_assert (ctx->in_write);
+  if (seq == 0)
+    seq = cs_store_next_seq (ctx->store);
+
+  ev = g_new0 (CsEvent, 1);
+  ev->ref_count = 1;
+  ev->seq = seq;
+  ev->type = g_strdup (type);
+  ev->tenant_id = g_strdup (ctx->tenant_id);
+  ev->room_id = g_strdup (room_id);
+  ev->user_id = g_strdup (user_id);
+  ev->frame = build_frame (type, seq, room_id, data);
+  if (actor_id && txn_id)
+    {
+      ev->actor_id = g_strdup (actor_id);
+      ev->own_frame = cs_model_event_frame (ev->frame, type, actor_id, txn_id, actor_id);
+    }
+
+  if (user_id)
+    g_strv_builder_add (recipients, user_id);
+  else
+    {
+      CS_STMT stmt = cs_db_query (ctx->db, "SELECT user_id FROM members WHERE room_id = ?", "s", room_id);
+
+      while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+        g_strv_builder_add (recipients, cs_col_text (stmt, 0));
+    }
+  ev->recipients = g_strv_builder_end (recipients);
+
+  if (cs_db_exec (ctx->db,
+                  "INSERT INTO events (seq, tenant_id, room_id, user_id, type, payload, actor_id, txn_id, created_at)"
+                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  "isssssssi", seq, ctx->tenant_id, room_id, user_id, type, ev->frame,
+                  actor_id, txn_id, cau_time_now_ms ()) != SQLITE_DONE)
+    {
+      cs_event_unref (ev);
+      cs_ctx_fail_db (ctx, "logging an event");
+      return 0;
+    }
+  g_ptr_array_add (ctx->events, ev);
+  return seq;
+}

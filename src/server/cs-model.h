@@ -1,0 +1,64 @@
+/* cs-model.h: the JSON shapes of API.md, built from the database on the
+ * storage threads, and the access checks every handler shares.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "cs-ctx.h"
+
+G_BEGIN_DECLS
+
+#define CS_USER_COLS "u.id, u.email, u.display_name, u.role, u.status_text, u.last_seen_at, u.deleted_at"
+#define CS_MESSAGE_COLS "m.seq, m.id, m.room_id, m.sender_id, m.kind, m.body, m.reply_to_id," \
+                        " m.mentions, m.context, m.created_at, m.edited_at, m.deleted, m.txn_id"
+
+char       *cs_model_excerpt         (const char   *body);
+char       *cs_model_time            (sqlite3_stmt *stmt,
+                                      int           col);
+JsonObject *cs_model_user_row        (CsCtx        *ctx,
+                                      sqlite3_stmt *stmt,
+                                      int           first_col);
+/* NULL when the user is not in the caller's tenant. */
+JsonObject *cs_model_user            (CsCtx        *ctx,
+                                      const char   *user_id);
+char       *cs_model_display_name    (CsCtx        *ctx,
+                                      const char   *user_id);
+JsonObject *cs_model_message_row     (CsCtx        *ctx,
+                                      sqlite3_stmt *stmt,
+                                      const char   *viewer_id);
+JsonObject *cs_model_message         (CsCtx        *ctx,
+                                      const char   *message_id,
+                                      const char   *viewer_id);
+/* The room as @viewer_id sees it; NULL when it is not in the caller's tenant. */
+JsonObject *cs_model_room            (CsCtx        *ctx,
+                                      const char   *room_id,
+                                      const char   *viewer_id);
+
+/* The caller's role in the room. FALSE with not_found when the room does
+ * not exist, belongs to another tenant, or the caller is not a member. */
+gboolean    cs_model_require_member  (CsCtx        *ctx,
+                                      const char   *room_id,
+                                      char        **out_role);
+/* The caller's tenant role ("admin", "member", "guest"). */
+char       *cs_model_tenant_role     (CsCtx        *ctx);
+
+/* Writer thread: stores an event and queues it for fan-out after commit.
+ * @seq 0 allocates the next one. @room_id events reach the room's members;
+ * @user_id events reach that user only. When @actor_id and @txn_id are set,
+ * the actor's copy of data.message carries the txn_id. */
+gint64      cs_model_emit            (CsCtx        *ctx,
+                                      gint64        seq,
+                                      const char   *type,
+                                      const char   *room_id,
+                                      const char   *user_id,
+                                      JsonObject   *data,
+                                      const char   *actor_id,
+                                      const char   *txn_id);
+/* The frame a stored event is replayed as, for @viewer_id. */
+char       *cs_model_event_frame     (const char   *payload,
+                                      const char   *type,
+                                      const char   *actor_id,
+                                      const char   *txn_id,
+                                      const char   *viewer_id);
+
+G_END_DECLS

@@ -1,0 +1,109 @@
+/* cs-server.c: assembling the service.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "cs-server"
+
+#include "cs-server-private.h"
+#include "cs-auth.h"
+#include "cs-presence.h"
+#include "cau-time.h"
+
+static void
+load_sessions (CsCtx *ctx)
+{
+  CS_STMT stmt = cs_db_query (ctx->db,
+                              "SELECT token_hash, user_id, tenant_id, expires_at FROM sessions"
+                              " WHERE revoked_at IS NULL AND expires_at > ?", "i", cau_time_now_ms ());
+
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    cs_sessions_add (cs_col_text (stmt, 0), cs_col_text (stmt, 1), cs_col_text (stmt, 2),
+                     sqlite3_column_int64 (stmt, 3));
+}
+
+CsServer *
+cs_server_new (CsConfig *config,
+               GError  **error)
+{
+  g_autoptr(CsServer) server = g_new0 (CsServer, 1);
+  g_autoptr(CsCtx) ctx = NULL;
+
+  if (!cs_auth_init ())
+    {
+      g_set_error_literal (error, CAU_ERROR, CAU_ERROR_INTERNAL, "libsodium could not start.");
+      return NULL;
+    }
+  server->config = config;
+  server->store = cs_store_open (config, error);
+  if (server->store == NULL)
+    return NULL;
+  server->presence = cs_presence_new ();
+  server->hub = cs_hub_new (server);
+  cs_store_set_event_sink (server->store, cs_hub_deliver, server->hub);
+
+  /* Read once at start-up, before anything listens: afterwards every
+   * request is authenticated from memory, never from the disk. */
+  cs_sessions_init ();
+  ctx = cs_ctx_new (config, server->store, server->presence);
+  cs_store_run_read (server->store, load_sessions, ctx);
+
+  server->soup = soup_server_new ("server-header", "causerie-server/" PACKAGE_VERSION " ", NULL);
+  cs_http_setup (server);
+  return g_steal_pointer (&server);
+}
+
+gboolean
+cs_server_listen (CsServer *server,
+                  GError  **error)
+{
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (server->config->listen_host);
+  g_autoptr(GSocketAddress) sockaddr = NULL;
+  g_autoptr(GSList) uris = NULL;
+
+  if (address == NULL)
+    {
+      if (g_str_equal (server->config->listen_host, "localhost"))
+        address = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+      else
+        {
+          g_set_error (error, CAU_ERROR, CAU_ERROR_BAD_REQUEST,
+                       "“%s” is not an IP address to listen on.", server->config->listen_host);
+          return FALSE;
+        }
+    }
+  sockaddr = g_inet_socket_address_new (address, server->config->listen_port);
+  if (!soup_server_listen (server->soup, sockaddr, 0, error))
+    return FALSE;
+  uris = soup_server_get_uris (server->soup);
+  if (uris)
+    {
+      server->port = g_uri_get_port (uris->data);
+      server->config->listen_port = server->port;
+      if (!server->config->public_url_set)
+        g_clear_pointer (&server->config->public_url, g_free);
+    }
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  return TRUE;
+}
+
+guint
+cs_server_port (CsServer *server)
+{
+  return server->port;
+}
+
+void
+cs_server_free (CsServer *server)
+{
+  if (server == NULL)
+    return;
+  if (server->soup)
+    soup_server_disconnect (server->soup);
+  g_clear_object (&server->soup);
+  g_clear_pointer (&server->hub, cs_hub_free);
+  if (server->store)
+    cs_store_set_event_sink (server->store, NULL, NULL);
+  g_clear_pointer (&server->store, cs_store_close);
+  g_clear_pointer (&server->presence, cs_presence_free);
+  cs_sessions_clear ();
+  g_free (server);
+}

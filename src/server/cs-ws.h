@@ -1,0 +1,58 @@
+/* cs-ws.h: the server side of RFC 6455 over a connection taken from
+ * libsoup after the handshake. We frame ourselves so that each socket has
+ * a bounded send queue (a slow reader is closed with 1013), frames are
+ * built once for all recipients, and a silent peer is dropped.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "cs-config.h"
+
+G_BEGIN_DECLS
+
+typedef struct _CsWsConn CsWsConn;
+
+typedef enum {
+  CS_WS_CLOSE_NORMAL = 1000,
+  CS_WS_CLOSE_GOING_AWAY = 1001,
+  CS_WS_CLOSE_PROTOCOL_ERROR = 1002,
+  CS_WS_CLOSE_UNSUPPORTED_DATA = 1003,
+  CS_WS_CLOSE_BAD_DATA = 1007,
+  CS_WS_CLOSE_POLICY_VIOLATION = 1008,
+  CS_WS_CLOSE_TOO_BIG = 1009,
+  CS_WS_CLOSE_TRY_AGAIN_LATER = 1013,
+} CsWsCloseCode;
+
+typedef struct {
+  void (*text)   (CsWsConn *conn, const char *text, gsize length, gpointer user_data);
+  void (*closed) (CsWsConn *conn, gpointer user_data);
+} CsWsCallbacks;
+
+CsWsConn *cs_ws_conn_new        (GIOStream           *stream,
+                                 const CsConfig      *config,
+                                 const CsWsCallbacks *callbacks,
+                                 gpointer             user_data);
+CsWsConn *cs_ws_conn_ref        (CsWsConn   *conn);
+void      cs_ws_conn_unref      (CsWsConn   *conn);
+/* A text frame, built once and sent to many connections. */
+GBytes   *cs_ws_frame_text      (const char *text,
+                                 gssize      length);
+/* Queues @frame; a queue past the limit closes the socket with 1013.
+ * Returns FALSE when the frame was not queued. */
+gboolean  cs_ws_conn_send_frame (CsWsConn   *conn,
+                                 GBytes     *frame);
+gboolean  cs_ws_conn_send_text  (CsWsConn   *conn,
+                                 const char *text);
+void      cs_ws_conn_close      (CsWsConn   *conn,
+                                 guint16     code,
+                                 const char *reason);
+gboolean  cs_ws_conn_is_open    (CsWsConn   *conn);
+/* No more callbacks, whatever happens to the connection afterwards. */
+void      cs_ws_conn_detach     (CsWsConn   *conn);
+gsize     cs_ws_conn_queued     (CsWsConn   *conn);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsWsConn, cs_ws_conn_unref)
+
+G_END_DECLS
