@@ -379,13 +379,13 @@ cs_api_messages_list (CsCtx *ctx)
     return;
 
   if (after)
-    stmt = cs_db_query (ctx->db, "SELECT " CS_MESSAGE_COLS " FROM messages m WHERE m.room_id = ? AND m.seq > ?"
+    stmt = cs_db_query (ctx->db, "SELECT " CS_MESSAGE_COLS " FROM messages m " CS_MESSAGE_SENDER " WHERE m.room_id = ? AND m.seq > ?"
                         " ORDER BY m.seq ASC LIMIT ?", "sii", room_id, cursor, (gint64) limit + 1);
   else if (before)
-    stmt = cs_db_query (ctx->db, "SELECT " CS_MESSAGE_COLS " FROM messages m WHERE m.room_id = ? AND m.seq < ?"
+    stmt = cs_db_query (ctx->db, "SELECT " CS_MESSAGE_COLS " FROM messages m " CS_MESSAGE_SENDER " WHERE m.room_id = ? AND m.seq < ?"
                         " ORDER BY m.seq DESC LIMIT ?", "sii", room_id, cursor, (gint64) limit + 1);
   else
-    stmt = cs_db_query (ctx->db, "SELECT " CS_MESSAGE_COLS " FROM messages m WHERE m.room_id = ?"
+    stmt = cs_db_query (ctx->db, "SELECT " CS_MESSAGE_COLS " FROM messages m " CS_MESSAGE_SENDER " WHERE m.room_id = ?"
                         " ORDER BY m.seq DESC LIMIT ?", "si", room_id, (gint64) limit + 1);
 
   rows = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
@@ -663,7 +663,7 @@ cs_api_search (CsCtx *ctx)
   reply = json_object_new ();
   messages = json_array_new ();
   stmt = cs_db_query (ctx->db,
-                      "SELECT " CS_MESSAGE_COLS " FROM messages_fts f JOIN messages m ON m.seq = f.rowid"
+                      "SELECT " CS_MESSAGE_COLS " FROM messages_fts f JOIN messages m ON m.seq = f.rowid " CS_MESSAGE_SENDER
                       " WHERE messages_fts MATCH ?1 AND m.deleted = 0 AND m.tenant_id = ?2"
                       " AND m.room_id IN (SELECT room_id FROM members WHERE user_id = ?3)"
                       " AND (?4 IS NULL OR m.room_id = ?4)"

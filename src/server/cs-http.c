@@ -273,6 +273,13 @@ early_cb (SoupServer        *soup,
 
   pending->body = g_byte_array_new ();
   g_object_set_data_full (G_OBJECT (msg), "cs-pending", pending, pending_free);
+
+  /* libsoup before 3.3 never notices that a client closed an idle
+   * keep-alive connection: each one stays in CLOSE-WAIT and holds a file
+   * descriptor until the server runs out. Close after every response
+   * there; the WebSocket upgrade sets its own Connection header. */
+  if (server->close_after_response && g_strcmp0 (path, "/api/ws") != 0)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
   g_signal_connect (msg, "finished", G_CALLBACK (message_finished_cb), pending);
 
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
@@ -502,6 +509,7 @@ cs_http_metrics_text (CsServer *server)
 void
 cs_http_setup (CsServer *server)
 {
+  server->close_after_response = soup_get_major_version () == 3 && soup_get_minor_version () < 3;
   soup_server_add_early_handler (server->soup, NULL, early_cb, server, NULL);
   soup_server_add_handler (server->soup, NULL, handle_cb, server, NULL);
 }

@@ -96,8 +96,11 @@ parse_json_text (const char *text)
 {
   g_autoptr(JsonParser) parser = NULL;
 
+  /* Most rows carry no context and no mentions: no parser for those. */
   if (text == NULL)
     return json_node_new (JSON_NODE_NULL);
+  if (strcmp (text, "[]") == 0)
+    return json_node_init_array (json_node_alloc (), json_array_new ());
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, text, -1, NULL) || json_parser_get_root (parser) == NULL)
     return json_node_new (JSON_NODE_NULL);
@@ -120,7 +123,7 @@ cs_model_message_row (CsCtx        *ctx,
   if (sender_id)
     {
       JsonObject *sender = json_object_new ();
-      g_autofree char *name = cs_model_display_name (ctx, sender_id);
+      const char *name = cs_col_text (stmt, 13);
 
       json_object_set_string_member (sender, "id", sender_id);
       json_object_set_string_member (sender, "display_name", name ? name : "");
@@ -175,7 +178,8 @@ cs_model_message (CsCtx      *ctx,
                   const char *viewer_id)
 {
   CS_STMT stmt = cs_db_query (ctx->db,
-                              "SELECT " CS_MESSAGE_COLS " FROM messages m WHERE m.id = ? AND m.tenant_id = ?",
+                              "SELECT " CS_MESSAGE_COLS " FROM messages m " CS_MESSAGE_SENDER
+                              " WHERE m.id = ? AND m.tenant_id = ?",
                               "ss", message_id, ctx->tenant_id);
 
   if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)

@@ -9,8 +9,10 @@
 G_BEGIN_DECLS
 
 #define CS_USER_COLS "u.id, u.email, u.display_name, u.role, u.status_text, u.last_seen_at, u.deleted_at"
+/* Selected FROM messages m LEFT JOIN users su ON su.id = m.sender_id. */
 #define CS_MESSAGE_COLS "m.seq, m.id, m.room_id, m.sender_id, m.kind, m.body, m.reply_to_id," \
-                        " m.mentions, m.context, m.created_at, m.edited_at, m.deleted, m.txn_id"
+                        " m.mentions, m.context, m.created_at, m.edited_at, m.deleted, m.txn_id, su.display_name"
+#define CS_MESSAGE_SENDER "LEFT JOIN users su ON su.id = m.sender_id"
 
 char       *cs_model_excerpt         (const char   *body);
 char       *cs_model_time            (sqlite3_stmt *stmt,

@@ -30,6 +30,7 @@ struct _CsServer {
   CsHub      *hub;
   SoupServer *soup;
   guint       port;
+  gboolean    close_after_response;
   CsMetrics   metrics;
 };
 

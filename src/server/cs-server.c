@@ -8,6 +8,8 @@
 #include "cs-presence.h"
 #include "cau-time.h"
 
+#include <sys/socket.h>
+
 static void
 load_sessions (CsCtx *ctx)
 {
@@ -57,6 +59,7 @@ cs_server_listen (CsServer *server,
 {
   g_autoptr(GInetAddress) address = g_inet_address_new_from_string (server->config->listen_host);
   g_autoptr(GSocketAddress) sockaddr = NULL;
+  g_autoptr(GSocket) sock = NULL;
   g_autoptr(GSList) uris = NULL;
 
   if (address == NULL)
@@ -71,7 +74,16 @@ cs_server_listen (CsServer *server,
         }
     }
   sockaddr = g_inet_socket_address_new (address, server->config->listen_port);
-  if (!soup_server_listen (server->soup, sockaddr, 0, error))
+  /* Our own socket, for a listen backlog that absorbs every client
+   * reconnecting at once after a restart (GLib's default is 10). */
+  sock = g_socket_new (g_inet_address_get_family (address), G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (sock == NULL)
+    return FALSE;
+  g_socket_set_option (sock, SOL_SOCKET, SO_REUSEADDR, 1, NULL);
+  g_socket_set_listen_backlog (sock, SOMAXCONN);
+  if (!g_socket_bind (sock, sockaddr, TRUE, error) ||
+      !g_socket_listen (sock, error) ||
+      !soup_server_listen_socket (server->soup, sock, 0, error))
     return FALSE;
   uris = soup_server_get_uris (server->soup);
   if (uris)

@@ -202,12 +202,7 @@ flush (CsWsConn *conn)
   if (conn->writing || conn->closed)
     return;
   if (g_queue_is_empty (&conn->queue))
-    {
-      /* Our close frame is out: give the peer a moment to answer. */
-      if (conn->close_sent && conn->close_id == 0)
-        conn->close_id = g_timeout_add (CLOSE_WAIT_MS, close_timeout_cb, conn);
-      return;
-    }
+    return;
   for (GList *l = conn->queue.head; l && n < MAX_VECTORS; l = l->next, n++)
     {
       gsize size;
@@ -247,6 +242,9 @@ send_close (CsWsConn   *conn,
     memcpy (payload + 2, reason, rlen);
   frame = make_frame (OP_CLOSE, payload, 2 + rlen);
   conn->close_sent = TRUE;
+  /* The peer has this long to answer, or to read at all (a slow reader may
+   * never take our close frame off the wire). */
+  conn->close_id = g_timeout_add (CLOSE_WAIT_MS, close_timeout_cb, conn);
   enqueue (conn, frame);
 }
 
