@@ -1,0 +1,454 @@
+/* cs-test.c: the real server under test, and a client for it.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "cs-test.h"
+
+#include <signal.h>
+#include <stdarg.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+static const char *
+server_binary (void)
+{
+  const char *path = g_getenv ("CAUSERIE_SERVER");
+
+  g_assert_nonnull (path);
+  return path;
+}
+
+CsTestServer *
+cs_test_server_new (const char *config_extra)
+{
+  CsTestServer *s = g_new0 (CsTestServer, 1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *config = NULL;
+
+  s->data_dir = g_dir_make_tmp ("causerie-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  s->config_path = g_build_filename (s->data_dir, "server.conf", NULL);
+  /* Fast password hashing keeps the suite quick; the KDF is still argon2id. */
+  config = g_strdup_printf ("[security]\npassword_hash=min\n%s\n", config_extra ? config_extra : "");
+  g_file_set_contents (s->config_path, config, -1, &error);
+  g_assert_no_error (error);
+  s->session = soup_session_new_with_options ("timeout", 30, NULL);
+  cs_test_server_start (s);
+  return s;
+}
+
+void
+cs_test_server_start (CsTestServer *s)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *db_dir = g_build_filename (s->data_dir, "db", NULL);
+  const char *p;
+
+  s->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                                 server_binary (), "--data-dir", db_dir, "--config", s->config_path,
+                                 "serve", "--listen", "127.0.0.1:0", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (s->process));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  p = strstr (line, "listening on http://127.0.0.1:");
+  g_assert_nonnull (p);
+  s->port = (guint) g_ascii_strtoull (p + strlen ("listening on http://127.0.0.1:"), NULL, 10);
+  g_assert_cmpuint (s->port, >, 0);
+  g_free (s->base);
+  s->base = g_strdup_printf ("http://127.0.0.1:%u", s->port);
+}
+
+void
+cs_test_server_stop (CsTestServer *s,
+                     gboolean      crash)
+{
+  if (s->process == NULL)
+    return;
+  if (crash)
+    g_subprocess_force_exit (s->process);
+  else
+    g_subprocess_send_signal (s->process, SIGTERM);
+  g_subprocess_wait (s->process, NULL, NULL);
+  g_clear_object (&s->process);
+  /* Connections to the old process are gone. */
+  g_clear_object (&s->session);
+  s->session = soup_session_new_with_options ("timeout", 30, NULL);
+}
+
+static void
+rm_rf (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        rm_rf (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+void
+cs_test_server_free (CsTestServer *s)
+{
+  cs_test_server_stop (s, FALSE);
+  g_clear_object (&s->session);
+  rm_rf (s->data_dir);
+  g_free (s->data_dir);
+  g_free (s->config_path);
+  g_free (s->base);
+  g_free (s);
+}
+
+int
+cs_test_cli (CsTestServer *s,
+             const char   *password,
+             char        **out_stdout,
+             ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db_dir = g_build_filename (s->data_dir, "db", NULL);
+  g_autofree char *input = password ? g_strdup_printf ("%s\n", password) : NULL;
+  g_autofree char *out = NULL;
+  va_list args;
+  const char *arg;
+
+  g_ptr_array_add (argv, (gpointer) server_binary ());
+  g_ptr_array_add (argv, (gpointer) "--data-dir");
+  g_ptr_array_add (argv, db_dir);
+  g_ptr_array_add (argv, (gpointer) "--config");
+  g_ptr_array_add (argv, s->config_path);
+  va_start (args, out_stdout);
+  while ((arg = va_arg (args, const char *)))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  proc = g_subprocess_newv ((const char * const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                            G_SUBPROCESS_FLAGS_STDERR_MERGE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, input, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  if (out_stdout)
+    *out_stdout = g_steal_pointer (&out);
+  return g_subprocess_get_exit_status (proc);
+}
+
+char *
+cs_test_login (CsTestServer *s,
+               const char   *tenant,
+               const char   *email,
+               char        **out_user_id)
+{
+  g_autofree char *body = g_strdup_printf ("{\"tenant\":\"%s\",\"email\":\"%s\",\"password\":\"%s\"}",
+                                           tenant, email, CS_TEST_PASSWORD);
+  g_autoptr(JsonObject) reply = cs_test_call (s, "POST", "/api/auth/login", NULL, body, 200);
+
+  if (out_user_id)
+    *out_user_id = g_strdup (json_object_get_string_member (json_object_get_object_member (reply, "user"), "id"));
+  return g_strdup (json_object_get_string_member (reply, "token"));
+}
+
+char *
+cs_test_tenant (CsTestServer *s,
+                const char   *tenant,
+                const char   *admin_email)
+{
+  g_autofree char *out = NULL;
+
+  g_assert_cmpint (cs_test_cli (s, CS_TEST_PASSWORD, &out, "tenant", "create", tenant,
+                                "--admin-email", admin_email, "--admin-name", "Admin", NULL), ==, 0);
+  return cs_test_login (s, tenant, admin_email, NULL);
+}
+
+char *
+cs_test_user (CsTestServer *s,
+              const char   *tenant,
+              const char   *email,
+              const char   *name,
+              const char   *role,
+              char        **out_user_id)
+{
+  g_autofree char *out = NULL;
+
+  g_assert_cmpint (cs_test_cli (s, CS_TEST_PASSWORD, &out, "user", "add", "--tenant", tenant,
+                                "--email", email, "--name", name, "--role", role ? role : "member",
+                                NULL), ==, 0);
+  return cs_test_login (s, tenant, email, out_user_id);
+}
+
+JsonNode *
+cs_test_http (CsTestServer *s,
+              const char   *method,
+              const char   *path,
+              const char   *token,
+              const char   *body,
+              guint        *out_status)
+{
+  g_autofree char *url = g_strconcat (s->base, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  gsize len = 0;
+  const char *data;
+
+  g_assert_nonnull (msg);
+  if (token)
+    {
+      g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    }
+  if (body)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  reply = soup_session_send_and_read (s->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  *out_status = soup_message_get_status (msg);
+  data = g_bytes_get_data (reply, &len);
+  if (len == 0)
+    return NULL;
+  if (!json_parser_load_from_data (parser, data, len, NULL))
+    return json_node_init_string (json_node_alloc (), data);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+JsonObject *
+cs_test_call (CsTestServer *s,
+              const char   *method,
+              const char   *path,
+              const char   *token,
+              const char   *body,
+              guint         expected)
+{
+  guint status = 0;
+  g_autoptr(JsonNode) node = cs_test_http (s, method, path, token, body, &status);
+
+  if (status != expected)
+    {
+      g_autofree char *text = node ? json_to_string (node, FALSE) : g_strdup ("(empty)");
+      g_error ("%s %s: expected %u, got %u: %s", method, path, expected, status, text);
+    }
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  return json_object_ref (json_node_get_object (node));
+}
+
+char *
+cs_test_expect_error (CsTestServer *s,
+                      const char   *method,
+                      const char   *path,
+                      const char   *token,
+                      const char   *body,
+                      guint         status,
+                      const char   *code)
+{
+  g_autoptr(JsonObject) reply = cs_test_call (s, method, path, token, body, status);
+  JsonObject *err;
+
+  g_assert_nonnull (reply);
+  err = json_object_get_object_member (reply, "error");
+  g_assert_nonnull (err);
+  g_assert_cmpstr (json_object_get_string_member (err, "code"), ==, code);
+  g_assert_cmpuint (strlen (json_object_get_string_member (err, "message")), >, 10);
+  return g_strdup (json_object_get_string_member (err, "message"));
+}
+
+char *
+cs_test_room (CsTestServer *s,
+              const char   *token,
+              const char   *type,
+              const char   *name,
+              const char   *member_id)
+{
+  g_autofree char *body = member_id
+    ? g_strdup_printf ("{\"type\":\"%s\",\"name\":\"%s\",\"member_ids\":[\"%s\"]}", type, name, member_id)
+    : g_strdup_printf ("{\"type\":\"%s\",\"name\":\"%s\"}", type, name);
+  g_autoptr(JsonObject) room = cs_test_call (s, "POST", "/api/rooms", token, body, 201);
+
+  return g_strdup (json_object_get_string_member (room, "id"));
+}
+
+/* ---- WebSocket --------------------------------------------------------- */
+
+static void
+ws_message_cb (SoupWebsocketConnection *conn,
+               gint                     type,
+               GBytes                  *message,
+               CsTestWs                *ws)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  gsize len;
+  const char *data = g_bytes_get_data (message, &len);
+
+  g_assert_true (json_parser_load_from_data (parser, data, len, NULL));
+  g_queue_push_tail (&ws->frames, json_object_ref (json_node_get_object (json_parser_get_root (parser))));
+}
+
+static void
+ws_closed_cb (SoupWebsocketConnection *conn,
+              CsTestWs                *ws)
+{
+  ws->closed = TRUE;
+  ws->close_code = soup_websocket_connection_get_close_code (conn);
+}
+
+static void
+ws_connected_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  GAsyncResult **out = data;
+
+  *out = g_object_ref (result);
+}
+
+CsTestWs *
+cs_test_ws_connect (CsTestServer *s,
+                    const char   *token)
+{
+  g_autofree char *url = g_strdup_printf ("ws://127.0.0.1:%u/api/ws", s->port);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  CsTestWs *ws = g_new0 (CsTestWs, 1);
+
+  if (token)
+    {
+      g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    }
+  soup_session_websocket_connect_async (s->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        ws_connected_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  ws->conn = soup_session_websocket_connect_finish (s->session, result, &error);
+  if (ws->conn == NULL)
+    {
+      g_free (ws);
+      return NULL;
+    }
+  g_queue_init (&ws->frames);
+  /* The server's frame limit is what is under test, not libsoup's. */
+  soup_websocket_connection_set_max_incoming_payload_size (ws->conn, 0);
+  g_signal_connect (ws->conn, "message", G_CALLBACK (ws_message_cb), ws);
+  g_signal_connect (ws->conn, "closed", G_CALLBACK (ws_closed_cb), ws);
+  return ws;
+}
+
+void
+cs_test_ws_send (CsTestWs   *ws,
+                 const char *json)
+{
+  soup_websocket_connection_send_text (ws->conn, json);
+}
+
+static gboolean
+timeout_cb (gpointer flag)
+{
+  *(gboolean *) flag = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+JsonObject *
+cs_test_ws_next (CsTestWs *ws,
+                 guint     timeout_ms)
+{
+  gboolean expired = FALSE;
+  guint id;
+
+  if (!g_queue_is_empty (&ws->frames))
+    return g_queue_pop_head (&ws->frames);
+  id = g_timeout_add (timeout_ms, timeout_cb, &expired);
+  while (g_queue_is_empty (&ws->frames) && !expired && !ws->closed)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (id);
+  return g_queue_pop_head (&ws->frames);
+}
+
+JsonObject *
+cs_test_ws_wait (CsTestWs   *ws,
+                 const char *type,
+                 guint       timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  for (;;)
+    {
+      gint64 left = (deadline - g_get_monotonic_time ()) / 1000;
+      JsonObject *frame;
+
+      if (left <= 0)
+        return NULL;
+      frame = cs_test_ws_next (ws, (guint) left);
+      if (frame == NULL)
+        return NULL;
+      if (g_strcmp0 (json_object_get_string_member_with_default (frame, "type", ""), type) == 0)
+        return frame;
+      json_object_unref (frame);
+    }
+}
+
+gushort
+cs_test_ws_wait_closed (CsTestWs *ws,
+                        guint     timeout_ms)
+{
+  gboolean expired = FALSE;
+  guint id = g_timeout_add (timeout_ms, timeout_cb, &expired);
+
+  while (!ws->closed && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (id);
+  return ws->closed ? ws->close_code : 0;
+}
+
+void
+cs_test_ws_free (CsTestWs *ws)
+{
+  if (ws == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (ws->conn, ws);
+  if (soup_websocket_connection_get_state (ws->conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (ws->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  g_object_unref (ws->conn);
+  g_queue_clear_full (&ws->frames, (GDestroyNotify) json_object_unref);
+  g_free (ws);
+}
+
+void
+cs_test_spin (guint ms)
+{
+  gboolean expired = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &expired);
+  while (!expired)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+char *
+cs_test_printf_path (const char *format,
+                     ...)
+{
+  va_list args;
+  char *s;
+
+  va_start (args, format);
+  s = g_strdup_vprintf (format, args);
+  va_end (args);
+  return s;
+}

@@ -1,0 +1,114 @@
+/* cs-test.h: starts the real causerie-server on a free loopback port with a
+ * fresh data directory, and talks to it with libsoup as a client would.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define CS_TEST_PASSWORD "correct horse battery"
+
+typedef struct {
+  char        *data_dir;
+  char        *config_path;
+  GSubprocess *process;
+  guint        port;
+  char        *base;        /* http://127.0.0.1:PORT */
+  SoupSession *session;
+} CsTestServer;
+
+/* @config_extra is appended to the config file (key-file text), or NULL. */
+CsTestServer *cs_test_server_new     (const char   *config_extra);
+void          cs_test_server_start   (CsTestServer *server);
+/* SIGTERM and wait; with @crash, SIGKILL instead. */
+void          cs_test_server_stop    (CsTestServer *server,
+                                      gboolean      crash);
+void          cs_test_server_free    (CsTestServer *server);
+
+/* Runs the CLI with @password on stdin; returns its exit status. */
+int           cs_test_cli            (CsTestServer *server,
+                                      const char   *password,
+                                      char        **out_stdout,
+                                      ...) G_GNUC_NULL_TERMINATED;
+/* tenant create + login: returns the admin's token. */
+char         *cs_test_tenant         (CsTestServer *server,
+                                      const char   *tenant,
+                                      const char   *admin_email);
+/* user add + login: returns the token; *out_user_id gets the id. */
+char         *cs_test_user           (CsTestServer *server,
+                                      const char   *tenant,
+                                      const char   *email,
+                                      const char   *name,
+                                      const char   *role,
+                                      char        **out_user_id);
+char         *cs_test_login          (CsTestServer *server,
+                                      const char   *tenant,
+                                      const char   *email,
+                                      char        **out_user_id);
+
+/* One HTTP request; returns the parsed body (NULL when empty) and the status. */
+JsonNode     *cs_test_http           (CsTestServer *server,
+                                      const char   *method,
+                                      const char   *path,
+                                      const char   *token,
+                                      const char   *body,
+                                      guint        *out_status);
+/* Like cs_test_http but asserts @expected and returns the body's object. */
+JsonObject   *cs_test_call           (CsTestServer *server,
+                                      const char   *method,
+                                      const char   *path,
+                                      const char   *token,
+                                      const char   *body,
+                                      guint         expected);
+/* Asserts an error response with @status and @code; returns its message. */
+char         *cs_test_expect_error   (CsTestServer *server,
+                                      const char   *method,
+                                      const char   *path,
+                                      const char   *token,
+                                      const char   *body,
+                                      guint         status,
+                                      const char   *code);
+/* Creates a room and returns its id. */
+char         *cs_test_room           (CsTestServer *server,
+                                      const char   *token,
+                                      const char   *type,
+                                      const char   *name,
+                                      const char   *member_id);
+
+/* WebSocket client. */
+typedef struct {
+  SoupWebsocketConnection *conn;
+  GQueue                   frames;   /* JsonObject* */
+  gboolean                 closed;
+  gushort                  close_code;
+} CsTestWs;
+
+CsTestWs     *cs_test_ws_connect     (CsTestServer *server,
+                                      const char   *token);
+void          cs_test_ws_send        (CsTestWs     *ws,
+                                      const char   *json);
+/* The next frame within @timeout_ms, or NULL. */
+JsonObject   *cs_test_ws_next        (CsTestWs     *ws,
+                                      guint         timeout_ms);
+/* Skips frames until one of @type arrives; NULL after @timeout_ms. */
+JsonObject   *cs_test_ws_wait        (CsTestWs     *ws,
+                                      const char   *type,
+                                      guint         timeout_ms);
+/* Waits for the server to close the socket; returns the close code. */
+gushort       cs_test_ws_wait_closed (CsTestWs     *ws,
+                                      guint         timeout_ms);
+void          cs_test_ws_free        (CsTestWs     *ws);
+
+/* Runs the main context for @ms milliseconds. */
+void          cs_test_spin           (guint         ms);
+
+char         *cs_test_printf_path    (const char   *format,
+                                      ...) G_GNUC_PRINTF (1, 2);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsTestServer, cs_test_server_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsTestWs, cs_test_ws_free)
+
+G_END_DECLS

@@ -1,0 +1,465 @@
+/* test-server-ws.c: the WebSocket side of the real causerie-server: live
+ * delivery, idempotent sends, sync and resync, receipts, typing, presence,
+ * bad frames, slow and silent peers, and a crash losing nothing acked.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "cs-test.h"
+
+#include <string.h>
+#include <sys/socket.h>
+
+static const char *
+str (JsonObject *o, const char *m)
+{
+  return json_object_get_string_member (o, m);
+}
+
+typedef struct {
+  CsTestServer *s;
+  char *alice, *alice_id, *bob, *bob_id, *room;
+} Team;
+
+static void
+team_init (Team *t, const char *config)
+{
+  g_autoptr(JsonObject) me = NULL;
+
+  t->s = cs_test_server_new (config);
+  t->alice = cs_test_tenant (t->s, "acme", "alice@acme.test");
+  me = cs_test_call (t->s, "GET", "/api/me", t->alice, NULL, 200);
+  t->alice_id = g_strdup (str (me, "id"));
+  t->bob = cs_test_user (t->s, "acme", "bob@acme.test", "Bob", "member", &t->bob_id);
+  t->room = cs_test_room (t->s, t->alice, "group", "Launch", t->bob_id);
+}
+
+static void
+team_clear (Team *t)
+{
+  g_free (t->alice); g_free (t->alice_id); g_free (t->bob); g_free (t->bob_id); g_free (t->room);
+  cs_test_server_free (t->s);
+}
+
+static char *
+send_frame (const char *room, const char *txn, const char *body)
+{
+  return g_strdup_printf ("{\"type\":\"send\",\"room_id\":\"%s\",\"txn_id\":\"%s\",\"body\":\"%s\"}", room, txn, body);
+}
+
+static guint
+count_messages_with_body (Team *t, const char *body)
+{
+  g_autofree char *p = g_strdup_printf ("/api/rooms/%s/messages?limit=100", t->room);
+  g_autoptr(JsonObject) page = cs_test_call (t->s, "GET", p, t->alice, NULL, 200);
+  JsonArray *a = json_object_get_array_member (page, "messages");
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    if (g_strcmp0 (str (json_array_get_object_element (a, i), "body"), body) == 0)
+      n++;
+  return n;
+}
+
+static void
+test_live_and_idempotent (void)
+{
+  Team t;
+  g_autoptr(CsTestWs) a = NULL, b = NULL;
+  g_autoptr(JsonObject) ready = NULL, ack = NULL, ack2 = NULL, live = NULL, rest = NULL, receipt = NULL;
+  g_autofree char *frame = NULL, *path = NULL, *read = NULL;
+
+  team_init (&t, NULL);
+  a = cs_test_ws_connect (t.s, t.alice);
+  b = cs_test_ws_connect (t.s, t.bob);
+  ready = cs_test_ws_wait (a, "ready", 2000);
+  g_assert_nonnull (ready);
+  g_assert_cmpstr (str (ready, "user_id"), ==, t.alice_id);
+
+  frame = send_frame (t.room, "w-1", "Ship it");
+  cs_test_ws_send (a, frame);
+  ack = cs_test_ws_wait (a, "ack", 5000);
+  g_assert_nonnull (ack);
+  g_assert_cmpstr (str (ack, "txn_id"), ==, "w-1");
+  live = cs_test_ws_wait (b, "message.new", 5000);
+  g_assert_nonnull (live);
+  g_assert_cmpstr (str (json_object_get_object_member (live, "data"), "body"), ==, "Ship it");
+  g_assert_false (json_object_has_member (json_object_get_object_member (live, "data"), "txn_id"));
+  g_assert_cmpint (json_object_get_int_member (live, "seq"), ==,
+                   json_object_get_int_member (json_object_get_object_member (ack, "message"), "seq"));
+
+  /* The same frame again, then over REST: one message, the same id. */
+  cs_test_ws_send (a, frame);
+  ack2 = cs_test_ws_wait (a, "ack", 5000);
+  g_assert_cmpstr (str (json_object_get_object_member (ack2, "message"), "id"), ==,
+                   str (json_object_get_object_member (ack, "message"), "id"));
+  path = g_strdup_printf ("/api/rooms/%s/messages", t.room);
+  rest = cs_test_call (t.s, "POST", path, t.alice, "{\"txn_id\":\"w-1\",\"body\":\"Ship it\"}", 200);
+  g_assert_cmpstr (str (rest, "id"), ==, str (json_object_get_object_member (ack, "message"), "id"));
+  g_assert_cmpuint (count_messages_with_body (&t, "Ship it"), ==, 1);
+
+  /* A read receipt reaches the other member. */
+  read = g_strdup_printf ("{\"type\":\"read\",\"room_id\":\"%s\",\"up_to_seq\":%" G_GINT64_FORMAT "}",
+                          t.room, json_object_get_int_member (live, "seq"));
+  cs_test_ws_send (b, read);
+  receipt = cs_test_ws_wait (a, "receipt", 5000);
+  g_assert_nonnull (receipt);
+  g_assert_cmpstr (str (json_object_get_object_member (receipt, "data"), "user_id"), ==, t.bob_id);
+
+  /* Errors come back with the txn_id: an unknown room, an empty body. */
+  {
+    g_autofree char *bad = send_frame ("no-such-room", "w-2", "hello");
+    g_autoptr(JsonObject) err = NULL;
+
+    cs_test_ws_send (a, bad);
+    err = cs_test_ws_wait (a, "error", 5000);
+    g_assert_cmpstr (str (err, "txn_id"), ==, "w-2");
+    g_assert_cmpstr (str (json_object_get_object_member (err, "error"), "code"), ==, "not_found");
+  }
+  g_clear_pointer (&a, cs_test_ws_free);
+  g_clear_pointer (&b, cs_test_ws_free);
+  team_clear (&t);
+}
+
+static void
+test_sync_after_gap (void)
+{
+  Team t;
+  g_autoptr(CsTestWs) b = NULL, b2 = NULL;
+  g_autoptr(JsonObject) ready = NULL, synced = NULL;
+  g_autofree char *path = NULL, *sync = NULL;
+  gint64 last;
+  GPtrArray *bodies = g_ptr_array_new_with_free_func (g_free);
+
+  team_init (&t, NULL);
+  b = cs_test_ws_connect (t.s, t.bob);
+  ready = cs_test_ws_wait (b, "ready", 2000);
+  last = json_object_get_int_member (ready, "seq");
+  g_clear_pointer (&b, cs_test_ws_free);
+
+  path = g_strdup_printf ("/api/rooms/%s/messages", t.room);
+  for (int i = 0; i < 3; i++)
+    {
+      g_autofree char *body = g_strdup_printf ("{\"txn_id\":\"g-%d\",\"body\":\"missed %d\"}", i, i);
+      g_autoptr(JsonObject) m = cs_test_call (t.s, "POST", path, t.alice, body, 201);
+    }
+
+  b2 = cs_test_ws_connect (t.s, t.bob);
+  g_assert_nonnull (cs_test_ws_wait (b2, "ready", 2000));
+  sync = g_strdup_printf ("{\"type\":\"sync\",\"since\":%" G_GINT64_FORMAT "}", last);
+  cs_test_ws_send (b2, sync);
+  for (;;)
+    {
+      g_autoptr(JsonObject) f = cs_test_ws_next (b2, 5000);
+
+      g_assert_nonnull (f);
+      if (g_strcmp0 (str (f, "type"), "message.new") == 0)
+        {
+          g_assert_cmpint (json_object_get_int_member (f, "seq"), >, last);
+          last = json_object_get_int_member (f, "seq");
+          g_ptr_array_add (bodies, g_strdup (str (json_object_get_object_member (f, "data"), "body")));
+        }
+      if (g_strcmp0 (str (f, "type"), "synced") == 0)
+        {
+          g_assert_cmpint (json_object_get_int_member (f, "seq"), >=, last);
+          break;
+        }
+    }
+  g_assert_cmpuint (bodies->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (bodies, 0), ==, "missed 0");
+  g_assert_cmpstr (g_ptr_array_index (bodies, 2), ==, "missed 2");
+  g_ptr_array_unref (bodies);
+  g_clear_pointer (&b2, cs_test_ws_free);
+  team_clear (&t);
+}
+
+static void
+test_resync_required (void)
+{
+  Team t;
+  g_autoptr(CsTestWs) b = NULL;
+  g_autoptr(JsonObject) resync = NULL;
+  g_autofree char *path = NULL;
+
+  team_init (&t, "[events]\nkeep=5\n");
+  path = g_strdup_printf ("/api/rooms/%s/messages", t.room);
+  for (int i = 0; i < 20; i++)
+    {
+      g_autofree char *body = g_strdup_printf ("{\"txn_id\":\"r-%d\",\"body\":\"flood %d\"}", i, i);
+      g_autoptr(JsonObject) m = cs_test_call (t.s, "POST", path, t.alice, body, 201);
+    }
+  b = cs_test_ws_connect (t.s, t.bob);
+  cs_test_ws_send (b, "{\"type\":\"sync\",\"since\":1}");
+  resync = cs_test_ws_wait (b, "resync_required", 5000);
+  g_assert_nonnull (resync);
+  /* And the connection goes on, live, after it. */
+  g_assert_nonnull (cs_test_ws_wait (b, "synced", 5000));
+  g_clear_pointer (&b, cs_test_ws_free);
+  team_clear (&t);
+}
+
+static void
+test_typing_and_presence (void)
+{
+  Team t;
+  g_autoptr(CsTestWs) a = NULL, b = NULL;
+  g_autoptr(JsonObject) on = NULL, off = NULL, gone = NULL, list = NULL;
+  g_autofree char *typing = NULL;
+  gint64 start;
+
+  team_init (&t, "[websocket]\ntyping_timeout_ms=400\noffline_delay_ms=300\n");
+  a = cs_test_ws_connect (t.s, t.alice);
+  g_assert_nonnull (cs_test_ws_wait (a, "ready", 2000));
+  b = cs_test_ws_connect (t.s, t.bob);
+  {
+    g_autoptr(JsonObject) p = cs_test_ws_wait (a, "presence", 3000);
+    while (p && g_strcmp0 (str (p, "user_id"), t.bob_id) != 0)
+      {
+        json_object_unref (p);
+        p = cs_test_ws_wait (a, "presence", 3000);
+      }
+    g_assert_nonnull (p);
+    g_assert_cmpstr (str (p, "status"), ==, "online");
+  }
+
+  typing = g_strdup_printf ("{\"type\":\"typing\",\"room_id\":\"%s\",\"typing\":true}", t.room);
+  cs_test_ws_send (b, typing);
+  start = g_get_monotonic_time ();
+  on = cs_test_ws_wait (a, "typing", 3000);
+  g_assert_nonnull (on);
+  g_assert_true (json_object_get_boolean_member (on, "typing"));
+  g_assert_cmpstr (str (on, "user_id"), ==, t.bob_id);
+  /* Nobody refreshes it: it lapses by itself. */
+  off = cs_test_ws_wait (a, "typing", 3000);
+  g_assert_nonnull (off);
+  g_assert_false (json_object_get_boolean_member (off, "typing"));
+  g_assert_cmpint ((g_get_monotonic_time () - start) / 1000, >=, 300);
+
+  /* Bob goes away: offline after the delay, for pushes and for REST. */
+  g_clear_pointer (&b, cs_test_ws_free);
+  gone = cs_test_ws_wait (a, "presence", 5000);
+  g_assert_nonnull (gone);
+  g_assert_cmpstr (str (gone, "status"), ==, "offline");
+  list = cs_test_call (t.s, "GET", "/api/presence", t.alice, NULL, 200);
+  {
+    JsonArray *arr = json_object_get_array_member (list, "presence");
+    for (guint i = 0; i < json_array_get_length (arr); i++)
+      {
+        JsonObject *p = json_array_get_object_element (arr, i);
+        if (g_strcmp0 (str (p, "user_id"), t.bob_id) == 0)
+          g_assert_cmpstr (str (p, "status"), ==, "offline");
+        else
+          g_assert_cmpstr (str (p, "status"), ==, "online");
+      }
+  }
+  g_clear_pointer (&a, cs_test_ws_free);
+  team_clear (&t);
+}
+
+static void
+test_bad_frames (void)
+{
+  Team t;
+  g_autoptr(CsTestWs) a = NULL, big = NULL;
+  g_autoptr(JsonObject) e1 = NULL, e2 = NULL, pong = NULL;
+  g_autofree char *huge = NULL;
+
+  team_init (&t, "[websocket]\nabuse_limit=3\n[limits]\nws_frame_bytes=2048\n");
+  a = cs_test_ws_connect (t.s, t.alice);
+  g_assert_nonnull (cs_test_ws_wait (a, "ready", 2000));
+  cs_test_ws_send (a, "{\"type\":\"ping\"}");
+  pong = cs_test_ws_wait (a, "pong", 2000);
+  g_assert_nonnull (pong);
+  cs_test_ws_send (a, "this is not json");
+  e1 = cs_test_ws_wait (a, "error", 2000);
+  g_assert_cmpstr (str (json_object_get_object_member (e1, "error"), "code"), ==, "bad_request");
+  cs_test_ws_send (a, "{\"type\":\"dance\"}");
+  e2 = cs_test_ws_wait (a, "error", 2000);
+  g_assert_nonnull (strstr (str (json_object_get_object_member (e2, "error"), "message"), "dance"));
+  /* The third bad frame is one too many. */
+  cs_test_ws_send (a, "{\"type\":\"sync\",\"since\":\"yesterday\"}");
+  g_assert_cmpuint (cs_test_ws_wait_closed (a, 5000), ==, 1008);
+
+  big = cs_test_ws_connect (t.s, t.alice);
+  huge = g_strnfill (4096, 'x');
+  cs_test_ws_send (big, huge);
+  g_assert_cmpuint (cs_test_ws_wait_closed (big, 5000), ==, 1009);
+
+  /* Unauthenticated upgrades are refused. */
+  g_assert_null (cs_test_ws_connect (t.s, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"));
+  team_clear (&t);
+}
+
+/* A raw WebSocket that completes the handshake and then never reads nor
+ * answers pings: a silent or slow peer. */
+static GSocketConnection *
+raw_ws (CsTestServer *s, const char *token)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, s->port);
+  GSocketConnection *conn;
+  g_autofree char *req = NULL;
+  char buf[1024];
+  gssize n;
+
+  g_assert_no_error (error);
+  /* A small receive window, so that a reader that never reads backs up fast. */
+  g_socket_set_option (sock, SOL_SOCKET, SO_RCVBUF, 4096, NULL);
+  g_socket_connect (sock, addr, NULL, &error);
+  g_assert_no_error (error);
+  conn = g_socket_connection_factory_create_connection (sock);
+  req = g_strdup_printf ("GET /api/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                         "Authorization: Bearer %s\r\n\r\n", token);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), req, strlen (req), NULL, NULL, &error);
+  g_assert_no_error (error);
+  n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buf, sizeof buf - 1, NULL, &error);
+  g_assert_cmpint (n, >, 0);
+  buf[n] = '\0';
+  g_assert_nonnull (strstr (buf, "101"));
+  return conn;
+}
+
+static gint64
+metric (CsTestServer *s, const char *name)
+{
+  guint status;
+  g_autoptr(JsonNode) text = cs_test_http (s, "GET", "/metrics", NULL, NULL, &status);
+  g_autofree char *needle = g_strdup_printf ("\n%s ", name);
+  const char *line = strstr (json_node_get_string (text), needle);
+
+  g_assert_nonnull (line);
+  return g_ascii_strtoll (line + strlen (needle), NULL, 10);
+}
+
+static void
+test_slow_reader (void)
+{
+  Team t;
+  g_autoptr(GSocketConnection) slow = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *filler = g_strnfill (9000, 'z');
+  int sent = 0;
+
+  team_init (&t, "[limits]\nws_queue_bytes=65536\n");
+  slow = raw_ws (t.s, t.bob);
+  path = g_strdup_printf ("/api/rooms/%s/messages", t.room);
+  /* Bob's socket never reads: its queue fills and the server lets it go
+   * (1013) instead of holding ever more memory for it. */
+  while (sent < 3000 && metric (t.s, "causerie_ws_slow_closed_total") == 0)
+    {
+      g_autofree char *body = g_strdup_printf ("{\"txn_id\":\"s-%d\",\"body\":\"%s\"}", sent++, filler);
+      g_autoptr(JsonObject) m = cs_test_call (t.s, "POST", path, t.alice, body, 201);
+    }
+  g_test_message ("slow reader closed after %d messages of 9000 characters", sent);
+  g_assert_cmpint (metric (t.s, "causerie_ws_slow_closed_total"), ==, 1);
+  /* Its socket is let go even though it never reads our close frame. */
+  for (int i = 0; i < 50 && metric (t.s, "causerie_ws_connections") > 0; i++)
+    cs_test_spin (100);
+  g_assert_cmpint (metric (t.s, "causerie_ws_connections"), ==, 0);
+  team_clear (&t);
+}
+
+static void
+test_silent_peer (void)
+{
+  Team t;
+  g_autoptr(GSocketConnection) silent = NULL;
+  int waited = 0;
+
+  team_init (&t, "[websocket]\nping_interval_seconds=1\npeer_timeout_seconds=2\n");
+  silent = raw_ws (t.s, t.alice);
+  g_assert_cmpint (metric (t.s, "causerie_ws_connections"), ==, 1);
+  /* It answers no ping: dropped once silent for the timeout. */
+  while (waited < 80 && metric (t.s, "causerie_ws_connections") > 0)
+    {
+      cs_test_spin (100);
+      waited++;
+    }
+  g_assert_cmpint (metric (t.s, "causerie_ws_connections"), ==, 0);
+  g_assert_cmpint (waited, >=, 15);
+  team_clear (&t);
+}
+
+static void
+test_crash_loses_nothing_acked (void)
+{
+  Team t;
+  g_autoptr(CsTestWs) a = NULL;
+  g_autoptr(GHashTable) acked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *path = NULL;
+  guint found = 0;
+  gint64 before = G_MAXINT64;
+
+  team_init (&t, NULL);
+  a = cs_test_ws_connect (t.s, t.alice);
+  g_assert_nonnull (cs_test_ws_wait (a, "ready", 2000));
+  for (int i = 0; i < 60; i++)
+    {
+      g_autofree char *f = NULL, *txn = g_strdup_printf ("c-%d", i), *body = g_strdup_printf ("durable %d", i);
+
+      f = send_frame (t.room, txn, body);
+      cs_test_ws_send (a, f);
+    }
+  /* Kill the server the moment the 30th ack is in. */
+  while (g_hash_table_size (acked) < 30)
+    {
+      g_autoptr(JsonObject) ack = cs_test_ws_wait (a, "ack", 5000);
+
+      g_assert_nonnull (ack);
+      g_hash_table_add (acked, g_strdup (str (json_object_get_object_member (ack, "message"), "body")));
+    }
+  cs_test_server_stop (t.s, TRUE);
+  g_clear_pointer (&a, cs_test_ws_free);
+  cs_test_server_start (t.s);
+  g_free (t.alice);
+  t.alice = cs_test_login (t.s, "acme", "alice@acme.test", NULL);
+
+  path = g_strdup_printf ("/api/rooms/%s/messages?limit=100", t.room);
+  while (TRUE)
+    {
+      g_autofree char *p = before == G_MAXINT64 ? g_strdup (path)
+                                                : g_strdup_printf ("%s&before=%" G_GINT64_FORMAT, path, before);
+      g_autoptr(JsonObject) page = cs_test_call (t.s, "GET", p, t.alice, NULL, 200);
+      JsonArray *arr = json_object_get_array_member (page, "messages");
+
+      for (guint i = 0; i < json_array_get_length (arr); i++)
+        if (g_hash_table_contains (acked, str (json_array_get_object_element (arr, i), "body")))
+          found++;
+      if (!json_object_get_boolean_member (page, "has_more") || json_array_get_length (arr) == 0)
+        break;
+      before = json_object_get_int_member (json_array_get_object_element (arr, 0), "seq");
+    }
+  g_assert_cmpuint (found, ==, 30);
+  team_clear (&t);
+}
+
+static void
+test_logout_closes_sockets (void)
+{
+  Team t;
+  g_autoptr(CsTestWs) b = NULL;
+
+  team_init (&t, NULL);
+  b = cs_test_ws_connect (t.s, t.bob);
+  g_assert_nonnull (cs_test_ws_wait (b, "ready", 2000));
+  cs_test_call (t.s, "POST", "/api/auth/logout", t.bob, NULL, 204);
+  g_assert_cmpuint (cs_test_ws_wait_closed (b, 5000), ==, 1008);
+  team_clear (&t);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/server/ws/live-idempotent", test_live_and_idempotent);
+  g_test_add_func ("/server/ws/sync-after-gap", test_sync_after_gap);
+  g_test_add_func ("/server/ws/resync-required", test_resync_required);
+  g_test_add_func ("/server/ws/typing-presence", test_typing_and_presence);
+  g_test_add_func ("/server/ws/bad-frames", test_bad_frames);
+  g_test_add_func ("/server/ws/slow-reader", test_slow_reader);
+  g_test_add_func ("/server/ws/silent-peer", test_silent_peer);
+  g_test_add_func ("/server/ws/crash-restart", test_crash_loses_nothing_acked);
+  g_test_add_func ("/server/ws/logout-closes", test_logout_closes_sockets);
+  return g_test_run ();
+}
