@@ -219,25 +219,6 @@ cau_json_is_null (JsonObject *obj,
   return node != NULL && JSON_NODE_HOLDS_NULL (node);
 }
 
-gboolean
-cau_json_check_members (JsonObject         *obj,
-                        const char * const *allowed,
-                        GError            **error)
-{
-  g_autoptr(GList) members = json_object_get_members (obj);
-
-  for (GList *l = members; l; l = l->next)
-    {
-      if (!g_strv_contains (allowed, l->data))
-        {
-          g_set_error (error, CAU_ERROR, CAU_ERROR_BAD_REQUEST,
-                       "Unknown field “%s”.", (const char *) l->data);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
 char *
 cau_json_to_string (JsonNode *node)
 {

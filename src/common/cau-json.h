@@ -48,11 +48,6 @@ gboolean cau_json_get_strv    (JsonObject  *obj,
 gboolean cau_json_is_null     (JsonObject  *obj,
                                const char  *member);
 
-/* Rejects members not in the NULL-terminated @allowed list. */
-gboolean cau_json_check_members (JsonObject         *obj,
-                                 const char * const *allowed,
-                                 GError            **error);
-
 char     *cau_json_to_string  (JsonNode   *node);
 char     *cau_json_object_to_string (JsonObject *obj);
 
