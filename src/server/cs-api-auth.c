@@ -22,6 +22,7 @@ static const char * const tenant_roles[] = { "admin", "member", "guest", NULL };
 gboolean
 cs_api_create_tenant (CsCtx      *ctx,
                       const char *name,
+                      const char *language,
                       char      **out_id)
 {
   g_autofree char *clean = NULL;
@@ -32,8 +33,8 @@ cs_api_create_tenant (CsCtx      *ctx,
     return cs_ctx_fail_error (ctx, error);
   if (cs_db_int (ctx->db, 0, "SELECT COUNT(*) FROM tenants WHERE name = ?", "s", clean) > 0)
     return cs_ctx_fail (ctx, CAU_ERROR_CONFLICT, "An organisation named “%s” exists already.", clean);
-  if (cs_db_exec (ctx->db, "INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)",
-                  "ssi", id, clean, cau_time_now_ms ()) != SQLITE_DONE)
+  if (cs_db_exec (ctx->db, "INSERT INTO tenants (id, name, language, created_at) VALUES (?, ?, ?, ?)",
+                  "sssi", id, clean, language, cau_time_now_ms ()) != SQLITE_DONE)
     return cs_ctx_fail_db (ctx, "creating a tenant");
   g_free (ctx->tenant_id);
   ctx->tenant_id = g_strdup (id);
@@ -97,24 +98,47 @@ session_committed (gpointer data)
   cs_sessions_add (s->token_hash, s->user_id, s->tenant_id, s->expires_at);
 }
 
-static void
-login_write (CsCtx *ctx)
+char *
+cs_api_open_session (CsCtx      *ctx,
+                     const char *user_id,
+                     char      **out_expires)
 {
-  NewSession *s = ctx->input;
+  NewSession *s = g_new0 (NewSession, 1);
+  char *token = cs_auth_new_token (&s->token_hash);
 
+  s->user_id = g_strdup (user_id);
+  s->tenant_id = g_strdup (ctx->tenant_id);
+  s->expires_at = cau_time_now_ms () + ctx->config->session_ttl_s * 1000;
   if (cs_db_exec (ctx->db,
                   "INSERT INTO sessions (token_hash, user_id, tenant_id, created_at, expires_at, ip)"
                   " VALUES (?, ?, ?, ?, ?, ?)",
                   "sssiis", s->token_hash, s->user_id, s->tenant_id, cau_time_now_ms (),
                   s->expires_at, ctx->ip) != SQLITE_DONE)
     {
+      new_session_free (s);
+      g_free (token);
       cs_ctx_fail_db (ctx, "opening a session");
-      return;
+      return NULL;
     }
-  cs_ctx_audit (ctx, "auth.login", "user", s->user_id, NULL);
+  if (out_expires)
+    *out_expires = cau_time_format (s->expires_at);
+  cs_ctx_audit (ctx, "auth.login", "user", user_id, NULL);
   /* The session authenticates only once it is on disk. */
-  cs_store_on_commit (ctx->store, session_committed, ctx->input, new_session_free);
-  ctx->input = NULL;
+  cs_store_on_commit (ctx->store, session_committed, s, new_session_free);
+  return token;
+}
+
+typedef struct {
+  char *token;
+  char *expires;
+} Opened;
+
+static void
+login_write (CsCtx *ctx)
+{
+  Opened *o = ctx->input;
+
+  o->token = cs_api_open_session (ctx, ctx->user_id, &o->expires);
 }
 
 void
@@ -128,10 +152,8 @@ cs_api_login (CsCtx *ctx)
   g_autofree char *user_id = NULL;
   g_autofree char *tenant_id = NULL;
   g_autofree char *hash = NULL;
-  g_autofree char *token = NULL;
   g_autoptr(JsonObject) reply = NULL;
-  g_autofree char *expires = NULL;
-  NewSession *session;
+  Opened opened = { 0 };
   guint wait;
 
   if (body == NULL)
@@ -193,25 +215,17 @@ cs_api_login (CsCtx *ctx)
   ctx->tenant_id = g_strdup (tenant_id);
   reply = json_object_new ();
   json_object_set_object_member (reply, "user", cs_model_user (ctx, user_id));
-
-  session = g_new0 (NewSession, 1);
-  token = cs_auth_new_token (&session->token_hash);
-  session->user_id = g_strdup (user_id);
-  session->tenant_id = g_strdup (tenant_id);
-  session->expires_at = cau_time_now_ms () + ctx->config->session_ttl_s * 1000;
-  expires = cau_time_format (session->expires_at);
-  ctx->input = session;
-  if (!cs_store_run_write (ctx->store, login_write, ctx))
+  ctx->input = &opened;
+  if (cs_store_run_write (ctx->store, login_write, ctx))
     {
-      if (ctx->input)
-        new_session_free (ctx->input);
-      ctx->input = NULL;
-      return;
+      cs_ratelimit_success (account_key);
+      json_object_set_string_member (reply, "token", opened.token);
+      json_object_set_string_member (reply, "expires_at", opened.expires);
+      cs_ctx_reply_object (ctx, 200, g_steal_pointer (&reply));
     }
-  cs_ratelimit_success (account_key);
-  json_object_set_string_member (reply, "token", token);
-  json_object_set_string_member (reply, "expires_at", expires);
-  cs_ctx_reply_object (ctx, 200, g_steal_pointer (&reply));
+  ctx->input = NULL;
+  g_free (opened.token);
+  g_free (opened.expires);
 }
 
 static void

@@ -101,15 +101,15 @@ store_mentions (CsCtx      *ctx,
   return TRUE;
 }
 
-static gboolean
-notify_user (CsCtx      *ctx,
-             const char *user_id,
-             const char *type,
-             const char *room_id,
-             const char *message_id,
-             gint64      seq,
-             const char *title,
-             const char *body)
+gboolean
+cs_api_notify (CsCtx      *ctx,
+               const char *user_id,
+               const char *type,
+               const char *room_id,
+               const char *message_id,
+               gint64      seq,
+               const char *title,
+               const char *body)
 {
   g_autofree char *id = g_uuid_string_random ();
   g_autofree char *now = NULL;
@@ -183,7 +183,7 @@ notify_members (CsCtx      *ctx,
       g_autofree char *title = direct ? g_strdup (sender)
                                       : g_strdup_printf ("%s mentioned you in %s", sender, room_name ? room_name : "a room");
 
-      if (!notify_user (ctx, g_ptr_array_index (targets, i), type, room_id, message_id, seq, title, excerpt))
+      if (!cs_api_notify (ctx, g_ptr_array_index (targets, i), type, room_id, message_id, seq, title, excerpt))
         return FALSE;
     }
   return TRUE;

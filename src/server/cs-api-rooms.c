@@ -117,6 +117,18 @@ system_line (CsCtx      *ctx,
   return cs_api_post_system (ctx, room_id, body);
 }
 
+gboolean
+cs_api_join_room (CsCtx      *ctx,
+                  const char *room_id,
+                  const char *user_id)
+{
+  g_autofree char *tenant_role = active_user_role (ctx, user_id);
+  g_autofree char *name = cs_model_display_name (ctx, user_id);
+
+  return add_member (ctx, room_id, user_id, g_strcmp0 (tenant_role, "guest") == 0 ? "guest" : "member") &&
+         system_line (ctx, room_id, "%s joined%s", name, "");
+}
+
 static void
 reply_room (CsCtx      *ctx,
             guint       status,
@@ -435,8 +447,6 @@ void
 cs_api_room_join (CsCtx *ctx)
 {
   const char *room_id = ctx->params[0];
-  g_autofree char *my_role = NULL;
-  g_autofree char *me = NULL;
 
   if (cs_db_int (ctx->db, 0, "SELECT COUNT(*) FROM members WHERE room_id = ? AND user_id = ?",
                  "ss", room_id, ctx->user_id))
@@ -451,11 +461,7 @@ cs_api_room_join (CsCtx *ctx)
       cs_ctx_fail (ctx, CAU_ERROR_NOT_FOUND, "There is no public channel with this id.");
       return;
     }
-  my_role = cs_model_tenant_role (ctx);
-  if (!add_member (ctx, room_id, ctx->user_id, g_strcmp0 (my_role, "guest") == 0 ? "guest" : "member"))
-    return;
-  me = cs_model_display_name (ctx, ctx->user_id);
-  if (!system_line (ctx, room_id, "%s joined%s", me, ""))
+  if (!cs_api_join_room (ctx, room_id, ctx->user_id))
     return;
   reply_room (ctx, 200, room_id);
 }

@@ -80,9 +80,36 @@ typedef struct {
 } CsApiSyncPage;
 void cs_api_sync_page              (CsCtx *ctx);   /* read */
 
+/* cs-api-invitations.c */
+void cs_api_invitations_create     (CsCtx *ctx);   /* write */
+void cs_api_invitations_list       (CsCtx *ctx);   /* read */
+void cs_api_invitation_revoke      (CsCtx *ctx);   /* write */
+void cs_api_invitation_lookup      (CsCtx *ctx);   /* read, no auth */
+void cs_api_invitation_accept      (CsCtx *ctx);   /* slow, auth optional */
+void cs_api_invitation_decline     (CsCtx *ctx);   /* write, no auth */
+void cs_api_invite_page            (CsCtx *ctx);   /* read, no auth, HTML */
+
+/* Writer thread helpers shared between handlers. */
+gboolean cs_api_join_room          (CsCtx       *ctx,
+                                    const char  *room_id,
+                                    const char  *user_id);
+gboolean cs_api_notify             (CsCtx       *ctx,
+                                    const char  *user_id,
+                                    const char  *type,
+                                    const char  *room_id,
+                                    const char  *message_id,
+                                    gint64       seq,
+                                    const char  *title,
+                                    const char  *body);
+/* A new session for @user_id in ctx's tenant; returns the token. */
+char    *cs_api_open_session       (CsCtx       *ctx,
+                                    const char  *user_id,
+                                    char       **out_expires);
+
 /* Command line and demo: tenant and user creation on the calling thread. */
 gboolean cs_api_create_tenant      (CsCtx       *ctx,
                                     const char  *name,
+                                    const char  *language,
                                     char       **out_id);
 gboolean cs_api_create_user        (CsCtx       *ctx,
                                     const char  *tenant_id,

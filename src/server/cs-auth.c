@@ -5,8 +5,14 @@
 
 #include "cs-auth.h"
 
+#include "cau-error.h"
+
+#include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
 
 gboolean
 cs_auth_init (void)
@@ -110,6 +116,83 @@ cs_auth_hash_token (const char *token)
     if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
       return NULL;
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
+}
+
+/* ---- sealing ----------------------------------------------------------- */
+
+static guchar seal_key[crypto_secretbox_KEYBYTES];
+static gboolean seal_key_loaded;
+
+gboolean
+cs_auth_load_seal_key (const char *data_dir,
+                       GError    **error)
+{
+  g_autofree char *path = g_build_filename (data_dir, "seal.key", NULL);
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  if (g_file_get_contents (path, &data, &len, NULL) && len == sizeof seal_key)
+    {
+      memcpy (seal_key, data, sizeof seal_key);
+      sodium_memzero (data, len);
+      seal_key_loaded = TRUE;
+      return TRUE;
+    }
+  if (data != NULL)
+    {
+      g_set_error (error, CAU_ERROR, CAU_ERROR_INTERNAL, "%s is damaged (wrong size).", path);
+      return FALSE;
+    }
+  {
+    int fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+
+    crypto_secretbox_keygen (seal_key);
+    if (fd < 0 || write (fd, seal_key, sizeof seal_key) != (ssize_t) sizeof seal_key || fsync (fd) != 0)
+      {
+        int saved = errno;
+        if (fd >= 0)
+          close (fd);
+        g_set_error (error, CAU_ERROR, CAU_ERROR_INTERNAL, "Cannot write %s: %s", path, g_strerror (saved));
+        return FALSE;
+      }
+    close (fd);
+  }
+  seal_key_loaded = TRUE;
+  return TRUE;
+}
+
+char *
+cs_auth_seal (const char *plain)
+{
+  gsize len = strlen (plain);
+  g_autofree guchar *buf = g_malloc (crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + len);
+
+  g_return_val_if_fail (seal_key_loaded, NULL);
+  randombytes_buf (buf, crypto_secretbox_NONCEBYTES);
+  crypto_secretbox_easy (buf + crypto_secretbox_NONCEBYTES, (const guchar *) plain, len, buf, seal_key);
+  return g_base64_encode (buf, crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + len);
+}
+
+char *
+cs_auth_unseal (const char *sealed)
+{
+  g_autofree guchar *raw = NULL;
+  gsize len = 0;
+  char *plain;
+
+  if (!seal_key_loaded || sealed == NULL)
+    return NULL;
+  raw = g_base64_decode (sealed, &len);
+  if (len < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
+    return NULL;
+  plain = g_malloc0 (len - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES + 1);
+  if (crypto_secretbox_open_easy ((guchar *) plain, raw + crypto_secretbox_NONCEBYTES,
+                                  len - crypto_secretbox_NONCEBYTES, raw, seal_key) != 0)
+    {
+      g_free (plain);
+      return NULL;
+    }
+  return plain;
 }
 
 /* ---- sessions ---------------------------------------------------------- */
@@ -331,5 +414,31 @@ cs_ratelimit_success (const char *account_key)
   g_mutex_lock (&rl_lock);
   rl_ensure ();
   g_hash_table_remove (rl_accounts, account_key);
+  g_mutex_unlock (&rl_lock);
+}
+
+guint
+cs_ratelimit_wait (const char *key,
+                   guint       max,
+                   guint       window_s)
+{
+  gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
+  guint wait;
+
+  g_mutex_lock (&rl_lock);
+  rl_ensure ();
+  wait = window_wait (rl_addresses, key, max, window_s, now);
+  g_mutex_unlock (&rl_lock);
+  return wait;
+}
+
+void
+cs_ratelimit_note (const char *key)
+{
+  gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
+
+  g_mutex_lock (&rl_lock);
+  rl_ensure ();
+  window_add (rl_addresses, key, now);
   g_mutex_unlock (&rl_lock);
 }

@@ -24,6 +24,14 @@ char    *cs_auth_new_token       (char      **out_hash);
 /* The hex SHA-256 of @token; NULL when @token is not of our shape. */
 char    *cs_auth_hash_token      (const char *token);
 
+/* Secrets the server must show again later (an invitation link) are kept
+ * sealed with a key that lives beside the database, never in it. */
+gboolean cs_auth_load_seal_key   (const char *data_dir,
+                                  GError    **error);
+char    *cs_auth_seal            (const char *plain);
+/* NULL when @sealed was not sealed with this server's key. */
+char    *cs_auth_unseal          (const char *sealed);
+
 /* The live sessions, shared by all threads. */
 typedef struct {
   char  *user_id;
@@ -52,5 +60,10 @@ guint    cs_ratelimit_check      (const CsConfig *config,
 void     cs_ratelimit_fail       (const char     *account_key,
                                   const char     *address);
 void     cs_ratelimit_success    (const char     *account_key);
+/* The same sliding window for any other key ("invite:1.2.3.4"). */
+guint    cs_ratelimit_wait       (const char     *key,
+                                  guint           max,
+                                  guint           window_s);
+void     cs_ratelimit_note       (const char     *key);
 
 G_END_DECLS

@@ -21,7 +21,7 @@
 static const char usage[] =
   "Usage:\n"
   "  causerie-server [--data-dir DIR] [--config FILE] serve [--listen HOST:PORT] [--public-url URL]\n"
-  "  causerie-server [--data-dir DIR] tenant create NAME --admin-email EMAIL [--admin-name NAME]\n"
+  "  causerie-server [--data-dir DIR] tenant create NAME --admin-email EMAIL [--admin-name NAME] [--language fr|en]\n"
   "  causerie-server [--data-dir DIR] user add --tenant NAME --email EMAIL --name NAME [--role admin|member|guest]\n"
   "  causerie-server [--data-dir DIR] demo\n"
   "\n"
@@ -101,6 +101,7 @@ take_option (GPtrArray  *args,
 
 typedef struct {
   const char *tenant_name;
+  const char *language;
   const char *tenant_id;
   const char *email;
   const char *name;
@@ -117,7 +118,7 @@ add_user_write (CsCtx *ctx)
 
   if (a->create_tenant)
     {
-      if (!cs_api_create_tenant (ctx, a->tenant_name, &tenant_id))
+      if (!cs_api_create_tenant (ctx, a->tenant_name, a->language, &tenant_id))
         return;
     }
   else
@@ -283,8 +284,9 @@ cs_cli_main (int    argc,
       g_ptr_array_remove_range (args, 0, 2);
       email = take_option (args, "--admin-email");
       name = take_option (args, "--admin-name");
+      a.language = take_option (args, "--language");
       if (email == NULL || args->len > 0)
-        return fail ("tenant create NAME --admin-email EMAIL [--admin-name NAME]");
+        return fail ("tenant create NAME --admin-email EMAIL [--admin-name NAME] [--language fr|en]");
       a.role = "admin";
       a.create_tenant = TRUE;
       return add_user (config, &a, email, name ? name : email);

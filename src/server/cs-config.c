@@ -33,6 +33,9 @@ cs_config_new (void)
   c->events_keep = 1000000;
   c->readers = 2;
   c->batch_max = 512;
+  c->invite_ttl_s = 7 * 24 * 3600;
+  c->invite_fail_address = 20;
+  c->smtp_starttls = TRUE;
   c->edit_window_s = 0;
   c->forbid_direct = g_new0 (char *, 1);
   return c;
@@ -46,6 +49,12 @@ cs_config_free (CsConfig *c)
   g_free (c->data_dir);
   g_free (c->listen_host);
   g_free (c->public_url);
+  g_free (c->smtp_url);
+  g_free (c->smtp_user);
+  if (c->smtp_password)
+    memset (c->smtp_password, 0, strlen (c->smtp_password));
+  g_free (c->smtp_password);
+  g_free (c->smtp_from);
   g_strfreev (c->forbid_direct);
   g_free (c);
 }
@@ -175,6 +184,8 @@ cs_config_load_file (CsConfig   *config,
   READ_UINT ("storage", "readers", 1, 64, readers);
   READ_UINT ("storage", "batch_max", 1, 100000, batch_max);
   READ_UINT ("policy", "edit_window_seconds", 0, G_MAXINT64, edit_window_s);
+  READ_UINT ("invitations", "expiry_seconds", 1, 365 * 86400, invite_ttl_s);
+  READ_UINT ("invitations", "failures_per_address", 1, 100000, invite_fail_address);
   if (local_error)
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", path);
@@ -186,6 +197,27 @@ cs_config_load_file (CsConfig   *config,
   config->ws_ping_interval_ms = ping_s * 1000;
   config->ws_peer_timeout_ms = timeout_s * 1000;
   config->session_ttl_s = (gint64) session_days * 86400;
+
+  {
+    char *v;
+
+#define SMTP_STRING(key, field) \
+    if ((v = g_key_file_get_string (kf, "smtp", key, NULL))) { g_free (config->field); config->field = g_strstrip (v); }
+    SMTP_STRING ("url", smtp_url);
+    SMTP_STRING ("username", smtp_user);
+    SMTP_STRING ("password", smtp_password);
+    SMTP_STRING ("from", smtp_from);
+#undef SMTP_STRING
+    if (g_key_file_has_key (kf, "smtp", "starttls", NULL))
+      config->smtp_starttls = g_key_file_get_boolean (kf, "smtp", "starttls", NULL);
+    if (config->smtp_url && !g_str_has_prefix (config->smtp_url, "smtp://") &&
+        !g_str_has_prefix (config->smtp_url, "smtps://"))
+      {
+        g_set_error (error, CAU_ERROR, CAU_ERROR_BAD_REQUEST,
+                     "%s: [smtp] url must start with smtp:// or smtps://.", path);
+        return FALSE;
+      }
+  }
 
   kdf = g_key_file_get_string (kf, "security", "password_hash", NULL);
   if (kdf)

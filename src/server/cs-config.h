@@ -40,6 +40,14 @@ typedef struct {
   guint      readers;        /* reader threads */
   guint      batch_max;      /* writes per group commit */
 
+  gint64     invite_ttl_s;   /* invitations expire after this */
+  guint      invite_fail_address; /* unknown-token look-ups per address per window */
+  char      *smtp_url;       /* smtp://host:587 or smtps://host:465; NULL: write .eml files */
+  char      *smtp_user;
+  char      *smtp_password;
+  char      *smtp_from;
+  gboolean   smtp_starttls;  /* require STARTTLS on smtp:// */
+
   gint64     edit_window_s;  /* 0: no limit */
   char     **forbid_direct;  /* "guest:admin" = guests may not open a direct room with admins */
 } CsConfig;

@@ -84,6 +84,21 @@ static const char *migrations[] = {
   "  id INTEGER PRIMARY KEY AUTOINCREMENT, tenant_id TEXT, at INTEGER NOT NULL, user_id TEXT,"
   "  action TEXT NOT NULL, entity_type TEXT, entity_id TEXT, ip TEXT, details TEXT);"
   "CREATE INDEX audit_tenant ON audit(tenant_id, id);",
+
+  /* 1 -> 2: email invitations. The token is stored as its SHA-256 for
+   * look-ups, and sealed with the server's key (token_box) so that the
+   * mailer can retry and inviters can copy a pending link. */
+  "CREATE TABLE invitations ("
+  "  id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants(id),"
+  "  room_id TEXT NOT NULL REFERENCES rooms(id), inviter_id TEXT NOT NULL,"
+  "  email TEXT NOT NULL, message TEXT NOT NULL DEFAULT '',"
+  "  token_hash TEXT NOT NULL UNIQUE, token_box TEXT NOT NULL,"
+  "  status TEXT NOT NULL DEFAULT 'pending', created_at INTEGER NOT NULL,"
+  "  expires_at INTEGER NOT NULL, used_at INTEGER, used_by TEXT,"
+  "  mail_status TEXT NOT NULL DEFAULT 'queued', mail_attempts INTEGER NOT NULL DEFAULT 0,"
+  "  mail_next_at INTEGER NOT NULL DEFAULT 0, mail_error TEXT);"
+  "CREATE INDEX invitations_room ON invitations(room_id, status);"
+  "CREATE INDEX invitations_mail ON invitations(mail_status, mail_next_at);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CS_SCHEMA_VERSION);

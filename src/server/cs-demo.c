@@ -106,7 +106,7 @@ demo_write (CsCtx *ctx)
   static const char * const project[] = { "bruno", "chloe", "emma", NULL };
   static const char * const none[] = { NULL };
 
-  if (!cs_api_create_tenant (ctx, CS_DEMO_TENANT, &tenant_id))
+  if (!cs_api_create_tenant (ctx, CS_DEMO_TENANT, NULL, &tenant_id))
     return;
   for (guint i = 0; i < G_N_ELEMENTS (people); i++)
     {

@@ -11,46 +11,59 @@
 
 #include <string.h>
 
+typedef enum {
+  NONE,       /* no caller: log-in, invitation links, the landing page */
+  USER,       /* a signed-in caller */
+  OPTIONAL,   /* a caller if a token is given (a valid one) */
+} Auth;
+
 typedef struct {
   const char *method;
   const char *pattern;     /* segments; ":x" captures one */
   CsJobKind   kind;
-  gboolean    auth;
+  Auth        auth;
   CsHandler   handler;
 } Route;
 
 static const Route routes[] = {
-  { "POST",   "/api/auth/login",                  CS_JOB_SLOW,  FALSE, cs_api_login },
-  { "POST",   "/api/auth/logout",                 CS_JOB_WRITE, TRUE,  cs_api_logout },
-  { "GET",    "/api/me",                          CS_JOB_READ,  TRUE,  cs_api_me_get },
-  { "PATCH",  "/api/me",                          CS_JOB_WRITE, TRUE,  cs_api_me_patch },
-  { "DELETE", "/api/me",                          CS_JOB_SLOW,  TRUE,  cs_api_me_delete },
-  { "GET",    "/api/me/export",                   CS_JOB_READ,  TRUE,  cs_api_me_export },
-  { "GET",    "/api/users",                       CS_JOB_READ,  TRUE,  cs_api_users_list },
-  { "POST",   "/api/admin/users",                 CS_JOB_SLOW,  TRUE,  cs_api_admin_users_create },
-  { "GET",    "/api/admin/audit",                 CS_JOB_READ,  TRUE,  cs_api_admin_audit },
-  { "GET",    "/api/presence",                    CS_JOB_READ,  TRUE,  cs_api_presence },
-  { "POST",   "/api/rooms",                       CS_JOB_WRITE, TRUE,  cs_api_rooms_create },
-  { "GET",    "/api/rooms",                       CS_JOB_READ,  TRUE,  cs_api_rooms_list },
-  { "POST",   "/api/rooms/direct",                CS_JOB_WRITE, TRUE,  cs_api_rooms_direct },
-  { "GET",    "/api/rooms/discover",              CS_JOB_READ,  TRUE,  cs_api_rooms_discover },
-  { "GET",    "/api/rooms/:id",                   CS_JOB_READ,  TRUE,  cs_api_room_get },
-  { "PATCH",  "/api/rooms/:id",                   CS_JOB_WRITE, TRUE,  cs_api_room_patch },
-  { "POST",   "/api/rooms/:id/join",              CS_JOB_WRITE, TRUE,  cs_api_room_join },
-  { "PATCH",  "/api/rooms/:id/settings",          CS_JOB_WRITE, TRUE,  cs_api_room_settings },
-  { "GET",    "/api/rooms/:id/members",           CS_JOB_READ,  TRUE,  cs_api_members_list },
-  { "POST",   "/api/rooms/:id/members",           CS_JOB_WRITE, TRUE,  cs_api_members_add },
-  { "PATCH",  "/api/rooms/:id/members/:uid",      CS_JOB_WRITE, TRUE,  cs_api_member_patch },
-  { "DELETE", "/api/rooms/:id/members/:uid",      CS_JOB_WRITE, TRUE,  cs_api_member_delete },
-  { "GET",    "/api/rooms/:id/messages",          CS_JOB_READ,  TRUE,  cs_api_messages_list },
-  { "POST",   "/api/rooms/:id/messages",          CS_JOB_WRITE, TRUE,  cs_api_messages_post },
-  { "POST",   "/api/rooms/:id/read",              CS_JOB_WRITE, TRUE,  cs_api_room_read },
-  { "PATCH",  "/api/messages/:id",                CS_JOB_WRITE, TRUE,  cs_api_message_patch },
-  { "DELETE", "/api/messages/:id",                CS_JOB_WRITE, TRUE,  cs_api_message_delete },
-  { "GET",    "/api/search",                      CS_JOB_READ,  TRUE,  cs_api_search },
-  { "GET",    "/api/notifications",               CS_JOB_READ,  TRUE,  cs_api_notifications_list },
-  { "POST",   "/api/notifications/read-all",      CS_JOB_WRITE, TRUE,  cs_api_notifications_read_all },
-  { "POST",   "/api/notifications/:id/read",      CS_JOB_WRITE, TRUE,  cs_api_notification_read },
+  { "POST",   "/api/auth/login",                  CS_JOB_SLOW,  NONE,  cs_api_login },
+  { "POST",   "/api/auth/logout",                 CS_JOB_WRITE, USER,  cs_api_logout },
+  { "GET",    "/api/me",                          CS_JOB_READ,  USER,  cs_api_me_get },
+  { "PATCH",  "/api/me",                          CS_JOB_WRITE, USER,  cs_api_me_patch },
+  { "DELETE", "/api/me",                          CS_JOB_SLOW,  USER,  cs_api_me_delete },
+  { "GET",    "/api/me/export",                   CS_JOB_READ,  USER,  cs_api_me_export },
+  { "GET",    "/api/users",                       CS_JOB_READ,  USER,  cs_api_users_list },
+  { "POST",   "/api/admin/users",                 CS_JOB_SLOW,  USER,  cs_api_admin_users_create },
+  { "GET",    "/api/admin/audit",                 CS_JOB_READ,  USER,  cs_api_admin_audit },
+  { "GET",    "/api/presence",                    CS_JOB_READ,  USER,  cs_api_presence },
+  { "POST",   "/api/rooms",                       CS_JOB_WRITE, USER,  cs_api_rooms_create },
+  { "GET",    "/api/rooms",                       CS_JOB_READ,  USER,  cs_api_rooms_list },
+  { "POST",   "/api/rooms/direct",                CS_JOB_WRITE, USER,  cs_api_rooms_direct },
+  { "GET",    "/api/rooms/discover",              CS_JOB_READ,  USER,  cs_api_rooms_discover },
+  { "GET",    "/api/rooms/:id",                   CS_JOB_READ,  USER,  cs_api_room_get },
+  { "PATCH",  "/api/rooms/:id",                   CS_JOB_WRITE, USER,  cs_api_room_patch },
+  { "POST",   "/api/rooms/:id/join",              CS_JOB_WRITE, USER,  cs_api_room_join },
+  { "PATCH",  "/api/rooms/:id/settings",          CS_JOB_WRITE, USER,  cs_api_room_settings },
+  { "GET",    "/api/rooms/:id/members",           CS_JOB_READ,  USER,  cs_api_members_list },
+  { "POST",   "/api/rooms/:id/members",           CS_JOB_WRITE, USER,  cs_api_members_add },
+  { "PATCH",  "/api/rooms/:id/members/:uid",      CS_JOB_WRITE, USER,  cs_api_member_patch },
+  { "DELETE", "/api/rooms/:id/members/:uid",      CS_JOB_WRITE, USER,  cs_api_member_delete },
+  { "GET",    "/api/rooms/:id/messages",          CS_JOB_READ,  USER,  cs_api_messages_list },
+  { "POST",   "/api/rooms/:id/messages",          CS_JOB_WRITE, USER,  cs_api_messages_post },
+  { "POST",   "/api/rooms/:id/read",              CS_JOB_WRITE, USER,  cs_api_room_read },
+  { "PATCH",  "/api/messages/:id",                CS_JOB_WRITE, USER,  cs_api_message_patch },
+  { "DELETE", "/api/messages/:id",                CS_JOB_WRITE, USER,  cs_api_message_delete },
+  { "GET",    "/api/search",                      CS_JOB_READ,  USER,  cs_api_search },
+  { "GET",    "/api/notifications",               CS_JOB_READ,  USER,  cs_api_notifications_list },
+  { "POST",   "/api/notifications/read-all",      CS_JOB_WRITE, USER,  cs_api_notifications_read_all },
+  { "POST",   "/api/notifications/:id/read",      CS_JOB_WRITE, USER,  cs_api_notification_read },
+  { "POST",   "/api/rooms/:id/invitations",       CS_JOB_WRITE, USER,  cs_api_invitations_create },
+  { "GET",    "/api/rooms/:id/invitations",       CS_JOB_READ,  USER,  cs_api_invitations_list },
+  { "DELETE", "/api/invitations/:id",             CS_JOB_WRITE, USER,  cs_api_invitation_revoke },
+  { "GET",    "/api/invitations/:token",          CS_JOB_READ,  NONE,  cs_api_invitation_lookup },
+  { "POST",   "/api/invitations/:token/accept",   CS_JOB_SLOW,  OPTIONAL, cs_api_invitation_accept },
+  { "POST",   "/api/invitations/:token/decline",  CS_JOB_WRITE, NONE,  cs_api_invitation_decline },
+  { "GET",    "/invite/:token",                   CS_JOB_READ,  NONE,  cs_api_invite_page },
 };
 
 typedef struct {
@@ -205,6 +218,15 @@ job_done (CsCtx   *ctx,
     }
   else if (ctx->text)
     {
+      SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+      /* Pages may carry secrets in their address (an invitation token):
+       * no caching, no referrer, and nothing active in them. */
+      soup_message_headers_replace (headers, "Cache-Control", "no-store");
+      soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
+      soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
+      soup_message_headers_replace (headers, "Content-Security-Policy",
+                                    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
       soup_server_message_set_status (msg, ctx->status ? ctx->status : 200, NULL);
       soup_server_message_set_response (msg, ctx->content_type, SOUP_MEMORY_COPY, ctx->text, strlen (ctx->text));
     }
@@ -440,7 +462,9 @@ handle_cb (SoupServer        *soup,
   if (pending && pending->body->len > 0)
     ctx->body = g_bytes_new (pending->body->data, pending->body->len);
 
-  if (route->auth)
+  if (route->auth == USER ||
+      (route->auth == OPTIONAL &&
+       soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization")))
     {
       CsSessionInfo info = { 0 };
 

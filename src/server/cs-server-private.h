@@ -28,6 +28,7 @@ struct _CsServer {
   CsStore    *store;
   CsPresence *presence;
   CsHub      *hub;
+  struct _CsMailer *mailer;
   SoupServer *soup;
   guint       port;
   gboolean    close_after_response;

@@ -5,6 +5,7 @@
 
 #include "cs-server-private.h"
 #include "cs-auth.h"
+#include "cs-mailer.h"
 #include "cs-presence.h"
 #include "cau-time.h"
 
@@ -36,7 +37,7 @@ cs_server_new (CsConfig *config,
     }
   server->config = config;
   server->store = cs_store_open (config, error);
-  if (server->store == NULL)
+  if (server->store == NULL || !cs_auth_load_seal_key (config->data_dir, error))
     return NULL;
   server->presence = cs_presence_new ();
   server->hub = cs_hub_new (server);
@@ -94,6 +95,8 @@ cs_server_listen (CsServer *server,
         g_clear_pointer (&server->config->public_url, g_free);
     }
   g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  /* Mail links need the public URL, known once the port is. */
+  server->mailer = cs_mailer_new (server->config, server->store);
   return TRUE;
 }
 
@@ -111,6 +114,7 @@ cs_server_free (CsServer *server)
   if (server->soup)
     soup_server_disconnect (server->soup);
   g_clear_object (&server->soup);
+  g_clear_pointer (&server->mailer, cs_mailer_free);
   g_clear_pointer (&server->hub, cs_hub_free);
   if (server->store)
     cs_store_set_event_sink (server->store, NULL, NULL);

@@ -1,0 +1,647 @@
+/* cs-api-invitations.c: email invitations: create, list, revoke, look up,
+ * accept (as a signed-in invitee or as a new account), decline, and the
+ * landing page a mail's link opens.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "cs-api"
+
+#include "cs-api.h"
+#include "cs-auth.h"
+#include "cs-mailer.h"
+#include "cs-model.h"
+#include "cs-store.h"
+#include "cau-json.h"
+#include "cau-time.h"
+#include "cau-validate.h"
+
+#include <string.h>
+
+#define MESSAGE_CHARS 1000
+
+typedef struct {
+  char  *id;
+  char  *tenant_id;
+  char  *room_id;
+  char  *inviter_id;
+  char  *email;
+  char  *status;
+  gint64 expires_at;
+} Invite;
+
+static void
+invite_clear (Invite *inv)
+{
+  g_free (inv->id);
+  g_free (inv->tenant_id);
+  g_free (inv->room_id);
+  g_free (inv->inviter_id);
+  g_free (inv->email);
+  g_free (inv->status);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Invite, invite_clear)
+
+typedef enum {
+  FOUND,
+  UNKNOWN,
+  USED,
+  DECLINED,
+  REVOKED,
+  EXPIRED,
+  LIMITED,
+} Lookup;
+
+static char *
+limit_key (CsCtx *ctx)
+{
+  return g_strdup_printf ("invite:%s", ctx->ip ? ctx->ip : "");
+}
+
+/* Finds the invitation behind @token. Unknown tokens count against the
+ * caller's address, so that guessing is slowed to a crawl. */
+static Lookup
+find_invite (CsCtx      *ctx,
+             const char *token,
+             Invite     *out)
+{
+  g_autofree char *key = limit_key (ctx);
+  g_autofree char *hash = NULL;
+  guint wait = cs_ratelimit_wait (key, ctx->config->invite_fail_address, ctx->config->login_window_s);
+  CS_STMT stmt = NULL;
+
+  if (wait > 0)
+    {
+      ctx->retry_after = wait;
+      return LIMITED;
+    }
+  hash = cs_auth_hash_token (token);
+  if (hash)
+    stmt = cs_db_query (ctx->db,
+                        "SELECT id, tenant_id, room_id, inviter_id, email, status, expires_at FROM invitations"
+                        " WHERE token_hash = ?", "s", hash);
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      cs_ratelimit_note (key);
+      return UNKNOWN;
+    }
+  out->id = g_strdup (cs_col_text (stmt, 0));
+  out->tenant_id = g_strdup (cs_col_text (stmt, 1));
+  out->room_id = g_strdup (cs_col_text (stmt, 2));
+  out->inviter_id = g_strdup (cs_col_text (stmt, 3));
+  out->email = g_strdup (cs_col_text (stmt, 4));
+  out->status = g_strdup (cs_col_text (stmt, 5));
+  out->expires_at = sqlite3_column_int64 (stmt, 6);
+  if (g_str_equal (out->status, "accepted"))
+    return USED;
+  if (g_str_equal (out->status, "declined"))
+    return DECLINED;
+  if (g_str_equal (out->status, "revoked"))
+    return REVOKED;
+  if (out->expires_at <= cau_time_now_ms ())
+    return EXPIRED;
+  return FOUND;
+}
+
+/* The API answer for a look-up that found nothing usable. */
+static gboolean
+fail_lookup (CsCtx  *ctx,
+             Lookup  result,
+             Invite *inv)
+{
+  g_autofree char *when = NULL;
+
+  switch (result)
+    {
+    case FOUND:
+      return TRUE;
+    case LIMITED:
+      return cs_ctx_fail (ctx, CAU_ERROR_RATE_LIMITED,
+                          "Too many unknown invitation links from this address. Wait %u seconds.", ctx->retry_after);
+    case UNKNOWN:
+      return cs_ctx_fail (ctx, CAU_ERROR_NOT_FOUND, "This invitation link is not valid. Check that it was copied whole.");
+    case USED:
+      return cs_ctx_fail (ctx, CAU_ERROR_GONE, "This invitation has already been used.");
+    case DECLINED:
+      return cs_ctx_fail (ctx, CAU_ERROR_GONE, "This invitation was declined.");
+    case REVOKED:
+      return cs_ctx_fail (ctx, CAU_ERROR_GONE, "This invitation was withdrawn by the person who sent it.");
+    case EXPIRED:
+      when = cau_time_format (inv->expires_at);
+      return cs_ctx_fail (ctx, CAU_ERROR_GONE, "This invitation expired on %.10s. Ask for a new one.", when);
+    }
+  return FALSE;
+}
+
+static const char *
+effective_status (const char *status,
+                  gint64      expires_at)
+{
+  if (g_str_equal (status, "pending") && expires_at <= cau_time_now_ms ())
+    return "expired";
+  return status;
+}
+
+static char *
+invite_link (CsCtx      *ctx,
+             const char *token)
+{
+  return g_strdup_printf ("%s/invite/%s", cs_config_get_public_url (ctx->config), token);
+}
+
+#define INVITE_COLS "i.id, i.email, i.status, i.expires_at, i.created_at, i.token_box, i.message," \
+                    " i.inviter_id, u.display_name, i.mail_status, i.room_id"
+
+static JsonObject *
+invite_row (CsCtx        *ctx,
+            sqlite3_stmt *stmt)
+{
+  JsonObject *o = json_object_new ();
+  JsonObject *inviter = json_object_new ();
+  const char *status = effective_status (cs_col_text (stmt, 2), sqlite3_column_int64 (stmt, 3));
+  g_autofree char *expires = cs_model_time (stmt, 3);
+  g_autofree char *created = cs_model_time (stmt, 4);
+
+  json_object_set_string_member (o, "id", cs_col_text (stmt, 0));
+  json_object_set_string_member (o, "room_id", cs_col_text (stmt, 10));
+  json_object_set_string_member (o, "email", cs_col_text (stmt, 1));
+  json_object_set_string_member (o, "status", status);
+  json_object_set_string_member (o, "expires_at", expires);
+  json_object_set_string_member (o, "created_at", created);
+  json_object_set_string_member (o, "message", cs_col_text (stmt, 6));
+  json_object_set_string_member (o, "mail_status", cs_col_text (stmt, 9));
+  json_object_set_string_member (inviter, "id", cs_col_text (stmt, 7));
+  json_object_set_string_member (inviter, "display_name", cs_col_text (stmt, 8) ? cs_col_text (stmt, 8) : "");
+  json_object_set_object_member (o, "inviter", inviter);
+  if (g_str_equal (status, "pending"))
+    {
+      g_autofree char *token = cs_auth_unseal (cs_col_text (stmt, 5));
+      g_autofree char *link = token ? invite_link (ctx, token) : NULL;
+
+      cau_json_set_string_or_null (o, "link", link);
+    }
+  else
+    json_object_set_null_member (o, "link");
+  return o;
+}
+
+/* Owners and admins invite; members too, outside direct rooms; guests never. */
+static gboolean
+require_inviter (CsCtx      *ctx,
+                 const char *room_id)
+{
+  g_autofree char *role = NULL;
+  g_autofree char *type = NULL;
+
+  if (!cs_model_require_member (ctx, room_id, &role))
+    return FALSE;
+  type = cs_db_text (ctx->db, "SELECT type FROM rooms WHERE id = ?", "s", room_id);
+  if (g_strcmp0 (type, "direct") == 0)
+    return cs_ctx_fail (ctx, CAU_ERROR_BAD_REQUEST, "Nobody can be invited into a direct conversation; start a group.");
+  if (g_str_equal (role, "guest"))
+    return cs_ctx_fail (ctx, CAU_ERROR_FORBIDDEN, "Guests cannot invite people into a room.");
+  return TRUE;
+}
+
+static void
+poke_mailer (gpointer data)
+{
+  cs_mailer_poke ();
+}
+
+void
+cs_api_invitations_create (CsCtx *ctx)
+{
+  const char *room_id = ctx->params[0];
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *email_in = NULL, *message_in = "";
+  g_autofree char *email = NULL, *message = NULL;
+  g_autofree char *token = NULL, *hash = NULL, *box = NULL;
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *existing_user = NULL;
+  gint64 now = cau_time_now_ms ();
+
+  if (!require_inviter (ctx, room_id) || (body = cs_ctx_body_object (ctx)) == NULL)
+    return;
+  if (!cau_json_get_string (body, "email", TRUE, &email_in, &error) ||
+      !cau_validate_email (email_in, &email, &error) ||
+      !cau_json_get_string (body, "message", FALSE, &message_in, &error) ||
+      !cau_validate_text (message_in, "message", 0, MESSAGE_CHARS, &message, &error))
+    {
+      cs_ctx_fail_error (ctx, error);
+      return;
+    }
+  existing_user = cs_db_text (ctx->db, "SELECT id FROM users WHERE tenant_id = ? AND email = ? AND deleted_at IS NULL",
+                              "ss", ctx->tenant_id, email);
+  if (existing_user &&
+      cs_db_int (ctx->db, 0, "SELECT COUNT(*) FROM members WHERE room_id = ? AND user_id = ?", "ss", room_id, existing_user))
+    {
+      cs_ctx_fail (ctx, CAU_ERROR_CONFLICT, "%s is already in this room.", email);
+      return;
+    }
+
+  /* A new invitation replaces an older one to the same address. */
+  token = cs_auth_new_token (&hash);
+  box = cs_auth_seal (token);
+  if (cs_db_exec (ctx->db, "UPDATE invitations SET status = 'revoked' WHERE room_id = ? AND email = ? AND status = 'pending'",
+                  "ss", room_id, email) != SQLITE_DONE ||
+      cs_db_exec (ctx->db,
+                  "INSERT INTO invitations (id, tenant_id, room_id, inviter_id, email, message, token_hash, token_box,"
+                  " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  "ssssssssii", id, ctx->tenant_id, room_id, ctx->user_id, email, message, hash, box,
+                  now, now + ctx->config->invite_ttl_s * 1000) != SQLITE_DONE)
+    {
+      cs_ctx_fail_db (ctx, "storing an invitation");
+      return;
+    }
+  cs_ctx_audit (ctx, "invitation.create", "invitation", id, NULL);
+
+  /* Someone already here hears of it in the app as well. */
+  if (existing_user)
+    {
+      g_autoptr(JsonObject) data = json_object_new ();
+      g_autofree char *inviter = cs_model_display_name (ctx, ctx->user_id);
+      g_autofree char *room = cs_db_text (ctx->db, "SELECT name FROM rooms WHERE id = ?", "s", room_id);
+      g_autofree char *title = g_strdup_printf ("%s invited you to %s", inviter, room);
+      g_autofree char *expires = cau_time_format (now + ctx->config->invite_ttl_s * 1000);
+      g_autofree char *link = invite_link (ctx, token);
+
+      json_object_set_string_member (data, "id", id);
+      json_object_set_string_member (data, "room_id", room_id);
+      json_object_set_string_member (data, "room_name", room);
+      json_object_set_string_member (data, "inviter_name", inviter);
+      json_object_set_string_member (data, "message", message);
+      json_object_set_string_member (data, "expires_at", expires);
+      json_object_set_string_member (data, "token", token);
+      json_object_set_string_member (data, "link", link);
+      if (cs_model_emit (ctx, 0, "invitation.new", NULL, existing_user, data, NULL, NULL) == 0 ||
+          !cs_api_notify (ctx, existing_user, "invitation", room_id, NULL, 0, title, message))
+        return;
+    }
+  cs_store_on_commit (ctx->store, poke_mailer, NULL, NULL);
+  {
+    CS_STMT stmt = cs_db_query (ctx->db, "SELECT " INVITE_COLS " FROM invitations i JOIN users u ON u.id = i.inviter_id"
+                                " WHERE i.id = ?", "s", id);
+
+    if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+      cs_ctx_reply_object (ctx, 201, invite_row (ctx, stmt));
+  }
+}
+
+void
+cs_api_invitations_list (CsCtx *ctx)
+{
+  const char *room_id = ctx->params[0];
+  g_autoptr(JsonObject) reply = NULL;
+  JsonArray *list;
+  CS_STMT stmt = NULL;
+
+  if (!require_inviter (ctx, room_id))
+    return;
+  reply = json_object_new ();
+  list = json_array_new ();
+  stmt = cs_db_query (ctx->db, "SELECT " INVITE_COLS " FROM invitations i JOIN users u ON u.id = i.inviter_id"
+                      " WHERE i.room_id = ? AND i.status = 'pending' AND i.expires_at > ? ORDER BY i.created_at DESC",
+                      "si", room_id, cau_time_now_ms ());
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    json_array_add_object_element (list, invite_row (ctx, stmt));
+  json_object_set_array_member (reply, "invitations", list);
+  cs_ctx_reply_object (ctx, 200, g_steal_pointer (&reply));
+}
+
+void
+cs_api_invitation_revoke (CsCtx *ctx)
+{
+  const char *id = ctx->params[0];
+  g_autofree char *room_id = NULL, *inviter = NULL, *status = NULL, *role = NULL;
+  CS_STMT stmt = cs_db_query (ctx->db, "SELECT room_id, inviter_id, status FROM invitations WHERE id = ? AND tenant_id = ?",
+                              "ss", id, ctx->tenant_id);
+
+  if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      room_id = g_strdup (cs_col_text (stmt, 0));
+      inviter = g_strdup (cs_col_text (stmt, 1));
+      status = g_strdup (cs_col_text (stmt, 2));
+    }
+  if (room_id == NULL || !cs_model_require_member (ctx, room_id, &role))
+    {
+      g_clear_error (&ctx->error);
+      cs_ctx_fail (ctx, CAU_ERROR_NOT_FOUND, "There is no such invitation.");
+      return;
+    }
+  if (g_strcmp0 (inviter, ctx->user_id) != 0 && !g_str_equal (role, "owner") && !g_str_equal (role, "admin"))
+    {
+      cs_ctx_fail (ctx, CAU_ERROR_FORBIDDEN, "Only the person who sent it or a room admin may withdraw an invitation.");
+      return;
+    }
+  if (!g_str_equal (status, "pending"))
+    {
+      cs_ctx_fail (ctx, CAU_ERROR_CONFLICT, "This invitation is no longer pending (it is %s).", status);
+      return;
+    }
+  if (cs_db_exec (ctx->db, "UPDATE invitations SET status = 'revoked' WHERE id = ?", "s", id) != SQLITE_DONE)
+    {
+      cs_ctx_fail_db (ctx, "withdrawing an invitation");
+      return;
+    }
+  cs_ctx_audit (ctx, "invitation.revoke", "invitation", id, NULL);
+  cs_ctx_reply_empty (ctx);
+}
+
+void
+cs_api_invitation_lookup (CsCtx *ctx)
+{
+  g_auto(Invite) inv = { 0 };
+  g_autoptr(JsonObject) reply = NULL;
+  g_autofree char *expires = NULL;
+  Lookup found = find_invite (ctx, ctx->params[0], &inv);
+  CS_STMT stmt = NULL;
+
+  if (!fail_lookup (ctx, found, &inv))
+    return;
+  stmt = cs_db_query (ctx->db,
+                      "SELECT t.name, r.name, r.type, u.display_name FROM rooms r JOIN tenants t ON t.id = r.tenant_id"
+                      " JOIN users u ON u.id = ? WHERE r.id = ?", "ss", inv.inviter_id, inv.room_id);
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      cs_ctx_fail (ctx, CAU_ERROR_NOT_FOUND, "This invitation link is not valid. Check that it was copied whole.");
+      return;
+    }
+  reply = json_object_new ();
+  expires = cau_time_format (inv.expires_at);
+  json_object_set_string_member (reply, "tenant_name", cs_col_text (stmt, 0));
+  json_object_set_string_member (reply, "room_name", cs_col_text (stmt, 1));
+  json_object_set_string_member (reply, "room_type", cs_col_text (stmt, 2));
+  json_object_set_string_member (reply, "inviter_name", cs_col_text (stmt, 3));
+  json_object_set_string_member (reply, "email", inv.email);
+  json_object_set_string_member (reply, "expires_at", expires);
+  json_object_set_string_member (reply, "status", inv.status);
+  json_object_set_boolean_member (reply, "has_account",
+    cs_db_int (ctx->db, 0, "SELECT COUNT(*) FROM users WHERE tenant_id = ? AND email = ? AND deleted_at IS NULL",
+               "ss", inv.tenant_id, inv.email) > 0);
+  cs_ctx_reply_object (ctx, 200, g_steal_pointer (&reply));
+}
+
+/* Writer: takes the invitation for the caller, who joins the room.
+ * Returns the room's id. */
+static char *
+use_invite (CsCtx      *ctx,
+            const char *token)
+{
+  g_auto(Invite) inv = { 0 };
+  Lookup found = find_invite (ctx, token, &inv);
+
+  /* Checked again inside the transaction: two accepts race to one winner. */
+  if (!fail_lookup (ctx, found, &inv))
+    return NULL;
+  if (!cs_db_int (ctx->db, 0, "SELECT COUNT(*) FROM members WHERE room_id = ? AND user_id = ?",
+                  "ss", inv.room_id, ctx->user_id) &&
+      !cs_api_join_room (ctx, inv.room_id, ctx->user_id))
+    return NULL;
+  if (cs_db_exec (ctx->db, "UPDATE invitations SET status = 'accepted', used_at = ?, used_by = ? WHERE id = ?",
+                  "iss", cau_time_now_ms (), ctx->user_id, inv.id) != SQLITE_DONE)
+    return cs_ctx_fail_db (ctx, "accepting an invitation"), NULL;
+  cs_ctx_audit (ctx, "invitation.accept", "invitation", inv.id, NULL);
+  return g_steal_pointer (&inv.room_id);
+}
+
+typedef struct {
+  const char *token;
+  const char *name;
+  const char *email;
+  const char *hash;
+  char       *room_id;
+  char       *session;
+  char       *expires;
+} NewMember;
+
+static void
+accept_write (CsCtx *ctx)
+{
+  NewMember *n = ctx->input;
+
+  n->room_id = use_invite (ctx, n->token);
+}
+
+static void
+accept_new_write (CsCtx *ctx)
+{
+  NewMember *n = ctx->input;
+  char *user_id = NULL;
+
+  if (cs_db_int (ctx->db, 0, "SELECT COUNT(*) FROM users WHERE tenant_id = ? AND email = ? AND deleted_at IS NULL",
+                 "ss", ctx->tenant_id, n->email))
+    {
+      cs_ctx_fail (ctx, CAU_ERROR_CONFLICT, "An account already exists for %s: sign in, then accept the invitation.", n->email);
+      return;
+    }
+  if (!cs_api_create_user (ctx, ctx->tenant_id, n->email, n->name, "member", n->hash, &user_id))
+    return;
+  g_free (ctx->user_id);
+  ctx->user_id = user_id;
+  accept_write (ctx);
+  if (ctx->error == NULL)
+    n->session = cs_api_open_session (ctx, user_id, &n->expires);
+}
+
+void
+cs_api_invitation_accept (CsCtx *ctx)
+{
+  const char *token = ctx->params[0];
+  g_auto(Invite) inv = { 0 };
+  NewMember n = { 0 };
+  g_autoptr(JsonObject) reply = NULL;
+  Lookup found = find_invite (ctx, token, &inv);
+
+  if (!fail_lookup (ctx, found, &inv))
+    return;
+  n.token = token;
+
+  if (ctx->user_id)
+    {
+      g_autofree char *email = cs_db_text (ctx->db, "SELECT email FROM users WHERE id = ?", "s", ctx->user_id);
+
+      if (g_strcmp0 (ctx->tenant_id, inv.tenant_id) != 0 || g_strcmp0 (email, inv.email) != 0)
+        {
+          /* Logged where the invitation's administrators will see it. */
+          g_free (ctx->tenant_id);
+          ctx->tenant_id = g_strdup (inv.tenant_id);
+          cs_ctx_fail (ctx, CAU_ERROR_FORBIDDEN, "This invitation was sent to another address; sign in as %s to accept it.",
+                       inv.email);
+          return;
+        }
+      ctx->input = &n;
+      if (!cs_store_run_write (ctx->store, accept_write, ctx))
+        return;
+      reply = json_object_new ();
+    }
+  else
+    {
+      g_autoptr(JsonObject) body = cs_ctx_body_object (ctx);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *name = NULL;
+      g_autofree char *hash = NULL;
+      const char *name_in = NULL, *password = NULL;
+
+      if (body == NULL)
+        return;
+      if (!cau_json_get_string (body, "display_name", TRUE, &name_in, &error) ||
+          !cau_validate_name (name_in, &name, &error) ||
+          !cau_json_get_string (body, "password", TRUE, &password, &error) ||
+          !cau_validate_password (password, &error))
+        {
+          cs_ctx_fail_error (ctx, error);
+          return;
+        }
+      hash = cs_auth_hash_password (password, ctx->config->kdf);
+      if (hash == NULL)
+        {
+          cs_ctx_fail (ctx, CAU_ERROR_INTERNAL, "The server is out of memory for password hashing; try again.");
+          return;
+        }
+      g_free (ctx->tenant_id);
+      ctx->tenant_id = g_strdup (inv.tenant_id);
+      n.name = name;
+      n.email = inv.email;
+      n.hash = hash;
+      ctx->input = &n;
+      if (!cs_store_run_write (ctx->store, accept_new_write, ctx))
+        {
+          g_free (n.room_id);
+          return;
+        }
+      reply = json_object_new ();
+      json_object_set_string_member (reply, "token", n.session);
+      json_object_set_string_member (reply, "expires_at", n.expires);
+      json_object_set_object_member (reply, "user", cs_model_user (ctx, ctx->user_id));
+    }
+  ctx->input = NULL;
+  json_object_set_object_member (reply, "room", cs_model_room (ctx, n.room_id, ctx->user_id));
+  cs_ctx_reply_object (ctx, 200, g_steal_pointer (&reply));
+  g_free (n.room_id);
+  g_free (n.session);
+  g_free (n.expires);
+}
+
+void
+cs_api_invitation_decline (CsCtx *ctx)
+{
+  g_auto(Invite) inv = { 0 };
+  Lookup found = find_invite (ctx, ctx->params[0], &inv);
+
+  if (!fail_lookup (ctx, found, &inv))
+    return;
+  g_free (ctx->tenant_id);
+  ctx->tenant_id = g_strdup (inv.tenant_id);
+  if (cs_db_exec (ctx->db, "UPDATE invitations SET status = 'declined', used_at = ? WHERE id = ?",
+                  "is", cau_time_now_ms (), inv.id) != SQLITE_DONE)
+    {
+      cs_ctx_fail_db (ctx, "declining an invitation");
+      return;
+    }
+  cs_ctx_audit (ctx, "invitation.decline", "invitation", inv.id, NULL);
+  cs_ctx_reply_empty (ctx);
+}
+
+/* ---- the landing page --------------------------------------------------- */
+
+static void
+page (CsCtx      *ctx,
+      guint       status,
+      gboolean    fr,
+      const char *title,
+      const char *body_html)
+{
+  ctx->status = status;
+  ctx->content_type = "text/html; charset=utf-8";
+  ctx->text = g_strdup_printf (
+    "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+    "<meta name=\"referrer\" content=\"no-referrer\"><title>%s</title>"
+    "<style>body{font-family:Cantarell,system-ui,sans-serif;background:#fafafa;color:#1e1e1e;margin:0}"
+    "main{max-width:32em;margin:4em auto;padding:2em;background:#fff;border-radius:12px;"
+    "box-shadow:0 1px 3px rgba(0,0,0,.15)}h1{font-size:1.5em}"
+    ".button{display:inline-block;background:#3584e4;color:#fff;padding:.7em 1.4em;border-radius:8px;"
+    "text-decoration:none;font-weight:bold}.button:focus{outline:3px solid #1c71d8;outline-offset:2px}"
+    ".small{color:#5e5c64;font-size:.9em}</style></head><body><main>%s</main></body></html>\n",
+    fr ? "fr" : "en", title, body_html);
+}
+
+void
+cs_api_invite_page (CsCtx *ctx)
+{
+  const char *token = ctx->params[0];
+  g_auto(Invite) inv = { 0 };
+  Lookup found = find_invite (ctx, token, &inv);
+  g_autofree char *language = NULL, *tenant = NULL, *room = NULL, *inviter = NULL;
+  g_autofree char *e_tenant = NULL, *e_room = NULL, *e_inviter = NULL, *e_email = NULL;
+  g_autofree char *server = NULL, *href = NULL, *body = NULL, *title = NULL, *when = NULL;
+  g_autoptr(GDateTime) expires = NULL;
+  gboolean fr;
+
+  if (found == FOUND || found == USED || found == DECLINED || found == REVOKED || found == EXPIRED)
+    {
+      CS_STMT stmt = cs_db_query (ctx->db,
+                                  "SELECT t.language, t.name, r.name, u.display_name FROM rooms r"
+                                  " JOIN tenants t ON t.id = r.tenant_id JOIN users u ON u.id = ? WHERE r.id = ?",
+                                  "ss", inv.inviter_id, inv.room_id);
+      if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          language = g_strdup (cs_col_text (stmt, 0));
+          tenant = g_strdup (cs_col_text (stmt, 1));
+          room = g_strdup (cs_col_text (stmt, 2));
+          inviter = g_strdup (cs_col_text (stmt, 3));
+        }
+    }
+  fr = language && g_ascii_strncasecmp (language, "fr", 2) == 0;
+
+  if (found != FOUND || room == NULL)
+    {
+      const char *what;
+
+      switch (found)
+        {
+        case USED: what = fr ? "Cette invitation a déjà été utilisée." : "This invitation has already been used."; break;
+        case DECLINED: what = fr ? "Cette invitation a été refusée." : "This invitation was declined."; break;
+        case REVOKED: what = fr ? "Cette invitation a été retirée par la personne qui l’avait envoyée."
+                                : "This invitation was withdrawn by the person who sent it."; break;
+        case EXPIRED: what = fr ? "Cette invitation a expiré. Demandez-en une nouvelle."
+                                : "This invitation has expired. Ask for a new one."; break;
+        case LIMITED: what = "Too many unknown invitation links from this address. Try again later."; break;
+        default: what = "This invitation link is not valid. Check that it was copied whole."; break;
+        }
+      body = g_strdup_printf ("<h1>%s</h1><p>%s</p>", fr ? "Invitation indisponible" : "Invitation unavailable", what);
+      page (ctx, found == LIMITED ? 429 : found == UNKNOWN ? 404 : 410, fr,
+            fr ? "Invitation indisponible — Causerie" : "Invitation unavailable — Causerie", body);
+      return;
+    }
+
+  e_tenant = g_markup_escape_text (tenant, -1);
+  e_room = g_markup_escape_text (room, -1);
+  e_inviter = g_markup_escape_text (inviter, -1);
+  e_email = g_markup_escape_text (inv.email, -1);
+  server = g_uri_escape_string (cs_config_get_public_url (ctx->config), NULL, FALSE);
+  href = g_strdup_printf ("causerie://invite/%s?server=%s", token, server);
+  expires = g_date_time_new_from_unix_utc (inv.expires_at / 1000);
+  when = g_date_time_format (expires, fr ? "%d/%m/%Y à %H:%M UTC" : "%Y-%m-%d at %H:%M UTC");
+  title = g_strdup_printf (fr ? "Invitation à rejoindre %s — Causerie" : "Invitation to %s — Causerie", e_room);
+  if (fr)
+    body = g_strdup_printf (
+      "<h1>Vous êtes invité·e dans « %s »</h1>"
+      "<p><strong>%s</strong> vous invite à rejoindre « %s » dans l’espace <strong>%s</strong> sur Causerie.</p>"
+      "<p class=\"small\">L’invitation est adressée à %s et expire le %s.</p>"
+      "<p><a class=\"button\" href=\"%s\">Ouvrir dans Causerie</a></p>"
+      "<p class=\"small\">Pas encore Causerie ? Installez l’application <em>org.causerie.Causerie</em> "
+      "(Flathub ou votre logithèque), puis revenez sur cette page.</p>",
+      e_room, e_inviter, e_room, e_tenant, e_email, when, href);
+  else
+    body = g_strdup_printf (
+      "<h1>You are invited to “%s”</h1>"
+      "<p><strong>%s</strong> invites you to join “%s” in <strong>%s</strong> on Causerie.</p>"
+      "<p class=\"small\">The invitation is for %s and expires on %s.</p>"
+      "<p><a class=\"button\" href=\"%s\">Open in Causerie</a></p>"
+      "<p class=\"small\">No Causerie yet? Install the app <em>org.causerie.Causerie</em> "
+      "(Flathub or your software centre), then come back to this page.</p>",
+      e_room, e_inviter, e_room, e_tenant, e_email, when, href);
+  page (ctx, 200, fr, title, body);
+}
