@@ -1,0 +1,65 @@
+/* cc-api.h: the REST client. JSON over one SoupSession with the Bearer
+ * token; API errors ({"error": {code, message}}) become GErrors in the
+ * CAU_ERROR domain, network failures a sentence about reaching the server.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+#define CC_TYPE_API (cc_api_get_type ())
+G_DECLARE_FINAL_TYPE (CcApi, cc_api, CC, API, GObject)
+
+/* @server_url: "http://host:port" (a trailing slash is ignored). */
+CcApi       *cc_api_new             (const char *server_url);
+const char  *cc_api_get_server_url  (CcApi      *self);
+SoupSession *cc_api_get_session     (CcApi      *self);
+/* The token is kept in memory only and never logged. NULL clears it. */
+void         cc_api_set_token       (CcApi      *self,
+                                     const char *token);
+gboolean     cc_api_has_token       (CcApi      *self);
+/* Adds "Authorization: Bearer …" to @msg when a token is set. */
+void         cc_api_authorize       (CcApi       *self,
+                                     SoupMessage *msg);
+/* The ws:// or wss:// URI of @path on the server. */
+GUri        *cc_api_build_ws_uri    (CcApi      *self,
+                                     const char *path);
+
+/**
+ * cc_api_request_async:
+ * @method: "GET", "POST", "PATCH", "DELETE".
+ * @path: "/api/rooms?archived=false"; the caller escapes query values.
+ * @body: (nullable): a JSON object sent as the request body.
+ *
+ * Sends one request. cc_api_request_finish() returns the parsed JSON body
+ * (NULL for 204) or an error: CAU_ERROR with the server's message, or
+ * G_IO_ERROR with "Could not reach the server at …". The HTTP status and,
+ * for 429, the Retry-After seconds are returned through the out arguments.
+ */
+void         cc_api_request_async   (CcApi               *self,
+                                     const char          *method,
+                                     const char          *path,
+                                     JsonObject          *body,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data);
+JsonNode    *cc_api_request_finish  (CcApi         *self,
+                                     GAsyncResult  *result,
+                                     guint         *out_status,
+                                     guint         *out_retry_after,
+                                     GError       **error);
+
+/* Convenience for a finish that needs an object: NULL and an error when the
+ * body is not one. */
+JsonObject  *cc_api_request_finish_object (CcApi         *self,
+                                           GAsyncResult  *result,
+                                           GError       **error);
+
+/* Escapes @text for a path segment or query value; newly allocated. */
+char        *cc_api_escape          (const char *text);
+
+G_END_DECLS

@@ -1,0 +1,70 @@
+/* cc-client-private.h: CcClient's state, shared by cc-client.c (opening,
+ * events, models) and cc-client-actions.c (sending, drafts, typing,
+ * receipts, REST actions).
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "cc-client.h"
+#include "cc-timeline-private.h"
+
+G_BEGIN_DECLS
+
+struct _CcClient
+{
+  GObject       parent_instance;
+  CcAccount    *account;
+  char         *data_dir;
+  CcCache      *cache;
+  CcSync       *sync;
+  CcOutbox     *outbox;
+  CcRoomList   *rooms;
+  GCancellable *cancellable;
+  GHashTable   *users;        /* user id -> CcUser */
+  GHashTable   *timelines;    /* room id -> CcTimeline (weak) */
+  GHashTable   *members;      /* room id -> GListStore of CcMember */
+  GHashTable   *typing;       /* room id -> GHashTable (user id -> source id) */
+  GHashTable   *typing_sent;  /* room id -> gint64* monotonic ms of our last "typing" */
+  gboolean      idle;
+  gboolean      opened;
+};
+
+/* cc-client.c */
+void     _cc_client_persist_room   (CcClient   *self,
+                                    CcRoom     *room);
+void     _cc_client_reload_members (CcClient   *self,
+                                    const char *room_id,
+                                    gboolean    from_server);
+CcUser  *_cc_client_ensure_user    (CcClient   *self,
+                                    JsonObject *user);
+gint64   _cc_client_my_read_seq    (CcClient   *self,
+                                    const char *room_id);
+
+/* cc-client-events.c */
+void     _cc_client_on_sync_event  (CcSync        *sync,
+                                    const char    *type,
+                                    JsonObject    *frame,
+                                    CcClient      *self);
+void     _cc_client_on_presence    (CcClient      *self,
+                                    JsonObject    *frame);
+void     _cc_client_on_entry_added (CcOutbox      *outbox,
+                                    CcOutboxEntry *entry,
+                                    CcClient      *self);
+void     _cc_client_on_entry_sent  (CcOutbox      *outbox,
+                                    const char    *txn_id,
+                                    JsonObject    *message,
+                                    CcClient      *self);
+void     _cc_client_on_entry_failed (CcOutbox     *outbox,
+                                     const char   *txn_id,
+                                     const char   *error,
+                                     CcClient     *self);
+void     _cc_client_on_entry_removed (CcOutbox    *outbox,
+                                      const char  *txn_id,
+                                      CcClient    *self);
+
+/* cc-client-actions.c */
+void     _cc_client_typing_event   (CcClient   *self,
+                                    JsonObject *frame);
+void     _cc_client_typing_clear   (CcClient   *self);
+
+G_END_DECLS

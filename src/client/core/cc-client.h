@@ -1,0 +1,161 @@
+/* cc-client.h: one signed-in account: the cache, the REST client, the
+ * WebSocket sync and the outbox tied together, and the models the widgets
+ * show. No GTK: tests drive it directly.
+ *
+ * Typical use:
+ *   client = cc_client_new (account, NULL);
+ *   cc_client_open_async (client, …);   // cache → models, readable offline
+ *   cc_client_start (client);           // connect, sync, send the outbox
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "cc-account.h"
+#include "cc-cache.h"
+#include "cc-member.h"
+#include "cc-outbox.h"
+#include "cc-room-list.h"
+#include "cc-sync.h"
+#include "cc-timeline.h"
+
+G_BEGIN_DECLS
+
+#define CC_TYPE_CLIENT (cc_client_get_type ())
+G_DECLARE_FINAL_TYPE (CcClient, cc_client, CC, CLIENT, GObject)
+
+/* Properties: "account" (CcAccount, construct-only), "data-dir" (string,
+ * construct-only), "state" (CcSyncState), "online" (gboolean),
+ * "unread-total" (guint).
+ *
+ * Signals:
+ *   "typing-changed" (const char *room_id): call cc_client_get_typing_names().
+ *   "notification" (CcRoom *room, CcMessage *message): a live message from
+ *       someone else that the room's settings say to notify about (not
+ *       muted; notify "all", or "mentions" and it mentions the user or
+ *       @room, direct rooms unless "none"). The UI decides about focus.
+ *   "signed-out" (): the server refused the token; show the sign-in view.
+ */
+
+/* @data_dir: NULL for "$XDG_DATA_HOME/causerie". */
+CcClient    *cc_client_new              (CcAccount  *account,
+                                         const char *data_dir);
+/* Opens "<data_dir>/<account-key>.db" and fills the models from it. */
+void         cc_client_open_async       (CcClient            *self,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+gboolean     cc_client_open_finish      (CcClient      *self,
+                                         GAsyncResult  *result,
+                                         GError       **error);
+/* Connects (and keeps reconnecting) until cc_client_stop(). */
+void         cc_client_start            (CcClient *self);
+void         cc_client_stop             (CcClient *self);
+
+CcAccount   *cc_client_get_account      (CcClient *self);
+CcApi       *cc_client_get_api          (CcClient *self);
+CcCache     *cc_client_get_cache        (CcClient *self);
+CcSync      *cc_client_get_sync         (CcClient *self);
+CcOutbox    *cc_client_get_outbox       (CcClient *self);
+const char  *cc_client_get_data_dir     (CcClient *self);
+CcSyncState  cc_client_get_state        (CcClient *self);
+gboolean     cc_client_get_online       (CcClient *self);
+guint        cc_client_get_unread_total (CcClient *self);
+
+/* (transfer none) GListModel of CcRoom, newest activity first. */
+GListModel  *cc_client_get_rooms        (CcClient   *self);
+/* (transfer none) or NULL. */
+CcRoom      *cc_client_lookup_room      (CcClient   *self,
+                                         const char *room_id);
+/* (transfer full) The room's timeline; the same object while it lives. */
+CcTimeline  *cc_client_get_timeline     (CcClient   *self,
+                                         const char *room_id);
+/* (transfer none) or NULL: a user seen in the cache or over the wire. */
+CcUser      *cc_client_lookup_user      (CcClient   *self,
+                                         const char *user_id);
+/* (transfer full) GListModel of CcMember, from the cache at once and then
+ * refreshed from the server; kept up to date by member and receipt events. */
+GListModel  *cc_client_get_members      (CcClient   *self,
+                                         const char *room_id);
+/* Display names of the people typing in @room_id now (not the user). */
+GStrv        cc_client_get_typing_names (CcClient   *self,
+                                         const char *room_id);
+
+/* Messages. send: persisted to the outbox before it returns (finish gives
+ * the pending CcMessage, already in the room's timeline if one is open). */
+void         cc_client_send_message_async   (CcClient            *self,
+                                             const char          *room_id,
+                                             const char          *body,
+                                             const char          *reply_to,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+CcMessage   *cc_client_send_message_finish  (CcClient      *self,
+                                             GAsyncResult  *result,
+                                             GError       **error);
+void         cc_client_retry_message    (CcClient   *self,
+                                         const char *txn_id);
+void         cc_client_discard_message  (CcClient   *self,
+                                         const char *txn_id);
+/* Marks @room_id read up to @up_to_seq (WebSocket, or REST when offline
+ * fails silently); clears the room's badges locally. */
+void         cc_client_mark_read        (CcClient   *self,
+                                         const char *room_id,
+                                         gint64      up_to_seq);
+
+/* Drafts: call on every change of the composer text. Saves it to SQLite
+ * and sends typing notices (start, refresh every 3 s, stop when cleared).
+ * Call cc_client_composer_sent() after sending. */
+void         cc_client_set_draft        (CcClient   *self,
+                                         const char *room_id,
+                                         const char *text);
+void         cc_client_composer_sent    (CcClient   *self,
+                                         const char *room_id);
+void         cc_client_load_draft_async  (CcClient            *self,
+                                          const char          *room_id,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+char        *cc_client_load_draft_finish (CcClient      *self,
+                                          GAsyncResult  *result,
+                                          GError       **error);
+
+/* Presence: idle after 5 minutes without input (the UI decides). */
+void         cc_client_set_idle         (CcClient *self,
+                                         gboolean  idle);
+
+/* REST actions. Each finish returns the JSON object the server answered
+ * (NULL for 204) and applies it to the models; errors are sentences. */
+typedef enum {
+  CC_CLIENT_ACTION_CREATE_ROOM,      /* POST /api/rooms {type, name, description?, is_private?, member_ids?} */
+  CC_CLIENT_ACTION_OPEN_DIRECT,      /* POST /api/rooms/direct {user_id} */
+  CC_CLIENT_ACTION_JOIN_ROOM,        /* POST /api/rooms/{room}/join */
+  CC_CLIENT_ACTION_UPDATE_ROOM,      /* PATCH /api/rooms/{room} {name?, description?, is_archived?} */
+  CC_CLIENT_ACTION_ROOM_SETTINGS,    /* PATCH /api/rooms/{room}/settings {muted?, notify?} */
+  CC_CLIENT_ACTION_LEAVE_ROOM,       /* DELETE /api/rooms/{room}/members/{me} */
+  CC_CLIENT_ACTION_ADD_MEMBER,       /* POST /api/rooms/{room}/members {user_id, role?} */
+  CC_CLIENT_ACTION_EDIT_MESSAGE,     /* PATCH /api/messages/{target} {body} */
+  CC_CLIENT_ACTION_DELETE_MESSAGE,   /* DELETE /api/messages/{target} */
+  CC_CLIENT_ACTION_DISCOVER_ROOMS,   /* GET /api/rooms/discover -> {rooms} */
+  CC_CLIENT_ACTION_SEARCH_USERS,     /* GET /api/users?q={target} -> {users} */
+} CcClientAction;
+
+/**
+ * cc_client_action_async:
+ * @room_id: (nullable): the room the action is about.
+ * @target: (nullable): message id, or the search text.
+ * @body: (nullable): the request body.
+ */
+void         cc_client_action_async     (CcClient            *self,
+                                         CcClientAction       action,
+                                         const char          *room_id,
+                                         const char          *target,
+                                         JsonObject          *body,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+JsonObject  *cc_client_action_finish    (CcClient      *self,
+                                         GAsyncResult  *result,
+                                         GError       **error);
+
+G_END_DECLS

@@ -1,0 +1,29 @@
+/* cc-json-private.h: lenient readers for the wire JSON the client gets
+ * (a missing or null member reads as NULL / 0), and a string setter that
+ * notifies only on change.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+const char *_cc_json_str    (JsonObject *obj, const char *member);
+gint64      _cc_json_int    (JsonObject *obj, const char *member);
+gboolean    _cc_json_bool   (JsonObject *obj, const char *member);
+JsonObject *_cc_json_obj    (JsonObject *obj, const char *member);
+JsonArray  *_cc_json_array  (JsonObject *obj, const char *member);
+/* RFC 3339 member as ms since the epoch, 0 when absent or invalid. */
+gint64      _cc_json_time   (JsonObject *obj, const char *member);
+gboolean    _cc_json_has    (JsonObject *obj, const char *member);
+
+/* Replaces *@field with a copy of @value; TRUE when it changed. */
+gboolean    _cc_set_str     (char **field, const char *value);
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+/* Copies the members of @update into @target (a shallow merge). */
+void        _cc_json_merge  (JsonObject *target, JsonObject *update);
+G_END_DECLS

@@ -1,0 +1,414 @@
+/* cc-message.c: one line of a conversation.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "cc-message"
+
+#include "cau-json.h"
+#include "cau-time.h"
+#include "cc-json-private.h"
+#include "cc-message.h"
+
+struct _CcMessage
+{
+  GObject         parent_instance;
+  char           *id;
+  char           *room_id;
+  char           *sender_id;
+  char           *sender_name;
+  char           *kind;
+  char           *body;
+  char           *reply_to_id;
+  char           *reply_to_sender_name;
+  char           *reply_to_excerpt;
+  char           *txn_id;
+  char           *error;
+  JsonArray      *mentions;
+  gint64          seq;
+  gint64          created_at;
+  gint64          edited_at;
+  CcMessageState  state;
+  guint           read_by;
+  gboolean        deleted;
+  gboolean        is_own;
+};
+
+G_DEFINE_FINAL_TYPE (CcMessage, cc_message, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_ROOM_ID,
+  PROP_SEQ,
+  PROP_SENDER_ID,
+  PROP_SENDER_NAME,
+  PROP_KIND,
+  PROP_BODY,
+  PROP_REPLY_TO_ID,
+  PROP_REPLY_TO_SENDER_NAME,
+  PROP_REPLY_TO_EXCERPT,
+  PROP_CREATED_AT,
+  PROP_EDITED_AT,
+  PROP_DELETED,
+  PROP_TXN_ID,
+  PROP_STATE,
+  PROP_ERROR,
+  PROP_IS_OWN,
+  PROP_READ_BY,
+  N_PROPS
+};
+
+static GParamSpec *props[N_PROPS];
+
+#define NOTIFY(self, prop) g_object_notify_by_pspec (G_OBJECT (self), props[prop])
+
+static void
+cc_message_finalize (GObject *object)
+{
+  CcMessage *self = CC_MESSAGE (object);
+
+  g_clear_pointer (&self->mentions, json_array_unref);
+  g_free (self->id);
+  g_free (self->room_id);
+  g_free (self->sender_id);
+  g_free (self->sender_name);
+  g_free (self->kind);
+  g_free (self->body);
+  g_free (self->reply_to_id);
+  g_free (self->reply_to_sender_name);
+  g_free (self->reply_to_excerpt);
+  g_free (self->txn_id);
+  g_free (self->error);
+  G_OBJECT_CLASS (cc_message_parent_class)->finalize (object);
+}
+
+static void
+cc_message_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  CcMessage *self = CC_MESSAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID: g_value_set_string (value, self->id); break;
+    case PROP_ROOM_ID: g_value_set_string (value, self->room_id); break;
+    case PROP_SEQ: g_value_set_int64 (value, self->seq); break;
+    case PROP_SENDER_ID: g_value_set_string (value, self->sender_id); break;
+    case PROP_SENDER_NAME: g_value_set_string (value, self->sender_name); break;
+    case PROP_KIND: g_value_set_string (value, self->kind); break;
+    case PROP_BODY: g_value_set_string (value, self->body); break;
+    case PROP_REPLY_TO_ID: g_value_set_string (value, self->reply_to_id); break;
+    case PROP_REPLY_TO_SENDER_NAME: g_value_set_string (value, self->reply_to_sender_name); break;
+    case PROP_REPLY_TO_EXCERPT: g_value_set_string (value, self->reply_to_excerpt); break;
+    case PROP_CREATED_AT: g_value_set_int64 (value, self->created_at); break;
+    case PROP_EDITED_AT: g_value_set_int64 (value, self->edited_at); break;
+    case PROP_DELETED: g_value_set_boolean (value, self->deleted); break;
+    case PROP_TXN_ID: g_value_set_string (value, self->txn_id); break;
+    case PROP_STATE: g_value_set_enum (value, self->state); break;
+    case PROP_ERROR: g_value_set_string (value, self->error); break;
+    case PROP_IS_OWN: g_value_set_boolean (value, self->is_own); break;
+    case PROP_READ_BY: g_value_set_uint (value, self->read_by); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cc_message_class_init (CcMessageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->finalize = cc_message_finalize;
+  object_class->get_property = cc_message_get_property;
+
+  props[PROP_ID] = g_param_spec_string ("id", NULL, NULL, NULL, flags);
+  props[PROP_ROOM_ID] = g_param_spec_string ("room-id", NULL, NULL, NULL, flags);
+  props[PROP_SEQ] = g_param_spec_int64 ("seq", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  props[PROP_SENDER_ID] = g_param_spec_string ("sender-id", NULL, NULL, NULL, flags);
+  props[PROP_SENDER_NAME] = g_param_spec_string ("sender-name", NULL, NULL, NULL, flags);
+  props[PROP_KIND] = g_param_spec_string ("kind", NULL, NULL, "text", flags);
+  props[PROP_BODY] = g_param_spec_string ("body", NULL, NULL, NULL, flags);
+  props[PROP_REPLY_TO_ID] = g_param_spec_string ("reply-to-id", NULL, NULL, NULL, flags);
+  props[PROP_REPLY_TO_SENDER_NAME] = g_param_spec_string ("reply-to-sender-name", NULL, NULL, NULL, flags);
+  props[PROP_REPLY_TO_EXCERPT] = g_param_spec_string ("reply-to-excerpt", NULL, NULL, NULL, flags);
+  props[PROP_CREATED_AT] = g_param_spec_int64 ("created-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  props[PROP_EDITED_AT] = g_param_spec_int64 ("edited-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  props[PROP_DELETED] = g_param_spec_boolean ("deleted", NULL, NULL, FALSE, flags);
+  props[PROP_TXN_ID] = g_param_spec_string ("txn-id", NULL, NULL, NULL, flags);
+  props[PROP_STATE] = g_param_spec_enum ("state", NULL, NULL, CC_TYPE_MESSAGE_STATE,
+                                         CC_MESSAGE_STATE_STORED, flags);
+  props[PROP_ERROR] = g_param_spec_string ("error", NULL, NULL, NULL, flags);
+  props[PROP_IS_OWN] = g_param_spec_boolean ("is-own", NULL, NULL, FALSE, flags);
+  props[PROP_READ_BY] = g_param_spec_uint ("read-by", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  g_object_class_install_properties (object_class, N_PROPS, props);
+}
+
+static void
+cc_message_init (CcMessage *self)
+{
+  self->kind = g_strdup ("text");
+  self->state = CC_MESSAGE_STATE_STORED;
+}
+
+CcMessage *
+cc_message_new_from_json (JsonObject *obj)
+{
+  CcMessage *self;
+
+  g_return_val_if_fail (obj != NULL, NULL);
+  self = g_object_new (CC_TYPE_MESSAGE, NULL);
+  cc_message_update_from_json (self, obj);
+  return self;
+}
+
+CcMessage *
+cc_message_new_pending (const char *room_id,
+                        const char *txn_id,
+                        const char *body,
+                        const char *reply_to_id,
+                        const char *sender_id,
+                        const char *sender_name,
+                        gint64      created_at)
+{
+  CcMessage *self = g_object_new (CC_TYPE_MESSAGE, NULL);
+
+  self->room_id = g_strdup (room_id);
+  self->txn_id = g_strdup (txn_id);
+  self->body = g_strdup (body);
+  self->reply_to_id = g_strdup (reply_to_id);
+  self->sender_id = g_strdup (sender_id);
+  self->sender_name = g_strdup (sender_name);
+  self->created_at = created_at;
+  self->state = CC_MESSAGE_STATE_PENDING;
+  self->is_own = TRUE;
+  return self;
+}
+
+#define UPDATE_STR(member, field, prop) \
+  G_STMT_START { \
+    if (_cc_json_has (obj, member) && _cc_set_str (&self->field, _cc_json_str (obj, member))) \
+      NOTIFY (self, prop); \
+  } G_STMT_END
+
+void
+cc_message_update_from_json (CcMessage  *self,
+                             JsonObject *obj)
+{
+  JsonObject *sender = _cc_json_obj (obj, "sender");
+  JsonObject *reply = _cc_json_obj (obj, "reply_to");
+
+  g_return_if_fail (CC_IS_MESSAGE (self));
+  g_return_if_fail (obj != NULL);
+
+  /* Only the fields are kept, not the JSON: a long conversation holds
+   * thousands of these. */
+  g_object_freeze_notify (G_OBJECT (self));
+  UPDATE_STR ("id", id, PROP_ID);
+  UPDATE_STR ("room_id", room_id, PROP_ROOM_ID);
+  UPDATE_STR ("kind", kind, PROP_KIND);
+  UPDATE_STR ("body", body, PROP_BODY);
+  UPDATE_STR ("txn_id", txn_id, PROP_TXN_ID);
+  if (_cc_json_has (obj, "sender"))
+    {
+      if (_cc_set_str (&self->sender_id, _cc_json_str (sender, "id")))
+        NOTIFY (self, PROP_SENDER_ID);
+      if (_cc_set_str (&self->sender_name, _cc_json_str (sender, "display_name")))
+        NOTIFY (self, PROP_SENDER_NAME);
+    }
+  if (_cc_json_has (obj, "reply_to"))
+    {
+      const char *reply_id = reply ? _cc_json_str (reply, "id") : _cc_json_str (obj, "reply_to");
+
+      if (_cc_set_str (&self->reply_to_id, reply_id))
+        NOTIFY (self, PROP_REPLY_TO_ID);
+      if (_cc_set_str (&self->reply_to_sender_name, _cc_json_str (reply, "sender_name")))
+        NOTIFY (self, PROP_REPLY_TO_SENDER_NAME);
+      if (_cc_set_str (&self->reply_to_excerpt, _cc_json_str (reply, "excerpt")))
+        NOTIFY (self, PROP_REPLY_TO_EXCERPT);
+    }
+  if (_cc_json_has (obj, "mentions"))
+    {
+      JsonArray *mentions = _cc_json_array (obj, "mentions");
+
+      g_clear_pointer (&self->mentions, json_array_unref);
+      self->mentions = mentions ? json_array_ref (mentions) : NULL;
+    }
+  if (_cc_json_has (obj, "seq") && _cc_json_int (obj, "seq") != self->seq)
+    {
+      self->seq = _cc_json_int (obj, "seq");
+      NOTIFY (self, PROP_SEQ);
+    }
+  if (_cc_json_has (obj, "created_at") && _cc_json_time (obj, "created_at") != self->created_at)
+    {
+      self->created_at = _cc_json_time (obj, "created_at");
+      NOTIFY (self, PROP_CREATED_AT);
+    }
+  if (_cc_json_has (obj, "edited_at") && _cc_json_time (obj, "edited_at") != self->edited_at)
+    {
+      self->edited_at = _cc_json_time (obj, "edited_at");
+      NOTIFY (self, PROP_EDITED_AT);
+    }
+  if (_cc_json_has (obj, "deleted") && _cc_json_bool (obj, "deleted") != self->deleted)
+    {
+      self->deleted = _cc_json_bool (obj, "deleted");
+      NOTIFY (self, PROP_DELETED);
+    }
+  /* A message the server sent us is stored, whatever it was before. */
+  if (self->id != NULL && self->seq > 0)
+    cc_message_set_state (self, CC_MESSAGE_STATE_STORED, NULL);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+static void
+set_time (JsonObject *obj,
+          const char *member,
+          gint64      ms)
+{
+  g_autofree char *text = ms > 0 ? cau_time_format (ms) : NULL;
+
+  if (text != NULL)
+    json_object_set_string_member (obj, member, text);
+  else
+    json_object_set_null_member (obj, member);
+}
+
+/* The wire `message` this object shows (rebuilt from its fields). */
+JsonObject *
+cc_message_to_json (CcMessage *self)
+{
+  JsonObject *obj;
+
+  g_return_val_if_fail (CC_IS_MESSAGE (self), NULL);
+
+  obj = json_object_new ();
+  cau_json_set_string_or_null (obj, "id", self->id);
+  cau_json_set_string_or_null (obj, "room_id", self->room_id);
+  json_object_set_int_member (obj, "seq", self->seq);
+  if (self->sender_id != NULL)
+    {
+      JsonObject *sender = json_object_new ();
+
+      json_object_set_string_member (sender, "id", self->sender_id);
+      cau_json_set_string_or_null (sender, "display_name", self->sender_name);
+      json_object_set_object_member (obj, "sender", sender);
+    }
+  else
+    json_object_set_null_member (obj, "sender");
+  json_object_set_string_member (obj, "kind", self->kind ? self->kind : "text");
+  json_object_set_string_member (obj, "body", self->body ? self->body : "");
+  if (self->reply_to_id != NULL)
+    {
+      JsonObject *reply = json_object_new ();
+
+      json_object_set_string_member (reply, "id", self->reply_to_id);
+      cau_json_set_string_or_null (reply, "sender_name", self->reply_to_sender_name);
+      cau_json_set_string_or_null (reply, "excerpt", self->reply_to_excerpt);
+      json_object_set_object_member (obj, "reply_to", reply);
+    }
+  else
+    json_object_set_null_member (obj, "reply_to");
+  json_object_set_array_member (obj, "mentions",
+                                self->mentions ? json_array_ref (self->mentions) : json_array_new ());
+  set_time (obj, "created_at", self->created_at);
+  set_time (obj, "edited_at", self->edited_at);
+  json_object_set_boolean_member (obj, "deleted", self->deleted);
+  cau_json_set_string_or_null (obj, "txn_id", self->txn_id);
+  return obj;
+}
+
+#define GETTER(type, name, field, fallback) \
+  type cc_message_get_##name (CcMessage *self) \
+  { \
+    g_return_val_if_fail (CC_IS_MESSAGE (self), fallback); \
+    return self->field; \
+  }
+
+GETTER (const char *, id, id, NULL)
+GETTER (const char *, room_id, room_id, NULL)
+GETTER (gint64, seq, seq, 0)
+GETTER (const char *, sender_id, sender_id, NULL)
+GETTER (const char *, sender_name, sender_name, NULL)
+GETTER (const char *, kind, kind, NULL)
+GETTER (const char *, body, body, NULL)
+GETTER (const char *, reply_to_id, reply_to_id, NULL)
+GETTER (const char *, reply_to_sender_name, reply_to_sender_name, NULL)
+GETTER (const char *, reply_to_excerpt, reply_to_excerpt, NULL)
+GETTER (gint64, created_at, created_at, 0)
+GETTER (gint64, edited_at, edited_at, 0)
+GETTER (gboolean, deleted, deleted, FALSE)
+GETTER (const char *, txn_id, txn_id, NULL)
+GETTER (CcMessageState, state, state, CC_MESSAGE_STATE_STORED)
+GETTER (const char *, error, error, NULL)
+GETTER (gboolean, is_own, is_own, FALSE)
+GETTER (guint, read_by, read_by, 0)
+
+guint
+cc_message_get_n_mentions (CcMessage *self)
+{
+  g_return_val_if_fail (CC_IS_MESSAGE (self), 0);
+  return self->mentions ? json_array_get_length (self->mentions) : 0;
+}
+
+gboolean
+cc_message_get_mention (CcMessage   *self,
+                        guint        index,
+                        const char **type,
+                        const char **id,
+                        glong       *start,
+                        glong       *end)
+{
+  JsonObject *mention;
+
+  g_return_val_if_fail (CC_IS_MESSAGE (self), FALSE);
+  if (index >= cc_message_get_n_mentions (self))
+    return FALSE;
+  mention = json_array_get_object_element (self->mentions, index);
+  if (mention == NULL)
+    return FALSE;
+  if (type)
+    *type = _cc_json_str (mention, "type");
+  if (id)
+    *id = _cc_json_str (mention, "id");
+  if (start)
+    *start = (glong) _cc_json_int (mention, "start");
+  if (end)
+    *end = (glong) _cc_json_int (mention, "end");
+  return TRUE;
+}
+
+void
+cc_message_set_state (CcMessage      *self,
+                      CcMessageState  state,
+                      const char     *error)
+{
+  g_return_if_fail (CC_IS_MESSAGE (self));
+  if (state != self->state)
+    {
+      self->state = state;
+      NOTIFY (self, PROP_STATE);
+    }
+  if (_cc_set_str (&self->error, error))
+    NOTIFY (self, PROP_ERROR);
+}
+
+void
+cc_message_set_is_own (CcMessage *self,
+                       gboolean   is_own)
+{
+  g_return_if_fail (CC_IS_MESSAGE (self));
+  if (is_own != self->is_own)
+    {
+      self->is_own = is_own;
+      NOTIFY (self, PROP_IS_OWN);
+    }
+}
+
+void
+cc_message_set_read_by (CcMessage *self,
+                        guint      read_by)
+{
+  g_return_if_fail (CC_IS_MESSAGE (self));
+  if (read_by != self->read_by)
+    {
+      self->read_by = read_by;
+      NOTIFY (self, PROP_READ_BY);
+    }
+}

@@ -1,0 +1,472 @@
+/* cc-outbox.c: sends what the user typed, in order, exactly once.
+ * Every message is in SQLite before the first attempt; the txn_id makes
+ * a retry after a lost answer (a crash, a server restart) harmless.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "cc-outbox"
+
+#include <glib/gi18n-lib.h>
+
+#include "cau-error.h"
+#include "cau-time.h"
+#include "cc-outbox.h"
+
+/* After a server error or rate limit while connected. */
+#define RETRY_DELAY_S 5
+
+struct _CcOutbox
+{
+  GObject       parent_instance;
+  CcCache      *cache;
+  CcApi        *api;
+  GCancellable *cancellable;
+  guint         retry_id;
+  gboolean      online;
+  gboolean      sending;
+  gboolean      again;     /* flush asked while sending */
+};
+
+G_DEFINE_FINAL_TYPE (CcOutbox, cc_outbox, G_TYPE_OBJECT)
+
+enum { PROP_0, PROP_ONLINE, PROP_SENDING, N_PROPS };
+enum { ENTRY_ADDED, ENTRY_SENT, ENTRY_FAILED, ENTRY_REMOVED, DRAINED, N_SIGNALS };
+
+static GParamSpec *props[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void send_next (CcOutbox *self);
+
+static void
+cc_outbox_dispose (GObject *object)
+{
+  CcOutbox *self = CC_OUTBOX (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->cache);
+  g_clear_object (&self->api);
+  G_OBJECT_CLASS (cc_outbox_parent_class)->dispose (object);
+}
+
+static void
+cc_outbox_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  CcOutbox *self = CC_OUTBOX (object);
+
+  switch (prop_id)
+    {
+    case PROP_ONLINE: g_value_set_boolean (value, self->online); break;
+    case PROP_SENDING: g_value_set_boolean (value, self->sending); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cc_outbox_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_ONLINE: cc_outbox_set_online (CC_OUTBOX (object), g_value_get_boolean (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cc_outbox_class_init (CcOutboxClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = cc_outbox_dispose;
+  object_class->get_property = cc_outbox_get_property;
+  object_class->set_property = cc_outbox_set_property;
+
+  props[PROP_ONLINE] = g_param_spec_boolean ("online", NULL, NULL, FALSE,
+                                             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  props[PROP_SENDING] = g_param_spec_boolean ("sending", NULL, NULL, FALSE,
+                                              G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, props);
+
+  signals[ENTRY_ADDED] = g_signal_new ("entry-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                       0, NULL, NULL, NULL, G_TYPE_NONE, 1, CC_TYPE_OUTBOX_ENTRY);
+  signals[ENTRY_SENT] = g_signal_new ("entry-sent", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                      0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, JSON_TYPE_OBJECT);
+  signals[ENTRY_FAILED] = g_signal_new ("entry-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  signals[ENTRY_REMOVED] = g_signal_new ("entry-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[DRAINED] = g_signal_new ("drained", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+cc_outbox_init (CcOutbox *self)
+{
+  self->cancellable = g_cancellable_new ();
+}
+
+CcOutbox *
+cc_outbox_new (CcCache *cache,
+               CcApi   *api)
+{
+  CcOutbox *self;
+
+  g_return_val_if_fail (CC_IS_CACHE (cache), NULL);
+  g_return_val_if_fail (CC_IS_API (api), NULL);
+  self = g_object_new (CC_TYPE_OUTBOX, NULL);
+  self->cache = g_object_ref (cache);
+  self->api = g_object_ref (api);
+  return self;
+}
+
+gboolean
+cc_outbox_get_online (CcOutbox *self)
+{
+  g_return_val_if_fail (CC_IS_OUTBOX (self), FALSE);
+  return self->online;
+}
+
+gboolean
+cc_outbox_get_sending (CcOutbox *self)
+{
+  g_return_val_if_fail (CC_IS_OUTBOX (self), FALSE);
+  return self->sending;
+}
+
+void
+cc_outbox_set_online (CcOutbox *self,
+                      gboolean  online)
+{
+  g_return_if_fail (CC_IS_OUTBOX (self));
+  online = !!online;
+  if (self->online == online)
+    return;
+  self->online = online;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ONLINE]);
+  if (online)
+    cc_outbox_flush (self);
+}
+
+static void
+set_sending (CcOutbox *self,
+             gboolean  sending)
+{
+  if (self->sending == sending)
+    return;
+  self->sending = sending;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SENDING]);
+}
+
+static gboolean
+retry_cb (gpointer data)
+{
+  CcOutbox *self = data;
+
+  self->retry_id = 0;
+  cc_outbox_flush (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Stops this round; what is pending waits for the next flush. */
+static void
+pause_sending (CcOutbox *self,
+               guint     retry_in_s)
+{
+  set_sending (self, FALSE);
+  self->again = FALSE;
+  if (retry_in_s > 0 && self->retry_id == 0)
+    self->retry_id = g_timeout_add_seconds (retry_in_s, retry_cb, self);
+}
+
+typedef struct {
+  CcOutbox      *self;
+  CcOutboxEntry *entry;
+  JsonObject    *message;
+} SendData;
+
+static void
+send_data_free (SendData *data)
+{
+  g_clear_object (&data->self);
+  cc_outbox_entry_free (data->entry);
+  g_clear_pointer (&data->message, json_object_unref);
+  g_free (data);
+}
+
+static void
+saved_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  SendData *data = user_data;
+  CcOutbox *self = data->self;
+  g_autoptr(GError) error = NULL;
+
+  if (!cc_cache_finish (CC_CACHE (object), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not store a sent message: %s", error->message);
+      /* Still sent; the next sync brings it again. */
+    }
+  if (!g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_signal_emit (self, signals[ENTRY_SENT], 0, data->entry->txn_id, data->message);
+      send_next (self);
+    }
+  send_data_free (data);
+}
+
+static void
+failed_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  SendData *data = user_data;
+
+  cc_cache_finish (CC_CACHE (object), result, NULL);
+  if (!g_cancellable_is_cancelled (data->self->cancellable))
+    send_next (data->self);
+  send_data_free (data);
+}
+
+static void
+post_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  SendData *data = user_data;
+  CcOutbox *self = data->self;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  guint status = 0, retry_after = 0;
+
+  node = cc_api_request_finish (CC_API (object), result, &status, &retry_after, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      send_data_free (data);
+      return;
+    }
+  if (error == NULL && node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+
+      data->message = json_object_ref (json_node_get_object (node));
+      g_ptr_array_add (messages, json_object_ref (data->message));
+      cc_cache_save_messages_async (self->cache, messages, NULL, saved_cb, data);
+      return;
+    }
+
+  /* Unreachable, a server failure, a rate limit, a revoked session: keep it
+   * pending and in its place. */
+  if (error == NULL || error->domain != CAU_ERROR || status == 0 || status >= 500 ||
+      status == 429 || status == 401)
+    {
+      g_debug ("Sending %s paused: %s", data->entry->txn_id, error ? error->message : "empty answer");
+      pause_sending (self, status >= 500 || status == 429 ? MAX (retry_after, RETRY_DELAY_S) : 0);
+      send_data_free (data);
+      return;
+    }
+
+  /* Refused for good (not a member, too long, …): the user decides. */
+  g_signal_emit (self, signals[ENTRY_FAILED], 0, data->entry->txn_id, error->message);
+  cc_cache_outbox_set_state_async (self->cache, data->entry->txn_id, CC_MESSAGE_STATE_FAILED,
+                                   error->message, NULL, failed_cb, data);
+}
+
+static void
+list_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(CcOutbox) self = user_data;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  g_autofree char *room = NULL;
+  g_autofree char *path = NULL;
+  CcOutboxEntry *next = NULL;
+  SendData *data;
+
+  entries = cc_cache_finish_array (CC_CACHE (object), result, &error);
+  if (entries == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not read the outbox: %s", error->message);
+      pause_sending (self, 0);
+      return;
+    }
+  for (guint i = 0; i < entries->len && next == NULL; i++)
+    if (((CcOutboxEntry *) entries->pdata[i])->state == CC_MESSAGE_STATE_PENDING)
+      next = entries->pdata[i];
+
+  if (next == NULL || !self->online)
+    {
+      gboolean again = self->again && self->online;
+
+      pause_sending (self, 0);
+      if (again)
+        cc_outbox_flush (self);
+      else if (next == NULL)
+        g_signal_emit (self, signals[DRAINED], 0);
+      return;
+    }
+  self->again = FALSE;
+
+  body = json_object_new ();
+  json_object_set_string_member (body, "txn_id", next->txn_id);
+  json_object_set_string_member (body, "body", next->body);
+  if (next->reply_to != NULL)
+    json_object_set_string_member (body, "reply_to", next->reply_to);
+  room = cc_api_escape (next->room_id);
+  path = g_strdup_printf ("/api/rooms/%s/messages", room);
+
+  data = g_new0 (SendData, 1);
+  data->self = g_object_ref (self);
+  data->entry = cc_outbox_entry_copy (next);
+  cc_api_request_async (self->api, "POST", path, body, self->cancellable, post_cb, data);
+}
+
+static void
+send_next (CcOutbox *self)
+{
+  cc_cache_outbox_list_async (self->cache, NULL, self->cancellable, list_cb, g_object_ref (self));
+}
+
+/**
+ * cc_outbox_flush:
+ *
+ * Sends the pending entries one after the other, oldest first. Does
+ * nothing while offline; a flush during a round runs once it ends.
+ */
+void
+cc_outbox_flush (CcOutbox *self)
+{
+  g_return_if_fail (CC_IS_OUTBOX (self));
+
+  if (!self->online)
+    return;
+  if (self->sending)
+    {
+      self->again = TRUE;
+      return;
+    }
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  set_sending (self, TRUE);
+  send_next (self);
+}
+
+static void
+added_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CcOutbox *self = g_task_get_source_object (task);
+  CcOutboxEntry *entry = g_task_get_task_data (task);
+  GError *error = NULL;
+  gint64 id = cc_cache_finish_int (CC_CACHE (object), result, &error);
+
+  if (id < 0)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  entry->id = id;
+  g_signal_emit (self, signals[ENTRY_ADDED], 0, entry);
+  g_task_return_pointer (task, cc_outbox_entry_copy (entry), (GDestroyNotify) cc_outbox_entry_free);
+  cc_outbox_flush (self);
+}
+
+void
+cc_outbox_queue_async (CcOutbox            *self,
+                       const char          *room_id,
+                       const char          *body,
+                       const char          *reply_to,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  CcOutboxEntry *entry;
+  GTask *task;
+
+  g_return_if_fail (CC_IS_OUTBOX (self));
+  g_return_if_fail (room_id != NULL && body != NULL);
+
+  entry = g_new0 (CcOutboxEntry, 1);
+  entry->txn_id = g_uuid_string_random ();
+  entry->room_id = g_strdup (room_id);
+  entry->body = g_strdup (body);
+  entry->reply_to = g_strdup (reply_to);
+  entry->state = CC_MESSAGE_STATE_PENDING;
+  entry->created_at = cau_time_now_ms ();
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cc_outbox_queue_async);
+  g_task_set_task_data (task, entry, (GDestroyNotify) cc_outbox_entry_free);
+  /* Not cancellable: once asked, the message must reach the disk. */
+  cc_cache_outbox_add_async (self->cache, entry->txn_id, room_id, body, reply_to,
+                             entry->created_at, NULL, added_cb, task);
+}
+
+CcOutboxEntry *
+cc_outbox_queue_finish (CcOutbox      *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+retry_set_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(CcOutbox) self = user_data;
+
+  if (cc_cache_finish (CC_CACHE (object), result, NULL))
+    cc_outbox_flush (self);
+}
+
+void
+cc_outbox_retry (CcOutbox   *self,
+                 const char *txn_id)
+{
+  g_return_if_fail (CC_IS_OUTBOX (self));
+  g_return_if_fail (txn_id != NULL);
+  cc_cache_outbox_set_state_async (self->cache, txn_id, CC_MESSAGE_STATE_PENDING, NULL,
+                                   NULL, retry_set_cb, g_object_ref (self));
+}
+
+typedef struct {
+  CcOutbox *self;
+  char     *txn_id;
+} DiscardData;
+
+static void
+discard_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  DiscardData *data = user_data;
+
+  if (cc_cache_finish (CC_CACHE (object), result, NULL))
+    g_signal_emit (data->self, signals[ENTRY_REMOVED], 0, data->txn_id);
+  g_object_unref (data->self);
+  g_free (data->txn_id);
+  g_free (data);
+}
+
+void
+cc_outbox_discard (CcOutbox   *self,
+                   const char *txn_id)
+{
+  DiscardData *data;
+
+  g_return_if_fail (CC_IS_OUTBOX (self));
+  g_return_if_fail (txn_id != NULL);
+  data = g_new0 (DiscardData, 1);
+  data->self = g_object_ref (self);
+  data->txn_id = g_strdup (txn_id);
+  cc_cache_outbox_remove_async (self->cache, txn_id, NULL, discard_cb, data);
+}

@@ -1,0 +1,629 @@
+/* cc-timeline.c: one room's messages as a GListModel: stored messages in
+ * ascending seq, then our pending ones in typing order.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "cc-timeline"
+
+#include "cc-json-private.h"
+#include "cc-member.h"
+#include "cc-timeline-private.h"
+
+struct _CcTimeline
+{
+  GObject       parent_instance;
+  char         *room_id;
+  char         *own_user_id;
+  char         *own_name;
+  CcCache      *cache;
+  CcApi        *api;
+  GListModel   *members;
+  GCancellable *cancellable;
+  GPtrArray    *items;       /* CcMessage: [0, n_stored) stored, then pending */
+  guint         n_stored;
+  GHashTable   *by_id;       /* id -> CcMessage */
+  GHashTable   *by_txn;      /* txn_id -> CcMessage */
+  gboolean      has_more;
+  gboolean      loading;
+  gboolean      loaded;
+  gboolean      refresh_wanted;
+};
+
+static void cc_timeline_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (CcTimeline, cc_timeline, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, cc_timeline_model_init))
+
+enum { PROP_0, PROP_ROOM_ID, PROP_HAS_MORE, PROP_LOADING, PROP_LOADED, N_PROPS };
+enum { ERROR, N_SIGNALS };
+
+static GParamSpec *props[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static GType model_get_item_type (GListModel *model) { return CC_TYPE_MESSAGE; }
+static guint model_get_n_items (GListModel *model) { return CC_TIMELINE (model)->items->len; }
+
+static gpointer
+model_get_item (GListModel *model,
+                guint       position)
+{
+  CcTimeline *self = CC_TIMELINE (model);
+
+  return position < self->items->len ? g_object_ref (g_ptr_array_index (self->items, position)) : NULL;
+}
+
+static void
+cc_timeline_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = model_get_item_type;
+  iface->get_n_items = model_get_n_items;
+  iface->get_item = model_get_item;
+}
+
+static void
+set_flag (CcTimeline *self,
+          gboolean   *field,
+          gboolean    value,
+          guint       prop)
+{
+  if (*field == !!value)
+    return;
+  *field = !!value;
+  g_object_notify_by_pspec (G_OBJECT (self), props[prop]);
+}
+
+static void
+cc_timeline_dispose (GObject *object)
+{
+  CcTimeline *self = CC_TIMELINE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->members != NULL)
+    g_signal_handlers_disconnect_by_data (self->members, self);
+  g_clear_object (&self->members);
+  g_clear_object (&self->cache);
+  g_clear_object (&self->api);
+  G_OBJECT_CLASS (cc_timeline_parent_class)->dispose (object);
+}
+
+static void
+cc_timeline_finalize (GObject *object)
+{
+  CcTimeline *self = CC_TIMELINE (object);
+
+  g_ptr_array_unref (self->items);
+  g_hash_table_unref (self->by_id);
+  g_hash_table_unref (self->by_txn);
+  g_free (self->room_id);
+  g_free (self->own_user_id);
+  g_free (self->own_name);
+  G_OBJECT_CLASS (cc_timeline_parent_class)->finalize (object);
+}
+
+static void
+cc_timeline_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  CcTimeline *self = CC_TIMELINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_ROOM_ID: g_value_set_string (value, self->room_id); break;
+    case PROP_HAS_MORE: g_value_set_boolean (value, self->has_more); break;
+    case PROP_LOADING: g_value_set_boolean (value, self->loading); break;
+    case PROP_LOADED: g_value_set_boolean (value, self->loaded); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cc_timeline_class_init (CcTimelineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->dispose = cc_timeline_dispose;
+  object_class->finalize = cc_timeline_finalize;
+  object_class->get_property = cc_timeline_get_property;
+
+  props[PROP_ROOM_ID] = g_param_spec_string ("room-id", NULL, NULL, NULL, flags);
+  props[PROP_HAS_MORE] = g_param_spec_boolean ("has-more", NULL, NULL, TRUE, flags);
+  props[PROP_LOADING] = g_param_spec_boolean ("loading", NULL, NULL, FALSE, flags);
+  props[PROP_LOADED] = g_param_spec_boolean ("loaded", NULL, NULL, FALSE, flags);
+  g_object_class_install_properties (object_class, N_PROPS, props);
+
+  signals[ERROR] = g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                 NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+cc_timeline_init (CcTimeline *self)
+{
+  self->items = g_ptr_array_new_with_free_func (g_object_unref);
+  self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->by_txn = g_hash_table_new (g_str_hash, g_str_equal);
+  self->cancellable = g_cancellable_new ();
+  self->has_more = TRUE;
+}
+
+CcTimeline *
+_cc_timeline_new (const char *room_id,
+                  CcCache    *cache,
+                  CcApi      *api,
+                  const char *own_user_id,
+                  const char *own_name)
+{
+  CcTimeline *self = g_object_new (CC_TYPE_TIMELINE, NULL);
+
+  self->room_id = g_strdup (room_id);
+  self->cache = g_object_ref (cache);
+  self->api = g_object_ref (api);
+  self->own_user_id = g_strdup (own_user_id);
+  self->own_name = g_strdup (own_name);
+  return self;
+}
+
+const char *cc_timeline_get_room_id (CcTimeline *self) { g_return_val_if_fail (CC_IS_TIMELINE (self), NULL); return self->room_id; }
+gboolean cc_timeline_get_has_more (CcTimeline *self) { g_return_val_if_fail (CC_IS_TIMELINE (self), FALSE); return self->has_more; }
+gboolean cc_timeline_get_loading (CcTimeline *self) { g_return_val_if_fail (CC_IS_TIMELINE (self), FALSE); return self->loading; }
+gboolean cc_timeline_get_loaded (CcTimeline *self) { g_return_val_if_fail (CC_IS_TIMELINE (self), FALSE); return self->loaded; }
+
+CcMessage *
+cc_timeline_lookup (CcTimeline *self,
+                    const char *id_or_txn_id)
+{
+  CcMessage *message;
+
+  g_return_val_if_fail (CC_IS_TIMELINE (self), NULL);
+  if (id_or_txn_id == NULL)
+    return NULL;
+  message = g_hash_table_lookup (self->by_id, id_or_txn_id);
+  return message ? message : g_hash_table_lookup (self->by_txn, id_or_txn_id);
+}
+
+gint64
+cc_timeline_get_last_seq (CcTimeline *self)
+{
+  g_return_val_if_fail (CC_IS_TIMELINE (self), 0);
+  if (self->n_stored == 0)
+    return 0;
+  return cc_message_get_seq (g_ptr_array_index (self->items, self->n_stored - 1));
+}
+
+static gint64
+oldest_seq (CcTimeline *self)
+{
+  return self->n_stored > 0 ? cc_message_get_seq (g_ptr_array_index (self->items, 0)) : 0;
+}
+
+/* Read receipts */
+
+static void
+compute_read_by (CcTimeline *self,
+                 CcMessage  *message,
+                 GArray     *watermarks,
+                 GPtrArray  *readers)
+{
+  guint n = 0;
+
+  if (!cc_message_get_is_own (message) || cc_message_get_seq (message) == 0)
+    return;
+  for (guint i = 0; i < watermarks->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (readers, i), cc_message_get_sender_id (message)) != 0 &&
+        g_array_index (watermarks, gint64, i) >= cc_message_get_seq (message))
+      n++;
+  cc_message_set_read_by (message, n);
+}
+
+void
+_cc_timeline_update_read_by (CcTimeline *self)
+{
+  g_autoptr(GArray) watermarks = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) readers = g_ptr_array_new_with_free_func (g_free);
+  guint n;
+
+  if (self->members == NULL)
+    return;
+  n = g_list_model_get_n_items (self->members);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CcMember) member = g_list_model_get_item (self->members, i);
+      gint64 seq = cc_member_get_last_read_seq (member);
+
+      g_array_append_val (watermarks, seq);
+      g_ptr_array_add (readers, g_strdup (cc_member_get_user_id (member)));
+    }
+  for (guint i = 0; i < self->n_stored; i++)
+    compute_read_by (self, g_ptr_array_index (self->items, i), watermarks, readers);
+}
+
+void
+_cc_timeline_set_members (CcTimeline *self,
+                          GListModel *members)
+{
+  if (self->members != NULL)
+    g_signal_handlers_disconnect_by_data (self->members, self);
+  g_set_object (&self->members, members);
+  if (members != NULL)
+    g_signal_connect_swapped (members, "items-changed", G_CALLBACK (_cc_timeline_update_read_by), self);
+  _cc_timeline_update_read_by (self);
+}
+
+/* Insertion */
+
+static guint
+stored_position (CcTimeline *self,
+                 gint64      seq)
+{
+  guint lo = 0, hi = self->n_stored;
+
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (cc_message_get_seq (g_ptr_array_index (self->items, mid)) < seq)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+static void
+index_message (CcTimeline *self,
+               CcMessage  *message)
+{
+  if (cc_message_get_id (message) != NULL)
+    g_hash_table_insert (self->by_id, (gpointer) cc_message_get_id (message), message);
+  if (cc_message_get_txn_id (message) != NULL)
+    g_hash_table_insert (self->by_txn, (gpointer) cc_message_get_txn_id (message), message);
+}
+
+void
+_cc_timeline_add_message (CcTimeline *self,
+                          JsonObject *json)
+{
+  const char *id = _cc_json_str (json, "id");
+  const char *txn_id = _cc_json_str (json, "txn_id");
+  gint64 seq = _cc_json_int (json, "seq");
+  CcMessage *message;
+  guint pos, old;
+
+  if (id == NULL)
+    return;
+  if ((message = g_hash_table_lookup (self->by_id, id)) != NULL)
+    {
+      cc_message_update_from_json (message, json);
+      return;
+    }
+  if (seq <= 0)
+    return;
+
+  message = txn_id ? g_hash_table_lookup (self->by_txn, txn_id) : NULL;
+  if (message != NULL && g_ptr_array_find (self->items, message, &old) && old >= self->n_stored)
+    {
+      /* Ours, now stored: it leaves the pending tail for its place. */
+      g_ptr_array_steal_index (self->items, old);
+      cc_message_update_from_json (message, json);
+      pos = stored_position (self, seq);
+      g_ptr_array_insert (self->items, pos, message);
+      self->n_stored++;
+      index_message (self, message);
+      if (pos != old)
+        {
+          g_list_model_items_changed (G_LIST_MODEL (self), old, 1, 0);
+          g_list_model_items_changed (G_LIST_MODEL (self), pos, 0, 1);
+        }
+      _cc_timeline_update_read_by (self);
+      return;
+    }
+
+  message = cc_message_new_from_json (json);
+  cc_message_set_is_own (message, self->own_user_id != NULL &&
+                         g_strcmp0 (cc_message_get_sender_id (message), self->own_user_id) == 0);
+  pos = stored_position (self, seq);
+  g_ptr_array_insert (self->items, pos, message);
+  self->n_stored++;
+  index_message (self, message);
+  g_list_model_items_changed (G_LIST_MODEL (self), pos, 0, 1);
+  if (cc_message_get_is_own (message))
+    _cc_timeline_update_read_by (self);
+}
+
+void
+_cc_timeline_add_pending (CcTimeline          *self,
+                          const CcOutboxEntry *entry)
+{
+  CcMessage *message;
+
+  if (g_strcmp0 (entry->room_id, self->room_id) != 0 ||
+      g_hash_table_contains (self->by_txn, entry->txn_id))
+    return;
+  message = cc_message_new_pending (entry->room_id, entry->txn_id, entry->body, entry->reply_to,
+                                    self->own_user_id, self->own_name, entry->created_at);
+  if (entry->state == CC_MESSAGE_STATE_FAILED)
+    cc_message_set_state (message, CC_MESSAGE_STATE_FAILED, entry->error);
+  g_ptr_array_add (self->items, message);
+  index_message (self, message);
+  g_list_model_items_changed (G_LIST_MODEL (self), self->items->len - 1, 0, 1);
+}
+
+void
+_cc_timeline_set_pending_state (CcTimeline     *self,
+                                const char     *txn_id,
+                                CcMessageState  state,
+                                const char     *error)
+{
+  CcMessage *message = g_hash_table_lookup (self->by_txn, txn_id);
+
+  if (message != NULL && cc_message_get_state (message) != CC_MESSAGE_STATE_STORED)
+    cc_message_set_state (message, state, error);
+}
+
+void
+_cc_timeline_remove_pending (CcTimeline *self,
+                             const char *txn_id)
+{
+  CcMessage *message = g_hash_table_lookup (self->by_txn, txn_id);
+  guint pos;
+
+  if (message == NULL || cc_message_get_state (message) == CC_MESSAGE_STATE_STORED ||
+      !g_ptr_array_find (self->items, message, &pos))
+    return;
+  g_hash_table_remove (self->by_txn, txn_id);
+  g_ptr_array_remove_index (self->items, pos);
+  g_list_model_items_changed (G_LIST_MODEL (self), pos, 1, 0);
+}
+
+/* Drops stored messages older than @seq (a gap behind the server page). */
+static void
+forget_before (CcTimeline *self,
+               gint64      seq)
+{
+  guint n = stored_position (self, seq);
+
+  if (n == 0)
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      CcMessage *message = g_ptr_array_index (self->items, i);
+
+      g_hash_table_remove (self->by_id, cc_message_get_id (message));
+      if (cc_message_get_txn_id (message) != NULL)
+        g_hash_table_remove (self->by_txn, cc_message_get_txn_id (message));
+    }
+  g_ptr_array_remove_range (self->items, 0, n);
+  self->n_stored -= n;
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, n, 0);
+  cc_cache_forget_messages_async (self->cache, self->room_id, seq, NULL, NULL, NULL);
+}
+
+/* Loading */
+
+static void
+fetch_page (CcTimeline          *self,
+            gint64               before_seq,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autofree char *room = cc_api_escape (self->room_id);
+  g_autofree char *path = NULL;
+
+  if (before_seq > 0)
+    path = g_strdup_printf ("/api/rooms/%s/messages?before=%" G_GINT64_FORMAT "&limit=%d",
+                            room, before_seq, CC_TIMELINE_PAGE);
+  else
+    path = g_strdup_printf ("/api/rooms/%s/messages?limit=%d", room, CC_TIMELINE_PAGE);
+  cc_api_request_async (self->api, "GET", path, NULL, self->cancellable, callback, user_data);
+}
+
+/* The messages of a page answer, stored in the cache as they come. */
+static GPtrArray *
+take_page (CcTimeline *self,
+           JsonObject *body,
+           gboolean   *has_more)
+{
+  GPtrArray *messages = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  JsonArray *array = _cc_json_array (body, "messages");
+
+  *has_more = _cc_json_bool (body, "has_more");
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonObject *m = json_array_get_object_element (array, i);
+
+      if (m != NULL && _cc_json_str (m, "id") != NULL)
+        g_ptr_array_add (messages, json_object_ref (m));
+    }
+  if (messages->len > 0)
+    cc_cache_save_messages_async (self->cache, messages, NULL, NULL, NULL);
+  return messages;
+}
+
+static void
+refresh_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(CcTimeline) self = user_data;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean has_more = FALSE;
+  gint64 server_oldest;
+
+  body = cc_api_request_finish_object (CC_API (object), result, &error);
+  if (body == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          set_flag (self, &self->loading, FALSE, PROP_LOADING);
+          if (error != NULL)
+            g_signal_emit (self, signals[ERROR], 0, error->message);
+        }
+      return;
+    }
+  messages = take_page (self, body, &has_more);
+  server_oldest = messages->len > 0 ? _cc_json_int (g_ptr_array_index (messages, 0), "seq") : 0;
+
+  /* Missed more than a page (offline long, or a resync): what we have is
+   * not contiguous with the server's page any more. */
+  if (has_more && server_oldest > cc_timeline_get_last_seq (self) && self->n_stored > 0)
+    {
+      g_debug ("Gap in %s before seq %" G_GINT64_FORMAT, self->room_id, server_oldest);
+      forget_before (self, server_oldest);
+    }
+  for (guint i = 0; i < messages->len; i++)
+    _cc_timeline_add_message (self, g_ptr_array_index (messages, i));
+  if (messages->len == 0)
+    set_flag (self, &self->has_more, FALSE, PROP_HAS_MORE);
+  else if (oldest_seq (self) >= server_oldest)
+    set_flag (self, &self->has_more, has_more, PROP_HAS_MORE);
+  set_flag (self, &self->loading, FALSE, PROP_LOADING);
+}
+
+void
+_cc_timeline_refresh (CcTimeline *self)
+{
+  if (!self->loaded)
+    {
+      self->refresh_wanted = TRUE;
+      return;
+    }
+  set_flag (self, &self->loading, TRUE, PROP_LOADING);
+  fetch_page (self, 0, refresh_cb, g_object_ref (self));
+}
+
+static void
+start_outbox_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(CcTimeline) self = user_data;
+  g_autoptr(GPtrArray) entries = cc_cache_finish_array (CC_CACHE (object), result, NULL);
+
+  for (guint i = 0; entries != NULL && i < entries->len; i++)
+    _cc_timeline_add_pending (self, g_ptr_array_index (entries, i));
+  set_flag (self, &self->loaded, TRUE, PROP_LOADED);
+  if (self->refresh_wanted)
+    {
+      self->refresh_wanted = FALSE;
+      _cc_timeline_refresh (self);
+    }
+}
+
+static void
+start_cache_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(CcTimeline) self = user_data;
+  g_autoptr(GPtrArray) messages = cc_cache_finish_array (CC_CACHE (object), result, NULL);
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  for (guint i = 0; messages != NULL && i < messages->len; i++)
+    _cc_timeline_add_message (self, g_ptr_array_index (messages, i));
+  cc_cache_outbox_list_async (self->cache, self->room_id, self->cancellable,
+                              start_outbox_cb, g_object_ref (self));
+}
+
+void
+_cc_timeline_start (CcTimeline *self,
+                    gboolean    online)
+{
+  self->refresh_wanted = online;
+  cc_cache_load_messages_async (self->cache, self->room_id, 0, CC_TIMELINE_PAGE, self->cancellable,
+                                start_cache_cb, g_object_ref (self));
+}
+
+static void
+older_server_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CcTimeline *self = g_task_get_source_object (task);
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  GError *error = NULL;
+  gboolean has_more = FALSE;
+
+  set_flag (self, &self->loading, FALSE, PROP_LOADING);
+  body = cc_api_request_finish_object (CC_API (object), result, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  messages = take_page (self, body, &has_more);
+  for (guint i = 0; i < messages->len; i++)
+    _cc_timeline_add_message (self, g_ptr_array_index (messages, i));
+  set_flag (self, &self->has_more, has_more, PROP_HAS_MORE);
+  g_task_return_int (task, messages->len);
+}
+
+static void
+older_cache_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CcTimeline *self = g_task_get_source_object (task);
+  g_autoptr(GPtrArray) messages = NULL;
+  GError *error = NULL;
+  gint64 before;
+
+  messages = cc_cache_finish_array (CC_CACHE (object), result, &error);
+  if (messages == NULL)
+    {
+      set_flag (self, &self->loading, FALSE, PROP_LOADING);
+      g_task_return_error (task, error);
+      return;
+    }
+  if (messages->len > 0)
+    {
+      for (guint i = 0; i < messages->len; i++)
+        _cc_timeline_add_message (self, g_ptr_array_index (messages, i));
+      set_flag (self, &self->loading, FALSE, PROP_LOADING);
+      g_task_return_int (task, messages->len);
+      return;
+    }
+  before = GPOINTER_TO_SIZE (g_task_get_task_data (task)) ? oldest_seq (self) : 0;
+  fetch_page (self, before, older_server_cb, g_steal_pointer (&task));
+}
+
+void
+cc_timeline_load_older_async (CcTimeline          *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  gint64 before;
+
+  g_return_if_fail (CC_IS_TIMELINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cc_timeline_load_older_async);
+  if (self->loading || !self->has_more)
+    {
+      g_task_return_int (task, 0);
+      return;
+    }
+  set_flag (self, &self->loading, TRUE, PROP_LOADING);
+  before = oldest_seq (self);
+  g_task_set_task_data (task, GSIZE_TO_POINTER (before > 0), NULL);
+  if (before == 0)
+    fetch_page (self, 0, older_server_cb, g_steal_pointer (&task));
+  else
+    cc_cache_load_messages_async (self->cache, self->room_id, before, CC_TIMELINE_PAGE,
+                                  cancellable, older_cache_cb, g_steal_pointer (&task));
+}
+
+gssize
+cc_timeline_load_older_finish (CcTimeline    *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  return g_task_propagate_int (G_TASK (result), error);
+}

@@ -1,0 +1,294 @@
+/* test-cc-models.c: the list models the widgets show, without a server
+ * (and the reconnect policy):
+ * the room list keeps newest activity first as rooms change; the
+ * timeline keeps seq order, puts our pending messages last and turns them
+ * into stored ones in place; receipts give "read by N". Every change is
+ * checked against a shadow list rebuilt from items-changed alone, as a
+ * GtkListView would see it.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "cau-json.h"
+#include "cc-member.h"
+#include "cc-room-list.h"
+#include "cc-sync-private.h"
+#include "cc-test-util.h"
+#include "cc-timeline-private.h"
+
+typedef struct {
+  GListModel *model;
+  GPtrArray  *shadow;
+} Shadow;
+
+static void
+on_items_changed (GListModel *model, guint pos, guint removed, guint added, Shadow *s)
+{
+  g_assert_cmpuint (pos + removed, <=, s->shadow->len);
+  g_ptr_array_remove_range (s->shadow, pos, removed);
+  for (guint i = 0; i < added; i++)
+    g_ptr_array_insert (s->shadow, pos + i, g_list_model_get_item (model, pos + i));
+}
+
+static Shadow *
+shadow_new (GListModel *model)
+{
+  Shadow *s = g_new0 (Shadow, 1);
+
+  s->model = model;
+  s->shadow = g_ptr_array_new_with_free_func (g_object_unref);
+  on_items_changed (model, 0, 0, g_list_model_get_n_items (model), s);
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), s);
+  return s;
+}
+
+static void
+shadow_check (Shadow *s)
+{
+  g_assert_cmpuint (s->shadow->len, ==, g_list_model_get_n_items (s->model));
+  for (guint i = 0; i < s->shadow->len; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (s->model, i);
+      g_assert_true (item == g_ptr_array_index (s->shadow, i));
+    }
+}
+
+static void
+shadow_free (Shadow *s)
+{
+  g_signal_handlers_disconnect_by_data (s->model, s);
+  g_ptr_array_unref (s->shadow);
+  g_free (s);
+}
+
+static JsonObject *
+obj (const char *text)
+{
+  JsonObject *o = cau_json_parse_object (text, strlen (text), NULL);
+
+  g_assert_nonnull (o);
+  return o;
+}
+
+static char *
+room_names (GListModel *model)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(CcRoom) room = g_list_model_get_item (model, i);
+      g_string_append_printf (s, "%s%s", i ? "," : "", cc_room_get_name (room));
+    }
+  return g_string_free (s, FALSE);
+}
+
+#define ASSERT_ROOMS(list, s, expected) \
+  G_STMT_START { \
+    g_autofree char *names_ = room_names (G_LIST_MODEL (list)); \
+    g_assert_cmpstr (names_, ==, expected); \
+    shadow_check (s); \
+  } G_STMT_END
+
+static void
+test_room_list (void)
+{
+  g_autoptr(CcRoomList) list = cc_room_list_new ();
+  g_autoptr(JsonObject) a = obj ("{\"id\":\"a\",\"name\":\"Alpha\",\"last_activity_at\":\"2026-11-20T08:00:00.000Z\",\"unread_count\":2}");
+  g_autoptr(JsonObject) b = obj ("{\"id\":\"b\",\"name\":\"Beta\",\"last_activity_at\":\"2026-11-21T08:00:00.000Z\",\"unread_count\":1,\"muted\":true}");
+  g_autoptr(JsonObject) c = obj ("{\"id\":\"c\",\"name\":\"Gamma\",\"last_activity_at\":\"2026-11-19T08:00:00.000Z\"}");
+  g_autoptr(JsonObject) msg = obj ("{\"id\":\"m\",\"seq\":9,\"body\":\"Lunch?\",\"sender\":{\"id\":\"u\",\"display_name\":\"Ada\"},"
+                                   "\"created_at\":\"2026-11-22T08:00:00.000Z\"}");
+  g_autoptr(JsonObject) rename = obj ("{\"id\":\"b\",\"name\":\"Beta team\"}");
+  g_autoptr(JsonObject) c_now = obj ("{\"id\":\"c\",\"name\":\"Gamma\",\"last_activity_at\":\"2026-11-22T08:00:00.000Z\",\"unread_count\":3}");
+  g_autoptr(GPtrArray) keep = g_ptr_array_new ();
+  Shadow *s = shadow_new (G_LIST_MODEL (list));
+  CcRoom *gamma;
+
+  cc_room_list_upsert (list, a);
+  cc_room_list_upsert (list, b);
+  gamma = cc_room_list_upsert (list, c);
+  ASSERT_ROOMS (list, s, "Beta,Alpha,Gamma");
+  /* Muted rooms do not count towards the total. */
+  g_assert_cmpuint (cc_room_list_get_unread_total (list), ==, 2);
+
+  /* A new message moves Gamma to the top, with its excerpt. */
+  cc_room_set_last_message (gamma, msg);
+  ASSERT_ROOMS (list, s, "Gamma,Beta,Alpha");
+  g_assert_cmpstr (cc_room_get_last_message_excerpt (gamma), ==, "Lunch?");
+  g_assert_cmpstr (cc_room_get_last_message_sender (gamma), ==, "Ada");
+  cc_room_set_counts (gamma, 3, 1);
+  g_assert_cmpuint (cc_room_list_get_unread_total (list), ==, 5);
+
+  /* A partial update keeps the rest. */
+  cc_room_list_upsert (list, rename);
+  ASSERT_ROOMS (list, s, "Gamma,Beta team,Alpha");
+  g_assert_true (cc_room_get_muted (cc_room_list_lookup (list, "b")));
+
+  /* After a reload without Alpha, it is gone. */
+  g_ptr_array_add (keep, b);
+  g_ptr_array_add (keep, c_now);
+  cc_room_list_replace_all (list, keep);
+  ASSERT_ROOMS (list, s, "Gamma,Beta");
+  g_assert_null (cc_room_list_lookup (list, "a"));
+  g_assert_cmpuint (cc_room_list_get_unread_total (list), ==, 3);
+
+  shadow_free (s);
+}
+
+static char *
+timeline_text (GListModel *model)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(CcMessage) m = g_list_model_get_item (model, i);
+      const char *mark = cc_message_get_state (m) == CC_MESSAGE_STATE_PENDING ? "…" :
+                         cc_message_get_state (m) == CC_MESSAGE_STATE_FAILED ? "!" : "";
+
+      g_string_append_printf (s, "%s%s%s", i ? "," : "", cc_message_get_body (m), mark);
+    }
+  return g_string_free (s, FALSE);
+}
+
+#define ASSERT_TIMELINE(tl, s, expected) \
+  G_STMT_START { \
+    g_autofree char *text_ = timeline_text (G_LIST_MODEL (tl)); \
+    g_assert_cmpstr (text_, ==, expected); \
+    shadow_check (s); \
+  } G_STMT_END
+
+static CcMember *
+member (const char *user_id, gint64 last_read)
+{
+  g_autofree char *text = g_strdup_printf ("{\"user\":{\"id\":\"%s\",\"display_name\":\"%s\"},"
+                                           "\"role\":\"member\",\"last_read_seq\":%" G_GINT64_FORMAT "}",
+                                           user_id, user_id, last_read);
+  g_autoptr(JsonObject) json = obj (text);
+
+  return cc_member_new_from_json (json);
+}
+
+static void
+test_timeline (void)
+{
+  g_autofree char *dir = cc_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "t.db", NULL);
+  g_autoptr(CcCache) cache = cc_cache_new (path);
+  g_autoptr(CcApi) api = cc_api_new ("http://127.0.0.1:9");
+  g_autoptr(CcTimeline) tl = _cc_timeline_new ("r", cache, api, "me", "Me");
+  g_autoptr(GListStore) members = g_list_store_new (CC_TYPE_MEMBER);
+  g_autoptr(JsonObject) m5 = obj ("{\"id\":\"m5\",\"room_id\":\"r\",\"seq\":5,\"body\":\"five\",\"sender\":{\"id\":\"ann\"}}");
+  g_autoptr(JsonObject) m2 = obj ("{\"id\":\"m2\",\"room_id\":\"r\",\"seq\":2,\"body\":\"two\",\"sender\":{\"id\":\"me\"}}");
+  g_autoptr(JsonObject) acked = obj ("{\"id\":\"m7\",\"room_id\":\"r\",\"seq\":7,\"body\":\"mine\",\"txn_id\":\"t1\",\"sender\":{\"id\":\"me\"}}");
+  g_autoptr(JsonObject) m6 = obj ("{\"id\":\"m6\",\"room_id\":\"r\",\"seq\":6,\"body\":\"six\",\"sender\":{\"id\":\"bob\"}}");
+  g_autoptr(JsonObject) edit = obj ("{\"id\":\"m5\",\"body\":\"five!\",\"edited_at\":\"2026-11-21T09:00:00.000Z\"}");
+  g_autoptr(CcMember) ann = member ("ann", 0);
+  g_autoptr(CcMember) bob = member ("bob", 0);
+  CcOutboxEntry t1 = { 1, (char *) "t1", (char *) "r", (char *) "mine", NULL, CC_MESSAGE_STATE_PENDING, NULL, 0, 0 };
+  CcOutboxEntry t2 = { 2, (char *) "t2", (char *) "r", (char *) "later", NULL, CC_MESSAGE_STATE_FAILED,
+                       (char *) "Refused.", 0, 1 };
+  CcOutboxEntry other = { 3, (char *) "t3", (char *) "elsewhere", (char *) "no", NULL, CC_MESSAGE_STATE_PENDING, NULL, 0, 0 };
+  Shadow *s = shadow_new (G_LIST_MODEL (tl));
+  CcMessage *pending;
+
+  _cc_timeline_add_message (tl, m5);
+  _cc_timeline_add_pending (tl, &t1);
+  _cc_timeline_add_pending (tl, &t2);
+  _cc_timeline_add_pending (tl, &other);
+  ASSERT_TIMELINE (tl, s, "five,mine…,later!");
+  pending = cc_timeline_lookup (tl, "t1");
+  g_assert_true (cc_message_get_is_own (pending));
+  g_assert_cmpstr (cc_message_get_error (cc_timeline_lookup (tl, "t2")), ==, "Refused.");
+
+  /* Older history goes in front; a message from others lands before our
+   * pending ones. */
+  _cc_timeline_add_message (tl, m2);
+  _cc_timeline_add_message (tl, m6);
+  ASSERT_TIMELINE (tl, s, "two,five,six,mine…,later!");
+
+  /* The server stored ours: the same row becomes stored, in seq order. */
+  _cc_timeline_add_message (tl, acked);
+  ASSERT_TIMELINE (tl, s, "two,five,six,mine,later!");
+  g_assert_true (cc_timeline_lookup (tl, "m7") == pending);
+  g_assert_cmpint (cc_message_get_state (pending), ==, CC_MESSAGE_STATE_STORED);
+  g_assert_cmpint (cc_timeline_get_last_seq (tl), ==, 7);
+
+  /* What the cache would store of it reads back the same. */
+  {
+    g_autoptr(JsonObject) back = cc_message_to_json (pending);
+    g_autoptr(CcMessage) copy = cc_message_new_from_json (back);
+
+    g_assert_cmpstr (cc_message_get_body (copy), ==, "mine");
+    g_assert_cmpstr (cc_message_get_id (copy), ==, "m7");
+    g_assert_cmpstr (cc_message_get_txn_id (copy), ==, "t1");
+    g_assert_cmpstr (cc_message_get_sender_id (copy), ==, "me");
+    g_assert_cmpint (cc_message_get_seq (copy), ==, 7);
+    g_assert_cmpint (cc_message_get_state (copy), ==, CC_MESSAGE_STATE_STORED);
+  }
+
+  /* Edits change the row, not the list. */
+  _cc_timeline_add_message (tl, edit);
+  ASSERT_TIMELINE (tl, s, "two,five!,six,mine,later!");
+  g_assert_cmpint (cc_message_get_edited_at (cc_timeline_lookup (tl, "m5")), >, 0);
+
+  /* Receipts: ✓ until someone else's watermark passes, then read by N. */
+  g_list_store_append (members, ann);
+  g_list_store_append (members, bob);
+  _cc_timeline_set_members (tl, G_LIST_MODEL (members));
+  g_assert_cmpuint (cc_message_get_read_by (pending), ==, 0);
+  cc_member_set_last_read_seq (bob, 7);
+  _cc_timeline_update_read_by (tl);
+  g_assert_cmpuint (cc_message_get_read_by (pending), ==, 1);
+  g_assert_cmpuint (cc_message_get_read_by (cc_timeline_lookup (tl, "m2")), ==, 1);
+  cc_member_set_last_read_seq (ann, 9);
+  cc_member_set_last_read_seq (bob, 3);   /* never backwards */
+  _cc_timeline_update_read_by (tl);
+  g_assert_cmpuint (cc_message_get_read_by (pending), ==, 2);
+
+  /* Discarding the failed one. */
+  _cc_timeline_remove_pending (tl, "t2");
+  ASSERT_TIMELINE (tl, s, "two,five!,six,mine");
+
+  shadow_free (s);
+  _cc_timeline_set_members (tl, NULL);
+  g_clear_object (&tl);
+  g_clear_object (&cache);
+  cc_test_rm_rf (dir);
+}
+
+/* The waits grow with each failed attempt up to the cap, and spread over
+ * the whole range (down to nothing) instead of clustering. */
+static void
+test_backoff (void)
+{
+  for (guint attempt = 0; attempt < 40; attempt++)
+    {
+      guint ceiling = attempt < 6 ? 1000u << attempt : 60000;
+      guint lo = G_MAXUINT, hi = 0;
+
+      for (guint i = 0; i < 2000; i++)
+        {
+          guint d = _cc_sync_backoff_delay (1000, 60000, attempt);
+
+          g_assert_cmpuint (d, <=, ceiling);
+          lo = MIN (lo, d);
+          hi = MAX (hi, d);
+        }
+      g_assert_cmpuint (hi, >, ceiling / 2);
+      g_assert_cmpuint (lo, <, ceiling / 2);
+      if (attempt >= 6)
+        g_assert_cmpuint (lo, <, 1000);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/client-core/models/room-list", test_room_list);
+  g_test_add_func ("/client-core/models/timeline", test_timeline);
+  g_test_add_func ("/client-core/sync/backoff", test_backoff);
+
+  return g_test_run ();
+}

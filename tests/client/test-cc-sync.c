@@ -1,0 +1,599 @@
+/* test-cc-sync.c: the client core against the real causerie-server, as
+ * two people would use it: live messages, catching up after being away,
+ * resync_required when the server's log moved on, messages typed offline
+ * going out once and in order across a server restart, read receipts,
+ * typing notices and drafts across a restart of the app.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "cc-test-client.h"
+
+typedef struct {
+  CcTestServer *srv;
+  char         *dir_a;
+  char         *dir_b;
+  JsonObject   *login_a;
+  JsonObject   *login_b;
+  CcClient     *a;
+  CcClient     *b;
+  char         *room_id;
+} Fixture;
+
+static void
+setup_with_keep (Fixture *f, guint keep)
+{
+  f->srv = cc_test_server_new (keep);
+  f->dir_a = cc_test_make_tmpdir ();
+  f->dir_b = cc_test_make_tmpdir ();
+  f->login_a = cc_test_login (f->srv, CC_TEST_ADA_EMAIL);
+  f->login_b = cc_test_login (f->srv, CC_TEST_BOB_EMAIL);
+  f->a = cc_test_client_open (f->srv, CC_TEST_ADA_EMAIL, f->dir_a, f->login_a);
+  f->b = cc_test_client_open (f->srv, CC_TEST_BOB_EMAIL, f->dir_b, f->login_b);
+  cc_test_client_go_online (f->a);
+  cc_test_client_go_online (f->b);
+}
+
+static void
+setup (Fixture *f, gconstpointer data)
+{
+  setup_with_keep (f, GPOINTER_TO_UINT (data));
+}
+
+static void
+teardown (Fixture *f, gconstpointer data)
+{
+  cc_test_client_quit (&f->a);
+  cc_test_client_quit (&f->b);
+  cc_test_server_free (f->srv);
+  cc_test_rm_rf (f->dir_a);
+  cc_test_rm_rf (f->dir_b);
+  g_free (f->dir_a);
+  g_free (f->dir_b);
+  g_free (f->room_id);
+  json_object_unref (f->login_a);
+  json_object_unref (f->login_b);
+}
+
+static const char *
+bob_id (Fixture *f)
+{
+  return json_object_get_string_member (json_object_get_object_member (f->login_b, "user"), "id");
+}
+
+/* Ada creates a group with Bob; both see it. */
+static void
+create_room (Fixture *f)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonArray) members = json_array_new ();
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) room = NULL;
+
+  json_array_add_string_element (members, bob_id (f));
+  json_object_set_string_member (body, "type", "group");
+  json_object_set_string_member (body, "name", "Plans");
+  json_object_set_array_member (body, "member_ids", json_array_ref (members));
+  cc_client_action_async (f->a, CC_CLIENT_ACTION_CREATE_ROOM, NULL, NULL, body, NULL,
+                          cc_test_result_cb, &res);
+  CC_TEST_AWAIT (res);
+  room = cc_client_action_finish (f->a, res, &error);
+  g_assert_no_error (error);
+  f->room_id = g_strdup (json_object_get_string_member (room, "id"));
+  g_assert_nonnull (cc_client_lookup_room (f->a, f->room_id));
+  CC_TEST_WAIT_UNTIL (cc_client_lookup_room (f->b, f->room_id) != NULL);
+  g_assert_cmpstr (cc_room_get_name (cc_client_lookup_room (f->b, f->room_id)), ==, "Plans");
+}
+
+static CcMessage *
+send (CcClient *client, const char *room_id, const char *body)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  CcMessage *message;
+
+  cc_client_send_message_async (client, room_id, body, NULL, NULL, cc_test_result_cb, &res);
+  CC_TEST_AWAIT (res);
+  message = cc_client_send_message_finish (client, res, &error);
+  g_assert_no_error (error);
+  return message;
+}
+
+static void
+send_stored (CcClient *client, CcTimeline *timeline, const char *body)
+{
+  g_autoptr(CcMessage) sent = send (client, cc_timeline_get_room_id (timeline), body);
+  CcMessage *shown = cc_timeline_lookup (timeline, cc_message_get_txn_id (sent));
+
+  g_assert_nonnull (shown);
+  CC_TEST_WAIT_UNTIL (cc_message_get_state (shown) == CC_MESSAGE_STATE_STORED);
+}
+
+#define WAIT_TEXT(timeline, expected) \
+  G_STMT_START { \
+    g_autofree char *text_ = NULL; \
+    guint guard_ = g_timeout_add_seconds (60, cc_test_hang_guard_cb, (gpointer) expected); \
+    for (;;) \
+      { \
+        g_free (text_); \
+        text_ = cc_test_timeline_text (timeline); \
+        if (g_str_equal (text_, expected)) \
+          break; \
+        g_main_context_iteration (NULL, TRUE); \
+      } \
+    g_source_remove (guard_); \
+  } G_STMT_END
+
+static void
+test_live_and_missed (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CcTimeline) ta = NULL;
+  g_autoptr(CcTimeline) tb = NULL;
+  CcMessage *three;
+  CcRoom *room;
+
+  create_room (f);
+  ta = cc_client_get_timeline (f->a, f->room_id);
+  tb = cc_client_get_timeline (f->b, f->room_id);
+  send_stored (f->a, ta, "hello");
+  WAIT_TEXT (tb, "hello");
+
+  /* Bob quits; Ada goes on. */
+  g_clear_object (&tb);
+  cc_test_client_quit (&f->b);
+  send_stored (f->a, ta, "one");
+  send_stored (f->a, ta, "two");
+  send_stored (f->a, ta, "three");
+
+  /* Bob starts again: what he had shows at once, offline. */
+  f->b = cc_test_client_open (f->srv, CC_TEST_BOB_EMAIL, f->dir_b, f->login_b);
+  g_assert_false (cc_client_get_online (f->b));
+  room = cc_client_lookup_room (f->b, f->room_id);
+  g_assert_nonnull (room);
+  g_assert_cmpstr (cc_room_get_last_message_excerpt (room), ==, "hello");
+  tb = cc_client_get_timeline (f->b, f->room_id);
+  CC_TEST_WAIT_UNTIL (cc_timeline_get_loaded (tb));
+  WAIT_TEXT (tb, "hello");
+
+  /* Online: the missed messages arrive, in order, once. */
+  cc_test_client_go_online (f->b);
+  WAIT_TEXT (tb, "hello|one|two|three");
+  g_assert_cmpstr (cc_room_get_last_message_excerpt (room), ==, "three");
+  g_assert_cmpuint (cc_room_get_unread_count (room), >=, 3);
+  g_assert_cmpint (cc_sync_get_last_seq (cc_client_get_sync (f->b)), >=, cc_timeline_get_last_seq (tb));
+
+  /* Bob reads: his badge clears and Ada sees "read" on her message. */
+  three = g_list_model_get_item (G_LIST_MODEL (ta), g_list_model_get_n_items (G_LIST_MODEL (ta)) - 1);
+  g_object_unref (three);   /* the timeline keeps it */
+  g_assert_cmpstr (cc_message_get_body (three), ==, "three");
+  g_assert_true (cc_message_get_is_own (three));
+  g_assert_cmpuint (cc_message_get_read_by (three), ==, 0);
+  cc_client_mark_read (f->b, f->room_id, cc_timeline_get_last_seq (tb));
+  g_assert_cmpuint (cc_room_get_unread_count (room), ==, 0);
+  CC_TEST_WAIT_UNTIL (cc_message_get_read_by (three) == 1);
+}
+
+static void
+on_resync (CcSync *sync, guint *count)
+{
+  (*count)++;
+}
+
+static void
+test_resync_required (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CcTimeline) ta = NULL;
+  g_autoptr(CcTimeline) tb = NULL;
+  g_autoptr(GString) expected = g_string_new ("hello");
+  guint resyncs = 0;
+
+  create_room (f);
+  ta = cc_client_get_timeline (f->a, f->room_id);
+  tb = cc_client_get_timeline (f->b, f->room_id);
+  send_stored (f->a, ta, "hello");
+  WAIT_TEXT (tb, "hello");
+  g_clear_object (&tb);
+  cc_test_client_quit (&f->b);
+
+  /* More than the server keeps (5 events) happens while Bob is away. */
+  for (guint i = 1; i <= 12; i++)
+    {
+      g_autofree char *body = g_strdup_printf ("m%u", i);
+
+      send_stored (f->a, ta, body);
+      g_string_append_printf (expected, "|%s", body);
+    }
+
+  f->b = cc_test_client_open (f->srv, CC_TEST_BOB_EMAIL, f->dir_b, f->login_b);
+  g_signal_connect (cc_client_get_sync (f->b), "resync-required", G_CALLBACK (on_resync), &resyncs);
+  tb = cc_client_get_timeline (f->b, f->room_id);
+  cc_test_client_go_online (f->b);
+  g_assert_cmpuint (resyncs, ==, 1);
+
+  /* Reloaded over REST: nothing is missing, nothing doubled. */
+  WAIT_TEXT (tb, expected->str);
+  CC_TEST_WAIT_UNTIL (g_strcmp0 (cc_room_get_last_message_excerpt (cc_client_lookup_room (f->b, f->room_id)),
+                                 "m12") == 0);
+
+  /* And it is live again afterwards. */
+  send_stored (f->a, ta, "after");
+  g_string_append (expected, "|after");
+  WAIT_TEXT (tb, expected->str);
+}
+
+static void
+test_outbox_across_server_restart (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CcTimeline) ta = NULL;
+  g_autoptr(CcTimeline) tb = NULL;
+  g_autoptr(CcMessage) x3 = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autofree char *txn = NULL;
+  g_autofree char *body = NULL;
+
+  create_room (f);
+  ta = cc_client_get_timeline (f->a, f->room_id);
+  tb = cc_client_get_timeline (f->b, f->room_id);
+  CC_TEST_WAIT_UNTIL (cc_timeline_get_loaded (tb));
+
+  /* The server goes away; Bob keeps writing. */
+  cc_test_server_stop (f->srv);
+  CC_TEST_WAIT_UNTIL (!cc_client_get_online (f->b));
+  g_object_unref (send (f->b, f->room_id, "x1"));
+  g_object_unref (send (f->b, f->room_id, "x2"));
+  x3 = send (f->b, f->room_id, "x3");
+  WAIT_TEXT (tb, "x1…|x2…|x3…");
+
+  /* Bob even quits and comes back while it is down: all still there. */
+  g_clear_object (&tb);
+  cc_test_client_quit (&f->b);
+  f->b = cc_test_client_open (f->srv, CC_TEST_BOB_EMAIL, f->dir_b, f->login_b);
+  tb = cc_client_get_timeline (f->b, f->room_id);
+  WAIT_TEXT (tb, "x1…|x2…|x3…");
+  cc_client_start (f->b);
+
+  /* The server is back: out they go, in order, once. */
+  cc_test_server_start (f->srv);
+  WAIT_TEXT (tb, "x1|x2|x3");
+  WAIT_TEXT (ta, "x1|x2|x3");
+
+  /* An answer lost in a crash: the outbox still holds x3 and sends it
+   * again after a restart. The server recognises the txn_id. */
+  txn = g_strdup (cc_message_get_txn_id (x3));
+  body = g_strdup (cc_message_get_body (x3));
+  cc_test_server_stop (f->srv);
+  CC_TEST_WAIT_UNTIL (!cc_client_get_online (f->b));
+  cc_cache_outbox_add_async (cc_client_get_cache (f->b), txn, f->room_id, body, NULL, 0,
+                             NULL, cc_test_result_cb, &res);
+  CC_TEST_AWAIT (res);
+  g_assert_cmpint (cc_cache_finish_int (cc_client_get_cache (f->b), res, NULL), >, 0);
+  cc_test_server_start (f->srv);
+  g_object_unref (send (f->b, f->room_id, "x4"));
+  WAIT_TEXT (tb, "x1|x2|x3|x4");
+  WAIT_TEXT (ta, "x1|x2|x3|x4");
+}
+
+static void
+test_typing_and_drafts (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autofree char *draft = NULL;
+  g_auto(GStrv) names = NULL;
+
+  create_room (f);
+  /* Bob must be subscribed to the room's members on the server side:
+   * opening the timeline does what the UI does. */
+  g_object_unref (cc_client_get_timeline (f->b, f->room_id));
+
+  cc_client_set_draft (f->a, f->room_id, "Half a tho");
+  cc_client_set_draft (f->a, f->room_id, "Half a thought");
+  for (;;)
+    {
+      g_strfreev (names);
+      names = cc_client_get_typing_names (f->b, f->room_id);
+      if (g_strv_length (names) == 1 && g_str_equal (names[0], "Ada Lovelace"))
+        break;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_cmpuint (g_strv_length (names), ==, 1);
+
+  /* Cleared composer: Bob sees nobody typing any more. */
+  cc_client_set_draft (f->a, f->room_id, "");
+  for (;;)
+    {
+      g_strfreev (names);
+      names = cc_client_get_typing_names (f->b, f->room_id);
+      if (g_strv_length (names) == 0)
+        break;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  cc_client_set_draft (f->a, f->room_id, "Half a thought");
+
+  /* Ada quits with her draft; it is there when she comes back. */
+  cc_test_client_quit (&f->a);
+  f->a = cc_test_client_open (f->srv, CC_TEST_ADA_EMAIL, f->dir_a, f->login_a);
+  cc_client_load_draft_async (f->a, f->room_id, NULL, cc_test_result_cb, &res);
+  CC_TEST_AWAIT (res);
+  draft = cc_client_load_draft_finish (f->a, res, NULL);
+  g_assert_cmpstr (draft, ==, "Half a thought");
+}
+
+static gssize
+load_older (CcTimeline *timeline)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  gssize n;
+
+  cc_timeline_load_older_async (timeline, NULL, cc_test_result_cb, &res);
+  CC_TEST_AWAIT (res);
+  n = cc_timeline_load_older_finish (timeline, res, &error);
+  g_assert_no_error (error);
+  return n;
+}
+
+static char *
+numbered (guint from, guint to)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = from; i <= to; i++)
+    g_string_append_printf (s, "%sm%u", s->len ? "|" : "", i);
+  return g_string_free (s, FALSE);
+}
+
+/* A long history, a new device: the newest page, then older on request. */
+static void
+test_history_pages (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CcTimeline) ta = NULL;
+  g_autoptr(CcTimeline) tc = NULL;
+  g_autoptr(CcClient) c = NULL;
+  g_autofree char *dir_c = cc_test_make_tmpdir ();
+  g_autofree char *newest = numbered (11, 60);
+  g_autofree char *all = numbered (1, 60);
+
+  create_room (f);
+  ta = cc_client_get_timeline (f->a, f->room_id);
+  for (guint i = 1; i <= 60; i++)
+    {
+      g_autofree char *body = g_strdup_printf ("m%u", i);
+      send_stored (f->a, ta, body);
+    }
+
+  c = cc_test_client_open (f->srv, CC_TEST_BOB_EMAIL, dir_c, f->login_b);
+  cc_test_client_go_online (c);
+  CC_TEST_WAIT_UNTIL (cc_client_lookup_room (c, f->room_id) != NULL);
+  tc = cc_client_get_timeline (c, f->room_id);
+  WAIT_TEXT (tc, newest);
+  CC_TEST_WAIT_UNTIL (!cc_timeline_get_loading (tc));
+  g_assert_true (cc_timeline_get_has_more (tc));
+
+  g_assert_cmpint (load_older (tc), >=, 10);
+  WAIT_TEXT (tc, all);
+  while (cc_timeline_get_has_more (tc))
+    load_older (tc);
+  g_assert_cmpint (load_older (tc), ==, 0);
+  WAIT_TEXT (tc, all);
+
+  g_clear_object (&tc);
+  cc_test_client_quit (&c);
+  cc_test_rm_rf (dir_c);
+}
+
+/* Away for longer than the server's log and more than a page: the gap is
+ * dropped and filled from the server on request, never shown as if
+ * contiguous. */
+static void
+test_resync_gap (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CcTimeline) ta = NULL;
+  g_autoptr(CcTimeline) tb = NULL;
+  g_autofree char *newest = numbered (11, 60);
+  g_autofree char *all = NULL;
+
+  create_room (f);
+  ta = cc_client_get_timeline (f->a, f->room_id);
+  tb = cc_client_get_timeline (f->b, f->room_id);
+  send_stored (f->a, ta, "before");
+  WAIT_TEXT (tb, "before");
+  g_clear_object (&tb);
+  cc_test_client_quit (&f->b);
+
+  for (guint i = 1; i <= 60; i++)
+    {
+      g_autofree char *body = g_strdup_printf ("m%u", i);
+      send_stored (f->a, ta, body);
+    }
+
+  f->b = cc_test_client_open (f->srv, CC_TEST_BOB_EMAIL, f->dir_b, f->login_b);
+  tb = cc_client_get_timeline (f->b, f->room_id);
+  WAIT_TEXT (tb, "before");
+  cc_test_client_go_online (f->b);
+  WAIT_TEXT (tb, newest);
+  while (cc_timeline_get_has_more (tb))
+    load_older (tb);
+  all = g_strconcat ("before|", numbered (1, 60), NULL);
+  WAIT_TEXT (tb, all);
+}
+
+static void
+on_notification (CcClient *client, CcRoom *room, CcMessage *message, GPtrArray *seen)
+{
+  g_ptr_array_add (seen, g_strdup (cc_message_get_body (message)));
+}
+
+/* A direct message notifies, unless the room is muted; the other
+ * person's presence shows on the direct room. */
+static void
+test_direct_notifications (Fixture *f, gconstpointer data)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonObject) settings = json_object_new ();
+  g_autoptr(JsonObject) room = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(CcTimeline) ta = NULL;
+  g_autoptr(CcTimeline) tb = NULL;
+  CcRoom *direct_b;
+  const char *room_id;
+
+  g_signal_connect (f->b, "notification", G_CALLBACK (on_notification), seen);
+  json_object_set_string_member (body, "user_id", bob_id (f));
+  cc_client_action_async (f->a, CC_CLIENT_ACTION_OPEN_DIRECT, NULL, NULL, body, NULL, cc_test_result_cb, &res);
+  CC_TEST_AWAIT (res);
+  room = cc_client_action_finish (f->a, res, &error);
+  g_assert_no_error (error);
+  g_clear_object (&res);
+  room_id = json_object_get_string_member (room, "id");
+  CC_TEST_WAIT_UNTIL (cc_client_lookup_room (f->b, room_id) != NULL);
+  direct_b = cc_client_lookup_room (f->b, room_id);
+  g_assert_cmpstr (cc_room_get_room_type (direct_b), ==, "direct");
+
+  /* Ada is connected: Bob's direct room with her shows her online, then
+   * idle when she is away from her keyboard. */
+  CC_TEST_WAIT_UNTIL (g_strcmp0 (cc_room_get_presence (direct_b), "online") == 0);
+  cc_client_set_idle (f->a, TRUE);
+  CC_TEST_WAIT_UNTIL (g_strcmp0 (cc_room_get_presence (direct_b), "idle") == 0);
+  cc_client_set_idle (f->a, FALSE);
+  CC_TEST_WAIT_UNTIL (g_strcmp0 (cc_room_get_presence (direct_b), "online") == 0);
+
+  ta = cc_client_get_timeline (f->a, room_id);
+  tb = cc_client_get_timeline (f->b, room_id);
+  send_stored (f->a, ta, "psst");
+  WAIT_TEXT (tb, "psst");
+  g_assert_cmpuint (seen->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (seen, 0), ==, "psst");
+
+  /* Bob mutes the room: messages still come, quietly. */
+  json_object_set_boolean_member (settings, "muted", TRUE);
+  cc_client_action_async (f->b, CC_CLIENT_ACTION_ROOM_SETTINGS, room_id, NULL, settings, NULL,
+                          cc_test_result_cb, &res);
+  CC_TEST_AWAIT (res);
+  answer = cc_client_action_finish (f->b, res, &error);
+  g_assert_no_error (error);
+  g_assert_true (cc_room_get_muted (direct_b));
+  send_stored (f->a, ta, "again");
+  WAIT_TEXT (tb, "psst|again");
+  g_assert_cmpuint (seen->len, ==, 1);
+}
+
+static JsonObject *
+act (CcClient *client, CcClientAction action, const char *room_id, const char *target, JsonObject *body)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *answer;
+
+  cc_client_action_async (client, action, room_id, target, body, NULL, cc_test_result_cb, &res);
+  CC_TEST_AWAIT (res);
+  answer = cc_client_action_finish (client, res, &error);
+  g_assert_no_error (error);
+  return answer;
+}
+
+/* Ada corrects and then deletes a message: Bob sees the correction with
+ * its mark, then a tombstone in the same place, also after a restart. */
+static void
+test_edit_and_delete (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CcTimeline) ta = NULL;
+  g_autoptr(CcTimeline) tb = NULL;
+  g_autoptr(JsonObject) edit = json_object_new ();
+  g_autoptr(JsonObject) answer = NULL;
+  g_autofree char *id = NULL;
+  CcMessage *shown;
+
+  create_room (f);
+  ta = cc_client_get_timeline (f->a, f->room_id);
+  tb = cc_client_get_timeline (f->b, f->room_id);
+  send_stored (f->a, ta, "see you at 5");
+  send_stored (f->a, ta, "bring cake");
+  WAIT_TEXT (tb, "see you at 5|bring cake");
+  {
+    g_autoptr(CcMessage) first = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (ta)) && id == NULL; i++)
+      {
+        g_clear_object (&first);
+        first = g_list_model_get_item (G_LIST_MODEL (ta), i);
+        if (g_strcmp0 (cc_message_get_body (first), "see you at 5") == 0)
+          id = g_strdup (cc_message_get_id (first));
+      }
+  }
+  g_assert_nonnull (id);
+
+  json_object_set_string_member (edit, "body", "see you at 6");
+  answer = act (f->a, CC_CLIENT_ACTION_EDIT_MESSAGE, f->room_id, id, edit);
+  WAIT_TEXT (tb, "see you at 6|bring cake");
+  shown = cc_timeline_lookup (tb, id);
+  g_assert_nonnull (shown);
+  CC_TEST_WAIT_UNTIL (cc_message_get_edited_at (shown) > 0);
+
+  g_clear_pointer (&answer, json_object_unref);
+  answer = act (f->a, CC_CLIENT_ACTION_DELETE_MESSAGE, f->room_id, id, NULL);
+  CC_TEST_WAIT_UNTIL (cc_message_get_deleted (shown));
+  g_assert_cmpstr (cc_message_get_body (shown), ==, "");
+  WAIT_TEXT (ta, "(deleted)|bring cake");
+
+  /* From Bob's cache after a restart: the same. */
+  g_clear_object (&tb);
+  cc_test_client_quit (&f->b);
+  f->b = cc_test_client_open (f->srv, CC_TEST_BOB_EMAIL, f->dir_b, f->login_b);
+  tb = cc_client_get_timeline (f->b, f->room_id);
+  WAIT_TEXT (tb, "(deleted)|bring cake");
+  g_assert_true (cc_message_get_deleted (cc_timeline_lookup (tb, id)));
+}
+
+static void
+on_signed_out (CcClient *client, guint *count)
+{
+  (*count)++;
+}
+
+/* The session is revoked elsewhere (sign out on another device, an
+ * admin): the app hears it and stops retrying. */
+static void
+test_revoked_session (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CcApi) api = cc_api_new (f->srv->url);
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  guint signed_out = 0;
+
+  g_signal_connect (f->b, "signed-out", G_CALLBACK (on_signed_out), &signed_out);
+  cc_api_set_token (api, json_object_get_string_member (f->login_b, "token"));
+  cc_api_request_async (api, "POST", "/api/auth/logout", NULL, NULL, cc_test_result_cb, &res);
+  CC_TEST_AWAIT (res);
+  node = cc_api_request_finish (api, res, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  CC_TEST_WAIT_UNTIL (signed_out == 1);
+  g_assert_false (cc_client_get_online (f->b));
+  g_assert_nonnull (cc_sync_get_error (cc_client_get_sync (f->b)));
+  /* Ada is unaffected. */
+  g_assert_true (cc_client_get_online (f->a));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/client-core/server/live-and-missed", Fixture, NULL, setup, test_live_and_missed, teardown);
+  g_test_add ("/client-core/server/resync-required", Fixture, GUINT_TO_POINTER (5), setup,
+              test_resync_required, teardown);
+  g_test_add ("/client-core/server/outbox-across-server-restart", Fixture, NULL, setup,
+              test_outbox_across_server_restart, teardown);
+  g_test_add ("/client-core/server/history-pages", Fixture, NULL, setup, test_history_pages, teardown);
+  g_test_add ("/client-core/server/resync-gap", Fixture, GUINT_TO_POINTER (5), setup, test_resync_gap, teardown);
+  g_test_add ("/client-core/server/direct-notifications", Fixture, NULL, setup,
+              test_direct_notifications, teardown);
+  g_test_add ("/client-core/server/edit-and-delete", Fixture, NULL, setup, test_edit_and_delete, teardown);
+  g_test_add ("/client-core/server/revoked-session", Fixture, NULL, setup, test_revoked_session, teardown);
+  g_test_add ("/client-core/server/typing-and-drafts", Fixture, NULL, setup, test_typing_and_drafts, teardown);
+
+  return g_test_run ();
+}
