@@ -1,0 +1,729 @@
+/* cw-application.c: application lifecycle: restore or sign in, own the
+ * client core, idle presence, notifications and causerie:// links.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "causerie-ui"
+
+#include <glib/gi18n.h>
+
+#include "cw-application.h"
+#include "cw-notifier.h"
+#include "cw-resources.h"
+#include "cw-utils.h"
+#include "cw-window.h"
+
+#define IDLE_AFTER_US (5 * 60 * G_USEC_PER_SEC)
+
+struct _CwApplication
+{
+  AdwApplication  parent_instance;
+
+  char           *data_dir;
+  CcClient       *client;
+  CwNotifier     *notifier;
+  GHashTable     *prefill;
+  GCancellable   *cancellable;
+  char           *pending_invite;
+
+  gint64          last_activity;
+  guint           idle_timer;
+  gboolean        idle;
+  gboolean        busy;
+};
+
+G_DEFINE_FINAL_TYPE (CwApplication, cw_application, ADW_TYPE_APPLICATION)
+
+enum {
+  PROP_0,
+  PROP_CLIENT,
+  PROP_BUSY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void accept_invite (CwApplication *self);
+
+CwApplication *
+cw_application_new (void)
+{
+  GApplicationFlags flags = G_APPLICATION_HANDLES_OPEN;
+  const char *profile = g_getenv ("CAUSERIE_DATA_DIR");
+
+  /* A separate profile (CAUSERIE_DATA_DIR, used by tests and demos that
+   * sign two people in side by side) runs as its own instance instead of
+   * handing over to the one already on the session bus. */
+  if (profile != NULL && *profile != '\0')
+    flags |= G_APPLICATION_NON_UNIQUE;
+
+  return g_object_new (CW_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", flags,
+                       "resource-base-path", "/org/causerie/Causerie",
+                       NULL);
+}
+
+CcClient *
+cw_application_get_client (CwApplication *self)
+{
+  g_return_val_if_fail (CW_IS_APPLICATION (self), NULL);
+  return self->client;
+}
+
+gboolean
+cw_application_get_busy (CwApplication *self)
+{
+  g_return_val_if_fail (CW_IS_APPLICATION (self), FALSE);
+  return self->busy;
+}
+
+const char *
+cw_application_get_data_dir (CwApplication *self)
+{
+  g_return_val_if_fail (CW_IS_APPLICATION (self), NULL);
+  return self->data_dir;
+}
+
+const char *
+cw_application_get_prefill (CwApplication *self,
+                            const char    *key)
+{
+  g_return_val_if_fail (CW_IS_APPLICATION (self), NULL);
+  return g_hash_table_lookup (self->prefill, key);
+}
+
+static void
+set_busy (CwApplication *self,
+          gboolean       busy)
+{
+  if (self->busy == busy)
+    return;
+  self->busy = busy;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static CwWindow *
+get_window (CwApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (cw_window_new (self));
+  return CW_WINDOW (window);
+}
+
+/* Idle presence ---------------------------------------------------------- */
+
+static gboolean
+idle_check_cb (gpointer user_data)
+{
+  CwApplication *self = user_data;
+
+  if (!self->idle && self->client != NULL &&
+      g_get_monotonic_time () - self->last_activity >= IDLE_AFTER_US)
+    {
+      self->idle = TRUE;
+      cc_client_set_idle (self->client, TRUE);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+void
+cw_application_note_activity (CwApplication *self)
+{
+  g_return_if_fail (CW_IS_APPLICATION (self));
+
+  self->last_activity = g_get_monotonic_time ();
+  if (self->idle)
+    {
+      self->idle = FALSE;
+      if (self->client != NULL)
+        cc_client_set_idle (self->client, FALSE);
+    }
+}
+
+/* Client lifecycle ------------------------------------------------------- */
+
+static void
+on_signed_out_cb (CcClient      *client,
+                  CwApplication *self)
+{
+  cw_application_sign_out (self);
+}
+
+static void
+set_client (CwApplication *self,
+            CcClient      *client)
+{
+  if (self->client == client)
+    return;
+
+  if (self->client != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->client, self);
+      cc_client_stop (self->client);
+      g_clear_object (&self->client);
+    }
+
+  if (client != NULL)
+    {
+      self->client = g_object_ref (client);
+      g_signal_connect (client, "signed-out", G_CALLBACK (on_signed_out_cb), self);
+      self->idle = FALSE;
+      self->last_activity = g_get_monotonic_time ();
+    }
+
+  cw_notifier_set_client (self->notifier, client);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
+
+  if (client != NULL && self->pending_invite != NULL)
+    accept_invite (self);
+}
+
+static void
+client_open_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CwApplication *self = g_task_get_source_object (task);
+  CcClient *client = CC_CLIENT (source);
+  g_autoptr(GError) error = NULL;
+
+  if (!cc_client_open_finish (client, result, &error))
+    {
+      g_warning ("Could not open the local cache: %s", error->message);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  set_client (self, client);
+  cc_client_start (client);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Builds the client for a signed-in @account and opens its cache. */
+static void
+start_client (CwApplication *self,
+              CcAccount     *account,
+              GTask         *task)
+{
+  g_autoptr(CcClient) client = cc_client_new (account, self->data_dir);
+
+  cc_client_open_async (client, self->cancellable, client_open_cb, task);
+}
+
+static void
+save_last_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!cc_account_save_last_finish (CC_ACCOUNT (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Could not remember the account: %s", error->message);
+}
+
+static void
+login_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CwApplication *self = g_task_get_source_object (task);
+  CcAccount *account = CC_ACCOUNT (source);
+  g_autoptr(GError) error = NULL;
+
+  if (!cc_account_login_finish (account, result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* Remembering the account for the next start happens beside opening
+   * the cache: neither waits for the other. */
+  cc_account_save_last_async (account, self->data_dir, self->cancellable,
+                              save_last_cb, NULL);
+  start_client (self, account, g_steal_pointer (&task));
+}
+
+void
+cw_application_sign_in_async (CwApplication       *self,
+                              const char          *server_url,
+                              const char          *tenant,
+                              const char          *email,
+                              const char          *password,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(CcAccount) account = NULL;
+
+  g_return_if_fail (CW_IS_APPLICATION (self));
+  g_return_if_fail (server_url && tenant && email && password);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cw_application_sign_in_async);
+
+  account = cc_account_new (server_url, tenant, email);
+  cc_account_login_async (account, password, cancellable, login_cb, g_steal_pointer (&task));
+}
+
+gboolean
+cw_application_sign_in_finish (CwApplication  *self,
+                               GAsyncResult   *result,
+                               GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+logout_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!cc_account_logout_finish (CC_ACCOUNT (source), result, &error))
+    g_debug ("Sign out: %s", error->message);
+}
+
+static void
+forget_last_thread (GTask        *task,
+                    gpointer      source,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  cc_account_forget_last (task_data);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Removing the saved account is a file system call: off the main thread. */
+static void
+forget_last_async (CwApplication *self)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, NULL, NULL);
+
+  g_task_set_source_tag (task, forget_last_async);
+  g_task_set_task_data (task, g_strdup (self->data_dir), g_free);
+  g_task_run_in_thread (task, forget_last_thread);
+}
+
+void
+cw_application_sign_out (CwApplication *self)
+{
+  g_autoptr(CcClient) client = NULL;
+
+  g_return_if_fail (CW_IS_APPLICATION (self));
+
+  if (self->client == NULL)
+    return;
+
+  client = g_object_ref (self->client);
+  set_client (self, NULL);
+  cc_account_logout_async (cc_client_get_account (client), NULL, logout_cb, NULL);
+  forget_last_async (self);
+}
+
+static void
+restored_open_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  CwApplication *self = CW_APPLICATION (source);
+  g_autoptr(GError) error = NULL;
+
+  /* FALSE without an error: there was no saved session to restore. */
+  if (!g_task_propagate_boolean (G_TASK (result), &error) && error != NULL &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Could not restore the session: %s", error->message);
+  set_busy (self, FALSE);
+  g_application_release (G_APPLICATION (self));
+}
+
+static void
+restore_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CwApplication *self = g_task_get_source_object (task);
+  CcAccount *account = CC_ACCOUNT (source);
+  g_autoptr(GError) error = NULL;
+
+  if (!cc_account_restore_finish (account, result, &error))
+    {
+      if (error != NULL)
+        g_message ("Saved session not restored: %s", error->message);
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
+
+  start_client (self, account, g_steal_pointer (&task));
+}
+
+static void
+load_last_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcAccount) account = cc_account_load_last_finish (result, &error);
+  GCancellable *cancellable;
+
+  if (account == NULL)
+    {
+      if (error != NULL)
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_boolean (task, FALSE);
+      return;
+    }
+
+  cancellable = g_task_get_cancellable (task);
+  cc_account_restore_async (account, NULL, cancellable, restore_cb, g_steal_pointer (&task));
+}
+
+/* Busy (the window shows a spinner) until the saved account, if any, is
+ * read, its token found and its cache opened. */
+static void
+try_restore (CwApplication *self)
+{
+  GTask *task;
+
+  set_busy (self, TRUE);
+  g_application_hold (G_APPLICATION (self));
+  task = g_task_new (self, self->cancellable, restored_open_cb, NULL);
+  g_task_set_source_tag (task, try_restore);
+  cc_account_load_last_async (self->data_dir, self->cancellable, load_last_cb, task);
+}
+
+void
+cw_application_open_room (CwApplication *self,
+                          const char    *room_id)
+{
+  CwWindow *window;
+
+  g_return_if_fail (CW_IS_APPLICATION (self));
+
+  window = get_window (self);
+  cw_window_open_room (window, room_id);
+  cw_notifier_withdraw (self->notifier, room_id);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+/* Invitations: causerie://invite/<token>?server=<url> --------------------- */
+
+static void
+invite_accept_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(CwApplication) self = user_data;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *room;
+
+  reply = cc_api_request_finish_object (CC_API (source), result, &error);
+  if (reply == NULL)
+    {
+      cw_window_show_toast (get_window (self), cw_error_sentence (error));
+      return;
+    }
+
+  room = json_object_get_object_member (reply, "room");
+  if (room != NULL && json_object_has_member (room, "id"))
+    cw_application_open_room (self, json_object_get_string_member (room, "id"));
+}
+
+static void
+accept_invite (CwApplication *self)
+{
+  g_autofree char *token = g_steal_pointer (&self->pending_invite);
+  g_autofree char *escaped = cc_api_escape (token);
+  g_autofree char *path = g_strdup_printf ("/api/invitations/%s/accept", escaped);
+  CcApi *api = cc_client_get_api (self->client);
+
+  cc_api_request_async (api, "POST", path, NULL, self->cancellable,
+                        invite_accept_cb, g_object_ref (self));
+}
+
+static void
+handle_uri (CwApplication *self,
+            const char    *uri)
+{
+  g_autoptr(GUri) parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED_QUERY, NULL);
+  const char *host, *path;
+
+  if (parsed == NULL || g_strcmp0 (g_uri_get_scheme (parsed), "causerie") != 0)
+    {
+      g_message ("Ignoring a link Causerie does not handle");
+      return;
+    }
+
+  host = g_uri_get_host (parsed);
+  path = g_uri_get_path (parsed);
+  if (path != NULL && *path == '/')
+    path++;
+
+  if (g_strcmp0 (host, "room") == 0 && path != NULL && *path)
+    {
+      cw_application_open_room (self, path);
+      return;
+    }
+
+  if (g_strcmp0 (host, "invite") == 0 && path != NULL && *path)
+    {
+      const char *query = g_uri_get_query (parsed);
+
+      if (query != NULL)
+        {
+          g_autoptr(GHashTable) params =
+            g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL);
+          const char *server = params ? g_hash_table_lookup (params, "server") : NULL;
+
+          if (server != NULL)
+            g_hash_table_replace (self->prefill, g_strdup ("server"), g_strdup (server));
+        }
+
+      g_free (self->pending_invite);
+      self->pending_invite = g_strdup (path);
+      if (self->client != NULL)
+        accept_invite (self);
+      gtk_window_present (GTK_WINDOW (get_window (self)));
+    }
+}
+
+/* Actions ----------------------------------------------------------------- */
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  CwApplication *self = user_data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  for (GList *l = windows; l; l = l->next)
+    gtk_window_close (l->data);
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *param,
+              gpointer       user_data)
+{
+  CwApplication *self = user_data;
+  static const char *developers[] = { "The Causerie authors", NULL };
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  adw_show_about_window (parent,
+                         "application-name", _("Causerie"),
+                         "application-icon", APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "developer-name", _("The Causerie authors"),
+                         "developers", developers,
+                         "comments", _("Chat with your team"),
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static void
+sign_out_action (GSimpleAction *action,
+                 GVariant      *param,
+                 gpointer       user_data)
+{
+  cw_application_sign_out (user_data);
+}
+
+static void
+open_room_action (GSimpleAction *action,
+                  GVariant      *param,
+                  gpointer       user_data)
+{
+  cw_application_open_room (user_data, g_variant_get_string (param, NULL));
+}
+
+static const GActionEntry app_entries[] = {
+  { "quit", quit_action },
+  { "about", about_action },
+  { "sign-out", sign_out_action },
+  { "open-room", open_room_action, "s" },
+};
+
+/* GApplication ------------------------------------------------------------ */
+
+static gint
+cw_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  CwApplication *self = CW_APPLICATION (app);
+  static const char *keys[] = { "server", "organisation", "email" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      const char *value = NULL;
+
+      if (g_variant_dict_lookup (options, keys[i], "&s", &value))
+        g_hash_table_replace (self->prefill, g_strdup (keys[i]), g_strdup (value));
+    }
+
+  return G_APPLICATION_CLASS (cw_application_parent_class)->handle_local_options (app, options);
+}
+
+static void
+cw_application_startup (GApplication *app)
+{
+  CwApplication *self = CW_APPLICATION (app);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+
+  G_APPLICATION_CLASS (cw_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries,
+                                   G_N_ELEMENTS (app_entries), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+
+  gtk_window_set_default_icon_name (APP_ID);
+  self->notifier = cw_notifier_new (GTK_APPLICATION (self));
+  self->idle_timer = g_timeout_add_seconds (30, idle_check_cb, self);
+
+  try_restore (self);
+}
+
+static void
+cw_application_activate (GApplication *app)
+{
+  gtk_window_present (GTK_WINDOW (get_window (CW_APPLICATION (app))));
+}
+
+static void
+cw_application_open (GApplication  *app,
+                     GFile        **files,
+                     gint           n_files,
+                     const char    *hint)
+{
+  for (gint i = 0; i < n_files; i++)
+    {
+      g_autofree char *uri = g_file_get_uri (files[i]);
+
+      handle_uri (CW_APPLICATION (app), uri);
+    }
+}
+
+static void
+cw_application_shutdown (GApplication *app)
+{
+  CwApplication *self = CW_APPLICATION (app);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->client != NULL)
+    cc_client_stop (self->client);
+  g_clear_handle_id (&self->idle_timer, g_source_remove);
+
+  G_APPLICATION_CLASS (cw_application_parent_class)->shutdown (app);
+}
+
+static void
+cw_application_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  CwApplication *self = CW_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
+    case PROP_BUSY:
+      g_value_set_boolean (value, self->busy);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cw_application_dispose (GObject *object)
+{
+  CwApplication *self = CW_APPLICATION (object);
+
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
+  g_clear_object (&self->client);
+  g_clear_object (&self->notifier);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->prefill, g_hash_table_unref);
+
+  G_OBJECT_CLASS (cw_application_parent_class)->dispose (object);
+}
+
+static void
+cw_application_finalize (GObject *object)
+{
+  CwApplication *self = CW_APPLICATION (object);
+
+  g_free (self->data_dir);
+  g_free (self->pending_invite);
+
+  G_OBJECT_CLASS (cw_application_parent_class)->finalize (object);
+}
+
+static void
+cw_application_class_init (CwApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  cw_register_resource ();
+
+  object_class->get_property = cw_application_get_property;
+  object_class->dispose = cw_application_dispose;
+  object_class->finalize = cw_application_finalize;
+
+  app_class->handle_local_options = cw_application_handle_local_options;
+  app_class->startup = cw_application_startup;
+  app_class->activate = cw_application_activate;
+  app_class->open = cw_application_open;
+  app_class->shutdown = cw_application_shutdown;
+
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL, CC_TYPE_CLIENT,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+cw_application_init (CwApplication *self)
+{
+  static const GOptionEntry entries[] = {
+    { "server", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Server address to sign in to"), N_("URL") },
+    { "organisation", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Organisation to sign in to"), N_("NAME") },
+    { "email", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("Email address to sign in with"), N_("EMAIL") },
+    { NULL }
+  };
+  const char *override = g_getenv ("CAUSERIE_DATA_DIR");
+
+  self->data_dir = override && *override
+    ? g_strdup (override)
+    : g_build_filename (g_get_user_data_dir (), "causerie", NULL);
+  self->prefill = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->cancellable = g_cancellable_new ();
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Chat with your team."));
+}

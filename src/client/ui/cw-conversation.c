@@ -1,0 +1,676 @@
+/* cw-conversation.c: one room's conversation. The CcTimeline (a GListModel
+ * of CcMessage) is shown by a GtkListView of CwMessageRow; the rows learn
+ * their neighbour when bound and are refreshed when the model changes.
+ * Older pages load near the top; the view stays pinned to the bottom when
+ * it was there; reading at the bottom marks the room read.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "causerie-ui"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "cw-composer.h"
+#include "cw-conversation.h"
+#include "cw-message-row.h"
+#include "cw-room-header.h"
+#include "cw-utils.h"
+
+#define NEAR_TOP_PX 400
+
+struct _CwConversation
+{
+  GtkWidget       parent_instance;
+
+  CwRoomHeader   *header;
+  GtkScrolledWindow *scroller;
+  GtkListView    *message_list;
+  GtkRevealer    *loading_revealer;
+  GtkSpinner     *loading_spinner;
+  GtkRevealer    *jump_revealer;
+  GtkRevealer    *typing_revealer;
+  GtkLabel       *typing_label;
+  CwComposer     *composer;
+
+  CcClient       *client;
+  CcRoom         *room;
+  CcTimeline     *timeline;
+  GtkNoSelection *selection;
+  GHashTable     *bound_rows;     /* CwMessageRow -> GtkListItem */
+  GCancellable   *cancellable;
+  guint           refresh_id;
+  guint           initial_unread;
+  gint64          marker_seq;
+  gint64          marked_seq;
+  gboolean        marker_done;
+  gboolean        at_bottom;
+  gboolean        loading_older;
+};
+
+G_DEFINE_FINAL_TYPE (CwConversation, cw_conversation, GTK_TYPE_WIDGET)
+
+char *
+cw_conversation_typing_text (const char * const *names)
+{
+  guint n = names ? g_strv_length ((char **) names) : 0;
+
+  if (n == 0)
+    return NULL;
+  if (n == 1)
+    /* Translators: %s is a person's name. */
+    return g_strdup_printf (_("%s is typing…"), names[0]);
+  if (n == 2)
+    /* Translators: two people's names. */
+    return g_strdup_printf (_("%s and %s are typing…"), names[0], names[1]);
+  return g_strdup (_("Several people are typing…"));
+}
+
+static const char *
+my_user_id (CwConversation *self)
+{
+  return self->client ? cc_account_get_user_id (cc_client_get_account (self->client)) : NULL;
+}
+
+static gboolean
+can_moderate (CwConversation *self)
+{
+  const char *role = self->room ? cc_room_get_my_role (self->room) : NULL;
+
+  return g_strcmp0 (role, "owner") == 0 || g_strcmp0 (role, "admin") == 0;
+}
+
+static void
+bind_row (CwConversation *self,
+          CwMessageRow   *row,
+          GtkListItem    *item)
+{
+  CcMessage *message = gtk_list_item_get_item (item);
+  guint position = gtk_list_item_get_position (item);
+  g_autoptr(CcMessage) previous = NULL;
+  CwMessageContext context = { 0 };
+
+  if (message == NULL)
+    return;
+
+  if (position != GTK_INVALID_LIST_POSITION && position > 0 && self->timeline != NULL)
+    previous = g_list_model_get_item (G_LIST_MODEL (self->timeline), position - 1);
+
+  context.previous = previous;
+  context.unread_marker = self->marker_seq > 0 && cc_message_get_seq (message) == self->marker_seq;
+  context.direct = self->room && g_strcmp0 (cc_room_get_room_type (self->room), "direct") == 0;
+  context.can_moderate = can_moderate (self);
+  context.my_user_id = my_user_id (self);
+  cw_message_row_set_message (row, message, &context);
+}
+
+static gboolean
+refresh_rows_cb (gpointer user_data)
+{
+  CwConversation *self = user_data;
+  GHashTableIter iter;
+  gpointer row, item;
+
+  self->refresh_id = 0;
+  g_hash_table_iter_init (&iter, self->bound_rows);
+  while (g_hash_table_iter_next (&iter, &row, &item))
+    bind_row (self, row, item);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_refresh (CwConversation *self)
+{
+  if (self->refresh_id == 0)
+    self->refresh_id = g_idle_add (refresh_rows_cb, self);
+}
+
+/* Scrolling --------------------------------------------------------------- */
+
+static GtkAdjustment *
+vadjustment (CwConversation *self)
+{
+  return gtk_scrolled_window_get_vadjustment (self->scroller);
+}
+
+static void
+scroll_to_bottom (CwConversation *self)
+{
+  GtkAdjustment *adj = vadjustment (self);
+  guint n = self->timeline ? g_list_model_get_n_items (G_LIST_MODEL (self->timeline)) : 0;
+
+  self->at_bottom = TRUE;
+  if (n > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->message_list), "list.scroll-to-item", "u", n - 1);
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+}
+
+static void
+mark_read (CwConversation *self)
+{
+  GtkRoot *root;
+  gint64 last;
+
+  if (self->room == NULL || self->timeline == NULL || !self->at_bottom)
+    return;
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  if (!GTK_IS_WINDOW (root) || !gtk_window_is_active (GTK_WINDOW (root)) ||
+      !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+
+  last = cc_timeline_get_last_seq (self->timeline);
+  if (last > self->marked_seq || cc_room_get_unread_count (self->room) > 0)
+    {
+      self->marked_seq = last;
+      if (last > 0)
+        cc_client_mark_read (self->client, cc_room_get_id (self->room), last);
+    }
+}
+
+static void
+load_older_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(CwConversation) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  cc_timeline_load_older_finish (CC_TIMELINE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    g_debug ("Older messages: %s", error->message);
+
+  self->loading_older = FALSE;
+  gtk_revealer_set_reveal_child (self->loading_revealer, FALSE);
+  gtk_spinner_set_spinning (self->loading_spinner, FALSE);
+}
+
+static void
+maybe_load_older (CwConversation *self)
+{
+  GtkAdjustment *adj = vadjustment (self);
+
+  if (self->timeline == NULL || self->loading_older ||
+      !cc_timeline_get_loaded (self->timeline) ||
+      !cc_timeline_get_has_more (self->timeline) ||
+      cc_timeline_get_loading (self->timeline))
+    return;
+
+  if (gtk_adjustment_get_value (adj) > NEAR_TOP_PX)
+    return;
+
+  self->loading_older = TRUE;
+  gtk_revealer_set_reveal_child (self->loading_revealer, TRUE);
+  gtk_spinner_set_spinning (self->loading_spinner, TRUE);
+  cc_timeline_load_older_async (self->timeline, self->cancellable, load_older_cb,
+                                g_object_ref (self));
+}
+
+static void
+on_value_changed_cb (GtkAdjustment  *adj,
+                     CwConversation *self)
+{
+  double bottom = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
+
+  self->at_bottom = gtk_adjustment_get_value (adj) >= bottom - 8;
+  gtk_revealer_set_reveal_child (self->jump_revealer, !self->at_bottom);
+  if (self->at_bottom)
+    mark_read (self);
+  maybe_load_older (self);
+}
+
+static void
+on_upper_changed_cb (GtkAdjustment  *adj,
+                     GParamSpec     *pspec,
+                     CwConversation *self)
+{
+  /* Content grew (new message, rows measured): stay pinned. */
+  if (self->at_bottom)
+    gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+}
+
+static void
+on_jump_clicked_cb (CwConversation *self)
+{
+  scroll_to_bottom (self);
+  mark_read (self);
+}
+
+/* Model ------------------------------------------------------------------- */
+
+static void
+compute_marker (CwConversation *self)
+{
+  GListModel *model = G_LIST_MODEL (self->timeline);
+  guint counted = 0;
+
+  if (self->marker_done || !cc_timeline_get_loaded (self->timeline))
+    return;
+  self->marker_done = TRUE;
+  self->marker_seq = 0;
+
+  if (self->initial_unread == 0)
+    return;
+
+  for (guint i = g_list_model_get_n_items (model); i > 0; i--)
+    {
+      g_autoptr(CcMessage) m = g_list_model_get_item (model, i - 1);
+
+      if (cc_message_get_is_own (m) || cc_message_get_seq (m) <= 0)
+        continue;
+      self->marker_seq = cc_message_get_seq (m);
+      if (++counted >= self->initial_unread)
+        break;
+    }
+  queue_refresh (self);
+}
+
+static void
+on_timeline_changed_cb (GListModel     *model,
+                        guint           position,
+                        guint           removed,
+                        guint           added,
+                        CwConversation *self)
+{
+  compute_marker (self);
+  queue_refresh (self);
+  if (self->at_bottom)
+    {
+      GtkAdjustment *adj = vadjustment (self);
+      gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+    }
+  mark_read (self);
+}
+
+static void
+on_loaded_cb (CwConversation *self)
+{
+  compute_marker (self);
+  scroll_to_bottom (self);
+}
+
+static void
+update_typing (CwConversation *self)
+{
+  g_auto(GStrv) names = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->room != NULL && self->client != NULL)
+    names = cc_client_get_typing_names (self->client, cc_room_get_id (self->room));
+  text = cw_conversation_typing_text ((const char * const *) names);
+  if (text != NULL)
+    gtk_label_set_text (self->typing_label, text);
+  gtk_revealer_set_reveal_child (self->typing_revealer, text != NULL);
+}
+
+static void
+on_typing_changed_cb (CcClient       *client,
+                      const char     *room_id,
+                      CwConversation *self)
+{
+  if (self->room != NULL && g_strcmp0 (room_id, cc_room_get_id (self->room)) == 0)
+    update_typing (self);
+}
+
+/* Factory ----------------------------------------------------------------- */
+
+static void
+setup_cb (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          CwConversation           *self)
+{
+  gtk_list_item_set_activatable (item, FALSE);
+  gtk_list_item_set_selectable (item, FALSE);
+  gtk_list_item_set_child (item, GTK_WIDGET (cw_message_row_new ()));
+}
+
+static void
+bind_cb (GtkSignalListItemFactory *factory,
+         GtkListItem              *item,
+         CwConversation           *self)
+{
+  CwMessageRow *row = CW_MESSAGE_ROW (gtk_list_item_get_child (item));
+
+  g_hash_table_insert (self->bound_rows, row, item);
+  bind_row (self, row, item);
+}
+
+static void
+unbind_cb (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           CwConversation           *self)
+{
+  CwMessageRow *row = CW_MESSAGE_ROW (gtk_list_item_get_child (item));
+
+  g_hash_table_remove (self->bound_rows, row);
+  cw_message_row_set_message (row, NULL, NULL);
+}
+
+static void
+teardown_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             CwConversation           *self)
+{
+  GtkWidget *row = gtk_list_item_get_child (item);
+
+  if (row != NULL)
+    g_hash_table_remove (self->bound_rows, row);
+}
+
+/* Actions from the message rows ------------------------------------------ */
+
+static CcMessage *
+lookup (CwConversation *self,
+        GVariant       *param)
+{
+  if (self->timeline == NULL)
+    return NULL;
+  return cc_timeline_lookup (self->timeline, g_variant_get_string (param, NULL));
+}
+
+static void
+reply_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  CwConversation *self = CW_CONVERSATION (widget);
+  CcMessage *message = lookup (self, param);
+
+  if (message != NULL)
+    cw_composer_reply_to (self->composer, message);
+}
+
+static void
+edit_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  CwConversation *self = CW_CONVERSATION (widget);
+  CcMessage *message = lookup (self, param);
+
+  if (message != NULL)
+    cw_composer_edit (self->composer, message);
+}
+
+static void
+action_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(CwConversation) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = cc_client_action_finish (CC_CLIENT (source), result, &error);
+
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+      if (overlay != NULL)
+        adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay),
+                                     adw_toast_new (cw_error_sentence (error)));
+    }
+}
+
+static void
+on_delete_response_cb (AdwMessageDialog *dialog,
+                       const char       *response,
+                       CwConversation   *self)
+{
+  const char *id = g_object_get_data (G_OBJECT (dialog), "message-id");
+
+  if (g_strcmp0 (response, "delete") != 0 || self->client == NULL || self->room == NULL)
+    return;
+  cc_client_action_async (self->client, CC_CLIENT_ACTION_DELETE_MESSAGE,
+                          cc_room_get_id (self->room), id, NULL, self->cancellable,
+                          action_done_cb, g_object_ref (self));
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  CwConversation *self = CW_CONVERSATION (widget);
+  CcMessage *message = lookup (self, param);
+  GtkWidget *dialog;
+
+  if (message == NULL || cc_message_get_id (message) == NULL)
+    return;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                   _("Delete Message?"),
+                                   _("The message will be removed for everyone in the room."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "delete", _("_Delete"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "message-id",
+                          g_strdup (cc_message_get_id (message)), g_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_delete_response_cb), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+retry_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  CwConversation *self = CW_CONVERSATION (widget);
+
+  if (self->client != NULL)
+    cc_client_retry_message (self->client, g_variant_get_string (param, NULL));
+}
+
+static void
+discard_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  CwConversation *self = CW_CONVERSATION (widget);
+
+  if (self->client != NULL)
+    cc_client_discard_message (self->client, g_variant_get_string (param, NULL));
+}
+
+static void
+on_sent_cb (CwConversation *self)
+{
+  scroll_to_bottom (self);
+}
+
+/* Public ------------------------------------------------------------------ */
+
+static void
+on_window_active_cb (CwConversation *self)
+{
+  mark_read (self);
+}
+
+static void
+cw_conversation_root (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (cw_conversation_parent_class)->root (widget);
+  g_signal_connect_object (gtk_widget_get_root (widget), "notify::is-active",
+                           G_CALLBACK (on_window_active_cb), widget, G_CONNECT_SWAPPED);
+}
+
+void
+cw_conversation_set_client (CwConversation *self,
+                            CcClient       *client)
+{
+  g_return_if_fail (CW_IS_CONVERSATION (self));
+
+  if (self->client == client)
+    return;
+
+  cw_conversation_set_room (self, NULL);
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
+  g_set_object (&self->client, client);
+  if (client != NULL)
+    g_signal_connect (client, "typing-changed", G_CALLBACK (on_typing_changed_cb), self);
+
+  cw_room_header_set_client (self->header, client);
+  cw_composer_set_client (self->composer, client);
+}
+
+void
+cw_conversation_set_room (CwConversation *self,
+                          CcRoom         *room)
+{
+  g_return_if_fail (CW_IS_CONVERSATION (self));
+
+  if (self->room == room)
+    return;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  if (self->timeline != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->timeline, self);
+      g_clear_object (&self->timeline);
+    }
+  g_set_object (&self->room, room);
+  self->loading_older = FALSE;
+  self->marker_done = FALSE;
+  self->marker_seq = 0;
+  self->marked_seq = 0;
+  self->initial_unread = room ? cc_room_get_unread_count (room) : 0;
+  gtk_revealer_set_reveal_child (self->loading_revealer, FALSE);
+  gtk_revealer_set_reveal_child (self->jump_revealer, FALSE);
+
+  if (room != NULL && self->client != NULL)
+    {
+      self->timeline = cc_client_get_timeline (self->client, cc_room_get_id (room));
+      g_signal_connect (self->timeline, "items-changed", G_CALLBACK (on_timeline_changed_cb), self);
+      g_signal_connect_swapped (self->timeline, "notify::loaded", G_CALLBACK (on_loaded_cb), self);
+    }
+
+  gtk_no_selection_set_model (self->selection, G_LIST_MODEL (self->timeline));
+  cw_room_header_set_room (self->header, room);
+  cw_composer_set_room (self->composer, room);
+  update_typing (self);
+
+  if (self->timeline != NULL)
+    {
+      compute_marker (self);
+      scroll_to_bottom (self);
+      mark_read (self);
+    }
+}
+
+CcRoom *
+cw_conversation_get_room (CwConversation *self)
+{
+  g_return_val_if_fail (CW_IS_CONVERSATION (self), NULL);
+  return self->room;
+}
+
+void
+cw_conversation_set_folded (CwConversation *self,
+                            gboolean        folded)
+{
+  g_return_if_fail (CW_IS_CONVERSATION (self));
+  cw_room_header_set_folded (self->header, folded);
+}
+
+void
+cw_conversation_focus_composer (CwConversation *self)
+{
+  g_return_if_fail (CW_IS_CONVERSATION (self));
+  cw_composer_focus (self->composer);
+}
+
+/* GObject ----------------------------------------------------------------- */
+
+static void
+cw_conversation_dispose (GObject *object)
+{
+  CwConversation *self = CW_CONVERSATION (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  if (self->timeline != NULL)
+    g_signal_handlers_disconnect_by_data (self->timeline, self);
+  g_clear_object (&self->timeline);
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
+  g_clear_object (&self->client);
+  g_clear_object (&self->room);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_CONVERSATION);
+  cw_unparent_children (GTK_WIDGET (self));
+  g_clear_object (&self->selection);
+  g_clear_pointer (&self->bound_rows, g_hash_table_unref);
+
+  G_OBJECT_CLASS (cw_conversation_parent_class)->dispose (object);
+}
+
+static void
+cw_conversation_class_init (CwConversationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cw_conversation_dispose;
+  widget_class->root = cw_conversation_root;
+
+  g_type_ensure (CW_TYPE_ROOM_HEADER);
+  g_type_ensure (CW_TYPE_COMPOSER);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/causerie/Causerie/cw-conversation.ui");
+  gtk_widget_class_bind_template_child (widget_class, CwConversation, header);
+  gtk_widget_class_bind_template_child (widget_class, CwConversation, scroller);
+  gtk_widget_class_bind_template_child (widget_class, CwConversation, message_list);
+  gtk_widget_class_bind_template_child (widget_class, CwConversation, loading_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CwConversation, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, CwConversation, jump_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CwConversation, typing_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CwConversation, typing_label);
+  gtk_widget_class_bind_template_child (widget_class, CwConversation, composer);
+  gtk_widget_class_bind_template_callback (widget_class, on_jump_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_sent_cb);
+
+  gtk_widget_class_install_action (widget_class, "conversation.reply", "s", reply_action);
+  gtk_widget_class_install_action (widget_class, "conversation.edit", "s", edit_action);
+  gtk_widget_class_install_action (widget_class, "conversation.delete", "s", delete_action);
+  gtk_widget_class_install_action (widget_class, "conversation.retry", "s", retry_action);
+  gtk_widget_class_install_action (widget_class, "conversation.discard", "s", discard_action);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "conversation");
+}
+
+static void
+cw_conversation_init (CwConversation *self)
+{
+  GtkListItemFactory *factory;
+  GtkAdjustment *adj;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->at_bottom = TRUE;
+  self->bound_rows = g_hash_table_new (NULL, NULL);
+  self->selection = gtk_no_selection_new (NULL);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), self);
+  g_signal_connect (factory, "teardown", G_CALLBACK (teardown_cb), self);
+  gtk_list_view_set_factory (self->message_list, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (self->message_list, GTK_SELECTION_MODEL (self->selection));
+
+  adj = vadjustment (self);
+  g_signal_connect (adj, "value-changed", G_CALLBACK (on_value_changed_cb), self);
+  g_signal_connect (adj, "notify::upper", G_CALLBACK (on_upper_changed_cb), self);
+  g_signal_connect (adj, "notify::page-size", G_CALLBACK (on_upper_changed_cb), self);
+}

@@ -1,0 +1,142 @@
+/* cw-members-popover.c: the room's members (cc_client_get_members, kept up
+ * to date by the core) in a GtkListView built from cw-member-row.ui.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "causerie-ui"
+
+#include <glib/gi18n.h>
+
+#include "cw-members-popover.h"
+
+struct _CwMembersPopover
+{
+  GtkPopover   parent_instance;
+
+  GtkLabel    *title_label;
+  GtkListView *list_view;
+
+  GListModel  *members;
+};
+
+G_DEFINE_FINAL_TYPE (CwMembersPopover, cw_members_popover, GTK_TYPE_POPOVER)
+
+const char *
+cw_role_label (const char *role)
+{
+  if (g_strcmp0 (role, "owner") == 0)
+    return _("Owner");
+  if (g_strcmp0 (role, "admin") == 0)
+    return _("Admin");
+  if (g_strcmp0 (role, "guest") == 0)
+    return _("Guest");
+  return NULL;
+}
+
+static char *
+role_label_cb (gpointer    this,
+               const char *role)
+{
+  return g_strdup (cw_role_label (role));
+}
+
+static char *
+presence_icon_cb (gpointer    this,
+                  const char *presence)
+{
+  if (g_strcmp0 (presence, "online") == 0)
+    return g_strdup ("user-available-symbolic");
+  if (g_strcmp0 (presence, "idle") == 0)
+    return g_strdup ("user-idle-symbolic");
+  return g_strdup ("user-offline-symbolic");
+}
+
+static char *
+presence_label_cb (gpointer    this,
+                   const char *presence)
+{
+  if (g_strcmp0 (presence, "online") == 0)
+    return g_strdup (_("Online"));
+  if (g_strcmp0 (presence, "idle") == 0)
+    return g_strdup (_("Away"));
+  return g_strdup (_("Offline"));
+}
+
+static void
+update_title (CwMembersPopover *self)
+{
+  guint n = self->members ? g_list_model_get_n_items (self->members) : 0;
+  g_autofree char *title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Member",
+                                                         "%u Members", n), n);
+
+  gtk_label_set_text (self->title_label, title);
+}
+
+void
+cw_members_popover_set_room (CwMembersPopover *self,
+                             CcClient         *client,
+                             CcRoom           *room)
+{
+  g_autoptr(GtkNoSelection) selection = NULL;
+
+  g_return_if_fail (CW_IS_MEMBERS_POPOVER (self));
+
+  if (self->members != NULL)
+    g_signal_handlers_disconnect_by_data (self->members, self);
+  g_clear_object (&self->members);
+
+  if (client != NULL && room != NULL)
+    {
+      self->members = cc_client_get_members (client, cc_room_get_id (room));
+      g_signal_connect_swapped (self->members, "items-changed", G_CALLBACK (update_title), self);
+    }
+
+  selection = gtk_no_selection_new (self->members ? g_object_ref (self->members) : NULL);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+  update_title (self);
+}
+
+static void
+cw_members_popover_dispose (GObject *object)
+{
+  CwMembersPopover *self = CW_MEMBERS_POPOVER (object);
+
+  if (self->members != NULL)
+    g_signal_handlers_disconnect_by_data (self->members, self);
+  g_clear_object (&self->members);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_MEMBERS_POPOVER);
+
+  G_OBJECT_CLASS (cw_members_popover_parent_class)->dispose (object);
+}
+
+static void
+cw_members_popover_class_init (CwMembersPopoverClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cw_members_popover_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/causerie/Causerie/cw-members-popover.ui");
+  gtk_widget_class_bind_template_child (widget_class, CwMembersPopover, title_label);
+  gtk_widget_class_bind_template_child (widget_class, CwMembersPopover, list_view);
+}
+
+static void
+cw_members_popover_init (CwMembersPopover *self)
+{
+  g_autoptr(GtkBuilderScope) scope = gtk_builder_cscope_new ();
+  g_autoptr(GtkListItemFactory) factory = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_type_ensure (CC_TYPE_MEMBER);
+  g_type_ensure (CC_TYPE_USER);
+  gtk_builder_cscope_add_callback_symbols (GTK_BUILDER_CSCOPE (scope),
+                                           "role_label_cb", G_CALLBACK (role_label_cb),
+                                           "presence_icon_cb", G_CALLBACK (presence_icon_cb),
+                                           "presence_label_cb", G_CALLBACK (presence_label_cb),
+                                           NULL);
+  factory = gtk_builder_list_item_factory_new_from_resource (scope, "/org/causerie/Causerie/cw-member-row.ui");
+  gtk_list_view_set_factory (self->list_view, factory);
+  update_title (self);
+}

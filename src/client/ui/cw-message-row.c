@@ -1,0 +1,500 @@
+/* cw-message-row.c: one message: day separator and unread marker above
+ * it, avatar and sender for the first of a group, reply quote, body with
+ * mentions, "edited", the state of our own messages (clock, ✓, ✓✓ or
+ * "read by N", failed with retry/discard), tombstones and system lines.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "causerie-ui"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "cw-message-row.h"
+#include "cw-utils.h"
+
+#define GROUP_WINDOW_MS (5 * 60 * 1000)
+
+struct _CwMessageRow
+{
+  GtkWidget      parent_instance;
+
+  GtkWidget     *day_box;
+  GtkLabel      *day_label;
+  GtkWidget     *unread_box;
+  GtkLabel      *system_label;
+  GtkWidget     *main_box;
+  GtkStack      *avatar_stack;
+  AdwAvatar     *avatar;
+  GtkLabel      *side_time_label;
+  GtkWidget     *header_box;
+  GtkLabel      *sender_label;
+  GtkLabel      *time_label;
+  GtkWidget     *reply_box;
+  GtkLabel      *reply_sender_label;
+  GtkLabel      *reply_excerpt_label;
+  GtkLabel      *body_label;
+  GtkLabel      *edited_label;
+  GtkImage      *state_icon;
+  GtkLabel      *read_by_label;
+  GtkWidget     *failed_box;
+  GtkLabel      *error_label;
+  GtkMenuButton *menu_button;
+
+  CcMessage     *message;
+  gulong         notify_id;
+  CwMessageContext context;   /* previous is a strong ref, my_user_id a copy */
+};
+
+G_DEFINE_FINAL_TYPE (CwMessageRow, cw_message_row, GTK_TYPE_WIDGET)
+
+static const char *
+id_of (CcMessage *message)
+{
+  const char *id = cc_message_get_id (message);
+
+  return id != NULL ? id : cc_message_get_txn_id (message);
+}
+
+static gboolean
+is_plain (CcMessage *message)
+{
+  return g_strcmp0 (cc_message_get_kind (message), "system") != 0;
+}
+
+gboolean
+cw_message_row_continues (CcMessage *previous,
+                          CcMessage *message)
+{
+  gint64 a, b;
+
+  if (previous == NULL || message == NULL)
+    return FALSE;
+  if (!is_plain (previous) || !is_plain (message))
+    return FALSE;
+  if (g_strcmp0 (cc_message_get_sender_id (previous), cc_message_get_sender_id (message)) != 0)
+    return FALSE;
+  a = cc_message_get_created_at (previous);
+  b = cc_message_get_created_at (message);
+  return b - a < GROUP_WINDOW_MS && cw_same_day (a, b);
+}
+
+char *
+cw_message_row_body_markup (CcMessage  *message,
+                            const char *my_user_id,
+                            gboolean   *mentions_me)
+{
+  const char *body = cc_message_get_body (message);
+  glong length, cursor = 0;
+  GString *out;
+  guint n;
+
+  if (mentions_me != NULL)
+    *mentions_me = FALSE;
+  if (body == NULL)
+    return g_strdup ("");
+
+  length = g_utf8_strlen (body, -1);
+  out = g_string_new (NULL);
+  n = cc_message_get_n_mentions (message);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *type = NULL, *id = NULL;
+      glong start = 0, end = 0;
+      const char *s, *e;
+      g_autofree char *before = NULL;
+      g_autofree char *mention = NULL;
+
+      if (!cc_message_get_mention (message, i, &type, &id, &start, &end))
+        continue;
+      if (start < cursor || end <= start || end > length)
+        continue;
+
+      s = g_utf8_offset_to_pointer (body, start);
+      e = g_utf8_offset_to_pointer (body, end);
+      before = g_markup_escape_text (g_utf8_offset_to_pointer (body, cursor),
+                                     s - g_utf8_offset_to_pointer (body, cursor));
+      mention = g_markup_escape_text (s, e - s);
+      g_string_append (out, before);
+      g_string_append_printf (out, "<b>%s</b>", mention);
+      cursor = end;
+
+      if (mentions_me != NULL &&
+          (g_strcmp0 (type, "room") == 0 ||
+           (my_user_id != NULL && g_strcmp0 (id, my_user_id) == 0)))
+        *mentions_me = TRUE;
+    }
+
+  {
+    g_autofree char *rest = g_markup_escape_text (g_utf8_offset_to_pointer (body, cursor), -1);
+    g_string_append (out, rest);
+  }
+  return g_string_free (out, FALSE);
+}
+
+static void
+set_class (GtkWidget  *widget,
+           const char *name,
+           gboolean    on)
+{
+  if (on)
+    gtk_widget_add_css_class (widget, name);
+  else
+    gtk_widget_remove_css_class (widget, name);
+}
+
+static void
+update_actions (CwMessageRow *self)
+{
+  CcMessage *m = self->message;
+  gboolean stored, own, deleted, plain;
+
+  if (m == NULL)
+    return;
+
+  stored = cc_message_get_state (m) == CC_MESSAGE_STATE_STORED && cc_message_get_id (m) != NULL;
+  own = cc_message_get_is_own (m);
+  deleted = cc_message_get_deleted (m);
+  plain = is_plain (m);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "message.reply", stored && !deleted && plain);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "message.edit", stored && own && !deleted && plain);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "message.delete",
+                                 stored && !deleted && plain && (own || self->context.can_moderate));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "message.copy", !deleted && plain);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "message.retry",
+                                 cc_message_get_state (m) == CC_MESSAGE_STATE_FAILED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "message.discard",
+                                 cc_message_get_state (m) == CC_MESSAGE_STATE_FAILED);
+  gtk_widget_set_visible (GTK_WIDGET (self->menu_button), plain && !deleted);
+}
+
+static void
+update_state (CwMessageRow *self)
+{
+  CcMessage *m = self->message;
+  CcMessageState state = cc_message_get_state (m);
+  gboolean own = cc_message_get_is_own (m);
+  guint read_by = cc_message_get_read_by (m);
+  const char *icon = NULL;
+  g_autofree char *read_text = NULL;
+  const char *a11y = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->read_by_label), FALSE);
+  gtk_widget_set_visible (self->failed_box, state == CC_MESSAGE_STATE_FAILED);
+  gtk_label_set_text (self->error_label, cc_message_get_error (m) ? cc_message_get_error (m)
+                                                                  : _("Not sent"));
+  set_class (GTK_WIDGET (self->state_icon), "read", FALSE);
+
+  if (!own || cc_message_get_deleted (m) || !is_plain (m))
+    ;
+  else if (state == CC_MESSAGE_STATE_PENDING)
+    {
+      icon = "cw-pending-symbolic";
+      a11y = _("Sending");
+    }
+  else if (state == CC_MESSAGE_STATE_STORED)
+    {
+      if (read_by > 0 && self->context.direct)
+        {
+          icon = "cw-read-symbolic";
+          a11y = _("Read");
+          set_class (GTK_WIDGET (self->state_icon), "read", TRUE);
+        }
+      else
+        {
+          icon = "cw-sent-symbolic";
+          a11y = _("Sent");
+        }
+      if (read_by > 0 && !self->context.direct)
+        {
+          /* Translators: how many members of a group read the message. */
+          read_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "read by %u",
+                                                    "read by %u", read_by), read_by);
+          gtk_label_set_text (self->read_by_label, read_text);
+          gtk_widget_set_visible (GTK_WIDGET (self->read_by_label), TRUE);
+        }
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->state_icon), icon != NULL);
+  if (icon != NULL)
+    {
+      gtk_image_set_from_icon_name (self->state_icon, icon);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->state_icon), a11y);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->state_icon),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+    }
+}
+
+static void
+update (CwMessageRow *self)
+{
+  CcMessage *m = self->message;
+  CcMessage *prev = self->context.previous;
+  gboolean system, deleted, first_of_day, grouped, mentions_me = FALSE;
+  gint64 created;
+  const char *sender;
+  g_autofree char *clock = NULL;
+  g_autofree char *a11y = NULL;
+
+  if (m == NULL)
+    return;
+
+  system = !is_plain (m);
+  deleted = cc_message_get_deleted (m);
+  created = cc_message_get_created_at (m);
+  sender = cc_message_get_sender_name (m);
+  if (sender == NULL || *sender == '\0')
+    sender = _("Deleted user");
+
+  first_of_day = prev == NULL || !cw_same_day (cc_message_get_created_at (prev), created);
+  grouped = !first_of_day && !self->context.unread_marker && cw_message_row_continues (prev, m);
+
+  gtk_widget_set_visible (self->day_box, first_of_day && created > 0);
+  if (first_of_day && created > 0)
+    {
+      g_autofree char *day = cw_format_day (created);
+      gtk_label_set_text (self->day_label, day);
+    }
+  gtk_widget_set_visible (self->unread_box, self->context.unread_marker);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->system_label), system);
+  gtk_widget_set_visible (self->main_box, !system);
+  clock = cw_format_clock (created);
+
+  if (system)
+    {
+      g_autofree char *text = g_strdup_printf ("%s · %s", cc_message_get_body (m), clock);
+      gtk_label_set_text (self->system_label, text);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      cc_message_get_body (m), -1);
+      update_actions (self);
+      return;
+    }
+
+  set_class (GTK_WIDGET (self), "grouped", grouped);
+  gtk_stack_set_visible_child_name (self->avatar_stack, grouped ? "time" : "avatar");
+  gtk_widget_set_visible (self->header_box, !grouped);
+  adw_avatar_set_text (self->avatar, sender);
+  gtk_label_set_text (self->sender_label, sender);
+  gtk_label_set_text (self->time_label, clock);
+  gtk_label_set_text (self->side_time_label, clock);
+
+  gtk_widget_set_visible (self->reply_box, !deleted && cc_message_get_reply_to_id (m) != NULL);
+  if (cc_message_get_reply_to_id (m) != NULL)
+    {
+      const char *rs = cc_message_get_reply_to_sender_name (m);
+      const char *re = cc_message_get_reply_to_excerpt (m);
+      g_autofree char *excerpt = g_strdup (re ? re : "");
+
+      g_strdelimit (excerpt, "\r\n", ' ');
+      gtk_label_set_text (self->reply_sender_label, rs ? rs : _("Deleted user"));
+      gtk_label_set_text (self->reply_excerpt_label, excerpt);
+    }
+
+  if (deleted)
+    {
+      g_autofree char *text = g_markup_printf_escaped ("<i>%s</i>", _("This message was deleted"));
+      gtk_label_set_markup (self->body_label, text);
+      set_class (GTK_WIDGET (self->body_label), "dim-label", TRUE);
+    }
+  else
+    {
+      g_autofree char *markup = cw_message_row_body_markup (m, self->context.my_user_id, &mentions_me);
+      gtk_label_set_markup (self->body_label, markup);
+      set_class (GTK_WIDGET (self->body_label), "dim-label", FALSE);
+    }
+
+  set_class (GTK_WIDGET (self), "mentions-me", mentions_me && !cc_message_get_is_own (m));
+  set_class (GTK_WIDGET (self), "own", cc_message_get_is_own (m));
+  set_class (GTK_WIDGET (self), "pending", cc_message_get_state (m) == CC_MESSAGE_STATE_PENDING);
+  gtk_widget_set_visible (GTK_WIDGET (self->edited_label),
+                          !deleted && cc_message_get_edited_at (m) > 0);
+
+  update_state (self);
+  update_actions (self);
+
+  /* One sentence for screen readers: "Alice, 14:02: see you tomorrow". */
+  a11y = g_strdup_printf ("%s, %s: %s", sender, clock,
+                          deleted ? _("This message was deleted") : cc_message_get_body (m));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+}
+
+void
+cw_message_row_set_message (CwMessageRow           *self,
+                            CcMessage              *message,
+                            const CwMessageContext *context)
+{
+  g_return_if_fail (CW_IS_MESSAGE_ROW (self));
+
+  if (self->message != message)
+    {
+      if (self->message != NULL)
+        {
+          g_clear_signal_handler (&self->notify_id, self->message);
+          g_clear_object (&self->message);
+        }
+      if (message != NULL)
+        {
+          self->message = g_object_ref (message);
+          self->notify_id = g_signal_connect_swapped (message, "notify", G_CALLBACK (update), self);
+        }
+    }
+
+  g_clear_object (&self->context.previous);
+  g_clear_pointer ((char **) &self->context.my_user_id, g_free);
+  if (context != NULL)
+    {
+      self->context = *context;
+      self->context.previous = context->previous ? g_object_ref (context->previous) : NULL;
+      self->context.my_user_id = g_strdup (context->my_user_id);
+    }
+  else
+    memset (&self->context, 0, sizeof self->context);
+
+  update (self);
+}
+
+CcMessage *
+cw_message_row_get_message (CwMessageRow *self)
+{
+  g_return_val_if_fail (CW_IS_MESSAGE_ROW (self), NULL);
+  return self->message;
+}
+
+/* Actions: forwarded to the conversation with the message id. ------------- */
+
+static void
+forward_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  CwMessageRow *self = CW_MESSAGE_ROW (widget);
+  g_autofree char *target = NULL;
+
+  if (self->message == NULL || id_of (self->message) == NULL)
+    return;
+
+  /* "message.reply" -> "conversation.reply" */
+  target = g_strconcat ("conversation", strchr (action_name, '.'), NULL);
+  gtk_widget_activate_action (widget, target, "s", id_of (self->message));
+}
+
+static void
+copy_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  CwMessageRow *self = CW_MESSAGE_ROW (widget);
+
+  if (self->message != NULL && cc_message_get_body (self->message) != NULL)
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), cc_message_get_body (self->message));
+}
+
+static void
+on_context_pressed_cb (GtkGestureClick *gesture,
+                       int              n_press,
+                       double           x,
+                       double           y,
+                       CwMessageRow    *self)
+{
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->menu_button)))
+    return;
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  gtk_menu_button_popup (self->menu_button);
+}
+
+static void
+on_long_pressed_cb (GtkGestureLongPress *gesture,
+                    double               x,
+                    double               y,
+                    CwMessageRow        *self)
+{
+  if (gtk_widget_get_visible (GTK_WIDGET (self->menu_button)))
+    gtk_menu_button_popup (self->menu_button);
+}
+
+static void
+cw_message_row_dispose (GObject *object)
+{
+  CwMessageRow *self = CW_MESSAGE_ROW (object);
+
+  if (self->message != NULL)
+    {
+      g_clear_signal_handler (&self->notify_id, self->message);
+      g_clear_object (&self->message);
+    }
+  g_clear_object (&self->context.previous);
+  g_clear_pointer ((char **) &self->context.my_user_id, g_free);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_MESSAGE_ROW);
+  cw_unparent_children (GTK_WIDGET (self));
+
+  G_OBJECT_CLASS (cw_message_row_parent_class)->dispose (object);
+}
+
+static void
+cw_message_row_class_init (CwMessageRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cw_message_row_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/causerie/Causerie/cw-message-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, day_box);
+  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, day_label);
+  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, unread_box);
+  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, system_label);
+  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, main_box);
+  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, avatar_stack);
+  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, avatar);
+  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, side_time_label);
+  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, header_box);
+  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, sender_label);
+  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, time_label);
+  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, reply_box);
+  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, reply_sender_label);
+  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, reply_excerpt_label);
+  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, body_label);
+  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, edited_label);
+  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, state_icon);
+  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, read_by_label);
+  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, failed_box);
+  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, menu_button);
+
+  gtk_widget_class_install_action (widget_class, "message.reply", NULL, forward_action);
+  gtk_widget_class_install_action (widget_class, "message.edit", NULL, forward_action);
+  gtk_widget_class_install_action (widget_class, "message.delete", NULL, forward_action);
+  gtk_widget_class_install_action (widget_class, "message.retry", NULL, forward_action);
+  gtk_widget_class_install_action (widget_class, "message.discard", NULL, forward_action);
+  gtk_widget_class_install_action (widget_class, "message.copy", NULL, copy_action);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "messagerow");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+cw_message_row_init (CwMessageRow *self)
+{
+  GtkGesture *click, *press;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_context_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  press = gtk_gesture_long_press_new ();
+  gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (press), TRUE);
+  g_signal_connect (press, "pressed", G_CALLBACK (on_long_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (press));
+}
+
+CwMessageRow *
+cw_message_row_new (void)
+{
+  return g_object_new (CW_TYPE_MESSAGE_ROW, NULL);
+}

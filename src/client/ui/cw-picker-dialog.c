@@ -1,0 +1,318 @@
+/* cw-picker-dialog.c: search people (GET /api/users) to open a direct
+ * room, or list public channels (GET /api/rooms/discover) to join one.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "causerie-ui"
+
+#include <glib/gi18n.h>
+
+#include "cw-picker-dialog.h"
+#include "cw-utils.h"
+
+struct _CwPickerDialog
+{
+  AdwWindow       parent_instance;
+
+  AdwWindowTitle *window_title;
+  GtkSearchEntry *search_entry;
+  GtkStack       *stack;
+  GtkListView    *list_view;
+  GtkSpinner     *spinner;
+  AdwStatusPage  *empty_page;
+
+  CcClient       *client;
+  CwPickerMode    mode;
+  GListStore     *results;
+  GtkCustomFilter *filter;
+  GCancellable   *cancellable;
+  char           *search;
+};
+
+G_DEFINE_FINAL_TYPE (CwPickerDialog, cw_picker_dialog, ADW_TYPE_WINDOW)
+
+static char *
+title_cb (gpointer this,
+          GObject *item)
+{
+  if (CC_IS_USER (item))
+    return g_strdup (cc_user_get_display_name (CC_USER (item)));
+  if (CC_IS_ROOM (item))
+    return g_strdup (cc_room_get_name (CC_ROOM (item)));
+  return NULL;
+}
+
+static char *
+subtitle_cb (gpointer this,
+             GObject *item)
+{
+  if (CC_IS_USER (item))
+    return g_strdup (cc_user_get_email (CC_USER (item)));
+  if (CC_IS_ROOM (item))
+    {
+      const char *d = cc_room_get_description (CC_ROOM (item));
+      guint n = cc_room_get_member_count (CC_ROOM (item));
+
+      if (d != NULL && *d)
+        return g_strdup (d);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u member", "%u members", n), n);
+    }
+  return NULL;
+}
+
+static gboolean
+filter_func (gpointer item,
+             gpointer user_data)
+{
+  CwPickerDialog *self = user_data;
+  g_autofree char *title = NULL;
+  g_autofree char *folded = NULL;
+  g_autofree char *needle = NULL;
+
+  /* People are searched by the server; channels are filtered here. */
+  if (self->mode == CW_PICKER_PEOPLE || self->search == NULL || *self->search == '\0')
+    return TRUE;
+  title = title_cb (NULL, item);
+  folded = g_utf8_casefold (title ? title : "", -1);
+  needle = g_utf8_casefold (self->search, -1);
+  return strstr (folded, needle) != NULL;
+}
+
+static void
+update_stack (CwPickerDialog *self)
+{
+  GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (self->list_view));
+
+  if (g_list_model_get_n_items (model) > 0)
+    gtk_stack_set_visible_child_name (self->stack, "list");
+  else
+    {
+      adw_status_page_set_title (self->empty_page,
+                                 self->mode == CW_PICKER_PEOPLE ? _("No People Found")
+                                                                : _("No Channels to Join"));
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+    }
+}
+
+static void
+results_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(CwPickerDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = cc_client_action_finish (CC_CLIENT (source), result, &error);
+  const char *member = self->mode == CW_PICKER_PEOPLE ? "users" : "rooms";
+  const char *me = cc_account_get_user_id (cc_client_get_account (self->client));
+  JsonArray *array;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  gtk_spinner_set_spinning (self->spinner, FALSE);
+  g_list_store_remove_all (self->results);
+
+  if (reply == NULL)
+    {
+      adw_status_page_set_description (self->empty_page, cw_error_sentence (error));
+      update_stack (self);
+      return;
+    }
+  adw_status_page_set_description (self->empty_page, NULL);
+
+  array = json_object_has_member (reply, member) ? json_object_get_array_member (reply, member) : NULL;
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonObject *obj = json_array_get_object_element (array, i);
+      g_autoptr(GObject) item = NULL;
+
+      if (obj == NULL)
+        continue;
+      if (self->mode == CW_PICKER_PEOPLE)
+        {
+          item = G_OBJECT (cc_user_new_from_json (obj));
+          if (g_strcmp0 (cc_user_get_id (CC_USER (item)), me) == 0)
+            continue;
+        }
+      else
+        item = G_OBJECT (cc_room_new_from_json (obj));
+      g_list_store_append (self->results, item);
+    }
+  update_stack (self);
+}
+
+static void
+refresh (CwPickerDialog *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  gtk_spinner_set_spinning (self->spinner, TRUE);
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->results)) == 0)
+    gtk_stack_set_visible_child_name (self->stack, "loading");
+
+  cc_client_action_async (self->client,
+                          self->mode == CW_PICKER_PEOPLE ? CC_CLIENT_ACTION_SEARCH_USERS
+                                                         : CC_CLIENT_ACTION_DISCOVER_ROOMS,
+                          NULL, self->mode == CW_PICKER_PEOPLE ? (self->search ? self->search : "") : NULL,
+                          NULL, self->cancellable, results_cb, g_object_ref (self));
+}
+
+static void
+on_search_changed_cb (CwPickerDialog *self)
+{
+  g_free (self->search);
+  self->search = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
+  if (self->mode == CW_PICKER_PEOPLE)
+    refresh (self);
+  else
+    {
+      gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+      update_stack (self);
+    }
+}
+
+static void
+chosen_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(CwPickerDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = cc_client_action_finish (CC_CLIENT (source), result, &error);
+  JsonObject *room = reply;
+
+  if (reply == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        cw_show_toast (GTK_WIDGET (self), cw_error_sentence (error));
+      gtk_widget_set_sensitive (GTK_WIDGET (self->list_view), TRUE);
+      return;
+    }
+
+  if (json_object_has_member (reply, "room") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (reply, "room")))
+    room = json_object_get_object_member (reply, "room");
+  if (json_object_has_member (room, "id"))
+    gtk_widget_activate_action (GTK_WIDGET (self), "app.open-room", "s",
+                                json_object_get_string_member (room, "id"));
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+on_activate_cb (CwPickerDialog *self,
+                guint           position)
+{
+  GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (self->list_view));
+  g_autoptr(GObject) item = g_list_model_get_item (model, position);
+
+  if (item == NULL)
+    return;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->list_view), FALSE);
+  if (CC_IS_USER (item))
+    {
+      g_autoptr(JsonObject) body = json_object_new ();
+
+      json_object_set_string_member (body, "user_id", cc_user_get_id (CC_USER (item)));
+      cc_client_action_async (self->client, CC_CLIENT_ACTION_OPEN_DIRECT, NULL, NULL, body,
+                              self->cancellable, chosen_cb, g_object_ref (self));
+    }
+  else
+    cc_client_action_async (self->client, CC_CLIENT_ACTION_JOIN_ROOM,
+                            cc_room_get_id (CC_ROOM (item)), NULL, NULL,
+                            self->cancellable, chosen_cb, g_object_ref (self));
+}
+
+static void
+on_search_activate_cb (CwPickerDialog *self)
+{
+  GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (self->list_view));
+
+  if (g_list_model_get_n_items (model) == 1)
+    on_activate_cb (self, 0);
+}
+
+static void
+cw_picker_dialog_dispose (GObject *object)
+{
+  CwPickerDialog *self = CW_PICKER_DIALOG (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->client);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_PICKER_DIALOG);
+  g_clear_object (&self->results);
+  g_clear_pointer (&self->search, g_free);
+
+  G_OBJECT_CLASS (cw_picker_dialog_parent_class)->dispose (object);
+}
+
+static void
+cw_picker_dialog_class_init (CwPickerDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cw_picker_dialog_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/causerie/Causerie/cw-picker-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, CwPickerDialog, window_title);
+  gtk_widget_class_bind_template_child (widget_class, CwPickerDialog, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, CwPickerDialog, stack);
+  gtk_widget_class_bind_template_child (widget_class, CwPickerDialog, list_view);
+  gtk_widget_class_bind_template_child (widget_class, CwPickerDialog, spinner);
+  gtk_widget_class_bind_template_child (widget_class, CwPickerDialog, empty_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_activate_cb);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+cw_picker_dialog_init (CwPickerDialog *self)
+{
+  g_autoptr(GtkBuilderScope) scope = gtk_builder_cscope_new ();
+  g_autoptr(GtkListItemFactory) factory = NULL;
+  GtkFilterListModel *filtered;
+  g_autoptr(GtkNoSelection) selection = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->results = g_list_store_new (G_TYPE_OBJECT);
+  self->filter = gtk_custom_filter_new (filter_func, self, NULL);
+  filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->results)),
+                                        GTK_FILTER (self->filter));
+  g_signal_connect_swapped (filtered, "items-changed", G_CALLBACK (update_stack), self);
+  selection = gtk_no_selection_new (G_LIST_MODEL (filtered));
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+
+  gtk_builder_cscope_add_callback_symbols (GTK_BUILDER_CSCOPE (scope),
+                                           "title_cb", G_CALLBACK (title_cb),
+                                           "subtitle_cb", G_CALLBACK (subtitle_cb),
+                                           NULL);
+  factory = gtk_builder_list_item_factory_new_from_resource (scope, "/org/causerie/Causerie/cw-picker-row.ui");
+  gtk_list_view_set_factory (self->list_view, factory);
+}
+
+CwPickerDialog *
+cw_picker_dialog_new (GtkWindow    *parent,
+                      CcClient     *client,
+                      CwPickerMode  mode)
+{
+  CwPickerDialog *self = g_object_new (CW_TYPE_PICKER_DIALOG, "transient-for", parent, NULL);
+  const char *title = mode == CW_PICKER_PEOPLE ? _("New Direct Message") : _("Browse Channels");
+
+  self->client = g_object_ref (client);
+  self->mode = mode;
+  adw_window_title_set_title (self->window_title, title);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  g_object_set (self->search_entry, "placeholder-text",
+                mode == CW_PICKER_PEOPLE ? _("Search people") : _("Filter channels"), NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->search_entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  mode == CW_PICKER_PEOPLE ? _("Search people")
+                                                           : _("Filter channels"),
+                                  -1);
+  refresh (self);
+  return self;
+}

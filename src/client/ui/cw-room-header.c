@@ -1,0 +1,313 @@
+/* cw-room-header.c: name and topic of the open room, its members and its
+ * menu. "room.muted" is a property action (a check item in the menu).
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "causerie-ui"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "cw-members-popover.h"
+#include "cw-room-header.h"
+#include "cw-room-settings.h"
+#include "cw-utils.h"
+
+struct _CwRoomHeader
+{
+  GtkWidget         parent_instance;
+
+  AdwHeaderBar     *header_bar;
+  AdwWindowTitle   *window_title;
+  GtkButton        *back_button;
+  GtkMenuButton    *menu_button;
+  GtkMenuButton    *members_button;
+  CwMembersPopover *members_popover;
+
+  CcClient         *client;
+  CcRoom           *room;
+  gulong            notify_id;
+  gboolean          muted;
+  gboolean          updating;
+};
+
+enum {
+  PROP_0,
+  PROP_MUTED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (CwRoomHeader, cw_room_header, GTK_TYPE_WIDGET)
+
+static gboolean
+is_manager (CwRoomHeader *self)
+{
+  const char *role = self->room ? cc_room_get_my_role (self->room) : NULL;
+
+  return g_strcmp0 (role, "owner") == 0 || g_strcmp0 (role, "admin") == 0;
+}
+
+static void
+update (CwRoomHeader *self)
+{
+  CcRoom *room = self->room;
+  gboolean direct;
+  g_autofree char *subtitle = NULL;
+
+  if (room == NULL)
+    {
+      adw_window_title_set_title (self->window_title, "");
+      adw_window_title_set_subtitle (self->window_title, "");
+      return;
+    }
+
+  direct = g_strcmp0 (cc_room_get_room_type (room), "direct") == 0;
+  adw_window_title_set_title (self->window_title, cc_room_get_name (room));
+
+  if (cc_room_get_description (room) != NULL && *cc_room_get_description (room))
+    subtitle = g_strdup (cc_room_get_description (room));
+  else if (direct)
+    {
+      const char *presence = cc_room_get_presence (room);
+
+      if (g_strcmp0 (presence, "online") == 0)
+        subtitle = g_strdup (_("Online"));
+      else if (g_strcmp0 (presence, "idle") == 0)
+        subtitle = g_strdup (_("Away"));
+      else
+        subtitle = g_strdup (_("Offline"));
+    }
+  else
+    {
+      guint n = cc_room_get_member_count (room);
+      subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u member", "%u members", n), n);
+    }
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+
+  self->updating = TRUE;
+  if (self->muted != cc_room_get_muted (room))
+    {
+      self->muted = cc_room_get_muted (room);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MUTED]);
+    }
+  self->updating = FALSE;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "room.leave", !direct);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "room.archive", !direct && is_manager (self));
+}
+
+static void
+set_muted (CwRoomHeader *self,
+           gboolean      muted)
+{
+  g_autoptr(JsonObject) body = NULL;
+
+  if (self->muted == muted)
+    return;
+  self->muted = muted;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MUTED]);
+
+  if (self->updating || self->room == NULL || self->client == NULL)
+    return;
+
+  body = json_object_new ();
+  json_object_set_boolean_member (body, "muted", muted);
+  cw_run_action (GTK_WIDGET (self), self->client, CC_CLIENT_ACTION_ROOM_SETTINGS,
+                 cc_room_get_id (self->room), NULL, body);
+}
+
+static void
+settings_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
+{
+  CwRoomHeader *self = CW_ROOM_HEADER (widget);
+
+  if (self->room == NULL || self->client == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (cw_room_settings_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                                        self->client, self->room)));
+}
+
+static void
+archive_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  CwRoomHeader *self = CW_ROOM_HEADER (widget);
+  g_autoptr(JsonObject) body = json_object_new ();
+
+  if (self->room == NULL || self->client == NULL)
+    return;
+  json_object_set_boolean_member (body, "is_archived", TRUE);
+  cw_run_action (widget, self->client, CC_CLIENT_ACTION_UPDATE_ROOM,
+                 cc_room_get_id (self->room), NULL, body);
+}
+
+static void
+on_leave_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      CwRoomHeader     *self)
+{
+  if (g_strcmp0 (response, "leave") != 0 || self->room == NULL || self->client == NULL)
+    return;
+  cw_run_action (GTK_WIDGET (self), self->client, CC_CLIENT_ACTION_LEAVE_ROOM,
+                 cc_room_get_id (self->room), NULL, NULL);
+}
+
+static void
+leave_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  CwRoomHeader *self = CW_ROOM_HEADER (widget);
+  GtkWidget *dialog;
+  g_autofree char *heading = NULL;
+
+  if (self->room == NULL)
+    return;
+
+  /* Translators: %s is a room name. */
+  heading = g_strdup_printf (_("Leave %s?"), cc_room_get_name (self->room));
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), heading,
+                                   _("You will stop receiving its messages. Someone will have to add you again to come back."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "leave", _("_Leave"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "leave",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_leave_response_cb), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+cw_room_header_set_client (CwRoomHeader *self,
+                           CcClient     *client)
+{
+  g_return_if_fail (CW_IS_ROOM_HEADER (self));
+  cw_room_header_set_room (self, NULL);
+  g_set_object (&self->client, client);
+}
+
+void
+cw_room_header_set_room (CwRoomHeader *self,
+                         CcRoom       *room)
+{
+  g_return_if_fail (CW_IS_ROOM_HEADER (self));
+
+  if (self->room == room)
+    return;
+
+  if (self->room != NULL)
+    g_clear_signal_handler (&self->notify_id, self->room);
+  g_set_object (&self->room, room);
+  if (room != NULL)
+    self->notify_id = g_signal_connect_swapped (room, "notify", G_CALLBACK (update), self);
+
+  cw_members_popover_set_room (self->members_popover, self->client, room);
+  update (self);
+}
+
+void
+cw_room_header_set_folded (CwRoomHeader *self,
+                           gboolean      folded)
+{
+  g_return_if_fail (CW_IS_ROOM_HEADER (self));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), folded);
+  adw_header_bar_set_show_start_title_buttons (self->header_bar, folded);
+}
+
+static void
+cw_room_header_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  CwRoomHeader *self = CW_ROOM_HEADER (object);
+
+  switch (prop_id)
+    {
+    case PROP_MUTED:
+      g_value_set_boolean (value, self->muted);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cw_room_header_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  CwRoomHeader *self = CW_ROOM_HEADER (object);
+
+  switch (prop_id)
+    {
+    case PROP_MUTED:
+      set_muted (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cw_room_header_dispose (GObject *object)
+{
+  CwRoomHeader *self = CW_ROOM_HEADER (object);
+
+  if (self->room != NULL)
+    g_clear_signal_handler (&self->notify_id, self->room);
+  g_clear_object (&self->room);
+  g_clear_object (&self->client);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_ROOM_HEADER);
+  cw_unparent_children (GTK_WIDGET (self));
+
+  G_OBJECT_CLASS (cw_room_header_parent_class)->dispose (object);
+}
+
+static void
+cw_room_header_class_init (CwRoomHeaderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = cw_room_header_get_property;
+  object_class->set_property = cw_room_header_set_property;
+  object_class->dispose = cw_room_header_dispose;
+
+  properties[PROP_MUTED] =
+    g_param_spec_boolean ("muted", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (CW_TYPE_MEMBERS_POPOVER);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/causerie/Causerie/cw-room-header.ui");
+  gtk_widget_class_bind_template_child (widget_class, CwRoomHeader, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, CwRoomHeader, window_title);
+  gtk_widget_class_bind_template_child (widget_class, CwRoomHeader, back_button);
+  gtk_widget_class_bind_template_child (widget_class, CwRoomHeader, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, CwRoomHeader, members_button);
+  gtk_widget_class_bind_template_child (widget_class, CwRoomHeader, members_popover);
+
+  gtk_widget_class_install_action (widget_class, "room.settings", NULL, settings_action);
+  gtk_widget_class_install_property_action (widget_class, "room.muted", "muted");
+  gtk_widget_class_install_action (widget_class, "room.archive", NULL, archive_action);
+  gtk_widget_class_install_action (widget_class, "room.leave", NULL, leave_action);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+cw_room_header_init (CwRoomHeader *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -1,0 +1,400 @@
+/* cw-room-list.c: the sidebar. The rooms are the core's GListModel
+ * (newest activity first) behind a GtkFilterListModel for the filter entry
+ * and archived rooms, shown by a GtkListView of CwRoomRow.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "causerie-ui"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "cw-room-list.h"
+#include "cw-utils.h"
+#include "cw-room-row.h"
+
+struct _CwRoomList
+{
+  GtkWidget           parent_instance;
+
+  AdwHeaderBar       *header_bar;
+  AdwWindowTitle     *window_title;
+  GtkRevealer        *offline_revealer;
+  GtkLabel           *offline_label;
+  GtkSpinner         *offline_spinner;
+  GtkSearchEntry     *filter_entry;
+  GtkStack           *list_stack;
+  GtkListView        *list_view;
+
+  CcClient           *client;
+  GtkCustomFilter    *filter;
+  GtkFilterListModel *filter_model;
+  GtkSingleSelection *selection;
+  GHashTable         *bound_rows;
+  char               *filter_text;
+  char               *selected_id;
+  guint               tick_id;
+  gboolean            syncing;
+};
+
+enum {
+  ROOM_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (CwRoomList, cw_room_list, GTK_TYPE_WIDGET)
+
+gboolean
+cw_room_list_filter_match (CcRoom     *room,
+                           const char *text)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *needle = NULL;
+  const char *excerpt;
+
+  if (cc_room_get_is_archived (room))
+    return FALSE;
+  if (text == NULL || *text == '\0')
+    return TRUE;
+
+  needle = g_utf8_casefold (text, -1);
+  name = g_utf8_casefold (cc_room_get_name (room) ? cc_room_get_name (room) : "", -1);
+  if (strstr (name, needle) != NULL)
+    return TRUE;
+
+  excerpt = cc_room_get_last_message_excerpt (room);
+  if (excerpt != NULL)
+    {
+      g_autofree char *folded = g_utf8_casefold (excerpt, -1);
+      return strstr (folded, needle) != NULL;
+    }
+  return FALSE;
+}
+
+static gboolean
+filter_func (gpointer item,
+             gpointer user_data)
+{
+  CwRoomList *self = user_data;
+
+  return cw_room_list_filter_match (CC_ROOM (item), self->filter_text);
+}
+
+static void
+update_stack (CwRoomList *self)
+{
+  guint n = self->filter_model ? g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) : 0;
+
+  if (n > 0)
+    gtk_stack_set_visible_child_name (self->list_stack, "list");
+  else if (self->filter_text != NULL && *self->filter_text)
+    gtk_stack_set_visible_child_name (self->list_stack, "no-match");
+  else
+    gtk_stack_set_visible_child_name (self->list_stack, "empty");
+}
+
+static void
+sync_selection (CwRoomList *self)
+{
+  GListModel *model;
+  guint n;
+
+  if (self->selection == NULL)
+    return;
+
+  self->syncing = TRUE;
+  model = G_LIST_MODEL (self->selection);
+  n = g_list_model_get_n_items (model);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CcRoom) room = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (cc_room_get_id (room), self->selected_id) == 0)
+        {
+          if (gtk_single_selection_get_selected (self->selection) != i)
+            gtk_single_selection_set_selected (self->selection, i);
+          self->syncing = FALSE;
+          return;
+        }
+    }
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  self->syncing = FALSE;
+}
+
+static void
+on_items_changed_cb (CwRoomList *self)
+{
+  update_stack (self);
+  /* Re-sorting moves the open room: keep it highlighted. */
+  sync_selection (self);
+}
+
+static void
+update_state (CwRoomList *self)
+{
+  CcSyncState state = self->client ? cc_client_get_state (self->client) : CC_SYNC_STATE_ONLINE;
+  gboolean offline = state == CC_SYNC_STATE_OFFLINE || state == CC_SYNC_STATE_CONNECTING;
+
+  gtk_revealer_set_reveal_child (self->offline_revealer, self->client != NULL && offline);
+  gtk_spinner_set_spinning (self->offline_spinner, state == CC_SYNC_STATE_CONNECTING);
+  gtk_widget_set_visible (GTK_WIDGET (self->offline_spinner), state == CC_SYNC_STATE_CONNECTING);
+  gtk_label_set_text (self->offline_label,
+                      state == CC_SYNC_STATE_CONNECTING
+                      ? _("Connecting — messages will be sent when the connection returns")
+                      : _("Offline — messages will be sent when the connection returns"));
+
+  if (self->client != NULL && state == CC_SYNC_STATE_SYNCING)
+    adw_window_title_set_subtitle (self->window_title, _("Updating…"));
+  else if (self->client != NULL)
+    adw_window_title_set_subtitle (self->window_title,
+                                   cc_account_get_tenant (cc_client_get_account (self->client)));
+  else
+    adw_window_title_set_subtitle (self->window_title, NULL);
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  CwRoomList *self = user_data;
+  GHashTableIter iter;
+  gpointer row;
+
+  g_hash_table_iter_init (&iter, self->bound_rows);
+  while (g_hash_table_iter_next (&iter, &row, NULL))
+    cw_room_row_update_time (row);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Factory ----------------------------------------------------------------- */
+
+static void
+setup_cb (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          CwRoomList               *self)
+{
+  gtk_list_item_set_child (item, GTK_WIDGET (cw_room_row_new ()));
+}
+
+static void
+bind_cb (GtkSignalListItemFactory *factory,
+         GtkListItem              *item,
+         CwRoomList               *self)
+{
+  CwRoomRow *row = CW_ROOM_ROW (gtk_list_item_get_child (item));
+
+  cw_room_row_set_room (row, gtk_list_item_get_item (item));
+  g_hash_table_add (self->bound_rows, row);
+}
+
+static void
+unbind_cb (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           CwRoomList               *self)
+{
+  CwRoomRow *row = CW_ROOM_ROW (gtk_list_item_get_child (item));
+
+  g_hash_table_remove (self->bound_rows, row);
+  cw_room_row_set_room (row, NULL);
+}
+
+static void
+teardown_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             CwRoomList               *self)
+{
+  GtkWidget *row = gtk_list_item_get_child (item);
+
+  if (row != NULL)
+    g_hash_table_remove (self->bound_rows, row);
+}
+
+/* Callbacks --------------------------------------------------------------- */
+
+static void
+on_activate_cb (CwRoomList *self,
+                guint       position)
+{
+  g_autoptr(CcRoom) room = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+
+  if (room == NULL)
+    return;
+  g_free (self->selected_id);
+  self->selected_id = g_strdup (cc_room_get_id (room));
+  g_signal_emit (self, signals[ROOM_ACTIVATED], 0, room);
+}
+
+static void
+on_selected_cb (CwRoomList *self)
+{
+  guint position = gtk_single_selection_get_selected (self->selection);
+  CcRoom *room;
+
+  if (self->syncing || position == GTK_INVALID_LIST_POSITION)
+    return;
+
+  room = gtk_single_selection_get_selected_item (self->selection);
+  if (room == NULL || g_strcmp0 (cc_room_get_id (room), self->selected_id) == 0)
+    return;
+  on_activate_cb (self, position);
+}
+
+static void
+on_filter_changed_cb (CwRoomList *self)
+{
+  g_free (self->filter_text);
+  self->filter_text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->filter_entry)));
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static void
+on_stop_search_cb (CwRoomList *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->filter_entry), "");
+}
+
+/* Public ------------------------------------------------------------------ */
+
+void
+cw_room_list_set_client (CwRoomList *self,
+                         CcClient   *client)
+{
+  g_return_if_fail (CW_IS_ROOM_LIST (self));
+
+  if (self->client == client)
+    return;
+
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
+  g_set_object (&self->client, client);
+  g_clear_pointer (&self->selected_id, g_free);
+
+  gtk_filter_list_model_set_model (self->filter_model,
+                                   client ? cc_client_get_rooms (client) : NULL);
+  gtk_editable_set_text (GTK_EDITABLE (self->filter_entry), "");
+
+  if (client != NULL)
+    g_signal_connect_swapped (client, "notify::state", G_CALLBACK (update_state), self);
+
+  update_state (self);
+  update_stack (self);
+}
+
+void
+cw_room_list_select_room (CwRoomList *self,
+                          const char *room_id)
+{
+  g_return_if_fail (CW_IS_ROOM_LIST (self));
+
+  g_free (self->selected_id);
+  self->selected_id = g_strdup (room_id);
+  sync_selection (self);
+}
+
+void
+cw_room_list_set_folded (CwRoomList *self,
+                         gboolean    folded)
+{
+  g_return_if_fail (CW_IS_ROOM_LIST (self));
+
+  adw_header_bar_set_show_end_title_buttons (self->header_bar, folded);
+  /* A folded sidebar is a page of its own: no highlighted row. */
+  gtk_widget_set_visible (GTK_WIDGET (self), TRUE);
+}
+
+void
+cw_room_list_focus_filter (CwRoomList *self)
+{
+  g_return_if_fail (CW_IS_ROOM_LIST (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->filter_entry));
+}
+
+/* GObject ----------------------------------------------------------------- */
+
+static void
+cw_room_list_dispose (GObject *object)
+{
+  CwRoomList *self = CW_ROOM_LIST (object);
+
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
+  g_clear_object (&self->client);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_ROOM_LIST);
+  cw_unparent_children (GTK_WIDGET (self));
+  g_clear_object (&self->selection);
+  g_clear_pointer (&self->bound_rows, g_hash_table_unref);
+
+  G_OBJECT_CLASS (cw_room_list_parent_class)->dispose (object);
+}
+
+static void
+cw_room_list_finalize (GObject *object)
+{
+  CwRoomList *self = CW_ROOM_LIST (object);
+
+  g_free (self->filter_text);
+  g_free (self->selected_id);
+  G_OBJECT_CLASS (cw_room_list_parent_class)->finalize (object);
+}
+
+static void
+cw_room_list_class_init (CwRoomListClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cw_room_list_dispose;
+  object_class->finalize = cw_room_list_finalize;
+
+  signals[ROOM_ACTIVATED] =
+    g_signal_new ("room-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, CC_TYPE_ROOM);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/causerie/Causerie/cw-room-list.ui");
+  gtk_widget_class_bind_template_child (widget_class, CwRoomList, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, CwRoomList, window_title);
+  gtk_widget_class_bind_template_child (widget_class, CwRoomList, offline_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CwRoomList, offline_label);
+  gtk_widget_class_bind_template_child (widget_class, CwRoomList, offline_spinner);
+  gtk_widget_class_bind_template_child (widget_class, CwRoomList, filter_entry);
+  gtk_widget_class_bind_template_child (widget_class, CwRoomList, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, CwRoomList, list_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_stop_search_cb);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "roomlist");
+}
+
+static void
+cw_room_list_init (CwRoomList *self)
+{
+  GtkListItemFactory *factory;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->bound_rows = g_hash_table_new (NULL, NULL);
+  self->filter = gtk_custom_filter_new (filter_func, self, NULL);
+  self->filter_model = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (self->filter_model));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect_swapped (self->selection, "notify::selected",
+                            G_CALLBACK (on_selected_cb), self);
+  g_signal_connect_swapped (self->filter_model, "items-changed",
+                            G_CALLBACK (on_items_changed_cb), self);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), self);
+  g_signal_connect (factory, "teardown", G_CALLBACK (teardown_cb), self);
+  gtk_list_view_set_factory (self->list_view, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+
+  self->tick_id = g_timeout_add_seconds (60, tick_cb, self);
+  update_stack (self);
+}

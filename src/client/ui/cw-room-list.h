@@ -1,0 +1,32 @@
+/* cw-room-list.h: the sidebar: header with menus, filter, offline banner
+ * and the rooms as a GtkListView.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "cc-client.h"
+
+G_BEGIN_DECLS
+
+#define CW_TYPE_ROOM_LIST (cw_room_list_get_type ())
+G_DECLARE_FINAL_TYPE (CwRoomList, cw_room_list, CW, ROOM_LIST, GtkWidget)
+
+/* Signal "room-activated" (CcRoom *room): the person picked a room. */
+
+void cw_room_list_set_client   (CwRoomList *self,
+                                CcClient   *client);
+/* Highlights @room_id (NULL: nothing). */
+void cw_room_list_select_room  (CwRoomList *self,
+                                const char *room_id);
+void cw_room_list_set_folded   (CwRoomList *self,
+                                gboolean    folded);
+void cw_room_list_focus_filter (CwRoomList *self);
+
+/* The filter applied to the list: TRUE when @room is shown for @text
+ * (case-insensitive, on name and last message; archived rooms hidden). */
+gboolean cw_room_list_filter_match (CcRoom     *room,
+                                    const char *text);
+
+G_END_DECLS

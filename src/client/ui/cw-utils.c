@@ -1,0 +1,181 @@
+/* cw-utils.c: time formatting and small helpers shared by the widgets.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "causerie-ui"
+
+#include <glib/gi18n.h>
+
+#include <adwaita.h>
+
+#include "cw-utils.h"
+
+static GDateTime *
+local_from_ms (gint64 unix_ms)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (unix_ms / 1000);
+
+  return g_date_time_to_local (utc);
+}
+
+static gint
+days_between (GDateTime *a,
+              GDateTime *b)
+{
+  g_autoptr(GDateTime) da = g_date_time_new_local (g_date_time_get_year (a),
+                                                   g_date_time_get_month (a),
+                                                   g_date_time_get_day_of_month (a), 0, 0, 0);
+  g_autoptr(GDateTime) db = g_date_time_new_local (g_date_time_get_year (b),
+                                                   g_date_time_get_month (b),
+                                                   g_date_time_get_day_of_month (b), 0, 0, 0);
+
+  /* Rounded: a day with a DST change is 23 or 25 hours long. */
+  return (gint) ((g_date_time_difference (db, da) + G_TIME_SPAN_HOUR * 12) / G_TIME_SPAN_DAY);
+}
+
+char *
+cw_format_clock (gint64 unix_ms)
+{
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (unix_ms <= 0)
+    return g_strdup ("");
+  dt = local_from_ms (unix_ms);
+  /* Translators: a time of day, see the strftime manual. */
+  return g_date_time_format (dt, _("%H:%M"));
+}
+
+char *
+cw_format_relative_time (gint64 unix_ms)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) dt = NULL;
+  GTimeSpan diff;
+  gint days;
+
+  if (unix_ms <= 0)
+    return g_strdup ("");
+
+  dt = local_from_ms (unix_ms);
+  diff = g_date_time_difference (now, dt);
+  if (diff < G_TIME_SPAN_MINUTE)
+    /* Translators: a message time less than a minute ago. */
+    return g_strdup (C_("time", "now"));
+  if (diff < G_TIME_SPAN_HOUR)
+    /* Translators: minutes ago, abbreviated, shown in the room list. */
+    return g_strdup_printf (_("%d min"), (int) (diff / G_TIME_SPAN_MINUTE));
+
+  days = days_between (dt, now);
+  if (days <= 0)
+    return cw_format_clock (unix_ms);
+  if (days == 1)
+    return g_strdup (_("Yesterday"));
+  if (days < 7)
+    /* Translators: abbreviated weekday, see the strftime manual. */
+    return g_date_time_format (dt, _("%a"));
+  if (g_date_time_get_year (dt) == g_date_time_get_year (now))
+    /* Translators: day and abbreviated month, see the strftime manual. */
+    return g_date_time_format (dt, _("%e %b"));
+  /* Translators: a short date, see the strftime manual. */
+  return g_date_time_format (dt, _("%d/%m/%Y"));
+}
+
+char *
+cw_format_day (gint64 unix_ms)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) dt = local_from_ms (unix_ms);
+  gint days = days_between (dt, now);
+
+  if (days <= 0)
+    return g_strdup (_("Today"));
+  if (days == 1)
+    return g_strdup (_("Yesterday"));
+  if (g_date_time_get_year (dt) == g_date_time_get_year (now))
+    /* Translators: weekday, day and month of a day separator, see strftime. */
+    return g_date_time_format (dt, _("%A %e %B"));
+  /* Translators: day, month and year of a day separator, see strftime. */
+  return g_date_time_format (dt, _("%e %B %Y"));
+}
+
+gboolean
+cw_same_day (gint64 a_ms,
+             gint64 b_ms)
+{
+  g_autoptr(GDateTime) a = local_from_ms (a_ms);
+  g_autoptr(GDateTime) b = local_from_ms (b_ms);
+
+  return g_date_time_get_year (a) == g_date_time_get_year (b) &&
+         g_date_time_get_day_of_year (a) == g_date_time_get_day_of_year (b);
+}
+
+const char *
+cw_error_sentence (const GError *error)
+{
+  if (error == NULL || error->message == NULL || *error->message == '\0')
+    return _("Something went wrong. Please try again.");
+  return error->message;
+}
+
+void
+cw_show_toast (GtkWidget  *widget,
+               const char *text)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+  GtkRoot *root;
+
+  if (overlay == NULL && (root = gtk_widget_get_root (widget)) != NULL &&
+      GTK_IS_WINDOW (root) && gtk_window_get_transient_for (GTK_WINDOW (root)) != NULL)
+    {
+      /* A dialog: show it in the main window. */
+      GtkWidget *main_window = GTK_WIDGET (gtk_window_get_transient_for (GTK_WINDOW (root)));
+      GtkWidget *child = gtk_widget_get_first_child (main_window);
+
+      while (child != NULL && !ADW_IS_TOAST_OVERLAY (child))
+        child = gtk_widget_get_first_child (child);
+      overlay = child;
+    }
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+  else
+    g_message ("%s", text);
+}
+
+static void
+run_action_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GtkWidget) widget = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = cc_client_action_finish (CC_CLIENT (source), result, &error);
+
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    cw_show_toast (widget, cw_error_sentence (error));
+}
+
+void
+cw_run_action (GtkWidget      *widget,
+               CcClient       *client,
+               CcClientAction  action,
+               const char     *room_id,
+               const char     *target,
+               JsonObject     *body)
+{
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (CC_IS_CLIENT (client));
+
+  cc_client_action_async (client, action, room_id, target, body, NULL,
+                          run_action_cb, g_object_ref (widget));
+}
+
+void
+cw_unparent_children (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  while ((child = gtk_widget_get_first_child (widget)) != NULL)
+    gtk_widget_unparent (child);
+}

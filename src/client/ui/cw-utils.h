@@ -1,0 +1,41 @@
+/* cw-utils.h: small helpers the widgets share (time formatting, names).
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* "now", "5 min", "14:02" (today), "Yesterday", "Mon", "12 Nov", "12/11/2025". */
+char     *cw_format_relative_time (gint64 unix_ms);
+/* "14:02" in local time. */
+char     *cw_format_clock         (gint64 unix_ms);
+/* "Today", "Yesterday", "Monday 17 November", "17 November 2025". */
+char     *cw_format_day           (gint64 unix_ms);
+/* TRUE when both times fall on the same local day. */
+gboolean  cw_same_day             (gint64 a_ms,
+                                   gint64 b_ms);
+/* The person-readable text of a GError from the core. */
+const char *cw_error_sentence     (const GError *error);
+
+G_END_DECLS
+
+#include "cc-client.h"
+
+G_BEGIN_DECLS
+/* Runs a REST action of the core; a failure shows as a toast in the
+ * AdwToastOverlay above @widget. @body may be NULL (not consumed). */
+void cw_run_action (GtkWidget      *widget,
+                    CcClient       *client,
+                    CcClientAction  action,
+                    const char     *room_id,
+                    const char     *target,
+                    JsonObject     *body);
+/* Shows @text as a toast in the overlay above @widget. */
+void cw_show_toast (GtkWidget      *widget,
+                    const char     *text);
+/* Unparents what is left under @widget after gtk_widget_dispose_template():
+ * GTK 4.8 only clears the children the template names. */
+void cw_unparent_children (GtkWidget *widget);
+G_END_DECLS
