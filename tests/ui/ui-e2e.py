@@ -1,0 +1,288 @@
+#!/usr/bin/python3
+"""ui-e2e.py: two people, two app processes, one real server.
+
+Started by ui-e2e.sh inside a private X server and session bus. Alice and
+Bruno sign in (CAUSERIE_PASSWORD), open their direct room and talk: Alice
+sends, Bruno sees it live and answers, Alice sees the answer and the ✓✓
+(Bruno read her message). Then the server stops, Bruno sends a message that
+waits in his outbox (shown as "Sending"), the server comes back on the same
+data directory and port, and the message reaches Alice exactly once.
+
+Waits are bounded and fail with the accessibility tree printed; nothing is
+timed. Screenshots go to $CAUSERIE_ARTIFACTS (look at them).
+"""
+import json, os, signal, socket, subprocess, sys, time, urllib.request
+import pyatspi
+
+SERVER, APP, TMP = sys.argv[1], sys.argv[2], sys.argv[3]
+ARTIFACTS = os.environ["CAUSERIE_ARTIFACTS"]
+PASSWORD = "causerie-demo"
+WIDTH = 1000           # the apps' default window width
+OFFSET = {"alice": 0, "bruno": 1060}
+
+procs = []             # everything we start, stopped in reverse order
+
+
+def log(text):
+    print(f"# {text}", flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+PORT = free_port()
+URL = f"http://127.0.0.1:{PORT}"
+DATA = os.path.join(TMP, "server")
+
+
+def start(args, name, env=None):
+    out = open(os.path.join(TMP, f"{name}.log"), "ab")
+    p = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env=env)
+    p.log_name = name
+    procs.append(p)
+    return p
+
+
+def stop(p):
+    if p.poll() is None:
+        p.send_signal(signal.SIGTERM)
+        try:
+            p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+    if p in procs:
+        procs.remove(p)
+
+
+def wait_for(pred, what, timeout=30, dump_root=None):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            result = pred()
+        except Exception:
+            result = None
+        if result:
+            return result
+        time.sleep(0.2)
+    if dump_root is not None:
+        dump(dump_root)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def start_server():
+    p = start([SERVER, "--data-dir", DATA, "serve", "--listen", f"127.0.0.1:{PORT}"], "server")
+
+    def healthy():
+        with urllib.request.urlopen(URL + "/healthz", timeout=2) as r:
+            return r.status == 200
+    wait_for(healthy, "the server to answer /healthz")
+    return p
+
+
+def start_app(user):
+    home = os.path.join(TMP, user)
+    env = dict(os.environ,
+               XDG_DATA_HOME=os.path.join(home, "data"),
+               XDG_CONFIG_HOME=os.path.join(home, "config"),
+               CAUSERIE_DATA_DIR=os.path.join(home, "data", "causerie"),
+               CAUSERIE_PASSWORD=PASSWORD)
+    return start([APP, "--server", URL, "--organisation", "demo",
+                  "--email", f"{user}@demo.causerie.org"], user, env)
+
+
+# Accessibility helpers ----------------------------------------------------
+
+def dump(node, depth=0):
+    try:
+        print("  " * depth + f"{node.getRoleName()} {node.name!r}")
+        for i in range(node.childCount):
+            dump(node.getChildAtIndex(i), depth + 1)
+    except Exception:
+        pass
+
+
+def app_of(pid):
+    def look():
+        desk = pyatspi.Registry.getDesktop(0)
+        for i in range(desk.childCount):
+            a = desk.getChildAtIndex(i)
+            if a is not None and a.get_process_id() == pid:
+                return a
+    return wait_for(look, f"application pid {pid} on the accessibility bus")
+
+
+def label(root, text, timeout=30):
+    return wait_for(lambda: pyatspi.findDescendant(
+        root, lambda n: n.getRoleName() == "label" and n.name == text),
+        f"label {text!r}", timeout, root)
+
+
+def message_row(root, text):
+    """The message row (a group named "Sender, 12:00: text")."""
+    return pyatspi.findDescendant(
+        root, lambda n: n.getRoleName() in ("panel", "grouping") and
+        (n.name or "").endswith(": " + text))
+
+
+def state_of(root, text):
+    """The accessible name of the tick beside our message @text."""
+    row = message_row(root, text)
+    if row is None:
+        return None
+    icon = pyatspi.findDescendant(
+        row, lambda n: n.getRoleName() in ("image", "icon") and
+        n.name in ("Sending", "Sent", "Read"))
+    return icon.name if icon is not None else None
+
+
+def new_window(known):
+    """The app window that is not in @known (apps start one at a time)."""
+    def look():
+        out = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^Causerie"],
+                             capture_output=True, text=True, timeout=10)
+        fresh = [w for w in out.stdout.split() if w not in known]
+        return fresh[-1] if fresh else None
+    return wait_for(look, "a new Causerie window", 30)
+
+
+def click(user, node, button=1):
+    e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    x = OFFSET[user] + e.x + e.width // 2
+    y = e.y + e.height // 2
+    subprocess.run(["xdotool", "windowfocus", "--sync", WINDOWS[user]], check=True)
+    subprocess.run(["xdotool", "mousemove", str(x), str(y), "click", str(button)], check=True)
+    time.sleep(0.2)
+
+
+def say(user, app, text):
+    entry = wait_for(lambda: pyatspi.findDescendant(
+        app, lambda n: n.getRoleName() == "text" and n.name == "Message"),
+        "the composer", 20, app)
+    click(user, entry)
+    subprocess.run(["xdotool", "type", "--delay", "8", text], check=True)
+    subprocess.run(["xdotool", "key", "Return"], check=True)
+
+
+def open_room(user, app, name):
+    row = label(app, name, 60)
+    click(user, row)
+    wait_for(lambda: pyatspi.findDescendant(
+        app, lambda n: n.getRoleName() == "text" and n.name == "Message"),
+        f"{user}'s conversation with {name}", 20, app)
+
+
+def shot(name):
+    path = os.path.join(ARTIFACTS, name)
+    subprocess.run(["import", "-window", "root", path], check=False)
+    log(f"screenshot {path}")
+
+
+def count_on_server(body):
+    """How many messages with @body Alice's direct room holds on the server."""
+    req = urllib.request.Request(URL + "/api/auth/login", method="POST",
+                                 data=json.dumps({"tenant": "demo",
+                                                  "email": "alice@demo.causerie.org",
+                                                  "password": PASSWORD}).encode(),
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        token = json.load(r)["token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    with urllib.request.urlopen(urllib.request.Request(URL + "/api/rooms", headers=auth),
+                                timeout=10) as r:
+        rooms = json.load(r)["rooms"]
+    n = 0
+    for room in rooms:
+        if room["type"] != "direct":
+            continue
+        with urllib.request.urlopen(urllib.request.Request(
+                f"{URL}/api/rooms/{room['id']}/messages?limit=100", headers=auth),
+                timeout=10) as r:
+            n += sum(1 for m in json.load(r)["messages"] if m["body"] == body)
+    return n
+
+
+# The scenario ---------------------------------------------------------------
+
+WINDOWS = {}
+
+
+def main():
+    subprocess.run([SERVER, "--data-dir", DATA, "demo"], check=True,
+                   stdout=subprocess.DEVNULL)
+    server = start_server()
+    log(f"server on {URL}")
+
+    apps = {}
+    for user in ("alice", "bruno"):
+        p = start_app(user)
+        WINDOWS[user] = new_window(list(WINDOWS.values()))
+        subprocess.run(["xdotool", "windowmove", WINDOWS[user], str(OFFSET[user]), "0"],
+                       check=True)
+        apps[user] = app_of(p.pid)
+    alice, bruno = apps["alice"], apps["bruno"]
+
+    open_room("alice", alice, "Bruno Petit")
+    open_room("bruno", bruno, "Alice Martin")
+
+    stamp = str(os.getpid())
+    hello = f"Hello Bruno, the invoices are out ({stamp})"
+    say("alice", alice, hello)
+    wait_for(lambda: state_of(alice, hello) in ("Sent", "Read"), "Alice's ✓", 30, alice)
+    label(bruno, hello)
+    log("Bruno sees Alice's message live")
+
+    # Bruno's window is focused: he reads, then answers.
+    answer = f"Great, thanks Alice ({stamp})"
+    say("bruno", bruno, answer)
+    label(alice, answer)
+    log("Alice sees Bruno's answer")
+    wait_for(lambda: state_of(alice, hello) == "Read", "Alice's ✓✓ (read by Bruno)", 30, alice)
+    log("Alice sees ✓✓")
+    shot("ui-e2e-1-live.png")
+
+    # Offline: the server stops, Bruno sends into his outbox.
+    stop(server)
+    log("server stopped")
+    offline = f"Sent while the server was down ({stamp})"
+    say("bruno", bruno, offline)
+    wait_for(lambda: state_of(bruno, offline) == "Sending", "Bruno's pending message", 30, bruno)
+    log("Bruno's message waits in the outbox")
+    shot("ui-e2e-2-offline.png")
+
+    server = start_server()
+    log("server started again")
+    label(alice, offline, timeout=120)
+    wait_for(lambda: state_of(bruno, offline) in ("Sent", "Read"),
+             "Bruno's message stored", 120, bruno)
+    assert count_on_server(offline) == 1, "the offline message is not stored exactly once"
+    # Message rows, not labels: the room list's excerpt says it too.
+    shown = pyatspi.findAllDescendants(
+        alice, lambda n: n.getRoleName() in ("panel", "grouping") and
+        (n.name or "").endswith(": " + offline))
+    assert len(shown) == 1, f"Alice's conversation shows the offline message {len(shown)} times"
+    log("the offline message arrived once")
+    shot("ui-e2e-3-back-online.png")
+    print("ok: live conversation, ✓✓, and the offline outbox delivered once")
+
+
+if __name__ == "__main__":
+    status = 0
+    try:
+        main()
+    except Exception as e:
+        status = 1
+        print(f"FAIL: {e}", flush=True)
+        shot("ui-e2e-failure.png")
+        for name in ("server", "alice", "bruno"):
+            path = os.path.join(TMP, f"{name}.log")
+            if os.path.exists(path):
+                print(f"--- {name}.log")
+                print(open(path, errors="replace").read()[-3000:])
+    finally:
+        for p in reversed(list(procs)):
+            stop(p)
+    sys.exit(status)
