@@ -420,12 +420,14 @@ run_read_job (CsStore *store,
   exec_simple (db, "COMMIT");
 }
 
+/* A read or a sign-in that was refused is in the audit log before its
+ * answer leaves: this worker waits for the writer to commit the entries. */
 static void
 flush_audits (CsStore *store,
               Job     *job)
 {
   CsCtx *src = job->ctx;
-  CsCtx *ctx;
+  g_autoptr(CsCtx) ctx = NULL;
 
   if (src->audits->len == 0)
     return;
@@ -435,7 +437,7 @@ flush_audits (CsStore *store,
   ctx->ip = g_strdup (src->ip);
   g_ptr_array_extend_and_steal (ctx->audits, g_steal_pointer (&src->audits));
   src->audits = g_ptr_array_new ();
-  cs_store_submit (store, CS_JOB_WRITE, NULL, ctx, NULL, NULL);
+  cs_store_run_write (store, NULL, ctx);
 }
 
 static gpointer

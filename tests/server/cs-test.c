@@ -4,6 +4,7 @@
 #include "cs-test.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdarg.h>
 #include <string.h>
 #include <glib/gstdio.h>
@@ -36,6 +37,14 @@ cs_test_server_new (const char *config_extra)
   return s;
 }
 
+/* The server dies with the test, even when the test aborts: no orphan
+ * keeps the test runner's output pipe open. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 void
 cs_test_server_start (CsTestServer *s)
 {
@@ -43,11 +52,13 @@ cs_test_server_start (CsTestServer *s)
   g_autoptr(GDataInputStream) out = NULL;
   g_autofree char *line = NULL;
   g_autofree char *db_dir = g_build_filename (s->data_dir, "db", NULL);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   const char *p;
 
-  s->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                                 server_binary (), "--data-dir", db_dir, "--config", s->config_path,
-                                 "serve", "--listen", "127.0.0.1:0", NULL);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  s->process = g_subprocess_launcher_spawn (launcher, &error,
+                                            server_binary (), "--data-dir", db_dir, "--config", s->config_path,
+                                            "serve", "--listen", "127.0.0.1:0", NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (s->process));
   line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
