@@ -37,7 +37,34 @@ test_relative_time (void)
   g_assert_cmpstr (a, ==, "now");
   g_assert_cmpstr (b, ==, "5 min");
   g_assert_cmpstr (c, ==, "");
-  g_assert_true (cw_same_day (now, now - 1000) || TRUE);
+}
+
+static gint64
+noon_in_days (int days)
+{
+  g_autoptr(GDateTime) today = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) noon = g_date_time_new_local (g_date_time_get_year (today), g_date_time_get_month (today),
+                                                     g_date_time_get_day_of_month (today), 12, 0, 0);
+  g_autoptr(GDateTime) then = g_date_time_add_days (noon, days);
+
+  return g_date_time_to_unix (then) * 1000;
+}
+
+static void
+test_day_labels (void)
+{
+  g_autofree char *today = cw_format_day (noon_in_days (0));
+  g_autofree char *yesterday = cw_format_day (noon_in_days (-1));
+  g_autofree char *tomorrow = cw_format_day (noon_in_days (1));
+  g_autofree char *week = cw_format_day (noon_in_days (7));
+
+  g_assert_cmpstr (today, ==, "Today");
+  g_assert_cmpstr (yesterday, ==, "Yesterday");
+  /* An invitation that expires in a week does not expire "Today". */
+  g_assert_cmpstr (tomorrow, ==, "Tomorrow");
+  g_assert_cmpstr (week, !=, "Today");
+  g_assert_true (cw_same_day (noon_in_days (0), noon_in_days (0) + 1000));
+  g_assert_false (cw_same_day (noon_in_days (0), noon_in_days (1)));
 }
 
 static void
@@ -183,6 +210,7 @@ main (int   argc,
     }
 
   g_test_add_func ("/ui/utils/relative-time", test_relative_time);
+  g_test_add_func ("/ui/utils/day-labels", test_day_labels);
   g_test_add_func ("/ui/composer/mention-query", test_mention_query);
   g_test_add_func ("/ui/signin/normalize-url", test_normalize_url);
   g_test_add_func ("/ui/conversation/typing-text", test_typing_text);

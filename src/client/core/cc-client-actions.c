@@ -460,6 +460,7 @@ action_cb (GObject      *object,
     case CC_CLIENT_ACTION_DELETE_MESSAGE:
       {
         CcTimeline *timeline = a->room_id ? g_hash_table_lookup (self->timelines, a->room_id) : NULL;
+        CcRoom *room = a->room_id ? cc_room_list_lookup (self->rooms, a->room_id) : NULL;
         g_autoptr(JsonObject) update = json_object_new ();
         g_autoptr(GPtrArray) save = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
 
@@ -473,6 +474,8 @@ action_cb (GObject      *object,
           }
         if (timeline != NULL)
           _cc_timeline_add_message (timeline, update);
+        if (room != NULL && cc_room_update_last_message (room, update))
+          _cc_client_persist_room (self, room);
         if (_cc_json_str (update, "room_id") != NULL)
           {
             g_ptr_array_add (save, json_object_ref (update));

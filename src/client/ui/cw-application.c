@@ -6,7 +6,9 @@
 
 #include <glib/gi18n.h>
 
+#include "cc-invitation.h"
 #include "cw-application.h"
+#include "cw-join-dialog.h"
 #include "cw-notifier.h"
 #include "cw-resources.h"
 #include "cw-utils.h"
@@ -23,7 +25,8 @@ struct _CwApplication
   CwNotifier     *notifier;
   GHashTable     *prefill;
   GCancellable   *cancellable;
-  char           *pending_invite;
+  GListStore     *invitations;    /* CcInvitation heard of while running */
+  gulong          event_id;
 
   gint64          last_activity;
   guint           idle_timer;
@@ -42,7 +45,10 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void accept_invite (CwApplication *self);
+static void on_sync_event_cb (CcSync        *sync,
+                              const char    *type,
+                              JsonObject    *frame,
+                              CwApplication *self);
 
 CwApplication *
 cw_application_new (void)
@@ -161,23 +167,25 @@ set_client (CwApplication *self,
   if (self->client != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->client, self);
+      g_clear_signal_handler (&self->event_id, cc_client_get_sync (self->client));
       cc_client_stop (self->client);
       g_clear_object (&self->client);
     }
+  /* Invitations belong to the account that heard of them. */
+  g_list_store_remove_all (self->invitations);
 
   if (client != NULL)
     {
       self->client = g_object_ref (client);
       g_signal_connect (client, "signed-out", G_CALLBACK (on_signed_out_cb), self);
+      self->event_id = g_signal_connect (cc_client_get_sync (client), "event",
+                                         G_CALLBACK (on_sync_event_cb), self);
       self->idle = FALSE;
       self->last_activity = g_get_monotonic_time ();
     }
 
   cw_notifier_set_client (self->notifier, client);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
-
-  if (client != NULL && self->pending_invite != NULL)
-    accept_invite (self);
 }
 
 static void
@@ -416,86 +424,184 @@ cw_application_open_room (CwApplication *self,
   gtk_window_present (GTK_WINDOW (window));
 }
 
-/* Invitations: causerie://invite/<token>?server=<url> --------------------- */
+/* Links and invitations -------------------------------------------------- */
 
+/* A link Causerie does not follow: say so, and do nothing else. */
 static void
-invite_accept_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+refuse_link (CwApplication *self,
+             const char    *reason)
 {
-  g_autoptr(CwApplication) self = user_data;
-  g_autoptr(JsonObject) reply = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonObject *room;
+  GtkWindow *window = GTK_WINDOW (get_window (self));
+  GtkWidget *dialog;
 
-  reply = cc_api_request_finish_object (CC_API (source), result, &error);
-  if (reply == NULL)
-    {
-      cw_window_show_toast (get_window (self), cw_error_sentence (error));
-      return;
-    }
-
-  room = json_object_get_object_member (reply, "room");
-  if (room != NULL && json_object_has_member (room, "id"))
-    cw_application_open_room (self, json_object_get_string_member (room, "id"));
+  gtk_window_present (window);
+  dialog = adw_message_dialog_new (window, _("Link Not Opened"), reason);
+  gtk_window_set_title (GTK_WINDOW (dialog), _("Link Not Opened"));
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static void
-accept_invite (CwApplication *self)
+void
+cw_application_review_invitation (CwApplication *self,
+                                  const char    *token,
+                                  const char    *server_url)
 {
-  g_autofree char *token = g_steal_pointer (&self->pending_invite);
-  g_autofree char *escaped = cc_api_escape (token);
-  g_autofree char *path = g_strdup_printf ("/api/invitations/%s/accept", escaped);
-  CcApi *api = cc_client_get_api (self->client);
+  GtkWindow *window;
+  GList *windows;
 
-  cc_api_request_async (api, "POST", path, NULL, self->cancellable,
-                        invite_accept_cb, g_object_ref (self));
-}
+  g_return_if_fail (CW_IS_APPLICATION (self));
+  g_return_if_fail (token != NULL && server_url != NULL);
 
-static void
-handle_uri (CwApplication *self,
-            const char    *uri)
-{
-  g_autoptr(GUri) parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED_QUERY, NULL);
-  const char *host, *path;
+  window = GTK_WINDOW (get_window (self));
+  gtk_window_present (window);
 
-  if (parsed == NULL || g_strcmp0 (g_uri_get_scheme (parsed), "causerie") != 0)
+  /* The same link twice: bring its dialog forward. */
+  windows = gtk_application_get_windows (GTK_APPLICATION (self));
+  for (GList *l = windows; l; l = l->next)
     {
-      g_message ("Ignoring a link Causerie does not handle");
-      return;
-    }
+      GtkWindow *other = gtk_window_get_transient_for (l->data) == window ? l->data : NULL;
 
-  host = g_uri_get_host (parsed);
-  path = g_uri_get_path (parsed);
-  if (path != NULL && *path == '/')
-    path++;
-
-  if (g_strcmp0 (host, "room") == 0 && path != NULL && *path)
-    {
-      cw_application_open_room (self, path);
-      return;
-    }
-
-  if (g_strcmp0 (host, "invite") == 0 && path != NULL && *path)
-    {
-      const char *query = g_uri_get_query (parsed);
-
-      if (query != NULL)
+      if (other != NULL && CW_IS_JOIN_DIALOG (other) &&
+          g_strcmp0 (cw_join_dialog_get_token (CW_JOIN_DIALOG (other)), token) == 0)
         {
-          g_autoptr(GHashTable) params =
-            g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL);
-          const char *server = params ? g_hash_table_lookup (params, "server") : NULL;
-
-          if (server != NULL)
-            g_hash_table_replace (self->prefill, g_strdup ("server"), g_strdup (server));
+          gtk_window_present (other);
+          return;
         }
-
-      g_free (self->pending_invite);
-      self->pending_invite = g_strdup (path);
-      if (self->client != NULL)
-        accept_invite (self);
-      gtk_window_present (GTK_WINDOW (get_window (self)));
     }
+
+  gtk_window_present (GTK_WINDOW (cw_join_dialog_new (window, self, token, server_url)));
+}
+
+void
+cw_application_open_link (CwApplication *self,
+                          const char    *link)
+{
+  g_autoptr(GUri) parsed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *server = NULL;
+  const char *path;
+
+  g_return_if_fail (CW_IS_APPLICATION (self));
+
+  parsed = link ? g_uri_parse (link, G_URI_FLAGS_ENCODED_QUERY, NULL) : NULL;
+  if (parsed != NULL && g_strcmp0 (g_uri_get_scheme (parsed), "causerie") == 0 &&
+      g_strcmp0 (g_uri_get_host (parsed), "room") == 0)
+    {
+      path = g_uri_get_path (parsed);
+      if (path != NULL && *path == '/')
+        path++;
+      if (path != NULL && *path != '\0' && strchr (path, '/') == NULL && self->client != NULL)
+        {
+          cw_application_open_room (self, path);
+          return;
+        }
+      refuse_link (self, self->client == NULL
+                   ? _("Sign in first, then open the room link again.")
+                   : _("This room link is not complete. Check that it was copied whole."));
+      return;
+    }
+
+  if (!cc_invitation_parse_link (link, &token, &server, &error))
+    {
+      g_message ("Refused a link Causerie does not follow");
+      refuse_link (self, _("This is not a Causerie invitation or room link. Check that it was copied whole."));
+      return;
+    }
+  cw_application_review_invitation (self, token, server);
+}
+
+GListModel *
+cw_application_get_invitations (CwApplication *self)
+{
+  g_return_val_if_fail (CW_IS_APPLICATION (self), NULL);
+  return G_LIST_MODEL (self->invitations);
+}
+
+void
+cw_application_forget_invitation (CwApplication *self,
+                                  const char    *token)
+{
+  guint n;
+
+  g_return_if_fail (CW_IS_APPLICATION (self));
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->invitations));
+  for (guint i = n; i > 0; i--)
+    {
+      g_autoptr(CcInvitation) inv = g_list_model_get_item (G_LIST_MODEL (self->invitations), i - 1);
+
+      if (g_strcmp0 (cc_invitation_get_token (inv), token) == 0)
+        g_list_store_remove (self->invitations, i - 1);
+    }
+}
+
+/* `invitation.new`: someone invited the signed-in person to a room. */
+static void
+on_sync_event_cb (CcSync        *sync,
+                  const char    *type,
+                  JsonObject    *frame,
+                  CwApplication *self)
+{
+  g_autoptr(CcInvitation) invitation = NULL;
+  JsonObject *data;
+
+  if (g_strcmp0 (type, "invitation.new") != 0 || !json_object_has_member (frame, "data"))
+    return;
+  data = json_object_get_object_member (frame, "data");
+  if (data == NULL)
+    return;
+  invitation = cc_invitation_new_from_json (data);
+  if (cc_invitation_get_token (invitation) == NULL)
+    return;
+  cw_application_forget_invitation (self, cc_invitation_get_token (invitation));
+  g_list_store_insert (self->invitations, 0, invitation);
+  cw_notifier_show_invitation (self->notifier, invitation);
+}
+
+static void
+review_invitation_action (GSimpleAction *action,
+                          GVariant      *param,
+                          gpointer       user_data)
+{
+  CwApplication *self = user_data;
+  const char *token = g_variant_get_string (param, NULL);
+
+  if (self->client == NULL)
+    return;
+  cw_application_review_invitation (self, token,
+                                    cc_account_get_server_url (cc_client_get_account (self->client)));
+}
+
+static void
+on_join_link_response_cb (AdwMessageDialog *dialog,
+                          const char       *response,
+                          CwApplication    *self)
+{
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "link-entry");
+  g_autofree char *link = NULL;
+
+  if (g_strcmp0 (response, "join") != 0)
+    return;
+  link = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  cw_application_open_link (self, link);
+}
+
+static void
+join_link_action (GSimpleAction *action,
+                  GVariant      *param,
+                  gpointer       user_data)
+{
+  CwApplication *self = user_data;
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/org/causerie/Causerie/cw-join-link-dialog.ui");
+  GtkWindow *dialog = GTK_WINDOW (gtk_builder_get_object (builder, "dialog"));
+  GObject *entry = gtk_builder_get_object (builder, "link_entry");
+
+  gtk_window_set_transient_for (dialog, GTK_WINDOW (get_window (self)));
+  g_object_set_data_full (G_OBJECT (dialog), "link-entry", g_object_ref (entry), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_join_link_response_cb), self, 0);
+  gtk_window_present (dialog);
+  gtk_widget_grab_focus (GTK_WIDGET (entry));
 }
 
 /* Actions ----------------------------------------------------------------- */
@@ -555,6 +661,8 @@ static const GActionEntry app_entries[] = {
   { "about", about_action },
   { "sign-out", sign_out_action },
   { "open-room", open_room_action, "s" },
+  { "join-link", join_link_action },
+  { "review-invitation", review_invitation_action, "s" },
 };
 
 /* GApplication ------------------------------------------------------------ */
@@ -612,7 +720,7 @@ cw_application_open (GApplication  *app,
     {
       g_autofree char *uri = g_file_get_uri (files[i]);
 
-      handle_uri (CW_APPLICATION (app), uri);
+      cw_application_open_link (CW_APPLICATION (app), uri);
     }
 }
 
@@ -656,8 +764,12 @@ cw_application_dispose (GObject *object)
   CwApplication *self = CW_APPLICATION (object);
 
   if (self->client != NULL)
-    g_signal_handlers_disconnect_by_data (self->client, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->client, self);
+      g_clear_signal_handler (&self->event_id, cc_client_get_sync (self->client));
+    }
   g_clear_object (&self->client);
+  g_clear_object (&self->invitations);
   g_clear_object (&self->notifier);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->prefill, g_hash_table_unref);
@@ -671,7 +783,6 @@ cw_application_finalize (GObject *object)
   CwApplication *self = CW_APPLICATION (object);
 
   g_free (self->data_dir);
-  g_free (self->pending_invite);
 
   G_OBJECT_CLASS (cw_application_parent_class)->finalize (object);
 }
@@ -722,6 +833,7 @@ cw_application_init (CwApplication *self)
     : g_build_filename (g_get_user_data_dir (), "causerie", NULL);
   self->prefill = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->cancellable = g_cancellable_new ();
+  self->invitations = g_list_store_new (CC_TYPE_INVITATION);
 
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
   g_application_set_option_context_summary (G_APPLICATION (self),

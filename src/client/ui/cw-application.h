@@ -43,6 +43,21 @@ void           cw_application_sign_out       (CwApplication *self);
 /* Presents the window with @room_id open. */
 void           cw_application_open_room      (CwApplication *self,
                                               const char    *room_id);
+/* Follows a causerie://invite/…, https://…/invite/… or causerie://room/…
+ * link: an invitation opens its dialog (nothing is accepted without the
+ * person); anything else is refused with a sentence. */
+void           cw_application_open_link      (CwApplication *self,
+                                              const char    *link);
+/* Shows the invitation @token of @server_url with Accept / Decline. */
+void           cw_application_review_invitation (CwApplication *self,
+                                                 const char    *token,
+                                                 const char    *server_url);
+/* (transfer none) GListModel of CcInvitation: the invitations the
+ * signed-in person received while the app runs, newest first. */
+GListModel    *cw_application_get_invitations   (CwApplication *self);
+/* Drops @token from the invitations (accepted or declined). */
+void           cw_application_forget_invitation (CwApplication *self,
+                                                 const char    *token);
 /* Called by windows on user input: resets the 5 minute idle timer. */
 void           cw_application_note_activity  (CwApplication *self);
 

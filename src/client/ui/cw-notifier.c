@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 #include <libnotify/notify.h>
 
+#include "cc-invitation.h"
 #include "cw-application.h"
 #include "cw-notifier.h"
 #include "cw-window.h"
@@ -106,6 +107,56 @@ on_notification_cb (CcClient  *client,
   g_hash_table_steal (self->shown, room_id);
   list = g_list_prepend (list, g_object_ref (n));
   g_hash_table_insert (self->shown, g_strdup (room_id), list);
+}
+
+static void
+on_review_cb (NotifyNotification *notification,
+              char               *action,
+              gpointer            user_data)
+{
+  CwNotifier *self = user_data;
+  const char *token = g_object_get_data (G_OBJECT (notification), "token");
+
+  if (token != NULL && self->app != NULL)
+    g_action_group_activate_action (G_ACTION_GROUP (self->app), "review-invitation",
+                                    g_variant_new_string (token));
+}
+
+void
+cw_notifier_show_invitation (CwNotifier   *self,
+                             CcInvitation *invitation)
+{
+  g_autoptr(GObject) notification = NULL;
+  NotifyNotification *n;
+  g_autofree char *title = NULL;
+  g_autofree char *key = NULL;
+  const char *message;
+
+  g_return_if_fail (CW_IS_NOTIFIER (self));
+  g_return_if_fail (CC_IS_INVITATION (invitation));
+
+  if (!self->notify_ready || cc_invitation_get_token (invitation) == NULL)
+    return;
+
+  /* Translators: notification title: "Alice Martin invited you to Design" */
+  title = g_strdup_printf (_("%s invited you to %s"),
+                           cc_invitation_get_inviter_name (invitation),
+                           cc_invitation_get_room_name (invitation));
+  message = cc_invitation_get_message (invitation);
+  n = notify_notification_new (title, message && *message ? message : _("Open Causerie to accept or decline."),
+                               APP_ID);
+  notification = G_OBJECT (n);
+  notify_notification_set_app_name (n, _("Causerie"));
+  notify_notification_set_category (n, "im");
+  notify_notification_set_hint_string (n, "desktop-entry", APP_ID);
+  g_object_set_data_full (G_OBJECT (n), "token", g_strdup (cc_invitation_get_token (invitation)), g_free);
+  notify_notification_add_action (n, "default", _("Review"), on_review_cb, self, NULL);
+
+  if (!notify_notification_show (n, NULL))
+    return;
+
+  key = g_strconcat ("invitation:", cc_invitation_get_token (invitation), NULL);
+  g_hash_table_insert (self->shown, g_steal_pointer (&key), g_list_prepend (NULL, g_object_ref (n)));
 }
 
 void

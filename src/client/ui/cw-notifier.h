@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "cc-client.h"
+#include "cc-invitation.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +22,9 @@ void        cw_notifier_set_client  (CwNotifier *self,
 void        cw_notifier_withdraw    (CwNotifier *self,
                                      const char *room_id);
 /* Sends the launcher entry update for @count (0 hides the badge). */
+/* "Alice invited you to Design"; activating it reviews the invitation. */
+void        cw_notifier_show_invitation (CwNotifier   *self,
+                                         CcInvitation *invitation);
 void        cw_notifier_set_launcher_count (CwNotifier *self,
                                             guint       count);
 

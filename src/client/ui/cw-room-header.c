@@ -7,6 +7,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "cw-invite-dialog.h"
 #include "cw-members-popover.h"
 #include "cw-room-header.h"
 #include "cw-room-settings.h"
@@ -26,6 +27,7 @@ struct _CwRoomHeader
   CcClient         *client;
   CcRoom           *room;
   gulong            notify_id;
+  gulong            online_id;
   gboolean          muted;
   gboolean          updating;
 };
@@ -71,7 +73,10 @@ update (CwRoomHeader *self)
     {
       const char *presence = cc_room_get_presence (room);
 
-      if (g_strcmp0 (presence, "online") == 0)
+      /* Disconnected, we do not know: the last state heard may be stale. */
+      if (self->client == NULL || !cc_client_get_online (self->client))
+        subtitle = g_strdup (_("Status unknown while offline"));
+      else if (g_strcmp0 (presence, "online") == 0)
         subtitle = g_strdup (_("Online"));
       else if (g_strcmp0 (presence, "idle") == 0)
         subtitle = g_strdup (_("Away"));
@@ -94,6 +99,10 @@ update (CwRoomHeader *self)
   self->updating = FALSE;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "room.leave", !direct);
+  /* As the server decides: not into direct rooms, and never by guests. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "room.invite",
+                                 !direct && cc_room_get_my_role (room) != NULL &&
+                                 g_strcmp0 (cc_room_get_my_role (room), "guest") != 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "room.archive", !direct && is_manager (self));
 }
 
@@ -127,6 +136,19 @@ settings_action (GtkWidget  *widget,
   if (self->room == NULL || self->client == NULL)
     return;
   gtk_window_present (GTK_WINDOW (cw_room_settings_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                                        self->client, self->room)));
+}
+
+static void
+invite_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  CwRoomHeader *self = CW_ROOM_HEADER (widget);
+
+  if (self->room == NULL || self->client == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (cw_invite_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
                                                         self->client, self->room)));
 }
 
@@ -190,7 +212,11 @@ cw_room_header_set_client (CwRoomHeader *self,
 {
   g_return_if_fail (CW_IS_ROOM_HEADER (self));
   cw_room_header_set_room (self, NULL);
+  if (self->client != NULL)
+    g_clear_signal_handler (&self->online_id, self->client);
   g_set_object (&self->client, client);
+  if (client != NULL)
+    self->online_id = g_signal_connect_swapped (client, "notify::online", G_CALLBACK (update), self);
 }
 
 void
@@ -266,6 +292,8 @@ cw_room_header_dispose (GObject *object)
   if (self->room != NULL)
     g_clear_signal_handler (&self->notify_id, self->room);
   g_clear_object (&self->room);
+  if (self->client != NULL)
+    g_clear_signal_handler (&self->online_id, self->client);
   g_clear_object (&self->client);
   gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_ROOM_HEADER);
   cw_unparent_children (GTK_WIDGET (self));
@@ -300,6 +328,7 @@ cw_room_header_class_init (CwRoomHeaderClass *klass)
 
   gtk_widget_class_install_action (widget_class, "room.settings", NULL, settings_action);
   gtk_widget_class_install_property_action (widget_class, "room.muted", "muted");
+  gtk_widget_class_install_action (widget_class, "room.invite", NULL, invite_action);
   gtk_widget_class_install_action (widget_class, "room.archive", NULL, archive_action);
   gtk_widget_class_install_action (widget_class, "room.leave", NULL, leave_action);
 

@@ -8,6 +8,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "cc-invitation.h"
 #include "cw-room-list.h"
 #include "cw-utils.h"
 #include "cw-room-row.h"
@@ -21,11 +22,15 @@ struct _CwRoomList
   GtkRevealer        *offline_revealer;
   GtkLabel           *offline_label;
   GtkSpinner         *offline_spinner;
+  GtkRevealer        *invitation_revealer;
+  GtkLabel           *invitation_label;
+  GtkButton          *invitation_button;
   GtkSearchEntry     *filter_entry;
   GtkStack           *list_stack;
   GtkListView        *list_view;
 
   CcClient           *client;
+  GListModel         *invitations;
   GtkCustomFilter    *filter;
   GtkFilterListModel *filter_model;
   GtkSingleSelection *selection;
@@ -253,7 +258,47 @@ on_stop_search_cb (CwRoomList *self)
   gtk_editable_set_text (GTK_EDITABLE (self->filter_entry), "");
 }
 
+/* The newest invitation waiting for an answer, as a banner. */
+static void
+update_invitations (CwRoomList *self)
+{
+  guint n = self->invitations ? g_list_model_get_n_items (self->invitations) : 0;
+  g_autoptr(CcInvitation) newest = n > 0 ? g_list_model_get_item (self->invitations, 0) : NULL;
+  g_autofree char *text = NULL;
+
+  gtk_revealer_set_reveal_child (self->invitation_revealer, newest != NULL);
+  if (newest == NULL)
+    return;
+
+  if (n == 1)
+    /* Translators: "Alice Martin invited you to Design" */
+    text = g_strdup_printf (_("%s invited you to %s"), cc_invitation_get_inviter_name (newest),
+                            cc_invitation_get_room_name (newest));
+  else
+    /* Translators: the banner when several invitations wait; the newest is reviewed first. */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s invited you to %s, and %u more invitation waits",
+                                         "%s invited you to %s, and %u more invitations wait", n - 1),
+                            cc_invitation_get_inviter_name (newest), cc_invitation_get_room_name (newest), n - 1);
+  gtk_label_set_text (self->invitation_label, text);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->invitation_button), "s",
+                                    cc_invitation_get_token (newest));
+}
+
 /* Public ------------------------------------------------------------------ */
+
+void
+cw_room_list_set_invitations (CwRoomList *self,
+                              GListModel *invitations)
+{
+  g_return_if_fail (CW_IS_ROOM_LIST (self));
+
+  if (self->invitations != NULL)
+    g_signal_handlers_disconnect_by_data (self->invitations, self);
+  g_set_object (&self->invitations, invitations);
+  if (invitations != NULL)
+    g_signal_connect_swapped (invitations, "items-changed", G_CALLBACK (update_invitations), self);
+  update_invitations (self);
+}
 
 void
 cw_room_list_set_client (CwRoomList *self,
@@ -319,6 +364,9 @@ cw_room_list_dispose (GObject *object)
   if (self->client != NULL)
     g_signal_handlers_disconnect_by_data (self->client, self);
   g_clear_object (&self->client);
+  if (self->invitations != NULL)
+    g_signal_handlers_disconnect_by_data (self->invitations, self);
+  g_clear_object (&self->invitations);
   g_clear_handle_id (&self->tick_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_ROOM_LIST);
   cw_unparent_children (GTK_WIDGET (self));
@@ -355,6 +403,9 @@ cw_room_list_class_init (CwRoomListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, header_bar);
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, window_title);
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, offline_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CwRoomList, invitation_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CwRoomList, invitation_label);
+  gtk_widget_class_bind_template_child (widget_class, CwRoomList, invitation_button);
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, offline_label);
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, offline_spinner);
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, filter_entry);

@@ -23,6 +23,9 @@ void cw_room_list_select_room  (CwRoomList *self,
 void cw_room_list_set_folded   (CwRoomList *self,
                                 gboolean    folded);
 void cw_room_list_focus_filter (CwRoomList *self);
+/* The application's pending invitations (CcInvitation), shown as a banner. */
+void cw_room_list_set_invitations (CwRoomList *self,
+                                   GListModel *invitations);
 
 /* The filter applied to the list: TRUE when @room is shown for @text
  * (case-insensitive, on name and last message; archived rooms hidden). */

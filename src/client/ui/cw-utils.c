@@ -28,8 +28,13 @@ days_between (GDateTime *a,
                                                    g_date_time_get_month (b),
                                                    g_date_time_get_day_of_month (b), 0, 0, 0);
 
-  /* Rounded: a day with a DST change is 23 or 25 hours long. */
-  return (gint) ((g_date_time_difference (db, da) + G_TIME_SPAN_HOUR * 12) / G_TIME_SPAN_DAY);
+  GTimeSpan diff = g_date_time_difference (db, da);
+
+  /* Rounded to the nearest day (a day with a DST change is 23 or 25 hours
+   * long), on both sides of today: @a may be in the future. */
+  if (diff < 0)
+    return -(gint) ((-diff + G_TIME_SPAN_HOUR * 12) / G_TIME_SPAN_DAY);
+  return (gint) ((diff + G_TIME_SPAN_HOUR * 12) / G_TIME_SPAN_DAY);
 }
 
 char *
@@ -86,10 +91,13 @@ cw_format_day (gint64 unix_ms)
   g_autoptr(GDateTime) dt = local_from_ms (unix_ms);
   gint days = days_between (dt, now);
 
-  if (days <= 0)
+  /* Future days too: an invitation expires "Tomorrow" or on a date. */
+  if (days == 0)
     return g_strdup (_("Today"));
   if (days == 1)
     return g_strdup (_("Yesterday"));
+  if (days == -1)
+    return g_strdup (_("Tomorrow"));
   if (g_date_time_get_year (dt) == g_date_time_get_year (now))
     /* Translators: weekday, day and month of a day separator, see strftime. */
     return g_date_time_format (dt, _("%A %e %B"));

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cw-bench.h"
 #include "cw-conversation.h"
 #include "cw-new-room-dialog.h"
 #include "cw-picker-dialog.h"
@@ -450,8 +451,10 @@ cw_window_new (CwApplication *app)
   g_signal_connect_swapped (app, "notify::client", G_CALLBACK (on_client_changed_cb), self);
   g_signal_connect_swapped (app, "notify::busy", G_CALLBACK (update_page), self);
   cw_signin_view_set_application (self->signin_view, app);
+  cw_room_list_set_invitations (self->room_list, cw_application_get_invitations (app));
   on_client_changed_cb (self);
   update_page (self);
   on_folded_cb (self);
+  cw_bench_attach (GTK_WINDOW (self), app);   /* no-op unless CAUSERIE_BENCH=1 */
   return self;
 }
