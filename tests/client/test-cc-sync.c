@@ -546,6 +546,76 @@ test_edit_and_delete (Fixture *f, gconstpointer data)
   g_assert_true (cc_message_get_deleted (cc_timeline_lookup (tb, id)));
 }
 
+static char *
+find_id (CcTimeline *timeline, const char *body)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (timeline)); i++)
+    {
+      g_autoptr(CcMessage) m = g_list_model_get_item (G_LIST_MODEL (timeline), i);
+
+      if (g_strcmp0 (cc_message_get_body (m), body) == 0)
+        return g_strdup (cc_message_get_id (m));
+    }
+  return NULL;
+}
+
+#define WAIT_EXCERPT(client, room_id, expected) \
+  CC_TEST_WAIT_UNTIL (g_strcmp0 (cc_room_get_last_message_excerpt ( \
+                        cc_client_lookup_room ((client), (room_id))), (expected)) == 0)
+
+/* The room list's excerpt follows edits and deletions of the last message,
+ * for the one who made them and for the others (who have not opened the
+ * room), and it is kept in the cache. Changes to older messages leave it. */
+static void
+test_preview_follows_edit_and_delete (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CcTimeline) ta = NULL;
+  g_autoptr(JsonObject) edit = json_object_new ();
+  g_autoptr(JsonObject) answer = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+
+  create_room (f);
+  ta = cc_client_get_timeline (f->a, f->room_id);
+  send_stored (f->a, ta, "agenda attached");
+  send_stored (f->a, ta, "meeting at noon");
+  first = find_id (ta, "agenda attached");
+  last = find_id (ta, "meeting at noon");
+  g_assert_nonnull (first);
+  g_assert_nonnull (last);
+  WAIT_EXCERPT (f->b, f->room_id, "meeting at noon");
+  g_assert_cmpstr (cc_room_get_last_message_excerpt (cc_client_lookup_room (f->a, f->room_id)),
+                   ==, "meeting at noon");
+
+  /* An older message: the preview stays. */
+  json_object_set_string_member (edit, "body", "agenda v2 attached");
+  answer = act (f->a, CC_CLIENT_ACTION_EDIT_MESSAGE, f->room_id, first, edit);
+  g_clear_pointer (&answer, json_object_unref);
+  WAIT_TEXT (ta, "agenda v2 attached|meeting at noon");
+
+  /* The last message edited. */
+  json_object_set_string_member (edit, "body", "meeting at one");
+  answer = act (f->a, CC_CLIENT_ACTION_EDIT_MESSAGE, f->room_id, last, edit);
+  g_clear_pointer (&answer, json_object_unref);
+  g_assert_cmpstr (cc_room_get_last_message_excerpt (cc_client_lookup_room (f->a, f->room_id)),
+                   ==, "meeting at one");
+  WAIT_EXCERPT (f->b, f->room_id, "meeting at one");
+
+  /* Then deleted: an empty excerpt, as the server's own preview reads. */
+  answer = act (f->a, CC_CLIENT_ACTION_DELETE_MESSAGE, f->room_id, last, NULL);
+  g_assert_cmpstr (cc_room_get_last_message_excerpt (cc_client_lookup_room (f->a, f->room_id)),
+                   ==, "");
+  WAIT_EXCERPT (f->b, f->room_id, "");
+  g_assert_cmpint (cc_room_get_last_message_seq (cc_client_lookup_room (f->b, f->room_id)), >, 0);
+  WAIT_EXCERPT (f->a, f->room_id, "");
+
+  /* Bob's cache after a restart, before any sync: the same. */
+  cc_test_client_quit (&f->b);
+  f->b = cc_test_client_open (f->srv, CC_TEST_BOB_EMAIL, f->dir_b, f->login_b);
+  g_assert_nonnull (cc_client_lookup_room (f->b, f->room_id));
+  g_assert_cmpstr (cc_room_get_last_message_excerpt (cc_client_lookup_room (f->b, f->room_id)), ==, "");
+}
+
 static void
 on_signed_out (CcClient *client, guint *count)
 {
@@ -592,6 +662,8 @@ main (int argc, char **argv)
   g_test_add ("/client-core/server/direct-notifications", Fixture, NULL, setup,
               test_direct_notifications, teardown);
   g_test_add ("/client-core/server/edit-and-delete", Fixture, NULL, setup, test_edit_and_delete, teardown);
+  g_test_add ("/client-core/server/preview-follows-edit-and-delete", Fixture, NULL, setup,
+              test_preview_follows_edit_and_delete, teardown);
   g_test_add ("/client-core/server/revoked-session", Fixture, NULL, setup, test_revoked_session, teardown);
   g_test_add ("/client-core/server/typing-and-drafts", Fixture, NULL, setup, test_typing_and_drafts, teardown);
 

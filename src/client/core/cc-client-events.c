@@ -164,7 +164,9 @@ _cc_client_on_sync_event (CcSync     *sync,
     on_message_new (self, room_id ? room_id : _cc_json_str (data, "room_id"), data);
   else if (g_str_has_prefix (type, "message."))
     {
-      CcTimeline *timeline = g_hash_table_lookup (self->timelines, room_id ? room_id : "");
+      const char *message_room = room_id ? room_id : _cc_json_str (data, "room_id");
+      CcTimeline *timeline = g_hash_table_lookup (self->timelines, message_room ? message_room : "");
+      CcRoom *room = cc_room_list_lookup (self->rooms, message_room);
       g_autoptr(JsonObject) update = json_object_new ();
 
       _cc_json_merge (update, data);
@@ -177,6 +179,10 @@ _cc_client_on_sync_event (CcSync     *sync,
         }
       if (timeline != NULL)
         _cc_timeline_add_message (timeline, update);
+      /* The room list's excerpt follows an edit or deletion of the
+       * message it shows. */
+      if (room != NULL && cc_room_update_last_message (room, update))
+        _cc_client_persist_room (self, room);
     }
   else if (g_strcmp0 (type, "room.new") == 0 || g_strcmp0 (type, "room.update") == 0)
     {

@@ -288,6 +288,27 @@ cc_room_set_counts (CcRoom *self,
     }
 }
 
+/* The preview text of a message body, as the server makes it: the first
+ * 120 characters on one line, "…" when cut. */
+#define EXCERPT_CHARS 120
+
+static char *
+make_excerpt (const char *body)
+{
+  GString *s = g_string_new (NULL);
+  glong n = 0;
+
+  for (const char *p = body ? body : ""; *p && n < EXCERPT_CHARS; p = g_utf8_next_char (p), n++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      g_string_append_unichar (s, c == '\n' || c == '\t' ? ' ' : c);
+    }
+  if (body != NULL && g_utf8_strlen (body, -1) > EXCERPT_CHARS)
+    g_string_append (s, "…");
+  return g_string_free (s, FALSE);
+}
+
 /**
  * cc_room_set_last_message:
  * @message: a wire `message`; it becomes the preview and moves the room's
@@ -308,7 +329,7 @@ cc_room_set_last_message (CcRoom     *self,
 
   if (seq < self->last_message_seq)
     return;
-  excerpt = g_utf8_substring (body ? body : "", 0, MIN (g_utf8_strlen (body ? body : "", -1), 140));
+  excerpt = _cc_json_bool (message, "deleted") ? g_strdup ("") : make_excerpt (body);
   json_object_set_string_member (preview, "id", _cc_json_str (message, "id"));
   json_object_set_int_member (preview, "seq", seq);
   json_object_set_string_member (preview, "excerpt", excerpt);
@@ -331,6 +352,58 @@ cc_room_set_last_message (CcRoom     *self,
       NOTIFY (self, PROP_LAST_ACTIVITY_AT);
     }
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * cc_room_update_last_message:
+ * @message: a wire `message`, or what a message.edit or message.delete
+ *   event says of one (its id and seq, "deleted", the new body).
+ *
+ * When @message is the one the preview shows, the preview follows it: the
+ * edited text, or an empty excerpt once deleted (as the server's own
+ * preview reads then). Other messages leave the preview alone.
+ *
+ * Returns: TRUE when the preview changed (the caller persists the room).
+ */
+gboolean
+cc_room_update_last_message (CcRoom     *self,
+                             JsonObject *message)
+{
+  JsonObject *preview;
+  const char *id, *shown_id, *body;
+  g_autofree char *excerpt = NULL;
+  g_autoptr(JsonObject) copy = NULL;
+
+  g_return_val_if_fail (CC_IS_ROOM (self), FALSE);
+  g_return_val_if_fail (message != NULL, FALSE);
+
+  preview = _cc_json_obj (self->json, "last_message");
+  if (preview == NULL)
+    return FALSE;
+  id = _cc_json_str (message, "id");
+  shown_id = _cc_json_str (preview, "id");
+  if (shown_id != NULL ? g_strcmp0 (id, shown_id) != 0
+                       : (_cc_json_int (message, "seq") <= 0 ||
+                          _cc_json_int (message, "seq") != self->last_message_seq))
+    return FALSE;
+
+  body = _cc_json_str (message, "body");
+  if (_cc_json_bool (message, "deleted"))
+    excerpt = g_strdup ("");
+  else if (body != NULL)
+    excerpt = make_excerpt (body);
+  else
+    return FALSE;
+  if (g_strcmp0 (excerpt, self->last_message_excerpt) == 0)
+    return FALSE;
+
+  /* A new preview object: the old one may be shared with a wire object. */
+  copy = json_object_new ();
+  _cc_json_merge (copy, preview);
+  json_object_set_string_member (copy, "excerpt", excerpt);
+  json_object_set_object_member (self->json, "last_message", json_object_ref (copy));
+  apply_last_message (self, copy);
+  return TRUE;
 }
 
 void

@@ -55,6 +55,8 @@ void        cc_room_set_counts               (CcRoom *self,
                                               guint   mention_count);
 void        cc_room_set_last_message         (CcRoom     *self,
                                               JsonObject *message);
+gboolean    cc_room_update_last_message      (CcRoom     *self,
+                                              JsonObject *message);
 void        cc_room_set_other_user           (CcRoom     *self,
                                               const char *user_id,
                                               const char *presence);
