@@ -47,6 +47,83 @@ struct _CwMessageRow
 
 G_DEFINE_FINAL_TYPE (CwMessageRow, cw_message_row, GTK_TYPE_WIDGET)
 
+/* CwMessageBody: holds the wrapping body label. GtkBox allocates its
+ * children after measuring their widths for its height, and a wrapping
+ * GtkLabel answers that by a binary search over widths, reshaping the whole
+ * text at each step: ~240 Pango layouts per row when a room opens. A
+ * height-for-width child's width does not depend on the height, so this
+ * asks for it without one (tests/bench, bench-ui: room open). */
+#define CW_TYPE_MESSAGE_BODY (cw_message_body_get_type ())
+G_DECLARE_FINAL_TYPE (CwMessageBody, cw_message_body, CW, MESSAGE_BODY, GtkWidget)
+
+struct _CwMessageBody
+{
+  GtkWidget parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (CwMessageBody, cw_message_body, GTK_TYPE_WIDGET)
+
+static void
+cw_message_body_measure (GtkWidget      *widget,
+                         GtkOrientation  orientation,
+                         int             for_size,
+                         int            *minimum,
+                         int            *natural,
+                         int            *minimum_baseline,
+                         int            *natural_baseline)
+{
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+
+  *minimum = *natural = 0;
+  if (child == NULL || !gtk_widget_should_layout (child))
+    return;
+  gtk_widget_measure (child, orientation,
+                      orientation == GTK_ORIENTATION_HORIZONTAL ? -1 : for_size,
+                      minimum, natural, minimum_baseline, natural_baseline);
+}
+
+static void
+cw_message_body_size_allocate (GtkWidget *widget,
+                               int        width,
+                               int        height,
+                               int        baseline)
+{
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+
+  if (child != NULL && gtk_widget_should_layout (child))
+    gtk_widget_allocate (child, width, height, baseline, NULL);
+}
+
+static GtkSizeRequestMode
+cw_message_body_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
+cw_message_body_dispose (GObject *object)
+{
+  cw_unparent_children (GTK_WIDGET (object));
+  G_OBJECT_CLASS (cw_message_body_parent_class)->dispose (object);
+}
+
+static void
+cw_message_body_class_init (CwMessageBodyClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cw_message_body_dispose;
+  widget_class->measure = cw_message_body_measure;
+  widget_class->size_allocate = cw_message_body_size_allocate;
+  widget_class->get_request_mode = cw_message_body_get_request_mode;
+}
+
+static void
+cw_message_body_init (CwMessageBody *self)
+{
+}
+
 static const char *
 id_of (CcMessage *message)
 {
@@ -440,6 +517,7 @@ cw_message_row_class_init (CwMessageRowClass *klass)
 
   object_class->dispose = cw_message_row_dispose;
 
+  g_type_ensure (CW_TYPE_MESSAGE_BODY);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/causerie/Causerie/cw-message-row.ui");
   gtk_widget_class_bind_template_child (widget_class, CwMessageRow, day_box);
   gtk_widget_class_bind_template_child (widget_class, CwMessageRow, day_label);
