@@ -215,7 +215,9 @@ insert_message (CsCtx      *ctx,
   return TRUE;
 }
 
-static gboolean
+/* Stores the event for message @id and returns the message as everyone
+ * sees it (no txn_id), or NULL on failure. */
+static JsonObject *
 emit_message (CsCtx      *ctx,
               const char *type,
               gint64      seq,
@@ -225,7 +227,9 @@ emit_message (CsCtx      *ctx,
 {
   g_autoptr(JsonObject) message = cs_model_message (ctx, id, NULL);
 
-  return cs_model_emit (ctx, seq, type, room_id, NULL, message, txn_id ? ctx->user_id : NULL, txn_id) != 0;
+  if (cs_model_emit (ctx, seq, type, room_id, NULL, message, txn_id ? ctx->user_id : NULL, txn_id) == 0)
+    return NULL;
+  return g_steal_pointer (&message);
 }
 
 gboolean
@@ -236,8 +240,12 @@ cs_api_post_system (CsCtx      *ctx,
   gint64 seq = cs_store_next_seq (ctx->store);
   g_autofree char *id = g_uuid_string_random ();
 
-  return insert_message (ctx, seq, id, room_id, NULL, "system", body, NULL, "[]", NULL, NULL) &&
-         emit_message (ctx, "message.new", seq, id, room_id, NULL);
+  g_autoptr(JsonObject) message = NULL;
+
+  if (!insert_message (ctx, seq, id, room_id, NULL, "system", body, NULL, "[]", NULL, NULL))
+    return FALSE;
+  message = emit_message (ctx, "message.new", seq, id, room_id, NULL);
+  return message != NULL;
 }
 
 JsonObject *
@@ -256,6 +264,7 @@ cs_api_store_message (CsCtx      *ctx,
   g_autofree char *id = NULL;
   g_autofree char *type = NULL;
   g_autoptr(GPtrArray) mentioned = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(JsonObject) message = NULL;
   JsonObject *context_obj = NULL;
   gint64 seq;
 
@@ -308,11 +317,13 @@ cs_api_store_message (CsCtx      *ctx,
   type = cs_db_text (ctx->db, "SELECT type FROM rooms WHERE id = ?", "s", room_id);
   if (!insert_message (ctx, seq, id, room_id, ctx->user_id, "text", body, reply_to, mentions, context, txn_id) ||
       !store_mentions (ctx, room_id, seq, mentioned) ||
-      !emit_message (ctx, "message.new", seq, id, room_id, txn_id) ||
+      (message = emit_message (ctx, "message.new", seq, id, room_id, txn_id)) == NULL ||
       !notify_members (ctx, room_id, type, id, seq, body, mentioned))
     return NULL;
   *out_created = TRUE;
-  return cs_model_message (ctx, id, ctx->user_id);
+  /* The sender's own copy carries its txn_id. */
+  json_object_set_string_member (message, "txn_id", txn_id);
+  return g_steal_pointer (&message);
 }
 
 void
@@ -450,6 +461,8 @@ cs_api_message_patch (CsCtx *ctx)
   g_autofree char *body = NULL;
   g_autofree char *mentions = NULL;
   g_autoptr(GPtrArray) mentioned = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(JsonObject) edited = NULL;
+  g_autofree char *txn_id = NULL;
   const char *body_in = NULL;
   gint64 seq, created_at;
   gboolean deleted;
@@ -489,9 +502,13 @@ cs_api_message_patch (CsCtx *ctx)
       return;
     }
   if (!store_mentions (ctx, room_id, seq, mentioned) ||
-      !emit_message (ctx, "message.edit", 0, id, room_id, NULL))
+      (edited = emit_message (ctx, "message.edit", 0, id, room_id, NULL)) == NULL)
     return;
-  cs_ctx_reply_object (ctx, 200, cs_model_message (ctx, id, ctx->user_id));
+  /* The sender's copy of the edited message keeps its txn_id, if it had one. */
+  txn_id = cs_db_text (ctx->db, "SELECT txn_id FROM messages WHERE seq = ?", "i", seq);
+  if (txn_id)
+    json_object_set_string_member (edited, "txn_id", txn_id);
+  cs_ctx_reply_object (ctx, 200, g_steal_pointer (&edited));
 }
 
 void

@@ -498,17 +498,16 @@ cs_api_room_settings (CsCtx *ctx)
   /* The caller's other devices follow. */
   data = json_object_new ();
   json_object_set_string_member (data, "id", room_id);
-  json_object_set_boolean_member (data, "muted",
-                                  cs_db_int (ctx->db, 0, "SELECT muted FROM members WHERE room_id = ? AND user_id = ?",
-                                             "ss", room_id, ctx->user_id));
-  json_object_set_string_member (data, "notify",
-                                 notify ? notify : "all");
-  if (!notify)
-    {
-      g_autofree char *current = cs_db_text (ctx->db, "SELECT notify FROM members WHERE room_id = ? AND user_id = ?",
-                                             "ss", room_id, ctx->user_id);
-      json_object_set_string_member (data, "notify", current);
-    }
+  {
+    CS_STMT stmt = cs_db_query (ctx->db, "SELECT muted, notify FROM members WHERE room_id = ? AND user_id = ?",
+                                "ss", room_id, ctx->user_id);
+
+    if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+      {
+        json_object_set_boolean_member (data, "muted", sqlite3_column_int (stmt, 0));
+        json_object_set_string_member (data, "notify", cs_col_text (stmt, 1));
+      }
+  }
   if (cs_model_emit (ctx, 0, "room.update", room_id, ctx->user_id, data, NULL, NULL) == 0)
     return;
   reply_room (ctx, 200, room_id);

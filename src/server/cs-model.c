@@ -385,8 +385,11 @@ cs_model_emit (CsCtx      *ctx,
   ev->frame = build_frame (type, seq, room_id, data);
   if (actor_id && txn_id)
     {
+      /* The actor's copy differs by one member: add it for one build. */
       ev->actor_id = g_strdup (actor_id);
-      ev->own_frame = cs_model_event_frame (ev->frame, type, actor_id, txn_id, actor_id);
+      json_object_set_string_member (data, "txn_id", txn_id);
+      ev->own_frame = build_frame (type, seq, room_id, data);
+      json_object_remove_member (data, "txn_id");
     }
 
   if (user_id)
