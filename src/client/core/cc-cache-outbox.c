@@ -74,8 +74,7 @@ cc_cache_save_draft_async (CcCache *self, const char *room_id, const char *text,
 
   g_return_if_fail (CC_IS_CACHE (self));
   g_return_if_fail (room_id != NULL);
-  args = _cc_cache_args_new ();
-  args->a = g_strdup (room_id);
+  args = _cc_cache_args_for (room_id);
   args->b = g_strdup (text);
   args->n = cau_time_now_ms ();
   _cc_cache_push (self, save_draft_job, args, cc_cache_save_draft_async, cancellable, callback, user_data);
@@ -89,8 +88,7 @@ cc_cache_load_draft_async (CcCache *self, const char *room_id,
 
   g_return_if_fail (CC_IS_CACHE (self));
   g_return_if_fail (room_id != NULL);
-  args = _cc_cache_args_new ();
-  args->a = g_strdup (room_id);
+  args = _cc_cache_args_for (room_id);
   _cc_cache_push (self, load_draft_job, args, cc_cache_load_draft_async, cancellable, callback, user_data);
 }
 
@@ -219,8 +217,7 @@ cc_cache_outbox_add_async (CcCache *self, const char *txn_id, const char *room_i
 
   g_return_if_fail (CC_IS_CACHE (self));
   g_return_if_fail (txn_id != NULL && room_id != NULL && body != NULL);
-  args = _cc_cache_args_new ();
-  args->a = g_strdup (txn_id);
+  args = _cc_cache_args_for (txn_id);
   args->b = g_strdup (room_id);
   args->c = g_strdup (body);
   args->d = g_strdup (reply_to);
@@ -235,8 +232,7 @@ cc_cache_outbox_list_async (CcCache *self, const char *room_id,
   CcCacheArgs *args;
 
   g_return_if_fail (CC_IS_CACHE (self));
-  args = _cc_cache_args_new ();
-  args->a = g_strdup (room_id);
+  args = _cc_cache_args_for (room_id);
   _cc_cache_push (self, outbox_list_job, args, cc_cache_outbox_list_async, cancellable, callback, user_data);
 }
 
@@ -251,8 +247,7 @@ cc_cache_outbox_set_state_async (CcCache *self, const char *txn_id, CcMessageSta
   g_return_if_fail (CC_IS_CACHE (self));
   g_return_if_fail (txn_id != NULL);
   g_return_if_fail (state != CC_MESSAGE_STATE_STORED);
-  args = _cc_cache_args_new ();
-  args->a = g_strdup (txn_id);
+  args = _cc_cache_args_for (txn_id);
   args->b = g_strdup (error);
   args->n = state;
   _cc_cache_push (self, outbox_set_state_job, args, cc_cache_outbox_set_state_async,
@@ -268,8 +263,7 @@ cc_cache_outbox_remove_async (CcCache *self, const char *txn_id,
 
   g_return_if_fail (CC_IS_CACHE (self));
   g_return_if_fail (txn_id != NULL);
-  args = _cc_cache_args_new ();
-  args->a = g_strdup (txn_id);
+  args = _cc_cache_args_for (txn_id);
   _cc_cache_push (self, outbox_remove_job, args, cc_cache_outbox_remove_async,
                   cancellable, callback, user_data);
 }

@@ -62,6 +62,8 @@ void      _cc_cache_push       (CcCache             *self,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data);
 CcCacheArgs *_cc_cache_args_new (void);
+/* New arguments whose first string (args->a) is a copy of @a, usually a room id. */
+CcCacheArgs *_cc_cache_args_for (const char *a);
 /* Copies each JsonObject of @objects into args->texts. */
 void      _cc_cache_args_take_objects (CcCacheArgs *args,
                                        GPtrArray   *objects);

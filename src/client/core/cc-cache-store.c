@@ -297,8 +297,7 @@ cc_cache_delete_room_async (CcCache *self, const char *room_id,
 
   g_return_if_fail (CC_IS_CACHE (self));
   g_return_if_fail (room_id != NULL);
-  args = _cc_cache_args_new ();
-  args->a = g_strdup (room_id);
+  args = _cc_cache_args_for (room_id);
   _cc_cache_push (self, delete_room_job, args, cc_cache_delete_room_async, cancellable, callback, user_data);
 }
 
@@ -342,8 +341,7 @@ cc_cache_load_members_async (CcCache *self, const char *room_id,
 
   g_return_if_fail (CC_IS_CACHE (self));
   g_return_if_fail (room_id != NULL);
-  args = _cc_cache_args_new ();
-  args->a = g_strdup (room_id);
+  args = _cc_cache_args_for (room_id);
   _cc_cache_push (self, load_members_job, args, cc_cache_load_members_async, cancellable, callback, user_data);
 }
 
@@ -364,8 +362,7 @@ cc_cache_load_messages_async (CcCache *self, const char *room_id, gint64 before_
 
   g_return_if_fail (CC_IS_CACHE (self));
   g_return_if_fail (room_id != NULL);
-  args = _cc_cache_args_new ();
-  args->a = g_strdup (room_id);
+  args = _cc_cache_args_for (room_id);
   args->n = before_seq;
   args->m = limit > 0 ? limit : 50;
   _cc_cache_push (self, load_messages_job, args, cc_cache_load_messages_async, cancellable, callback, user_data);
@@ -379,8 +376,7 @@ cc_cache_forget_messages_async (CcCache *self, const char *room_id, gint64 below
 
   g_return_if_fail (CC_IS_CACHE (self));
   g_return_if_fail (room_id != NULL);
-  args = _cc_cache_args_new ();
-  args->a = g_strdup (room_id);
+  args = _cc_cache_args_for (room_id);
   args->n = below_seq;
   _cc_cache_push (self, forget_messages_job, args, cc_cache_forget_messages_async,
                   cancellable, callback, user_data);

@@ -177,6 +177,15 @@ _cc_cache_args_new (void)
   return g_new0 (CcCacheArgs, 1);
 }
 
+CcCacheArgs *
+_cc_cache_args_for (const char *a)
+{
+  CcCacheArgs *args = _cc_cache_args_new ();
+
+  args->a = g_strdup (a);
+  return args;
+}
+
 static void
 cc_cache_args_free (CcCacheArgs *args)
 {
@@ -527,8 +536,7 @@ cc_cache_set_meta_async (CcCache *self, const char *key, const char *value,
 
   g_return_if_fail (CC_IS_CACHE (self));
   g_return_if_fail (key != NULL);
-  args = _cc_cache_args_new ();
-  args->a = g_strdup (key);
+  args = _cc_cache_args_for (key);
   args->b = g_strdup (value);
   _cc_cache_push (self, set_meta_job, args, cc_cache_set_meta_async, cancellable, callback, user_data);
 }
@@ -541,8 +549,7 @@ cc_cache_get_meta_async (CcCache *self, const char *key,
 
   g_return_if_fail (CC_IS_CACHE (self));
   g_return_if_fail (key != NULL);
-  args = _cc_cache_args_new ();
-  args->a = g_strdup (key);
+  args = _cc_cache_args_for (key);
   _cc_cache_push (self, get_meta_job, args, cc_cache_get_meta_async, cancellable, callback, user_data);
 }
 
