@@ -11,76 +11,14 @@ data directory and port, and the message reaches Alice exactly once.
 Waits are bounded and fail with the accessibility tree printed; nothing is
 timed. Screenshots go to $CAUSERIE_ARTIFACTS (look at them).
 """
-import json, os, signal, socket, subprocess, sys, time, urllib.request
+import json, os, subprocess, sys, time, urllib.request
 import pyatspi
 
-SERVER, APP, TMP = sys.argv[1], sys.argv[2], sys.argv[3]
-ARTIFACTS = os.environ["CAUSERIE_ARTIFACTS"]
-PASSWORD = "causerie-demo"
+from e2e_common import (APP, DATA, PASSWORD, SERVER, TMP, URL, app_of, log, procs, shot,
+                        start, start_server, stop, wait_for)
+
 WIDTH = 1000           # the apps' default window width
 OFFSET = {"alice": 0, "bruno": 1060}
-
-procs = []             # everything we start, stopped in reverse order
-
-
-def log(text):
-    print(f"# {text}", flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-PORT = free_port()
-URL = f"http://127.0.0.1:{PORT}"
-DATA = os.path.join(TMP, "server")
-
-
-def start(args, name, env=None):
-    out = open(os.path.join(TMP, f"{name}.log"), "ab")
-    p = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env=env)
-    p.log_name = name
-    procs.append(p)
-    return p
-
-
-def stop(p):
-    if p.poll() is None:
-        p.send_signal(signal.SIGTERM)
-        try:
-            p.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
-    if p in procs:
-        procs.remove(p)
-
-
-def wait_for(pred, what, timeout=30, dump_root=None):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        try:
-            result = pred()
-        except Exception:
-            result = None
-        if result:
-            return result
-        time.sleep(0.2)
-    if dump_root is not None:
-        dump(dump_root)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def start_server():
-    p = start([SERVER, "--data-dir", DATA, "serve", "--listen", f"127.0.0.1:{PORT}"], "server")
-
-    def healthy():
-        with urllib.request.urlopen(URL + "/healthz", timeout=2) as r:
-            return r.status == 200
-    wait_for(healthy, "the server to answer /healthz")
-    return p
 
 
 def start_app(user):
@@ -95,24 +33,6 @@ def start_app(user):
 
 
 # Accessibility helpers ----------------------------------------------------
-
-def dump(node, depth=0):
-    try:
-        print("  " * depth + f"{node.getRoleName()} {node.name!r}")
-        for i in range(node.childCount):
-            dump(node.getChildAtIndex(i), depth + 1)
-    except Exception:
-        pass
-
-
-def app_of(pid):
-    def look():
-        desk = pyatspi.Registry.getDesktop(0)
-        for i in range(desk.childCount):
-            a = desk.getChildAtIndex(i)
-            if a is not None and a.get_process_id() == pid:
-                return a
-    return wait_for(look, f"application pid {pid} on the accessibility bus")
 
 
 def label(root, text, timeout=30):
@@ -173,12 +93,6 @@ def open_room(user, app, name):
     wait_for(lambda: pyatspi.findDescendant(
         app, lambda n: n.getRoleName() == "text" and n.name == "Message"),
         f"{user}'s conversation with {name}", 20, app)
-
-
-def shot(name):
-    path = os.path.join(ARTIFACTS, name)
-    subprocess.run(["import", "-window", "root", path], check=False)
-    log(f"screenshot {path}")
 
 
 def count_on_server(body):

@@ -16,76 +16,16 @@ real server. Three app processes:
      chats with Alice.
 Waits are bounded; screenshots go to $CAUSERIE_ARTIFACTS.
 """
-import email, traceback, glob, json, os, re, signal, socket, subprocess, sys, time
+import email, traceback, glob, json, os, re, subprocess, sys, time
 import urllib.request
 import pyatspi
 
-SERVER, APP, TMP = sys.argv[1], sys.argv[2], sys.argv[3]
-ARTIFACTS = os.environ["CAUSERIE_ARTIFACTS"]
-PASSWORD = "causerie-demo"
+from e2e_common import (APP, DATA, PASSWORD, SERVER, TMP, URL, app_of, log, procs, shot,
+                        start, start_server, stop, wait_for)
+
 NEW_EMAIL = "nora.new@example.org"
 NEW_PASSWORD = "nora-s3cret-pass"
 OFFSET = {"alice": 0, "bruno": 1060, "nora": 1060}
-
-procs = []
-
-
-def log(text):
-    print(f"# {text}", flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-PORT = free_port()
-URL = f"http://127.0.0.1:{PORT}"
-DATA = os.path.join(TMP, "server")
-
-
-def start(args, name, env=None):
-    out = open(os.path.join(TMP, f"{name}.log"), "ab")
-    p = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env=env)
-    procs.append(p)
-    return p
-
-
-def stop(p):
-    if p.poll() is None:
-        p.send_signal(signal.SIGTERM)
-        try:
-            p.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
-    if p in procs:
-        procs.remove(p)
-
-
-def dump(node, depth=0):
-    try:
-        print("  " * depth + f"{node.getRoleName()} {node.name!r}")
-        for i in range(node.childCount):
-            dump(node.getChildAtIndex(i), depth + 1)
-    except Exception:
-        pass
-
-
-def wait_for(pred, what, timeout=30, dump_root=None):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        try:
-            result = pred()
-        except Exception:
-            result = None
-        if result:
-            return result
-        time.sleep(0.2)
-    if dump_root is not None:
-        dump(dump_root)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def env_for(user, own_profile, password=True):
@@ -103,15 +43,6 @@ def env_for(user, own_profile, password=True):
 
 
 # Accessibility and X helpers ---------------------------------------------
-
-def app_of(pid):
-    def look():
-        desk = pyatspi.Registry.getDesktop(0)
-        for i in range(desk.childCount):
-            a = desk.getChildAtIndex(i)
-            if a is not None and a.get_process_id() == pid:
-                return a
-    return wait_for(look, f"application pid {pid} on the accessibility bus")
 
 
 def find(root, pred, what, timeout=30):
@@ -199,12 +130,6 @@ def type_into(win, node, text, clear=False):
     type_text(text)
 
 
-def shot(name):
-    path = os.path.join(ARTIFACTS, name)
-    subprocess.run(["import", "-window", "root", path], check=False)
-    log(f"screenshot {path}")
-
-
 def say(win, app, text):
     composer = find(app, lambda n: n.getRoleName() == "text" and n.name == "Message",
                     "the composer", 30)
@@ -274,9 +199,7 @@ WINDOWS = {}
 
 def main():
     subprocess.run([SERVER, "--data-dir", DATA, "demo"], check=True, stdout=subprocess.DEVNULL)
-    server = start([SERVER, "--data-dir", DATA, "serve", "--listen", f"127.0.0.1:{PORT}"], "server")
-    wait_for(lambda: urllib.request.urlopen(URL + "/healthz", timeout=2).status == 200,
-             "the server to answer /healthz")
+    start_server()
     log(f"server on {URL}")
 
     # A: Alice in her own profile; B: Bruno, the single instance.
@@ -352,7 +275,7 @@ def main():
     shot("ui-invite-4-accepted.png")
 
     # 4. A malformed link is refused politely.
-    bad = f"causerie://invite/..%2F..%2Fetc?server=javascript:alert(1)"
+    bad = "causerie://invite/..%2F..%2Fetc?server=javascript:alert(1)"
     subprocess.run([APP, bad], env=env_for("bruno", False, password=False),
                    capture_output=True, timeout=30, check=True)
     label(bruno, "This is not a Causerie invitation or room link. Check that it was copied whole.", 30)

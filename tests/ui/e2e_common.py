@@ -1,0 +1,102 @@
+"""e2e_common.py: what the end-to-end UI drivers share: the command-line
+arguments, the processes they start (stopped in reverse order at the end),
+bounded waits that print the accessibility tree when they fail, and
+screenshots.
+
+Imported by ui-e2e.py and ui-invite.py, which ui-e2e.sh starts inside a
+private X server and session bus as: DRIVER SERVER APP TMP.
+"""
+import os, signal, socket, subprocess, sys, time, urllib.request
+
+import pyatspi
+
+SERVER, APP, TMP = sys.argv[1], sys.argv[2], sys.argv[3]
+ARTIFACTS = os.environ["CAUSERIE_ARTIFACTS"]
+PASSWORD = "causerie-demo"
+
+procs = []             # everything we start, stopped in reverse order
+
+
+def log(text):
+    print(f"# {text}", flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+PORT = free_port()
+URL = f"http://127.0.0.1:{PORT}"
+DATA = os.path.join(TMP, "server")
+
+
+def start(args, name, env=None):
+    out = open(os.path.join(TMP, f"{name}.log"), "ab")
+    p = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env=env)
+    procs.append(p)
+    return p
+
+
+def stop(p):
+    if p.poll() is None:
+        p.send_signal(signal.SIGTERM)
+        try:
+            p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+    if p in procs:
+        procs.remove(p)
+
+
+def wait_for(pred, what, timeout=30, dump_root=None):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            result = pred()
+        except Exception:
+            result = None
+        if result:
+            return result
+        time.sleep(0.2)
+    if dump_root is not None:
+        dump(dump_root)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def dump(node, depth=0):
+    try:
+        print("  " * depth + f"{node.getRoleName()} {node.name!r}")
+        for i in range(node.childCount):
+            dump(node.getChildAtIndex(i), depth + 1)
+    except Exception:
+        pass
+
+
+def app_of(pid):
+    def look():
+        desk = pyatspi.Registry.getDesktop(0)
+        for i in range(desk.childCount):
+            a = desk.getChildAtIndex(i)
+            if a is not None and a.get_process_id() == pid:
+                return a
+    return wait_for(look, f"application pid {pid} on the accessibility bus")
+
+
+def shot(name):
+    path = os.path.join(ARTIFACTS, name)
+    subprocess.run(["import", "-window", "root", path], check=False)
+    log(f"screenshot {path}")
+
+
+
+def start_server():
+    p = start([SERVER, "--data-dir", DATA, "serve", "--listen", f"127.0.0.1:{PORT}"], "server")
+
+    def healthy():
+        with urllib.request.urlopen(URL + "/healthz", timeout=2) as r:
+            return r.status == 200
+    wait_for(healthy, "the server to answer /healthz")
+    return p
