@@ -9,7 +9,7 @@ PACKAGES="
   libglib2.0-dev libglib2.0-bin libjson-glib-dev libsoup-3.0-dev
   libsqlite3-dev sqlite3 libsodium-dev libcurl4-openssl-dev
   libgtk-4-dev libadwaita-1-dev libnotify-dev libsecret-1-dev
-  libgdk-pixbuf-2.0-dev
+  libgdk-pixbuf-2.0-dev webp-pixbuf-loader
   desktop-file-utils appstream
   xvfb xauth dbus dbus-x11 at-spi2-core gnome-keyring
   python3-pyatspi python3-gi xdotool imagemagick

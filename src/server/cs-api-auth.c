@@ -528,6 +528,7 @@ cs_api_me_export (CsCtx *ctx)
   static const char * const message_cols[] = { "id", "room_id", "seq", "kind", "body", "created_at", "edited_at", "deleted", NULL };
   static const char * const notification_cols[] = { "id", "type", "room_id", "message_id", "title", "body", "created_at", "read", NULL };
   static const char * const session_cols[] = { "created_at", "expires_at", "revoked_at", "ip", NULL };
+  static const char * const attachment_cols[] = { "id", "room_id", "message_id", "name", "size", "mime_type", "created_at", NULL };
   static const char * const audit_cols[] = { "action", "entity_type", "entity_id", "ip", "at", NULL };
   g_autoptr(JsonObject) reply = json_object_new ();
   g_autofree char *now = cau_time_format (cau_time_now_ms ());
@@ -546,6 +547,9 @@ cs_api_me_export (CsCtx *ctx)
   json_object_set_array_member (reply, "sessions", export_rows (ctx,
     "SELECT created_at, expires_at, revoked_at, ip FROM sessions WHERE user_id = ? ORDER BY created_at",
     session_cols));
+  json_object_set_array_member (reply, "attachments", export_rows (ctx,
+    "SELECT id, room_id, message_id, name, size, mime_type, created_at FROM attachments"
+    " WHERE uploader_id = ? ORDER BY created_at", attachment_cols));
   json_object_set_array_member (reply, "audit", export_rows (ctx,
     "SELECT action, entity_type, entity_id, ip, at FROM audit WHERE user_id = ? ORDER BY id", audit_cols));
   cs_ctx_audit (ctx, "account.export", "user", ctx->user_id, NULL);
@@ -597,6 +601,9 @@ erase_write (CsCtx *ctx)
       cs_ctx_fail_db (ctx, "erasing an account");
       return;
     }
+  /* The files the person shared are theirs: they go; their messages stay. */
+  if (!cs_api_attachments_remove_for_user (ctx, ctx->user_id))
+    return;
   cs_ctx_audit (ctx, "account.delete", "user", ctx->user_id, NULL);
   cs_store_on_commit (ctx->store, user_sessions_revoked, g_strdup (ctx->user_id), g_free);
   cs_ctx_after (ctx, CS_AFTER_REVOKE_USER, ctx->user_id);

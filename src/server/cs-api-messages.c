@@ -260,6 +260,7 @@ cs_api_store_message (CsCtx      *ctx,
   g_autofree char *body = NULL;
   g_autofree char *context = NULL;
   g_autofree char *mentions = NULL;
+  g_autofree char *summary = NULL;
   g_autofree char *existing = NULL;
   g_autofree char *id = NULL;
   g_autofree char *type = NULL;
@@ -285,15 +286,16 @@ cs_api_store_message (CsCtx      *ctx,
   if (existing)
     return cs_model_message (ctx, existing, ctx->user_id);
 
-  if (attachment_ids && attachment_ids[0])
-    return cs_ctx_fail (ctx, CAU_ERROR_NOT_FOUND, "There is no attachment with the id “%.64s”.", attachment_ids[0]), NULL;
-  if (!cau_validate_body (body_in, FALSE, &body, &error))
+  /* A message may be only files: then its body may be empty. */
+  if (!cau_validate_body (body_in, attachment_ids && attachment_ids[0], &body, &error))
     return cs_ctx_fail_error (ctx, error), NULL;
   if (cs_db_int (ctx->db, 0, "SELECT is_archived FROM rooms WHERE id = ?", "s", room_id))
     return cs_ctx_fail (ctx, CAU_ERROR_FORBIDDEN, "This room is archived: it can be read but not written to."), NULL;
   if (reply_to &&
       cs_db_int (ctx->db, 0, "SELECT COUNT(*) FROM messages WHERE id = ? AND room_id = ?", "ss", reply_to, room_id) == 0)
     return cs_ctx_fail (ctx, CAU_ERROR_NOT_FOUND, "The message replied to is not in this room."), NULL;
+  if (!cs_api_attachments_check (ctx, room_id, attachment_ids))
+    return NULL;
   if (context_obj)
     {
       g_autoptr(JsonObject) clean = json_object_new ();
@@ -312,13 +314,16 @@ cs_api_store_message (CsCtx      *ctx,
     }
 
   mentions = find_mentions (ctx, room_id, body, mentioned);
+  /* A notification for a message of files only names them. */
+  summary = body[0] ? g_strdup (body) : cs_api_attachments_summary (ctx, attachment_ids);
   seq = cs_store_next_seq (ctx->store);
   id = g_uuid_string_random ();
   type = cs_db_text (ctx->db, "SELECT type FROM rooms WHERE id = ?", "s", room_id);
   if (!insert_message (ctx, seq, id, room_id, ctx->user_id, "text", body, reply_to, mentions, context, txn_id) ||
+      !cs_api_attachments_attach (ctx, id, attachment_ids) ||
       !store_mentions (ctx, room_id, seq, mentioned) ||
       (message = emit_message (ctx, "message.new", seq, id, room_id, txn_id)) == NULL ||
-      !notify_members (ctx, room_id, type, id, seq, body, mentioned))
+      !notify_members (ctx, room_id, type, id, seq, summary, mentioned))
     return NULL;
   *out_created = TRUE;
   /* The sender's own copy carries its txn_id. */
@@ -540,6 +545,9 @@ cs_api_message_delete (CsCtx *ctx)
       cs_ctx_fail_db (ctx, "deleting a message");
       return;
     }
+  /* A deleted message has no attachments: its files go with it. */
+  if (!cs_api_attachments_remove_for_message (ctx, id))
+    return;
   data = json_object_new ();
   json_object_set_string_member (data, "id", id);
   json_object_set_int_member (data, "seq", seq);

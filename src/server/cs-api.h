@@ -68,6 +68,43 @@ JsonObject *cs_api_store_message   (CsCtx      *ctx,
                                     JsonObject *input,
                                     gboolean   *out_created);
 
+/* cs-api-attachments.c. An upload arrives as a file the HTTP layer wrote
+ * into DATA_DIR/attachments/tmp; ctx->input is a CsUpload. */
+typedef struct {
+  char   *tmp_path;
+  gint64  size;
+  char   *declared_type;   /* Content-Type, or NULL */
+  char   *name;            /* cleaned (cs_sniff_clean_name) */
+} CsUpload;
+void cs_api_attachment_upload      (CsCtx *ctx);   /* file */
+void cs_api_attachment_get         (CsCtx *ctx);   /* read: ctx->file */
+void cs_api_attachment_thumbnail   (CsCtx *ctx);   /* read: ctx->file */
+void cs_api_attachments_sweep      (CsCtx *ctx);   /* write: unused uploads past their lifetime */
+void cs_api_attachments_remove_orphans (CsCtx *ctx); /* read, at start-up: files without a row */
+/* DATA_DIR/attachments/ID (or ID.thumb); the directory for uploads in progress. */
+char    *cs_api_attachment_path    (CsConfig    *config,
+                                    const char  *id,
+                                    gboolean     thumbnail);
+char    *cs_api_attachment_tmp_dir (CsConfig    *config);
+/* Writer thread: checks @ids (the caller's unused uploads to @room_id, at
+ * most attach_per_message, no repeats) before a message is stored ... */
+gboolean cs_api_attachments_check  (CsCtx       *ctx,
+                                    const char  *room_id,
+                                    char       **ids);
+/* ... and gives them to @message_id. */
+gboolean cs_api_attachments_attach (CsCtx       *ctx,
+                                    const char  *message_id,
+                                    char       **ids);
+/* "📎 name" or "📎 N files", for notifications of a message of files only. */
+char    *cs_api_attachments_summary (CsCtx      *ctx,
+                                     char      **ids);
+/* Writer thread: removes the rows of a deleted message's attachments, or
+ * of everything @user_id uploaded; the files go once the batch commits. */
+gboolean cs_api_attachments_remove_for_message (CsCtx      *ctx,
+                                                const char *message_id);
+gboolean cs_api_attachments_remove_for_user    (CsCtx      *ctx,
+                                                const char *user_id);
+
 /* cs-api-sync.c: one page of the event log for a WebSocket `sync`. */
 typedef struct {
   gint64     since;

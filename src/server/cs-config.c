@@ -37,6 +37,12 @@ cs_config_new (void)
   c->invite_fail_address = 20;
   c->smtp_starttls = TRUE;
   c->edit_window_s = 0;
+  c->attach_max_bytes = CAU_LIMIT_ATTACHMENT_BYTES;
+  c->attach_max_pixels = 40 * 1000 * 1000;
+  c->attach_quota_bytes = (gint64) 10 * 1024 * 1024 * 1024;
+  c->attach_unused_s = 24 * 3600;
+  c->attach_sweep_s = 3600;
+  c->attach_per_message = 10;
   c->forbid_direct = g_new0 (char *, 1);
   return c;
 }
@@ -147,6 +153,7 @@ cs_config_load_file (CsConfig   *config,
   guint ping_s = config->ws_ping_interval_ms / 1000;
   guint timeout_s = config->ws_peer_timeout_ms / 1000;
   guint session_days = (guint) (config->session_ttl_s / 86400);
+  gint64 quota_mb = config->attach_quota_bytes / (1024 * 1024);
 
   if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local_error))
     {
@@ -186,6 +193,12 @@ cs_config_load_file (CsConfig   *config,
   READ_UINT ("policy", "edit_window_seconds", 0, G_MAXINT64, edit_window_s);
   READ_UINT ("invitations", "expiry_seconds", 1, 365 * 86400, invite_ttl_s);
   READ_UINT ("invitations", "failures_per_address", 1, 100000, invite_fail_address);
+  READ_UINT ("attachments", "max_bytes", 1, (gint64) 4 * 1024 * 1024 * 1024, attach_max_bytes);
+  READ_UINT ("attachments", "max_pixels", 1, G_MAXINT32, attach_max_pixels);
+  read_uint (kf, "attachments", "tenant_quota_mb", 0, G_MAXINT32, &quota_mb, sizeof quota_mb, &local_error);
+  READ_UINT ("attachments", "unused_lifetime_seconds", 1, 365 * 86400, attach_unused_s);
+  READ_UINT ("attachments", "sweep_interval_seconds", 1, 86400, attach_sweep_s);
+  READ_UINT ("attachments", "max_per_message", 1, 100, attach_per_message);
   if (local_error)
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", path);
@@ -197,6 +210,7 @@ cs_config_load_file (CsConfig   *config,
   config->ws_ping_interval_ms = ping_s * 1000;
   config->ws_peer_timeout_ms = timeout_s * 1000;
   config->session_ttl_s = (gint64) session_days * 86400;
+  config->attach_quota_bytes = quota_mb * 1024 * 1024;
 
   {
     char *v;

@@ -48,6 +48,13 @@ typedef struct {
   char      *smtp_from;
   gboolean   smtp_starttls;  /* require STARTTLS on smtp:// */
 
+  gint64     attach_max_bytes;     /* one upload; 413 past it */
+  gint64     attach_max_pixels;    /* images above this get no thumbnail */
+  gint64     attach_quota_bytes;   /* per tenant; 0: no quota */
+  gint64     attach_unused_s;      /* uploads not in a message are removed after this */
+  guint      attach_sweep_s;       /* how often the sweep runs */
+  guint      attach_per_message;   /* attachment_ids in one message */
+
   gint64     edit_window_s;  /* 0: no limit */
   char     **forbid_direct;  /* "guest:admin" = guests may not open a direct room with admins */
 } CsConfig;

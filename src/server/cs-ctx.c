@@ -81,6 +81,9 @@ cs_ctx_free (CsCtx *ctx)
   g_free (ctx->token_hash);
   g_clear_pointer (&ctx->result, json_node_unref);
   g_free (ctx->text);
+  g_clear_object (&ctx->file);
+  g_free (ctx->file_type);
+  g_free (ctx->file_name);
   g_clear_error (&ctx->error);
   g_ptr_array_unref (ctx->events);
   g_ptr_array_unref (ctx->audits);

@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 #include "cau-error.h"
@@ -81,6 +82,10 @@ struct _CsCtx {
   const char  *content_type;
   GError      *error;
   guint        retry_after;
+  GInputStream *file;        /* a file to stream (downloads), with ... */
+  gint64       file_size;
+  char        *file_type;    /* ... its Content-Type ... */
+  char        *file_name;    /* ... and the name to save it as */
   GPtrArray   *events;       /* CsEvent* */
   GPtrArray   *audits;       /* CsAudit* */
   GPtrArray   *after;        /* CsAfter* */

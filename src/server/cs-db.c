@@ -99,6 +99,20 @@ static const char *migrations[] = {
   "  mail_next_at INTEGER NOT NULL DEFAULT 0, mail_error TEXT);"
   "CREATE INDEX invitations_room ON invitations(room_id, status);"
   "CREATE INDEX invitations_mail ON invitations(mail_status, mail_next_at);",
+
+  /* 2 -> 3: attachments. The bytes live in DATA_DIR/attachments under the
+   * row's id (never the uploader's file name); message_id stays NULL until
+   * a message takes the upload. */
+  "CREATE TABLE attachments ("
+  "  id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL REFERENCES tenants(id),"
+  "  room_id TEXT NOT NULL REFERENCES rooms(id), uploader_id TEXT NOT NULL,"
+  "  message_id TEXT, position INTEGER NOT NULL DEFAULT 0,"
+  "  name TEXT NOT NULL, size INTEGER NOT NULL, mime_type TEXT NOT NULL,"
+  "  width INTEGER, height INTEGER, thumb_type TEXT, created_at INTEGER NOT NULL);"
+  "CREATE INDEX attachments_message ON attachments(message_id, position) WHERE message_id IS NOT NULL;"
+  "CREATE INDEX attachments_unused ON attachments(created_at) WHERE message_id IS NULL;"
+  "CREATE INDEX attachments_tenant ON attachments(tenant_id, size);"
+  "CREATE INDEX attachments_uploader ON attachments(uploader_id);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CS_SCHEMA_VERSION);

@@ -9,7 +9,7 @@
 
 G_BEGIN_DECLS
 
-#define CS_SCHEMA_VERSION 2
+#define CS_SCHEMA_VERSION 3
 
 typedef struct _CsDb CsDb;
 

@@ -23,6 +23,7 @@ typedef struct {
   CsJobKind   kind;
   Auth        auth;
   CsHandler   handler;
+  gboolean    upload;      /* the body is a file: streamed to disk (cs-http-files.c) */
 } Route;
 
 static const Route routes[] = {
@@ -64,6 +65,9 @@ static const Route routes[] = {
   { "POST",   "/api/invitations/:token/accept",   CS_JOB_SLOW,  OPTIONAL, cs_api_invitation_accept },
   { "POST",   "/api/invitations/:token/decline",  CS_JOB_WRITE, NONE,  cs_api_invitation_decline },
   { "GET",    "/invite/:token",                   CS_JOB_READ,  NONE,  cs_api_invite_page },
+  { "POST",   "/api/rooms/:id/attachments",       CS_JOB_FILE,  USER,  cs_api_attachment_upload, TRUE },
+  { "GET",    "/api/attachments/:id",             CS_JOB_READ,  USER,  cs_api_attachment_get },
+  { "GET",    "/api/attachments/:id/thumbnail",   CS_JOB_READ,  USER,  cs_api_attachment_thumbnail },
 };
 
 typedef struct {
@@ -116,6 +120,29 @@ count_status (CsServer *server,
   guint cls = MIN (status / 100, 5);
 
   server->metrics.http_requests[cls]++;
+}
+
+void
+cs_http_set_error (CsServer          *server,
+                   SoupServerMessage *msg,
+                   CauErrorCode       code,
+                   const char        *message)
+{
+  set_error (msg, code, message);
+  if (server)
+    count_status (server, cau_error_code_to_status (code));
+}
+
+void
+cs_http_set_too_large (CsServer          *server,
+                       SoupServerMessage *msg,
+                       gint64             max)
+{
+  g_autofree char *size = g_format_size_full ((guint64) max, G_FORMAT_SIZE_IEC_UNITS);
+  g_autofree char *text = g_strdup_printf ("The request body is larger than the %s allowed.", size);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+  cs_http_set_error (server, msg, CAU_ERROR_PAYLOAD_TOO_LARGE, text);
 }
 
 /* Splits @path and matches it against @pattern, filling @params. */
@@ -230,6 +257,8 @@ job_done (CsCtx   *ctx,
       soup_server_message_set_status (msg, ctx->status ? ctx->status : 200, NULL);
       soup_server_message_set_response (msg, ctx->content_type, SOUP_MEMORY_COPY, ctx->text, strlen (ctx->text));
     }
+  else if (ctx->file)
+    cs_http_send_file (server, msg, ctx);
   else if (ctx->result)
     {
       g_autofree char *text = cau_json_to_string (ctx->result);
@@ -279,6 +308,40 @@ got_chunk_cb (SoupServerMessage *msg,
   g_byte_array_append (p->body, g_bytes_get_data (chunk, NULL), size);
 }
 
+static gboolean
+is_upload (const char *method,
+           const char *path)
+{
+  g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func (g_free);
+  gboolean path_known;
+  const Route *route;
+
+  /* Most requests are not uploads: no routing for those here. */
+  if (strcmp (method, "POST") != 0 || !g_str_has_suffix (path, "/attachments"))
+    return FALSE;
+  route = find_route (method, path, params, &path_known);
+  return route && route->upload;
+}
+
+/* A file upload: the caller is checked before a byte is stored (from
+ * memory, like every session check), then the body goes to a file. */
+static void
+early_upload (CsServer          *server,
+              SoupServerMessage *msg)
+{
+  CsSessionInfo info = { 0 };
+  g_autofree char *hash = NULL;
+
+  if (!authenticate (msg, NULL, FALSE, &info, &hash))
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      cs_http_set_error (server, msg, CAU_ERROR_UNAUTHORIZED, "Sign in first: the token is missing, expired or revoked.");
+      return;
+    }
+  cs_session_info_clear (&info);
+  cs_http_upload_start (server, msg);
+}
+
 /* Runs when the headers are in: refuse an announced oversize body before
  * reading it, and keep the body ourselves so that memory stays bounded. */
 static void
@@ -303,7 +366,15 @@ early_cb (SoupServer        *soup,
   if (server->close_after_response && g_strcmp0 (path, "/api/ws") != 0)
     soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
   g_signal_connect (msg, "finished", G_CALLBACK (message_finished_cb), pending);
+  /* Even a body refused here is still read by libsoup (to keep the
+   * connection in step): it must not pile up in memory. */
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
 
+  if (is_upload (soup_server_message_get_method (msg), path))
+    {
+      early_upload (server, msg);
+      return;
+    }
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       length > (goffset) server->config->json_body_max)
     {
@@ -314,7 +385,6 @@ early_cb (SoupServer        *soup,
       count_status (server, 413);
       return;
     }
-  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), server);
 }
 
@@ -461,6 +531,11 @@ handle_cb (SoupServer        *soup,
   ctx->ip = remote_ip (msg);
   if (pending && pending->body->len > 0)
     ctx->body = g_bytes_new (pending->body->data, pending->body->len);
+  if (route->upload && (ctx->input = cs_http_upload_finish (server, msg)) == NULL)
+    {
+      cs_ctx_free (ctx);
+      return;
+    }
 
   if (route->auth == USER ||
       (route->auth == OPTIONAL &&
@@ -523,10 +598,18 @@ cs_http_metrics_text (CsServer *server)
     "# TYPE causerie_db_write_queue gauge\n"
     "causerie_db_write_queue %" G_GUINT64_FORMAT "\n"
     "# TYPE causerie_event_seq gauge\n"
-    "causerie_event_seq %" G_GINT64_FORMAT "\n",
+    "causerie_event_seq %" G_GINT64_FORMAT "\n"
+    "# HELP causerie_upload_bytes_total Bytes of file uploads received in full (before sniffing).\n"
+    "# TYPE causerie_upload_bytes_total counter\n"
+    "causerie_upload_bytes_total %" G_GUINT64_FORMAT "\n"
+    "# TYPE causerie_uploads_too_large_total counter\n"
+    "causerie_uploads_too_large_total %" G_GUINT64_FORMAT "\n"
+    "# TYPE causerie_downloads_total counter\n"
+    "causerie_downloads_total %" G_GUINT64_FORMAT "\n",
     cs_hub_n_connections (server->hub), m->ws_accepted, m->ws_frames_in, m->ws_bad_frames,
     m->ws_slow_closed, m->deliveries, stats.commits, stats.jobs, stats.failed_commits,
-    stats.events, stats.queued, cs_store_head_seq (server->store));
+    stats.events, stats.queued, cs_store_head_seq (server->store),
+    m->upload_bytes, m->uploads_too_large, m->downloads);
   return g_string_free (s, FALSE);
 }
 

@@ -162,7 +162,8 @@ cs_model_message_row (CsCtx        *ctx,
   json_object_set_member (m, "mentions",
                           deleted ? json_node_init_array (json_node_alloc (), json_array_new ())
                                   : parse_json_text (cs_col_text (stmt, 7)));
-  json_object_set_array_member (m, "attachments", json_array_new ());
+  json_object_set_array_member (m, "attachments",
+                                deleted ? json_array_new () : cs_model_message_attachments (ctx, cs_col_text (stmt, 1)));
   json_object_set_member (m, "context", parse_json_text (cs_col_text (stmt, 8)));
   set_time (m, "created_at", stmt, 9);
   set_time (m, "edited_at", stmt, 10);
@@ -170,6 +171,61 @@ cs_model_message_row (CsCtx        *ctx,
   if (viewer_id && g_strcmp0 (viewer_id, sender_id) == 0 && cs_col_text (stmt, 12))
     json_object_set_string_member (m, "txn_id", cs_col_text (stmt, 12));
   return m;
+}
+
+static void
+set_int_or_null (JsonObject   *obj,
+                 const char   *member,
+                 sqlite3_stmt *stmt,
+                 int           col)
+{
+  if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
+    json_object_set_null_member (obj, member);
+  else
+    json_object_set_int_member (obj, member, sqlite3_column_int64 (stmt, col));
+}
+
+JsonObject *
+cs_model_attachment_row (sqlite3_stmt *stmt,
+                         int           c)
+{
+  JsonObject *a = json_object_new ();
+
+  json_object_set_string_member (a, "id", cs_col_text (stmt, c));
+  json_object_set_string_member (a, "name", cs_col_text (stmt, c + 1));
+  json_object_set_int_member (a, "size", sqlite3_column_int64 (stmt, c + 2));
+  json_object_set_string_member (a, "mime_type", cs_col_text (stmt, c + 3));
+  set_int_or_null (a, "width", stmt, c + 4);
+  set_int_or_null (a, "height", stmt, c + 5);
+  json_object_set_boolean_member (a, "has_thumbnail", sqlite3_column_type (stmt, c + 6) != SQLITE_NULL);
+  return a;
+}
+
+JsonObject *
+cs_model_attachment (CsCtx      *ctx,
+                     const char *attachment_id)
+{
+  CS_STMT stmt = cs_db_query (ctx->db, "SELECT " CS_ATTACHMENT_COLS " FROM attachments a WHERE a.id = ?",
+                              "s", attachment_id);
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return cs_model_attachment_row (stmt, 0);
+}
+
+JsonArray *
+cs_model_message_attachments (CsCtx      *ctx,
+                              const char *message_id)
+{
+  JsonArray *list = json_array_new ();
+  CS_STMT stmt = cs_db_query (ctx->db,
+                              "SELECT " CS_ATTACHMENT_COLS " FROM attachments a"
+                              " WHERE a.message_id = ? ORDER BY a.position",
+                              "s", message_id);
+
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    json_array_add_object_element (list, cs_model_attachment_row (stmt, 0));
+  return list;
 }
 
 JsonObject *

@@ -14,6 +14,9 @@ G_BEGIN_DECLS
                         " m.mentions, m.context, m.created_at, m.edited_at, m.deleted, m.txn_id, su.display_name"
 #define CS_MESSAGE_SENDER "LEFT JOIN users su ON su.id = m.sender_id"
 
+/* Selected FROM attachments a. */
+#define CS_ATTACHMENT_COLS "a.id, a.name, a.size, a.mime_type, a.width, a.height, a.thumb_type"
+
 char       *cs_model_excerpt         (const char   *body);
 char       *cs_model_time            (sqlite3_stmt *stmt,
                                       int           col);
@@ -31,6 +34,15 @@ JsonObject *cs_model_message_row     (CsCtx        *ctx,
 JsonObject *cs_model_message         (CsCtx        *ctx,
                                       const char   *message_id,
                                       const char   *viewer_id);
+/* {id, name, size, mime_type, width, height, has_thumbnail} from
+ * CS_ATTACHMENT_COLS at @first_col. */
+JsonObject *cs_model_attachment_row  (sqlite3_stmt *stmt,
+                                      int           first_col);
+JsonObject *cs_model_attachment      (CsCtx        *ctx,
+                                      const char   *attachment_id);
+/* The attachments of a message, in the order they were given. */
+JsonArray  *cs_model_message_attachments (CsCtx      *ctx,
+                                          const char *message_id);
 /* The room as @viewer_id sees it; NULL when it is not in the caller's tenant. */
 JsonObject *cs_model_room            (CsCtx        *ctx,
                                       const char   *room_id,

@@ -5,6 +5,7 @@
 
 #include <libsoup/soup.h>
 
+#include "cs-api.h"
 #include "cs-ctx.h"
 #include "cs-server.h"
 #include "cs-store.h"
@@ -21,6 +22,9 @@ typedef struct {
   guint64 ws_slow_closed;
   guint64 messages_sent;
   guint64 deliveries;
+  guint64 upload_bytes;
+  guint64 uploads_too_large;
+  guint64 downloads;
 } CsMetrics;
 
 struct _CsServer {
@@ -32,12 +36,34 @@ struct _CsServer {
   SoupServer *soup;
   guint       port;
   gboolean    close_after_response;
+  guint       sweep_id;       /* removal of unused uploads */
   CsMetrics   metrics;
 };
 
 /* cs-http.c */
 void      cs_http_setup          (CsServer   *server);
 char     *cs_http_metrics_text   (CsServer   *server);
+/* An error answer, counted in the metrics when @server is given (not when
+ * the request's completion counts it anyway). */
+void      cs_http_set_error      (CsServer          *server,
+                                  SoupServerMessage *msg,
+                                  CauErrorCode       code,
+                                  const char        *message);
+void      cs_http_set_too_large  (CsServer          *server,
+                                  SoupServerMessage *msg,
+                                  gint64             max);
+
+/* cs-http-files.c: an upload's body goes to a temporary file (FALSE when
+ * the request was answered already) ... */
+gboolean  cs_http_upload_start   (CsServer          *server,
+                                  SoupServerMessage *msg);
+/* ... and is handed to the upload handler, or answered (NULL). */
+CsUpload *cs_http_upload_finish  (CsServer          *server,
+                                  SoupServerMessage *msg);
+/* Streams ctx->file as the response, honouring a Range header. */
+void      cs_http_send_file      (CsServer          *server,
+                                  SoupServerMessage *msg,
+                                  CsCtx             *ctx);
 
 /* cs-hub.c */
 CsHub    *cs_hub_new             (CsServer   *server);

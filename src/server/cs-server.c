@@ -9,6 +9,8 @@
 #include "cs-presence.h"
 #include "cau-time.h"
 
+#include <errno.h>
+#include <glib/gstdio.h>
 #include <sys/socket.h>
 
 static void
@@ -21,6 +23,41 @@ load_sessions (CsCtx *ctx)
   while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
     cs_sessions_add (cs_col_text (stmt, 0), cs_col_text (stmt, 1), cs_col_text (stmt, 2),
                      sqlite3_column_int64 (stmt, 3));
+}
+
+/* Uploads in progress live in DATA_DIR/attachments/tmp; whatever a
+ * previous run left there was never recorded, so it goes. */
+static gboolean
+prepare_attachments_dir (CsConfig *config,
+                         GError  **error)
+{
+  g_autofree char *tmp = cs_api_attachment_tmp_dir (config);
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (g_mkdir_with_parents (tmp, 0700) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, CAU_ERROR, CAU_ERROR_INTERNAL, "Cannot create %s: %s", tmp, g_strerror (saved));
+      return FALSE;
+    }
+  dir = g_dir_open (tmp, 0, NULL);
+  while (dir && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *path = g_build_filename (tmp, name, NULL);
+      g_unlink (path);
+    }
+  return TRUE;
+}
+
+static gboolean
+sweep_cb (gpointer data)
+{
+  CsServer *server = data;
+  CsCtx *ctx = cs_ctx_new (server->config, server->store, server->presence);
+
+  cs_store_submit (server->store, CS_JOB_WRITE, cs_api_attachments_sweep, ctx, NULL, NULL);
+  return G_SOURCE_CONTINUE;
 }
 
 CsServer *
@@ -37,7 +74,8 @@ cs_server_new (CsConfig *config,
     }
   server->config = config;
   server->store = cs_store_open (config, error);
-  if (server->store == NULL || !cs_auth_load_seal_key (config->data_dir, error))
+  if (server->store == NULL || !cs_auth_load_seal_key (config->data_dir, error) ||
+      !prepare_attachments_dir (config, error))
     return NULL;
   server->presence = cs_presence_new ();
   server->hub = cs_hub_new (server);
@@ -48,9 +86,11 @@ cs_server_new (CsConfig *config,
   cs_sessions_init ();
   ctx = cs_ctx_new (config, server->store, server->presence);
   cs_store_run_read (server->store, load_sessions, ctx);
+  cs_store_run_read (server->store, cs_api_attachments_remove_orphans, ctx);
 
   server->soup = soup_server_new ("server-header", "causerie-server/" PACKAGE_VERSION " ", NULL);
   cs_http_setup (server);
+  server->sweep_id = g_timeout_add_seconds (config->attach_sweep_s, sweep_cb, server);
   return g_steal_pointer (&server);
 }
 
@@ -111,6 +151,7 @@ cs_server_free (CsServer *server)
 {
   if (server == NULL)
     return;
+  g_clear_handle_id (&server->sweep_id, g_source_remove);
   if (server->soup)
     soup_server_disconnect (server->soup);
   g_clear_object (&server->soup);

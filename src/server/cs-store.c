@@ -39,6 +39,7 @@ struct _CsStore {
   GAsyncQueue  *write_queue;
   GAsyncQueue  *read_queue;
   GAsyncQueue  *slow_queue;
+  GAsyncQueue  *file_queue;
   GThread      *writer;
   GPtrArray    *threads;        /* readers and slow threads */
   CsDb         *write_db;
@@ -59,6 +60,11 @@ struct _CsStore {
 
   guint64       n_commits, n_jobs, n_failed, n_events;  /* atomic-ish counters */
 };
+
+/* Threads for password hashing, and for uploaded files (sniffing, syncing
+ * and thumbnails): a burst of uploads never delays a sign-in. */
+#define SLOW_THREADS 2
+#define FILE_THREADS 2
 
 static Job STOP_JOB;
 static GPrivate thread_db = G_PRIVATE_INIT ((GDestroyNotify) cs_db_close);
@@ -527,10 +533,12 @@ cs_store_open (CsConfig *config,
   store->write_queue = g_async_queue_new ();
   store->read_queue = g_async_queue_new ();
   store->slow_queue = g_async_queue_new ();
+  store->file_queue = g_async_queue_new ();
   store->threads = g_ptr_array_new ();
   store->writer = g_thread_new ("cs-writer", writer_thread, store);
   start_workers (store, store->read_queue, config->readers, "cs-reader");
-  start_workers (store, store->slow_queue, 2, "cs-slow");
+  start_workers (store, store->slow_queue, SLOW_THREADS, "cs-slow");
+  start_workers (store, store->file_queue, FILE_THREADS, "cs-files");
   return store;
 }
 
@@ -549,7 +557,8 @@ cs_store_close (CsStore *store)
       for (guint i = 0; i < store->threads->len; i++)
         {
           /* One stop per thread, on whichever queue it reads. */
-          g_async_queue_push (i < store->config->readers ? store->read_queue : store->slow_queue,
+          g_async_queue_push (i < store->config->readers ? store->read_queue :
+                              i < store->config->readers + SLOW_THREADS ? store->slow_queue : store->file_queue,
                               &STOP_JOB);
         }
       for (guint i = 0; i < store->threads->len; i++)
@@ -571,6 +580,7 @@ cs_store_close (CsStore *store)
   g_clear_pointer (&store->write_queue, g_async_queue_unref);
   g_clear_pointer (&store->read_queue, g_async_queue_unref);
   g_clear_pointer (&store->slow_queue, g_async_queue_unref);
+  g_clear_pointer (&store->file_queue, g_async_queue_unref);
   g_clear_pointer (&store->write_db, cs_db_close);
   g_clear_pointer (&store->hooks, g_array_unref);
   g_main_context_unref (store->main_context);
@@ -613,6 +623,9 @@ cs_store_submit (CsStore   *store,
       break;
     case CS_JOB_SLOW:
       g_async_queue_push (store->slow_queue, job);
+      break;
+    case CS_JOB_FILE:
+      g_async_queue_push (store->file_queue, job);
       break;
     }
 }

@@ -1,7 +1,8 @@
 /* cs-store.h: the threads that own SQLite. One writer thread runs every
  * write in group-committed batches (a batch costs one fsync however many
  * messages it holds); reader threads serve reads from their own WAL
- * snapshots; "slow" threads run password hashing away from both. Results
+ * snapshots; "slow" threads run password hashing away from both, and
+ * "file" threads the work on uploaded files. Results
  * come back to the main context in commit order, so the event loop never
  * waits on the disk.
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -16,6 +17,7 @@ typedef enum {
   CS_JOB_READ,
   CS_JOB_WRITE,
   CS_JOB_SLOW,
+  CS_JOB_FILE,    /* like SLOW, on threads of its own: uploaded files */
 } CsJobKind;
 
 /* Runs on the main context after the job; the store frees @ctx after it. */
