@@ -268,6 +268,8 @@ cs_api_attachment_get (CsCtx *ctx)
   ctx->file_type = g_str_has_prefix (mime_type, "text/") ? g_strconcat (mime_type, "; charset=utf-8", NULL)
                                                           : g_steal_pointer (&mime_type);
   ctx->file_name = g_steal_pointer (&name);
+  /* An id's bytes never change: the id is a strong validator. */
+  ctx->file_etag = g_strdup_printf ("\"%s\"", ctx->params[0]);
 }
 
 void
@@ -286,6 +288,7 @@ cs_api_attachment_thumbnail (CsCtx *ctx)
   open_file (ctx, path);
   ctx->file_name = g_strdup (g_str_equal (thumb_type, "image/jpeg") ? "thumbnail.jpg" : "thumbnail.png");
   ctx->file_type = g_steal_pointer (&thumb_type);
+  ctx->file_etag = g_strdup_printf ("\"%s-thumbnail\"", ctx->params[0]);
 }
 
 /* ---- messages ---------------------------------------------------------- */

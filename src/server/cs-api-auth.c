@@ -99,6 +99,17 @@ session_committed (gpointer data)
 }
 
 char *
+cs_api_hash_password (CsCtx      *ctx,
+                      const char *password)
+{
+  char *hash = cs_auth_hash_password (password, ctx->config->kdf);
+
+  if (hash == NULL)
+    cs_ctx_fail (ctx, CAU_ERROR_INTERNAL, "The server is out of memory for password hashing; try again.");
+  return hash;
+}
+
+char *
 cs_api_open_session (CsCtx      *ctx,
                      const char *user_id,
                      char      **out_expires)
@@ -226,6 +237,27 @@ cs_api_login (CsCtx *ctx)
   ctx->input = NULL;
   g_free (opened.token);
   g_free (opened.expires);
+}
+
+static void
+sessions_expired (gpointer data)
+{
+  cs_sessions_remove_expired (*(gint64 *) data);
+}
+
+void
+cs_api_sessions_sweep (CsCtx *ctx)
+{
+  gint64 *now = g_new (gint64, 1);
+
+  *now = cau_time_now_ms ();
+  if (cs_db_exec (ctx->db, "DELETE FROM sessions WHERE expires_at <= ?", "i", *now) != SQLITE_DONE)
+    {
+      g_free (now);
+      cs_ctx_fail_db (ctx, "removing expired sessions");
+      return;
+    }
+  cs_store_on_commit (ctx->store, sessions_expired, now, g_free);
 }
 
 static void
@@ -395,12 +427,8 @@ cs_api_admin_users_create (CsCtx *ctx)
       cs_ctx_fail_error (ctx, error);
       return;
     }
-  hash = cs_auth_hash_password (password, ctx->config->kdf);
-  if (hash == NULL)
-    {
-      cs_ctx_fail (ctx, CAU_ERROR_INTERNAL, "The server is out of memory for password hashing; try again.");
-      return;
-    }
+  if ((hash = cs_api_hash_password (ctx, password)) == NULL)
+    return;
   u.email = email;
   u.name = name;
   u.role = role;

@@ -493,12 +493,8 @@ cs_api_invitation_accept (CsCtx *ctx)
           cs_ctx_fail_error (ctx, error);
           return;
         }
-      hash = cs_auth_hash_password (password, ctx->config->kdf);
-      if (hash == NULL)
-        {
-          cs_ctx_fail (ctx, CAU_ERROR_INTERNAL, "The server is out of memory for password hashing; try again.");
-          return;
-        }
+      if ((hash = cs_api_hash_password (ctx, password)) == NULL)
+        return;
       g_free (ctx->tenant_id);
       ctx->tenant_id = g_strdup (inv.tenant_id);
       n.name = name;

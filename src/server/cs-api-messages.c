@@ -112,25 +112,18 @@ cs_api_notify (CsCtx      *ctx,
                const char *body)
 {
   g_autofree char *id = g_uuid_string_random ();
-  g_autofree char *now = NULL;
-  g_autoptr(JsonObject) n = json_object_new ();
-  gint64 now_ms = cau_time_now_ms ();
+  g_autoptr(JsonObject) n = NULL;
+  CS_STMT stmt = cs_db_query (ctx->db,
+                              "INSERT INTO notifications (id, tenant_id, user_id, type, room_id, message_id, message_seq,"
+                              " title, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                              " RETURNING " CS_NOTIFICATION_COLS,
+                              "ssssssissi", id, ctx->tenant_id, user_id, type, room_id, message_id, seq,
+                              title, body, cau_time_now_ms ());
 
-  if (cs_db_exec (ctx->db,
-                  "INSERT INTO notifications (id, tenant_id, user_id, type, room_id, message_id, message_seq,"
-                  " title, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  "ssssssissi", id, ctx->tenant_id, user_id, type, room_id, message_id, seq,
-                  title, body, now_ms) != SQLITE_DONE)
+  /* The event carries the row as stored, built like a listed one. */
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
     return cs_ctx_fail_db (ctx, "storing a notification");
-  now = cau_time_format (now_ms);
-  json_object_set_string_member (n, "id", id);
-  json_object_set_string_member (n, "type", type);
-  json_object_set_string_member (n, "room_id", room_id);
-  json_object_set_string_member (n, "message_id", message_id);
-  json_object_set_string_member (n, "title", title);
-  json_object_set_string_member (n, "body", body);
-  json_object_set_string_member (n, "created_at", now);
-  json_object_set_boolean_member (n, "read", FALSE);
+  n = cs_model_notification_row (stmt, 0);
   return cs_model_emit (ctx, 0, "notification.new", room_id, user_id, n, NULL, NULL) != 0;
 }
 
@@ -200,15 +193,17 @@ insert_message (CsCtx      *ctx,
                 const char *reply_to,
                 const char *mentions,
                 const char *context,
-                const char *txn_id)
+                const char *txn_id,
+                gboolean    has_attachments)
 {
   gint64 now = cau_time_now_ms ();
 
   if (cs_db_exec (ctx->db,
                   "INSERT INTO messages (seq, id, room_id, tenant_id, sender_id, kind, body, reply_to_id,"
-                  " mentions, context, created_at, txn_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  "isssssssssis", seq, id, room_id, ctx->tenant_id, sender_id, kind, body, reply_to,
-                  mentions, context, now, txn_id) != SQLITE_DONE ||
+                  " mentions, context, created_at, txn_id, has_attachments)"
+                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  "isssssssssisb", seq, id, room_id, ctx->tenant_id, sender_id, kind, body, reply_to,
+                  mentions, context, now, txn_id, has_attachments) != SQLITE_DONE ||
       cs_db_exec (ctx->db, "UPDATE rooms SET last_activity_at = ?, last_seq = ? WHERE id = ?",
                   "iis", now, seq, room_id) != SQLITE_DONE)
     return cs_ctx_fail_db (ctx, "storing a message");
@@ -242,7 +237,7 @@ cs_api_post_system (CsCtx      *ctx,
 
   g_autoptr(JsonObject) message = NULL;
 
-  if (!insert_message (ctx, seq, id, room_id, NULL, "system", body, NULL, "[]", NULL, NULL))
+  if (!insert_message (ctx, seq, id, room_id, NULL, "system", body, NULL, "[]", NULL, NULL, FALSE))
     return FALSE;
   message = emit_message (ctx, "message.new", seq, id, room_id, NULL);
   return message != NULL;
@@ -319,7 +314,8 @@ cs_api_store_message (CsCtx      *ctx,
   seq = cs_store_next_seq (ctx->store);
   id = g_uuid_string_random ();
   type = cs_db_text (ctx->db, "SELECT type FROM rooms WHERE id = ?", "s", room_id);
-  if (!insert_message (ctx, seq, id, room_id, ctx->user_id, "text", body, reply_to, mentions, context, txn_id) ||
+  if (!insert_message (ctx, seq, id, room_id, ctx->user_id, "text", body, reply_to, mentions, context, txn_id,
+                       attachment_ids && attachment_ids[0]) ||
       !cs_api_attachments_attach (ctx, id, attachment_ids) ||
       !store_mentions (ctx, room_id, seq, mentioned) ||
       (message = emit_message (ctx, "message.new", seq, id, room_id, txn_id)) == NULL ||
@@ -703,30 +699,21 @@ cs_api_search (CsCtx *ctx)
 void
 cs_api_notifications_list (CsCtx *ctx)
 {
-  const char *unread = cs_ctx_query (ctx, "unread");
-  gboolean only_unread = unread && (g_str_equal (unread, "true") || g_str_equal (unread, "1"));
-  g_autoptr(JsonObject) reply = json_object_new ();
-  JsonArray *list = json_array_new ();
-  CS_STMT stmt = cs_db_query (ctx->db,
-                              "SELECT id, type, room_id, message_id, title, body, created_at, read FROM notifications"
-                              " WHERE user_id = ? AND (? = 0 OR read = 0) ORDER BY created_at DESC LIMIT 200",
-                              "sb", ctx->user_id, only_unread);
+  gboolean only_unread = FALSE;
+  g_autoptr(JsonObject) reply = NULL;
+  JsonArray *list;
+  CS_STMT stmt = NULL;
 
+  if (!cs_ctx_query_bool (ctx, "unread", &only_unread))
+    return;
+  reply = json_object_new ();
+  list = json_array_new ();
+  stmt = cs_db_query (ctx->db,
+                      "SELECT " CS_NOTIFICATION_COLS " FROM notifications"
+                      " WHERE user_id = ? AND (? = 0 OR read = 0) ORDER BY created_at DESC LIMIT 200",
+                      "sb", ctx->user_id, only_unread);
   while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      JsonObject *n = json_object_new ();
-      g_autofree char *at = cs_model_time (stmt, 6);
-
-      json_object_set_string_member (n, "id", cs_col_text (stmt, 0));
-      json_object_set_string_member (n, "type", cs_col_text (stmt, 1));
-      cau_json_set_string_or_null (n, "room_id", cs_col_text (stmt, 2));
-      cau_json_set_string_or_null (n, "message_id", cs_col_text (stmt, 3));
-      json_object_set_string_member (n, "title", cs_col_text (stmt, 4));
-      json_object_set_string_member (n, "body", cs_col_text (stmt, 5));
-      json_object_set_string_member (n, "created_at", at);
-      json_object_set_boolean_member (n, "read", sqlite3_column_int (stmt, 7));
-      json_array_add_object_element (list, n);
-    }
+    json_array_add_object_element (list, cs_model_notification_row (stmt, 0));
   json_object_set_array_member (reply, "notifications", list);
   cs_ctx_reply_object (ctx, 200, g_steal_pointer (&reply));
 }

@@ -321,16 +321,11 @@ reply_room_list (CsCtx        *ctx,
 void
 cs_api_rooms_list (CsCtx *ctx)
 {
-  const char *archived = cs_ctx_query (ctx, "archived");
-  gboolean want_archived = archived && (g_str_equal (archived, "true") || g_str_equal (archived, "1"));
+  gboolean want_archived = FALSE;
   CS_STMT stmt = NULL;
 
-  if (archived && !g_str_equal (archived, "true") && !g_str_equal (archived, "false") &&
-      !g_str_equal (archived, "1") && !g_str_equal (archived, "0"))
-    {
-      cs_ctx_fail (ctx, CAU_ERROR_BAD_REQUEST, "The parameter “archived” must be true or false.");
-      return;
-    }
+  if (!cs_ctx_query_bool (ctx, "archived", &want_archived))
+    return;
   stmt = cs_db_query (ctx->db,
                       "SELECT r.id FROM members mb JOIN rooms r ON r.id = mb.room_id"
                       " WHERE mb.user_id = ? AND r.tenant_id = ? AND r.is_archived = ?"

@@ -80,6 +80,7 @@ void cs_api_attachment_upload      (CsCtx *ctx);   /* file */
 void cs_api_attachment_get         (CsCtx *ctx);   /* read: ctx->file */
 void cs_api_attachment_thumbnail   (CsCtx *ctx);   /* read: ctx->file */
 void cs_api_attachments_sweep      (CsCtx *ctx);   /* write: unused uploads past their lifetime */
+void cs_api_sessions_sweep         (CsCtx *ctx);   /* write: expired sessions, on disk and in memory */
 void cs_api_attachments_remove_orphans (CsCtx *ctx); /* read, at start-up: files without a row */
 /* DATA_DIR/attachments/ID (or ID.thumb); the directory for uploads in progress. */
 char    *cs_api_attachment_path    (CsConfig    *config,
@@ -138,6 +139,9 @@ gboolean cs_api_notify             (CsCtx       *ctx,
                                     gint64       seq,
                                     const char  *title,
                                     const char  *body);
+/* The stored hash of @password, or NULL with ctx failed. */
+char    *cs_api_hash_password      (CsCtx       *ctx,
+                                    const char  *password);
 /* A new session for @user_id in ctx's tenant; returns the token. */
 char    *cs_api_open_session       (CsCtx       *ctx,
                                     const char  *user_id,

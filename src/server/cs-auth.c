@@ -243,6 +243,23 @@ cs_sessions_add (const char *token_hash,
   g_mutex_unlock (&sessions_lock);
 }
 
+static gboolean
+is_expired (gpointer key,
+            gpointer value,
+            gpointer now_ms)
+{
+  return ((CsSessionInfo *) value)->expires_at_ms <= *(gint64 *) now_ms;
+}
+
+void
+cs_sessions_remove_expired (gint64 now_ms)
+{
+  g_mutex_lock (&sessions_lock);
+  if (sessions)
+    g_hash_table_foreach_remove (sessions, is_expired, &now_ms);
+  g_mutex_unlock (&sessions_lock);
+}
+
 void
 cs_sessions_remove (const char *token_hash)
 {

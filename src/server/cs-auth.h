@@ -46,6 +46,8 @@ void     cs_sessions_add         (const char *token_hash,
                                   gint64      expires_at_ms);
 void     cs_sessions_remove      (const char *token_hash);
 void     cs_sessions_remove_user (const char *user_id);
+/* Forgets the sessions that expired at or before @now_ms. */
+void     cs_sessions_remove_expired (gint64  now_ms);
 /* Fills @out (strings newly allocated) and returns TRUE for a live session. */
 gboolean cs_sessions_lookup      (const char    *token_hash,
                                   CsSessionInfo *out);

@@ -84,6 +84,7 @@ cs_ctx_free (CsCtx *ctx)
   g_clear_object (&ctx->file);
   g_free (ctx->file_type);
   g_free (ctx->file_name);
+  g_free (ctx->file_etag);
   g_clear_error (&ctx->error);
   g_ptr_array_unref (ctx->events);
   g_ptr_array_unref (ctx->audits);
@@ -176,6 +177,24 @@ cs_ctx_query (CsCtx      *ctx,
               const char *name)
 {
   return ctx->query ? g_hash_table_lookup (ctx->query, name) : NULL;
+}
+
+gboolean
+cs_ctx_query_bool (CsCtx      *ctx,
+                   const char *name,
+                   gboolean   *out_value)
+{
+  const char *value = cs_ctx_query (ctx, name);
+
+  *out_value = value && (g_str_equal (value, "true") || g_str_equal (value, "1"));
+  if (value && !*out_value && !g_str_equal (value, "false") && !g_str_equal (value, "0"))
+    {
+      g_autofree char *message = g_strdup_printf ("The parameter “%s” must be true or false.", name);
+
+      cs_ctx_fail (ctx, CAU_ERROR_BAD_REQUEST, message);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 void

@@ -85,7 +85,8 @@ struct _CsCtx {
   GInputStream *file;        /* a file to stream (downloads), with ... */
   gint64       file_size;
   char        *file_type;    /* ... its Content-Type ... */
-  char        *file_name;    /* ... and the name to save it as */
+  char        *file_name;    /* ... the name to save it as ... */
+  char        *file_etag;    /* ... and its entity tag, quoted */
   GPtrArray   *events;       /* CsEvent* */
   GPtrArray   *audits;       /* CsAudit* */
   GPtrArray   *after;        /* CsAfter* */
@@ -118,6 +119,11 @@ void     cs_ctx_reply_empty    (CsCtx       *ctx);
 JsonObject *cs_ctx_body_object (CsCtx       *ctx);
 const char *cs_ctx_query       (CsCtx       *ctx,
                                 const char  *name);
+/* A true/false query parameter ("true", "false", "1", "0"; absent is
+ * FALSE). FALSE with a 400 for anything else. */
+gboolean cs_ctx_query_bool     (CsCtx       *ctx,
+                                const char  *name,
+                                gboolean    *out_value);
 void     cs_ctx_audit          (CsCtx       *ctx,
                                 const char  *action,
                                 const char  *entity_type,

@@ -113,6 +113,29 @@ static const char *migrations[] = {
   "CREATE INDEX attachments_unused ON attachments(created_at) WHERE message_id IS NULL;"
   "CREATE INDEX attachments_tenant ON attachments(tenant_id, size);"
   "CREATE INDEX attachments_uploader ON attachments(uploader_id);",
+
+  /* 3 -> 4: a message says whether it was sent with attachments, so that
+   * pages of messages without any never look for them (its files may be
+   * gone since: 1 means "look", 0 means "none"). */
+  "ALTER TABLE messages ADD COLUMN has_attachments INTEGER NOT NULL DEFAULT 0;"
+  "UPDATE messages SET has_attachments = 1"
+  "  WHERE id IN (SELECT message_id FROM attachments WHERE message_id IS NOT NULL);",
+
+  /* 4 -> 5: new messages are indexed for search once per group commit
+   * (cs-store.c), not one by one: every message from seq
+   * meta.fts_next_seq on is not in messages_fts yet, so an edit or a
+   * removal touches the index only below it. */
+  "DROP TRIGGER IF EXISTS messages_ai;"
+  "DROP TRIGGER IF EXISTS messages_ad;"
+  "DROP TRIGGER IF EXISTS messages_au;"
+  "INSERT OR REPLACE INTO meta (key, value) SELECT 'fts_next_seq', IFNULL(MAX(seq), 0) + 1 FROM messages;"
+  "CREATE TRIGGER messages_ad AFTER DELETE ON messages"
+  "  WHEN old.seq < (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'fts_next_seq') BEGIN"
+  "  INSERT INTO messages_fts(messages_fts, rowid, body) VALUES ('delete', old.seq, old.body); END;"
+  "CREATE TRIGGER messages_au AFTER UPDATE OF body ON messages"
+  "  WHEN old.seq < (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'fts_next_seq') BEGIN"
+  "  INSERT INTO messages_fts(messages_fts, rowid, body) VALUES ('delete', old.seq, old.body);"
+  "  INSERT INTO messages_fts(rowid, body) VALUES (new.seq, new.body); END;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CS_SCHEMA_VERSION);

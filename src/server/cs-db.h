@@ -9,7 +9,7 @@
 
 G_BEGIN_DECLS
 
-#define CS_SCHEMA_VERSION 3
+#define CS_SCHEMA_VERSION 5
 
 typedef struct _CsDb CsDb;
 

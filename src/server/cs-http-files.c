@@ -341,6 +341,8 @@ set_file_headers (SoupMessageHeaders *headers,
   soup_message_headers_replace (headers, "Content-Security-Policy", "default-src 'none'; sandbox");
   soup_message_headers_replace (headers, "Cache-Control", "private, no-cache");
   soup_message_headers_replace (headers, "Accept-Ranges", "bytes");
+  if (ctx->file_etag)
+    soup_message_headers_replace (headers, "ETag", ctx->file_etag);
 }
 
 void
@@ -349,10 +351,19 @@ cs_http_send_file (CsServer          *server,
                    CsCtx             *ctx)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-  const char *range = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Range");
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+  const char *range = soup_message_headers_get_one (request, "Range");
+  const char *if_range = soup_message_headers_get_one (request, "If-Range");
+  gboolean head = strcmp (soup_server_message_get_method (msg), "HEAD") == 0;
   gint64 size = ctx->file_size, start = 0, end = size - 1;
-  RangeResult r = parse_range (range, size, &start, &end);
+  RangeResult r;
   Sender *s;
+
+  /* A resumed download names the copy it has: a range of anything else
+   * (another tag, a date: no Last-Modified is sent) gets the whole file. */
+  if (if_range && g_strcmp0 (if_range, ctx->file_etag) != 0)
+    range = NULL;
+  r = parse_range (range, size, &start, &end);
 
   if (r == RANGE_UNSATISFIABLE)
     {
@@ -377,9 +388,10 @@ cs_http_send_file (CsServer          *server,
       soup_message_headers_replace (headers, "Content-Range", content_range);
     }
   soup_server_message_set_status (msg, r == RANGE_OK ? 206 : 200, NULL);
-  server->metrics.downloads++;
   soup_message_body_set_accumulate (soup_server_message_get_response_body (msg), FALSE);
-  if (end < start)
+  if (!head)
+    server->metrics.downloads++;
+  if (end < start || head)
     {
       soup_message_body_complete (soup_server_message_get_response_body (msg));
       return;

@@ -24,6 +24,7 @@ typedef struct {
   Auth        auth;
   CsHandler   handler;
   gboolean    upload;      /* the body is a file: streamed to disk (cs-http-files.c) */
+  gboolean    head;        /* HEAD is answered too: a GET of a file, without the bytes */
 } Route;
 
 static const Route routes[] = {
@@ -66,8 +67,8 @@ static const Route routes[] = {
   { "POST",   "/api/invitations/:token/decline",  CS_JOB_WRITE, NONE,  cs_api_invitation_decline },
   { "GET",    "/invite/:token",                   CS_JOB_READ,  NONE,  cs_api_invite_page },
   { "POST",   "/api/rooms/:id/attachments",       CS_JOB_FILE,  USER,  cs_api_attachment_upload, TRUE },
-  { "GET",    "/api/attachments/:id",             CS_JOB_READ,  USER,  cs_api_attachment_get },
-  { "GET",    "/api/attachments/:id/thumbnail",   CS_JOB_READ,  USER,  cs_api_attachment_thumbnail },
+  { "GET",    "/api/attachments/:id",             CS_JOB_READ,  USER,  cs_api_attachment_get, FALSE, TRUE },
+  { "GET",    "/api/attachments/:id/thumbnail",   CS_JOB_READ,  USER,  cs_api_attachment_thumbnail, FALSE, TRUE },
 };
 
 typedef struct {
@@ -181,7 +182,8 @@ find_route (const char *method,
       if (!match_path (routes[r].pattern, segments, params))
         continue;
       *path_known = TRUE;
-      if (strcmp (routes[r].method, method) == 0)
+      if (strcmp (routes[r].method, method) == 0 ||
+          (routes[r].head && strcmp (method, "HEAD") == 0))
         return &routes[r];
     }
   return NULL;

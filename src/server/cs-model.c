@@ -162,8 +162,10 @@ cs_model_message_row (CsCtx        *ctx,
   json_object_set_member (m, "mentions",
                           deleted ? json_node_init_array (json_node_alloc (), json_array_new ())
                                   : parse_json_text (cs_col_text (stmt, 7)));
+  /* Most messages have none: no look-up for those. */
   json_object_set_array_member (m, "attachments",
-                                deleted ? json_array_new () : cs_model_message_attachments (ctx, cs_col_text (stmt, 1)));
+                                deleted || sqlite3_column_int (stmt, 14) == 0
+                                ? json_array_new () : cs_model_message_attachments (ctx, cs_col_text (stmt, 1)));
   json_object_set_member (m, "context", parse_json_text (cs_col_text (stmt, 8)));
   set_time (m, "created_at", stmt, 9);
   set_time (m, "edited_at", stmt, 10);
@@ -199,6 +201,23 @@ cs_model_attachment_row (sqlite3_stmt *stmt,
   set_int_or_null (a, "height", stmt, c + 5);
   json_object_set_boolean_member (a, "has_thumbnail", sqlite3_column_type (stmt, c + 6) != SQLITE_NULL);
   return a;
+}
+
+JsonObject *
+cs_model_notification_row (sqlite3_stmt *stmt,
+                           int           c)
+{
+  JsonObject *n = json_object_new ();
+
+  json_object_set_string_member (n, "id", cs_col_text (stmt, c));
+  json_object_set_string_member (n, "type", cs_col_text (stmt, c + 1));
+  cau_json_set_string_or_null (n, "room_id", cs_col_text (stmt, c + 2));
+  cau_json_set_string_or_null (n, "message_id", cs_col_text (stmt, c + 3));
+  json_object_set_string_member (n, "title", cs_col_text (stmt, c + 4));
+  json_object_set_string_member (n, "body", cs_col_text (stmt, c + 5));
+  set_time (n, "created_at", stmt, c + 6);
+  json_object_set_boolean_member (n, "read", sqlite3_column_int (stmt, c + 7));
+  return n;
 }
 
 JsonObject *

@@ -11,11 +11,15 @@ G_BEGIN_DECLS
 #define CS_USER_COLS "u.id, u.email, u.display_name, u.role, u.status_text, u.last_seen_at, u.deleted_at"
 /* Selected FROM messages m LEFT JOIN users su ON su.id = m.sender_id. */
 #define CS_MESSAGE_COLS "m.seq, m.id, m.room_id, m.sender_id, m.kind, m.body, m.reply_to_id," \
-                        " m.mentions, m.context, m.created_at, m.edited_at, m.deleted, m.txn_id, su.display_name"
+                        " m.mentions, m.context, m.created_at, m.edited_at, m.deleted, m.txn_id, su.display_name," \
+                        " m.has_attachments"
 #define CS_MESSAGE_SENDER "LEFT JOIN users su ON su.id = m.sender_id"
 
 /* Selected FROM attachments a. */
 #define CS_ATTACHMENT_COLS "a.id, a.name, a.size, a.mime_type, a.width, a.height, a.thumb_type"
+
+/* Selected (or returned) FROM notifications. */
+#define CS_NOTIFICATION_COLS "id, type, room_id, message_id, title, body, created_at, read"
 
 char       *cs_model_excerpt         (const char   *body);
 char       *cs_model_time            (sqlite3_stmt *stmt,
@@ -43,6 +47,10 @@ JsonObject *cs_model_attachment      (CsCtx        *ctx,
 /* The attachments of a message, in the order they were given. */
 JsonArray  *cs_model_message_attachments (CsCtx      *ctx,
                                           const char *message_id);
+/* {id, type, room_id, message_id, title, body, created_at, read} from
+ * CS_NOTIFICATION_COLS at @first_col. */
+JsonObject *cs_model_notification_row (sqlite3_stmt *stmt,
+                                       int           first_col);
 /* The room as @viewer_id sees it; NULL when it is not in the caller's tenant. */
 JsonObject *cs_model_room            (CsCtx        *ctx,
                                       const char   *room_id,

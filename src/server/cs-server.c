@@ -50,13 +50,22 @@ prepare_attachments_dir (CsConfig *config,
   return TRUE;
 }
 
+/* Writer thread: what outlived its use. */
+static void
+sweep (CsCtx *ctx)
+{
+  cs_api_attachments_sweep (ctx);
+  if (ctx->error == NULL)
+    cs_api_sessions_sweep (ctx);
+}
+
 static gboolean
 sweep_cb (gpointer data)
 {
   CsServer *server = data;
   CsCtx *ctx = cs_ctx_new (server->config, server->store, server->presence);
 
-  cs_store_submit (server->store, CS_JOB_WRITE, cs_api_attachments_sweep, ctx, NULL, NULL);
+  cs_store_submit (server->store, CS_JOB_WRITE, sweep, ctx, NULL, NULL);
   return G_SOURCE_CONTINUE;
 }
 

@@ -237,6 +237,27 @@ run_in_savepoint (CsStore *store,
   ctx->db = caller_db;
 }
 
+/* Full-text indexing runs once per batch, after its jobs and inside its
+ * transaction: FTS5 writes its pending terms out at every savepoint, so
+ * indexing inside each job's savepoint wrote one index segment per message.
+ * Indexed here, a message is searchable exactly when it is acknowledged.
+ * Every message from meta.fts_next_seq on is not indexed yet (the triggers
+ * for edits and removals leave those alone), including any stored while
+ * the server was not running. */
+static gboolean
+index_new_messages (CsDb  *db,
+                    gint64 next_seq)
+{
+  return cs_db_exec (db,
+                     "INSERT INTO messages_fts (rowid, body) SELECT seq, body FROM messages"
+                     " WHERE seq >= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'fts_next_seq')",
+                     "") == SQLITE_DONE &&
+         cs_db_exec (db,
+                     "INSERT INTO meta (key, value) VALUES ('fts_next_seq', ?)"
+                     " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                     "i", next_seq) == SQLITE_DONE;
+}
+
 static void
 prune_events (CsStore *store)
 {
@@ -272,7 +293,8 @@ run_batch (CsStore   *store,
     {
       for (guint i = 0; i < batch->len; i++)
         run_in_savepoint (store, g_ptr_array_index (batch, i));
-      committed = exec_simple (store->write_db, "COMMIT");
+      committed = (store->next_seq == seq_at_start || index_new_messages (store->write_db, store->next_seq)) &&
+                  exec_simple (store->write_db, "COMMIT");
       if (!committed)
         {
           g_warning ("Commit failed (%s); %u writes refused", cs_db_errmsg (store->write_db), batch->len);
@@ -529,6 +551,18 @@ cs_store_open (CsConfig *config,
     store->head_seq = MAX (MAX (max_event, max_message), store->pruned_seq);
     store->next_seq = store->head_seq + 1;
   }
+  /* Messages stored without the server (a tool, a restored copy) are
+   * searchable before it serves. */
+  if (!exec_simple (store->write_db, "BEGIN IMMEDIATE") ||
+      !index_new_messages (store->write_db, store->next_seq) ||
+      !exec_simple (store->write_db, "COMMIT"))
+    {
+      g_set_error (error, CAU_ERROR, CAU_ERROR_INTERNAL, "Cannot index messages for search: %s",
+                   cs_db_errmsg (store->write_db));
+      exec_simple (store->write_db, "ROLLBACK");
+      cs_store_close (store);
+      return NULL;
+    }
 
   store->write_queue = g_async_queue_new ();
   store->read_queue = g_async_queue_new ();

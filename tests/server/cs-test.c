@@ -4,6 +4,7 @@
 #include "cs-test.h"
 
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/prctl.h>
 #include <stdarg.h>
 #include <string.h>
@@ -462,4 +463,68 @@ cs_test_printf_path (const char *format,
   s = g_strdup_vprintf (format, args);
   va_end (args);
   return s;
+}
+
+static sqlite3 *
+db_open (CsTestServer *s)
+{
+  g_autofree char *path = g_build_filename (s->data_dir, "db", "causerie.db", NULL);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  return db;
+}
+
+void
+cs_test_db_exec (CsTestServer *s,
+                 const char   *sql)
+{
+  sqlite3 *db = db_open (s);
+  char *msg = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &msg) != SQLITE_OK)
+    g_error ("%s: %s", sql, msg);
+  sqlite3_close (db);
+}
+
+gint64
+cs_test_db_int (CsTestServer *s,
+                const char   *sql)
+{
+  sqlite3 *db = db_open (s);
+  const char *next = sql;
+  gint64 value = -1;
+
+  while (next && *next)
+    {
+      sqlite3_stmt *stmt = NULL;
+      const char *tail = NULL;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (db, next, -1, &stmt, &tail), ==, SQLITE_OK);
+      next = tail;
+      if (stmt == NULL)
+        continue;
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        value = sqlite3_column_int64 (stmt, 0);
+      sqlite3_finalize (stmt);
+    }
+  sqlite3_close (db);
+  return value;
+}
+
+gint64
+cs_test_search_mismatches (CsTestServer *s)
+{
+  /* What messages_fts holds, term by term and position by position,
+   * against an index built afresh from the messages as they are now. */
+  return cs_test_db_int (s,
+    "CREATE VIRTUAL TABLE temp.fresh USING fts5(body, tokenize='unicode61 remove_diacritics 2');"
+    "INSERT INTO temp.fresh (rowid, body) SELECT seq, body FROM messages;"
+    "CREATE VIRTUAL TABLE temp.have USING fts5vocab(main, messages_fts, 'instance');"
+    "CREATE VIRTUAL TABLE temp.want USING fts5vocab(temp, fresh, 'instance');"
+    "SELECT (SELECT COUNT(*) FROM (SELECT term, doc, offset FROM temp.have"
+    "                              EXCEPT SELECT term, doc, offset FROM temp.want))"
+    "     + (SELECT COUNT(*) FROM (SELECT term, doc, offset FROM temp.want"
+    "                              EXCEPT SELECT term, doc, offset FROM temp.have));");
 }

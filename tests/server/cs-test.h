@@ -49,6 +49,19 @@ char         *cs_test_login          (CsTestServer *server,
                                       const char   *email,
                                       char        **out_user_id);
 
+/* The server's database, for a test that looks at or changes what it
+ * stored (the server stopped, or reading beside it). cs_test_db_exec
+ * asserts that @sql runs; cs_test_db_int runs every statement of @sql on
+ * one connection and returns the first column of the last row any of
+ * them gave, or -1. */
+void          cs_test_db_exec        (CsTestServer *server,
+                                      const char   *sql);
+gint64        cs_test_db_int         (CsTestServer *server,
+                                      const char   *sql);
+/* The entries in which the search index and the messages disagree (0 when
+ * the index is exactly what rebuilding it would give). */
+gint64        cs_test_search_mismatches (CsTestServer *server);
+
 /* One HTTP request; returns the parsed body (NULL when empty) and the status. */
 JsonNode     *cs_test_http           (CsTestServer *server,
                                       const char   *method,

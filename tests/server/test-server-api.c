@@ -281,6 +281,7 @@ test_messages (void)
   g_free (cs_test_expect_error (s, "GET", mpath, bob, NULL, 400, "bad_request"));
 
   /* Carl was mentioned: a notification, and a mention badge. */
+  g_free (cs_test_expect_error (s, "GET", "/api/notifications?unread=maybe", carl, NULL, 400, "bad_request"));
   notes = cs_test_call (s, "GET", "/api/notifications?unread=true", carl, NULL, 200);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (notes, "notifications")), ==, 1);
   g_assert_cmpstr (str (json_array_get_object_element (json_object_get_array_member (notes, "notifications"), 0), "type"),
@@ -401,6 +402,34 @@ test_export_and_delete (void)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (audit, "entries")), ==, 1);
 }
 
+/* Expired sessions are removed from the database by the periodic sweep;
+ * live ones stay and keep working. */
+static void
+test_session_sweep (void)
+{
+  g_autoptr(CsTestServer) s = cs_test_server_new ("[attachments]\nsweep_interval_seconds=1\n");
+  g_autofree char *admin = cs_test_tenant (s, "acme", "boss@acme.test");
+  g_autoptr(JsonObject) me = NULL;
+  const char *expired = "SELECT COUNT(*) FROM sessions WHERE expires_at <= 2000";
+  gint64 deadline;
+
+  cs_test_server_stop (s, FALSE);
+  cs_test_db_exec (s, "INSERT INTO sessions (token_hash, user_id, tenant_id, created_at, expires_at)"
+                      " SELECT 'expired-1', user_id, tenant_id, 1000, 2000 FROM sessions LIMIT 1;"
+                      "INSERT INTO sessions (token_hash, user_id, tenant_id, created_at, expires_at, revoked_at)"
+                      " SELECT 'expired-2', user_id, tenant_id, 1000, 2000, 1500 FROM sessions LIMIT 1;");
+  g_assert_cmpint (cs_test_db_int (s, expired), ==, 2);
+  cs_test_server_start (s);
+
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (cs_test_db_int (s, expired) > 0 && g_get_monotonic_time () < deadline)
+    cs_test_spin (200);
+  g_assert_cmpint (cs_test_db_int (s, expired), ==, 0);
+  g_assert_cmpint (cs_test_db_int (s, "SELECT COUNT(*) FROM sessions WHERE expires_at > 2000"), ==, 1);
+  me = cs_test_call (s, "GET", "/api/me", admin, NULL, 200);
+  g_assert_cmpstr (str (me, "email"), ==, "boss@acme.test");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -413,5 +442,6 @@ main (int argc, char **argv)
   g_test_add_func ("/server/messages/lifecycle", test_messages);
   g_test_add_func ("/server/tenants/isolation", test_tenant_isolation);
   g_test_add_func ("/server/privacy/export-delete", test_export_and_delete);
+  g_test_add_func ("/server/auth/session-sweep", test_session_sweep);
   return g_test_run ();
 }

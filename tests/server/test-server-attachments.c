@@ -7,7 +7,6 @@
 #include "cs-test.h"
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
-#include <sqlite3.h>
 #include <string.h>
 
 typedef struct {
@@ -119,6 +118,37 @@ upload (CsTestServer *s,
   return reply;
 }
 
+/* @method on a file, with an optional Range and If-Range. */
+static GBytes *
+request_file (CsTestServer        *s,
+              const char          *token,
+              const char          *method,
+              const char          *path,
+              const char          *range,
+              const char          *if_range,
+              guint               *out_status,
+              SoupMessageHeaders **out_headers)
+{
+  g_autofree char *url = g_strconcat (s->base, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  SoupMessageHeaders *request = soup_message_get_request_headers (msg);
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
+  g_autoptr(GError) error = NULL;
+  GBytes *body;
+
+  soup_message_headers_replace (request, "Authorization", auth);
+  if (range)
+    soup_message_headers_replace (request, "Range", range);
+  if (if_range)
+    soup_message_headers_replace (request, "If-Range", if_range);
+  body = soup_session_send_and_read (s->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  *out_status = soup_message_get_status (msg);
+  if (out_headers)
+    *out_headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+  return body;
+}
+
 static GBytes *
 download (CsTestServer        *s,
           const char          *token,
@@ -127,21 +157,7 @@ download (CsTestServer        *s,
           guint               *out_status,
           SoupMessageHeaders **out_headers)
 {
-  g_autofree char *url = g_strconcat (s->base, path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-  g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
-  g_autoptr(GError) error = NULL;
-  GBytes *body;
-
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-  if (range)
-    soup_message_headers_replace (soup_message_get_request_headers (msg), "Range", range);
-  body = soup_session_send_and_read (s->session, msg, NULL, &error);
-  g_assert_no_error (error);
-  *out_status = soup_message_get_status (msg);
-  if (out_headers)
-    *out_headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
-  return body;
+  return request_file (s, token, "GET", path, range, NULL, out_status, out_headers);
 }
 
 static guint
@@ -861,6 +877,85 @@ test_ranges (void)
   fixture_clear (&f);
 }
 
+/* HEAD answers what GET would, without the bytes; the ETag lets a resumed
+ * download ask for the rest of the same file only (If-Range). */
+static void
+test_head_and_validators (void)
+{
+  Fixture f;
+  const char *text = "0123456789abcdefghij\n";
+  g_autoptr(JsonObject) a = NULL, b = NULL;
+  g_autoptr(GBytes) png = NULL;
+  g_autofree char *path = NULL, *thumb = NULL, *carl = NULL, *etag = NULL;
+
+  fixture_init (&f, NULL);
+  a = upload (f.s, f.bob, f.room, "alphabet.txt", "text/plain", text, strlen (text), 201);
+  path = file_path (str (a, "id"));
+  {
+    g_autoptr(SoupMessageHeaders) h = NULL, got = NULL;
+    guint status = 0;
+    g_autoptr(GBytes) body = request_file (f.s, f.bob, "HEAD", path, NULL, NULL, &status, &h);
+    g_autoptr(GBytes) full = download (f.s, f.bob, path, NULL, &status, &got);
+
+    g_assert_cmpuint (status, ==, 200);
+    g_assert_cmpuint (g_bytes_get_size (body), ==, 0);
+    g_assert_cmpint (soup_message_headers_get_content_length (h), ==, strlen (text));
+    g_assert_cmpstr (soup_message_headers_get_one (h, "Content-Type"), ==,
+                     soup_message_headers_get_one (got, "Content-Type"));
+    g_assert_cmpstr (soup_message_headers_get_one (h, "Content-Disposition"), ==,
+                     soup_message_headers_get_one (got, "Content-Disposition"));
+    g_assert_cmpstr (soup_message_headers_get_one (h, "Accept-Ranges"), ==, "bytes");
+    etag = g_strdup (soup_message_headers_get_one (h, "ETag"));
+    g_assert_nonnull (etag);
+    g_assert_true (etag[0] == '"' && g_str_has_suffix (etag, "\""));
+    g_assert_cmpstr (soup_message_headers_get_one (got, "ETag"), ==, etag);
+  }
+  /* Same tag: the range; another tag or a date: the whole file. */
+  {
+    static const struct { const char *if_range; guint status; gsize size; } cases[] = {
+      { NULL, 206, 11 },
+      { "\"something-else\"", 200, 21 },
+      { "Sat, 21 Nov 2026 08:00:00 GMT", 200, 21 },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases) + 1; i++)
+      {
+        guint status = 0;
+        const char *if_range = i == 0 ? etag : cases[i - 1].if_range;
+        guint expect_status = i == 0 ? 206 : cases[i - 1].status;
+        gsize expect_size = i == 0 ? 11 : cases[i - 1].size;
+        g_autoptr(GBytes) body = request_file (f.s, f.bob, "GET", path, "bytes=10-", if_range, &status, NULL);
+
+        g_test_message ("If-Range: %s", if_range ? if_range : "(none)");
+        g_assert_cmpuint (status, ==, expect_status);
+        g_assert_cmpuint (g_bytes_get_size (body), ==, expect_size);
+      }
+  }
+  /* A thumbnail has a tag of its own; a stranger's HEAD is the 404 of GET. */
+  png = make_image ("png", 640, 480);
+  b = upload (f.s, f.bob, f.room, "pic.png", "image/png", g_bytes_get_data (png, NULL), g_bytes_get_size (png), 201);
+  thumb = g_strdup_printf ("/api/attachments/%s/thumbnail", str (b, "id"));
+  {
+    g_autoptr(SoupMessageHeaders) h = NULL;
+    guint status = 0;
+    g_autoptr(GBytes) body = request_file (f.s, f.bob, "HEAD", thumb, NULL, NULL, &status, &h);
+
+    g_assert_cmpuint (status, ==, 200);
+    g_assert_cmpuint (g_bytes_get_size (body), ==, 0);
+    g_assert_nonnull (soup_message_headers_get_one (h, "ETag"));
+    g_assert_cmpstr (soup_message_headers_get_one (h, "ETag"), !=, etag);
+  }
+  carl = cs_test_user (f.s, "acme", "carl@acme.test", "Carl", "member", NULL);
+  {
+    guint status = 0;
+    g_autoptr(GBytes) body = request_file (f.s, carl, "HEAD", path, NULL, NULL, &status, NULL);
+
+    g_assert_cmpuint (status, ==, 404);
+    g_assert_cmpuint (g_bytes_get_size (body), ==, 0);
+  }
+  fixture_clear (&f);
+}
+
 static void
 test_quota (void)
 {
@@ -1080,37 +1175,93 @@ test_messages_carry_files (void)
   fixture_clear (&f);
 }
 
+/* Turns the stopped server's database back into schema version 3: the
+ * column and the search triggers that later steps changed. */
+static const char downgrade_to_v3[] =
+  "DROP TRIGGER messages_ad; DROP TRIGGER messages_au;"
+  "DELETE FROM meta WHERE key = 'fts_next_seq';"
+  "ALTER TABLE messages DROP COLUMN has_attachments;"
+  "CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN"
+  "  INSERT INTO messages_fts(rowid, body) VALUES (new.seq, new.body); END;"
+  "CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN"
+  "  INSERT INTO messages_fts(messages_fts, rowid, body) VALUES ('delete', old.seq, old.body); END;"
+  "CREATE TRIGGER messages_au AFTER UPDATE OF body ON messages BEGIN"
+  "  INSERT INTO messages_fts(messages_fts, rowid, body) VALUES ('delete', old.seq, old.body);"
+  "  INSERT INTO messages_fts(rowid, body) VALUES (new.seq, new.body); END;"
+  "PRAGMA user_version = 3;";
+
+static guint
+search_hits (Fixture    *f,
+             const char *q)
+{
+  g_autofree char *path = g_strdup_printf ("/api/search?q=%s", q);
+  g_autoptr(JsonObject) found = cs_test_call (f->s, "GET", path, f->admin, NULL, 200);
+
+  return json_array_get_length (json_object_get_array_member (found, "messages"));
+}
+
 /* A database of schema version 2 (before attachments) upgrades in place. */
 static void
 test_upgrade_from_v2 (void)
 {
   Fixture f;
-  g_autofree char *db_path = NULL;
-  sqlite3 *db = NULL;
+  g_autofree char *downgrade = g_strconcat (downgrade_to_v3, "DROP TABLE attachments; PRAGMA user_version = 2;", NULL);
 
   fixture_init (&f, NULL);
   cs_test_server_stop (f.s, FALSE);
-  db_path = g_build_filename (f.s->data_dir, "db", "causerie.db", NULL);
-  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE attachments; PRAGMA user_version=2;", NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  cs_test_db_exec (f.s, downgrade);
   cs_test_server_start (f.s);
   json_object_unref (upload (f.s, f.bob, f.room, "after.txt", "text/plain", "after\n", 6, 201));
-  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
-  {
-    sqlite3_stmt *stmt = NULL;
-
-    sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL);
-    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 3);
-    sqlite3_finalize (stmt);
-  }
-  sqlite3_close (db);
+  g_assert_cmpint (cs_test_db_int (f.s, "PRAGMA user_version"), ==, 5);
   fixture_clear (&f);
 }
 
-/* Files left by a server that stopped between writing a file and
- * recording it are removed at the next start; nothing else is. */
+/* Version 3 to 5: messages stored before keep their files and stay
+ * searchable, edits included. */
+static void
+test_upgrade_from_v3 (void)
+{
+  Fixture f;
+  g_autofree char *ids = NULL, *with_file = NULL, *plain = NULL, *hist = NULL, *edit = NULL;
+  g_autoptr(JsonObject) doc = NULL, history = NULL, edited = NULL;
+  JsonArray *messages;
+
+  fixture_init (&f, NULL);
+  doc = upload (f.s, f.bob, f.room, "old.txt", "text/plain", "old\n", 4, 201);
+  ids = g_strdup_printf ("[\"%s\"]", str (doc, "id"));
+  with_file = send_message (f.s, f.bob, f.room, "v3-1", "walrus with a file", ids, 201, NULL);
+  plain = send_message (f.s, f.bob, f.room, "v3-2", "narwhal without", "[]", 201, NULL);
+  cs_test_server_stop (f.s, FALSE);
+  cs_test_db_exec (f.s, downgrade_to_v3);
+  /* Stored under version 3: indexed by its trigger. */
+  cs_test_db_exec (f.s, "INSERT INTO messages (seq, id, room_id, tenant_id, sender_id, kind, body, mentions, created_at)"
+                    " SELECT seq + 1000, 'v3-direct', room_id, tenant_id, sender_id, 'text', 'dugong', '[]', created_at"
+                    " FROM messages ORDER BY seq DESC LIMIT 1");
+  cs_test_server_start (f.s);
+  g_assert_cmpint (cs_test_db_int (f.s, "PRAGMA user_version"), ==, 5);
+
+  hist = cs_test_printf_path ("/api/rooms/%s/messages?limit=100", f.room);
+  history = cs_test_call (f.s, "GET", hist, f.admin, NULL, 200);
+  messages = json_object_get_array_member (history, "messages");
+  for (guint i = 0; i < json_array_get_length (messages); i++)
+    {
+      JsonObject *m = json_array_get_object_element (messages, i);
+      guint n = json_array_get_length (json_object_get_array_member (m, "attachments"));
+
+      g_assert_cmpuint (n, ==, g_strcmp0 (str (m, "id"), with_file) == 0 ? 1 : 0);
+    }
+  g_assert_cmpuint (search_hits (&f, "walrus"), ==, 1);
+  g_assert_cmpuint (search_hits (&f, "dugong"), ==, 1);
+  edit = cs_test_printf_path ("/api/messages/%s", plain);
+  edited = cs_test_call (f.s, "PATCH", edit, f.bob, "{\"body\":\"manatee instead\"}", 200);
+  g_assert_cmpuint (search_hits (&f, "narwhal"), ==, 0);
+  g_assert_cmpuint (search_hits (&f, "manatee"), ==, 1);
+  cs_test_server_stop (f.s, FALSE);
+  g_assert_cmpint (cs_test_search_mismatches (f.s), ==, 0);
+  cs_test_server_start (f.s);
+  fixture_clear (&f);
+}
+
 static void
 test_orphans_removed_at_start (void)
 {
@@ -1152,11 +1303,13 @@ main (int argc, char **argv)
   g_test_add_func ("/server/attachments/names", test_names);
   g_test_add_func ("/server/attachments/access", test_access_rules);
   g_test_add_func ("/server/attachments/ranges", test_ranges);
+  g_test_add_func ("/server/attachments/head-validators", test_head_and_validators);
   g_test_add_func ("/server/attachments/quota", test_quota);
   g_test_add_func ("/server/attachments/sweep", test_sweep);
   g_test_add_func ("/server/attachments/deletions", test_deletions);
   g_test_add_func ("/server/attachments/messages", test_messages_carry_files);
   g_test_add_func ("/server/attachments/upgrade-from-v2", test_upgrade_from_v2);
+  g_test_add_func ("/server/attachments/upgrade-from-v3", test_upgrade_from_v3);
   g_test_add_func ("/server/attachments/orphans", test_orphans_removed_at_start);
   return g_test_run ();
 }

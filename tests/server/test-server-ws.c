@@ -448,6 +448,131 @@ test_logout_closes_sockets (void)
   team_clear (&t);
 }
 
+/* A mention reaches the mentioned member as notification.new, the same
+ * object GET /api/notifications lists afterwards. */
+static void
+test_notification_event (void)
+{
+  Team t;
+  g_autoptr(CsTestWs) bob_ws = NULL;
+  g_autoptr(JsonObject) ready = NULL, sent = NULL, event = NULL, listed = NULL;
+  g_autoptr(JsonNode) from_event = NULL, from_list = NULL;
+  g_autofree char *path = NULL;
+  JsonArray *list;
+
+  team_init (&t, NULL);
+  bob_ws = cs_test_ws_connect (t.s, t.bob);
+  ready = cs_test_ws_wait (bob_ws, "ready", 5000);
+  g_assert_nonnull (ready);
+  path = cs_test_printf_path ("/api/rooms/%s/messages", t.room);
+  sent = cs_test_call (t.s, "POST", path, t.alice, "{\"txn_id\":\"n-1\",\"body\":\"@Bob have a look\"}", 201);
+  event = cs_test_ws_wait (bob_ws, "notification.new", 5000);
+  g_assert_nonnull (event);
+  listed = cs_test_call (t.s, "GET", "/api/notifications", t.bob, NULL, 200);
+  list = json_object_get_array_member (listed, "notifications");
+  g_assert_cmpuint (json_array_get_length (list), ==, 1);
+  from_event = json_node_copy (json_object_get_member (event, "data"));
+  from_list = json_node_copy (json_array_get_element (list, 0));
+  g_assert_cmpstr (str (json_node_get_object (from_event), "type"), ==, "mention");
+  g_assert_cmpstr (str (json_node_get_object (from_event), "body"), ==, "@Bob have a look");
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (from_event), "read"));
+  g_assert_true (json_node_equal (from_event, from_list));
+  team_clear (&t);
+}
+
+static guint
+search_count (Team *t, const char *q)
+{
+  g_autofree char *p = g_strdup_printf ("/api/search?q=%s&limit=100", q);
+  g_autoptr(JsonObject) found = cs_test_call (t->s, "GET", p, t->alice, NULL, 200);
+
+  return json_array_get_length (json_object_get_array_member (found, "messages"));
+}
+
+/* Search indexes each group commit as a whole: a message is found as soon
+ * as it is acknowledged, edits and deletions sharing a batch with new
+ * messages keep the index right, and messages stored while the server was
+ * stopped are indexed when it starts. */
+static void
+test_search_index (void)
+{
+  Team t;
+  g_autoptr(CsTestWs) a = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(JsonObject) edited = NULL, removed = NULL;
+  g_autofree char *edit_path = NULL, *delete_path = NULL;
+  g_autofree char *insert = NULL;
+
+  team_init (&t, NULL);
+  a = cs_test_ws_connect (t.s, t.alice);
+  g_assert_nonnull (cs_test_ws_wait (a, "ready", 2000));
+  for (int i = 0; i < 40; i++)
+    {
+      g_autofree char *txn = g_strdup_printf ("s-%d", i), *body = g_strdup_printf ("burst w%dz", i);
+      g_autofree char *f = send_frame (t.room, txn, body);
+
+      cs_test_ws_send (a, f);
+    }
+  for (int i = 0; i < 40; i++)
+    {
+      g_autoptr(JsonObject) ack = cs_test_ws_wait (a, "ack", 5000);
+      JsonObject *m;
+      g_autofree char *token = NULL;
+
+      g_assert_nonnull (ack);
+      m = json_object_get_object_member (ack, "message");
+      g_ptr_array_add (ids, g_strdup (str (m, "id")));
+      token = g_strdup (strchr (str (m, "body"), ' ') + 1);
+      if (i == 0 || i == 39)
+        g_assert_cmpuint (search_count (&t, token), ==, 1);
+    }
+  g_assert_cmpuint (search_count (&t, "burst"), ==, 40);
+
+  /* An edit and a deletion while new messages are being stored. */
+  for (int i = 40; i < 50; i++)
+    {
+      g_autofree char *txn = g_strdup_printf ("s-%d", i), *body = g_strdup_printf ("burst w%dz", i);
+      g_autofree char *f = send_frame (t.room, txn, body);
+
+      cs_test_ws_send (a, f);
+    }
+  edit_path = g_strdup_printf ("/api/messages/%s", (char *) g_ptr_array_index (ids, 0));
+  delete_path = g_strdup_printf ("/api/messages/%s", (char *) g_ptr_array_index (ids, 1));
+  edited = cs_test_call (t.s, "PATCH", edit_path, t.alice, "{\"body\":\"changed wording\"}", 200);
+  removed = cs_test_call (t.s, "DELETE", delete_path, t.alice, NULL, 204);
+  for (int i = 40; i < 50; i++)
+    {
+      g_autoptr(JsonObject) ack = cs_test_ws_wait (a, "ack", 5000);
+
+      g_assert_nonnull (ack);
+    }
+  g_assert_cmpuint (search_count (&t, "burst"), ==, 48);
+  g_assert_cmpuint (search_count (&t, "changed"), ==, 1);
+  g_assert_cmpuint (search_count (&t, "w0z"), ==, 0);
+  g_assert_cmpuint (search_count (&t, "w1z"), ==, 0);
+  g_assert_cmpuint (search_count (&t, "w45z"), ==, 1);
+
+  /* The index agrees with the messages; then one is stored behind the
+   * server's back and is found once it is back. */
+  g_clear_pointer (&a, cs_test_ws_free);
+  cs_test_server_stop (t.s, FALSE);
+  g_assert_cmpint (cs_test_search_mismatches (t.s), ==, 0);
+  insert = g_strdup_printf ("INSERT INTO messages (seq, id, room_id, tenant_id, sender_id, kind, body, mentions, created_at)"
+                            " SELECT (SELECT MAX(seq) FROM (SELECT seq FROM messages UNION ALL SELECT seq FROM events)) + 1,"
+                            " 'offline-1', id, tenant_id, NULL, 'text', 'offline quokka', '[]', 0 FROM rooms WHERE id = '%s'",
+                            t.room);
+  cs_test_db_exec (t.s, insert);
+  g_assert_cmpint (cs_test_search_mismatches (t.s), >, 0);
+  cs_test_server_start (t.s);
+  g_free (t.alice);
+  t.alice = cs_test_login (t.s, "acme", "alice@acme.test", NULL);
+  g_assert_cmpuint (search_count (&t, "quokka"), ==, 1);
+  cs_test_server_stop (t.s, FALSE);
+  g_assert_cmpint (cs_test_search_mismatches (t.s), ==, 0);
+  cs_test_server_start (t.s);
+  team_clear (&t);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -461,5 +586,7 @@ main (int argc, char **argv)
   g_test_add_func ("/server/ws/silent-peer", test_silent_peer);
   g_test_add_func ("/server/ws/crash-restart", test_crash_loses_nothing_acked);
   g_test_add_func ("/server/ws/logout-closes", test_logout_closes_sockets);
+  g_test_add_func ("/server/ws/notification-event", test_notification_event);
+  g_test_add_func ("/server/ws/search-index", test_search_index);
   return g_test_run ();
 }
