@@ -292,6 +292,23 @@ test_migration (Fixture *f, gconstpointer data)
   entry = g_ptr_array_index (outbox, 0);
   g_assert_cmpstr (entry->txn_id, ==, "t-a");
   g_assert_cmpint (entry->state, ==, CC_MESSAGE_STATE_PENDING);
+  if (version >= 3)
+    {
+      /* The files of a pending message, the uploaded one with its id; the
+       * stored message with its attachments. */
+      JsonArray *attachments = json_object_get_array_member (g_ptr_array_index (messages, 2), "attachments");
+
+      g_assert_nonnull (entry->files);
+      g_assert_cmpuint (json_array_get_length (entry->files), ==, 2);
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (entry->files, 0), "id"),
+                       ==, "att-1");
+      g_assert_false (json_object_has_member (json_array_get_object_element (entry->files, 1), "id"));
+      g_assert_cmpuint (json_array_get_length (attachments), ==, 1);
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (attachments, 0), "name"),
+                       ==, "plan.png");
+    }
+  else
+    g_assert_null (entry->files);
   entry = g_ptr_array_index (outbox, 1);
   g_assert_cmpstr (entry->body, ==, "Offline two");
   g_assert_cmpstr (entry->reply_to, ==, "m1");
@@ -379,6 +396,91 @@ test_draft_crash (Fixture *f, gconstpointer data)
   g_assert_null (cc_cache_finish_string (f->cache, res, NULL));
 }
 
+static JsonArray *
+parse_array (const char *text)
+{
+  g_autoptr(JsonNode) node = json_from_string (text, NULL);
+
+  g_assert_nonnull (node);
+  return json_array_ref (json_node_get_array (node));
+}
+
+static gint64
+update_file (Fixture *f, const char *txn_id, const char *path, const char *update_text)
+{
+  g_autoptr(JsonObject) update = NULL;
+  g_autoptr(GAsyncResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 n;
+
+  if (update_text != NULL)
+    {
+      g_autoptr(JsonNode) node = json_from_string (update_text, NULL);
+
+      update = json_object_ref (json_node_get_object (node));
+    }
+  cc_cache_outbox_update_file_async (f->cache, txn_id, path, update, NULL, cc_test_result_cb, &r);
+  CC_TEST_AWAIT (r);
+  n = cc_cache_finish_int (f->cache, r, &error);
+  g_assert_no_error (error);
+  return n;
+}
+
+static CcOutboxEntry *
+only_entry (Fixture *f, GPtrArray **keep)
+{
+  GAsyncResult *res = NULL;
+
+  g_clear_pointer (keep, g_ptr_array_unref);
+  cc_cache_outbox_list_async (f->cache, NULL, NULL, cc_test_result_cb, &res);
+  *keep = await_array (f, &res);
+  return (*keep)->len > 0 ? g_ptr_array_index (*keep, 0) : NULL;
+}
+
+/* A message with files: each upload is recorded by path, a refusal too
+ * (and cleared by a retry); taking the last file off a message without
+ * text removes it. */
+static void
+test_outbox_files (Fixture *f, gconstpointer data)
+{
+  g_autoptr(JsonArray) files = parse_array ("[{\"path\":\"/o/t/0\",\"name\":\"a.png\",\"size\":3},"
+                                            "{\"path\":\"/o/t/1\",\"name\":\"b.pdf\",\"size\":4}]");
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GAsyncResult) r = NULL;
+  CcOutboxEntry *entry;
+  JsonObject *file;
+
+  open_cache (f);
+  cc_cache_outbox_add_files_async (f->cache, "t", "r1", "", NULL, 1, files, NULL, cc_test_result_cb, &r);
+  CC_TEST_AWAIT (r);
+  g_assert_cmpint (cc_cache_finish_int (f->cache, r, NULL), >, 0);
+
+  g_assert_cmpint (update_file (f, "t", "/o/t/0", "{\"id\":\"up-1\",\"width\":4,\"path\":\"/elsewhere\"}"), ==, 0);
+  g_assert_cmpint (update_file (f, "t", "/o/t/1", "{\"error\":\"Refused.\"}"), ==, 0);
+  entry = only_entry (f, &list);
+  g_assert_cmpuint (json_array_get_length (entry->files), ==, 2);
+  file = json_array_get_object_element (entry->files, 0);
+  g_assert_cmpstr (json_object_get_string_member (file, "id"), ==, "up-1");
+  g_assert_cmpstr (json_object_get_string_member (file, "path"), ==, "/o/t/0");
+  g_assert_cmpstr (json_object_get_string_member (file, "name"), ==, "a.png");
+  g_assert_cmpint (json_object_get_int_member (file, "width"), ==, 4);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (entry->files, 1), "error"),
+                   ==, "Refused.");
+
+  AWAIT_OK (f, cc_cache_outbox_set_state_async (f->cache, "t", CC_MESSAGE_STATE_PENDING, NULL,
+                                                NULL, cc_test_result_cb, &r_));
+  entry = only_entry (f, &list);
+  g_assert_false (json_object_has_member (json_array_get_object_element (entry->files, 1), "error"));
+
+  g_assert_cmpint (update_file (f, "t", "/o/t/1", NULL), ==, 0);
+  entry = only_entry (f, &list);
+  g_assert_cmpuint (json_array_get_length (entry->files), ==, 1);
+  g_assert_cmpint (update_file (f, "t", "/o/t/0", NULL), ==, 1);
+  g_assert_null (only_entry (f, &list));
+  /* Unknown entries are left alone. */
+  g_assert_cmpint (update_file (f, "t", "/o/t/0", NULL), ==, 0);
+}
+
 static void
 test_outbox_order (Fixture *f, gconstpointer data)
 {
@@ -450,6 +552,10 @@ main (int argc, char **argv)
               fixture_setup, test_migration, fixture_teardown);
   g_test_add ("/client-core/cache/open-v2", Fixture, GINT_TO_POINTER (2),
               fixture_setup, test_migration, fixture_teardown);
+  g_test_add ("/client-core/cache/open-v3", Fixture, GINT_TO_POINTER (3),
+              fixture_setup, test_migration, fixture_teardown);
+  g_test_add ("/client-core/cache/outbox-files", Fixture, NULL,
+              fixture_setup, test_outbox_files, fixture_teardown);
   g_test_add ("/client-core/cache/newer-version-refused", Fixture, NULL,
               fixture_setup, test_newer_version, fixture_teardown);
   g_test_add ("/client-core/cache/draft-survives-crash", Fixture, NULL,

@@ -259,6 +259,80 @@ test_timeline (void)
 /* The waits grow with each failed attempt up to the cap, and spread over
  * the whole range (down to nothing) instead of clustering. */
 static void
+count_changes_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  guint      *changes)
+{
+  (*changes)++;
+}
+
+/* A message's attachments: one list for its life; an update that names
+ * the same files keeps the same objects (the rows on screen stay); a
+ * deletion empties it. */
+static void
+test_message_attachments (void)
+{
+  g_autoptr(JsonObject) first = NULL;
+  g_autoptr(JsonObject) edit = NULL;
+  g_autoptr(JsonObject) deleted = NULL;
+  g_autoptr(CcMessage) plain = NULL;
+  g_autoptr(CcMessage) message = NULL;
+  g_autoptr(CcAttachment) a = NULL;
+  g_autoptr(CcAttachment) again = NULL;
+  g_autoptr(JsonObject) back = NULL;
+  GListModel *list;
+  guint changes = 0;
+  g_autoptr(JsonObject) plain_json = obj ("{\"id\":\"m0\",\"seq\":1,\"body\":\"hi\",\"attachments\":[]}");
+
+  plain = cc_message_new_from_json (plain_json);
+  g_assert_nonnull (cc_message_get_attachments (plain));
+  g_assert_cmpuint (g_list_model_get_n_items (cc_message_get_attachments (plain)), ==, 0);
+  g_assert_true (g_list_model_get_item_type (cc_message_get_attachments (plain)) == CC_TYPE_ATTACHMENT);
+
+  first = obj ("{\"id\":\"m1\",\"seq\":2,\"body\":\"\",\"attachments\":["
+               "{\"id\":\"a1\",\"name\":\"view.jpg\",\"size\":1234,\"mime_type\":\"image/jpeg\","
+               "\"width\":640,\"height\":480,\"has_thumbnail\":true},"
+               "{\"id\":\"a2\",\"name\":\"q3.xlsx\",\"size\":99,"
+               "\"mime_type\":\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\","
+               "\"width\":null,\"height\":null,\"has_thumbnail\":false}]}");
+  message = cc_message_new_from_json (first);
+  list = cc_message_get_attachments (message);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 2);
+  a = g_list_model_get_item (list, 0);
+  g_assert_cmpstr (cc_attachment_get_id (a), ==, "a1");
+  g_assert_cmpstr (cc_attachment_get_name (a), ==, "view.jpg");
+  g_assert_cmpuint (cc_attachment_get_size (a), ==, 1234);
+  g_assert_cmpint (cc_attachment_get_width (a), ==, 640);
+  g_assert_cmpint (cc_attachment_get_height (a), ==, 480);
+  g_assert_true (cc_attachment_get_has_thumbnail (a));
+  g_assert_true (cc_attachment_is_image (a));
+  g_assert_cmpint (cc_attachment_get_state (a), ==, CC_ATTACHMENT_REMOTE);
+  g_assert_null (cc_attachment_get_local_file (a));
+
+  g_signal_connect (list, "items-changed", G_CALLBACK (count_changes_cb), &changes);
+  edit = obj ("{\"id\":\"m1\",\"body\":\"with text\",\"attachments\":["
+              "{\"id\":\"a1\",\"name\":\"view.jpg\",\"size\":1234,\"mime_type\":\"image/jpeg\"},"
+              "{\"id\":\"a2\",\"name\":\"q3.xlsx\",\"size\":99,\"mime_type\":\"text/plain\"}]}");
+  cc_message_update_from_json (message, edit);
+  g_assert_cmpuint (changes, ==, 0);
+  again = g_list_model_get_item (list, 0);
+  g_assert_true (again == a);
+
+  /* The wire JSON the cache keeps carries them. */
+  back = cc_message_to_json (message);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (back, "attachments")), ==, 2);
+
+  deleted = obj ("{\"id\":\"m1\",\"deleted\":true,\"body\":\"\",\"attachments\":[]}");
+  cc_message_update_from_json (message, deleted);
+  g_assert_cmpuint (changes, ==, 1);
+  g_assert_true (cc_message_get_attachments (message) == list);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 0);
+  g_signal_handlers_disconnect_by_data (list, &changes);
+}
+
+static void
 test_backoff (void)
 {
   for (guint attempt = 0; attempt < 40; attempt++)
@@ -288,6 +362,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/client-core/models/room-list", test_room_list);
   g_test_add_func ("/client-core/models/timeline", test_timeline);
+  g_test_add_func ("/client-core/models/message-attachments", test_message_attachments);
   g_test_add_func ("/client-core/sync/backoff", test_backoff);
 
   return g_test_run ();

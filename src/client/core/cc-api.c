@@ -337,3 +337,458 @@ cc_api_request_finish_object (CcApi         *self,
     }
   return json_object_ref (json_node_get_object (node));
 }
+
+/* Uploads */
+
+typedef struct {
+  Request            req;        /* first: send_cb reads it as a Request */
+  GFile             *file;
+  char              *name;
+  char              *mime_type;
+  CcApiProgressFunc  progress;
+  gpointer           progress_data;
+  guint64            total;
+  guint64            done;
+} Upload;
+
+static void
+upload_free (Upload *up)
+{
+  g_clear_object (&up->req.msg);
+  g_clear_object (&up->file);
+  g_free (up->name);
+  g_free (up->mime_type);
+  g_free (up);
+}
+
+static void
+wrote_body_data_cb (SoupMessage *msg,
+                    guint        chunk_size,
+                    gpointer     user_data)
+{
+  Upload *up = user_data;
+
+  up->done += chunk_size;
+  if (up->progress != NULL)
+    up->progress (MIN (up->done, up->total), up->total, up->progress_data);
+}
+
+/* "attachment; filename*=UTF-8''<percent-encoded name>" (RFC 5987: only
+ * attr-chars stay as they are). */
+static char *
+content_disposition (const char *name)
+{
+  g_autofree char *escaped = g_uri_escape_string (name, "!#$&+^`|", FALSE);
+
+  return g_strconcat ("attachment; filename*=UTF-8''", escaped, NULL);
+}
+
+static void
+upload_info_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GCancellable *cancellable = g_task_get_cancellable (G_TASK (user_data));
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GFileInfo) info = NULL;
+  GFileInputStream *stream = G_FILE_INPUT_STREAM (object);
+  CcApi *self = g_task_get_source_object (task);
+  Upload *up = g_task_get_task_data (task);
+  g_autofree char *disposition = NULL;
+  GError *error = NULL;
+
+  info = g_file_input_stream_query_info_finish (stream, result, &error);
+  if (info == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *reason = g_strdup (error->message);
+
+          g_clear_error (&error);
+          error = g_error_new (G_FILE_ERROR, G_FILE_ERROR_IO, _("Could not read “%s”: %s"), up->name, reason);
+        }
+      g_task_return_error (task, error);
+      return;
+    }
+  up->total = (guint64) g_file_info_get_size (info);
+
+  disposition = content_disposition (up->name);
+  cc_api_authorize (self, up->req.msg);
+  soup_message_headers_replace (soup_message_get_request_headers (up->req.msg), "Accept", "application/json");
+  soup_message_headers_replace (soup_message_get_request_headers (up->req.msg),
+                                "Content-Disposition", disposition);
+  /* Streamed from the disk: the file is never in memory as a whole. */
+  soup_message_set_request_body (up->req.msg, up->mime_type, G_INPUT_STREAM (stream), (gssize) up->total);
+  g_signal_connect (up->req.msg, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), up);
+  soup_session_send_and_read_async (self->session, up->req.msg, G_PRIORITY_DEFAULT,
+                                    cancellable, send_cb, g_object_ref (task));
+}
+
+static void
+upload_open_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GCancellable *cancellable = g_task_get_cancellable (G_TASK (user_data));
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GFileInputStream) stream = NULL;
+  Upload *up = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  stream = g_file_read_finish (G_FILE (object), result, &error);
+  if (stream == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *reason = g_strdup (error->message);
+
+          g_clear_error (&error);
+          /* G_FILE_ERROR: the file, not the network (trying again will not help). */
+          error = g_error_new (G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                               _("Could not read “%s”: %s"), up->name, reason);
+        }
+      g_task_return_error (task, error);
+      return;
+    }
+  g_file_input_stream_query_info_async (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_PRIORITY_DEFAULT,
+                                        cancellable, upload_info_cb,
+                                        g_steal_pointer (&task));
+}
+
+void
+cc_api_upload_async (CcApi               *self,
+                     const char          *path,
+                     GFile               *file,
+                     const char          *name,
+                     const char          *mime_type,
+                     CcApiProgressFunc    progress,
+                     gpointer             progress_data,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *url = NULL;
+  Upload *up;
+
+  g_return_if_fail (CC_IS_API (self));
+  g_return_if_fail (path != NULL && G_IS_FILE (file) && name != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cc_api_upload_async);
+  up = g_new0 (Upload, 1);
+  up->file = g_object_ref (file);
+  up->name = g_strdup (name);
+  up->mime_type = g_strdup (mime_type ? mime_type : "application/octet-stream");
+  up->progress = progress;
+  up->progress_data = progress_data;
+  g_task_set_task_data (task, up, (GDestroyNotify) upload_free);
+
+  url = g_strconcat (self->server_url, path, NULL);
+  up->req.msg = soup_message_new ("POST", url);
+  if (up->req.msg == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("“%s” is not a valid server address."), self->server_url);
+      return;
+    }
+  g_file_read_async (file, G_PRIORITY_DEFAULT, cancellable, upload_open_cb, g_steal_pointer (&task));
+}
+
+JsonObject *
+cc_api_upload_finish (CcApi         *self,
+                      GAsyncResult  *result,
+                      guint         *out_status,
+                      GError       **error)
+{
+  Upload *up;
+  GError *local = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  up = g_task_get_task_data (G_TASK (result));
+  if (out_status)
+    *out_status = up->req.status;
+  node = g_task_propagate_pointer (G_TASK (result), &local);
+  if (local != NULL)
+    {
+      /* The server's sentences do not say which file; these do. */
+      if (g_error_matches (local, CAU_ERROR, CAU_ERROR_PAYLOAD_TOO_LARGE) || up->req.status == 413)
+        {
+          g_set_error (error, CAU_ERROR, CAU_ERROR_PAYLOAD_TOO_LARGE,
+                       _("“%s” is larger than the server accepts."), up->name);
+          g_error_free (local);
+        }
+      else if (g_error_matches (local, CAU_ERROR, CAU_ERROR_UNSUPPORTED_MEDIA_TYPE) || up->req.status == 415)
+        {
+          g_set_error (error, CAU_ERROR, CAU_ERROR_UNSUPPORTED_MEDIA_TYPE,
+                       _("“%s”: the file type is not allowed, or the file is not what its name says."),
+                       up->name);
+          g_error_free (local);
+        }
+      else
+        g_propagate_error (error, local);
+      return NULL;
+    }
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error_literal (error, CAU_ERROR, CAU_ERROR_INTERNAL,
+                           _("The server sent an answer Causerie does not understand."));
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (node));
+}
+
+/* Downloads */
+
+typedef struct {
+  SoupMessage  *msg;
+  GFile        *dest;
+  GFile        *part;
+  GInputStream *body;
+  goffset       offset;     /* bytes already in part */
+  guint         status;
+  gboolean      restarted;
+} Download;
+
+static void
+download_free (Download *dl)
+{
+  g_clear_object (&dl->msg);
+  g_clear_object (&dl->dest);
+  g_clear_object (&dl->part);
+  g_clear_object (&dl->body);
+  g_free (dl);
+}
+
+static void download_start (GTask *task);
+
+static void
+download_moved_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Download *dl = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!g_file_move_finish (G_FILE (object), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, dl->status);
+}
+
+static void
+download_spliced_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GCancellable *cancellable = g_task_get_cancellable (G_TASK (user_data));
+  g_autoptr(GTask) task = user_data;
+  CcApi *self = g_task_get_source_object (task);
+  Download *dl = g_task_get_task_data (task);
+  GError *error = NULL;
+  gssize n;
+  goffset expected;
+
+  n = g_output_stream_splice_finish (G_OUTPUT_STREAM (object), result, &error);
+  if (n < 0)
+    {
+      /* What arrived stays in the .part file for a resume. */
+      g_task_return_error (task, network_error (self, error));
+      return;
+    }
+  expected = soup_message_headers_get_content_length (soup_message_get_response_headers (dl->msg));
+  if (expected > 0 && n != expected)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                               _("The download stopped before the end. Try again."));
+      return;
+    }
+  g_file_move_async (dl->part, dl->dest, G_FILE_COPY_OVERWRITE, G_PRIORITY_DEFAULT,
+                     cancellable, NULL, NULL, download_moved_cb, g_steal_pointer (&task));
+}
+
+static void
+download_opened_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  GCancellable *cancellable = g_task_get_cancellable (G_TASK (user_data));
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GFileOutputStream) out = NULL;
+  Download *dl = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (dl->status == SOUP_STATUS_PARTIAL_CONTENT)
+    out = g_file_append_to_finish (G_FILE (object), result, &error);
+  else
+    out = g_file_replace_finish (G_FILE (object), result, &error);
+  if (out == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_output_stream_splice_async (G_OUTPUT_STREAM (out), dl->body,
+                                G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                                G_PRIORITY_DEFAULT, cancellable,
+                                download_spliced_cb, g_steal_pointer (&task));
+}
+
+static void
+download_error_body_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Download *dl = g_task_get_task_data (task);
+  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, NULL);
+  Request req = { .msg = dl->msg, .status = dl->status };
+
+  g_task_return_error (task, api_error (&req, bytes));
+}
+
+/* Where the response starts, from "Content-Range: bytes START-END/TOTAL". */
+static goffset
+content_range_start (SoupMessage *msg)
+{
+  goffset start = -1, end = -1, total = -1;
+
+  if (!soup_message_headers_get_content_range (soup_message_get_response_headers (msg), &start, &end, &total))
+    return -1;
+  return start;
+}
+
+static void
+download_sent_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GCancellable *cancellable = g_task_get_cancellable (G_TASK (user_data));
+  g_autoptr(GTask) task = user_data;
+  CcApi *self = g_task_get_source_object (task);
+  Download *dl = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  dl->body = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+  if (dl->body == NULL)
+    {
+      g_task_return_error (task, network_error (self, error));
+      return;
+    }
+  dl->status = soup_message_get_status (dl->msg);
+
+  /* The .part is whole already, or longer than the file: start over. */
+  if (dl->status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE && dl->offset > 0 && !dl->restarted)
+    {
+      dl->restarted = TRUE;
+      dl->offset = 0;
+      g_clear_object (&dl->body);
+      g_clear_object (&dl->msg);
+      download_start (g_steal_pointer (&task));
+      return;
+    }
+  if (!SOUP_STATUS_IS_SUCCESSFUL (dl->status))
+    {
+      g_input_stream_read_bytes_async (dl->body, 64 * 1024, G_PRIORITY_DEFAULT, cancellable,
+                                       download_error_body_cb, g_steal_pointer (&task));
+      return;
+    }
+  if (dl->status == SOUP_STATUS_PARTIAL_CONTENT && (dl->offset == 0 || content_range_start (dl->msg) != dl->offset))
+    {
+      /* Not the range we asked for: never splice bytes at the wrong place. */
+      if (dl->restarted)
+        {
+          g_task_return_new_error (task, CAU_ERROR, CAU_ERROR_INTERNAL,
+                                   _("The server sent an answer Causerie does not understand."));
+          return;
+        }
+      g_debug ("Unexpected Content-Range; downloading again from the start");
+      dl->restarted = TRUE;
+      dl->offset = 0;
+      g_clear_object (&dl->body);
+      g_clear_object (&dl->msg);
+      download_start (g_steal_pointer (&task));
+      return;
+    }
+  if (dl->status == SOUP_STATUS_PARTIAL_CONTENT)
+    g_file_append_to_async (dl->part, G_FILE_CREATE_PRIVATE, G_PRIORITY_DEFAULT, cancellable,
+                            download_opened_cb, g_steal_pointer (&task));
+  else
+    g_file_replace_async (dl->part, NULL, FALSE, G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
+                          G_PRIORITY_DEFAULT, cancellable,
+                          download_opened_cb, g_steal_pointer (&task));
+}
+
+static void
+download_start (GTask *task)
+{
+  CcApi *self = g_task_get_source_object (task);
+  Download *dl = g_task_get_task_data (task);
+  const char *url = g_object_get_data (G_OBJECT (task), "url");
+
+  dl->msg = soup_message_new ("GET", url);
+  if (dl->msg == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("“%s” is not a valid server address."), self->server_url);
+      g_object_unref (task);
+      return;
+    }
+  cc_api_authorize (self, dl->msg);
+  if (dl->offset > 0)
+    soup_message_headers_set_range (soup_message_get_request_headers (dl->msg), dl->offset, -1);
+  soup_session_send_async (self->session, dl->msg, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+                           download_sent_cb, task);
+}
+
+static void
+download_part_info_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  GTask *task = user_data;
+  Download *dl = g_task_get_task_data (task);
+  g_autoptr(GFileInfo) info = g_file_query_info_finish (G_FILE (object), result, NULL);
+
+  dl->offset = info ? g_file_info_get_size (info) : 0;
+  download_start (task);
+}
+
+void
+cc_api_download_async (CcApi               *self,
+                       const char          *path,
+                       GFile               *dest,
+                       GFile               *part,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  GTask *task;
+  Download *dl;
+
+  g_return_if_fail (CC_IS_API (self));
+  g_return_if_fail (path != NULL && G_IS_FILE (dest) && G_IS_FILE (part));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cc_api_download_async);
+  dl = g_new0 (Download, 1);
+  dl->dest = g_object_ref (dest);
+  dl->part = g_object_ref (part);
+  g_task_set_task_data (task, dl, (GDestroyNotify) download_free);
+  g_object_set_data_full (G_OBJECT (task), "url", g_strconcat (self->server_url, path, NULL), g_free);
+  g_file_query_info_async (part, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE, G_PRIORITY_DEFAULT,
+                           cancellable, download_part_info_cb, task);
+}
+
+guint
+cc_api_download_finish (CcApi         *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  gssize status;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+  status = g_task_propagate_int (G_TASK (result), error);
+  return status < 0 ? 0 : (guint) status;
+}

@@ -59,6 +59,61 @@ JsonObject  *cc_api_request_finish_object (CcApi         *self,
                                            GAsyncResult  *result,
                                            GError       **error);
 
+/* Bytes done out of @total (0 when unknown); runs on the caller's thread. */
+typedef void (*CcApiProgressFunc) (guint64  done,
+                                   guint64  total,
+                                   gpointer user_data);
+
+/**
+ * cc_api_upload_async:
+ * @path: "/api/rooms/{id}/attachments".
+ * @file: the file sent as the raw body, streamed from the disk.
+ * @name: the name the server keeps (sent as an RFC 5987 filename*).
+ * @progress: (nullable): called as the body goes out; @progress_data must
+ *   stay valid until @callback runs.
+ *
+ * Uploads @file. Finish returns the server's object ({id, name, size, …})
+ * or an error: a sentence naming the file for 413 and 415, the server's
+ * sentence otherwise, "Could not reach the server …" for the network,
+ * G_FILE_ERROR when @file cannot be read.
+ */
+void         cc_api_upload_async    (CcApi               *self,
+                                     const char          *path,
+                                     GFile               *file,
+                                     const char          *name,
+                                     const char          *mime_type,
+                                     CcApiProgressFunc    progress,
+                                     gpointer             progress_data,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data);
+JsonObject  *cc_api_upload_finish   (CcApi         *self,
+                                     GAsyncResult  *result,
+                                     guint         *out_status,
+                                     GError       **error);
+
+/**
+ * cc_api_download_async:
+ * @path: "/api/attachments/{id}" or ".../thumbnail".
+ * @dest: where the bytes end up, complete.
+ * @part: where they go meanwhile; when it exists, the download resumes
+ *   after its bytes (Range), or starts over if the server sends it whole.
+ *
+ * Streams the body to @part, then renames it to @dest. A failure leaves
+ * @part for the next attempt. Finish returns the HTTP status (200 or 206)
+ * or 0 with an error.
+ */
+void         cc_api_download_async  (CcApi               *self,
+                                     const char          *path,
+                                     GFile               *dest,
+                                     GFile               *part,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data);
+guint        cc_api_download_finish (CcApi         *self,
+                                     GAsyncResult  *result,
+                                     GError       **error);
+
 /* Escapes @text for a path segment or query value; newly allocated. */
 char        *cc_api_escape          (const char *text);
 

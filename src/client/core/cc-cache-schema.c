@@ -38,7 +38,13 @@ static const char migration_2[] =
   "UPDATE messages SET txn_id = json_extract (json, '$.txn_id');"
   "CREATE INDEX messages_txn_id ON messages (txn_id) WHERE txn_id IS NOT NULL;";
 
-static const char * const migrations[] = { migration_1, migration_2 };
+/* Version 3: an outbox entry keeps the files it attaches (a JSON array of
+ * the outbox copies and, once uploaded, their server ids). Messages keep
+ * their attachments in their JSON already. */
+static const char migration_3[] =
+  "ALTER TABLE outbox ADD COLUMN files TEXT;";
+
+static const char * const migrations[] = { migration_1, migration_2, migration_3 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CC_CACHE_SCHEMA_VERSION);
 

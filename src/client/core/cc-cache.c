@@ -50,6 +50,7 @@ cc_outbox_entry_copy (const CcOutboxEntry *entry)
   copy->body = g_strdup (entry->body);
   copy->reply_to = g_strdup (entry->reply_to);
   copy->error = g_strdup (entry->error);
+  copy->files = entry->files ? json_array_ref (entry->files) : NULL;
   return copy;
 }
 
@@ -63,6 +64,7 @@ cc_outbox_entry_free (CcOutboxEntry *entry)
   g_free (entry->body);
   g_free (entry->reply_to);
   g_free (entry->error);
+  g_clear_pointer (&entry->files, json_array_unref);
   g_free (entry);
 }
 

@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 
 /* The schema version this build writes; older files are migrated step by
  * step on open. */
-#define CC_CACHE_SCHEMA_VERSION 2
+#define CC_CACHE_SCHEMA_VERSION 3
 
 /**
  * CcOutboxEntry:
@@ -33,6 +33,10 @@ typedef struct {
   char           *error;        /* nullable sentence when FAILED */
   gint64          created_at;   /* ms since the epoch */
   guint           attempts;
+  /* nullable: the files to attach, in order, each {path (the outbox
+   * copy), name, size, mime_type} plus, once uploaded, the server's
+   * {id, width, height, has_thumbnail}; "error" on the one refused. */
+  JsonArray      *files;
 } CcOutboxEntry;
 
 #define CC_TYPE_OUTBOX_ENTRY (cc_outbox_entry_get_type ())
@@ -142,6 +146,18 @@ void cc_cache_load_draft_async    (CcCache *self, const char *room_id,
 void cc_cache_outbox_add_async    (CcCache *self, const char *txn_id, const char *room_id,
                                    const char *body, const char *reply_to, gint64 created_at,
                                    GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+/* The same with files (see CcOutboxEntry:files). */
+void cc_cache_outbox_add_files_async (CcCache *self, const char *txn_id, const char *room_id,
+                                      const char *body, const char *reply_to, gint64 created_at,
+                                      JsonArray *files,
+                                      GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+/* Merges @update into the file of @txn_id whose path is @path, or removes
+ * that file when @update is NULL; an entry left with neither files nor
+ * body is removed. finish_int: 1 when the entry was removed, 0 when not,
+ * -1 with an error. */
+void cc_cache_outbox_update_file_async (CcCache *self, const char *txn_id, const char *path,
+                                        JsonObject *update,
+                                        GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 void cc_cache_outbox_list_async   (CcCache *self, const char *room_id,
                                    GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 void cc_cache_outbox_set_state_async (CcCache *self, const char *txn_id, CcMessageState state,

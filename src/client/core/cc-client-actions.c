@@ -111,6 +111,7 @@ cc_client_retry_message (CcClient   *self,
   g_hash_table_iter_init (&iter, self->timelines);
   while (g_hash_table_iter_next (&iter, NULL, &timeline))
     _cc_timeline_set_pending_state (timeline, txn_id, CC_MESSAGE_STATE_PENDING, NULL);
+  _cc_client_files_retry (self, txn_id);
   cc_outbox_retry (self->outbox, txn_id);
 }
 

@@ -176,6 +176,7 @@ _cc_client_on_sync_event (CcSync     *sync,
         {
           json_object_set_boolean_member (update, "deleted", TRUE);
           json_object_set_string_member (update, "body", "");
+          json_object_set_array_member (update, "attachments", json_array_new ());
         }
       if (timeline != NULL)
         _cc_timeline_add_message (timeline, update);

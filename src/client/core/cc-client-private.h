@@ -6,6 +6,7 @@
 #pragma once
 
 #include "cc-client.h"
+#include "cc-file-cache.h"
 #include "cc-timeline-private.h"
 
 G_BEGIN_DECLS
@@ -25,6 +26,7 @@ struct _CcClient
   GHashTable   *members;      /* room id -> GListStore of CcMember */
   GHashTable   *typing;       /* room id -> GHashTable (user id -> source id) */
   GHashTable   *typing_sent;  /* room id -> gint64* monotonic ms of our last "typing" */
+  CcFileCache  *file_cache;   /* made on first use (cc-client-files.c) */
   gboolean      idle;
   gboolean      opened;
 };
@@ -61,6 +63,16 @@ void     _cc_client_on_entry_failed (CcOutbox     *outbox,
 void     _cc_client_on_entry_removed (CcOutbox    *outbox,
                                       const char  *txn_id,
                                       CcClient    *self);
+
+/* cc-client-files.c */
+/* Follows the outbox's uploads into the timelines' messages. */
+void         _cc_client_files_init      (CcClient   *self);
+/* Stops the downloads and drops the file cache. */
+void         _cc_client_files_dispose   (CcClient   *self);
+/* A retried message's refused files are queued again. */
+void         _cc_client_files_retry     (CcClient   *self,
+                                         const char *txn_id);
+CcFileCache *_cc_client_get_file_cache  (CcClient   *self);
 
 /* cc-client-actions.c */
 void     _cc_client_typing_event   (CcClient   *self,

@@ -61,6 +61,7 @@ cc_client_dispose (GObject *object)
   g_clear_pointer (&self->typing_sent, g_hash_table_unref);
   g_clear_object (&self->sync);
   g_clear_object (&self->outbox);
+  _cc_client_files_dispose (self);
   g_clear_object (&self->rooms);
   g_clear_object (&self->cache);
   g_clear_object (&self->account);
@@ -690,6 +691,7 @@ cc_client_open_async (CcClient            *self,
   g_signal_connect (self->outbox, "entry-sent", G_CALLBACK (_cc_client_on_entry_sent), self);
   g_signal_connect (self->outbox, "entry-failed", G_CALLBACK (_cc_client_on_entry_failed), self);
   g_signal_connect (self->outbox, "entry-removed", G_CALLBACK (_cc_client_on_entry_removed), self);
+  _cc_client_files_init (self);
   g_signal_connect_swapped (self->rooms, "notify::unread-total", G_CALLBACK (on_unread_total), self);
   g_signal_connect_swapped (self->account, "notify::user", G_CALLBACK (save_me), self);
 

@@ -97,6 +97,59 @@ void         cc_client_retry_message    (CcClient   *self,
                                          const char *txn_id);
 void         cc_client_discard_message  (CcClient   *self,
                                          const char *txn_id);
+/**
+ * cc_client_send_files_async:
+ * @body: the text, may be empty when there are @files.
+ * @files: (array zero-terminated=1): the files to attach, in order.
+ *
+ * Like cc_client_send_message_async(), with files. Each file is copied into
+ * the account's outbox directory and the outbox row is committed before
+ * finish returns, so a crash or restart loses nothing; offline, it waits
+ * and goes out later: the uploads in order, then the message with their
+ * attachment_ids (and the same txn_id, so nothing is sent twice). Finish
+ * gives the pending CcMessage whose attachments show each upload.
+ */
+void         cc_client_send_files_async  (CcClient            *self,
+                                          const char          *room_id,
+                                          const char          *body,
+                                          const char          *reply_to,
+                                          GFile              **files,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+CcMessage   *cc_client_send_files_finish (CcClient      *self,
+                                          GAsyncResult  *result,
+                                          GError       **error);
+/* Cancels one pending upload: the file leaves the pending message (and its
+ * outbox copy is deleted); a message left with no files and an empty body
+ * is discarded. */
+void         cc_client_cancel_attachment (CcClient     *self,
+                                          CcMessage    *message,
+                                          CcAttachment *attachment);
+/**
+ * cc_client_fetch_attachment_async:
+ * @thumbnail: the server's thumbnail (at most 320 px wide) instead of the file.
+ *
+ * The attachment (or its thumbnail) as a local file in the disk cache,
+ * downloaded if missing (a partial download resumes with Range). The cache
+ * is "$XDG_CACHE_HOME/causerie/<account-key>/files", kept under a size cap,
+ * least recently used first. Finish returns the file; do not modify it.
+ * While the message is pending, the file is the outbox copy; a thumbnail
+ * exists only once the server made it ("has-thumbnail").
+ */
+void         cc_client_fetch_attachment_async  (CcClient            *self,
+                                                CcAttachment        *attachment,
+                                                gboolean             thumbnail,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+GFile       *cc_client_fetch_attachment_finish (CcClient      *self,
+                                                GAsyncResult  *result,
+                                                GError       **error);
+/* The disk cache's cap in bytes (default 512 MiB); evicts at once if over. */
+void         cc_client_set_file_cache_cap (CcClient *self,
+                                           guint64   bytes);
+
 /* Marks @room_id read up to @up_to_seq (WebSocket, or REST when offline
  * fails silently); clears the room's badges locally. */
 void         cc_client_mark_read        (CcClient   *self,

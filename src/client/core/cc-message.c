@@ -5,8 +5,9 @@
 
 #include "cau-json.h"
 #include "cau-time.h"
+#include "cc-attachment-private.h"
 #include "cc-json-private.h"
-#include "cc-message.h"
+#include "cc-message-private.h"
 
 struct _CcMessage
 {
@@ -23,6 +24,7 @@ struct _CcMessage
   char           *txn_id;
   char           *error;
   JsonArray      *mentions;
+  GListStore     *attachments;   /* of CcAttachment, made on first use */
   gint64          seq;
   gint64          created_at;
   gint64          edited_at;
@@ -67,6 +69,7 @@ cc_message_finalize (GObject *object)
   CcMessage *self = CC_MESSAGE (object);
 
   g_clear_pointer (&self->mentions, json_array_unref);
+  g_clear_object (&self->attachments);
   g_free (self->id);
   g_free (self->room_id);
   g_free (self->sender_id);
@@ -231,6 +234,8 @@ cc_message_update_from_json (CcMessage  *self,
       g_clear_pointer (&self->mentions, json_array_unref);
       self->mentions = mentions ? json_array_ref (mentions) : NULL;
     }
+  if (_cc_json_has (obj, "attachments"))
+    _cc_message_set_attachments (self, _cc_json_array (obj, "attachments"));
   if (_cc_json_has (obj, "seq") && _cc_json_int (obj, "seq") != self->seq)
     {
       self->seq = _cc_json_int (obj, "seq");
@@ -253,7 +258,16 @@ cc_message_update_from_json (CcMessage  *self,
     }
   /* A message the server sent us is stored, whatever it was before. */
   if (self->id != NULL && self->seq > 0)
-    cc_message_set_state (self, CC_MESSAGE_STATE_STORED, NULL);
+    {
+      cc_message_set_state (self, CC_MESSAGE_STATE_STORED, NULL);
+      /* …and owns no outbox copy any more. */
+      for (guint i = 0; self->attachments && i < g_list_model_get_n_items (G_LIST_MODEL (self->attachments)); i++)
+        {
+          g_autoptr(CcAttachment) a = g_list_model_get_item (G_LIST_MODEL (self->attachments), i);
+
+          _cc_attachment_clear_local (a);
+        }
+    }
   g_object_thaw_notify (G_OBJECT (self));
 }
 
@@ -307,6 +321,19 @@ cc_message_to_json (CcMessage *self)
     json_object_set_null_member (obj, "reply_to");
   json_object_set_array_member (obj, "mentions",
                                 self->mentions ? json_array_ref (self->mentions) : json_array_new ());
+  {
+    JsonArray *attachments = json_array_new ();
+    guint n = self->attachments ? g_list_model_get_n_items (G_LIST_MODEL (self->attachments)) : 0;
+
+    for (guint i = 0; i < n; i++)
+      {
+        g_autoptr(CcAttachment) attachment = g_list_model_get_item (G_LIST_MODEL (self->attachments), i);
+
+        if (cc_attachment_get_id (attachment) != NULL)
+          json_array_add_object_element (attachments, _cc_attachment_to_json (attachment));
+      }
+    json_object_set_array_member (obj, "attachments", attachments);
+  }
   set_time (obj, "created_at", self->created_at);
   set_time (obj, "edited_at", self->edited_at);
   json_object_set_boolean_member (obj, "deleted", self->deleted);
@@ -374,6 +401,87 @@ cc_message_get_mention (CcMessage   *self,
   return TRUE;
 }
 
+GListModel *
+cc_message_get_attachments (CcMessage *self)
+{
+  g_return_val_if_fail (CC_IS_MESSAGE (self), NULL);
+  if (self->attachments == NULL)
+    self->attachments = g_list_store_new (CC_TYPE_ATTACHMENT);
+  return G_LIST_MODEL (self->attachments);
+}
+
+/* The attachment of @list that @obj describes: the same server id, or the
+ * same outbox copy (a pending file). */
+static CcAttachment *
+find_attachment (GPtrArray  *list,
+                 JsonObject *obj)
+{
+  const char *id = _cc_json_str (obj, "id");
+  const char *path = _cc_json_str (obj, "path");
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      CcAttachment *a = g_ptr_array_index (list, i);
+
+      if (id != NULL && g_strcmp0 (cc_attachment_get_id (a), id) == 0)
+        return a;
+      if (path != NULL && g_strcmp0 (_cc_attachment_get_path (a), path) == 0)
+        return a;
+    }
+  return NULL;
+}
+
+/**
+ * _cc_message_set_attachments:
+ * @attachments: (nullable): wire attachments, or outbox files.
+ *
+ * Brings the attachment list to @attachments, keeping (and updating) the
+ * objects that are still there, so a pending file turns into the stored
+ * one in place: the UI's rows keep their widgets.
+ */
+void
+_cc_message_set_attachments (CcMessage *self,
+                             JsonArray *attachments)
+{
+  g_autoptr(GPtrArray) old = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) now = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n_new = attachments ? json_array_get_length (attachments) : 0;
+  guint n_old;
+  gboolean same;
+
+  g_return_if_fail (CC_IS_MESSAGE (self));
+  /* Most messages have none: do not make a store for them. */
+  if (self->attachments == NULL && n_new == 0)
+    return;
+
+  n_old = g_list_model_get_n_items (cc_message_get_attachments (self));
+  for (guint i = 0; i < n_old; i++)
+    g_ptr_array_add (old, g_list_model_get_item (G_LIST_MODEL (self->attachments), i));
+
+  for (guint i = 0; i < n_new; i++)
+    {
+      JsonObject *obj = json_array_get_object_element (attachments, i);
+      CcAttachment *a;
+
+      if (obj == NULL)
+        continue;
+      a = find_attachment (old, obj);
+      if (a != NULL && !g_ptr_array_find (now, a, NULL))
+        {
+          _cc_attachment_update_from_json (a, obj);
+          g_ptr_array_add (now, g_object_ref (a));
+        }
+      else
+        g_ptr_array_add (now, _cc_attachment_new_from_json (obj));
+    }
+
+  same = now->len == old->len;
+  for (guint i = 0; same && i < now->len; i++)
+    same = now->pdata[i] == old->pdata[i];
+  if (!same)
+    g_list_store_splice (self->attachments, 0, old->len, now->pdata, now->len);
+}
+
 void
 cc_message_set_state (CcMessage      *self,
                       CcMessageState  state,
@@ -411,4 +519,22 @@ cc_message_set_read_by (CcMessage *self,
       self->read_by = read_by;
       NOTIFY (self, PROP_READ_BY);
     }
+}
+
+CcAttachment *
+_cc_message_find_pending (CcMessage  *self,
+                          const char *path)
+{
+  guint n;
+
+  g_return_val_if_fail (CC_IS_MESSAGE (self), NULL);
+  n = self->attachments ? g_list_model_get_n_items (G_LIST_MODEL (self->attachments)) : 0;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CcAttachment) a = g_list_model_get_item (G_LIST_MODEL (self->attachments), i);
+
+      if (g_strcmp0 (_cc_attachment_get_path (a), path) == 0)
+        return a;   /* the store keeps it alive */
+    }
+  return NULL;
 }

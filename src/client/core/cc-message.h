@@ -6,6 +6,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "cc-attachment.h"
 #include "cc-types.h"
 
 G_BEGIN_DECLS
@@ -65,6 +66,11 @@ gboolean       cc_message_get_mention        (CcMessage   *self,
                                               const char **id,
                                               glong       *start,
                                               glong       *end);
+
+/* (transfer none) GListModel of CcAttachment, never NULL: the same model
+ * for the life of the message (pending files turn into the server's in
+ * place when the message is stored). */
+GListModel    *cc_message_get_attachments    (CcMessage *self);
 
 void           cc_message_set_state          (CcMessage     *self,
                                               CcMessageState state,

@@ -5,36 +5,20 @@
  */
 #define G_LOG_DOMAIN "cc-outbox"
 
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "cau-error.h"
 #include "cau-time.h"
-#include "cc-outbox.h"
-
-/* After a server error or rate limit while connected. */
-#define RETRY_DELAY_S 5
-
-struct _CcOutbox
-{
-  GObject       parent_instance;
-  CcCache      *cache;
-  CcApi        *api;
-  GCancellable *cancellable;
-  guint         retry_id;
-  gboolean      online;
-  gboolean      sending;
-  gboolean      again;     /* flush asked while sending */
-};
+#include "cc-json-private.h"
+#include "cc-outbox-private.h"
 
 G_DEFINE_FINAL_TYPE (CcOutbox, cc_outbox, G_TYPE_OBJECT)
 
 enum { PROP_0, PROP_ONLINE, PROP_SENDING, N_PROPS };
-enum { ENTRY_ADDED, ENTRY_SENT, ENTRY_FAILED, ENTRY_REMOVED, DRAINED, N_SIGNALS };
 
 static GParamSpec *props[N_PROPS];
-static guint signals[N_SIGNALS];
-
-static void send_next (CcOutbox *self);
+guint _cc_outbox_signals[CC_OUTBOX_N_SIGNALS];
 
 static void
 cc_outbox_dispose (GObject *object)
@@ -42,11 +26,20 @@ cc_outbox_dispose (GObject *object)
   CcOutbox *self = CC_OUTBOX (object);
 
   g_cancellable_cancel (self->cancellable);
+  _cc_outbox_stop_upload (self);
   g_clear_handle_id (&self->retry_id, g_source_remove);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->file_cache);
   g_clear_object (&self->cache);
   g_clear_object (&self->api);
   G_OBJECT_CLASS (cc_outbox_parent_class)->dispose (object);
+}
+
+static void
+cc_outbox_finalize (GObject *object)
+{
+  g_free (CC_OUTBOX (object)->files_dir);
+  G_OBJECT_CLASS (cc_outbox_parent_class)->finalize (object);
 }
 
 static void
@@ -78,6 +71,7 @@ cc_outbox_class_init (CcOutboxClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = cc_outbox_dispose;
+  object_class->finalize = cc_outbox_finalize;
   object_class->get_property = cc_outbox_get_property;
   object_class->set_property = cc_outbox_set_property;
 
@@ -87,16 +81,25 @@ cc_outbox_class_init (CcOutboxClass *klass)
                                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
-  signals[ENTRY_ADDED] = g_signal_new ("entry-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+  _cc_outbox_signals[CC_OUTBOX_ENTRY_ADDED] = g_signal_new ("entry-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                        0, NULL, NULL, NULL, G_TYPE_NONE, 1, CC_TYPE_OUTBOX_ENTRY);
-  signals[ENTRY_SENT] = g_signal_new ("entry-sent", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+  _cc_outbox_signals[CC_OUTBOX_ENTRY_SENT] = g_signal_new ("entry-sent", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                       0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, JSON_TYPE_OBJECT);
-  signals[ENTRY_FAILED] = g_signal_new ("entry-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+  _cc_outbox_signals[CC_OUTBOX_ENTRY_FAILED] = g_signal_new ("entry-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                         0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
-  signals[ENTRY_REMOVED] = g_signal_new ("entry-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+  _cc_outbox_signals[CC_OUTBOX_ENTRY_REMOVED] = g_signal_new ("entry-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  signals[DRAINED] = g_signal_new ("drained", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+  _cc_outbox_signals[CC_OUTBOX_DRAINED] = g_signal_new ("drained", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  _cc_outbox_signals[CC_OUTBOX_FILE_PROGRESS] = g_signal_new ("file-progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                                         G_TYPE_STRING, G_TYPE_STRING, G_TYPE_DOUBLE);
+  _cc_outbox_signals[CC_OUTBOX_FILE_CHANGED] = g_signal_new ("file-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 5,
+                                        G_TYPE_STRING, G_TYPE_STRING, CC_TYPE_ATTACHMENT_STATE,
+                                        G_TYPE_STRING, JSON_TYPE_OBJECT);
+  _cc_outbox_signals[CC_OUTBOX_FILE_REMOVED] = g_signal_new ("file-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void
@@ -116,6 +119,13 @@ cc_outbox_new (CcCache *cache,
   self = g_object_new (CC_TYPE_OUTBOX, NULL);
   self->cache = g_object_ref (cache);
   self->api = g_object_ref (api);
+  {
+    const char *path = cc_cache_get_path (cache);
+    g_autofree char *base = g_str_has_suffix (path, ".db") ? g_strndup (path, strlen (path) - 3)
+                                                           : g_strdup (path);
+
+    self->files_dir = g_strconcat (base, ".outbox", NULL);
+  }
   return self;
 }
 
@@ -145,6 +155,8 @@ cc_outbox_set_online (CcOutbox *self,
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ONLINE]);
   if (online)
     cc_outbox_flush (self);
+  else
+    _cc_outbox_stop_upload (self);   /* it starts over once online */
 }
 
 static void
@@ -168,9 +180,9 @@ retry_cb (gpointer data)
 }
 
 /* Stops this round; what is pending waits for the next flush. */
-static void
-pause_sending (CcOutbox *self,
-               guint     retry_in_s)
+void
+_cc_outbox_pause (CcOutbox *self,
+                  guint     retry_in_s)
 {
   set_sending (self, FALSE);
   self->again = FALSE;
@@ -210,8 +222,11 @@ saved_cb (GObject      *object,
     }
   if (!g_cancellable_is_cancelled (self->cancellable))
     {
-      g_signal_emit (self, signals[ENTRY_SENT], 0, data->entry->txn_id, data->message);
-      send_next (self);
+      /* Copies first: a preview asked for as the message turns stored
+       * waits for its file to move into the cache. */
+      _cc_outbox_drop_copies (self, data->entry->txn_id, data->entry);
+      g_signal_emit (self, _cc_outbox_signals[CC_OUTBOX_ENTRY_SENT], 0, data->entry->txn_id, data->message);
+      _cc_outbox_send_next (self);
     }
   send_data_free (data);
 }
@@ -225,8 +240,29 @@ failed_cb (GObject      *object,
 
   cc_cache_finish (CC_CACHE (object), result, NULL);
   if (!g_cancellable_is_cancelled (data->self->cancellable))
-    send_next (data->self);
+    _cc_outbox_send_next (data->self);
   send_data_free (data);
+}
+
+/**
+ * _cc_outbox_fail:
+ * @entry: (transfer full)
+ *
+ * Marks @entry failed with @message (the user retries or discards it),
+ * then goes on with the next one.
+ */
+void
+_cc_outbox_fail (CcOutbox      *self,
+                 CcOutboxEntry *entry,
+                 const char    *message)
+{
+  SendData *data = g_new0 (SendData, 1);
+
+  data->self = g_object_ref (self);
+  data->entry = entry;
+  g_signal_emit (self, _cc_outbox_signals[CC_OUTBOX_ENTRY_FAILED], 0, entry->txn_id, message);
+  cc_cache_outbox_set_state_async (self->cache, entry->txn_id, CC_MESSAGE_STATE_FAILED,
+                                   message, NULL, failed_cb, data);
 }
 
 static void
@@ -262,15 +298,18 @@ post_cb (GObject      *object,
       status == 429 || status == 401)
     {
       g_debug ("Sending %s paused: %s", data->entry->txn_id, error ? error->message : "empty answer");
-      pause_sending (self, status >= 500 || status == 429 ? MAX (retry_after, RETRY_DELAY_S) : 0);
+      _cc_outbox_pause (self, status >= 500 || status == 429 ? MAX (retry_after, RETRY_DELAY_S) : 0);
       send_data_free (data);
       return;
     }
 
-  /* Refused for good (not a member, too long, …): the user decides. */
-  g_signal_emit (self, signals[ENTRY_FAILED], 0, data->entry->txn_id, error->message);
-  cc_cache_outbox_set_state_async (self->cache, data->entry->txn_id, CC_MESSAGE_STATE_FAILED,
-                                   error->message, NULL, failed_cb, data);
+  /* Refused for good (not a member, too long, …): the user decides. An
+   * upload the server no longer knows (unused for a day) goes up again if
+   * the user retries. */
+  if (status == 404 /* Not Found */ && data->entry->files != NULL)
+    _cc_outbox_forget_uploads (self, data->entry);
+  _cc_outbox_fail (self, g_steal_pointer (&data->entry), error->message);
+  send_data_free (data);
 }
 
 static void
@@ -292,31 +331,48 @@ list_cb (GObject      *object,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_warning ("Could not read the outbox: %s", error->message);
-      pause_sending (self, 0);
+      _cc_outbox_pause (self, 0);
       return;
     }
   for (guint i = 0; i < entries->len && next == NULL; i++)
     if (((CcOutboxEntry *) entries->pdata[i])->state == CC_MESSAGE_STATE_PENDING)
       next = entries->pdata[i];
+  if (!self->swept)
+    _cc_outbox_sweep_orphans (self, entries);
 
   if (next == NULL || !self->online)
     {
       gboolean again = self->again && self->online;
 
-      pause_sending (self, 0);
+      _cc_outbox_pause (self, 0);
       if (again)
         cc_outbox_flush (self);
       else if (next == NULL)
-        g_signal_emit (self, signals[DRAINED], 0);
+        g_signal_emit (self, _cc_outbox_signals[CC_OUTBOX_DRAINED], 0);
       return;
     }
   self->again = FALSE;
+
+  /* Files first, one at a time in their order; then the message. */
+  if (_cc_outbox_next_file (next) != NULL)
+    {
+      _cc_outbox_start_upload (self, next, _cc_outbox_next_file (next));
+      return;
+    }
 
   body = json_object_new ();
   json_object_set_string_member (body, "txn_id", next->txn_id);
   json_object_set_string_member (body, "body", next->body);
   if (next->reply_to != NULL)
     json_object_set_string_member (body, "reply_to", next->reply_to);
+  if (next->files != NULL && json_array_get_length (next->files) > 0)
+    {
+      JsonArray *ids = json_array_new ();
+
+      for (guint i = 0; i < json_array_get_length (next->files); i++)
+        json_array_add_string_element (ids, _cc_json_str (json_array_get_object_element (next->files, i), "id"));
+      json_object_set_array_member (body, "attachment_ids", ids);
+    }
   room = cc_api_escape (next->room_id);
   path = g_strdup_printf ("/api/rooms/%s/messages", room);
 
@@ -326,8 +382,8 @@ list_cb (GObject      *object,
   cc_api_request_async (self->api, "POST", path, body, self->cancellable, post_cb, data);
 }
 
-static void
-send_next (CcOutbox *self)
+void
+_cc_outbox_send_next (CcOutbox *self)
 {
   cc_cache_outbox_list_async (self->cache, NULL, self->cancellable, list_cb, g_object_ref (self));
 }
@@ -352,7 +408,7 @@ cc_outbox_flush (CcOutbox *self)
     }
   g_clear_handle_id (&self->retry_id, g_source_remove);
   set_sending (self, TRUE);
-  send_next (self);
+  _cc_outbox_send_next (self);
 }
 
 static void
@@ -372,7 +428,7 @@ added_cb (GObject      *object,
       return;
     }
   entry->id = id;
-  g_signal_emit (self, signals[ENTRY_ADDED], 0, entry);
+  g_signal_emit (self, _cc_outbox_signals[CC_OUTBOX_ENTRY_ADDED], 0, entry);
   g_task_return_pointer (task, cc_outbox_entry_copy (entry), (GDestroyNotify) cc_outbox_entry_free);
   cc_outbox_flush (self);
 }
@@ -406,6 +462,40 @@ cc_outbox_queue_async (CcOutbox            *self,
   /* Not cancellable: once asked, the message must reach the disk. */
   cc_cache_outbox_add_async (self->cache, entry->txn_id, room_id, body, reply_to,
                              entry->created_at, NULL, added_cb, task);
+}
+
+void
+cc_outbox_queue_files_async (CcOutbox            *self,
+                             const char          *txn_id,
+                             const char          *room_id,
+                             const char          *body,
+                             const char          *reply_to,
+                             JsonArray           *files,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  CcOutboxEntry *entry;
+  GTask *task;
+
+  g_return_if_fail (CC_IS_OUTBOX (self));
+  g_return_if_fail (txn_id != NULL && room_id != NULL && body != NULL);
+
+  entry = g_new0 (CcOutboxEntry, 1);
+  entry->txn_id = g_strdup (txn_id);
+  entry->room_id = g_strdup (room_id);
+  entry->body = g_strdup (body);
+  entry->reply_to = g_strdup (reply_to);
+  entry->state = CC_MESSAGE_STATE_PENDING;
+  entry->created_at = cau_time_now_ms ();
+  entry->files = files && json_array_get_length (files) > 0 ? json_array_ref (files) : NULL;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cc_outbox_queue_files_async);
+  g_task_set_task_data (task, entry, (GDestroyNotify) cc_outbox_entry_free);
+  /* Not cancellable: once asked, the message must reach the disk. */
+  cc_cache_outbox_add_files_async (self->cache, entry->txn_id, room_id, body, reply_to,
+                                   entry->created_at, entry->files, NULL, added_cb, task);
 }
 
 CcOutboxEntry *
@@ -451,7 +541,8 @@ discard_cb (GObject      *object,
   DiscardData *data = user_data;
 
   if (cc_cache_finish (CC_CACHE (object), result, NULL))
-    g_signal_emit (data->self, signals[ENTRY_REMOVED], 0, data->txn_id);
+    g_signal_emit (data->self, _cc_outbox_signals[CC_OUTBOX_ENTRY_REMOVED], 0, data->txn_id);
+  _cc_outbox_drop_copies (data->self, data->txn_id, NULL);
   g_object_unref (data->self);
   g_free (data->txn_id);
   g_free (data);
@@ -469,4 +560,5 @@ cc_outbox_discard (CcOutbox   *self,
   data->self = g_object_ref (self);
   data->txn_id = g_strdup (txn_id);
   cc_cache_outbox_remove_async (self->cache, txn_id, NULL, discard_cb, data);
+  _cc_outbox_drop_upload (self, txn_id, NULL);
 }

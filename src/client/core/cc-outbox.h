@@ -8,6 +8,7 @@
 
 #include "cc-api.h"
 #include "cc-cache.h"
+#include "cc-file-cache.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +22,13 @@ G_DECLARE_FINAL_TYPE (CcOutbox, cc_outbox, CC, OUTBOX, GObject)
  *   "entry-failed"  (const char *txn_id, const char *error)
  *   "entry-removed" (const char *txn_id)           discarded
  *   "drained"       ()                             nothing left to send
+ *   "file-progress" (const char *txn_id, const char *path, double fraction)
+ *                   an upload going out (path: the outbox copy)
+ *   "file-changed"  (const char *txn_id, const char *path, CcAttachmentState
+ *                   state, const char *error, JsonObject *file) a file of an
+ *                   entry changed (file: its new outbox record, or NULL)
+ *   "file-removed"  (const char *txn_id, const char *path) taken off its
+ *                   entry (which stays: it has a body or other files)
  * Properties: "online" (gboolean, read-write), "sending" (gboolean). */
 
 CcOutbox *cc_outbox_new          (CcCache *cache,
@@ -43,6 +51,30 @@ void           cc_outbox_queue_async  (CcOutbox            *self,
 CcOutboxEntry *cc_outbox_queue_finish (CcOutbox      *self,
                                        GAsyncResult  *result,
                                        GError       **error);
+
+/* "<cache file without .db>.outbox": a folder per entry (named by its
+ * txn_id) holds the copies of the files it attaches. */
+const char    *cc_outbox_get_files_dir (CcOutbox *self);
+/* Where uploaded copies go once sent (instead of being deleted). */
+void           cc_outbox_set_file_cache (CcOutbox    *self,
+                                         CcFileCache *file_cache);
+
+/* Like cc_outbox_queue_async(), for a message with files already copied
+ * into "<files dir>/<txn_id>/" (see CcOutboxEntry:files). */
+void           cc_outbox_queue_files_async (CcOutbox            *self,
+                                            const char          *txn_id,
+                                            const char          *room_id,
+                                            const char          *body,
+                                            const char          *reply_to,
+                                            JsonArray           *files,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+/* Removes one file from a pending entry (stopping its upload, deleting its
+ * copy); an entry left with no files and no body is discarded. */
+void           cc_outbox_cancel_file       (CcOutbox   *self,
+                                            const char *txn_id,
+                                            const char *path);
 
 /* Sends whatever is pending now (when online). */
 void      cc_outbox_flush        (CcOutbox   *self);

@@ -34,10 +34,28 @@ typedef enum {
   CC_SYNC_STATE_ONLINE,
 } CcSyncState;
 
+/**
+ * CcAttachmentState:
+ * @CC_ATTACHMENT_REMOTE: on the server: the id is set.
+ * @CC_ATTACHMENT_QUEUED: waiting in the outbox (offline, or behind others).
+ * @CC_ATTACHMENT_UPLOADING: going up; "progress" moves from 0 to 1.
+ * @CC_ATTACHMENT_FAILED: "error" says why; retry or discard through the
+ *   message (cc_client_retry_message(), cc_client_discard_message()).
+ */
+typedef enum {
+  CC_ATTACHMENT_REMOTE,
+  CC_ATTACHMENT_QUEUED,
+  CC_ATTACHMENT_UPLOADING,
+  CC_ATTACHMENT_FAILED,
+} CcAttachmentState;
+
 #define CC_TYPE_MESSAGE_STATE (cc_message_state_get_type ())
 GType cc_message_state_get_type (void);
 
 #define CC_TYPE_SYNC_STATE (cc_sync_state_get_type ())
 GType cc_sync_state_get_type (void);
+
+#define CC_TYPE_ATTACHMENT_STATE (cc_attachment_state_get_type ())
+GType cc_attachment_state_get_type (void);
 
 G_END_DECLS

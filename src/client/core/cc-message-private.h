@@ -1,0 +1,16 @@
+/* cc-message-private.h: how the client core fills a message's attachments.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "cc-message.h"
+
+G_BEGIN_DECLS
+
+void          _cc_message_set_attachments (CcMessage  *self,
+                                           JsonArray  *attachments);
+/* The attachment whose outbox copy is @path, or NULL. (transfer none) */
+CcAttachment *_cc_message_find_pending    (CcMessage  *self,
+                                           const char *path);
+
+G_END_DECLS
