@@ -10,6 +10,10 @@
 G_BEGIN_DECLS
 
 #define CC_TIMELINE_PAGE 50
+/* The newest page from the cache when a room opens: about what fills the
+ * conversation, so that it shows without building rows nobody sees (the
+ * view asks for older pages until it is filled). */
+#define CC_TIMELINE_FIRST_PAGE 20
 
 CcTimeline *_cc_timeline_new             (const char   *room_id,
                                           CcCache      *cache,

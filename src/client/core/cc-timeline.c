@@ -330,6 +330,69 @@ _cc_timeline_add_message (CcTimeline *self,
     _cc_timeline_update_read_by (self);
 }
 
+static void
+add_each (CcTimeline *self,
+          GPtrArray  *page)
+{
+  for (guint i = 0; i < page->len; i++)
+    _cc_timeline_add_message (self, g_ptr_array_index (page, i));
+}
+
+/* A page from the cache or the server: one run of seqs. When none of it is
+ * known yet and it lands in one gap of what is loaded (the first page, an
+ * older page), it goes in as one change, so that a list view over the
+ * timeline builds its rows once; otherwise message by message. */
+static void
+add_page (CcTimeline *self,
+          GPtrArray  *page)
+{
+  gint64 first_seq = 0, last_seq = 0;
+  gboolean own = FALSE;
+  guint pos;
+
+  for (guint i = 0; i < page->len; i++)
+    {
+      JsonObject *json = g_ptr_array_index (page, i);
+      const char *id = _cc_json_str (json, "id");
+      const char *txn_id = _cc_json_str (json, "txn_id");
+      gint64 seq = _cc_json_int (json, "seq");
+
+      if (id == NULL || seq <= 0 || (last_seq > 0 && seq <= last_seq) ||
+          g_hash_table_contains (self->by_id, id) ||
+          (txn_id != NULL && g_hash_table_contains (self->by_txn, txn_id)))
+        {
+          add_each (self, page);
+          return;
+        }
+      if (first_seq == 0)
+        first_seq = seq;
+      last_seq = seq;
+    }
+  if (first_seq == 0)
+    return;
+  pos = stored_position (self, first_seq);
+  if (pos != stored_position (self, last_seq))
+    {
+      add_each (self, page);
+      return;
+    }
+
+  for (guint i = 0; i < page->len; i++)
+    {
+      CcMessage *message = cc_message_new_from_json (g_ptr_array_index (page, i));
+
+      cc_message_set_is_own (message, self->own_user_id != NULL &&
+                             g_strcmp0 (cc_message_get_sender_id (message), self->own_user_id) == 0);
+      own |= cc_message_get_is_own (message);
+      index_message (self, message);
+      g_ptr_array_insert (self->items, pos + i, message);
+    }
+  self->n_stored += page->len;
+  if (own)
+    _cc_timeline_update_read_by (self);
+  g_list_model_items_changed (G_LIST_MODEL (self), pos, 0, page->len);
+}
+
 void
 _cc_timeline_add_pending (CcTimeline          *self,
                           const CcOutboxEntry *entry)
@@ -522,8 +585,8 @@ start_cache_cb (GObject      *object,
 
   if (g_cancellable_is_cancelled (self->cancellable))
     return;
-  for (guint i = 0; messages != NULL && i < messages->len; i++)
-    _cc_timeline_add_message (self, g_ptr_array_index (messages, i));
+  if (messages != NULL)
+    add_page (self, messages);
   cc_cache_outbox_list_async (self->cache, self->room_id, self->cancellable,
                               start_outbox_cb, g_object_ref (self));
 }
@@ -533,8 +596,8 @@ _cc_timeline_start (CcTimeline *self,
                     gboolean    online)
 {
   self->refresh_wanted = online;
-  cc_cache_load_messages_async (self->cache, self->room_id, 0, CC_TIMELINE_PAGE, self->cancellable,
-                                start_cache_cb, g_object_ref (self));
+  cc_cache_load_messages_async (self->cache, self->room_id, 0, CC_TIMELINE_FIRST_PAGE,
+                                self->cancellable, start_cache_cb, g_object_ref (self));
 }
 
 static void
@@ -557,8 +620,7 @@ older_server_cb (GObject      *object,
       return;
     }
   messages = take_page (self, body, &has_more);
-  for (guint i = 0; i < messages->len; i++)
-    _cc_timeline_add_message (self, g_ptr_array_index (messages, i));
+  add_page (self, messages);
   set_flag (self, &self->has_more, has_more, PROP_HAS_MORE);
   g_task_return_int (task, messages->len);
 }
@@ -583,8 +645,7 @@ older_cache_cb (GObject      *object,
     }
   if (messages->len > 0)
     {
-      for (guint i = 0; i < messages->len; i++)
-        _cc_timeline_add_message (self, g_ptr_array_index (messages, i));
+      add_page (self, messages);
       set_flag (self, &self->loading, FALSE, PROP_LOADING);
       g_task_return_int (task, messages->len);
       return;
