@@ -170,10 +170,10 @@ set_user (CcAccount  *self,
   if (self->user != NULL)
     cc_user_update_from_json (self->user, user);
   else
-    {
-      self->user = cc_user_new_from_json (user);
-      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_USER]);
-    }
+    self->user = cc_user_new_from_json (user);
+  /* Refreshed too: the client keeps a copy in its cache, and the server's
+   * answer may come after the cache's copy was read. */
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_USER]);
 }
 
 void

@@ -14,7 +14,7 @@ G_DECLARE_FINAL_TYPE (CcAccount, cc_account, CC, ACCOUNT, GObject)
 
 /* Properties: "server-url", "tenant", "email" (construct-only),
  * "signed-in" (gboolean, notify), "user" (CcUser, the signed-in person,
- * NULL until known). */
+ * NULL until known; notified when set and when refreshed). */
 
 CcAccount  *cc_account_new              (const char *server_url,
                                          const char *tenant,

@@ -15,6 +15,8 @@
 #include "cw-window.h"
 
 #define IDLE_AFTER_US (5 * 60 * G_USEC_PER_SEC)
+/* Longest wait for a saved session before the window shows anyway. */
+#define PRESENT_AFTER_MS 250
 
 struct _CwApplication
 {
@@ -30,8 +32,11 @@ struct _CwApplication
 
   gint64          last_activity;
   guint           idle_timer;
+  guint           present_timeout;
   gboolean        idle;
   gboolean        busy;
+  gboolean        restoring;        /* a saved session is being restored */
+  gboolean        present_wanted;   /* activated meanwhile */
 };
 
 G_DEFINE_FINAL_TYPE (CwApplication, cw_application, ADW_TYPE_APPLICATION)
@@ -352,25 +357,97 @@ restored_open_cb (GObject      *source,
   g_application_release (G_APPLICATION (self));
 }
 
+/* Restoring a saved session: the token (keyring, then the server if it
+ * answers) and the account's cache are read side by side; the rooms show
+ * when both are there. */
+typedef struct {
+  CcClient *client;
+  GError   *open_error;
+  guint     pending;
+  gboolean  restored;
+} Restore;
+
+static void
+restore_free (gpointer data)
+{
+  Restore *restore = data;
+
+  g_clear_object (&restore->client);
+  g_clear_error (&restore->open_error);
+  g_free (restore);
+}
+
+static void
+present_now (CwApplication *self)
+{
+  self->restoring = FALSE;
+  g_clear_handle_id (&self->present_timeout, g_source_remove);
+  if (self->present_wanted && !g_cancellable_is_cancelled (self->cancellable))
+    {
+      self->present_wanted = FALSE;
+      gtk_window_present (GTK_WINDOW (get_window (self)));
+    }
+}
+
+static gboolean
+present_timeout_cb (gpointer user_data)
+{
+  CwApplication *self = user_data;
+
+  self->present_timeout = 0;
+  present_now (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+restore_step_done (GTask *task)
+{
+  CwApplication *self = g_task_get_source_object (task);
+  Restore *restore = g_task_get_task_data (task);
+
+  if (--restore->pending > 0)
+    return;
+  if (!restore->restored)
+    g_task_return_boolean (task, FALSE);
+  else if (restore->open_error != NULL)
+    {
+      g_warning ("Could not open the local cache: %s", restore->open_error->message);
+      g_task_return_error (task, g_steal_pointer (&restore->open_error));
+    }
+  else
+    {
+      set_client (self, restore->client);
+      cc_client_start (restore->client);
+      g_task_return_boolean (task, TRUE);
+    }
+  present_now (self);
+}
+
 static void
 restore_cb (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  CwApplication *self = g_task_get_source_object (task);
-  CcAccount *account = CC_ACCOUNT (source);
+  Restore *restore = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
-  if (!cc_account_restore_finish (account, result, &error))
-    {
-      if (error != NULL)
-        g_message ("Saved session not restored: %s", error->message);
-      g_task_return_boolean (task, FALSE);
-      return;
-    }
+  restore->restored = cc_account_restore_finish (CC_ACCOUNT (source), result, &error);
+  if (!restore->restored && error != NULL)
+    g_message ("Saved session not restored: %s", error->message);
+  restore_step_done (task);
+}
 
-  start_client (self, account, g_steal_pointer (&task));
+static void
+restore_open_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Restore *restore = g_task_get_task_data (task);
+
+  cc_client_open_finish (CC_CLIENT (source), result, &restore->open_error);
+  restore_step_done (task);
 }
 
 static void
@@ -379,9 +456,11 @@ load_last_cb (GObject      *source,
               gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  CwApplication *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(CcAccount) account = cc_account_load_last_finish (result, &error);
-  GCancellable *cancellable;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  Restore *restore;
 
   if (account == NULL)
     {
@@ -389,15 +468,23 @@ load_last_cb (GObject      *source,
         g_task_return_error (task, g_steal_pointer (&error));
       else
         g_task_return_boolean (task, FALSE);
+      present_now (self);
       return;
     }
 
-  cancellable = g_task_get_cancellable (task);
-  cc_account_restore_async (account, NULL, cancellable, restore_cb, g_steal_pointer (&task));
+  restore = g_new0 (Restore, 1);
+  restore->client = cc_client_new (account, self->data_dir);
+  restore->pending = 2;
+  g_task_set_task_data (task, restore, restore_free);
+  cc_account_restore_async (account, NULL, cancellable, restore_cb, g_object_ref (task));
+  cc_client_open_async (restore->client, cancellable, restore_open_cb, g_steal_pointer (&task));
 }
 
 /* Busy (the window shows a spinner) until the saved account, if any, is
- * read, its token found and its cache opened. */
+ * read, its token found and its cache opened. The window is built
+ * meanwhile but presented only then (or after PRESENT_AFTER_MS): its first
+ * frame shows the rooms, and the keyring's and the cache's answers are
+ * not kept waiting behind frames of a spinner. */
 static void
 try_restore (CwApplication *self)
 {
@@ -405,6 +492,8 @@ try_restore (CwApplication *self)
 
   set_busy (self, TRUE);
   g_application_hold (G_APPLICATION (self));
+  self->restoring = TRUE;
+  self->present_timeout = g_timeout_add (PRESENT_AFTER_MS, present_timeout_cb, self);
   task = g_task_new (self, self->cancellable, restored_open_cb, NULL);
   g_task_set_source_tag (task, try_restore);
   cc_account_load_last_async (self->data_dir, self->cancellable, load_last_cb, task);
@@ -707,7 +796,13 @@ cw_application_startup (GApplication *app)
 static void
 cw_application_activate (GApplication *app)
 {
-  gtk_window_present (GTK_WINDOW (get_window (CW_APPLICATION (app))));
+  CwApplication *self = CW_APPLICATION (app);
+  CwWindow *window = get_window (self);
+
+  if (self->restoring)
+    self->present_wanted = TRUE;
+  else
+    gtk_window_present (GTK_WINDOW (window));
 }
 
 static void
@@ -733,6 +828,7 @@ cw_application_shutdown (GApplication *app)
   if (self->client != NULL)
     cc_client_stop (self->client);
   g_clear_handle_id (&self->idle_timer, g_source_remove);
+  g_clear_handle_id (&self->present_timeout, g_source_remove);
 
   G_APPLICATION_CLASS (cw_application_parent_class)->shutdown (app);
 }

@@ -57,7 +57,13 @@ update_title (CwWindow *self)
 static void
 update_page (CwWindow *self)
 {
-  if (self->client != NULL)
+  /* Straight from the spinner of a restored session to the rooms: a
+   * crossfade there only delays them (the cairo renderer draws both pages
+   * off screen for each of its frames). */
+  if (self->client != NULL &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "loading") == 0)
+    gtk_stack_set_visible_child_full (self->stack, "main", GTK_STACK_TRANSITION_TYPE_NONE);
+  else if (self->client != NULL)
     gtk_stack_set_visible_child_name (self->stack, "main");
   else if (cw_application_get_busy (self->app))
     gtk_stack_set_visible_child_name (self->stack, "loading");
