@@ -1,6 +1,7 @@
 /* cw-room-list.c: the sidebar. The rooms are the core's GListModel
  * (newest activity first) behind a GtkFilterListModel for the filter entry
- * and archived rooms, shown by a GtkListView of CwRoomRow.
+ * and archived rooms and a GtkSliceListModel that grows as the list is
+ * scrolled, shown by a GtkListView of CwRoomRow.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "causerie-ui"
@@ -12,6 +13,15 @@
 #include "cw-room-list.h"
 #include "cw-utils.h"
 #include "cw-room-row.h"
+
+/* GTK 4.8's GtkListView keeps a row for up to 200 items around the ones it
+ * shows, so 200 rooms meant 200 rows, built before the first frame and
+ * kept. The list gets the rooms through a slice that holds what the window
+ * shows and grows by SLICE_ROWS as the list is scrolled towards its end
+ * (tests/bench, bench-ui: start-up and memory). A room row is at least
+ * ROW_MIN_PX high (a 42 px avatar and margins). */
+#define SLICE_ROWS 30
+#define ROW_MIN_PX 54
 
 struct _CwRoomList
 {
@@ -33,11 +43,13 @@ struct _CwRoomList
   GListModel         *invitations;
   GtkCustomFilter    *filter;
   GtkFilterListModel *filter_model;
+  GtkSliceListModel  *slice;
   GtkSingleSelection *selection;
   GHashTable         *bound_rows;
   char               *filter_text;
   char               *selected_id;
   guint               tick_id;
+  guint               grow_id;
   gboolean            syncing;
 };
 
@@ -100,6 +112,17 @@ update_stack (CwRoomList *self)
 }
 
 static void
+grow_slice (CwRoomList *self,
+            guint       size)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
+
+  size = MIN (size, MAX (n, SLICE_ROWS));
+  if (size > gtk_slice_list_model_get_size (self->slice))
+    gtk_slice_list_model_set_size (self->slice, size);
+}
+
+static void
 sync_selection (CwRoomList *self)
 {
   GListModel *model;
@@ -125,14 +148,25 @@ sync_selection (CwRoomList *self)
     }
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   self->syncing = FALSE;
+
+  /* Past the slice: grow it, which comes back here. */
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
+  for (guint i = gtk_slice_list_model_get_size (self->slice); self->selected_id != NULL && i < n; i++)
+    {
+      g_autoptr(CcRoom) room = g_list_model_get_item (G_LIST_MODEL (self->filter_model), i);
+
+      if (g_strcmp0 (cc_room_get_id (room), self->selected_id) == 0)
+        {
+          grow_slice (self, i + SLICE_ROWS);
+          return;
+        }
+    }
 }
 
 static void
 on_items_changed_cb (CwRoomList *self)
 {
   update_stack (self);
-  /* Re-sorting moves the open room: keep it highlighted. */
-  sync_selection (self);
 }
 
 static void
@@ -169,6 +203,52 @@ tick_cb (gpointer user_data)
   while (g_hash_table_iter_next (&iter, &row, NULL))
     cw_room_row_update_time (row);
   return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+near_end (CwRoomList *self)
+{
+  GtkAdjustment *adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
+  double page = gtk_adjustment_get_page_size (adj);
+
+  /* (Not before the list is allocated: nothing to measure by yet.) */
+  return page > 0 && gtk_adjustment_get_value (adj) + 2 * page >= gtk_adjustment_get_upper (adj);
+}
+
+static gboolean
+grow_cb (gpointer user_data)
+{
+  CwRoomList *self = user_data;
+
+  self->grow_id = 0;
+  if (near_end (self))
+    grow_slice (self, gtk_slice_list_model_get_size (self->slice) + SLICE_ROWS);
+  return G_SOURCE_REMOVE;
+}
+
+/* Near the end of what the slice holds: more, once the list is laid out
+ * (the adjustment changes while it is). */
+static void
+on_list_scrolled_cb (CwRoomList *self)
+{
+  if (self->grow_id == 0 && near_end (self))
+    self->grow_id = g_idle_add (grow_cb, self);
+}
+
+/* What the window shows, for its first frame. */
+static guint
+first_rows (CwRoomList *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  int width, height = 0;
+
+  if (GTK_IS_WINDOW (root))
+    {
+      height = gtk_widget_get_height (GTK_WIDGET (root));
+      if (height <= 0)
+        gtk_window_get_default_size (GTK_WINDOW (root), &width, &height);
+    }
+  return height > 0 ? (guint) height / ROW_MIN_PX + 1 : SLICE_ROWS;
 }
 
 /* Factory ----------------------------------------------------------------- */
@@ -314,6 +394,7 @@ cw_room_list_set_client (CwRoomList *self,
   g_set_object (&self->client, client);
   g_clear_pointer (&self->selected_id, g_free);
 
+  gtk_slice_list_model_set_size (self->slice, first_rows (self));
   gtk_filter_list_model_set_model (self->filter_model,
                                    client ? cc_client_get_rooms (client) : NULL);
   gtk_editable_set_text (GTK_EDITABLE (self->filter_entry), "");
@@ -368,6 +449,7 @@ cw_room_list_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->invitations, self);
   g_clear_object (&self->invitations);
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_clear_handle_id (&self->grow_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_ROOM_LIST);
   cw_unparent_children (GTK_WIDGET (self));
   g_clear_object (&self->selection);
@@ -423,19 +505,25 @@ static void
 cw_room_list_init (CwRoomList *self)
 {
   GtkListItemFactory *factory;
+  GtkAdjustment *adj;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->bound_rows = g_hash_table_new (NULL, NULL);
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
   self->filter_model = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
-  self->selection = gtk_single_selection_new (G_LIST_MODEL (self->filter_model));
+  self->slice = gtk_slice_list_model_new (G_LIST_MODEL (self->filter_model), 0, SLICE_ROWS);
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (self->slice));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   g_signal_connect_swapped (self->selection, "notify::selected",
                             G_CALLBACK (on_selected_cb), self);
   g_signal_connect_swapped (self->filter_model, "items-changed",
                             G_CALLBACK (on_items_changed_cb), self);
+  /* Re-sorting moves the open room, and it may be past the slice until
+   * that has grown: keep it highlighted. */
+  g_signal_connect_swapped (self->slice, "items-changed",
+                            G_CALLBACK (sync_selection), self);
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), self);
@@ -445,6 +533,9 @@ cw_room_list_init (CwRoomList *self)
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
+  g_signal_connect_object (adj, "value-changed", G_CALLBACK (on_list_scrolled_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (adj, "changed", G_CALLBACK (on_list_scrolled_cb), self, G_CONNECT_SWAPPED);
 
   self->tick_id = g_timeout_add_seconds (60, tick_cb, self);
   update_stack (self);
