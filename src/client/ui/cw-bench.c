@@ -117,15 +117,21 @@ scroll_tick_cb (GtkWidget     *scroller,
   if (bench->phase != SCROLLING)
     return G_SOURCE_REMOVE;
 
-  if (value > 0)
+  if (value > 1)
     {
       gtk_adjustment_set_value (adj, MAX (0, value - gtk_adjustment_get_page_size (adj)));
       bench->stable = 0;
     }
-  else if (n != bench->last_n || cc_timeline_get_loading (bench->timeline))
+  else if (value > 0)
+    /* Back from a nudge: that is no news. */
+    gtk_adjustment_set_value (adj, 0);
+  else if (n != bench->last_n)
     bench->stable = 0;
   else if (++bench->stable % 10 == 0)
-    /* At the top with nothing loading: nudge so the view asks again. */
+    /* At the top with nothing new: nudge so the view asks again. (A nudge
+     * used to count as scrolling, so the scroll only ever ended at
+     * SCROLL_LIMIT_US; and with the server down, asking it for what is
+     * older than the cache keeps "loading" flickering.) */
     gtk_adjustment_set_value (adj, 1);
   bench->last_n = n;
 
