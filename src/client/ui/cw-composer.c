@@ -2,6 +2,9 @@
  * Every change goes to cc_client_set_draft() (saved to SQLite, typing
  * notices). "@" opens a completion popover of the room's members and
  * @room. A banner above shows the message being replied to or edited.
+ * Files wait in a tray above the bar (from the attach button's file
+ * chooser, a drop on the conversation, or a pasted image or file list)
+ * and are sent with the text.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "causerie-ui"
@@ -9,6 +12,8 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "cw-attachment-tray.h"
+#include "cw-attachment-utils.h"
 #include "cw-composer.h"
 #include "cw-utils.h"
 
@@ -26,6 +31,8 @@ struct _CwComposer
   GtkImage           *context_icon;
   GtkLabel           *context_title;
   GtkLabel           *context_excerpt;
+  CwAttachmentTray   *tray;
+  GtkButton          *attach_button;
   GtkTextView        *text_view;
   GtkLabel           *placeholder;
   GtkButton          *send_button;
@@ -45,6 +52,8 @@ struct _CwComposer
   GtkStringFilter    *string_filter;
   GtkSingleSelection *mention_selection;
   gsize               mention_start;
+
+  GtkFileChooserNative *chooser;
 };
 
 enum {
@@ -139,6 +148,8 @@ set_mode (CwComposer *self,
 {
   self->mode = mode;
   g_clear_pointer (&self->target_id, g_free);
+  /* An edit changes the text only. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->attach_button), mode != MODE_EDIT || message == NULL);
 
   if (mode == MODE_NORMAL || message == NULL)
     {
@@ -288,6 +299,38 @@ send_cb (GObject      *source,
     }
 }
 
+typedef struct {
+  CwComposer *composer;
+  GPtrArray  *temporary;   /* pasted images, deleted once in the outbox */
+} SendFilesData;
+
+static void
+send_files_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  SendFilesData *data = user_data;
+  g_autoptr(CwComposer) self = data->composer;
+  g_autoptr(GPtrArray) temporary = data->temporary;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcMessage) message = cc_client_send_files_finish (CC_CLIENT (source), result, &error);
+
+  g_free (data);
+  /* The core copied the files into its outbox before finishing. */
+  for (guint i = 0; message != NULL && i < temporary->len; i++)
+    cw_attachment_delete_temporary (g_ptr_array_index (temporary, i));
+  /* The message is in the timeline only now (after the copies): again, so
+   * that the conversation shows it whole. */
+  if (message != NULL)
+    g_signal_emit (self, signals[SENT], 0);
+
+  if (message == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_warning ("Files not queued: %s", error ? error->message : "?");
+      cw_show_toast (GTK_WIDGET (self), cw_error_sentence (error));
+    }
+}
+
 static void
 edit_cb (GObject      *source,
          GAsyncResult *result,
@@ -313,6 +356,7 @@ cw_composer_send (CwComposer *self)
   g_autofree char *text = NULL;
   g_autofree char *body = NULL;
   const char *room_id;
+  gboolean has_files;
 
   g_return_if_fail (CW_IS_COMPOSER (self));
 
@@ -321,11 +365,27 @@ cw_composer_send (CwComposer *self)
 
   text = cw_composer_get_text (self);
   body = g_strstrip (g_strdup (text));
-  if (*body == '\0')
+  has_files = cw_attachment_tray_get_n_files (self->tray) > 0 && self->mode != MODE_EDIT;
+  if (*body == '\0' && !has_files)
     return;
 
   room_id = cc_room_get_id (self->room);
-  if (self->mode == MODE_EDIT && self->target_id != NULL)
+  if (has_files)
+    {
+      SendFilesData *data = g_new0 (SendFilesData, 1);
+      GFile **files = cw_attachment_tray_take_files (self->tray, &data->temporary);
+
+      data->composer = g_object_ref (self);
+      /* Not cancelled by leaving the room: copying large files into the
+       * outbox takes a moment, and what was sent must not be lost. */
+      cc_client_send_files_async (self->client, room_id, body,
+                                  self->mode == MODE_REPLY ? self->target_id : NULL,
+                                  files, NULL, send_files_cb, data);
+      for (guint i = 0; files[i] != NULL; i++)
+        g_object_unref (files[i]);
+      g_free (files);
+    }
+  else if (self->mode == MODE_EDIT && self->target_id != NULL)
     {
       g_autoptr(JsonObject) obj = json_object_new ();
 
@@ -349,13 +409,23 @@ cw_composer_send (CwComposer *self)
 /* Callbacks --------------------------------------------------------------- */
 
 static void
+update_send_button (CwComposer *self,
+                    const char *text)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->send_button),
+                            (*stripped != '\0' || cw_attachment_tray_get_n_files (self->tray) > 0) &&
+                            self->room != NULL);
+}
+
+static void
 on_buffer_changed_cb (CwComposer *self)
 {
   g_autofree char *text = cw_composer_get_text (self);
-  g_autofree char *stripped = g_strstrip (g_strdup (text));
 
   gtk_widget_set_visible (GTK_WIDGET (self->placeholder), *text == '\0');
-  gtk_widget_set_sensitive (GTK_WIDGET (self->send_button), *stripped != '\0' && self->room != NULL);
+  update_send_button (self, text);
 
   if (self->loading || self->client == NULL || self->room == NULL)
     return;
@@ -454,6 +524,172 @@ load_draft_cb (GObject      *source,
   }
 }
 
+/* Attachments ------------------------------------------------------------- */
+
+static void
+on_tray_changed_cb (CwComposer *self)
+{
+  g_autofree char *text = cw_composer_get_text (self);
+
+  update_send_button (self, text);
+}
+
+void
+cw_composer_add_files (CwComposer *self,
+                       GSList     *files)
+{
+  g_return_if_fail (CW_IS_COMPOSER (self));
+
+  if (self->room == NULL)
+    return;
+  for (GSList *l = files; l != NULL; l = l->next)
+    cw_attachment_tray_add (self->tray, G_FILE (l->data), FALSE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
+}
+
+static void
+on_chooser_response_cb (GtkNativeDialog *chooser,
+                        int              response,
+                        CwComposer      *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (chooser));
+      GSList *list = NULL;
+
+      for (guint i = g_list_model_get_n_items (files); i > 0; i--)
+        list = g_slist_prepend (list, g_list_model_get_item (files, i - 1));
+      cw_composer_add_files (self, list);
+      g_slist_free_full (list, g_object_unref);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+on_attach_clicked_cb (CwComposer *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (self->room == NULL || self->chooser != NULL)
+    return;
+
+  /* Through the file chooser portal inside Flatpak. */
+  self->chooser = gtk_file_chooser_native_new (_("Attach Files"),
+                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                               GTK_FILE_CHOOSER_ACTION_OPEN,
+                                               _("_Attach"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (self->chooser), TRUE);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+pasted_png_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(CwComposer) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = cw_texture_save_png_finish (result, &error);
+
+  if (file == NULL)
+    {
+      cw_show_toast (GTK_WIDGET (self), cw_error_sentence (error));
+      return;
+    }
+  if (self->room == NULL)
+    {
+      cw_attachment_delete_temporary (file);
+      return;
+    }
+  cw_attachment_tray_add (self->tray, file, TRUE);
+}
+
+static void
+pasted_texture_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(CwComposer) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = gdk_clipboard_read_texture_finish (GDK_CLIPBOARD (source), result, &error);
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *stamp = NULL;
+  g_autofree char *name = NULL;
+
+  if (texture == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        cw_show_toast (GTK_WIDGET (self), _("The image on the clipboard could not be pasted."));
+      return;
+    }
+
+  now = g_date_time_new_now_local ();
+  stamp = g_date_time_format (now, "%Y-%m-%d %H.%M.%S");
+  /* Translators: file name of a pasted image, %s a date and time. */
+  name = g_strdup_printf (_("Pasted image %s"), stamp);
+  cw_texture_save_png_async (texture, name, self->cancellable, pasted_png_cb, g_object_ref (self));
+}
+
+static void
+pasted_files_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(CwComposer) self = user_data;
+  g_autoptr(GError) error = NULL;
+  const GValue *value = gdk_clipboard_read_value_finish (GDK_CLIPBOARD (source), result, &error);
+  GSList *files = value ? gdk_file_list_get_files (g_value_get_boxed (value)) : NULL;
+  gboolean local = files != NULL;
+
+  /* A copied link is a "file list" too: only local files are attached. */
+  for (GSList *l = files; l != NULL; l = l->next)
+    if (!g_file_is_native (l->data))
+      local = FALSE;
+
+  if (local)
+    cw_composer_add_files (self, files);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    gtk_text_buffer_paste_clipboard (buffer (self), GDK_CLIPBOARD (source), NULL,
+                                     gtk_text_view_get_editable (self->text_view));
+  g_slist_free (files);
+}
+
+/* Ctrl+V: files copied in a file manager are attached; an image alone
+ * (a screenshot, "Copy Image") is saved as a PNG and attached; anything
+ * with text pastes as text. */
+static void
+on_paste_clipboard_cb (GtkTextView *text_view,
+                       CwComposer  *self)
+{
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (text_view));
+  GdkContentFormats *mime_types = gdk_clipboard_get_formats (clipboard);
+  g_autoptr(GdkContentFormats) formats = NULL;
+  gboolean has_text;
+
+  if (self->room == NULL || self->mode == MODE_EDIT)
+    return;
+
+  /* What the offered mime types can be read as. */
+  formats = gdk_content_formats_union_deserialize_gtypes (gdk_content_formats_ref (mime_types));
+  has_text = gdk_content_formats_contain_mime_type (formats, "text/plain") ||
+             gdk_content_formats_contain_mime_type (formats, "text/plain;charset=utf-8");
+
+  if (gdk_content_formats_contain_gtype (formats, GDK_TYPE_FILE_LIST))
+    {
+      g_signal_stop_emission_by_name (text_view, "paste-clipboard");
+      gdk_clipboard_read_value_async (clipboard, GDK_TYPE_FILE_LIST, G_PRIORITY_DEFAULT,
+                                      self->cancellable, pasted_files_cb, g_object_ref (self));
+    }
+  else if (!has_text && gdk_content_formats_contain_gtype (formats, GDK_TYPE_TEXTURE))
+    {
+      g_signal_stop_emission_by_name (text_view, "paste-clipboard");
+      gdk_clipboard_read_texture_async (clipboard, self->cancellable, pasted_texture_cb,
+                                        g_object_ref (self));
+    }
+}
+
 /* Public ------------------------------------------------------------------ */
 
 void
@@ -479,6 +715,8 @@ cw_composer_set_room (CwComposer *self,
   hide_mentions (self);
   set_mode (self, MODE_NORMAL, NULL);
   cw_composer_set_text (self, "");
+  /* Files chosen for one room never go to another. */
+  cw_attachment_tray_clear (self->tray);
   g_set_object (&self->room, room);
   g_clear_object (&self->members);
 
@@ -546,6 +784,11 @@ cw_composer_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->chooser != NULL)
+    {
+      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+      g_clear_object (&self->chooser);
+    }
   if (self->mention_popover != NULL)
     {
       gtk_widget_unparent (GTK_WIDGET (self->mention_popover));
@@ -574,7 +817,10 @@ cw_composer_class_init (CwComposerClass *klass)
   signals[SENT] = g_signal_new ("sent", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  g_type_ensure (CW_TYPE_ATTACHMENT_TRAY);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/causerie/Causerie/cw-composer.ui");
+  gtk_widget_class_bind_template_child (widget_class, CwComposer, tray);
+  gtk_widget_class_bind_template_child (widget_class, CwComposer, attach_button);
   gtk_widget_class_bind_template_child (widget_class, CwComposer, context_revealer);
   gtk_widget_class_bind_template_child (widget_class, CwComposer, context_icon);
   gtk_widget_class_bind_template_child (widget_class, CwComposer, context_title);
@@ -587,6 +833,8 @@ cw_composer_class_init (CwComposerClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_send_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_mention_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_attach_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_tray_changed_cb);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "composer");
@@ -621,5 +869,6 @@ cw_composer_init (CwComposer *self)
   gtk_widget_add_controller (GTK_WIDGET (self->text_view), keys);
 
   g_signal_connect_swapped (buffer (self), "changed", G_CALLBACK (on_buffer_changed_cb), self);
+  g_signal_connect (self->text_view, "paste-clipboard", G_CALLBACK (on_paste_clipboard_cb), self);
   update_placeholder (self);
 }

@@ -30,8 +30,11 @@ void  cw_composer_focus      (CwComposer *self);
 char *cw_composer_get_text   (CwComposer *self);
 void  cw_composer_set_text   (CwComposer *self,
                               const char *text);
-/* Sends what is typed (what Enter does). */
+/* Sends what is typed (what Enter does), with the files of the tray. */
 void  cw_composer_send       (CwComposer *self);
+/* Puts @files (GFile) in the tray of files to send with the next message. */
+void  cw_composer_add_files  (CwComposer *self,
+                              GSList     *files);
 
 /* The "@query" being typed before @cursor in @text (byte offset), or NULL;
  * *start receives the byte offset of the "@". */
