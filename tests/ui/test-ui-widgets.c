@@ -5,9 +5,19 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <adwaita.h>
+#include <glib/gstdio.h>
+#include <math.h>
 
 #include "cau-time.h"
+#include "cc-attachment-private.h"
+#include "cw-attachment-card.h"
+#include "cw-attachment-image.h"
+#include "cw-attachment-progress.h"
+#include "cw-attachment-tray.h"
+#include "cw-attachment-utils.h"
+#include "cw-attachment-view.h"
 #include "cw-composer.h"
+#include "cw-image-viewer.h"
 #include "cw-resources.h"
 #include "cw-conversation.h"
 #include "cw-message-row.h"
@@ -194,6 +204,459 @@ test_message_row_widget (void)
   g_object_unref (row);
 }
 
+/* Attachments ------------------------------------------------------------- */
+
+static void
+test_attachment_fit (void)
+{
+  int w = 0, h = 0;
+
+  cw_attachment_fit (1920, 1080, 320, 240, &w, &h);
+  g_assert_cmpint (w, ==, 320);
+  g_assert_cmpint (h, ==, 180);
+  cw_attachment_fit (600, 1200, 320, 240, &w, &h);
+  g_assert_cmpint (w, ==, 120);
+  g_assert_cmpint (h, ==, 240);
+  /* Small images are not enlarged; tiny ones get a usable box. */
+  cw_attachment_fit (200, 100, 320, 240, &w, &h);
+  g_assert_cmpint (w, ==, 200);
+  g_assert_cmpint (h, ==, 100);
+  cw_attachment_fit (10, 5000, 320, 240, &w, &h);
+  g_assert_cmpint (w, ==, 48);
+  g_assert_cmpint (h, ==, 240);
+  /* Unknown size: a 4:3 box. */
+  cw_attachment_fit (0, 0, 320, 240, &w, &h);
+  g_assert_cmpint (w, ==, 320);
+  g_assert_cmpint (h, ==, 240);
+}
+
+static void
+test_attachment_names (void)
+{
+  g_autofree char *a = cw_attachment_safe_name ("../../etc/passwd");
+  g_autofree char *b = cw_attachment_safe_name ("Facture\nmars.pdf");
+  g_autofree char *c = cw_attachment_safe_name ("");
+  g_autofree char *d = cw_attachment_safe_name ("Été 2026.png");
+
+  g_assert_null (strchr (a, '/'));
+  g_assert_false (g_str_has_prefix (a, "."));
+  g_assert_null (strchr (b, '\n'));
+  g_assert_cmpstr (c, ==, "file");
+  g_assert_cmpstr (d, ==, "Été 2026.png");
+
+  g_assert_cmpstr (cw_attachment_icon_name ("application/pdf"), ==, "x-office-document-symbolic");
+  g_assert_cmpstr (cw_attachment_icon_name ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                   ==, "x-office-spreadsheet-symbolic");
+  g_assert_cmpstr (cw_attachment_icon_name ("application/zip"), ==, "package-x-generic-symbolic");
+  g_assert_cmpstr (cw_attachment_icon_name ("image/png"), ==, "image-x-generic-symbolic");
+  g_assert_cmpstr (cw_attachment_icon_name (NULL), ==, "text-x-generic-symbolic");
+}
+
+static CcAttachment *
+attachment_from_json (const char *json)
+{
+  g_autoptr(JsonObject) obj = parse_object (json);
+  return _cc_attachment_new_from_json (obj);
+}
+
+static void
+test_attachment_status (void)
+{
+  g_autoptr(CcAttachment) a = attachment_from_json (
+    "{\"path\":\"/tmp/x.pdf\",\"name\":\"x.pdf\",\"size\":10,\"mime_type\":\"application/pdf\"}");
+  g_autofree char *queued_offline = NULL;
+  g_autofree char *queued_online = NULL;
+  g_autofree char *uploading = NULL;
+  g_autofree char *failed = NULL;
+
+  g_assert_cmpint (cc_attachment_get_state (a), ==, CC_ATTACHMENT_QUEUED);
+  queued_offline = cw_attachment_progress_status_text (a, FALSE);
+  queued_online = cw_attachment_progress_status_text (a, TRUE);
+  g_assert_cmpstr (queued_offline, ==, "Waiting for connection");
+  g_assert_cmpstr (queued_online, ==, "Waiting to upload");
+  _cc_attachment_set_state (a, CC_ATTACHMENT_UPLOADING, NULL);
+  _cc_attachment_set_progress (a, 0.42);
+  uploading = cw_attachment_progress_status_text (a, TRUE);
+  g_assert_cmpstr (uploading, ==, "Uploading… 42%");
+  _cc_attachment_set_state (a, CC_ATTACHMENT_FAILED, "The file is too large.");
+  failed = cw_attachment_progress_status_text (a, TRUE);
+  g_assert_cmpstr (failed, ==, "The file is too large.");
+  _cc_attachment_set_state (a, CC_ATTACHMENT_REMOTE, NULL);
+  g_assert_null (cw_attachment_progress_status_text (a, TRUE));
+}
+
+static void
+texture_loaded_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GdkTexture **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = cw_texture_load_finish (result, &error);
+  if (*out == NULL)
+    *out = (GdkTexture *) g_object_new (G_TYPE_OBJECT, NULL);  /* a failure marker */
+}
+
+static char *
+write_png (const char *dir,
+           const char *name,
+           int         width,
+           int         height)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (dir, name, NULL);
+
+  gdk_pixbuf_fill (pixbuf, 0x3584e4ff);
+  gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
+  g_assert_no_error (error);
+  return path;
+}
+
+static guint32
+crc32_of (const guint8 *data,
+          gsize         length)
+{
+  guint32 crc = 0xffffffff;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      crc ^= data[i];
+      for (int k = 0; k < 8; k++)
+        crc = (crc >> 1) ^ (0xedb88320 & (0u - (crc & 1)));
+    }
+  return ~crc;
+}
+
+/* A PNG that claims 60000×60000 pixels: refused from its header. */
+static char *
+write_bomb (const char *dir)
+{
+  guint8 png[8 + 25] = { 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a,
+                         0, 0, 0, 13, 'I', 'H', 'D', 'R',
+                         0, 0, 0xea, 0x60, 0, 0, 0xea, 0x60, 8, 2, 0, 0, 0 };
+  guint32 crc = crc32_of (png + 12, 17);
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (dir, "bomb.png", NULL);
+
+  png[29] = crc >> 24;
+  png[30] = crc >> 16;
+  png[31] = crc >> 8;
+  png[32] = crc;
+  g_file_set_contents (path, (const char *) png, sizeof png, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+test_attachment_decode (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cw-test-XXXXXX", NULL);
+  g_autofree char *photo = write_png (dir, "photo.png", 1600, 900);
+  g_autofree char *bomb = write_bomb (dir);
+  g_autoptr(GFile) photo_file = g_file_new_for_path (photo);
+  g_autoptr(GFile) bomb_file = g_file_new_for_path (bomb);
+  GdkTexture *texture = NULL;
+  GdkTexture *refused = NULL;
+
+  cw_texture_load_async (photo_file, 320, 240, NULL, texture_loaded_cb, &texture);
+  while (texture == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (GDK_IS_TEXTURE (texture));
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, 320);
+  g_assert_cmpint (gdk_texture_get_height (texture), ==, 180);
+
+  cw_texture_load_async (bomb_file, 0, 0, NULL, texture_loaded_cb, &refused);
+  while (refused == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (GDK_IS_TEXTURE (refused));
+
+  cw_attachment_thumbnail_store ("att-1", texture);
+  g_assert_true (cw_attachment_thumbnail_lookup ("att-1") == texture);
+  g_assert_null (cw_attachment_thumbnail_lookup ("att-2"));
+
+  g_object_unref (texture);
+  g_object_unref (refused);
+  g_unlink (photo);
+  g_unlink (bomb);
+  g_rmdir (dir);
+}
+
+static CcMessage *
+message_with_files (void)
+{
+  g_autoptr(JsonObject) obj = parse_object (
+    "{\"id\":\"m9\",\"room_id\":\"r\",\"seq\":9,\"sender\":{\"id\":\"u1\",\"display_name\":\"Alice\"},"
+    "\"kind\":\"text\",\"body\":\"\",\"reply_to\":null,\"mentions\":[],\"context\":null,"
+    "\"attachments\":["
+    "{\"id\":\"a1\",\"name\":\"beach.jpg\",\"size\":204800,\"mime_type\":\"image/jpeg\",\"width\":1600,\"height\":1200,\"has_thumbnail\":true},"
+    "{\"id\":\"a2\",\"name\":\"tall.png\",\"size\":3000,\"mime_type\":\"image/png\",\"width\":400,\"height\":1000,\"has_thumbnail\":true},"
+    "{\"id\":\"a3\",\"name\":\"invoice-march.pdf\",\"size\":52000,\"mime_type\":\"application/pdf\",\"width\":0,\"height\":0,\"has_thumbnail\":false},"
+    "{\"id\":\"a4\",\"name\":\"huge.png\",\"size\":9000000,\"mime_type\":\"image/png\",\"width\":0,\"height\":0,\"has_thumbnail\":false}],"
+    "\"created_at\":\"2026-11-21T08:00:00.000Z\",\"edited_at\":null,\"deleted\":false}");
+
+  return cc_message_new_from_json (obj);
+}
+
+static void
+collect (GtkWidget *widget,
+         GType      type,
+         GPtrArray *out)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect (c, type, out);
+}
+
+static void
+test_attachment_view (void)
+{
+  g_autoptr(CcMessage) m = NULL;
+  g_autoptr(CcMessage) plain = message ("m1", "u1", "2026-11-21T08:00:00.000Z", "one");
+  g_autoptr(GPtrArray) images = g_ptr_array_new ();
+  g_autoptr(GPtrArray) cards = g_ptr_array_new ();
+  g_autoptr(GPtrArray) views = g_ptr_array_new ();
+  GtkWidget *view, *row;
+  int w, h;
+
+  if (!gtk_is_initialized ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  m = message_with_files ();
+  g_assert_cmpuint (g_list_model_get_n_items (cc_message_get_attachments (m)), ==, 4);
+
+  view = g_object_ref_sink (GTK_WIDGET (cw_attachment_view_new ()));
+  cw_attachment_view_set_message (CW_ATTACHMENT_VIEW (view), m);
+  collect (view, CW_TYPE_ATTACHMENT_IMAGE, images);
+  collect (view, CW_TYPE_ATTACHMENT_CARD, cards);
+  /* Two previews; the PDF and the image without a thumbnail as cards. */
+  g_assert_cmpuint (images->len, ==, 2);
+  g_assert_cmpuint (cards->len, ==, 2);
+
+  /* The box is reserved from the metadata, before any thumbnail; two
+   * images share a line in smaller boxes. */
+  gtk_widget_measure (images->pdata[0], GTK_ORIENTATION_HORIZONTAL, -1, &w, NULL, NULL, NULL);
+  gtk_widget_measure (images->pdata[0], GTK_ORIENTATION_VERTICAL, -1, &h, NULL, NULL, NULL);
+  g_assert_cmpint (w, ==, 200);
+  g_assert_cmpint (h, ==, 150);
+  gtk_widget_measure (images->pdata[1], GTK_ORIENTATION_HORIZONTAL, -1, &w, NULL, NULL, NULL);
+  gtk_widget_measure (images->pdata[1], GTK_ORIENTATION_VERTICAL, -1, &h, NULL, NULL, NULL);
+  g_assert_cmpint (w, ==, 64);
+  g_assert_cmpint (h, ==, 160);
+
+  cw_attachment_view_set_message (CW_ATTACHMENT_VIEW (view), NULL);
+  g_ptr_array_set_size (images, 0);
+  collect (view, CW_TYPE_ATTACHMENT_IMAGE, images);
+  g_assert_cmpuint (images->len, ==, 0);
+  g_object_unref (view);
+
+  /* A row makes the view only for a message with files. */
+  row = g_object_ref_sink (GTK_WIDGET (cw_message_row_new ()));
+  cw_message_row_set_message (CW_MESSAGE_ROW (row), plain, NULL);
+  collect (row, CW_TYPE_ATTACHMENT_VIEW, views);
+  g_assert_cmpuint (views->len, ==, 0);
+  cw_message_row_set_message (CW_MESSAGE_ROW (row), m, NULL);
+  collect (row, CW_TYPE_ATTACHMENT_VIEW, views);
+  g_assert_cmpuint (views->len, ==, 1);
+  g_assert_true (gtk_widget_get_visible (views->pdata[0]));
+  cw_message_row_set_message (CW_MESSAGE_ROW (row), plain, NULL);
+  g_assert_false (gtk_widget_get_visible (views->pdata[0]));
+  cw_message_row_set_message (CW_MESSAGE_ROW (row), NULL, NULL);
+  g_object_unref (row);
+}
+
+static void
+test_attachment_tray (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cw-test-XXXXXX", NULL);
+  g_autofree char *a = write_png (dir, "a.png", 64, 48);
+  g_autofree char *b = g_build_filename (dir, "notes.txt", NULL);
+  g_autoptr(GFile) fa = g_file_new_for_path (a);
+  g_autoptr(GFile) fb = g_file_new_for_path (b);
+  g_autoptr(GPtrArray) temporary = NULL;
+  CwAttachmentTray *tray;
+  GFile **files;
+
+  if (!gtk_is_initialized ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  g_file_set_contents (b, "hello", -1, NULL);
+  tray = g_object_ref_sink (cw_attachment_tray_new ());
+  cw_attachment_tray_add (tray, fa, FALSE);
+  cw_attachment_tray_add (tray, fb, TRUE);
+  cw_attachment_tray_add (tray, fa, FALSE);   /* once */
+  g_assert_cmpuint (cw_attachment_tray_get_n_files (tray), ==, 2);
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+
+  files = cw_attachment_tray_take_files (tray, &temporary);
+  g_assert_cmpuint (cw_attachment_tray_get_n_files (tray), ==, 0);
+  g_assert_true (g_file_equal (files[0], fa));
+  g_assert_true (g_file_equal (files[1], fb));
+  g_assert_null (files[2]);
+  g_assert_cmpuint (temporary->len, ==, 1);
+  for (guint i = 0; files[i]; i++)
+    g_object_unref (files[i]);
+  g_free (files);
+  g_object_unref (tray);
+
+  g_unlink (a);
+  g_unlink (b);
+  g_rmdir (dir);
+}
+
+static void
+test_image_viewer (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cw-test-XXXXXX", NULL);
+  g_autofree char *path = write_png (dir, "big.png", 2000, 1500);
+  g_autofree char *json = g_strdup_printf ("{\"path\":\"%s\",\"name\":\"big.png\",\"size\":5000,"
+                                           "\"mime_type\":\"image/png\",\"width\":2000,\"height\":1500}", path);
+  g_autoptr(CcAttachment) attachment = NULL;
+  CwImageViewer *viewer;
+
+  if (!gtk_is_initialized ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  attachment = attachment_from_json (json);
+  viewer = cw_image_viewer_new (NULL, NULL, attachment, NULL);
+  gtk_window_present (GTK_WINDOW (viewer));
+  for (int i = 0; i < 200 && !gtk_widget_get_sensitive (
+         GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (viewer), CW_TYPE_IMAGE_VIEWER, "zoom_button"))); i++)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_true (cw_image_viewer_get_fit (viewer));
+  gtk_widget_activate_action (GTK_WIDGET (viewer), "viewer.zoom-original", NULL);
+  g_assert_false (cw_image_viewer_get_fit (viewer));
+  {
+    /* 1:1 opens on the middle of the image. */
+    GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (
+      gtk_widget_get_template_child (GTK_WIDGET (viewer), CW_TYPE_IMAGE_VIEWER, "scroller"));
+    GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (scroller);
+    GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (scroller);
+    gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC;
+
+    while (g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE);
+    g_assert_cmpfloat (gtk_adjustment_get_upper (h), >=, 2000);
+    g_assert_cmpfloat (fabs (gtk_adjustment_get_value (h) -
+                             (gtk_adjustment_get_upper (h) - gtk_adjustment_get_page_size (h)) / 2), <, 2);
+    g_assert_cmpfloat (fabs (gtk_adjustment_get_value (v) -
+                             (gtk_adjustment_get_upper (v) - gtk_adjustment_get_page_size (v)) / 2), <, 2);
+    {
+      /* And the image is drawn there, not only the scrollbars. */
+      GtkWidget *picture = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (viewer), CW_TYPE_IMAGE_VIEWER,
+                                                                      "picture"));
+      graphene_rect_t bounds;
+
+      g_assert_true (gtk_widget_compute_bounds (picture, GTK_WIDGET (scroller), &bounds));
+      g_assert_cmpfloat (fabs (bounds.origin.x + gtk_adjustment_get_value (h)), <, 2);
+      g_assert_cmpfloat (fabs (bounds.origin.y + gtk_adjustment_get_value (v)), <, 2);
+    }
+  }
+  gtk_widget_activate_action (GTK_WIDGET (viewer), "viewer.zoom-fit", NULL);
+  g_assert_true (cw_image_viewer_get_fit (viewer));
+  gtk_window_destroy (GTK_WINDOW (viewer));
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* Ctrl+V with an image on the clipboard, and files handed over by a drop:
+ * both land in the composer's tray, and Send is offered without text. */
+static void
+test_composer_paste_and_drop (void)
+{
+  g_autoptr(JsonObject) obj = parse_object (
+    "{\"id\":\"r1\",\"type\":\"direct\",\"name\":\"Bruno\",\"description\":\"\","
+    "\"is_private\":true,\"is_archived\":false,\"member_count\":2,\"my_role\":\"member\","
+    "\"unread_count\":0,\"mention_count\":0,\"muted\":false,\"notify\":\"all\","
+    "\"last_message\":null,\"context\":null}");
+  g_autoptr(CcRoom) room = cc_room_new_from_json (obj);
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 40, 30);
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GPtrArray) trays = g_ptr_array_new ();
+  g_autoptr(GPtrArray) texts = g_ptr_array_new ();
+  g_autoptr(GPtrArray) temporary = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cw-test-XXXXXX", NULL);
+  g_autofree char *doc = g_build_filename (dir, "report.pdf", NULL);
+  g_autoptr(GFile) doc_file = g_file_new_for_path (doc);
+  g_autofree char *pasted_path = NULL;
+  GtkWidget *window, *composer;
+  GSList *dropped = NULL;
+  GFile **files;
+  gint64 end;
+
+  if (!gtk_is_initialized ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  g_file_set_contents (doc, "%PDF-1.4\n", -1, NULL);
+  gdk_pixbuf_fill (pixbuf, 0xe01b24ff);
+  texture = gdk_texture_new_for_pixbuf (pixbuf);
+
+  window = gtk_window_new ();
+  composer = g_object_new (CW_TYPE_COMPOSER, NULL);
+  gtk_window_set_child (GTK_WINDOW (window), composer);
+  cw_composer_set_room (CW_COMPOSER (composer), room);
+  collect (composer, CW_TYPE_ATTACHMENT_TRAY, trays);
+  collect (composer, GTK_TYPE_TEXT_VIEW, texts);
+  g_assert_cmpuint (trays->len, ==, 1);
+  g_assert_cmpuint (texts->len, ==, 1);
+
+  gdk_clipboard_set_texture (gtk_widget_get_clipboard (composer), texture);
+  g_signal_emit_by_name (texts->pdata[0], "paste-clipboard");
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (cw_attachment_tray_get_n_files (trays->pdata[0]) == 0 && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (cw_attachment_tray_get_n_files (trays->pdata[0]), ==, 1);
+
+  /* A drop on the conversation ends in cw_composer_add_files(). */
+  dropped = g_slist_append (dropped, doc_file);
+  cw_composer_add_files (CW_COMPOSER (composer), dropped);
+  g_slist_free (dropped);
+  g_assert_cmpuint (cw_attachment_tray_get_n_files (trays->pdata[0]), ==, 2);
+
+  files = cw_attachment_tray_take_files (trays->pdata[0], &temporary);
+  g_assert_cmpuint (temporary->len, ==, 1);
+  pasted_path = g_file_get_path (files[0]);
+  g_assert_true (g_str_has_suffix (pasted_path, ".png"));
+  g_assert_true (g_str_has_prefix (strrchr (pasted_path, '/') + 1, "Pasted image "));
+  g_assert_true (g_file_test (pasted_path, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_equal (files[1], doc_file));
+  cw_attachment_delete_temporary (temporary->pdata[0]);
+  for (guint i = 0; files[i]; i++)
+    g_object_unref (files[i]);
+  g_free (files);
+
+  /* Another room: nothing chosen for this one follows. */
+  cw_composer_add_files (CW_COMPOSER (composer), &(GSList) { doc_file, NULL });
+  g_assert_cmpuint (cw_attachment_tray_get_n_files (trays->pdata[0]), ==, 1);
+  cw_composer_set_room (CW_COMPOSER (composer), NULL);
+  g_assert_cmpuint (cw_attachment_tray_get_n_files (trays->pdata[0]), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (g_file_test (pasted_path, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_false (g_file_test (pasted_path, G_FILE_TEST_EXISTS));
+  g_unlink (doc);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -218,6 +681,14 @@ main (int   argc,
   g_test_add_func ("/ui/message-row/grouping", test_message_grouping);
   g_test_add_func ("/ui/room-list/filter", test_room_filter);
   g_test_add_func ("/ui/message-row/widget", test_message_row_widget);
+  g_test_add_func ("/ui/attachments/fit", test_attachment_fit);
+  g_test_add_func ("/ui/attachments/names-and-icons", test_attachment_names);
+  g_test_add_func ("/ui/attachments/status", test_attachment_status);
+  g_test_add_func ("/ui/attachments/decode", test_attachment_decode);
+  g_test_add_func ("/ui/attachments/view", test_attachment_view);
+  g_test_add_func ("/ui/attachments/tray", test_attachment_tray);
+  g_test_add_func ("/ui/attachments/image-viewer", test_image_viewer);
+  g_test_add_func ("/ui/attachments/composer-paste-and-drop", test_composer_paste_and_drop);
 
   return g_test_run ();
 }

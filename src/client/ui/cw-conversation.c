@@ -1,5 +1,6 @@
 /* cw-conversation.c: one room's conversation. The CcTimeline (a GListModel
- * of CcMessage) is shown by a GtkListView of CwMessageRow; the rows learn
+ * of CcMessage), through a CwTimelineSlice of a few pages around what is on
+ * screen, is shown by a GtkListView of CwMessageRow; the rows learn
  * their neighbour when bound and are refreshed when the model changes.
  * Older pages load near the top; the view stays pinned to the bottom when
  * it was there; reading at the bottom marks the room read.
@@ -14,9 +15,14 @@
 #include "cw-conversation.h"
 #include "cw-message-row.h"
 #include "cw-room-header.h"
+#include "cw-timeline-slice.h"
 #include "cw-utils.h"
 
 #define NEAR_TOP_PX 400
+/* The list shows a slice of the timeline of at most SLICE_ITEMS messages,
+ * moved by SLICE_STEP as it is scrolled (cw-timeline-slice.c says why). */
+#define SLICE_ITEMS 80
+#define SLICE_STEP  40
 
 struct _CwConversation
 {
@@ -28,6 +34,7 @@ struct _CwConversation
   GtkRevealer    *loading_revealer;
   GtkSpinner     *loading_spinner;
   GtkRevealer    *jump_revealer;
+  GtkRevealer    *drop_revealer;
   GtkRevealer    *typing_revealer;
   GtkLabel       *typing_label;
   CwComposer     *composer;
@@ -35,6 +42,7 @@ struct _CwConversation
   CcClient       *client;
   CcRoom         *room;
   CcTimeline     *timeline;
+  CwTimelineSlice *slice;
   GtkNoSelection *selection;
   GHashTable     *bound_rows;     /* CwMessageRow -> GtkListItem */
   GCancellable   *cancellable;
@@ -92,8 +100,8 @@ bind_row (CwConversation *self,
   if (message == NULL)
     return;
 
-  if (position != GTK_INVALID_LIST_POSITION && position > 0 && self->timeline != NULL)
-    previous = g_list_model_get_item (G_LIST_MODEL (self->timeline), position - 1);
+  if (position != GTK_INVALID_LIST_POSITION)
+    previous = cw_timeline_slice_get_previous (self->slice, position);
 
   context.previous = previous;
   context.unread_marker = self->marker_seq > 0 && cc_message_get_seq (message) == self->marker_seq;
@@ -136,8 +144,10 @@ static void
 scroll_to_bottom (CwConversation *self)
 {
   GtkAdjustment *adj = vadjustment (self);
-  guint n = self->timeline ? g_list_model_get_n_items (G_LIST_MODEL (self->timeline)) : 0;
+  guint n;
 
+  cw_timeline_slice_show_newest (self->slice, SLICE_ITEMS);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->slice));
   self->at_bottom = TRUE;
   if (n > 0)
     gtk_widget_activate_action (GTK_WIDGET (self->message_list), "list.scroll-to-item", "u", n - 1);
@@ -191,7 +201,16 @@ maybe_load_older (CwConversation *self)
 {
   GtkAdjustment *adj = vadjustment (self);
 
+  /* Older messages the timeline has already: move the slice. */
+  if (self->timeline != NULL && !cw_timeline_slice_at_start (self->slice) &&
+      gtk_adjustment_get_value (adj) <= NEAR_TOP_PX &&
+      (!self->at_bottom || gtk_adjustment_get_upper (adj) <= gtk_adjustment_get_page_size (adj)))
+    {
+      cw_timeline_slice_show_older (self->slice, SLICE_STEP);
+      return;
+    }
   if (self->timeline == NULL || self->loading_older ||
+      !cw_timeline_slice_at_start (self->slice) ||
       !cc_timeline_get_loaded (self->timeline) ||
       !cc_timeline_get_has_more (self->timeline) ||
       cc_timeline_get_loading (self->timeline))
@@ -212,8 +231,13 @@ on_value_changed_cb (GtkAdjustment  *adj,
                      CwConversation *self)
 {
   double bottom = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
+  double value = gtk_adjustment_get_value (adj);
 
-  self->at_bottom = gtk_adjustment_get_value (adj) >= bottom - 8;
+  /* Newer messages the slice left out: move it back. */
+  if (value >= bottom - NEAR_TOP_PX && !cw_timeline_slice_at_end (self->slice))
+    cw_timeline_slice_show_newer (self->slice, SLICE_STEP);
+  self->at_bottom = value >= bottom - 8 && cw_timeline_slice_at_end (self->slice);
+  cw_timeline_slice_set_pinned (self->slice, self->at_bottom);
   gtk_revealer_set_reveal_child (self->jump_revealer, !self->at_bottom);
   if (self->at_bottom)
     mark_read (self);
@@ -228,6 +252,8 @@ on_upper_changed_cb (GtkAdjustment  *adj,
   /* Content grew (new message, rows measured): stay pinned. */
   if (self->at_bottom)
     gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+  /* The first page may not fill the view: nothing to scroll, so ask here. */
+  maybe_load_older (self);
 }
 
 static void
@@ -483,6 +509,51 @@ on_sent_cb (CwConversation *self)
   scroll_to_bottom (self);
 }
 
+/* Files dropped anywhere on the conversation go to the composer's tray. */
+static GdkDragAction
+on_drop_enter_cb (GtkDropTarget  *target,
+                  double          x,
+                  double          y,
+                  CwConversation *self)
+{
+  if (self->room == NULL)
+    return 0;
+  gtk_revealer_set_reveal_child (self->drop_revealer, TRUE);
+  return GDK_ACTION_COPY;
+}
+
+static void
+on_drop_leave_cb (GtkDropTarget  *target,
+                  CwConversation *self)
+{
+  gtk_revealer_set_reveal_child (self->drop_revealer, FALSE);
+}
+
+static gboolean
+on_drop_cb (GtkDropTarget  *target,
+            const GValue   *value,
+            double          x,
+            double          y,
+            CwConversation *self)
+{
+  GSList *files, *local = NULL;
+
+  gtk_revealer_set_reveal_child (self->drop_revealer, FALSE);
+  if (self->room == NULL)
+    return FALSE;
+  /* A dragged link is a "file list" too: only local files are attached. */
+  files = gdk_file_list_get_files (g_value_get_boxed (value));
+  for (GSList *l = files; l != NULL; l = l->next)
+    if (g_file_is_native (l->data))
+      local = g_slist_append (local, l->data);
+  g_slist_free (files);
+  if (local == NULL)
+    return FALSE;
+  cw_composer_add_files (self->composer, local);
+  g_slist_free (local);
+  return TRUE;
+}
+
 /* Public ------------------------------------------------------------------ */
 
 static void
@@ -553,7 +624,7 @@ cw_conversation_set_room (CwConversation *self,
       g_signal_connect_swapped (self->timeline, "notify::loaded", G_CALLBACK (on_loaded_cb), self);
     }
 
-  gtk_no_selection_set_model (self->selection, G_LIST_MODEL (self->timeline));
+  cw_timeline_slice_set_model (self->slice, G_LIST_MODEL (self->timeline));
   cw_room_header_set_room (self->header, room);
   cw_composer_set_room (self->composer, room);
   update_typing (self);
@@ -608,6 +679,7 @@ cw_conversation_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_CONVERSATION);
   cw_unparent_children (GTK_WIDGET (self));
   g_clear_object (&self->selection);
+  g_clear_object (&self->slice);
   g_clear_pointer (&self->bound_rows, g_hash_table_unref);
 
   G_OBJECT_CLASS (cw_conversation_parent_class)->dispose (object);
@@ -632,6 +704,7 @@ cw_conversation_class_init (CwConversationClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CwConversation, loading_revealer);
   gtk_widget_class_bind_template_child (widget_class, CwConversation, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, CwConversation, jump_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CwConversation, drop_revealer);
   gtk_widget_class_bind_template_child (widget_class, CwConversation, typing_revealer);
   gtk_widget_class_bind_template_child (widget_class, CwConversation, typing_label);
   gtk_widget_class_bind_template_child (widget_class, CwConversation, composer);
@@ -653,12 +726,22 @@ cw_conversation_init (CwConversation *self)
 {
   GtkListItemFactory *factory;
   GtkAdjustment *adj;
+  GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (drop, "enter", G_CALLBACK (on_drop_enter_cb), self);
+  g_signal_connect (drop, "leave", G_CALLBACK (on_drop_leave_cb), self);
+  g_signal_connect (drop, "drop", G_CALLBACK (on_drop_cb), self);
+  /* Before the composer's text view, which would take a file as its path. */
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (drop), GTK_PHASE_CAPTURE);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
   self->at_bottom = TRUE;
   self->bound_rows = g_hash_table_new (NULL, NULL);
-  self->selection = gtk_no_selection_new (NULL);
+  self->slice = cw_timeline_slice_new (SLICE_ITEMS);
+  self->selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->slice)));
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), self);

@@ -9,6 +9,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "cw-attachment-view.h"
 #include "cw-message-row.h"
 #include "cw-utils.h"
 
@@ -39,6 +40,8 @@ struct _CwMessageRow
   GtkWidget     *failed_box;
   GtkLabel      *error_label;
   GtkMenuButton *menu_button;
+  GMenuModel    *message_menu;
+  CwAttachmentView *attachments;  /* made for the first message with files */
 
   CcMessage     *message;
   gulong         notify_id;
@@ -303,6 +306,31 @@ update_state (CwMessageRow *self)
     }
 }
 
+/* Most rows never show a file: the view is made when one first does, and
+ * kept (hidden) for the messages this row shows later. */
+static guint
+update_attachments (CwMessageRow *self,
+                    gboolean      deleted)
+{
+  GListModel *files = deleted ? NULL : cc_message_get_attachments (self->message);
+  guint n = files != NULL ? g_list_model_get_n_items (files) : 0;
+
+  if (n > 0 && self->attachments == NULL)
+    {
+      GtkWidget *box = gtk_widget_get_parent (self->failed_box);
+
+      self->attachments = cw_attachment_view_new ();
+      gtk_box_insert_child_after (GTK_BOX (box), GTK_WIDGET (self->attachments),
+                                  gtk_widget_get_prev_sibling (self->failed_box));
+    }
+  if (self->attachments != NULL)
+    {
+      cw_attachment_view_set_message (self->attachments, n > 0 ? self->message : NULL);
+      gtk_widget_set_visible (GTK_WIDGET (self->attachments), n > 0);
+    }
+  return n;
+}
+
 static void
 update (CwMessageRow *self)
 {
@@ -313,6 +341,9 @@ update (CwMessageRow *self)
   const char *sender;
   g_autofree char *clock = NULL;
   g_autofree char *a11y = NULL;
+  g_autofree char *files_text = NULL;
+  gboolean no_text;
+  guint n_files;
 
   if (m == NULL)
     return;
@@ -392,9 +423,26 @@ update (CwMessageRow *self)
   update_actions (self);
 
   /* One sentence for screen readers: "Alice, 14:02: see you tomorrow". */
-  a11y = g_strdup_printf ("%s, %s: %s", sender, clock,
+  n_files = update_attachments (self, deleted);
+  /* Only files: no empty line above them. */
+  no_text = cc_message_get_body (m) == NULL || *cc_message_get_body (m) == '\0';
+  gtk_widget_set_visible (GTK_WIDGET (self->body_label), deleted || n_files == 0 || !no_text);
+  if (!deleted && n_files > 0 && no_text)
+    /* Translators: what a screen reader says of a message of files only. */
+    files_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u file", "%u files", n_files), n_files);
+
+  a11y = g_strdup_printf ("%s, %s: %s", sender, clock, files_text ? files_text :
                           deleted ? _("This message was deleted") : cc_message_get_body (m));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+}
+
+static gboolean
+context_equal (const CwMessageContext *a,
+               const CwMessageContext *b)
+{
+  return a->previous == b->previous && a->unread_marker == b->unread_marker &&
+         a->direct == b->direct && a->can_moderate == b->can_moderate &&
+         g_strcmp0 (a->my_user_id, b->my_user_id) == 0;
 }
 
 void
@@ -403,6 +451,13 @@ cw_message_row_set_message (CwMessageRow           *self,
                             const CwMessageContext *context)
 {
   g_return_if_fail (CW_IS_MESSAGE_ROW (self));
+
+  /* Rebound as it is (the list changed elsewhere): the row follows its
+   * message's notifications already, and filling it again is the costly
+   * part of showing a room. */
+  if (message != NULL && self->message == message && context != NULL &&
+      context_equal (&self->context, context))
+    return;
 
   if (self->message != message)
     {
@@ -466,6 +521,18 @@ copy_action (GtkWidget  *widget,
 
   if (self->message != NULL && cc_message_get_body (self->message) != NULL)
     gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), cc_message_get_body (self->message));
+}
+
+/* The menu is made when first opened: a popover menu per row would be
+ * most of the cost of a row when a room opens. */
+static void
+create_popup_cb (GtkMenuButton *button,
+                 gpointer       user_data)
+{
+  CwMessageRow *self = user_data;
+
+  if (gtk_menu_button_get_popover (button) == NULL)
+    gtk_menu_button_set_menu_model (button, self->message_menu);
 }
 
 static void
@@ -540,6 +607,7 @@ cw_message_row_class_init (CwMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CwMessageRow, failed_box);
   gtk_widget_class_bind_template_child (widget_class, CwMessageRow, error_label);
   gtk_widget_class_bind_template_child (widget_class, CwMessageRow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, message_menu);
 
   gtk_widget_class_install_action (widget_class, "message.reply", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "message.edit", NULL, forward_action);
@@ -559,6 +627,7 @@ cw_message_row_init (CwMessageRow *self)
   GtkGesture *click, *press;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_menu_button_set_create_popup_func (self->menu_button, create_popup_cb, self, NULL);
 
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
