@@ -154,6 +154,7 @@ test_keyring_session (Fixture *f, gconstpointer data)
   g_autoptr(GAsyncResult) res = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *token = NULL;
+  g_autofree char *revoked = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(CcApi) api = NULL;
   guint status = 0;
@@ -213,6 +214,25 @@ test_keyring_session (Fixture *f, gconstpointer data)
   node = cc_api_request_finish (api, res, &status, NULL, &error);
   g_assert_error (error, CAU_ERROR, CAU_ERROR_UNAUTHORIZED);
   g_assert_cmpuint (status, ==, 401);
+  g_clear_error (&error);
+  g_clear_object (&res);
+  g_clear_pointer (&node, json_node_unref);
+
+  /* A session revoked elsewhere: restoring it signs out and forgets it. */
+  g_assert_true (login (after, CC_TEST_PASSWORD, &error));
+  g_assert_no_error (error);
+  revoked = stored_token (after);
+  g_assert_nonnull (revoked);
+  cc_api_set_token (api, revoked);
+  cc_api_request_async (api, "POST", "/api/auth/logout", NULL, NULL, cc_test_result_cb, &res);
+  CC_TEST_AWAIT (res);
+  node = cc_api_request_finish (api, res, NULL, NULL, &error);
+  g_assert_no_error (error);
+  again = cc_account_new (f->srv->url, CC_TEST_TENANT, CC_TEST_ADA_EMAIL);
+  g_assert_false (restore (again, &error));
+  g_assert_no_error (error);
+  g_assert_false (cc_account_get_signed_in (again));
+  g_assert_null (stored_token (again));
 }
 
 int

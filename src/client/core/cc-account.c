@@ -205,6 +205,49 @@ cc_account_set_token (CcAccount  *self,
   set_signed_in (self, token != NULL);
 }
 
+/* Shared by the _async / _finish pairs below */
+
+static gboolean
+finish_boolean (CcAccount     *self,
+                GAsyncResult  *result,
+                gpointer       source_tag,
+                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+forgotten_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (cc_secret_clear_finish (result, &error))
+    g_task_return_boolean (task, g_task_get_source_tag (task) == cc_account_logout_async);
+  else if (g_task_get_source_tag (task) == cc_account_logout_async)
+    g_task_return_error (task, error);
+  else
+    {
+      /* Restoring a revoked session: signed out, whatever the keyring says. */
+      g_error_free (error);
+      g_task_return_boolean (task, FALSE);
+    }
+}
+
+/* Forgets the token, here and in the Secret Service; @task (taken) then
+ * returns TRUE for a sign-out, FALSE for a restore. */
+static void
+forget_token (CcAccount *self,
+              GTask     *task)
+{
+  cc_account_set_token (self, NULL, NULL);
+  cc_secret_clear_async (self->server_url, self->tenant, self->email, NULL, forgotten_cb, task);
+}
+
 /* Login */
 
 static void
@@ -292,22 +335,10 @@ cc_account_login_finish (CcAccount     *self,
                          GAsyncResult  *result,
                          GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return finish_boolean (self, result, cc_account_login_async, error);
 }
 
 /* Restore */
-
-static void
-restore_clear_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-
-  cc_secret_clear_finish (result, NULL);
-  g_task_return_boolean (task, FALSE);
-}
 
 static void
 restore_me_cb (GObject      *object,
@@ -325,9 +356,7 @@ restore_me_cb (GObject      *object,
   if (status == SOUP_STATUS_UNAUTHORIZED)
     {
       g_debug ("The stored session was revoked");
-      cc_account_set_token (self, NULL, NULL);
-      cc_secret_clear_async (self->server_url, self->tenant, self->email, NULL,
-                             restore_clear_cb, g_steal_pointer (&task));
+      forget_token (self, g_steal_pointer (&task));
       return;
     }
   if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -395,25 +424,10 @@ cc_account_restore_finish (CcAccount     *self,
                            GAsyncResult  *result,
                            GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return finish_boolean (self, result, cc_account_restore_async, error);
 }
 
 /* Logout */
-
-static void
-logout_clear_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (!cc_secret_clear_finish (result, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
 
 static void
 logout_cb (GObject      *object,
@@ -429,9 +443,7 @@ logout_cb (GObject      *object,
   node = cc_api_request_finish (CC_API (object), result, NULL, NULL, &error);
   if (error != NULL)
     g_debug ("Sign-out request failed: %s", error->message);
-  cc_account_set_token (self, NULL, NULL);
-  cc_secret_clear_async (self->server_url, self->tenant, self->email, NULL,
-                         logout_clear_cb, g_steal_pointer (&task));
+  forget_token (self, g_steal_pointer (&task));
 }
 
 void
@@ -448,8 +460,7 @@ cc_account_logout_async (CcAccount           *self,
   g_task_set_source_tag (task, cc_account_logout_async);
   if (!cc_api_has_token (self->api))
     {
-      cc_secret_clear_async (self->server_url, self->tenant, self->email, NULL,
-                             logout_clear_cb, task);
+      forget_token (self, task);
       return;
     }
   cc_api_request_async (self->api, "POST", "/api/auth/logout", NULL, cancellable, logout_cb, task);
@@ -460,8 +471,7 @@ cc_account_logout_finish (CcAccount     *self,
                           GAsyncResult  *result,
                           GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return finish_boolean (self, result, cc_account_logout_async, error);
 }
 
 /* The last account (no secret in there) */
@@ -541,6 +551,23 @@ save_last_thread (GTask        *task,
     g_task_return_error (task, error);
 }
 
+/* Runs @func in a worker thread with a copy of @data_dir. */
+static void
+run_in_thread (gpointer             source,
+               gpointer             source_tag,
+               const char          *data_dir,
+               GTaskThreadFunc      func,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, g_strdup (data_dir), g_free);
+  g_task_run_in_thread (task, func);
+}
+
 void
 cc_account_save_last_async (CcAccount           *self,
                             const char          *data_dir,
@@ -548,14 +575,10 @@ cc_account_save_last_async (CcAccount           *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (CC_IS_ACCOUNT (self));
   g_return_if_fail (data_dir != NULL);
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cc_account_save_last_async);
-  g_task_set_task_data (task, g_strdup (data_dir), g_free);
-  g_task_run_in_thread (task, save_last_thread);
+  run_in_thread (self, cc_account_save_last_async, data_dir, save_last_thread,
+                 cancellable, callback, user_data);
 }
 
 gboolean
@@ -563,8 +586,7 @@ cc_account_save_last_finish (CcAccount     *self,
                              GAsyncResult  *result,
                              GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return finish_boolean (self, result, cc_account_save_last_async, error);
 }
 
 static void
@@ -582,13 +604,9 @@ cc_account_load_last_async (const char          *data_dir,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (data_dir != NULL);
-  task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cc_account_load_last_async);
-  g_task_set_task_data (task, g_strdup (data_dir), g_free);
-  g_task_run_in_thread (task, load_last_thread);
+  run_in_thread (NULL, cc_account_load_last_async, data_dir, load_last_thread,
+                 cancellable, callback, user_data);
 }
 
 CcAccount *

@@ -170,6 +170,37 @@ network_error (CcApi  *self,
 }
 
 static GError *
+unintelligible_error (void)
+{
+  return g_error_new_literal (CAU_ERROR, CAU_ERROR_INTERNAL,
+                              _("The server sent an answer Causerie does not understand."));
+}
+
+/* A request for @path with the token (and, with @json, asking for JSON);
+ * NULL and an error when libsoup does not take the address. */
+static SoupMessage *
+new_message (CcApi       *self,
+             const char  *method,
+             const char  *path,
+             gboolean     json,
+             GError     **error)
+{
+  g_autofree char *url = g_strconcat (self->server_url, path, NULL);
+  SoupMessage *msg = soup_message_new (method, url);
+
+  if (msg == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not a valid server address."), self->server_url);
+      return NULL;
+    }
+  cc_api_authorize (self, msg);
+  if (json)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "application/json");
+  return msg;
+}
+
+static GError *
 api_error (Request *req,
            GBytes  *bytes)
 {
@@ -246,8 +277,7 @@ send_cb (GObject      *object,
 
     if (!json_parser_load_from_data (parser, data, size, NULL) || json_parser_get_root (parser) == NULL)
       {
-        g_task_return_new_error (task, CAU_ERROR, CAU_ERROR_INTERNAL,
-                                 _("The server sent an answer Causerie does not understand."));
+        g_task_return_error (task, unintelligible_error ());
         return;
       }
     g_task_return_pointer (task, json_node_copy (json_parser_get_root (parser)),
@@ -265,7 +295,7 @@ cc_api_request_async (CcApi               *self,
                       gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *url = NULL;
+  GError *error = NULL;
   Request *req;
 
   g_return_if_fail (CC_IS_API (self));
@@ -273,19 +303,14 @@ cc_api_request_async (CcApi               *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, cc_api_request_async);
-  url = g_strconcat (self->server_url, path, NULL);
-
   req = g_new0 (Request, 1);
   g_task_set_task_data (task, req, (GDestroyNotify) request_free);
-  req->msg = soup_message_new (method, url);
+  req->msg = new_message (self, method, path, TRUE, &error);
   if (req->msg == NULL)
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               _("“%s” is not a valid server address."), self->server_url);
+      g_task_return_error (task, error);
       return;
     }
-  cc_api_authorize (self, req->msg);
-  soup_message_headers_replace (soup_message_get_request_headers (req->msg), "Accept", "application/json");
   if (body != NULL)
     {
       char *text = cau_json_object_to_string (body);
@@ -315,27 +340,115 @@ cc_api_request_finish (CcApi         *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* The object of an answer (@node, or @local, taken, when it failed). */
+static JsonObject *
+object_of (JsonNode  *node,
+           GError    *local,
+           GError   **error)
+{
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return NULL;
+    }
+  if (node == NULL)
+    {
+      g_set_error_literal (error, CAU_ERROR, CAU_ERROR_INTERNAL,
+                           _("The server sent an empty answer."));
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_propagate_error (error, unintelligible_error ());
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (node));
+}
+
 JsonObject *
 cc_api_request_finish_object (CcApi         *self,
                               GAsyncResult  *result,
                               GError       **error)
 {
-  g_autoptr(JsonNode) node = cc_api_request_finish (self, result, NULL, NULL, error);
+  GError *local = NULL;
+  g_autoptr(JsonNode) node = cc_api_request_finish (self, result, NULL, NULL, &local);
 
-  if (node == NULL)
+  return object_of (node, local, error);
+}
+
+/* Requests on behalf of a module's own task */
+
+static void
+task_request_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  JsonNode *node = cc_api_request_finish (CC_API (object), result, NULL, NULL, &error);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
+}
+
+void
+cc_api_request_task (CcApi      *self,
+                     const char *method,
+                     const char *path,
+                     JsonObject *body,
+                     GTask      *task)
+{
+  g_return_if_fail (CC_IS_API (self));
+  g_return_if_fail (G_IS_TASK (task));
+  cc_api_request_async (self, method, path, body, g_task_get_cancellable (task), task_request_cb, task);
+}
+
+/* The answer of a cc_api_request_task() task (NULL for 204); FALSE and the
+ * error when the request failed. */
+static gboolean
+task_answer (GAsyncResult  *result,
+             gpointer       source_object,
+             gpointer       source_tag,
+             JsonNode     **out_node,
+             GError       **error)
+{
+  GError *local = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, source_object), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+  *out_node = g_task_propagate_pointer (G_TASK (result), &local);
+  if (local != NULL)
     {
-      if (error != NULL && *error == NULL)
-        g_set_error_literal (error, CAU_ERROR, CAU_ERROR_INTERNAL,
-                             _("The server sent an empty answer."));
-      return NULL;
+      g_propagate_error (error, local);
+      return FALSE;
     }
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_set_error_literal (error, CAU_ERROR, CAU_ERROR_INTERNAL,
-                           _("The server sent an answer Causerie does not understand."));
-      return NULL;
-    }
-  return json_object_ref (json_node_get_object (node));
+  return TRUE;
+}
+
+JsonObject *
+cc_api_task_finish_object (GAsyncResult  *result,
+                           gpointer       source_object,
+                           gpointer       source_tag,
+                           GError       **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  if (!task_answer (result, source_object, source_tag, &node, error))
+    return NULL;
+  return object_of (node, NULL, error);
+}
+
+gboolean
+cc_api_task_finish (GAsyncResult  *result,
+                    gpointer       source_object,
+                    gpointer       source_tag,
+                    GError       **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  return task_answer (result, source_object, source_tag, &node, error);
 }
 
 /* Uploads */
@@ -383,6 +496,22 @@ content_disposition (const char *name)
   return g_strconcat ("attachment; filename*=UTF-8''", escaped, NULL);
 }
 
+/* "Could not read …" in G_FILE_ERROR: the file, not the network (trying
+ * again will not help). A cancellation stays one. */
+static GError *
+read_error (Upload     *up,
+            GError     *error,
+            GFileError  code)
+{
+  GError *mapped;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return error;
+  mapped = g_error_new (G_FILE_ERROR, code, _("Could not read “%s”: %s"), up->name, error->message);
+  g_error_free (error);
+  return mapped;
+}
+
 static void
 upload_info_cb (GObject      *object,
                 GAsyncResult *result,
@@ -400,21 +529,12 @@ upload_info_cb (GObject      *object,
   info = g_file_input_stream_query_info_finish (stream, result, &error);
   if (info == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_autofree char *reason = g_strdup (error->message);
-
-          g_clear_error (&error);
-          error = g_error_new (G_FILE_ERROR, G_FILE_ERROR_IO, _("Could not read “%s”: %s"), up->name, reason);
-        }
-      g_task_return_error (task, error);
+      g_task_return_error (task, read_error (up, error, G_FILE_ERROR_IO));
       return;
     }
   up->total = (guint64) g_file_info_get_size (info);
 
   disposition = content_disposition (up->name);
-  cc_api_authorize (self, up->req.msg);
-  soup_message_headers_replace (soup_message_get_request_headers (up->req.msg), "Accept", "application/json");
   soup_message_headers_replace (soup_message_get_request_headers (up->req.msg),
                                 "Content-Disposition", disposition);
   /* Streamed from the disk: the file is never in memory as a whole. */
@@ -438,16 +558,7 @@ upload_open_cb (GObject      *object,
   stream = g_file_read_finish (G_FILE (object), result, &error);
   if (stream == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_autofree char *reason = g_strdup (error->message);
-
-          g_clear_error (&error);
-          /* G_FILE_ERROR: the file, not the network (trying again will not help). */
-          error = g_error_new (G_FILE_ERROR, G_FILE_ERROR_NOENT,
-                               _("Could not read “%s”: %s"), up->name, reason);
-        }
-      g_task_return_error (task, error);
+      g_task_return_error (task, read_error (up, error, G_FILE_ERROR_NOENT));
       return;
     }
   g_file_input_stream_query_info_async (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_PRIORITY_DEFAULT,
@@ -468,7 +579,7 @@ cc_api_upload_async (CcApi               *self,
                      gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *url = NULL;
+  GError *error = NULL;
   Upload *up;
 
   g_return_if_fail (CC_IS_API (self));
@@ -484,12 +595,10 @@ cc_api_upload_async (CcApi               *self,
   up->progress_data = progress_data;
   g_task_set_task_data (task, up, (GDestroyNotify) upload_free);
 
-  url = g_strconcat (self->server_url, path, NULL);
-  up->req.msg = soup_message_new ("POST", url);
+  up->req.msg = new_message (self, "POST", path, TRUE, &error);
   if (up->req.msg == NULL)
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               _("“%s” is not a valid server address."), self->server_url);
+      g_task_return_error (task, error);
       return;
     }
   g_file_read_async (file, G_PRIORITY_DEFAULT, cancellable, upload_open_cb, g_steal_pointer (&task));
@@ -532,8 +641,7 @@ cc_api_upload_finish (CcApi         *self,
     }
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
-      g_set_error_literal (error, CAU_ERROR, CAU_ERROR_INTERNAL,
-                           _("The server sent an answer Causerie does not understand."));
+      g_propagate_error (error, unintelligible_error ());
       return NULL;
     }
   return json_object_ref (json_node_get_object (node));
@@ -659,6 +767,19 @@ content_range_start (SoupMessage *msg)
   return start;
 }
 
+/* Drops this answer and asks again for the whole file. */
+static void
+download_restart (GTask *task)
+{
+  Download *dl = g_task_get_task_data (task);
+
+  dl->restarted = TRUE;
+  dl->offset = 0;
+  g_clear_object (&dl->body);
+  g_clear_object (&dl->msg);
+  download_start (task);
+}
+
 static void
 download_sent_cb (GObject      *object,
                   GAsyncResult *result,
@@ -681,11 +802,7 @@ download_sent_cb (GObject      *object,
   /* The .part is whole already, or longer than the file: start over. */
   if (dl->status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE && dl->offset > 0 && !dl->restarted)
     {
-      dl->restarted = TRUE;
-      dl->offset = 0;
-      g_clear_object (&dl->body);
-      g_clear_object (&dl->msg);
-      download_start (g_steal_pointer (&task));
+      download_restart (g_steal_pointer (&task));
       return;
     }
   if (!SOUP_STATUS_IS_SUCCESSFUL (dl->status))
@@ -699,16 +816,11 @@ download_sent_cb (GObject      *object,
       /* Not the range we asked for: never splice bytes at the wrong place. */
       if (dl->restarted)
         {
-          g_task_return_new_error (task, CAU_ERROR, CAU_ERROR_INTERNAL,
-                                   _("The server sent an answer Causerie does not understand."));
+          g_task_return_error (task, unintelligible_error ());
           return;
         }
       g_debug ("Unexpected Content-Range; downloading again from the start");
-      dl->restarted = TRUE;
-      dl->offset = 0;
-      g_clear_object (&dl->body);
-      g_clear_object (&dl->msg);
-      download_start (g_steal_pointer (&task));
+      download_restart (g_steal_pointer (&task));
       return;
     }
   if (dl->status == SOUP_STATUS_PARTIAL_CONTENT)
@@ -725,17 +837,15 @@ download_start (GTask *task)
 {
   CcApi *self = g_task_get_source_object (task);
   Download *dl = g_task_get_task_data (task);
-  const char *url = g_object_get_data (G_OBJECT (task), "url");
+  GError *error = NULL;
 
-  dl->msg = soup_message_new ("GET", url);
+  dl->msg = new_message (self, "GET", g_object_get_data (G_OBJECT (task), "path"), FALSE, &error);
   if (dl->msg == NULL)
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               _("“%s” is not a valid server address."), self->server_url);
+      g_task_return_error (task, error);
       g_object_unref (task);
       return;
     }
-  cc_api_authorize (self, dl->msg);
   if (dl->offset > 0)
     soup_message_headers_set_range (soup_message_get_request_headers (dl->msg), dl->offset, -1);
   soup_session_send_async (self->session, dl->msg, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
@@ -776,7 +886,7 @@ cc_api_download_async (CcApi               *self,
   dl->dest = g_object_ref (dest);
   dl->part = g_object_ref (part);
   g_task_set_task_data (task, dl, (GDestroyNotify) download_free);
-  g_object_set_data_full (G_OBJECT (task), "url", g_strconcat (self->server_url, path, NULL), g_free);
+  g_object_set_data_full (G_OBJECT (task), "path", g_strdup (path), g_free);
   g_file_query_info_async (part, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE, G_PRIORITY_DEFAULT,
                            cancellable, download_part_info_cb, task);
 }

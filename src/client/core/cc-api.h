@@ -59,6 +59,34 @@ JsonObject  *cc_api_request_finish_object (CcApi         *self,
                                            GAsyncResult  *result,
                                            GError       **error);
 
+/**
+ * cc_api_request_task:
+ * @task: (transfer full): the caller's task, with its own source object,
+ *   source tag, cancellable and data.
+ *
+ * cc_api_request_async() for a module's own `_async` function: the answer
+ * comes back through @task as a JsonNode (NULL for 204) or the error, and
+ * the module's `_finish` takes it with cc_api_task_finish_object() or
+ * cc_api_task_finish().
+ */
+void         cc_api_request_task       (CcApi        *self,
+                                        const char   *method,
+                                        const char   *path,
+                                        JsonObject   *body,
+                                        GTask        *task);
+/* The answer's object of a cc_api_request_task() task, checked against
+ * @source_object and @source_tag; NULL and an error otherwise (also for an
+ * empty answer or one that is not an object). */
+JsonObject  *cc_api_task_finish_object (GAsyncResult  *result,
+                                        gpointer       source_object,
+                                        gpointer       source_tag,
+                                        GError       **error);
+/* TRUE, or FALSE and the error; the answer, if any, is dropped. */
+gboolean     cc_api_task_finish        (GAsyncResult  *result,
+                                        gpointer       source_object,
+                                        gpointer       source_tag,
+                                        GError       **error);
+
 /* Bytes done out of @total (0 when unknown); runs on the caller's thread. */
 typedef void (*CcApiProgressFunc) (guint64  done,
                                    guint64  total,

@@ -416,11 +416,19 @@ cc_cache_open_finish (CcCache       *self,
                       GAsyncResult  *result,
                       GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return cc_cache_finish (self, result, error);
 }
 
 /* Generic finishers */
+
+static gpointer
+finish_pointer (CcCache       *self,
+                GAsyncResult  *result,
+                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
 
 gboolean
 cc_cache_finish (CcCache       *self,
@@ -436,8 +444,7 @@ cc_cache_finish_array (CcCache       *self,
                        GAsyncResult  *result,
                        GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return finish_pointer (self, result, error);
 }
 
 char *
@@ -445,8 +452,7 @@ cc_cache_finish_string (CcCache       *self,
                         GAsyncResult  *result,
                         GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return finish_pointer (self, result, error);
 }
 
 gint64

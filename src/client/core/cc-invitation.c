@@ -250,89 +250,30 @@ cc_invitation_parse_link (const char  *link,
 
 /* REST -------------------------------------------------------------------- */
 
-static void
-request_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  JsonNode *node = cc_api_request_finish (CC_API (source), result, NULL, NULL, &error);
-
-  if (error != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
-}
-
+/* @method on "/api/rooms/{room_id}/invitations" or, without a room,
+ * "/api/invitations/{token}{suffix}". */
 static void
 request (CcApi               *api,
          gpointer             source_tag,
          const char          *method,
-         const char          *path,
+         const char          *room_id,
+         const char          *token,
+         const char          *suffix,
          JsonObject          *body,
          GCancellable        *cancellable,
          GAsyncReadyCallback  callback,
          gpointer             user_data)
 {
   GTask *task = g_task_new (api, cancellable, callback, user_data);
+  g_autofree char *escaped = cc_api_escape (room_id ? room_id : token);
+  g_autofree char *path = NULL;
 
   g_task_set_source_tag (task, source_tag);
-  cc_api_request_async (api, method, path, body, cancellable, request_cb, task);
-}
-
-/* The answer's object, or NULL and an error (also for an empty answer). */
-static JsonObject *
-finish_object (CcApi         *api,
-               GAsyncResult  *result,
-               gpointer       source_tag,
-               GError       **error)
-{
-  g_autoptr(JsonNode) node = NULL;
-
-  g_return_val_if_fail (g_task_is_valid (result, api), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
-
-  node = g_task_propagate_pointer (G_TASK (result), error);
-  if (node == NULL && error != NULL && *error != NULL)
-    return NULL;
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           "The server sent an answer Causerie does not understand.");
-      return NULL;
-    }
-  return json_object_ref (json_node_get_object (node));
-}
-
-static gboolean
-finish_empty (CcApi         *api,
-              GAsyncResult  *result,
-              gpointer       source_tag,
-              GError       **error)
-{
-  g_autoptr(GError) local = NULL;
-  g_autoptr(JsonNode) node = NULL;
-
-  g_return_val_if_fail (g_task_is_valid (result, api), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
-
-  node = g_task_propagate_pointer (G_TASK (result), &local);
-  if (local != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static char *
-token_path (const char *token,
-            const char *suffix)
-{
-  g_autofree char *escaped = cc_api_escape (token);
-
-  return g_strdup_printf ("/api/invitations/%s%s", escaped, suffix);
+  if (room_id != NULL)
+    path = g_strdup_printf ("/api/rooms/%s/invitations", escaped);
+  else
+    path = g_strdup_printf ("/api/invitations/%s%s", escaped, suffix);
+  cc_api_request_task (api, method, path, body, task);
 }
 
 void
@@ -345,18 +286,15 @@ cc_invitation_create_async (CcApi               *api,
                             gpointer             user_data)
 {
   g_autoptr(JsonObject) body = json_object_new ();
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
 
   g_return_if_fail (CC_IS_API (api));
   g_return_if_fail (room_id != NULL && email != NULL);
 
-  escaped = cc_api_escape (room_id);
-  path = g_strdup_printf ("/api/rooms/%s/invitations", escaped);
   json_object_set_string_member (body, "email", email);
   if (message != NULL && *message != '\0')
     json_object_set_string_member (body, "message", message);
-  request (api, cc_invitation_create_async, "POST", path, body, cancellable, callback, user_data);
+  request (api, cc_invitation_create_async, "POST", room_id, NULL, NULL, body,
+           cancellable, callback, user_data);
 }
 
 CcInvitation *
@@ -364,7 +302,7 @@ cc_invitation_create_finish (CcApi         *api,
                              GAsyncResult  *result,
                              GError       **error)
 {
-  g_autoptr(JsonObject) reply = finish_object (api, result, cc_invitation_create_async, error);
+  g_autoptr(JsonObject) reply = cc_api_task_finish_object (result, api, cc_invitation_create_async, error);
 
   return reply ? cc_invitation_new_from_json (reply) : NULL;
 }
@@ -376,15 +314,11 @@ cc_invitation_list_async (CcApi               *api,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
-
   g_return_if_fail (CC_IS_API (api));
   g_return_if_fail (room_id != NULL);
 
-  escaped = cc_api_escape (room_id);
-  path = g_strdup_printf ("/api/rooms/%s/invitations", escaped);
-  request (api, cc_invitation_list_async, "GET", path, NULL, cancellable, callback, user_data);
+  request (api, cc_invitation_list_async, "GET", room_id, NULL, NULL, NULL,
+           cancellable, callback, user_data);
 }
 
 GListModel *
@@ -392,7 +326,7 @@ cc_invitation_list_finish (CcApi         *api,
                            GAsyncResult  *result,
                            GError       **error)
 {
-  g_autoptr(JsonObject) reply = finish_object (api, result, cc_invitation_list_async, error);
+  g_autoptr(JsonObject) reply = cc_api_task_finish_object (result, api, cc_invitation_list_async, error);
   GListStore *store;
   JsonArray *list;
 
@@ -420,13 +354,11 @@ cc_invitation_revoke_async (CcApi               *api,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
-  g_autofree char *path = NULL;
-
   g_return_if_fail (CC_IS_API (api));
   g_return_if_fail (invitation_id != NULL);
 
-  path = token_path (invitation_id, "");
-  request (api, cc_invitation_revoke_async, "DELETE", path, NULL, cancellable, callback, user_data);
+  request (api, cc_invitation_revoke_async, "DELETE", NULL, invitation_id, "", NULL,
+           cancellable, callback, user_data);
 }
 
 gboolean
@@ -434,7 +366,7 @@ cc_invitation_revoke_finish (CcApi         *api,
                              GAsyncResult  *result,
                              GError       **error)
 {
-  return finish_empty (api, result, cc_invitation_revoke_async, error);
+  return cc_api_task_finish (result, api, cc_invitation_revoke_async, error);
 }
 
 void
@@ -444,17 +376,20 @@ cc_invitation_lookup_async (CcApi               *api,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
+  g_autofree char *escaped = NULL;
   g_autofree char *path = NULL;
   GTask *task;
 
   g_return_if_fail (CC_IS_API (api));
   g_return_if_fail (token != NULL);
 
-  path = token_path (token, "");
+  /* The answer does not repeat the token: the task keeps it. */
   task = g_task_new (api, cancellable, callback, user_data);
   g_task_set_source_tag (task, cc_invitation_lookup_async);
   g_task_set_task_data (task, g_strdup (token), g_free);
-  cc_api_request_async (api, "GET", path, NULL, cancellable, request_cb, task);
+  escaped = cc_api_escape (token);
+  path = g_strdup_printf ("/api/invitations/%s", escaped);
+  cc_api_request_task (api, "GET", path, NULL, task);
 }
 
 CcInvitation *
@@ -462,7 +397,7 @@ cc_invitation_lookup_finish (CcApi         *api,
                              GAsyncResult  *result,
                              GError       **error)
 {
-  g_autoptr(JsonObject) reply = finish_object (api, result, cc_invitation_lookup_async, error);
+  g_autoptr(JsonObject) reply = cc_api_task_finish_object (result, api, cc_invitation_lookup_async, error);
   CcInvitation *self;
 
   if (reply == NULL)
@@ -485,19 +420,18 @@ cc_invitation_accept_async (CcApi               *api,
                             gpointer             user_data)
 {
   g_autoptr(JsonObject) body = json_object_new ();
-  g_autofree char *path = NULL;
 
   g_return_if_fail (CC_IS_API (api));
   g_return_if_fail (token != NULL);
   g_return_if_fail ((display_name == NULL) == (password == NULL));
 
-  path = token_path (token, "/accept");
   if (display_name != NULL)
     {
       json_object_set_string_member (body, "display_name", display_name);
       json_object_set_string_member (body, "password", password);
     }
-  request (api, cc_invitation_accept_async, "POST", path, body, cancellable, callback, user_data);
+  request (api, cc_invitation_accept_async, "POST", NULL, token, "/accept", body,
+           cancellable, callback, user_data);
 }
 
 JsonObject *
@@ -505,7 +439,7 @@ cc_invitation_accept_finish (CcApi         *api,
                              GAsyncResult  *result,
                              GError       **error)
 {
-  return finish_object (api, result, cc_invitation_accept_async, error);
+  return cc_api_task_finish_object (result, api, cc_invitation_accept_async, error);
 }
 
 void
@@ -515,13 +449,11 @@ cc_invitation_decline_async (CcApi               *api,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autofree char *path = NULL;
-
   g_return_if_fail (CC_IS_API (api));
   g_return_if_fail (token != NULL);
 
-  path = token_path (token, "/decline");
-  request (api, cc_invitation_decline_async, "POST", path, NULL, cancellable, callback, user_data);
+  request (api, cc_invitation_decline_async, "POST", NULL, token, "/decline", NULL,
+           cancellable, callback, user_data);
 }
 
 gboolean
@@ -529,5 +461,5 @@ cc_invitation_decline_finish (CcApi         *api,
                               GAsyncResult  *result,
                               GError       **error)
 {
-  return finish_empty (api, result, cc_invitation_decline_async, error);
+  return cc_api_task_finish (result, api, cc_invitation_decline_async, error);
 }
