@@ -5,13 +5,16 @@
  * disk cache, a broken download resumed, the cache kept under its cap, a
  * file taken off a message before it went; and refusals as sentences: a
  * file that lies about what it is, one too large, an outbox copy that
- * vanished, an upload the server forgot (sent again on retry).
+ * vanished, an upload the server forgot (sent again on retry). Also the
+ * UI's named copies of opened files, removed by the cache's trim once
+ * unused for a day.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <string.h>
 
 #include "cau-error.h"
 #include "cc-attachment-private.h"
+#include "cc-file-cache.h"
 #include "cc-test-client.h"
 
 typedef struct {
@@ -683,6 +686,105 @@ dir_size (GFile *dir)
   return total;
 }
 
+/* Without files, sending files is sending a message: the same checks,
+ * the same message. */
+static void
+test_no_files (Fixture *f, gconstpointer data)
+{
+  GFile *none[] = { NULL };
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CcMessage) message = NULL;
+
+  create_room (f);
+  cc_client_send_files_async (f->a, f->room_id, "  ", NULL, none, NULL, cc_test_result_cb, &res);
+  CC_TEST_AWAIT (res);
+  g_assert_null (cc_client_send_files_finish (f->a, res, &error));
+  g_assert_error (error, CAU_ERROR, CAU_ERROR_BAD_REQUEST);
+
+  message = send_files (f->a, f->room_id, " Just words ", none);
+  g_assert_cmpstr (cc_message_get_body (message), ==, "Just words");
+  g_assert_cmpuint (n_attachments (message), ==, 0);
+}
+
+/* Sets the modification time of @path to @age_s seconds ago. */
+static void
+make_old (const char *path,
+          gint64      age_s)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_attribute_uint64 (file, G_FILE_ATTRIBUTE_TIME_MODIFIED,
+                               (guint64) (g_get_real_time () / G_USEC_PER_SEC - age_s),
+                               G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* "<dir>/<name>" with a few bytes, @age_s seconds old; returns its path. */
+static char *
+old_file (const char *dir,
+          const char *name,
+          gint64      age_s)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_file_set_contents (path, "some bytes", -1, &error);
+  g_assert_no_error (error);
+  make_old (path, age_s);
+  return path;
+}
+
+#define DAYS(n) ((gint64) (n) * 24 * 3600)
+
+/* What the UI's "Open" leaves in "<opened>/<id>/<name>": gone once neither
+ * the copy nor the cached file it came from was used for a day. */
+static void
+test_opened_copies (void)
+{
+  g_autofree char *root = cc_test_make_tmpdir ();
+  g_autofree char *files = g_build_filename (root, "files", NULL);
+  g_autofree char *opened = g_build_filename (root, "opened", NULL);
+  g_autofree char *old_dir = g_build_filename (opened, "old", NULL);
+  g_autofree char *fresh_dir = g_build_filename (opened, "fresh", NULL);
+  g_autofree char *reused_dir = g_build_filename (opened, "reused", NULL);
+  g_autofree char *mixed_dir = g_build_filename (opened, "mixed", NULL);
+  g_autofree char *old = old_file (old_dir, "report.pdf", DAYS (2));
+  g_autofree char *fresh = old_file (fresh_dir, "notes.txt", 60);
+  g_autofree char *reused = old_file (reused_dir, "photo.png", DAYS (2));
+  g_autofree char *mixed_old = old_file (mixed_dir, "a.txt", DAYS (2));
+  g_autofree char *mixed_new = old_file (mixed_dir, "b.txt", 60);
+  g_autofree char *stray = old_file (opened, "stray.txt", DAYS (3));
+  /* The cache served "reused" a minute ago; "victim" was used an hour ago. */
+  g_autofree char *cached = old_file (files, "reused", 60);
+  g_autofree char *victim = old_file (files, "victim", 3600);
+  g_autoptr(CcFileCache) cache = cc_file_cache_new (files);
+
+  make_old (old_dir, DAYS (2));
+  make_old (reused_dir, DAYS (2));
+  make_old (mixed_dir, DAYS (2));
+
+  cc_file_cache_set_opened_dir (cache, opened);
+  g_assert_cmpstr (cc_file_cache_get_opened_dir (cache), ==, opened);
+  cc_file_cache_trim (cache);
+  CC_TEST_WAIT_UNTIL (!g_file_test (old_dir, G_FILE_TEST_EXISTS) &&
+                      !g_file_test (mixed_old, G_FILE_TEST_EXISTS) &&
+                      !g_file_test (stray, G_FILE_TEST_EXISTS));
+
+  /* A second trim runs after the first: once it evicted the victim, both
+   * are over, and what is left stays. */
+  cc_file_cache_set_cap (cache, 10);
+  CC_TEST_WAIT_UNTIL (!g_file_test (victim, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (fresh, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (reused, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (mixed_new, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (cached, G_FILE_TEST_EXISTS));
+
+  cc_test_rm_rf (root);
+}
+
 static void
 test_cache_cap (Fixture *f, gconstpointer data)
 {
@@ -697,7 +799,12 @@ test_cache_cap (Fixture *f, gconstpointer data)
   g_autoptr(GFile) dir = NULL;
   GFile *files_a[] = { fa, NULL }, *files_b[] = { fb, NULL }, *files_c[] = { fc, NULL };
   CcAttachment *aa, *ab, *ac;
+  /* Where the UI's "Open" put a copy two days ago. */
+  g_autofree char *opened = g_build_filename (g_get_user_cache_dir (), "causerie", "opened",
+                                              "an-old-id", NULL);
+  g_autofree char *opened_copy = old_file (opened, "Old report.pdf", DAYS (2));
 
+  make_old (opened, DAYS (2));
   create_room (f);
   tb = cc_client_get_timeline (f->b, f->room_id);
   g_object_unref (send_files (f->a, f->room_id, "a", files_a));
@@ -728,6 +835,9 @@ test_cache_cap (Fixture *f, gconstpointer data)
   cc_client_set_file_cache_cap (f->b, 150 * 1024);
   CC_TEST_WAIT_UNTIL (!g_file_query_exists (ga, NULL));
   g_assert_true (g_file_query_exists (gc, NULL));
+
+  /* The trims also removed the old copy of an opened file. */
+  CC_TEST_WAIT_UNTIL (!g_file_test (opened, G_FILE_TEST_EXISTS));
 }
 
 static void
@@ -960,6 +1070,8 @@ main (int argc, char **argv)
   g_test_add ("/client-core/attachments/copy-missing", Fixture, NULL, setup, test_copy_missing, teardown);
   g_test_add ("/client-core/attachments/too-large", Fixture, NULL, setup, test_too_large, teardown);
   g_test_add ("/client-core/attachments/progress", Fixture, NULL, setup, test_progress, teardown);
+  g_test_add ("/client-core/attachments/no-files", Fixture, NULL, setup, test_no_files, teardown);
+  g_test_add_func ("/client-core/attachments/opened-copies", test_opened_copies);
 
   ret = g_test_run ();
   cc_test_rm_rf (cache_home);

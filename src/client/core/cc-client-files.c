@@ -25,6 +25,28 @@
 typedef void (*AttachmentFunc) (CcAttachment *attachment,
                                 gpointer      data);
 
+/* The message @txn_id in each open timeline that shows it. */
+static GPtrArray *
+messages_of (CcClient   *self,
+             const char *txn_id)
+{
+  GPtrArray *messages = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer timeline;
+
+  if (self->timelines == NULL)
+    return messages;
+  g_hash_table_iter_init (&iter, self->timelines);
+  while (g_hash_table_iter_next (&iter, NULL, &timeline))
+    {
+      CcMessage *message = cc_timeline_lookup (timeline, txn_id);
+
+      if (message != NULL)
+        g_ptr_array_add (messages, message);
+    }
+  return messages;
+}
+
 /* Runs @func on the attachment with outbox copy @path of the pending
  * message @txn_id, in every open timeline. */
 static void
@@ -34,18 +56,14 @@ each_pending_attachment (CcClient       *self,
                          AttachmentFunc  func,
                          gpointer        data)
 {
-  GHashTableIter iter;
-  gpointer timeline;
+  g_autoptr(GPtrArray) messages = messages_of (self, txn_id);
 
-  if (self->timelines == NULL)
-    return;
-  g_hash_table_iter_init (&iter, self->timelines);
-  while (g_hash_table_iter_next (&iter, NULL, &timeline))
+  for (guint i = 0; i < messages->len; i++)
     {
-      CcMessage *message = cc_timeline_lookup (timeline, txn_id);
+      CcMessage *message = g_ptr_array_index (messages, i);
       CcAttachment *attachment;
 
-      if (message == NULL || cc_message_get_state (message) == CC_MESSAGE_STATE_STORED)
+      if (cc_message_get_state (message) == CC_MESSAGE_STATE_STORED)
         continue;
       attachment = path ? _cc_message_find_pending (message, path) : NULL;
       if (attachment != NULL)
@@ -129,19 +147,15 @@ on_file_removed (CcOutbox   *outbox,
                  const char *path,
                  CcClient   *self)
 {
-  GHashTableIter iter;
-  gpointer timeline;
+  g_autoptr(GPtrArray) messages = messages_of (self, txn_id);
 
-  if (self->timelines == NULL)
-    return;
-  g_hash_table_iter_init (&iter, self->timelines);
-  while (g_hash_table_iter_next (&iter, NULL, &timeline))
+  for (guint i = 0; i < messages->len; i++)
     {
-      CcMessage *message = cc_timeline_lookup (timeline, txn_id);
+      CcMessage *message = g_ptr_array_index (messages, i);
       GListStore *list;
       guint pos;
 
-      if (message == NULL || _cc_message_find_pending (message, path) == NULL)
+      if (_cc_message_find_pending (message, path) == NULL)
         continue;
       list = G_LIST_STORE (cc_message_get_attachments (message));
       if (g_list_store_find (list, _cc_message_find_pending (message, path), &pos))
@@ -207,28 +221,23 @@ send_files_free (SendFiles *sf)
 }
 
 static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
-static void
 remove_dir_thread (GTask        *task,
                    gpointer      source,
                    gpointer      data,
                    GCancellable *cancellable)
 {
-  remove_dir (data);
+  cc_file_cache_remove_tree (data);
   g_task_return_boolean (task, TRUE);
+}
+
+/* The copies of a message that is not in the outbox are of no use. */
+static void
+remove_copies (SendFiles *sf)
+{
+  g_autoptr(GTask) cleanup = g_task_new (NULL, NULL, NULL, NULL);
+
+  g_task_set_task_data (cleanup, g_strdup (sf->dir), g_free);
+  g_task_run_in_thread (cleanup, remove_dir_thread);
 }
 
 /* The copy must be on the disk before the outbox row says it is there. */
@@ -297,7 +306,7 @@ copy_files_thread (GTask        *task,
         sync_file (copy_path, &error);
       if (error != NULL)
         {
-          remove_dir (sf->dir);
+          cc_file_cache_remove_tree (sf->dir);
           if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
             g_task_return_error (task, g_steal_pointer (&error));
           else
@@ -337,11 +346,7 @@ files_queued_cb (GObject      *object,
   entry = cc_outbox_queue_finish (CC_OUTBOX (object), result, &error);
   if (entry == NULL)
     {
-      g_autoptr(GTask) cleanup = g_task_new (NULL, NULL, NULL, NULL);
-
-      /* Not in the outbox: the copies are of no use. */
-      g_task_set_task_data (cleanup, g_strdup (sf->dir), g_free);
-      g_task_run_in_thread (cleanup, remove_dir_thread);
+      remove_copies (sf);
       g_task_return_error (task, error);
       return;
     }
@@ -380,10 +385,7 @@ files_copied_cb (GObject      *object,
     }
   if (self->outbox == NULL)
     {
-      g_autoptr(GTask) cleanup = g_task_new (NULL, NULL, NULL, NULL);
-
-      g_task_set_task_data (cleanup, g_strdup (sf->dir), g_free);
-      g_task_run_in_thread (cleanup, remove_dir_thread);
+      remove_copies (sf);
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CLOSED, _("The account was closed."));
       g_object_unref (task);
       return;
@@ -412,6 +414,16 @@ cc_client_send_files_async (CcClient            *self,
   g_return_if_fail (CC_IS_CLIENT (self));
   g_return_if_fail (room_id != NULL);
 
+  while (files != NULL && files[n_files] != NULL)
+    n_files++;
+  /* Text only: a message like any other, checked there. */
+  if (n_files == 0)
+    {
+      cc_client_send_message_async (self, room_id, body ? body : "", reply_to,
+                                    cancellable, callback, user_data);
+      return;
+    }
+
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, cc_client_send_files_async);
   if (self->outbox == NULL)
@@ -421,21 +433,13 @@ cc_client_send_files_async (CcClient            *self,
       g_object_unref (task);
       return;
     }
-  while (files != NULL && files[n_files] != NULL)
-    n_files++;
+  /* With files, the text may be empty. */
   trimmed = g_strstrip (g_strdup (body ? body : ""));
-  if ((trimmed[0] == '\0' && n_files == 0) || g_utf8_strlen (trimmed, -1) > BODY_MAX_CHARS)
+  if (g_utf8_strlen (trimmed, -1) > BODY_MAX_CHARS)
     {
       g_task_return_new_error (task, CAU_ERROR, CAU_ERROR_BAD_REQUEST, "%s",
-                               trimmed[0] == '\0' ? _("The message is empty.")
-                                                  : _("The message is too long (10,000 characters at most)."));
+                               _("The message is too long (10,000 characters at most)."));
       g_object_unref (task);
-      return;
-    }
-  if (n_files == 0)
-    {
-      g_object_unref (task);
-      cc_client_send_message_async (self, room_id, trimmed, reply_to, cancellable, callback, user_data);
       return;
     }
 
@@ -495,8 +499,11 @@ _cc_client_get_file_cache (CcClient *self)
     {
       g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "causerie",
                                                cc_account_get_key (self->account), "files", NULL);
+      /* Where the UI's "Open" puts a copy under the file's own name. */
+      g_autofree char *opened = g_build_filename (g_get_user_cache_dir (), "causerie", "opened", NULL);
 
       self->file_cache = cc_file_cache_new (dir);
+      cc_file_cache_set_opened_dir (self->file_cache, opened);
     }
   return self->file_cache;
 }

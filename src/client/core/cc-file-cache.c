@@ -1,4 +1,5 @@
-/* cc-file-cache.c: attachments and thumbnails on disk under a size cap.
+/* cc-file-cache.c: attachments and thumbnails on disk under a size cap;
+ * the UI's copies of opened files removed once unused for a day.
  * Every file operation runs in a GIO worker thread; the object itself
  * lives on its owner's thread.
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -18,6 +19,7 @@ struct _CcFileCache
 {
   GObject       parent_instance;
   char         *dir;
+  char         *opened_dir;  /* nullable: the UI's named copies */
   guint64       cap;
   GHashTable   *fetches;     /* file name -> Fetch */
   GCancellable *cancellable;
@@ -26,6 +28,9 @@ struct _CcFileCache
 };
 
 G_DEFINE_FINAL_TYPE (CcFileCache, cc_file_cache, G_TYPE_OBJECT)
+
+/* How long the UI's copy of an opened file stays once unused. */
+#define OPENED_MAX_AGE_S (24 * 60 * 60)
 
 /* One download shared by every caller that wants the same file. */
 typedef struct {
@@ -68,6 +73,7 @@ cc_file_cache_finalize (GObject *object)
   g_hash_table_unref (self->fetches);
   g_clear_object (&self->cancellable);
   g_free (self->dir);
+  g_free (self->opened_dir);
   G_OBJECT_CLASS (cc_file_cache_parent_class)->finalize (object);
 }
 
@@ -118,6 +124,22 @@ cc_file_cache_set_cap (CcFileCache *self,
   g_return_if_fail (CC_IS_FILE_CACHE (self));
   self->cap = bytes;
   cc_file_cache_trim (self);
+}
+
+void
+cc_file_cache_set_opened_dir (CcFileCache *self,
+                              const char  *dir)
+{
+  g_return_if_fail (CC_IS_FILE_CACHE (self));
+  g_free (self->opened_dir);
+  self->opened_dir = g_strdup (dir);
+}
+
+const char *
+cc_file_cache_get_opened_dir (CcFileCache *self)
+{
+  g_return_val_if_fail (CC_IS_FILE_CACHE (self), NULL);
+  return self->opened_dir;
 }
 
 /* Ids are opaque: anything but [A-Za-z0-9_-] is hex-escaped so an id can
@@ -179,6 +201,7 @@ compare_entries (gconstpointer a,
 
 typedef struct {
   char    *dir;
+  char    *opened_dir;   /* nullable */
   guint64  cap;
   GStrv    busy;     /* names being written now */
 } TrimJob;
@@ -187,8 +210,68 @@ static void
 trim_job_free (TrimJob *job)
 {
   g_free (job->dir);
+  g_free (job->opened_dir);
   g_strfreev (job->busy);
   g_free (job);
+}
+
+static gint64
+mtime_usec (const GStatBuf *st)
+{
+  return (gint64) st->st_mtime * G_USEC_PER_SEC + st->st_mtim.tv_nsec / 1000;
+}
+
+/* TRUE when @path exists and was modified (or, in the cache, used) since @since. */
+static gboolean
+used_since (const char *path,
+            gint64      since)
+{
+  GStatBuf st;
+
+  return g_lstat (path, &st) == 0 && mtime_usec (&st) >= since;
+}
+
+/* The UI's named copies of the files it opens ("<opened>/<id>/<name>")
+ * are not part of the cap. An entry goes once neither it nor the cached
+ * file it was copied from has been used for a day; the age of the folder
+ * itself keeps one just made for a copy on its way. */
+static void
+clean_opened (const char *opened_dir,
+              const char *files_dir)
+{
+  g_autoptr(GDir) dir = g_dir_open (opened_dir, 0, NULL);
+  gint64 since = g_get_real_time () - (gint64) OPENED_MAX_AGE_S * G_USEC_PER_SEC;
+  guint removed = 0;
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (opened_dir, name, NULL);
+      g_autofree char *cached_name = file_name (name, FALSE);
+      g_autofree char *cached = g_build_filename (files_dir, cached_name, NULL);
+      g_autoptr(GDir) entry = NULL;
+      const char *copy;
+
+      if (used_since (path, since) || used_since (cached, since))
+        continue;
+      if (!g_file_test (path, G_FILE_TEST_IS_DIR) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        {
+          removed += g_unlink (path) == 0;
+          continue;
+        }
+      entry = g_dir_open (path, 0, NULL);
+      while (entry != NULL && (copy = g_dir_read_name (entry)) != NULL)
+        {
+          g_autofree char *copy_path = g_build_filename (path, copy, NULL);
+          GStatBuf st;
+
+          if (g_lstat (copy_path, &st) == 0 && !S_ISDIR (st.st_mode) && mtime_usec (&st) < since)
+            removed += g_unlink (copy_path) == 0;
+        }
+      g_rmdir (path);   /* only when nothing new is in it */
+    }
+  if (removed > 0)
+    g_debug ("Removed %u copies of opened files", removed);
 }
 
 static void
@@ -214,7 +297,7 @@ trim_thread (GTask        *task,
         continue;
       e.name = g_strdup (name);
       e.size = (guint64) st.st_size;
-      e.mtime = (gint64) st.st_mtime * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000;
+      e.mtime = mtime_usec (&st);
       total += e.size;
       g_array_append_val (entries, e);
     }
@@ -237,6 +320,8 @@ trim_thread (GTask        *task,
     }
   if (removed > 0)
     g_debug ("Evicted %u files from the file cache (%" G_GUINT64_FORMAT " bytes left)", removed, total);
+  if (job->opened_dir != NULL)
+    clean_opened (job->opened_dir, job->dir);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -276,6 +361,7 @@ start_trim (CcFileCache *self)
     }
   job = g_new0 (TrimJob, 1);
   job->dir = g_strdup (self->dir);
+  job->opened_dir = g_strdup (self->opened_dir);
   job->cap = self->cap;
   job->busy = g_strv_builder_end (busy);
   task = g_task_new (self, NULL, trim_done_cb, NULL);
@@ -318,8 +404,8 @@ lookup_job_free (LookupJob *job)
   g_free (job);
 }
 
-/* Copies our own copy of a file we sent (still in the outbox) into the
- * cache, through a .part file like a download. */
+/* Copies @local (our own copy of a file we sent, still in the outbox)
+ * into the cache as @dest, through a .part file like a download. */
 static gboolean
 copy_local (const char *local,
             const char *dest)
@@ -629,6 +715,24 @@ cc_file_cache_adopt_done (CcFileCache *self,
     }
 }
 
+void
+cc_file_cache_remove_tree (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        cc_file_cache_remove_tree (path);
+      else
+        g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
 gboolean
 cc_file_cache_adopt_sync (const char *dir,
                           const char *path,
@@ -644,15 +748,5 @@ cc_file_cache_adopt_sync (const char *dir,
   if (g_rename (path, dest) == 0)
     return touch (dest);
   /* Another file system: copy, then the caller removes the original. */
-  {
-    g_autoptr(GFile) src = g_file_new_for_path (path);
-    g_autoptr(GFile) to = g_file_new_for_path (dest);
-    g_autofree char *tmp_path = g_strconcat (dest, ".part", NULL);
-    g_autoptr(GFile) tmp = g_file_new_for_path (tmp_path);
-
-    if (!g_file_copy (src, tmp, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, NULL) ||
-        !g_file_move (tmp, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, NULL))
-      return FALSE;
-    return touch (dest);
-  }
+  return copy_local (path, dest) && touch (dest);
 }

@@ -1,6 +1,7 @@
 /* cc-file-cache.h: downloaded attachments and thumbnails on disk
  * ("$XDG_CACHE_HOME/causerie/<account-key>/files"), kept under a size cap
- * by evicting the least recently used first. Internal to the client core:
+ * by evicting the least recently used first; its trims also clean the UI's
+ * copies of opened files. Internal to the client core:
  * the UI goes through cc_client_fetch_attachment_async().
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -21,6 +22,12 @@ const char  *cc_file_cache_get_dir    (CcFileCache *self);
 void         cc_file_cache_set_cap    (CcFileCache *self,
                                        guint64      bytes);
 guint64      cc_file_cache_get_cap    (CcFileCache *self);
+/* The folder where the UI puts named copies of the files it opens
+ * ("<dir>/<id>/<name>"): each trim also removes the entries in it that
+ * neither were used nor had their cached file used for a day. NULL: none. */
+void         cc_file_cache_set_opened_dir (CcFileCache *self,
+                                           const char  *dir);
+const char  *cc_file_cache_get_opened_dir (CcFileCache *self);
 /* Where the attachment @id (or its thumbnail) lives once cached. */
 GFile       *cc_file_cache_get_file   (CcFileCache *self,
                                        const char  *id,
@@ -62,5 +69,9 @@ void         cc_file_cache_adopt_done   (CcFileCache *self,
 gboolean     cc_file_cache_adopt_sync   (const char  *dir,
                                          const char  *path,
                                          const char  *id);
+
+/* For a worker thread: removes @dir and everything under it (links are
+ * removed, not followed). */
+void         cc_file_cache_remove_tree  (const char  *dir);
 
 G_END_DECLS

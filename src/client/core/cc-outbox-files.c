@@ -54,25 +54,6 @@ cc_outbox_set_file_cache (CcOutbox    *self,
 
 /* Files on disk, off the main thread */
 
-/* Removes @dir and the files in it (the copies of one entry). */
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (path);
-      else
-        g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
 typedef struct {
   char      *dir;          /* the entry's folder, removed at the end */
   char      *path;         /* or one file only */
@@ -117,7 +98,7 @@ files_thread (GTask        *task,
               g_stat (path, &st) != 0 || now - (gint64) st.st_mtime < ORPHAN_AGE_S)
             continue;
           g_debug ("Removing the orphaned outbox folder %s", name);
-          remove_tree (path);
+          cc_file_cache_remove_tree (path);
         }
       g_task_return_boolean (task, TRUE);
       return;
@@ -127,7 +108,7 @@ files_thread (GTask        *task,
   if (job->path != NULL)
     g_unlink (job->path);
   else if (job->dir != NULL)
-    remove_tree (job->dir);
+    cc_file_cache_remove_tree (job->dir);
   g_task_return_boolean (task, TRUE);
 }
 
