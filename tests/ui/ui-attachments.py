@@ -13,10 +13,10 @@ with "1", and closes it with Escape. He opens the PDF (a stand-in default
 application for PDFs copies what it is given) and saves it with Save As
 (the file chooser in save mode). Then the server stops and Alice drags a
 CSV from another application (dnd-source.py) onto the conversation (the
-drop zone shows) and adds a photo: they wait in her outbox ("Waiting for connection"), she
-takes the photo back out (Cancel Upload), and only the CSV reaches Bruno
-once the server is back. Screenshots go to $CAUSERIE_ARTIFACTS (look at
-them).
+drop zone shows) and adds a photo: they wait in her outbox ("Waiting for
+connection"), shown whole at the bottom of her conversation; she takes the
+photo back out (Cancel Upload), and only the CSV reaches Bruno once the
+server is back. Screenshots go to $CAUSERIE_ARTIFACTS (look at them).
 """
 import os, re, subprocess, sys, time, traceback
 import pyatspi
@@ -252,6 +252,27 @@ def thumbnails_drawn(user, previews, names):
     return r > 180 and g < 90 and b < 90 and max(r2, g2, b2) < 90
 
 
+def inside(node, area):
+    e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    return (e.width > 0 and e.height > 0 and e.x >= area.x and e.y >= area.y and
+            e.x + e.width <= area.x + area.width and e.y + e.height <= area.y + area.height)
+
+
+def pending_row_in_view(app, image_name, file_name):
+    """The newest preview of @image_name and the card of @file_name lie
+    within the message list's visible area."""
+    messages = find(app, lambda n: n.getRoleName() in ("list", "list box", "table") and
+                    n.name == "Messages", "the message list")
+    area = messages.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    previews = image_previews(app, [image_name])
+    card = pyatspi.findDescendant(app, lambda n: n.getRoleName() in ("panel", "grouping") and
+                                  (n.name or "").startswith(f"File {file_name}, "))
+    if not previews or card is None:
+        return False
+    newest = max(previews, key=lambda n: n.queryComponent().getExtents(pyatspi.WINDOW_COORDS).y)
+    return inside(newest, area) and inside(card, area)
+
+
 # The scenario ---------------------------------------------------------------
 
 def main():
@@ -396,6 +417,11 @@ def main():
     wait_for(lambda: len(image_previews(alice, [names[1]])) == 2, "Alice's pending photo", 30, alice)
     label(alice, "Waiting for connection", 30)
     log("the CSV and the photo wait for the connection")
+    # The view stays at the bottom as the pending row takes its full height
+    # (its preview and its card are on screen, not half below the view).
+    wait_for(lambda: pending_row_in_view(alice, names[1], csv_name),
+             "Alice's pending photo and CSV card within the visible conversation", 10, alice)
+    log("the pending message is shown whole, at the bottom of the conversation")
     time.sleep(1.0)
     shot("ui-attach-6-offline.png")
     press(button(alice, f"Cancel Upload of {names[1]}"))

@@ -3,7 +3,8 @@
  * screen, is shown by a GtkListView of CwMessageRow; the rows learn
  * their neighbour when bound and are refreshed when the model changes.
  * Older pages load near the top; the view stays pinned to the bottom when
- * it was there; reading at the bottom marks the room read.
+ * it was there, also as the last row grows (its images, files); reading at
+ * the bottom marks the room read.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "causerie-ui"
@@ -47,11 +48,14 @@ struct _CwConversation
   GHashTable     *bound_rows;     /* CwMessageRow -> GtkListItem */
   GCancellable   *cancellable;
   guint           refresh_id;
+  GdkFrameClock  *repin_clock;
+  gulong          repin_paint_id;
   guint           initial_unread;
   gint64          marker_seq;
   gint64          marked_seq;
   gboolean        marker_done;
   gboolean        at_bottom;
+  gboolean        repinning;
   gboolean        loading_older;
 };
 
@@ -140,18 +144,74 @@ vadjustment (CwConversation *self)
   return gtk_scrolled_window_get_vadjustment (self->scroller);
 }
 
+static gboolean
+adjustment_at_bottom (GtkAdjustment *adj)
+{
+  return gtk_adjustment_get_value (adj) >=
+         gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj) - 8;
+}
+
+/* The list view keeps an anchor row in place while rows change height, and
+ * learns of a scroll only from its adjustment's "value-changed" — which it
+ * does not hear while it configures the adjustment itself, in its
+ * allocation, where "notify::upper" is emitted. Setting the value from
+ * there was lost: the adjustment said "bottom" while the rows stayed put
+ * (a row that grew, such as a message sent offline with its files, stayed
+ * half below the view, with no button to jump down). So the view is pinned
+ * through the anchor: the last row, anchored by its end to the end of the
+ * view when it reaches past it, which holds as it grows. */
+static void
+pin_last_row (CwConversation *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->slice));
+
+  if (n > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self->message_list), "list.scroll-to-item", "u", n - 1);
+}
+
+static void
+on_repin_after_paint_cb (GdkFrameClock  *clock,
+                         CwConversation *self)
+{
+  GtkAdjustment *adj = vadjustment (self);
+
+  g_clear_signal_handler (&self->repin_paint_id, clock);
+  g_clear_object (&self->repin_clock);
+  self->repinning = FALSE;
+  /* A last row taller than the view is anchored by its top: its end. */
+  if (self->at_bottom && !adjustment_at_bottom (adj))
+    gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+}
+
+/* Pins the view to the bottom again; until the next frame is drawn, the
+ * list's values from before (the row's old place) do not count as the
+ * user scrolling away. */
+static void
+repin (CwConversation *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  pin_last_row (self);
+  if (clock == NULL)
+    return;
+  self->repinning = TRUE;
+  if (self->repin_paint_id == 0)
+    {
+      self->repin_clock = g_object_ref (clock);
+      self->repin_paint_id = g_signal_connect (clock, "after-paint",
+                                               G_CALLBACK (on_repin_after_paint_cb), self);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 static void
 scroll_to_bottom (CwConversation *self)
 {
-  GtkAdjustment *adj = vadjustment (self);
-  guint n;
-
   cw_timeline_slice_show_newest (self->slice, SLICE_ITEMS);
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->slice));
   self->at_bottom = TRUE;
-  if (n > 0)
-    gtk_widget_activate_action (GTK_WIDGET (self->message_list), "list.scroll-to-item", "u", n - 1);
-  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+  cw_timeline_slice_set_pinned (self->slice, TRUE);
+  gtk_revealer_set_reveal_child (self->jump_revealer, FALSE);
+  repin (self);
 }
 
 static void
@@ -233,6 +293,14 @@ on_value_changed_cb (GtkAdjustment  *adj,
   double bottom = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj);
   double value = gtk_adjustment_get_value (adj);
 
+  /* The list's own value from before the last row was pinned again (in
+   * this same layout): not a scroll away from the bottom. */
+  if (self->repinning)
+    {
+      if (!adjustment_at_bottom (adj))
+        return;
+      self->repinning = FALSE;
+    }
   /* Newer messages the slice left out: move it back. */
   if (value >= bottom - NEAR_TOP_PX && !cw_timeline_slice_at_end (self->slice))
     cw_timeline_slice_show_newer (self->slice, SLICE_STEP);
@@ -249,9 +317,11 @@ on_upper_changed_cb (GtkAdjustment  *adj,
                      GParamSpec     *pspec,
                      CwConversation *self)
 {
-  /* Content grew (new message, rows measured): stay pinned. */
-  if (self->at_bottom)
-    gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+  /* Content grew (new message, rows measured, the view resized) while
+   * pinned: anchor the last row again; the list lays out again before the
+   * frame is drawn. */
+  if (self->at_bottom && !adjustment_at_bottom (adj))
+    repin (self);
   /* The first page may not fill the view: nothing to scroll, so ask here. */
   maybe_load_older (self);
 }
@@ -301,12 +371,19 @@ on_timeline_changed_cb (GListModel     *model,
 {
   compute_marker (self);
   queue_refresh (self);
-  if (self->at_bottom)
-    {
-      GtkAdjustment *adj = vadjustment (self);
-      gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
-    }
   mark_read (self);
+}
+
+/* After the list view has the new rows (it is connected first). */
+static void
+on_slice_changed_cb (GListModel     *model,
+                     guint           position,
+                     guint           removed,
+                     guint           added,
+                     CwConversation *self)
+{
+  if (self->at_bottom)
+    repin (self);
 }
 
 static void
@@ -669,6 +746,9 @@ cw_conversation_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  if (self->repin_clock != NULL)
+    g_clear_signal_handler (&self->repin_paint_id, self->repin_clock);
+  g_clear_object (&self->repin_clock);
   if (self->timeline != NULL)
     g_signal_handlers_disconnect_by_data (self->timeline, self);
   g_clear_object (&self->timeline);
@@ -678,6 +758,8 @@ cw_conversation_dispose (GObject *object)
   g_clear_object (&self->room);
   gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_CONVERSATION);
   cw_unparent_children (GTK_WIDGET (self));
+  if (self->selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->selection, self);
   g_clear_object (&self->selection);
   g_clear_object (&self->slice);
   g_clear_pointer (&self->bound_rows, g_hash_table_unref);
@@ -751,6 +833,7 @@ cw_conversation_init (CwConversation *self)
   gtk_list_view_set_factory (self->message_list, factory);
   g_object_unref (factory);
   gtk_list_view_set_model (self->message_list, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect (self->selection, "items-changed", G_CALLBACK (on_slice_changed_cb), self);
 
   adj = vadjustment (self);
   g_signal_connect (adj, "value-changed", G_CALLBACK (on_value_changed_cb), self);
