@@ -73,6 +73,7 @@ update (CwAttachmentProgress *self)
   if (state == CC_ATTACHMENT_REMOTE)
     return;
 
+  /* Wrapped rather than cut short: an error names the file and the reason. */
   gtk_label_set_text (self->status_label, text);
   gtk_widget_set_visible (GTK_WIDGET (self->error_icon), state == CC_ATTACHMENT_FAILED);
   if (state == CC_ATTACHMENT_FAILED)
