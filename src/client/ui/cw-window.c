@@ -1,7 +1,9 @@
 /* cw-window.c: the main window: a loading page while a saved session is
  * restored, the sign-in view, or an AdwLeaflet with the room list beside
- * the conversation. Keeps its size and the last room in GSettings, shows
- * the unread total in its title and reports input for idle presence.
+ * the conversation. The sign-in view and the conversation are built on
+ * first need, so a start with a saved session builds neither. Keeps its
+ * size and the last room in GSettings, shows the unread total in its
+ * title and reports input for idle presence.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "causerie-ui"
@@ -22,12 +24,12 @@ struct _CwWindow
 
   AdwToastOverlay      *toast_overlay;
   GtkStack             *stack;
-  CwSigninView         *signin_view;
+  CwSigninView         *signin_view;     /* NULL until first signed out */
   AdwLeaflet           *leaflet;
   CwRoomList           *room_list;
   GtkStack             *content_stack;
   AdwHeaderBar         *empty_header;
-  CwConversation       *conversation;
+  CwConversation       *conversation;    /* NULL until a room is first open */
 
   GSettings            *settings;
   CwApplication        *app;
@@ -54,6 +56,31 @@ update_title (CwWindow *self)
     gtk_window_set_title (GTK_WINDOW (self), _("Causerie"));
 }
 
+static CwSigninView *
+ensure_signin_view (CwWindow *self)
+{
+  if (self->signin_view == NULL)
+    {
+      self->signin_view = g_object_new (CW_TYPE_SIGNIN_VIEW, NULL);
+      cw_signin_view_set_application (self->signin_view, self->app);
+      gtk_stack_add_named (self->stack, GTK_WIDGET (self->signin_view), "signin");
+    }
+  return self->signin_view;
+}
+
+static CwConversation *
+ensure_conversation (CwWindow *self)
+{
+  if (self->conversation == NULL)
+    {
+      self->conversation = g_object_new (CW_TYPE_CONVERSATION, NULL);
+      cw_conversation_set_client (self->conversation, self->client);
+      cw_conversation_set_folded (self->conversation, adw_leaflet_get_folded (self->leaflet));
+      gtk_stack_add_named (self->content_stack, GTK_WIDGET (self->conversation), "conversation");
+    }
+  return self->conversation;
+}
+
 static void
 update_page (CwWindow *self)
 {
@@ -69,6 +96,7 @@ update_page (CwWindow *self)
     gtk_stack_set_visible_child_name (self->stack, "loading");
   else
     {
+      ensure_signin_view (self);
       gtk_stack_set_visible_child_name (self->stack, "signin");
       cw_signin_view_reset (self->signin_view);
     }
@@ -83,7 +111,7 @@ show_room (CwWindow *self,
   g_clear_pointer (&self->pending_room_id, g_free);
 
   cw_room_list_select_room (self->room_list, self->room_id);
-  cw_conversation_set_room (self->conversation, room);
+  cw_conversation_set_room (ensure_conversation (self), room);
   gtk_stack_set_visible_child_name (self->content_stack, "conversation");
   adw_leaflet_set_visible_child_name (self->leaflet, "content");
   cw_conversation_focus_composer (self->conversation);
@@ -135,7 +163,8 @@ cw_window_get_room_id (CwWindow *self)
 {
   g_return_val_if_fail (CW_IS_WINDOW (self), NULL);
 
-  if (gtk_stack_get_visible_child (self->content_stack) != GTK_WIDGET (self->conversation))
+  if (self->conversation == NULL ||
+      gtk_stack_get_visible_child (self->content_stack) != GTK_WIDGET (self->conversation))
     return NULL;
   if (adw_leaflet_get_folded (self->leaflet) &&
       g_strcmp0 (adw_leaflet_get_visible_child_name (self->leaflet), "content") != 0)
@@ -155,7 +184,8 @@ static void
 close_room (CwWindow *self)
 {
   g_clear_pointer (&self->room_id, g_free);
-  cw_conversation_set_room (self->conversation, NULL);
+  if (self->conversation != NULL)
+    cw_conversation_set_room (self->conversation, NULL);
   gtk_stack_set_visible_child_name (self->content_stack, "empty");
   adw_leaflet_set_visible_child_name (self->leaflet, "sidebar");
 }
@@ -206,7 +236,8 @@ on_client_changed_cb (CwWindow *self)
     }
 
   cw_room_list_set_client (self->room_list, client);
-  cw_conversation_set_client (self->conversation, client);
+  if (self->conversation != NULL)
+    cw_conversation_set_client (self->conversation, client);
   update_title (self);
   update_page (self);
 
@@ -238,7 +269,8 @@ on_folded_cb (CwWindow *self)
   gboolean folded = adw_leaflet_get_folded (self->leaflet);
 
   cw_room_list_set_folded (self->room_list, folded);
-  cw_conversation_set_folded (self->conversation, folded);
+  if (self->conversation != NULL)
+    cw_conversation_set_folded (self->conversation, folded);
   adw_header_bar_set_show_start_title_buttons (self->empty_header, folded);
 }
 
@@ -362,6 +394,9 @@ cw_window_dispose (GObject *object)
   if (self->app != NULL)
     g_signal_handlers_disconnect_by_data (self->app, self);
   g_clear_object (&self->settings);
+  /* Both belong to their stacks, which the template disposes. */
+  self->signin_view = NULL;
+  self->conversation = NULL;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_WINDOW);
 
@@ -390,19 +425,15 @@ cw_window_class_init (CwWindowClass *klass)
   object_class->finalize = cw_window_finalize;
   window_class->close_request = cw_window_close_request;
 
-  g_type_ensure (CW_TYPE_SIGNIN_VIEW);
   g_type_ensure (CW_TYPE_ROOM_LIST);
-  g_type_ensure (CW_TYPE_CONVERSATION);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/causerie/Causerie/cw-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CwWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CwWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, CwWindow, signin_view);
   gtk_widget_class_bind_template_child (widget_class, CwWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, CwWindow, room_list);
   gtk_widget_class_bind_template_child (widget_class, CwWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, CwWindow, empty_header);
-  gtk_widget_class_bind_template_child (widget_class, CwWindow, conversation);
   gtk_widget_class_bind_template_callback (widget_class, on_room_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_folded_cb);
 
@@ -456,7 +487,6 @@ cw_window_new (CwApplication *app)
   self->app = app;
   g_signal_connect_swapped (app, "notify::client", G_CALLBACK (on_client_changed_cb), self);
   g_signal_connect_swapped (app, "notify::busy", G_CALLBACK (update_page), self);
-  cw_signin_view_set_application (self->signin_view, app);
   cw_room_list_set_invitations (self->room_list, cw_application_get_invitations (app));
   on_client_changed_cb (self);
   update_page (self);
