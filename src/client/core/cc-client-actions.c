@@ -8,8 +8,10 @@
 #include <glib/gi18n-lib.h>
 
 #include "cau-error.h"
+#include "cau-validate.h"
 #include "cc-client-private.h"
 #include "cc-json-private.h"
+#include "cc-message-private.h"
 
 /* Typing notices: start, refresh every 3 s while typing, stop. The server
  * lets a notice lapse after 6 s; so do we for others. */
@@ -17,6 +19,45 @@
 #define TYPING_LAPSE_S    6
 
 /* Sending */
+
+/**
+ * _cc_client_pending_message:
+ * @entry: a queued outbox entry
+ *
+ * The message the user sees for @entry: the one in its room's open
+ * timeline, or a new pending one (with the entry's files).
+ *
+ * Returns: (transfer full)
+ */
+CcMessage *
+_cc_client_pending_message (CcClient            *self,
+                            const CcOutboxEntry *entry)
+{
+  CcTimeline *timeline = self->timelines ? g_hash_table_lookup (self->timelines, entry->room_id) : NULL;
+  CcMessage *message = timeline ? cc_timeline_lookup (timeline, entry->txn_id) : NULL;
+  CcUser *me = cc_account_get_user (self->account);
+
+  if (message != NULL)
+    return g_object_ref (message);
+  message = cc_message_new_pending (entry->room_id, entry->txn_id, entry->body, entry->reply_to,
+                                    me ? cc_user_get_id (me) : NULL,
+                                    me ? cc_user_get_display_name (me) : NULL, entry->created_at);
+  if (entry->files != NULL)
+    _cc_message_set_attachments (message, entry->files);
+  return message;
+}
+
+/* Returns FALSE, with @task answered, before the cache is open. */
+gboolean
+_cc_client_check_open (CcClient *self,
+                       GTask    *task)
+{
+  if (self->outbox != NULL)
+    return TRUE;
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                           _("The local data is not open yet."));
+  return FALSE;
+}
 
 static void
 queued_cb (GObject      *object,
@@ -26,29 +67,13 @@ queued_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   CcClient *self = g_task_get_source_object (task);
   g_autoptr(CcOutboxEntry) entry = NULL;
-  CcTimeline *timeline;
-  CcMessage *message = NULL;
-  CcUser *me = cc_account_get_user (self->account);
   GError *error = NULL;
 
   entry = cc_outbox_queue_finish (CC_OUTBOX (object), result, &error);
   if (entry == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  timeline = self->timelines ? g_hash_table_lookup (self->timelines, entry->room_id) : NULL;
-  if (timeline != NULL)
-    message = cc_timeline_lookup (timeline, entry->txn_id);
-  if (message != NULL)
-    g_task_return_pointer (task, g_object_ref (message), g_object_unref);
+    g_task_return_error (task, error);
   else
-    g_task_return_pointer (task,
-                           cc_message_new_pending (entry->room_id, entry->txn_id, entry->body,
-                                                   entry->reply_to, me ? cc_user_get_id (me) : NULL,
-                                                   me ? cc_user_get_display_name (me) : NULL,
-                                                   entry->created_at),
-                           g_object_unref);
+    g_task_return_pointer (task, _cc_client_pending_message (self, entry), g_object_unref);
 }
 
 void
@@ -69,15 +94,13 @@ cc_client_send_message_async (CcClient            *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, cc_client_send_message_async);
-  if (self->outbox == NULL)
+  if (!_cc_client_check_open (self, task))
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
-                               _("The local data is not open yet."));
       g_object_unref (task);
       return;
     }
   trimmed = g_strstrip (g_strdup (body));
-  if (trimmed[0] == '\0' || g_utf8_strlen (trimmed, -1) > 10000)
+  if (trimmed[0] == '\0' || g_utf8_strlen (trimmed, -1) > CAU_LIMIT_BODY_CHARS)
     {
       error = g_error_new_literal (CAU_ERROR, CAU_ERROR_BAD_REQUEST,
                                    trimmed[0] == '\0' ? _("The message is empty.")

@@ -13,12 +13,12 @@
 #include <glib/gstdio.h>
 
 #include "cau-error.h"
+#include "cau-validate.h"
 #include "cc-attachment-private.h"
 #include "cc-client-private.h"
 #include "cc-json-private.h"
 #include "cc-message-private.h"
 
-#define BODY_MAX_CHARS 10000
 
 /* The outbox's uploads → the messages that show them */
 
@@ -338,9 +338,6 @@ files_queued_cb (GObject      *object,
   CcClient *self = g_task_get_source_object (task);
   SendFiles *sf = g_task_get_task_data (task);
   g_autoptr(CcOutboxEntry) entry = NULL;
-  CcTimeline *timeline;
-  CcMessage *message = NULL;
-  CcUser *me = cc_account_get_user (self->account);
   GError *error = NULL;
 
   entry = cc_outbox_queue_finish (CC_OUTBOX (object), result, &error);
@@ -350,19 +347,7 @@ files_queued_cb (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
-  timeline = self->timelines ? g_hash_table_lookup (self->timelines, entry->room_id) : NULL;
-  if (timeline != NULL)
-    message = cc_timeline_lookup (timeline, entry->txn_id);
-  if (message != NULL)
-    {
-      g_task_return_pointer (task, g_object_ref (message), g_object_unref);
-      return;
-    }
-  message = cc_message_new_pending (entry->room_id, entry->txn_id, entry->body, entry->reply_to,
-                                    me ? cc_user_get_id (me) : NULL,
-                                    me ? cc_user_get_display_name (me) : NULL, entry->created_at);
-  _cc_message_set_attachments (message, entry->files);
-  g_task_return_pointer (task, message, g_object_unref);
+  g_task_return_pointer (task, _cc_client_pending_message (self, entry), g_object_unref);
 }
 
 static void
@@ -426,16 +411,14 @@ cc_client_send_files_async (CcClient            *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, cc_client_send_files_async);
-  if (self->outbox == NULL)
+  if (!_cc_client_check_open (self, task))
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
-                               _("The local data is not open yet."));
       g_object_unref (task);
       return;
     }
   /* With files, the text may be empty. */
   trimmed = g_strstrip (g_strdup (body ? body : ""));
-  if (g_utf8_strlen (trimmed, -1) > BODY_MAX_CHARS)
+  if (g_utf8_strlen (trimmed, -1) > CAU_LIMIT_BODY_CHARS)
     {
       g_task_return_new_error (task, CAU_ERROR, CAU_ERROR_BAD_REQUEST, "%s",
                                _("The message is too long (10,000 characters at most)."));

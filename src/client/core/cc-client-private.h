@@ -64,6 +64,12 @@ void     _cc_client_on_entry_removed (CcOutbox    *outbox,
                                       const char  *txn_id,
                                       CcClient    *self);
 
+/* cc-client-actions.c */
+CcMessage   *_cc_client_pending_message (CcClient            *self,
+                                         const CcOutboxEntry *entry);
+gboolean     _cc_client_check_open      (CcClient            *self,
+                                         GTask               *task);
+
 /* cc-client-files.c */
 /* Follows the outbox's uploads into the timelines' messages. */
 void         _cc_client_files_init      (CcClient   *self);
