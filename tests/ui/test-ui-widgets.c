@@ -204,6 +204,99 @@ test_message_row_widget (void)
   g_object_unref (row);
 }
 
+/* The texts a user sees in @widget, in order, " | " between them. */
+static void
+visible_texts (GtkWidget *widget,
+               GString   *out)
+{
+  if (!gtk_widget_get_visible (widget))
+    return;
+  if (GTK_IS_LABEL (widget) && *gtk_label_get_text (GTK_LABEL (widget)) != '\0')
+    g_string_append_printf (out, "%s%s", out->len ? " | " : "", gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    visible_texts (c, out);
+}
+
+static guint
+count_of (GtkWidget *widget,
+          GType      type)
+{
+  guint n = G_TYPE_CHECK_INSTANCE_TYPE (widget, type);
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    n += count_of (c, type);
+  return n;
+}
+
+/* Day separator, unread marker, reply quote, "edited", "read by N" and the
+ * failed line show where a message needs them and are gone from the next
+ * one; a plain grouped message makes none of them. */
+static void
+test_message_row_parts (void)
+{
+  g_autoptr(CcMessage) a = message ("m1", "u1", "2026-11-21T08:00:00.000Z", "one");
+  g_autoptr(CcMessage) b = message ("m2", "u1", "2026-11-21T08:02:00.000Z", "two");
+  g_autoptr(JsonObject) obj = parse_object (
+    "{\"id\":\"m3\",\"room_id\":\"r\",\"seq\":3,\"sender\":{\"id\":\"u9\",\"display_name\":\"Me\"},"
+    "\"kind\":\"text\",\"body\":\"agreed\","
+    "\"reply_to\":{\"id\":\"m1\",\"sender_name\":\"Alice\",\"excerpt\":\"one\"},"
+    "\"mentions\":[],\"attachments\":[],\"created_at\":\"2026-11-22T09:00:00.000Z\","
+    "\"edited_at\":\"2026-11-22T09:01:00.000Z\",\"deleted\":false}");
+  g_autoptr(CcMessage) c = cc_message_new_from_json (obj);
+  CwMessageContext context = { .previous = a, .my_user_id = "u9" };
+  g_autoptr(GString) texts = g_string_new (NULL);
+  g_autofree char *b_clock = cw_format_clock (cc_message_get_created_at (b));
+  g_autofree char *b_texts = g_strdup_printf ("%s | two", b_clock);
+  g_autofree char *c_clock = cw_format_clock (cc_message_get_created_at (c));
+  g_autofree char *c_texts = g_strdup_printf ("Me | %s | Alice | one | agreed | edited | read by 2", c_clock);
+  g_autofree char *day_name = NULL;
+  g_autofree char *day = NULL;
+  GtkWidget *row;
+
+  if (!gtk_is_initialized ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  row = g_object_ref_sink (GTK_WIDGET (cw_message_row_new ()));
+  cw_message_row_set_message (CW_MESSAGE_ROW (row), b, &context);
+  visible_texts (row, texts);
+  g_assert_cmpstr (texts->str, ==, b_texts);
+  g_assert_cmpuint (count_of (row, GTK_TYPE_SEPARATOR), ==, 0);
+  g_assert_cmpuint (count_of (row, ADW_TYPE_AVATAR), ==, 0);
+  g_assert_cmpuint (count_of (row, GTK_TYPE_BUTTON), ==, 1);   /* the menu's own */
+
+  /* The next day, after the unread marker, a reply of ours, edited, read
+   * by two; then it fails. */
+  cc_message_set_is_own (c, TRUE);
+  cc_message_set_read_by (c, 2);
+  context.previous = b;
+  context.unread_marker = TRUE;
+  cw_message_row_set_message (CW_MESSAGE_ROW (row), c, &context);
+  g_string_truncate (texts, 0);
+  visible_texts (row, texts);
+  day_name = cw_format_day (cc_message_get_created_at (c));
+  day = g_strdup_printf ("%s | New Messages | ", day_name);
+  g_assert_true (g_str_has_prefix (texts->str, day));
+  g_assert_true (g_str_has_suffix (texts->str, c_texts));
+  g_assert_cmpuint (count_of (row, ADW_TYPE_AVATAR), ==, 1);
+  cc_message_set_state (c, CC_MESSAGE_STATE_FAILED, "The server refused it");
+  g_string_truncate (texts, 0);
+  visible_texts (row, texts);
+  g_assert_true (g_str_has_suffix (texts->str, "agreed | edited | The server refused it | Retry | Discard"));
+
+  /* Back to the plain grouped message: the parts are hidden again. */
+  context.previous = a;
+  context.unread_marker = FALSE;
+  cw_message_row_set_message (CW_MESSAGE_ROW (row), b, &context);
+  g_string_truncate (texts, 0);
+  visible_texts (row, texts);
+  g_assert_cmpstr (texts->str, ==, b_texts);
+  cw_message_row_set_message (CW_MESSAGE_ROW (row), NULL, NULL);
+  g_object_unref (row);
+}
+
 /* Attachments ------------------------------------------------------------- */
 
 static void
@@ -681,6 +774,7 @@ main (int   argc,
   g_test_add_func ("/ui/message-row/grouping", test_message_grouping);
   g_test_add_func ("/ui/room-list/filter", test_room_filter);
   g_test_add_func ("/ui/message-row/widget", test_message_row_widget);
+  g_test_add_func ("/ui/message-row/parts", test_message_row_parts);
   g_test_add_func ("/ui/attachments/fit", test_attachment_fit);
   g_test_add_func ("/ui/attachments/names-and-icons", test_attachment_names);
   g_test_add_func ("/ui/attachments/status", test_attachment_status);

@@ -19,29 +19,36 @@ struct _CwMessageRow
 {
   GtkWidget      parent_instance;
 
+  GtkWidget     *outer_box;
+  GtkWidget     *main_box;
+  GtkWidget     *content_box;
+  GtkWidget     *header_box;
+  GtkLabel      *sender_label;
+  GtkLabel      *time_label;
+  GtkWidget     *body_row;
+  GtkLabel      *body_label;
+  GtkWidget     *meta_box;
+  GtkMenuButton *menu_button;
+  GMenuModel    *message_menu;
+
+  /* Made the first time a message needs them, then kept (hidden when the
+   * next message does not): most rows never show most of these, and each
+   * widget costs a few kB (tests/bench, bench-ui: RSS after scrolling). */
   GtkWidget     *day_box;
   GtkLabel      *day_label;
   GtkWidget     *unread_box;
   GtkLabel      *system_label;
-  GtkWidget     *main_box;
-  GtkStack      *avatar_stack;
   AdwAvatar     *avatar;
   GtkLabel      *side_time_label;
-  GtkWidget     *header_box;
-  GtkLabel      *sender_label;
-  GtkLabel      *time_label;
   GtkWidget     *reply_box;
   GtkLabel      *reply_sender_label;
   GtkLabel      *reply_excerpt_label;
-  GtkLabel      *body_label;
   GtkLabel      *edited_label;
   GtkImage      *state_icon;
   GtkLabel      *read_by_label;
   GtkWidget     *failed_box;
   GtkLabel      *error_label;
-  GtkMenuButton *menu_button;
-  GMenuModel    *message_menu;
-  CwAttachmentView *attachments;  /* made for the first message with files */
+  CwAttachmentView *attachments;
 
   CcMessage     *message;
   gulong         notify_id;
@@ -223,6 +230,188 @@ set_class (GtkWidget  *widget,
     gtk_widget_remove_css_class (widget, name);
 }
 
+/* The parts made when first needed. ---------------------------------------- */
+
+static void
+show_part (gpointer part,
+           gboolean visible)
+{
+  if (part != NULL)
+    gtk_widget_set_visible (GTK_WIDGET (part), visible);
+}
+
+static GtkLabel *
+new_label (const char *text,
+           const char *first_class,
+           ...)
+{
+  GtkWidget *label = gtk_label_new (text);
+  va_list args;
+
+  va_start (args, first_class);
+  for (const char *c = first_class; c != NULL; c = va_arg (args, const char *))
+    gtk_widget_add_css_class (label, c);
+  va_end (args);
+  return GTK_LABEL (label);
+}
+
+/* A line across the row with @label in its middle. */
+static GtkWidget *
+new_rule (const char *css_class,
+          GtkLabel   *label)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+
+  gtk_widget_add_css_class (box, css_class);
+  for (int i = 0; i < 2; i++)
+    {
+      GtkWidget *line = gtk_separator_new (GTK_ORIENTATION_HORIZONTAL);
+
+      gtk_widget_set_hexpand (line, TRUE);
+      gtk_widget_set_valign (line, GTK_ALIGN_CENTER);
+      gtk_box_append (GTK_BOX (box), line);
+      if (i == 0)
+        gtk_box_append (GTK_BOX (box), GTK_WIDGET (label));
+    }
+  return box;
+}
+
+/* Above the message, in this order: day separator, unread marker, system line. */
+static void
+ensure_day (CwMessageRow *self)
+{
+  if (self->day_box != NULL)
+    return;
+  self->day_label = new_label (NULL, "heading", "dim-label", NULL);
+  self->day_box = new_rule ("day-separator", self->day_label);
+  gtk_box_prepend (GTK_BOX (self->outer_box), self->day_box);
+}
+
+static void
+ensure_unread (CwMessageRow *self)
+{
+  if (self->unread_box != NULL)
+    return;
+  self->unread_box = new_rule ("unread-marker", new_label (_("New Messages"), "caption-heading", NULL));
+  gtk_box_insert_child_after (GTK_BOX (self->outer_box), self->unread_box, self->day_box);
+}
+
+static void
+ensure_system (CwMessageRow *self)
+{
+  if (self->system_label != NULL)
+    return;
+  self->system_label = new_label (NULL, "system-line", "dim-label", NULL);
+  gtk_label_set_wrap (self->system_label, TRUE);
+  gtk_label_set_wrap_mode (self->system_label, PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_justify (self->system_label, GTK_JUSTIFY_CENTER);
+  gtk_box_insert_child_after (GTK_BOX (self->outer_box), GTK_WIDGET (self->system_label),
+                              gtk_widget_get_prev_sibling (self->main_box));
+}
+
+/* The first column: the avatar, or the time beside a grouped message. */
+static void
+ensure_avatar (CwMessageRow *self)
+{
+  if (self->avatar != NULL)
+    return;
+  self->avatar = ADW_AVATAR (adw_avatar_new (36, NULL, TRUE));
+  gtk_widget_set_valign (GTK_WIDGET (self->avatar), GTK_ALIGN_START);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->avatar), 2);
+  gtk_box_prepend (GTK_BOX (self->main_box), GTK_WIDGET (self->avatar));
+}
+
+static void
+ensure_side_time (CwMessageRow *self)
+{
+  if (self->side_time_label != NULL)
+    return;
+  self->side_time_label = new_label (NULL, "side-time", "caption", NULL);
+  gtk_widget_set_valign (GTK_WIDGET (self->side_time_label), GTK_ALIGN_START);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->side_time_label), 3);
+  gtk_box_prepend (GTK_BOX (self->main_box), GTK_WIDGET (self->side_time_label));
+}
+
+static void
+ensure_reply (CwMessageRow *self)
+{
+  if (self->reply_box != NULL)
+    return;
+  self->reply_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_set_halign (self->reply_box, GTK_ALIGN_START);
+  gtk_widget_add_css_class (self->reply_box, "reply-quote");
+  self->reply_sender_label = new_label (NULL, "caption-heading", NULL);
+  self->reply_excerpt_label = new_label (NULL, "caption", "dim-label", NULL);
+  gtk_label_set_max_width_chars (self->reply_excerpt_label, 60);
+  for (GtkLabel **l = (GtkLabel *[]) { self->reply_sender_label, self->reply_excerpt_label, NULL }; *l; l++)
+    {
+      gtk_label_set_xalign (*l, 0);
+      gtk_label_set_ellipsize (*l, PANGO_ELLIPSIZE_END);
+      gtk_box_append (GTK_BOX (self->reply_box), GTK_WIDGET (*l));
+    }
+  gtk_box_insert_child_after (GTK_BOX (self->content_box), self->reply_box, self->header_box);
+}
+
+/* After the body: "edited", the tick, "read by N". */
+static void
+ensure_edited (CwMessageRow *self)
+{
+  if (self->edited_label != NULL)
+    return;
+  self->edited_label = new_label (_("edited"), "caption", "dim-label", NULL);
+  gtk_box_prepend (GTK_BOX (self->meta_box), GTK_WIDGET (self->edited_label));
+}
+
+static void
+ensure_state_icon (CwMessageRow *self)
+{
+  if (self->state_icon != NULL)
+    return;
+  self->state_icon = GTK_IMAGE (gtk_image_new ());
+  gtk_image_set_pixel_size (self->state_icon, 14);
+  gtk_widget_add_css_class (GTK_WIDGET (self->state_icon), "tick");
+  gtk_box_insert_child_after (GTK_BOX (self->meta_box), GTK_WIDGET (self->state_icon),
+                              self->edited_label ? GTK_WIDGET (self->edited_label) : NULL);
+}
+
+static void
+ensure_read_by (CwMessageRow *self)
+{
+  if (self->read_by_label != NULL)
+    return;
+  self->read_by_label = new_label (NULL, "caption", "dim-label", NULL);
+  gtk_box_append (GTK_BOX (self->meta_box), GTK_WIDGET (self->read_by_label));
+}
+
+/* Last: the failed line, with Retry and Discard. */
+static void
+ensure_failed (CwMessageRow *self)
+{
+  GtkWidget *icon;
+
+  if (self->failed_box != NULL)
+    return;
+  self->failed_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+  gtk_widget_add_css_class (icon, "error");
+  gtk_box_append (GTK_BOX (self->failed_box), icon);
+  self->error_label = new_label (NULL, "error", "caption", NULL);
+  gtk_label_set_xalign (self->error_label, 0);
+  gtk_label_set_wrap (self->error_label, TRUE);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->error_label), TRUE);
+  gtk_box_append (GTK_BOX (self->failed_box), GTK_WIDGET (self->error_label));
+  for (int i = 0; i < 2; i++)
+    {
+      GtkWidget *button = gtk_button_new_with_mnemonic (i == 0 ? _("_Retry") : _("_Discard"));
+
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button),
+                                      i == 0 ? "message.retry" : "message.discard");
+      gtk_widget_add_css_class (button, "flat");
+      gtk_box_append (GTK_BOX (self->failed_box), button);
+    }
+  gtk_box_append (GTK_BOX (self->content_box), self->failed_box);
+}
+
 static void
 update_actions (CwMessageRow *self)
 {
@@ -260,11 +449,14 @@ update_state (CwMessageRow *self)
   g_autofree char *read_text = NULL;
   const char *a11y = NULL;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->read_by_label), FALSE);
-  gtk_widget_set_visible (self->failed_box, state == CC_MESSAGE_STATE_FAILED);
-  gtk_label_set_text (self->error_label, cc_message_get_error (m) ? cc_message_get_error (m)
-                                                                  : _("Not sent"));
-  set_class (GTK_WIDGET (self->state_icon), "read", FALSE);
+  show_part (self->read_by_label, FALSE);
+  if (state == CC_MESSAGE_STATE_FAILED)
+    {
+      ensure_failed (self);
+      gtk_label_set_text (self->error_label, cc_message_get_error (m) ? cc_message_get_error (m)
+                                                                      : _("Not sent"));
+    }
+  show_part (self->failed_box, state == CC_MESSAGE_STATE_FAILED);
 
   if (!own || cc_message_get_deleted (m) || !is_plain (m))
     ;
@@ -279,7 +471,6 @@ update_state (CwMessageRow *self)
         {
           icon = "cw-read-symbolic";
           a11y = _("Read");
-          set_class (GTK_WIDGET (self->state_icon), "read", TRUE);
         }
       else
         {
@@ -291,14 +482,17 @@ update_state (CwMessageRow *self)
           /* Translators: how many members of a group read the message. */
           read_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "read by %u",
                                                     "read by %u", read_by), read_by);
+          ensure_read_by (self);
           gtk_label_set_text (self->read_by_label, read_text);
           gtk_widget_set_visible (GTK_WIDGET (self->read_by_label), TRUE);
         }
     }
 
-  gtk_widget_set_visible (GTK_WIDGET (self->state_icon), icon != NULL);
+  show_part (self->state_icon, icon != NULL);
   if (icon != NULL)
     {
+      ensure_state_icon (self);
+      set_class (GTK_WIDGET (self->state_icon), "read", g_str_equal (icon, "cw-read-symbolic"));
       gtk_image_set_from_icon_name (self->state_icon, icon);
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->state_icon), a11y);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->state_icon),
@@ -306,8 +500,7 @@ update_state (CwMessageRow *self)
     }
 }
 
-/* Most rows never show a file: the view is made when one first does, and
- * kept (hidden) for the messages this row shows later. */
+/* Most rows never show a file: the view is made when one first does. */
 static guint
 update_attachments (CwMessageRow *self,
                     gboolean      deleted)
@@ -317,11 +510,9 @@ update_attachments (CwMessageRow *self,
 
   if (n > 0 && self->attachments == NULL)
     {
-      GtkWidget *box = gtk_widget_get_parent (self->failed_box);
-
       self->attachments = cw_attachment_view_new ();
-      gtk_box_insert_child_after (GTK_BOX (box), GTK_WIDGET (self->attachments),
-                                  gtk_widget_get_prev_sibling (self->failed_box));
+      gtk_box_insert_child_after (GTK_BOX (self->content_box), GTK_WIDGET (self->attachments),
+                                  self->body_row);
     }
   if (self->attachments != NULL)
     {
@@ -358,15 +549,21 @@ update (CwMessageRow *self)
   first_of_day = prev == NULL || !cw_same_day (cc_message_get_created_at (prev), created);
   grouped = !first_of_day && !self->context.unread_marker && cw_message_row_continues (prev, m);
 
-  gtk_widget_set_visible (self->day_box, first_of_day && created > 0);
   if (first_of_day && created > 0)
     {
       g_autofree char *day = cw_format_day (created);
+
+      ensure_day (self);
       gtk_label_set_text (self->day_label, day);
     }
-  gtk_widget_set_visible (self->unread_box, self->context.unread_marker);
+  show_part (self->day_box, first_of_day && created > 0);
+  if (self->context.unread_marker)
+    ensure_unread (self);
+  show_part (self->unread_box, self->context.unread_marker);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->system_label), system);
+  if (system)
+    ensure_system (self);
+  show_part (self->system_label, system);
   gtk_widget_set_visible (self->main_box, !system);
   clock = cw_format_clock (created);
 
@@ -381,24 +578,34 @@ update (CwMessageRow *self)
     }
 
   set_class (GTK_WIDGET (self), "grouped", grouped);
-  gtk_stack_set_visible_child_name (self->avatar_stack, grouped ? "time" : "avatar");
+  if (grouped)
+    {
+      ensure_side_time (self);
+      gtk_label_set_text (self->side_time_label, clock);
+    }
+  else
+    {
+      ensure_avatar (self);
+      adw_avatar_set_text (self->avatar, sender);
+    }
+  show_part (self->side_time_label, grouped);
+  show_part (self->avatar, !grouped);
   gtk_widget_set_visible (self->header_box, !grouped);
-  adw_avatar_set_text (self->avatar, sender);
   gtk_label_set_text (self->sender_label, sender);
   gtk_label_set_text (self->time_label, clock);
-  gtk_label_set_text (self->side_time_label, clock);
 
-  gtk_widget_set_visible (self->reply_box, !deleted && cc_message_get_reply_to_id (m) != NULL);
-  if (cc_message_get_reply_to_id (m) != NULL)
+  if (!deleted && cc_message_get_reply_to_id (m) != NULL)
     {
       const char *rs = cc_message_get_reply_to_sender_name (m);
       const char *re = cc_message_get_reply_to_excerpt (m);
       g_autofree char *excerpt = g_strdup (re ? re : "");
 
       g_strdelimit (excerpt, "\r\n", ' ');
+      ensure_reply (self);
       gtk_label_set_text (self->reply_sender_label, rs ? rs : _("Deleted user"));
       gtk_label_set_text (self->reply_excerpt_label, excerpt);
     }
+  show_part (self->reply_box, !deleted && cc_message_get_reply_to_id (m) != NULL);
 
   if (deleted)
     {
@@ -416,8 +623,9 @@ update (CwMessageRow *self)
   set_class (GTK_WIDGET (self), "mentions-me", mentions_me && !cc_message_get_is_own (m));
   set_class (GTK_WIDGET (self), "own", cc_message_get_is_own (m));
   set_class (GTK_WIDGET (self), "pending", cc_message_get_state (m) == CC_MESSAGE_STATE_PENDING);
-  gtk_widget_set_visible (GTK_WIDGET (self->edited_label),
-                          !deleted && cc_message_get_edited_at (m) > 0);
+  if (!deleted && cc_message_get_edited_at (m) > 0)
+    ensure_edited (self);
+  show_part (self->edited_label, !deleted && cc_message_get_edited_at (m) > 0);
 
   update_state (self);
   update_actions (self);
@@ -586,26 +794,15 @@ cw_message_row_class_init (CwMessageRowClass *klass)
 
   g_type_ensure (CW_TYPE_MESSAGE_BODY);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/causerie/Causerie/cw-message-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, day_box);
-  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, day_label);
-  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, unread_box);
-  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, system_label);
+  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, outer_box);
   gtk_widget_class_bind_template_child (widget_class, CwMessageRow, main_box);
-  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, avatar_stack);
-  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, avatar);
-  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, side_time_label);
+  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, content_box);
   gtk_widget_class_bind_template_child (widget_class, CwMessageRow, header_box);
   gtk_widget_class_bind_template_child (widget_class, CwMessageRow, sender_label);
   gtk_widget_class_bind_template_child (widget_class, CwMessageRow, time_label);
-  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, reply_box);
-  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, reply_sender_label);
-  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, reply_excerpt_label);
+  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, body_row);
   gtk_widget_class_bind_template_child (widget_class, CwMessageRow, body_label);
-  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, edited_label);
-  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, state_icon);
-  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, read_by_label);
-  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, failed_box);
-  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, meta_box);
   gtk_widget_class_bind_template_child (widget_class, CwMessageRow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, CwMessageRow, message_menu);
 
