@@ -297,6 +297,91 @@ test_message_row_parts (void)
   g_object_unref (row);
 }
 
+static void collect (GtkWidget *widget, GType type, GPtrArray *out);
+
+static void
+collect_menu_items (GtkWidget *widget,
+                    GPtrArray *items,
+                    GString   *labels)
+{
+  if (!gtk_widget_get_visible (widget))
+    return;
+  if (g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkModelButton"))
+    {
+      g_autofree char *text = NULL;
+
+      g_object_get (widget, "text", &text, NULL);
+      g_string_append_printf (labels, "%s%s", labels->len ? " | " : "", text);
+      g_ptr_array_add (items, widget);
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_menu_items (c, items, labels);
+}
+
+static void
+reply_cb (GSimpleAction *action,
+          GVariant      *param,
+          gpointer       user_data)
+{
+  g_free (*(char **) user_data);
+  *(char **) user_data = g_variant_dup_string (param, NULL);
+}
+
+/* The "⋯" button opens the message's menu with what the user may do, and
+ * Reply reaches the conversation with the message's id. */
+static void
+test_message_row_menu (void)
+{
+  g_autoptr(CcMessage) m = message ("m2", "u1", "2026-11-21T08:02:00.000Z", "two");
+  CwMessageContext context = { .my_user_id = "u9" };
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+  const GActionEntry entries[] = { { "reply", reply_cb, "s" } };
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  g_autoptr(GPtrArray) items = g_ptr_array_new ();
+  g_autoptr(GString) labels = g_string_new (NULL);
+  g_autofree char *replied = NULL;
+  GtkWidget *window, *row, *button = NULL, *menu = NULL;
+
+  if (!gtk_is_initialized ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  g_action_map_add_action_entries (G_ACTION_MAP (group), entries, 1, &replied);
+  window = gtk_window_new ();
+  gtk_widget_insert_action_group (window, "conversation", G_ACTION_GROUP (group));
+  row = GTK_WIDGET (cw_message_row_new ());
+  gtk_window_set_child (GTK_WINDOW (window), row);
+  cw_message_row_set_message (CW_MESSAGE_ROW (row), m, &context);
+  gtk_window_present (GTK_WINDOW (window));
+  collect (row, GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_widget_get_tooltip_text (buttons->pdata[i]), "Message Actions") == 0)
+      button = buttons->pdata[i];
+  g_assert_nonnull (button);
+  while (g_main_context_iteration (NULL, FALSE));
+
+  g_signal_emit_by_name (button, "clicked");
+  for (GtkWidget *c = gtk_widget_get_first_child (button); c; c = gtk_widget_get_next_sibling (c))
+    if (GTK_IS_POPOVER (c))
+      menu = c;
+  g_assert_nonnull (menu);
+  g_assert_true (gtk_widget_get_visible (menu));
+  g_assert_true (gtk_widget_get_state_flags (button) & GTK_STATE_FLAG_CHECKED);
+  while (g_main_context_iteration (NULL, FALSE));
+  /* Someone else's message: no Edit, no Delete. */
+  collect_menu_items (menu, items, labels);
+  g_assert_cmpstr (labels->str, ==, "Reply | Copy Text");
+
+  g_signal_emit_by_name (items->pdata[0], "clicked");
+  while (g_main_context_iteration (NULL, FALSE));
+  g_assert_cmpstr (replied, ==, "m2");
+  g_assert_false (gtk_widget_get_visible (menu));
+  g_assert_false (gtk_widget_get_state_flags (button) & GTK_STATE_FLAG_CHECKED);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Attachments ------------------------------------------------------------- */
 
 static void
@@ -775,6 +860,7 @@ main (int   argc,
   g_test_add_func ("/ui/room-list/filter", test_room_filter);
   g_test_add_func ("/ui/message-row/widget", test_message_row_widget);
   g_test_add_func ("/ui/message-row/parts", test_message_row_parts);
+  g_test_add_func ("/ui/message-row/menu", test_message_row_menu);
   g_test_add_func ("/ui/attachments/fit", test_attachment_fit);
   g_test_add_func ("/ui/attachments/names-and-icons", test_attachment_names);
   g_test_add_func ("/ui/attachments/status", test_attachment_status);

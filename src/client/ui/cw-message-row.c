@@ -28,8 +28,9 @@ struct _CwMessageRow
   GtkWidget     *body_row;
   GtkLabel      *body_label;
   GtkWidget     *meta_box;
-  GtkMenuButton *menu_button;
+  GtkWidget     *menu_button;
   GMenuModel    *message_menu;
+  GtkWidget     *menu;          /* made when first opened */
 
   /* Made the first time a message needs them, then kept (hidden when the
    * next message does not): most rows never show most of these, and each
@@ -435,7 +436,7 @@ update_actions (CwMessageRow *self)
                                  cc_message_get_state (m) == CC_MESSAGE_STATE_FAILED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "message.discard",
                                  cc_message_get_state (m) == CC_MESSAGE_STATE_FAILED);
-  gtk_widget_set_visible (GTK_WIDGET (self->menu_button), plain && !deleted);
+  gtk_widget_set_visible (self->menu_button, plain && !deleted);
 }
 
 static void
@@ -732,15 +733,34 @@ copy_action (GtkWidget  *widget,
 }
 
 /* The menu is made when first opened: a popover menu per row would be
- * most of the cost of a row when a room opens. */
+ * most of the cost of a row when a room opens. The button is a plain
+ * GtkButton: a GtkMenuButton costs four times as much memory (10.7 against
+ * 2.5 kB, with its toggle button and arrow), in every row. */
 static void
-create_popup_cb (GtkMenuButton *button,
-                 gpointer       user_data)
+on_menu_closed_cb (GtkPopover   *menu,
+                   CwMessageRow *self)
 {
-  CwMessageRow *self = user_data;
+  gtk_widget_unset_state_flags (self->menu_button, GTK_STATE_FLAG_CHECKED);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->menu_button),
+                               GTK_ACCESSIBLE_STATE_EXPANDED, FALSE, -1);
+}
 
-  if (gtk_menu_button_get_popover (button) == NULL)
-    gtk_menu_button_set_menu_model (button, self->message_menu);
+static void
+popup_menu (CwMessageRow *self)
+{
+  if (!gtk_widget_get_visible (self->menu_button))
+    return;
+  if (self->menu == NULL)
+    {
+      self->menu = gtk_popover_menu_new_from_model (self->message_menu);
+      gtk_widget_set_parent (self->menu, self->menu_button);
+      gtk_popover_set_position (GTK_POPOVER (self->menu), GTK_POS_BOTTOM);
+      g_signal_connect (self->menu, "closed", G_CALLBACK (on_menu_closed_cb), self);
+    }
+  gtk_widget_set_state_flags (self->menu_button, GTK_STATE_FLAG_CHECKED, FALSE);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->menu_button),
+                               GTK_ACCESSIBLE_STATE_EXPANDED, TRUE, -1);
+  gtk_popover_popup (GTK_POPOVER (self->menu));
 }
 
 static void
@@ -750,10 +770,10 @@ on_context_pressed_cb (GtkGestureClick *gesture,
                        double           y,
                        CwMessageRow    *self)
 {
-  if (!gtk_widget_get_visible (GTK_WIDGET (self->menu_button)))
+  if (!gtk_widget_get_visible (self->menu_button))
     return;
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-  gtk_menu_button_popup (self->menu_button);
+  popup_menu (self);
 }
 
 static void
@@ -762,8 +782,7 @@ on_long_pressed_cb (GtkGestureLongPress *gesture,
                     double               y,
                     CwMessageRow        *self)
 {
-  if (gtk_widget_get_visible (GTK_WIDGET (self->menu_button)))
-    gtk_menu_button_popup (self->menu_button);
+  popup_menu (self);
 }
 
 static void
@@ -778,6 +797,7 @@ cw_message_row_dispose (GObject *object)
     }
   g_clear_object (&self->context.previous);
   g_clear_pointer ((char **) &self->context.my_user_id, g_free);
+  g_clear_pointer (&self->menu, gtk_widget_unparent);
   gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_MESSAGE_ROW);
   cw_unparent_children (GTK_WIDGET (self));
 
@@ -824,7 +844,7 @@ cw_message_row_init (CwMessageRow *self)
   GtkGesture *click, *press;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_menu_button_set_create_popup_func (self->menu_button, create_popup_cb, self, NULL);
+  g_signal_connect_swapped (self->menu_button, "clicked", G_CALLBACK (popup_menu), self);
 
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
