@@ -800,6 +800,7 @@ cw_message_row_dispose (GObject *object)
   g_clear_pointer (&self->menu, gtk_widget_unparent);
   gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_MESSAGE_ROW);
   cw_unparent_children (GTK_WIDGET (self));
+  cw_release_memory_soon ();
 
   G_OBJECT_CLASS (cw_message_row_parent_class)->dispose (object);
 }

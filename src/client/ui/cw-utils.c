@@ -6,6 +6,9 @@
 #include <glib/gi18n.h>
 
 #include <adwaita.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "cw-utils.h"
 
@@ -186,4 +189,42 @@ cw_unparent_children (GtkWidget *widget)
 
   while ((child = gtk_widget_get_first_child (widget)) != NULL)
     gtk_widget_unparent (child);
+}
+
+/* Giving memory back ------------------------------------------------------ */
+
+#define RELEASE_AFTER_MS 1000
+
+static guint release_id;
+
+static void
+trim_thread (GTask        *task,
+             gpointer      source,
+             gpointer      data,
+             GCancellable *cancellable)
+{
+#ifdef __GLIBC__
+  /* Returns the free pages of every arena to the system, not only the top
+   * of the heap, which is all free() gives back by itself. */
+  malloc_trim (0);
+#endif
+}
+
+static gboolean
+release_cb (gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+
+  release_id = 0;
+  g_task_set_name (task, "[causerie] malloc_trim");
+  g_task_run_in_thread (task, trim_thread);
+  return G_SOURCE_REMOVE;
+}
+
+void
+cw_release_memory_soon (void)
+{
+  if (release_id != 0)
+    g_source_remove (release_id);
+  release_id = g_timeout_add (RELEASE_AFTER_MS, release_cb, NULL);
 }
