@@ -20,7 +20,9 @@
 #include "cw-image-viewer.h"
 #include "cw-resources.h"
 #include "cw-conversation.h"
+#include "cw-members-popover.h"
 #include "cw-message-row.h"
+#include "cw-room-header.h"
 #include "cw-room-list.h"
 #include "cw-signin-view.h"
 #include "cw-utils.h"
@@ -380,6 +382,71 @@ test_message_row_menu (void)
   g_assert_false (gtk_widget_get_visible (menu));
   g_assert_false (gtk_widget_get_state_flags (button) & GTK_STATE_FLAG_CHECKED);
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static GtkMenuButton *
+menu_button_named (GtkWidget  *root,
+                   const char *tooltip)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  collect (root, GTK_TYPE_MENU_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (g_strcmp0 (gtk_widget_get_tooltip_text (buttons->pdata[i]), tooltip) == 0)
+      return buttons->pdata[i];
+  return NULL;
+}
+
+/* The header bars' menus are made when first opened, and then open. */
+static void
+test_menus_on_first_open (void)
+{
+  const struct { GType type; const char *tooltip; const char *first_item; } cases[] = {
+    { CW_TYPE_ROOM_LIST, "New Conversation", "New Direct Message…" },
+    { CW_TYPE_ROOM_LIST, "Main Menu", "Join with a Link…" },
+    { CW_TYPE_ROOM_HEADER, "Room Menu", "Room Settings" },
+    { CW_TYPE_ROOM_HEADER, "Members", NULL },
+  };
+
+  if (!gtk_is_initialized ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      GtkWidget *window = gtk_window_new ();
+      GtkWidget *widget = g_object_new (cases[i].type, NULL);
+      GtkMenuButton *button;
+      GtkPopover *popover;
+
+      gtk_window_set_child (GTK_WINDOW (window), widget);
+      gtk_window_present (GTK_WINDOW (window));
+      while (g_main_context_iteration (NULL, FALSE));
+      button = menu_button_named (widget, cases[i].tooltip);
+      g_assert_nonnull (button);
+      g_assert_null (gtk_menu_button_get_popover (button));
+      g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (button)));
+
+      gtk_menu_button_popup (button);
+      while (g_main_context_iteration (NULL, FALSE));
+      popover = gtk_menu_button_get_popover (button);
+      g_assert_nonnull (popover);
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
+      if (cases[i].first_item != NULL)
+        {
+          g_autoptr(GPtrArray) items = g_ptr_array_new ();
+          g_autoptr(GString) labels = g_string_new (NULL);
+
+          collect_menu_items (GTK_WIDGET (popover), items, labels);
+          g_assert_nonnull (strstr (labels->str, cases[i].first_item));
+        }
+      else
+        g_assert_true (CW_IS_MEMBERS_POPOVER (popover));
+      gtk_menu_button_popdown (button);
+      gtk_window_destroy (GTK_WINDOW (window));
+    }
 }
 
 /* Attachments ------------------------------------------------------------- */
@@ -861,6 +928,7 @@ main (int   argc,
   g_test_add_func ("/ui/message-row/widget", test_message_row_widget);
   g_test_add_func ("/ui/message-row/parts", test_message_row_parts);
   g_test_add_func ("/ui/message-row/menu", test_message_row_menu);
+  g_test_add_func ("/ui/menus-on-first-open", test_menus_on_first_open);
   g_test_add_func ("/ui/attachments/fit", test_attachment_fit);
   g_test_add_func ("/ui/attachments/names-and-icons", test_attachment_names);
   g_test_add_func ("/ui/attachments/status", test_attachment_status);

@@ -22,7 +22,8 @@ struct _CwRoomHeader
   GtkButton        *back_button;
   GtkMenuButton    *menu_button;
   GtkMenuButton    *members_button;
-  CwMembersPopover *members_popover;
+  CwMembersPopover *members_popover;   /* made when first opened */
+  GMenuModel       *room_menu;
 
   CcClient         *client;
   CcRoom           *room;
@@ -234,7 +235,8 @@ cw_room_header_set_room (CwRoomHeader *self,
   if (room != NULL)
     self->notify_id = g_signal_connect_swapped (room, "notify", G_CALLBACK (update), self);
 
-  cw_members_popover_set_room (self->members_popover, self->client, room);
+  if (self->members_popover != NULL)
+    cw_members_popover_set_room (self->members_popover, self->client, room);
   update (self);
 }
 
@@ -316,15 +318,13 @@ cw_room_header_class_init (CwRoomHeaderClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (CW_TYPE_MEMBERS_POPOVER);
-
   gtk_widget_class_set_template_from_resource (widget_class, "/org/causerie/Causerie/cw-room-header.ui");
   gtk_widget_class_bind_template_child (widget_class, CwRoomHeader, header_bar);
   gtk_widget_class_bind_template_child (widget_class, CwRoomHeader, window_title);
   gtk_widget_class_bind_template_child (widget_class, CwRoomHeader, back_button);
   gtk_widget_class_bind_template_child (widget_class, CwRoomHeader, menu_button);
   gtk_widget_class_bind_template_child (widget_class, CwRoomHeader, members_button);
-  gtk_widget_class_bind_template_child (widget_class, CwRoomHeader, members_popover);
+  gtk_widget_class_bind_template_child (widget_class, CwRoomHeader, room_menu);
 
   gtk_widget_class_install_action (widget_class, "room.settings", NULL, settings_action);
   gtk_widget_class_install_property_action (widget_class, "room.muted", "muted");
@@ -335,8 +335,25 @@ cw_room_header_class_init (CwRoomHeaderClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
+/* The members popover is made, and follows the room, from its first
+ * opening: its list would otherwise follow every room opened. */
+static void
+members_popup_cb (GtkMenuButton *button,
+                  gpointer       user_data)
+{
+  CwRoomHeader *self = user_data;
+
+  if (self->members_popover != NULL)
+    return;
+  self->members_popover = g_object_new (CW_TYPE_MEMBERS_POPOVER, NULL);
+  gtk_menu_button_set_popover (button, GTK_WIDGET (self->members_popover));
+  cw_members_popover_set_room (self->members_popover, self->client, self->room);
+}
+
 static void
 cw_room_header_init (CwRoomHeader *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  cw_menu_button_set_menu_later (self->menu_button, self->room_menu);
+  gtk_menu_button_set_create_popup_func (self->members_button, members_popup_cb, self, NULL);
 }

@@ -28,6 +28,10 @@ struct _CwRoomList
   GtkWidget           parent_instance;
 
   AdwHeaderBar       *header_bar;
+  GtkMenuButton      *new_button;
+  GtkMenuButton      *primary_button;
+  GMenuModel         *new_menu;
+  GMenuModel         *primary_menu;
   AdwWindowTitle     *window_title;
   GtkRevealer        *offline_revealer;
   GtkLabel           *offline_label;
@@ -483,6 +487,10 @@ cw_room_list_class_init (CwRoomListClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/causerie/Causerie/cw-room-list.ui");
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, CwRoomList, new_button);
+  gtk_widget_class_bind_template_child (widget_class, CwRoomList, primary_button);
+  gtk_widget_class_bind_template_child (widget_class, CwRoomList, new_menu);
+  gtk_widget_class_bind_template_child (widget_class, CwRoomList, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, window_title);
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, offline_revealer);
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, invitation_revealer);
@@ -508,6 +516,8 @@ cw_room_list_init (CwRoomList *self)
   GtkAdjustment *adj;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  cw_menu_button_set_menu_later (self->new_button, self->new_menu);
+  cw_menu_button_set_menu_later (self->primary_button, self->primary_menu);
 
   self->bound_rows = g_hash_table_new (NULL, NULL);
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);

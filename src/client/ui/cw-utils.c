@@ -191,6 +191,24 @@ cw_unparent_children (GtkWidget *widget)
     gtk_widget_unparent (child);
 }
 
+static void
+set_menu_cb (GtkMenuButton *button,
+             gpointer       model)
+{
+  if (gtk_menu_button_get_popover (button) == NULL)
+    gtk_menu_button_set_menu_model (button, model);
+}
+
+void
+cw_menu_button_set_menu_later (GtkMenuButton *button,
+                               GMenuModel    *model)
+{
+  g_return_if_fail (GTK_IS_MENU_BUTTON (button));
+  g_return_if_fail (G_IS_MENU_MODEL (model));
+
+  gtk_menu_button_set_create_popup_func (button, set_menu_cb, g_object_ref (model), g_object_unref);
+}
+
 /* Giving memory back ------------------------------------------------------ */
 
 #define RELEASE_AFTER_MS 1000

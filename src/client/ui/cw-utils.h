@@ -35,6 +35,11 @@ void cw_run_action (GtkWidget      *widget,
 /* Shows @text as a toast in the overlay above @widget. */
 void cw_show_toast (GtkWidget      *widget,
                     const char     *text);
+/* Gives @button the menu @model the first time it opens: a popover menu
+ * is a few widgets per item, made at start for menus most sessions never
+ * open. */
+void cw_menu_button_set_menu_later (GtkMenuButton *button,
+                                    GMenuModel    *model);
 /* Many widgets went away (the rows of a conversation scrolled past): once
  * nothing has gone for a second, the freed memory goes back to the system
  * (malloc_trim() on a worker thread, well under a millisecond). glibc
