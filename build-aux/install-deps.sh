@@ -11,6 +11,7 @@ PACKAGES="
   libgtk-4-dev libadwaita-1-dev libnotify-dev libsecret-1-dev
   libgdk-pixbuf-2.0-dev webp-pixbuf-loader
   desktop-file-utils appstream
+  libgtk-4-bin librsvg2-bin librsvg2-common
   xvfb xauth dbus dbus-x11 at-spi2-core gnome-keyring
   python3-pyatspi python3-gi xdotool imagemagick
   python3-websockets python3-requests python3-aiosmtpd
