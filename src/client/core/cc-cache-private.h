@@ -112,4 +112,13 @@ gboolean    _cc_cache_upsert_message  (CcCacheDb *db, JsonObject *message, GErro
 /* Commits (or rolls back on @error) and returns the task. */
 void        _cc_cache_return_done     (CcCacheDb *db, GTask *task, GError *error);
 
+/* Up to @limit messages of @room_id with a seq above @after_seq (> 0), in
+ * ascending seq: the page after what a timeline keeps (cc-timeline.c).
+ * Finish with cc_cache_finish_array(). */
+void        _cc_cache_load_messages_after_async (CcCache *self, const char *room_id,
+                                                 gint64 after_seq, guint limit,
+                                                 GCancellable *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer user_data);
+
 G_END_DECLS

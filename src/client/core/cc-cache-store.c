@@ -237,6 +237,14 @@ load_messages_job (CcCacheDb *db, GTask *task, CcCacheArgs *args)
                           "ORDER BY seq DESC LIMIT ?3", args->a, 0, args->m, TRUE);
 }
 
+/* The page after args->n, oldest first. */
+static void
+load_messages_after_job (CcCacheDb *db, GTask *task, CcCacheArgs *args)
+{
+  load_texts (db, task, "SELECT json FROM messages WHERE room_id = ?1 AND seq > ?2 "
+                        "ORDER BY seq ASC LIMIT ?3", args->a, args->n, args->m, FALSE);
+}
+
 static void
 forget_messages_job (CcCacheDb *db, GTask *task, CcCacheArgs *args)
 {
@@ -366,6 +374,23 @@ cc_cache_load_messages_async (CcCache *self, const char *room_id, gint64 before_
   args->n = before_seq;
   args->m = limit > 0 ? limit : 50;
   _cc_cache_push (self, load_messages_job, args, cc_cache_load_messages_async, cancellable, callback, user_data);
+}
+
+void
+_cc_cache_load_messages_after_async (CcCache *self, const char *room_id, gint64 after_seq, guint limit,
+                                     GCancellable *cancellable, GAsyncReadyCallback callback,
+                                     gpointer user_data)
+{
+  CcCacheArgs *args;
+
+  g_return_if_fail (CC_IS_CACHE (self));
+  g_return_if_fail (room_id != NULL);
+  g_return_if_fail (after_seq > 0);
+  args = _cc_cache_args_for (room_id);
+  args->n = after_seq;
+  args->m = limit > 0 ? limit : 50;
+  _cc_cache_push (self, load_messages_after_job, args, _cc_cache_load_messages_after_async,
+                  cancellable, callback, user_data);
 }
 
 void

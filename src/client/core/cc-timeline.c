@@ -1,9 +1,13 @@
 /* cc-timeline.c: one room's messages as a GListModel: stored messages in
- * ascending seq, then our pending ones in typing order.
+ * ascending seq, then our pending ones in typing order. It keeps a window
+ * of the stored ones (cc_timeline_trim()): "has-more" when older ones are
+ * left out, "has-newer" when newer ones are; those are in the cache and
+ * come back a page at a time.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "cc-timeline"
 
+#include "cc-cache-private.h"
 #include "cc-json-private.h"
 #include "cc-member.h"
 #include "cc-message-private.h"
@@ -23,7 +27,11 @@ struct _CcTimeline
   guint         n_stored;
   GHashTable   *by_id;       /* id -> CcMessage */
   GHashTable   *by_txn;      /* txn_id -> CcMessage */
+  gint64        newest_seq;  /* the newest stored seq known, kept or not */
+  guint         generation;  /* bumped when the stored window is replaced */
+  guint         n_loads;     /* requests in flight ("loading") */
   gboolean      has_more;
+  gboolean      has_newer;
   gboolean      loading;
   gboolean      loaded;
   gboolean      refresh_wanted;
@@ -34,7 +42,7 @@ static void cc_timeline_model_init (GListModelInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (CcTimeline, cc_timeline, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, cc_timeline_model_init))
 
-enum { PROP_0, PROP_ROOM_ID, PROP_HAS_MORE, PROP_LOADING, PROP_LOADED, N_PROPS };
+enum { PROP_0, PROP_ROOM_ID, PROP_HAS_MORE, PROP_HAS_NEWER, PROP_LOADING, PROP_LOADED, N_PROPS };
 enum { ERROR, N_SIGNALS };
 
 static GParamSpec *props[N_PROPS];
@@ -110,6 +118,7 @@ cc_timeline_get_property (GObject *object, guint prop_id, GValue *value, GParamS
     {
     case PROP_ROOM_ID: g_value_set_string (value, self->room_id); break;
     case PROP_HAS_MORE: g_value_set_boolean (value, self->has_more); break;
+    case PROP_HAS_NEWER: g_value_set_boolean (value, self->has_newer); break;
     case PROP_LOADING: g_value_set_boolean (value, self->loading); break;
     case PROP_LOADED: g_value_set_boolean (value, self->loaded); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -128,6 +137,7 @@ cc_timeline_class_init (CcTimelineClass *klass)
 
   props[PROP_ROOM_ID] = g_param_spec_string ("room-id", NULL, NULL, NULL, flags);
   props[PROP_HAS_MORE] = g_param_spec_boolean ("has-more", NULL, NULL, TRUE, flags);
+  props[PROP_HAS_NEWER] = g_param_spec_boolean ("has-newer", NULL, NULL, FALSE, flags);
   props[PROP_LOADING] = g_param_spec_boolean ("loading", NULL, NULL, FALSE, flags);
   props[PROP_LOADED] = g_param_spec_boolean ("loaded", NULL, NULL, FALSE, flags);
   g_object_class_install_properties (object_class, N_PROPS, props);
@@ -165,6 +175,7 @@ _cc_timeline_new (const char *room_id,
 
 const char *cc_timeline_get_room_id (CcTimeline *self) { g_return_val_if_fail (CC_IS_TIMELINE (self), NULL); return self->room_id; }
 gboolean cc_timeline_get_has_more (CcTimeline *self) { g_return_val_if_fail (CC_IS_TIMELINE (self), FALSE); return self->has_more; }
+gboolean cc_timeline_get_has_newer (CcTimeline *self) { g_return_val_if_fail (CC_IS_TIMELINE (self), FALSE); return self->has_newer; }
 gboolean cc_timeline_get_loading (CcTimeline *self) { g_return_val_if_fail (CC_IS_TIMELINE (self), FALSE); return self->loading; }
 gboolean cc_timeline_get_loaded (CcTimeline *self) { g_return_val_if_fail (CC_IS_TIMELINE (self), FALSE); return self->loaded; }
 
@@ -181,19 +192,45 @@ cc_timeline_lookup (CcTimeline *self,
   return message ? message : g_hash_table_lookup (self->by_txn, id_or_txn_id);
 }
 
-gint64
-cc_timeline_get_last_seq (CcTimeline *self)
-{
-  g_return_val_if_fail (CC_IS_TIMELINE (self), 0);
-  if (self->n_stored == 0)
-    return 0;
-  return cc_message_get_seq (g_ptr_array_index (self->items, self->n_stored - 1));
-}
-
 static gint64
 oldest_seq (CcTimeline *self)
 {
   return self->n_stored > 0 ? cc_message_get_seq (g_ptr_array_index (self->items, 0)) : 0;
+}
+
+static gint64
+newest_kept_seq (CcTimeline *self)
+{
+  return self->n_stored > 0 ? cc_message_get_seq (g_ptr_array_index (self->items, self->n_stored - 1)) : 0;
+}
+
+static void
+note_seq (CcTimeline *self,
+          gint64      seq)
+{
+  self->newest_seq = MAX (self->newest_seq, seq);
+}
+
+gint64
+cc_timeline_get_last_seq (CcTimeline *self)
+{
+  g_return_val_if_fail (CC_IS_TIMELINE (self), 0);
+  return MAX (self->newest_seq, newest_kept_seq (self));
+}
+
+static void
+begin_load (CcTimeline *self)
+{
+  self->n_loads++;
+  set_flag (self, &self->loading, TRUE, PROP_LOADING);
+}
+
+static void
+end_load (CcTimeline *self)
+{
+  g_assert (self->n_loads > 0);
+  self->n_loads--;
+  set_flag (self, &self->loading, self->n_loads > 0, PROP_LOADING);
 }
 
 /* Read receipts */
@@ -279,9 +316,39 @@ index_message (CcTimeline *self,
     g_hash_table_insert (self->by_txn, (gpointer) cc_message_get_txn_id (message), message);
 }
 
-void
-_cc_timeline_add_message (CcTimeline *self,
-                          JsonObject *json)
+static void
+unindex_message (CcTimeline *self,
+                 CcMessage  *message)
+{
+  const char *id = cc_message_get_id (message);
+  const char *txn_id = cc_message_get_txn_id (message);
+
+  if (id != NULL && g_hash_table_lookup (self->by_id, id) == message)
+    g_hash_table_remove (self->by_id, id);
+  if (txn_id != NULL && g_hash_table_lookup (self->by_txn, txn_id) == message)
+    g_hash_table_remove (self->by_txn, txn_id);
+}
+
+/* Removes the stored messages [pos, pos + n) and says so. */
+static void
+drop_stored (CcTimeline *self,
+             guint       pos,
+             guint       n)
+{
+  g_assert (pos + n <= self->n_stored);
+  if (n == 0)
+    return;
+  for (guint i = pos; i < pos + n; i++)
+    unindex_message (self, g_ptr_array_index (self->items, i));
+  g_ptr_array_remove_range (self->items, pos, n);
+  self->n_stored -= n;
+  g_list_model_items_changed (G_LIST_MODEL (self), pos, n, 0);
+}
+
+/* Adds or updates @json wherever its seq puts it (a page's message). */
+static void
+insert_message (CcTimeline *self,
+                JsonObject *json)
 {
   const char *id = _cc_json_str (json, "id");
   const char *txn_id = _cc_json_str (json, "txn_id");
@@ -298,6 +365,7 @@ _cc_timeline_add_message (CcTimeline *self,
     }
   if (seq <= 0)
     return;
+  note_seq (self, seq);
 
   message = txn_id ? g_hash_table_lookup (self->by_txn, txn_id) : NULL;
   if (message != NULL && g_ptr_array_find (self->items, message, &old) && old >= self->n_stored)
@@ -330,12 +398,53 @@ _cc_timeline_add_message (CcTimeline *self,
     _cc_timeline_update_read_by (self);
 }
 
+/* A message or an update from the server, live or in the newest page: it
+ * updates a message that is kept, and joins only when it falls inside the
+ * window kept (once the first page is in). Newer than the window, it is in
+ * the cache (the sync and the outbox store it before they tell) and comes
+ * with cc_timeline_load_newer_async(); ours, sent, leaves the pending tail
+ * for it. Older, it comes with cc_timeline_load_older_async(). */
+void
+_cc_timeline_add_message (CcTimeline *self,
+                          JsonObject *json)
+{
+  const char *id = _cc_json_str (json, "id");
+  const char *txn_id = _cc_json_str (json, "txn_id");
+  gint64 seq = _cc_json_int (json, "seq");
+  CcMessage *pending;
+  guint pos;
+
+  if (id == NULL || g_hash_table_contains (self->by_id, id) || seq <= 0)
+    {
+      insert_message (self, json);
+      return;
+    }
+  note_seq (self, seq);
+  if (self->has_newer && seq > newest_kept_seq (self))
+    {
+      pending = txn_id ? g_hash_table_lookup (self->by_txn, txn_id) : NULL;
+      if (pending != NULL && g_ptr_array_find (self->items, pending, &pos) && pos >= self->n_stored)
+        {
+          unindex_message (self, pending);
+          g_ptr_array_remove_index (self->items, pos);
+          g_list_model_items_changed (G_LIST_MODEL (self), pos, 1, 0);
+        }
+      return;
+    }
+  /* An edit (the server sends the whole message) of one older than the
+   * window would leave a gap in front of it. Before the first page is in
+   * there is no window yet: everything joins. */
+  if (self->loaded && self->has_more && self->n_stored > 0 && seq < oldest_seq (self))
+    return;
+  insert_message (self, json);
+}
+
 static void
 add_each (CcTimeline *self,
           GPtrArray  *page)
 {
   for (guint i = 0; i < page->len; i++)
-    _cc_timeline_add_message (self, g_ptr_array_index (page, i));
+    insert_message (self, g_ptr_array_index (page, i));
 }
 
 /* A page from the cache or the server: one run of seqs. When none of it is
@@ -370,6 +479,7 @@ add_page (CcTimeline *self,
     }
   if (first_seq == 0)
     return;
+  note_seq (self, last_seq);
   pos = stored_position (self, first_seq);
   if (pos != stored_position (self, last_seq))
     {
@@ -448,17 +558,7 @@ forget_before (CcTimeline *self,
 
   if (n == 0)
     return;
-  for (guint i = 0; i < n; i++)
-    {
-      CcMessage *message = g_ptr_array_index (self->items, i);
-
-      g_hash_table_remove (self->by_id, cc_message_get_id (message));
-      if (cc_message_get_txn_id (message) != NULL)
-        g_hash_table_remove (self->by_txn, cc_message_get_txn_id (message));
-    }
-  g_ptr_array_remove_range (self->items, 0, n);
-  self->n_stored -= n;
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, n, 0);
+  drop_stored (self, 0, n);
   cc_cache_forget_messages_async (self->cache, self->room_id, seq, NULL, NULL, NULL);
 }
 
@@ -520,7 +620,7 @@ refresh_cb (GObject      *object,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          set_flag (self, &self->loading, FALSE, PROP_LOADING);
+          end_load (self);
           if (error != NULL)
             g_signal_emit (self, signals[ERROR], 0, error->message);
         }
@@ -530,19 +630,30 @@ refresh_cb (GObject      *object,
   server_oldest = messages->len > 0 ? _cc_json_int (g_ptr_array_index (messages, 0), "seq") : 0;
 
   /* Missed more than a page (offline long, or a resync): what we have is
-   * not contiguous with the server's page any more. */
+   * not contiguous with the server's page any more. The newest known seq
+   * counts, not the newest kept: with "has-newer", the cache holds the
+   * messages in between. */
   if (has_more && server_oldest > cc_timeline_get_last_seq (self) && self->n_stored > 0)
     {
       g_debug ("Gap in %s before seq %" G_GINT64_FORMAT, self->room_id, server_oldest);
       forget_before (self, server_oldest);
+      if (self->n_stored == 0)
+        {
+          self->generation++;
+          set_flag (self, &self->has_newer, FALSE, PROP_HAS_NEWER);
+        }
     }
+  /* Kept ones are updated; with "has-newer" the rest waits in the cache. */
   for (guint i = 0; i < messages->len; i++)
-    _cc_timeline_add_message (self, g_ptr_array_index (messages, i));
+    if (self->has_newer)
+      _cc_timeline_add_message (self, g_ptr_array_index (messages, i));
+    else
+      insert_message (self, g_ptr_array_index (messages, i));
   if (messages->len == 0)
     set_flag (self, &self->has_more, FALSE, PROP_HAS_MORE);
   else if (oldest_seq (self) >= server_oldest)
     set_flag (self, &self->has_more, has_more, PROP_HAS_MORE);
-  set_flag (self, &self->loading, FALSE, PROP_LOADING);
+  end_load (self);
 }
 
 void
@@ -553,7 +664,7 @@ _cc_timeline_refresh (CcTimeline *self)
       self->refresh_wanted = TRUE;
       return;
     }
-  set_flag (self, &self->loading, TRUE, PROP_LOADING);
+  begin_load (self);
   fetch_page (self, 0, refresh_cb, g_object_ref (self));
 }
 
@@ -600,6 +711,38 @@ _cc_timeline_start (CcTimeline *self,
                                 self->cancellable, start_cache_cb, g_object_ref (self));
 }
 
+/* What a page request was asked from: the edge of the window then (the
+ * oldest or newest seq kept) and its generation. A page that no longer
+ * touches the window (trimmed or replaced meanwhile) is not added: it
+ * would leave a gap. */
+typedef struct {
+  gint64 edge;
+  guint  generation;
+} PageRequest;
+
+static void
+request_page (CcTimeline *self,
+              GTask      *task,
+              gint64      edge)
+{
+  PageRequest *request = g_new0 (PageRequest, 1);
+
+  request->edge = edge;
+  request->generation = self->generation;
+  g_task_set_task_data (task, request, g_free);
+  begin_load (self);
+}
+
+static gboolean
+request_is_current (CcTimeline *self,
+                    GTask      *task,
+                    gint64      edge)
+{
+  PageRequest *request = g_task_get_task_data (task);
+
+  return request->generation == self->generation && request->edge == edge;
+}
+
 static void
 older_server_cb (GObject      *object,
                  GAsyncResult *result,
@@ -612,7 +755,7 @@ older_server_cb (GObject      *object,
   GError *error = NULL;
   gboolean has_more = FALSE;
 
-  set_flag (self, &self->loading, FALSE, PROP_LOADING);
+  end_load (self);
   body = cc_api_request_finish_object (CC_API (object), result, &error);
   if (body == NULL)
     {
@@ -620,6 +763,11 @@ older_server_cb (GObject      *object,
       return;
     }
   messages = take_page (self, body, &has_more);
+  if (!request_is_current (self, task, oldest_seq (self)))
+    {
+      g_task_return_int (task, 0);
+      return;
+    }
   add_page (self, messages);
   set_flag (self, &self->has_more, has_more, PROP_HAS_MORE);
   g_task_return_int (task, messages->len);
@@ -634,24 +782,28 @@ older_cache_cb (GObject      *object,
   CcTimeline *self = g_task_get_source_object (task);
   g_autoptr(GPtrArray) messages = NULL;
   GError *error = NULL;
-  gint64 before;
 
   messages = cc_cache_finish_array (CC_CACHE (object), result, &error);
   if (messages == NULL)
     {
-      set_flag (self, &self->loading, FALSE, PROP_LOADING);
+      end_load (self);
       g_task_return_error (task, error);
+      return;
+    }
+  if (!request_is_current (self, task, oldest_seq (self)))
+    {
+      end_load (self);
+      g_task_return_int (task, 0);
       return;
     }
   if (messages->len > 0)
     {
       add_page (self, messages);
-      set_flag (self, &self->loading, FALSE, PROP_LOADING);
+      end_load (self);
       g_task_return_int (task, messages->len);
       return;
     }
-  before = GPOINTER_TO_SIZE (g_task_get_task_data (task)) ? oldest_seq (self) : 0;
-  fetch_page (self, before, older_server_cb, g_steal_pointer (&task));
+  fetch_page (self, oldest_seq (self), older_server_cb, g_steal_pointer (&task));
 }
 
 void
@@ -672,9 +824,8 @@ cc_timeline_load_older_async (CcTimeline          *self,
       g_task_return_int (task, 0);
       return;
     }
-  set_flag (self, &self->loading, TRUE, PROP_LOADING);
   before = oldest_seq (self);
-  g_task_set_task_data (task, GSIZE_TO_POINTER (before > 0), NULL);
+  request_page (self, task, before);
   if (before == 0)
     fetch_page (self, 0, older_server_cb, g_steal_pointer (&task));
   else
@@ -686,6 +837,203 @@ gssize
 cc_timeline_load_older_finish (CcTimeline    *self,
                                GAsyncResult  *result,
                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+/* The window */
+
+void
+cc_timeline_trim (CcTimeline *self,
+                  guint       keep_start,
+                  guint       keep_end)
+{
+  guint newer;
+
+  g_return_if_fail (CC_IS_TIMELINE (self));
+  g_return_if_fail (keep_start <= keep_end);
+
+  keep_end = MIN (keep_end, self->n_stored);
+  /* Never all of it: the window's edges are where pages load from. */
+  if (keep_start >= keep_end)
+    return;
+  newer = self->n_stored - keep_end;
+  drop_stored (self, keep_end, newer);
+  drop_stored (self, 0, keep_start);
+  if (newer > 0)
+    set_flag (self, &self->has_newer, TRUE, PROP_HAS_NEWER);
+  if (keep_start > 0)
+    set_flag (self, &self->has_more, TRUE, PROP_HAS_MORE);
+}
+
+/* Messages older than what it shows will not do: has-newer stays while
+ * the newest known is not in (a live one the cache query missed). */
+static void
+update_has_newer (CcTimeline *self,
+                  guint       n_loaded,
+                  guint       limit)
+{
+  set_flag (self, &self->has_newer,
+            n_loaded > 0 && (n_loaded >= limit || newest_kept_seq (self) < self->newest_seq),
+            PROP_HAS_NEWER);
+}
+
+static void
+newest_cache_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CcTimeline *self = g_task_get_source_object (task);
+  g_autoptr(GPtrArray) messages = NULL;
+  GError *error = NULL;
+  guint old;
+  gboolean own = FALSE;
+
+  end_load (self);
+  messages = cc_cache_finish_array (CC_CACHE (object), result, &error);
+  if (messages == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!request_is_current (self, task, 0))
+    {
+      g_task_return_int (task, 0);
+      return;
+    }
+
+  /* The whole stored window is replaced, in one change. */
+  old = self->n_stored;
+  for (guint i = 0; i < old; i++)
+    unindex_message (self, g_ptr_array_index (self->items, i));
+  g_ptr_array_remove_range (self->items, 0, old);
+  self->n_stored = 0;
+  for (guint i = 0; i < messages->len; i++)
+    {
+      JsonObject *json = g_ptr_array_index (messages, i);
+      CcMessage *message;
+
+      if (_cc_json_str (json, "id") == NULL || _cc_json_int (json, "seq") <= 0)
+        continue;
+      message = cc_message_new_from_json (json);
+      cc_message_set_is_own (message, self->own_user_id != NULL &&
+                             g_strcmp0 (cc_message_get_sender_id (message), self->own_user_id) == 0);
+      own |= cc_message_get_is_own (message);
+      note_seq (self, cc_message_get_seq (message));
+      index_message (self, message);
+      g_ptr_array_insert (self->items, self->n_stored++, message);
+    }
+  if (own)
+    _cc_timeline_update_read_by (self);
+  if (old > 0 || self->n_stored > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, old, self->n_stored);
+  set_flag (self, &self->has_more, TRUE, PROP_HAS_MORE);
+  update_has_newer (self, self->n_stored, G_MAXUINT);
+  g_task_return_int (task, self->n_stored);
+}
+
+static void
+load_newest (CcTimeline   *self,
+             GTask        *task,
+             GCancellable *cancellable)
+{
+  self->generation++;
+  request_page (self, task, 0);
+  cc_cache_load_messages_async (self->cache, self->room_id, 0, CC_TIMELINE_FIRST_PAGE,
+                                cancellable, newest_cache_cb, task);
+}
+
+static void
+newer_cache_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CcTimeline *self = g_task_get_source_object (task);
+  g_autoptr(GPtrArray) messages = NULL;
+  GError *error = NULL;
+
+  end_load (self);
+  messages = cc_cache_finish_array (CC_CACHE (object), result, &error);
+  if (messages == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!request_is_current (self, task, newest_kept_seq (self)))
+    {
+      g_task_return_int (task, 0);
+      return;
+    }
+  add_page (self, messages);
+  update_has_newer (self, messages->len, CC_TIMELINE_PAGE);
+  g_task_return_int (task, messages->len);
+}
+
+void
+cc_timeline_load_newer_async (CcTimeline          *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  gint64 after;
+
+  g_return_if_fail (CC_IS_TIMELINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cc_timeline_load_newer_async);
+  if (self->loading || !self->has_newer)
+    {
+      g_task_return_int (task, 0);
+      return;
+    }
+  after = newest_kept_seq (self);
+  if (after == 0)
+    {
+      load_newest (self, g_steal_pointer (&task), cancellable);
+      return;
+    }
+  request_page (self, task, after);
+  _cc_cache_load_messages_after_async (self->cache, self->room_id, after, CC_TIMELINE_PAGE,
+                                       cancellable, newer_cache_cb, g_steal_pointer (&task));
+}
+
+gssize
+cc_timeline_load_newer_finish (CcTimeline    *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+void
+cc_timeline_load_newest_async (CcTimeline          *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CC_IS_TIMELINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cc_timeline_load_newest_async);
+  if (!self->has_newer)
+    {
+      g_task_return_int (task, 0);
+      return;
+    }
+  load_newest (self, g_steal_pointer (&task), cancellable);
+}
+
+gssize
+cc_timeline_load_newest_finish (CcTimeline    *self,
+                                GAsyncResult  *result,
+                                GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), -1);
   return g_task_propagate_int (G_TASK (result), error);
