@@ -162,6 +162,49 @@ test_changes_inside (void)
   fixture_clear (&f);
 }
 
+static void
+count_cb (GListModel *model,
+          guint       position,
+          guint       removed,
+          guint       added,
+          guint      *signals)
+{
+  (*signals)++;
+}
+
+/* The conversation trims the timeline around the slice (the window): the
+ * slice shows the same items, at its new offset, and says nothing. */
+static void
+test_trimmed_around (void)
+{
+  Fixture f;
+  guint signals = 0;
+  gulong id;
+
+  fixture_init (&f, 30, 6);
+  while (cw_timeline_slice_show_older (f.slice, 4) && cw_timeline_slice_get_offset (f.slice) > 12)
+    ;
+  check (&f, 12, 6);
+  g_assert_cmpuint (cw_timeline_slice_get_offset (f.slice), ==, 12);
+  id = g_signal_connect (f.slice, "items-changed", G_CALLBACK (count_cb), &signals);
+
+  g_list_store_splice (f.source, 22, 8, NULL, 0);   /* newer ones, past the slice */
+  g_list_store_splice (f.source, 0, 8, NULL, 0);    /* older ones, before it */
+  check (&f, 4, 6);
+  g_assert_cmpuint (cw_timeline_slice_get_offset (f.slice), ==, 4);
+  g_assert_cmpuint (signals, ==, 0);
+  g_assert_false (cw_timeline_slice_at_end (f.slice));
+
+  /* Newer ones loaded back join once the slice reaches the end. */
+  g_assert_true (cw_timeline_slice_show_newer (f.slice, 10));
+  check (&f, 8, 6);
+  g_assert_true (cw_timeline_slice_at_end (f.slice));
+  add_items (f.source, 14, 3);
+  check (&f, 11, 6);                       /* joined at the end, the start gave way */
+  g_signal_handler_disconnect (f.slice, id);
+  fixture_clear (&f);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -171,5 +214,6 @@ main (int   argc,
   g_test_add_func ("/ui/timeline-slice/follows-end", test_follows_end);
   g_test_add_func ("/ui/timeline-slice/moves", test_moves);
   g_test_add_func ("/ui/timeline-slice/changes-inside", test_changes_inside);
+  g_test_add_func ("/ui/timeline-slice/trimmed-around", test_trimmed_around);
   return g_test_run ();
 }

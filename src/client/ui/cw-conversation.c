@@ -2,9 +2,11 @@
  * of CcMessage), through a CwTimelineSlice of a few pages around what is on
  * screen, is shown by a GtkListView of CwMessageRow; the rows learn
  * their neighbour when bound and are refreshed when the model changes.
- * Older pages load near the top; the view stays pinned to the bottom when
- * it was there, also as the last row grows (its images, files); reading at
- * the bottom marks the room read.
+ * Older pages load near the top, newer ones near the bottom when the
+ * timeline left them out; the timeline keeps only a window around the
+ * slice (trim_timeline()). The view stays pinned to the bottom when it was
+ * there, also as the last row grows (its images, files); reading at the
+ * bottom marks the room read.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "causerie-ui"
@@ -24,6 +26,15 @@
  * moved by SLICE_STEP as it is scrolled (cw-timeline-slice.c says why). */
 #define SLICE_ITEMS 80
 #define SLICE_STEP  40
+/* The timeline keeps KEEP_AROUND messages on each side of the slice: one
+ * slice, so that turning back needs no load for a few screens; past that a
+ * page comes from the cache in a few ms. A side is trimmed only once it
+ * holds TRIM_SLACK more, so in batches (about one per page scrolled)
+ * rather than at each step. The timeline then holds at most
+ * SLICE_ITEMS + 2 × (KEEP_AROUND + TRIM_SLACK) = 320 stored messages
+ * (~150 kB), whatever the history scrolled through. */
+#define KEEP_AROUND SLICE_ITEMS
+#define TRIM_SLACK  SLICE_STEP
 
 struct _CwConversation
 {
@@ -57,6 +68,8 @@ struct _CwConversation
   gboolean        at_bottom;
   gboolean        repinning;
   gboolean        loading_older;
+  gboolean        loading_newer;
+  gboolean        loading_newest;
 };
 
 G_DEFINE_FINAL_TYPE (CwConversation, cw_conversation, GTK_TYPE_WIDGET)
@@ -204,14 +217,74 @@ repin (CwConversation *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* Lets the timeline forget what is far from the slice. Removals outside
+ * the slice do not change it (cw-timeline-slice.c), so this is safe from
+ * any handler. */
+static void
+trim_timeline (CwConversation *self)
+{
+  guint start, end, n;
+  guint keep_start = 0, keep_end = G_MAXUINT;
+
+  if (self->timeline == NULL)
+    return;
+  start = cw_timeline_slice_get_offset (self->slice);
+  end = start + g_list_model_get_n_items (G_LIST_MODEL (self->slice));
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->timeline));
+  if (start >= KEEP_AROUND + TRIM_SLACK)
+    keep_start = start - KEEP_AROUND;
+  if (n >= end + KEEP_AROUND + TRIM_SLACK)
+    keep_end = end + KEEP_AROUND;
+  if (keep_start > 0 || keep_end < n)
+    cc_timeline_trim (self->timeline, keep_start, keep_end);
+}
+
+static void
+show_bottom (CwConversation *self)
+{
+  cw_timeline_slice_show_newest (self->slice, SLICE_ITEMS);
+  self->at_bottom = self->timeline == NULL || !cc_timeline_get_has_newer (self->timeline);
+  cw_timeline_slice_set_pinned (self->slice, self->at_bottom);
+  gtk_revealer_set_reveal_child (self->jump_revealer, !self->at_bottom);
+  repin (self);
+  trim_timeline (self);
+}
+
+static void mark_read (CwConversation *self);
+
+static void
+load_newest_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(CwConversation) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  cc_timeline_load_newest_finish (CC_TIMELINE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    g_debug ("Newest messages: %s", error->message);
+  self->loading_newest = FALSE;
+  show_bottom (self);
+  mark_read (self);
+}
+
+/* To the newest messages: those the timeline keeps, or, when it left the
+ * newest out, its newest page first. */
 static void
 scroll_to_bottom (CwConversation *self)
 {
-  cw_timeline_slice_show_newest (self->slice, SLICE_ITEMS);
-  self->at_bottom = TRUE;
-  cw_timeline_slice_set_pinned (self->slice, TRUE);
-  gtk_revealer_set_reveal_child (self->jump_revealer, FALSE);
-  repin (self);
+  if (self->timeline == NULL || !cc_timeline_get_has_newer (self->timeline))
+    {
+      show_bottom (self);
+      return;
+    }
+  if (self->loading_newest)
+    return;
+  self->loading_newest = TRUE;
+  cc_timeline_load_newest_async (self->timeline, self->cancellable, load_newest_cb,
+                                 g_object_ref (self));
 }
 
 static void
@@ -254,6 +327,43 @@ load_older_cb (GObject      *source,
   self->loading_older = FALSE;
   gtk_revealer_set_reveal_child (self->loading_revealer, FALSE);
   gtk_spinner_set_spinning (self->loading_spinner, FALSE);
+  trim_timeline (self);
+}
+
+static void
+load_newer_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(CwConversation) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  cc_timeline_load_newer_finish (CC_TIMELINE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    g_debug ("Newer messages: %s", error->message);
+  self->loading_newer = FALSE;
+  trim_timeline (self);
+}
+
+/* The slice shows the last messages the timeline keeps, near the bottom of
+ * the view, and the timeline left newer ones out: the next page. */
+static void
+maybe_load_newer (CwConversation *self)
+{
+  GtkAdjustment *adj = vadjustment (self);
+
+  if (self->timeline == NULL || self->loading_newer || self->loading_newest ||
+      !cc_timeline_get_has_newer (self->timeline) ||
+      cc_timeline_get_loading (self->timeline) ||
+      !cw_timeline_slice_at_end (self->slice) ||
+      gtk_adjustment_get_value (adj) < gtk_adjustment_get_upper (adj) -
+                                       gtk_adjustment_get_page_size (adj) - NEAR_TOP_PX)
+    return;
+  self->loading_newer = TRUE;
+  cc_timeline_load_newer_async (self->timeline, self->cancellable, load_newer_cb,
+                                g_object_ref (self));
 }
 
 static void
@@ -301,15 +411,20 @@ on_value_changed_cb (GtkAdjustment  *adj,
         return;
       self->repinning = FALSE;
     }
-  /* Newer messages the slice left out: move it back. */
+  /* Newer messages the slice left out: move it back; or the timeline
+   * left them out: load them. */
   if (value >= bottom - NEAR_TOP_PX && !cw_timeline_slice_at_end (self->slice))
     cw_timeline_slice_show_newer (self->slice, SLICE_STEP);
-  self->at_bottom = value >= bottom - 8 && cw_timeline_slice_at_end (self->slice);
+  else
+    maybe_load_newer (self);
+  self->at_bottom = value >= bottom - 8 && cw_timeline_slice_at_end (self->slice) &&
+                    self->timeline != NULL && !cc_timeline_get_has_newer (self->timeline);
   cw_timeline_slice_set_pinned (self->slice, self->at_bottom);
   gtk_revealer_set_reveal_child (self->jump_revealer, !self->at_bottom);
   if (self->at_bottom)
     mark_read (self);
   maybe_load_older (self);
+  trim_timeline (self);
 }
 
 static void
@@ -324,6 +439,7 @@ on_upper_changed_cb (GtkAdjustment  *adj,
     repin (self);
   /* The first page may not fill the view: nothing to scroll, so ask here. */
   maybe_load_older (self);
+  maybe_load_newer (self);
 }
 
 static void
@@ -687,6 +803,8 @@ cw_conversation_set_room (CwConversation *self,
     }
   g_set_object (&self->room, room);
   self->loading_older = FALSE;
+  self->loading_newer = FALSE;
+  self->loading_newest = FALSE;
   self->marker_done = FALSE;
   self->marker_seq = 0;
   self->marked_seq = 0;

@@ -3,7 +3,9 @@
  * ones on screen, so a room scrolled through kept 200 message rows alive
  * (most of the memory it took; tests/bench, bench-ui). The conversation
  * shows a slice of a few pages instead, moved as it is scrolled; the
- * timeline keeps the messages.
+ * timeline keeps the messages around it (the conversation trims the rest:
+ * removals before the slice shift it, after it, when it does not reach the
+ * end, are not seen).
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "causerie-ui"
@@ -211,6 +213,13 @@ cw_timeline_slice_get_previous (CwTimelineSlice *self,
   if (self->model == NULL || self->start + position == 0 || self->start + position > self->n)
     return NULL;
   return g_list_model_get_item (self->model, self->start + position - 1);
+}
+
+guint
+cw_timeline_slice_get_offset (CwTimelineSlice *self)
+{
+  g_return_val_if_fail (CW_IS_TIMELINE_SLICE (self), 0);
+  return self->start;
 }
 
 gboolean

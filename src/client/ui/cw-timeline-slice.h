@@ -21,6 +21,10 @@ void             cw_timeline_slice_set_model    (CwTimelineSlice *self,
 /* The item just before @position (also when that is before the slice). */
 gpointer         cw_timeline_slice_get_previous (CwTimelineSlice *self,
                                                  guint            position);
+/* Where the slice starts in the model (the model's items it shows are
+ * [offset, offset + n_items)), so that the model's owner can let go of what
+ * is far from it. */
+guint            cw_timeline_slice_get_offset   (CwTimelineSlice *self);
 gboolean         cw_timeline_slice_at_start     (CwTimelineSlice *self);
 gboolean         cw_timeline_slice_at_end       (CwTimelineSlice *self);
 /* The view shows the end: when the slice is too long, it drops from the
