@@ -36,7 +36,7 @@ typedef struct {
   double open_ms;     /* app: room open to first frame */
   double rss_mb;      /* bare: settled; app: after scrolling */
   double start_rss_mb;
-  guint  scrolled;    /* app: messages in the timeline after scrolling */
+  guint  scrolled;    /* app: distinct messages the timeline held while scrolling */
 } Run;
 
 typedef struct {

@@ -10,9 +10,10 @@
  *   CAUSERIE_BENCH room-open <µs>       from the open call to the first frame
  *                                       painted with the room's messages
  * then scrolls the conversation to its top one page per frame (older pages
- * load as it goes) until no more arrive (or for at most 5 minutes), and prints
+ * load as it goes, and the timeline forgets what is far below) until the
+ * oldest message shown stops changing (or for at most 5 minutes), and prints
  *   CAUSERIE_BENCH scrolled <messages> <VmRSS kB>
- * and quits.
+ * with the number of distinct messages that were in the timeline, and quits.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "causerie-ui"
@@ -46,7 +47,8 @@ typedef struct {
   Phase          phase;
   gint64         open_started;
   gint64         scroll_started;
-  guint          last_n;
+  gint64         last_first;   /* seq of the oldest message in the model */
+  GHashTable    *seen;         /* ids of the messages the timeline held */
   guint          stable;
   guint          timeout_id;
   GdkFrameClock *clock;
@@ -96,8 +98,7 @@ mapped (Bench *bench,
 static void
 finish (Bench *bench)
 {
-  printf ("CAUSERIE_BENCH scrolled %u %ld\n",
-          g_list_model_get_n_items (G_LIST_MODEL (bench->timeline)), vm_rss_kb ());
+  printf ("CAUSERIE_BENCH scrolled %u %ld\n", g_hash_table_size (bench->seen), vm_rss_kb ());
   fflush (stdout);
   bench->phase = DONE;
   g_application_quit (G_APPLICATION (bench->app));
@@ -112,7 +113,8 @@ scroll_tick_cb (GtkWidget     *scroller,
   Bench *bench = user_data;
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
   double value = gtk_adjustment_get_value (adj);
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (bench->timeline));
+  g_autoptr(CcMessage) first = g_list_model_get_item (G_LIST_MODEL (bench->timeline), 0);
+  gint64 first_seq = first != NULL ? cc_message_get_seq (first) : 0;
 
   if (bench->phase != SCROLLING)
     return G_SOURCE_REMOVE;
@@ -125,7 +127,7 @@ scroll_tick_cb (GtkWidget     *scroller,
   else if (value > 0)
     /* Back from a nudge: that is no news. */
     gtk_adjustment_set_value (adj, 0);
-  else if (n != bench->last_n)
+  else if (first_seq != bench->last_first)
     bench->stable = 0;
   else if (++bench->stable % 10 == 0)
     /* At the top with nothing new: nudge so the view asks again. (A nudge
@@ -133,7 +135,7 @@ scroll_tick_cb (GtkWidget     *scroller,
      * SCROLL_LIMIT_US; and with the server down, asking it for what is
      * older than the cache keeps "loading" flickering.) */
     gtk_adjustment_set_value (adj, 1);
-  bench->last_n = n;
+  bench->last_first = first_seq;
 
   if (bench->stable >= STABLE_FRAMES ||
       g_get_monotonic_time () - bench->scroll_started > SCROLL_LIMIT_US)
@@ -165,6 +167,23 @@ start_scroll_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static void
+on_timeline_changed_cb (GListModel *model,
+                        guint       position,
+                        guint       removed,
+                        guint       added,
+                        Bench      *bench)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(CcMessage) m = g_list_model_get_item (model, i);
+      const char *id = cc_message_get_id (m);
+
+      if (id != NULL)
+        g_hash_table_add (bench->seen, g_strdup (id));
+    }
+}
+
 static gboolean
 open_room_cb (gpointer user_data)
 {
@@ -177,6 +196,9 @@ open_room_cb (gpointer user_data)
   cw_application_open_room (bench->app, bench->room_id);
   /* The conversation made the timeline; the same object is handed back. */
   bench->timeline = cc_client_get_timeline (client, bench->room_id);
+  on_timeline_changed_cb (G_LIST_MODEL (bench->timeline), 0, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (bench->timeline)), bench);
+  g_signal_connect (bench->timeline, "items-changed", G_CALLBACK (on_timeline_changed_cb), bench);
   gtk_widget_queue_draw (GTK_WIDGET (bench->window));
   return G_SOURCE_REMOVE;
 }
@@ -252,7 +274,10 @@ bench_free (gpointer data)
   Bench *bench = data;
 
   g_clear_handle_id (&bench->timeout_id, g_source_remove);
+  if (bench->timeline != NULL)
+    g_signal_handlers_disconnect_by_data (bench->timeline, bench);
   g_clear_object (&bench->timeline);
+  g_hash_table_unref (bench->seen);
   g_free (bench->room_id);
   g_free (bench);
 }
@@ -271,6 +296,7 @@ cw_bench_attach (GtkWindow     *window,
   bench->window = window;
   bench->app = app;
   bench->room_id = room_id && *room_id ? g_strdup (room_id) : NULL;
+  bench->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_object_set_data_full (G_OBJECT (window), "cw-bench", bench, bench_free);
   g_signal_connect (window, "realize", G_CALLBACK (realize_cb), bench);
   g_signal_connect (window, "unrealize", G_CALLBACK (unrealize_cb), bench);
