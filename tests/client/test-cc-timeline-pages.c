@@ -190,22 +190,6 @@ seq_at (CcTimeline *tl,
   return cc_message_get_seq (m);
 }
 
-static guint
-n_stored (CcTimeline *tl)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (tl));
-
-  while (n > 0)
-    {
-      g_autoptr(CcMessage) m = g_list_model_get_item (G_LIST_MODEL (tl), n - 1);
-
-      if (cc_message_get_state (m) == CC_MESSAGE_STATE_STORED)
-        break;
-      n--;
-    }
-  return n;
-}
-
 static gssize
 load (CcTimeline *tl,
       gboolean    newer)

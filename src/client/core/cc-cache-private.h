@@ -113,7 +113,7 @@ gboolean    _cc_cache_upsert_message  (CcCacheDb *db, JsonObject *message, GErro
 void        _cc_cache_return_done     (CcCacheDb *db, GTask *task, GError *error);
 
 /* Up to @limit messages of @room_id with a seq above @after_seq (> 0), in
- * ascending seq: the page after what a timeline keeps (cc-timeline.c).
+ * ascending seq: the page after what a timeline keeps (cc-timeline-pages.c).
  * Finish with cc_cache_finish_array(). */
 void        _cc_cache_load_messages_after_async (CcCache *self, const char *room_id,
                                                  gint64 after_seq, guint limit,

@@ -1,4 +1,6 @@
-/* cc-timeline-private.h: how CcClient feeds a timeline.
+/* cc-timeline-private.h: how CcClient feeds a timeline, and CcTimeline's
+ * state, shared by cc-timeline.c (the model, its items, live messages and
+ * our outbox) and cc-timeline-pages.c (the window and its pages).
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -40,5 +42,66 @@ void        _cc_timeline_remove_pending  (CcTimeline   *self,
 void        _cc_timeline_set_members     (CcTimeline   *self,
                                           GListModel   *members);
 void        _cc_timeline_update_read_by  (CcTimeline   *self);
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* Only cc-timeline.c and cc-timeline-pages.c touch what follows. */
+
+struct _CcTimeline
+{
+  GObject       parent_instance;
+  char         *room_id;
+  char         *own_user_id;
+  char         *own_name;
+  CcCache      *cache;
+  CcApi        *api;
+  GListModel   *members;
+  GCancellable *cancellable;
+  GPtrArray    *items;       /* CcMessage: [0, n_stored) stored, then pending */
+  guint         n_stored;
+  GHashTable   *by_id;       /* id -> CcMessage */
+  GHashTable   *by_txn;      /* txn_id -> CcMessage */
+  gint64        newest_seq;  /* the newest stored seq known, kept or not */
+  guint         generation;  /* bumped when the stored window is replaced */
+  guint         n_loads;     /* requests in flight ("loading") */
+  gboolean      has_more;
+  gboolean      has_newer;
+  gboolean      loading;
+  gboolean      loaded;
+  gboolean      refresh_wanted;
+};
+
+/* cc-timeline.c: the flags, notified when they change, and "error". */
+void        _cc_timeline_set_has_more    (CcTimeline   *self,
+                                          gboolean      value);
+void        _cc_timeline_set_has_newer   (CcTimeline   *self,
+                                          gboolean      value);
+void        _cc_timeline_set_loading     (CcTimeline   *self,
+                                          gboolean      value);
+void        _cc_timeline_set_loaded      (CcTimeline   *self,
+                                          gboolean      value);
+void        _cc_timeline_emit_error      (CcTimeline   *self,
+                                          const char   *message);
+
+/* cc-timeline.c: the stored items. The seqs are 0 when none is kept. */
+gint64      _cc_timeline_oldest_seq      (CcTimeline   *self);
+gint64      _cc_timeline_newest_kept_seq (CcTimeline   *self);
+/* Remembers @seq as known (cc_timeline_get_last_seq()), kept or not. */
+void        _cc_timeline_note_seq        (CcTimeline   *self,
+                                          gint64        seq);
+/* Where a stored message with @seq goes (binary search). */
+guint       _cc_timeline_stored_position (CcTimeline   *self,
+                                          gint64        seq);
+void        _cc_timeline_index_message   (CcTimeline   *self,
+                                          CcMessage    *message);
+void        _cc_timeline_unindex_message (CcTimeline   *self,
+                                          CcMessage    *message);
+void        _cc_timeline_drop_stored     (CcTimeline   *self,
+                                          guint         pos,
+                                          guint         n);
+void        _cc_timeline_insert_message  (CcTimeline   *self,
+                                          JsonObject   *json);
 
 G_END_DECLS
