@@ -350,6 +350,27 @@ older_cache_cb (GObject      *object,
   fetch_page (self, _cc_timeline_oldest_seq (self), older_server_cb, g_steal_pointer (&task));
 }
 
+/* The task of a page request, or NULL when it is answered at once with 0
+ * (nothing to load, or a page already on its way). */
+static GTask *
+page_task (CcTimeline          *self,
+           gboolean             wanted,
+           gpointer             source_tag,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  if (!wanted)
+    {
+      g_task_return_int (task, 0);
+      return NULL;
+    }
+  return g_steal_pointer (&task);
+}
+
 void
 cc_timeline_load_older_async (CcTimeline          *self,
                               GCancellable        *cancellable,
@@ -361,13 +382,10 @@ cc_timeline_load_older_async (CcTimeline          *self,
 
   g_return_if_fail (CC_IS_TIMELINE (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cc_timeline_load_older_async);
-  if (self->loading || !self->has_more)
-    {
-      g_task_return_int (task, 0);
-      return;
-    }
+  task = page_task (self, !self->loading && self->has_more, cc_timeline_load_older_async,
+                    cancellable, callback, user_data);
+  if (task == NULL)
+    return;
   before = _cc_timeline_oldest_seq (self);
   request_page (self, task, before);
   if (before == 0)
@@ -527,13 +545,10 @@ cc_timeline_load_newer_async (CcTimeline          *self,
 
   g_return_if_fail (CC_IS_TIMELINE (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cc_timeline_load_newer_async);
-  if (self->loading || !self->has_newer)
-    {
-      g_task_return_int (task, 0);
-      return;
-    }
+  task = page_task (self, !self->loading && self->has_newer, cc_timeline_load_newer_async,
+                    cancellable, callback, user_data);
+  if (task == NULL)
+    return;
   after = _cc_timeline_newest_kept_seq (self);
   if (after == 0)
     {
@@ -560,18 +575,14 @@ cc_timeline_load_newest_async (CcTimeline          *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  GTask *task;
 
   g_return_if_fail (CC_IS_TIMELINE (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cc_timeline_load_newest_async);
-  if (!self->has_newer)
-    {
-      g_task_return_int (task, 0);
-      return;
-    }
-  load_newest (self, g_steal_pointer (&task), cancellable);
+  task = page_task (self, self->has_newer, cc_timeline_load_newest_async,
+                    cancellable, callback, user_data);
+  if (task != NULL)
+    load_newest (self, task, cancellable);
 }
 
 gssize
