@@ -134,6 +134,50 @@ test_room_list (void)
   shadow_free (s);
 }
 
+/* What a room says of itself, written to the cache and read back, keeps
+ * every change made since it came from the server, and what the server
+ * said that the room has no field for (context). */
+static void
+test_room_json (void)
+{
+  g_autoptr(JsonObject) wire = obj ("{\"id\":\"r\",\"type\":\"project\",\"name\":\"Launch\",\"description\":\"Q1\","
+                                    "\"is_private\":true,\"member_count\":4,\"unread_count\":0,\"mention_count\":0,"
+                                    "\"muted\":false,\"notify\":\"mentions\",\"created_at\":\"2026-11-19T08:00:00.000Z\","
+                                    "\"context\":{\"entity_type\":\"project\",\"entity_id\":\"p7\",\"label\":\"Launch\"},"
+                                    "\"last_message\":null}");
+  g_autoptr(JsonObject) msg = obj ("{\"id\":\"m\",\"seq\":9,\"body\":\"Draft ready\",\"sender\":{\"id\":\"u\",\"display_name\":\"Ada\"},"
+                                   "\"created_at\":\"2026-11-22T08:00:00.000Z\"}");
+  g_autoptr(JsonObject) edit = obj ("{\"id\":\"m\",\"seq\":9,\"body\":\"Final draft ready\"}");
+  g_autoptr(JsonObject) rename = obj ("{\"id\":\"r\",\"name\":\"Launch 2027\"}");
+  g_autoptr(CcRoom) room = cc_room_new_from_json (wire);
+  g_autoptr(CcRoom) again = NULL;
+  g_autoptr(JsonObject) saved = NULL;
+  JsonObject *context;
+
+  cc_room_set_last_message (room, msg);
+  cc_room_set_counts (room, 2, 1);
+  g_assert_true (cc_room_update_last_message (room, edit));
+  cc_room_update_from_json (room, rename);
+
+  saved = cc_room_to_json (room);
+  again = cc_room_new_from_json (saved);
+  g_assert_cmpstr (cc_room_get_name (again), ==, "Launch 2027");
+  g_assert_cmpstr (cc_room_get_description (again), ==, "Q1");
+  g_assert_true (cc_room_get_is_private (again));
+  g_assert_cmpstr (cc_room_get_notify (again), ==, "mentions");
+  g_assert_cmpuint (cc_room_get_member_count (again), ==, 4);
+  g_assert_cmpuint (cc_room_get_unread_count (again), ==, 2);
+  g_assert_cmpuint (cc_room_get_mention_count (again), ==, 1);
+  g_assert_cmpstr (cc_room_get_last_message_excerpt (again), ==, "Final draft ready");
+  g_assert_cmpstr (cc_room_get_last_message_sender (again), ==, "Ada");
+  g_assert_cmpint (cc_room_get_last_message_seq (again), ==, 9);
+  g_assert_cmpint (cc_room_get_last_activity_at (again), ==, cc_room_get_last_activity_at (room));
+  g_assert_cmpint (cc_room_get_last_activity_at (again), >, 0);
+  context = json_object_get_object_member (saved, "context");
+  g_assert_nonnull (context);
+  g_assert_cmpstr (json_object_get_string_member (context, "entity_id"), ==, "p7");
+}
+
 static char *
 timeline_text (GListModel *model)
 {
@@ -361,6 +405,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/client-core/models/room-list", test_room_list);
+  g_test_add_func ("/client-core/models/room-json", test_room_json);
   g_test_add_func ("/client-core/models/timeline", test_timeline);
   g_test_add_func ("/client-core/models/message-attachments", test_message_attachments);
   g_test_add_func ("/client-core/sync/backoff", test_backoff);
