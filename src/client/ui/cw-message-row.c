@@ -19,7 +19,6 @@ struct _CwMessageRow
 {
   GtkWidget      parent_instance;
 
-  GtkWidget     *outer_box;
   GtkWidget     *main_box;
   GtkWidget     *content_box;
   GtkWidget     *header_box;
@@ -27,7 +26,6 @@ struct _CwMessageRow
   GtkLabel      *time_label;
   GtkWidget     *body_row;
   GtkLabel      *body_label;
-  GtkWidget     *meta_box;
   GtkWidget     *menu_button;
   GMenuModel    *message_menu;
   GtkWidget     *menu;          /* made when first opened */
@@ -35,7 +33,7 @@ struct _CwMessageRow
   /* Made the first time a message needs them, then kept (hidden when the
    * next message does not): most rows never show most of these, and each
    * widget costs a few kB (tests/bench, bench-ui: RSS after scrolling). */
-  GtkWidget     *day_box;
+  GtkWidget     *day_box;        /* children of the row, above main_box */
   GtkLabel      *day_label;
   GtkWidget     *unread_box;
   GtkLabel      *system_label;
@@ -44,6 +42,7 @@ struct _CwMessageRow
   GtkWidget     *reply_box;
   GtkLabel      *reply_sender_label;
   GtkLabel      *reply_excerpt_label;
+  GtkWidget     *meta_box;       /* after the body */
   GtkLabel      *edited_label;
   GtkImage      *state_icon;
   GtkLabel      *read_by_label;
@@ -285,7 +284,7 @@ ensure_day (CwMessageRow *self)
     return;
   self->day_label = new_label (NULL, "heading", "dim-label", NULL);
   self->day_box = new_rule ("day-separator", self->day_label);
-  gtk_box_prepend (GTK_BOX (self->outer_box), self->day_box);
+  gtk_widget_insert_after (self->day_box, GTK_WIDGET (self), NULL);
 }
 
 static void
@@ -294,7 +293,7 @@ ensure_unread (CwMessageRow *self)
   if (self->unread_box != NULL)
     return;
   self->unread_box = new_rule ("unread-marker", new_label (_("New Messages"), "caption-heading", NULL));
-  gtk_box_insert_child_after (GTK_BOX (self->outer_box), self->unread_box, self->day_box);
+  gtk_widget_insert_after (self->unread_box, GTK_WIDGET (self), self->day_box);
 }
 
 static void
@@ -306,8 +305,7 @@ ensure_system (CwMessageRow *self)
   gtk_label_set_wrap (self->system_label, TRUE);
   gtk_label_set_wrap_mode (self->system_label, PANGO_WRAP_WORD_CHAR);
   gtk_label_set_justify (self->system_label, GTK_JUSTIFY_CENTER);
-  gtk_box_insert_child_after (GTK_BOX (self->outer_box), GTK_WIDGET (self->system_label),
-                              gtk_widget_get_prev_sibling (self->main_box));
+  gtk_widget_insert_before (GTK_WIDGET (self->system_label), GTK_WIDGET (self), self->main_box);
 }
 
 /* The first column: the avatar, or the time beside a grouped message. */
@@ -355,10 +353,21 @@ ensure_reply (CwMessageRow *self)
 
 /* After the body: "edited", the tick, "read by N". */
 static void
+ensure_meta (CwMessageRow *self)
+{
+  if (self->meta_box != NULL)
+    return;
+  self->meta_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  gtk_widget_set_valign (self->meta_box, GTK_ALIGN_END);
+  gtk_box_append (GTK_BOX (self->body_row), self->meta_box);
+}
+
+static void
 ensure_edited (CwMessageRow *self)
 {
   if (self->edited_label != NULL)
     return;
+  ensure_meta (self);
   self->edited_label = new_label (_("edited"), "caption", "dim-label", NULL);
   gtk_box_prepend (GTK_BOX (self->meta_box), GTK_WIDGET (self->edited_label));
 }
@@ -368,6 +377,7 @@ ensure_state_icon (CwMessageRow *self)
 {
   if (self->state_icon != NULL)
     return;
+  ensure_meta (self);
   self->state_icon = GTK_IMAGE (gtk_image_new ());
   gtk_image_set_pixel_size (self->state_icon, 14);
   gtk_widget_add_css_class (GTK_WIDGET (self->state_icon), "tick");
@@ -380,6 +390,7 @@ ensure_read_by (CwMessageRow *self)
 {
   if (self->read_by_label != NULL)
     return;
+  ensure_meta (self);
   self->read_by_label = new_label (NULL, "caption", "dim-label", NULL);
   gtk_box_append (GTK_BOX (self->meta_box), GTK_WIDGET (self->read_by_label));
 }
@@ -815,7 +826,6 @@ cw_message_row_class_init (CwMessageRowClass *klass)
 
   g_type_ensure (CW_TYPE_MESSAGE_BODY);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/causerie/Causerie/cw-message-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, outer_box);
   gtk_widget_class_bind_template_child (widget_class, CwMessageRow, main_box);
   gtk_widget_class_bind_template_child (widget_class, CwMessageRow, content_box);
   gtk_widget_class_bind_template_child (widget_class, CwMessageRow, header_box);
@@ -823,7 +833,6 @@ cw_message_row_class_init (CwMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CwMessageRow, time_label);
   gtk_widget_class_bind_template_child (widget_class, CwMessageRow, body_row);
   gtk_widget_class_bind_template_child (widget_class, CwMessageRow, body_label);
-  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, meta_box);
   gtk_widget_class_bind_template_child (widget_class, CwMessageRow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, CwMessageRow, message_menu);
 
@@ -834,7 +843,9 @@ cw_message_row_class_init (CwMessageRowClass *klass)
   gtk_widget_class_install_action (widget_class, "message.discard", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "message.copy", NULL, copy_action);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  /* The row lays out its children itself, top to bottom: no box around
+   * them (one widget less in every row). */
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "messagerow");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
@@ -844,6 +855,8 @@ cw_message_row_init (CwMessageRow *self)
 {
   GtkGesture *click, *press;
 
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
+                                  GTK_ORIENTATION_VERTICAL);
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_swapped (self->menu_button, "clicked", G_CALLBACK (popup_menu), self);
 
