@@ -101,3 +101,79 @@ cc_test_timeline_text (CcTimeline *timeline)
     }
   return g_string_free (s, FALSE);
 }
+
+/* Ada (a) and Bob (b), each signed in on a client of their own, with its
+ * own data folder, against one real server, and online. @keep is the
+ * server's event retention (cc_test_server_new()). */
+typedef struct {
+  CcTestServer *srv;
+  char         *dir_a;
+  char         *dir_b;
+  JsonObject   *login_a;
+  JsonObject   *login_b;
+  CcClient     *a;
+  CcClient     *b;
+} CcTestPair;
+
+static inline void
+cc_test_pair_init (CcTestPair *p,
+                   guint       keep)
+{
+  p->srv = cc_test_server_new (keep);
+  p->dir_a = cc_test_make_tmpdir ();
+  p->dir_b = cc_test_make_tmpdir ();
+  p->login_a = cc_test_login (p->srv, CC_TEST_ADA_EMAIL);
+  p->login_b = cc_test_login (p->srv, CC_TEST_BOB_EMAIL);
+  p->a = cc_test_client_open (p->srv, CC_TEST_ADA_EMAIL, p->dir_a, p->login_a);
+  p->b = cc_test_client_open (p->srv, CC_TEST_BOB_EMAIL, p->dir_b, p->login_b);
+  cc_test_client_go_online (p->a);
+  cc_test_client_go_online (p->b);
+}
+
+static inline void
+cc_test_pair_clear (CcTestPair *p)
+{
+  cc_test_client_quit (&p->a);
+  cc_test_client_quit (&p->b);
+  cc_test_server_free (p->srv);
+  cc_test_rm_rf (p->dir_a);
+  cc_test_rm_rf (p->dir_b);
+  g_free (p->dir_a);
+  g_free (p->dir_b);
+  json_object_unref (p->login_a);
+  json_object_unref (p->login_b);
+}
+
+static inline const char *
+cc_test_pair_bob_id (CcTestPair *p)
+{
+  return json_object_get_string_member (json_object_get_object_member (p->login_b, "user"), "id");
+}
+
+/* Ada creates a group named @name with Bob; returns its id once both see it. */
+static inline char *
+cc_test_pair_create_group (CcTestPair *p,
+                           const char *name)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonArray) members = json_array_new ();
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) room = NULL;
+  char *room_id;
+
+  json_array_add_string_element (members, cc_test_pair_bob_id (p));
+  json_object_set_string_member (body, "type", "group");
+  json_object_set_string_member (body, "name", name);
+  json_object_set_array_member (body, "member_ids", json_array_ref (members));
+  cc_client_action_async (p->a, CC_CLIENT_ACTION_CREATE_ROOM, NULL, NULL, body, NULL,
+                          cc_test_result_cb, &res);
+  CC_TEST_AWAIT (res);
+  room = cc_client_action_finish (p->a, res, &error);
+  g_assert_no_error (error);
+  room_id = g_strdup (json_object_get_string_member (room, "id"));
+  g_assert_nonnull (cc_client_lookup_room (p->a, room_id));
+  CC_TEST_WAIT_UNTIL (cc_client_lookup_room (p->b, room_id) != NULL);
+  g_assert_cmpstr (cc_room_get_name (cc_client_lookup_room (p->b, room_id)), ==, name);
+  return room_id;
+}

@@ -18,15 +18,9 @@
 #include "cc-test-client.h"
 
 typedef struct {
-  CcTestServer *srv;
-  char         *dir_a;
-  char         *dir_b;
-  char         *src;        /* the files people pick */
-  JsonObject   *login_a;
-  JsonObject   *login_b;
-  CcClient     *a;
-  CcClient     *b;
-  char         *room_id;
+  CcTestPair  pair;
+  char       *src;        /* the files people pick */
+  char       *room_id;
 } Fixture;
 
 /* What went over the wire from one client. */
@@ -97,57 +91,24 @@ wire_free (CcClient *client,
 static void
 setup (Fixture *f, gconstpointer data)
 {
-  f->srv = cc_test_server_new (0);
-  f->dir_a = cc_test_make_tmpdir ();
-  f->dir_b = cc_test_make_tmpdir ();
+  cc_test_pair_init (&f->pair, 0);
   f->src = cc_test_make_tmpdir ();
-  f->login_a = cc_test_login (f->srv, CC_TEST_ADA_EMAIL);
-  f->login_b = cc_test_login (f->srv, CC_TEST_BOB_EMAIL);
-  f->a = cc_test_client_open (f->srv, CC_TEST_ADA_EMAIL, f->dir_a, f->login_a);
-  f->b = cc_test_client_open (f->srv, CC_TEST_BOB_EMAIL, f->dir_b, f->login_b);
-  cc_test_client_go_online (f->a);
-  cc_test_client_go_online (f->b);
 }
 
 static void
 teardown (Fixture *f, gconstpointer data)
 {
-  cc_test_client_quit (&f->a);
-  cc_test_client_quit (&f->b);
-  cc_test_server_free (f->srv);
-  cc_test_rm_rf (f->dir_a);
-  cc_test_rm_rf (f->dir_b);
+  cc_test_pair_clear (&f->pair);
   cc_test_rm_rf (f->src);
-  g_free (f->dir_a);
-  g_free (f->dir_b);
   g_free (f->src);
   g_free (f->room_id);
-  json_object_unref (f->login_a);
-  json_object_unref (f->login_b);
 }
 
 /* Ada creates a group with Bob; both see it. */
 static void
 create_room (Fixture *f)
 {
-  g_autoptr(JsonObject) body = json_object_new ();
-  g_autoptr(JsonArray) members = json_array_new ();
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) room = NULL;
-  JsonObject *bob = json_object_get_object_member (f->login_b, "user");
-
-  json_array_add_string_element (members, json_object_get_string_member (bob, "id"));
-  json_object_set_string_member (body, "type", "group");
-  json_object_set_string_member (body, "name", "Accounts");
-  json_object_set_array_member (body, "member_ids", json_array_ref (members));
-  cc_client_action_async (f->a, CC_CLIENT_ACTION_CREATE_ROOM, NULL, NULL, body, NULL,
-                          cc_test_result_cb, &res);
-  CC_TEST_AWAIT (res);
-  room = cc_client_action_finish (f->a, res, &error);
-  g_assert_no_error (error);
-  f->room_id = g_strdup (json_object_get_string_member (room, "id"));
-  CC_TEST_WAIT_UNTIL (cc_client_lookup_room (f->b, f->room_id) != NULL);
+  f->room_id = cc_test_pair_create_group (&f->pair, "Accounts");
 }
 
 /* Files on the user's disk */
@@ -343,21 +304,21 @@ test_offline_then_online (Fixture *f, gconstpointer data)
   GFile *files[] = { png, pdf, NULL };
   CcAttachment *pending_png, *pending_pdf, *a;
   CcMessage *shown;
-  Wire *wire_a = wire_watch (f->a);
-  Wire *wire_b = wire_watch (f->b);
+  Wire *wire_a = wire_watch (f->pair.a);
+  Wire *wire_b = wire_watch (f->pair.b);
   gsize thumb_len = 0;
 
   create_room (f);
-  ta = cc_client_get_timeline (f->a, f->room_id);
-  tb = cc_client_get_timeline (f->b, f->room_id);
+  ta = cc_client_get_timeline (f->pair.a, f->room_id);
+  tb = cc_client_get_timeline (f->pair.b, f->room_id);
   CC_TEST_WAIT_UNTIL (cc_timeline_get_loaded (ta) && cc_timeline_get_loaded (tb));
 
   /* Offline, Ada attaches a photo and an invoice: they wait, copied. */
-  cc_test_server_stop (f->srv);
-  CC_TEST_WAIT_UNTIL (!cc_client_get_online (f->a));
-  g_object_unref (send_text (f->a, f->room_id, "Before"));
-  sent = send_files (f->a, f->room_id, "The invoice, and the view", files);
-  g_object_unref (send_text (f->a, f->room_id, "After"));
+  cc_test_server_stop (f->pair.srv);
+  CC_TEST_WAIT_UNTIL (!cc_client_get_online (f->pair.a));
+  g_object_unref (send_text (f->pair.a, f->room_id, "Before"));
+  sent = send_files (f->pair.a, f->room_id, "The invoice, and the view", files);
+  g_object_unref (send_text (f->pair.a, f->room_id, "After"));
   g_assert_true (cc_timeline_lookup (ta, cc_message_get_txn_id (sent)) == sent);
   g_assert_cmpint (cc_message_get_state (sent), ==, CC_MESSAGE_STATE_PENDING);
   g_assert_cmpuint (n_attachments (sent), ==, 2);
@@ -372,18 +333,18 @@ test_offline_then_online (Fixture *f, gconstpointer data)
   g_assert_null (cc_attachment_get_id (pending_png));
   g_assert_nonnull (cc_attachment_get_local_file (pending_png));
   assert_same_bytes (cc_attachment_get_local_file (pending_png), png);
-  outbox = outbox_dir_of (f->a, sent);
-  g_assert_true (g_str_has_prefix (outbox, f->dir_a));
+  outbox = outbox_dir_of (f->pair.a, sent);
+  g_assert_true (g_str_has_prefix (outbox, f->pair.dir_a));
   g_assert_true (exists (outbox));
   g_assert_cmpuint (wire_a->uploads, ==, 0);
 
   /* Back online: each file goes up once, then the message. The rows the
    * UI shows are the same objects, now on the server. */
-  cc_test_server_start (f->srv);
+  cc_test_server_start (f->pair.srv);
   CC_TEST_WAIT_UNTIL (cc_message_get_state (sent) == CC_MESSAGE_STATE_STORED);
   /* Ada opens her own photo at once: the sent copy moves into her cache
    * and that is what she gets, with no download. */
-  mine = fetch (f->a, pending_png, FALSE);
+  mine = fetch (f->pair.a, pending_png, FALSE);
   assert_same_bytes (mine, png);
   g_assert_cmpuint (wire_a->downloads, ==, 0);
   g_assert_cmpuint (wire_a->uploads, ==, 2);
@@ -419,16 +380,16 @@ test_offline_then_online (Fixture *f, gconstpointer data)
   g_assert_cmpstr (cc_attachment_get_mime_type (attachment_at (shown, 1)), ==, "application/pdf");
 
   /* Bob downloads it byte for byte; the second time it is on disk. */
-  got = fetch (f->b, a, FALSE);
+  got = fetch (f->pair.b, a, FALSE);
   assert_same_bytes (got, png);
   g_assert_cmpuint (wire_b->downloads, ==, 1);
-  again = fetch (f->b, a, FALSE);
+  again = fetch (f->pair.b, a, FALSE);
   g_assert_true (g_file_equal (got, again));
   g_assert_cmpuint (wire_b->downloads, ==, 1);
   g_assert_true (g_str_has_prefix (g_file_peek_path (got), g_get_user_cache_dir ()));
 
   /* The thumbnail is an image of its own. */
-  thumb = fetch (f->b, a, TRUE);
+  thumb = fetch (f->pair.b, a, TRUE);
   g_assert_false (g_file_equal (thumb, got));
   g_assert_true (g_file_load_contents (thumb, NULL, &thumb_data, &thumb_len, NULL, NULL));
   g_assert_cmpuint (thumb_len, >, 8);
@@ -437,16 +398,16 @@ test_offline_then_online (Fixture *f, gconstpointer data)
 
   /* After a restart of Bob's app, offline, the cache still knows the files. */
   g_clear_object (&tb);
-  wire_free (f->b, wire_b);
-  cc_test_client_quit (&f->b);
-  f->b = cc_test_client_open (f->srv, CC_TEST_BOB_EMAIL, f->dir_b, f->login_b);
-  tb = cc_client_get_timeline (f->b, f->room_id);
+  wire_free (f->pair.b, wire_b);
+  cc_test_client_quit (&f->pair.b);
+  f->pair.b = cc_test_client_open (f->pair.srv, CC_TEST_BOB_EMAIL, f->pair.dir_b, f->pair.login_b);
+  tb = cc_client_get_timeline (f->pair.b, f->room_id);
   shown = wait_message (tb, "The invoice, and the view");
   g_assert_cmpuint (n_attachments (shown), ==, 2);
   g_assert_cmpstr (cc_attachment_get_name (attachment_at (shown, 1)), ==, "Invoice 2026-11 (€).pdf");
   g_assert_true (cc_attachment_get_has_thumbnail (attachment_at (shown, 0)));
 
-  wire_free (f->a, wire_a);
+  wire_free (f->pair.a, wire_a);
 }
 
 typedef struct {
@@ -482,33 +443,33 @@ test_restart_midway (Fixture *f, gconstpointer data)
   g_autofree char *txn_id = NULL;
   g_autofree char *outbox = NULL;
   GFile *files[] = { one, two, three, NULL };
-  StopAfterFirst stop = { f->a, 0 };
+  StopAfterFirst stop = { f->pair.a, 0 };
   CcMessage *pending, *shown;
   Wire *wire;
 
   create_room (f);
-  ta = cc_client_get_timeline (f->a, f->room_id);
-  tb = cc_client_get_timeline (f->b, f->room_id);
+  ta = cc_client_get_timeline (f->pair.a, f->room_id);
+  tb = cc_client_get_timeline (f->pair.b, f->room_id);
   CC_TEST_WAIT_UNTIL (cc_timeline_get_loaded (ta) && cc_timeline_get_loaded (tb));
 
-  wire = wire_watch (f->a);
-  g_signal_connect (cc_client_get_outbox (f->a), "file-changed", G_CALLBACK (stop_after_first_cb), &stop);
-  sent = send_files (f->a, f->room_id, "Three files", files);
+  wire = wire_watch (f->pair.a);
+  g_signal_connect (cc_client_get_outbox (f->pair.a), "file-changed", G_CALLBACK (stop_after_first_cb), &stop);
+  sent = send_files (f->pair.a, f->room_id, "Three files", files);
   txn_id = g_strdup (cc_message_get_txn_id (sent));
-  outbox = outbox_dir_of (f->a, sent);
-  CC_TEST_WAIT_UNTIL (stop.uploaded == 1 && !cc_outbox_get_sending (cc_client_get_outbox (f->a)));
+  outbox = outbox_dir_of (f->pair.a, sent);
+  CC_TEST_WAIT_UNTIL (stop.uploaded == 1 && !cc_outbox_get_sending (cc_client_get_outbox (f->pair.a)));
   g_assert_cmpuint (wire->uploads_ok, ==, 1);
-  g_signal_handlers_disconnect_by_data (cc_client_get_outbox (f->a), &stop);
-  wire_free (f->a, wire);
+  g_signal_handlers_disconnect_by_data (cc_client_get_outbox (f->pair.a), &stop);
+  wire_free (f->pair.a, wire);
 
   /* A new process on the same data: the message is still pending, the
    * first file known to be on the server, the others waiting. */
   g_clear_object (&sent);
   g_clear_object (&ta);
-  cc_test_client_quit (&f->a);
-  f->a = cc_test_client_open (f->srv, CC_TEST_ADA_EMAIL, f->dir_a, f->login_a);
-  wire = wire_watch (f->a);
-  ta = cc_client_get_timeline (f->a, f->room_id);
+  cc_test_client_quit (&f->pair.a);
+  f->pair.a = cc_test_client_open (f->pair.srv, CC_TEST_ADA_EMAIL, f->pair.dir_a, f->pair.login_a);
+  wire = wire_watch (f->pair.a);
+  ta = cc_client_get_timeline (f->pair.a, f->room_id);
   CC_TEST_WAIT_UNTIL (cc_timeline_get_loaded (ta));
   pending = cc_timeline_lookup (ta, txn_id);
   g_assert_nonnull (pending);
@@ -521,12 +482,12 @@ test_restart_midway (Fixture *f, gconstpointer data)
   g_assert_true (exists (outbox));
 
   /* Online again: only the two others go up. */
-  cc_test_client_go_online (f->a);
+  cc_test_client_go_online (f->pair.a);
   CC_TEST_WAIT_UNTIL (cc_message_get_state (pending) == CC_MESSAGE_STATE_STORED);
   g_assert_cmpuint (wire->uploads, ==, 2);
   g_assert_cmpuint (wire->uploads_ok, ==, 2);
   CC_TEST_WAIT_UNTIL (!exists (outbox));
-  wire_free (f->a, wire);
+  wire_free (f->pair.a, wire);
 
   shown = wait_message (tb, "Three files");
   g_assert_cmpuint (n_attachments (shown), ==, 3);
@@ -546,11 +507,11 @@ static void
 restart_server_with (Fixture    *f,
                      const char *config)
 {
-  cc_test_server_stop (f->srv);
-  g_free (f->srv->config);
-  f->srv->config = g_build_filename (f->srv->dir, "server.conf", NULL);
-  g_assert_true (g_file_set_contents (f->srv->config, config, -1, NULL));
-  cc_test_server_start (f->srv);
+  cc_test_server_stop (f->pair.srv);
+  g_free (f->pair.srv->config);
+  f->pair.srv->config = g_build_filename (f->pair.srv->dir, "server.conf", NULL);
+  g_assert_true (g_file_set_contents (f->pair.srv->config, config, -1, NULL));
+  cc_test_server_start (f->pair.srv);
 }
 
 /* Ada's app stops after the first of two uploads and stays closed longer
@@ -566,7 +527,7 @@ test_upload_forgotten (Fixture *f, gconstpointer data)
   g_autoptr(GFile) one = text_file (f, "first.txt", 20);
   g_autoptr(GFile) two = text_file (f, "second.txt", 20);
   GFile *files[] = { one, two, NULL };
-  StopAfterFirst stop = { f->a, 0 };
+  StopAfterFirst stop = { f->pair.a, 0 };
   g_autofree char *first_id = NULL;
   CcAttachment *first;
   CcMessage *shown;
@@ -574,26 +535,26 @@ test_upload_forgotten (Fixture *f, gconstpointer data)
 
   restart_server_with (f, "[attachments]\nunused_lifetime_seconds = 2\nsweep_interval_seconds = 1\n");
   create_room (f);
-  ta = cc_client_get_timeline (f->a, f->room_id);
-  tb = cc_client_get_timeline (f->b, f->room_id);
+  ta = cc_client_get_timeline (f->pair.a, f->room_id);
+  tb = cc_client_get_timeline (f->pair.b, f->room_id);
   CC_TEST_WAIT_UNTIL (cc_timeline_get_loaded (ta) && cc_timeline_get_loaded (tb));
 
-  g_signal_connect (cc_client_get_outbox (f->a), "file-changed", G_CALLBACK (stop_after_first_cb), &stop);
-  sent = send_files (f->a, f->room_id, "Both files", files);
-  CC_TEST_WAIT_UNTIL (stop.uploaded == 1 && !cc_outbox_get_sending (cc_client_get_outbox (f->a)));
-  g_signal_handlers_disconnect_by_data (cc_client_get_outbox (f->a), &stop);
+  g_signal_connect (cc_client_get_outbox (f->pair.a), "file-changed", G_CALLBACK (stop_after_first_cb), &stop);
+  sent = send_files (f->pair.a, f->room_id, "Both files", files);
+  CC_TEST_WAIT_UNTIL (stop.uploaded == 1 && !cc_outbox_get_sending (cc_client_get_outbox (f->pair.a)));
+  g_signal_handlers_disconnect_by_data (cc_client_get_outbox (f->pair.a), &stop);
   first = attachment_at (sent, 0);
   first_id = g_strdup (cc_attachment_get_id (first));
   g_assert_nonnull (first_id);
 
   g_timeout_add_seconds (4, flag_cb, &waited);
   CC_TEST_WAIT_UNTIL (waited);
-  cc_test_client_go_online (f->a);
+  cc_test_client_go_online (f->pair.a);
   CC_TEST_WAIT_UNTIL (cc_message_get_state (sent) == CC_MESSAGE_STATE_FAILED);
   g_assert_cmpint (cc_attachment_get_state (first), ==, CC_ATTACHMENT_QUEUED);
   g_assert_null (cc_attachment_get_id (first));
 
-  cc_client_retry_message (f->a, cc_message_get_txn_id (sent));
+  cc_client_retry_message (f->pair.a, cc_message_get_txn_id (sent));
   CC_TEST_WAIT_UNTIL (cc_message_get_state (sent) == CC_MESSAGE_STATE_STORED);
   g_assert_nonnull (cc_attachment_get_id (first));
   g_assert_cmpstr (cc_attachment_get_id (first), !=, first_id);
@@ -615,18 +576,18 @@ test_download_resumes (Fixture *f, gconstpointer data)
   GFile *files[] = { big, NULL };
   CcMessage *shown;
   CcAttachment *a;
-  Wire *wire = wire_watch (f->b);
+  Wire *wire = wire_watch (f->pair.b);
   gsize len = 0;
   guint status;
 
   create_room (f);
-  tb = cc_client_get_timeline (f->b, f->room_id);
-  sent = send_files (f->a, f->room_id, "", files);
+  tb = cc_client_get_timeline (f->pair.b, f->room_id);
+  sent = send_files (f->pair.a, f->room_id, "", files);
   shown = wait_message (tb, "");
   a = attachment_at (shown, 0);
   g_assert_cmpstr (cc_attachment_get_name (a), ==, "ledger.txt");
 
-  cached = fetch (f->b, a, FALSE);
+  cached = fetch (f->pair.b, a, FALSE);
   assert_same_bytes (cached, big);
   g_assert_cmpuint (wire->downloads, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (wire->ranges, 0), ==, "");
@@ -637,7 +598,7 @@ test_download_resumes (Fixture *f, gconstpointer data)
   g_assert_true (g_file_set_contents (part_path, data_all, 1024 * 1024, NULL));
   g_assert_true (g_file_delete (cached, NULL, NULL));
 
-  resumed = fetch (f->b, a, FALSE);
+  resumed = fetch (f->pair.b, a, FALSE);
   assert_same_bytes (resumed, big);
   g_assert_false (exists (part_path));
   g_assert_cmpuint (wire->downloads, ==, 2);
@@ -656,9 +617,9 @@ test_download_resumes (Fixture *f, gconstpointer data)
     json_object_set_string_member (ghost_json, "id", "00000000-0000-4000-8000-000000000000");
     json_object_set_string_member (ghost_json, "name", "ghost.pdf");
     ghost = _cc_attachment_new_from_json (ghost_json);
-    cc_client_fetch_attachment_async (f->b, ghost, FALSE, NULL, cc_test_result_cb, &res);
+    cc_client_fetch_attachment_async (f->pair.b, ghost, FALSE, NULL, cc_test_result_cb, &res);
     CC_TEST_AWAIT (res);
-    none = cc_client_fetch_attachment_finish (f->b, res, &error);
+    none = cc_client_fetch_attachment_finish (f->pair.b, res, &error);
     g_assert_null (none);
     g_assert_error (error, CAU_ERROR, CAU_ERROR_NOT_FOUND);
     g_assert_cmpuint (strlen (error->message), >, 10);
@@ -667,10 +628,10 @@ test_download_resumes (Fixture *f, gconstpointer data)
   /* A .part that is already whole starts over cleanly. */
   g_assert_true (g_file_set_contents (part_path, data_all, len, NULL));
   g_assert_true (g_file_delete (resumed, NULL, NULL));
-  again = fetch (f->b, a, FALSE);
+  again = fetch (f->pair.b, a, FALSE);
   assert_same_bytes (again, big);
 
-  wire_free (f->b, wire);
+  wire_free (f->pair.b, wire);
 }
 
 static guint64
@@ -697,12 +658,12 @@ test_no_files (Fixture *f, gconstpointer data)
   g_autoptr(CcMessage) message = NULL;
 
   create_room (f);
-  cc_client_send_files_async (f->a, f->room_id, "  ", NULL, none, NULL, cc_test_result_cb, &res);
+  cc_client_send_files_async (f->pair.a, f->room_id, "  ", NULL, none, NULL, cc_test_result_cb, &res);
   CC_TEST_AWAIT (res);
-  g_assert_null (cc_client_send_files_finish (f->a, res, &error));
+  g_assert_null (cc_client_send_files_finish (f->pair.a, res, &error));
   g_assert_error (error, CAU_ERROR, CAU_ERROR_BAD_REQUEST);
 
-  message = send_files (f->a, f->room_id, " Just words ", none);
+  message = send_files (f->pair.a, f->room_id, " Just words ", none);
   g_assert_cmpstr (cc_message_get_body (message), ==, "Just words");
   g_assert_cmpuint (n_attachments (message), ==, 0);
 }
@@ -806,24 +767,24 @@ test_cache_cap (Fixture *f, gconstpointer data)
 
   make_old (opened, DAYS (2));
   create_room (f);
-  tb = cc_client_get_timeline (f->b, f->room_id);
-  g_object_unref (send_files (f->a, f->room_id, "a", files_a));
-  g_object_unref (send_files (f->a, f->room_id, "b", files_b));
-  g_object_unref (send_files (f->a, f->room_id, "c", files_c));
+  tb = cc_client_get_timeline (f->pair.b, f->room_id);
+  g_object_unref (send_files (f->pair.a, f->room_id, "a", files_a));
+  g_object_unref (send_files (f->pair.a, f->room_id, "b", files_b));
+  g_object_unref (send_files (f->pair.a, f->room_id, "c", files_c));
   aa = attachment_at (wait_message (tb, "a"), 0);
   ab = attachment_at (wait_message (tb, "b"), 0);
   ac = attachment_at (wait_message (tb, "c"), 0);
 
   /* Room for two of them. */
-  cc_client_set_file_cache_cap (f->b, 250 * 1024);
-  ga = fetch (f->b, aa, FALSE);
+  cc_client_set_file_cache_cap (f->pair.b, 250 * 1024);
+  ga = fetch (f->pair.b, aa, FALSE);
   g_usleep (20 * 1000);
-  gb = fetch (f->b, ab, FALSE);
+  gb = fetch (f->pair.b, ab, FALSE);
   g_usleep (20 * 1000);
   /* a is used again: b is now the least recently used. */
-  ga2 = fetch (f->b, aa, FALSE);
+  ga2 = fetch (f->pair.b, aa, FALSE);
   g_usleep (20 * 1000);
-  gc = fetch (f->b, ac, FALSE);
+  gc = fetch (f->pair.b, ac, FALSE);
 
   dir = g_file_get_parent (gc);
   CC_TEST_WAIT_UNTIL (!g_file_query_exists (gb, NULL));
@@ -832,7 +793,7 @@ test_cache_cap (Fixture *f, gconstpointer data)
   g_assert_cmpuint (dir_size (dir), <=, 250 * 1024);
 
   /* A lower cap applies at once. */
-  cc_client_set_file_cache_cap (f->b, 150 * 1024);
+  cc_client_set_file_cache_cap (f->pair.b, 150 * 1024);
   CC_TEST_WAIT_UNTIL (!g_file_query_exists (ga, NULL));
   g_assert_true (g_file_query_exists (gc, NULL));
 
@@ -855,31 +816,31 @@ test_cancel_attachment (Fixture *f, gconstpointer data)
   CcMessage *shown;
 
   create_room (f);
-  ta = cc_client_get_timeline (f->a, f->room_id);
-  tb = cc_client_get_timeline (f->b, f->room_id);
+  ta = cc_client_get_timeline (f->pair.a, f->room_id);
+  tb = cc_client_get_timeline (f->pair.b, f->room_id);
   CC_TEST_WAIT_UNTIL (cc_timeline_get_loaded (ta) && cc_timeline_get_loaded (tb));
-  cc_test_server_stop (f->srv);
-  CC_TEST_WAIT_UNTIL (!cc_client_get_online (f->a));
+  cc_test_server_stop (f->pair.srv);
+  CC_TEST_WAIT_UNTIL (!cc_client_get_online (f->pair.a));
 
   /* Ada takes the invoice off a message with text: the text still goes. */
-  with_text = send_files (f->a, f->room_id, "Only the photo after all", files);
+  with_text = send_files (f->pair.a, f->room_id, "Only the photo after all", files);
   removed_copy = g_object_ref (cc_attachment_get_local_file (attachment_at (with_text, 1)));
-  cc_client_cancel_attachment (f->a, with_text, attachment_at (with_text, 1));
+  cc_client_cancel_attachment (f->pair.a, with_text, attachment_at (with_text, 1));
   CC_TEST_WAIT_UNTIL (n_attachments (with_text) == 1);
   g_assert_cmpstr (cc_attachment_get_name (attachment_at (with_text, 0)), ==, "Holiday photo.png");
   CC_TEST_WAIT_UNTIL (!g_file_query_exists (removed_copy, NULL));
 
   /* A message of files only, all taken off, is gone. */
-  only_files = send_files (f->a, f->room_id, "", files);
-  outbox = outbox_dir_of (f->a, only_files);
+  only_files = send_files (f->pair.a, f->room_id, "", files);
+  outbox = outbox_dir_of (f->pair.a, only_files);
   g_assert_true (exists (outbox));
-  cc_client_cancel_attachment (f->a, only_files, attachment_at (only_files, 0));
+  cc_client_cancel_attachment (f->pair.a, only_files, attachment_at (only_files, 0));
   CC_TEST_WAIT_UNTIL (n_attachments (only_files) == 1);
-  cc_client_cancel_attachment (f->a, only_files, attachment_at (only_files, 0));
+  cc_client_cancel_attachment (f->pair.a, only_files, attachment_at (only_files, 0));
   CC_TEST_WAIT_UNTIL (cc_timeline_lookup (ta, cc_message_get_txn_id (only_files)) == NULL);
   CC_TEST_WAIT_UNTIL (!exists (outbox));
 
-  cc_test_server_start (f->srv);
+  cc_test_server_start (f->pair.srv);
   CC_TEST_WAIT_UNTIL (cc_message_get_state (with_text) == CC_MESSAGE_STATE_STORED);
   shown = wait_message (tb, "Only the photo after all");
   g_assert_cmpuint (n_attachments (shown), ==, 1);
@@ -901,7 +862,7 @@ test_lying_file (Fixture *f, gconstpointer data)
   CcAttachment *a;
 
   create_room (f);
-  ta = cc_client_get_timeline (f->a, f->room_id);
+  ta = cc_client_get_timeline (f->pair.a, f->room_id);
   CC_TEST_WAIT_UNTIL (cc_timeline_get_loaded (ta));
 
   /* A file that went away before it could be attached: a sentence, and
@@ -914,9 +875,9 @@ test_lying_file (Fixture *f, gconstpointer data)
     g_autoptr(CcMessage) none = NULL;
     g_autofree char *shown = NULL;
 
-    cc_client_send_files_async (f->a, f->room_id, "", NULL, gone_files, NULL, cc_test_result_cb, &res);
+    cc_client_send_files_async (f->pair.a, f->room_id, "", NULL, gone_files, NULL, cc_test_result_cb, &res);
     CC_TEST_AWAIT (res);
-    none = cc_client_send_files_finish (f->a, res, &error);
+    none = cc_client_send_files_finish (f->pair.a, res, &error);
     g_assert_null (none);
     g_assert_nonnull (error);
     g_assert_nonnull (strstr (error->message, "gone.pdf"));
@@ -924,8 +885,8 @@ test_lying_file (Fixture *f, gconstpointer data)
     g_assert_cmpstr (shown, ==, "");
   }
 
-  sent = send_files (f->a, f->room_id, "Look at my cat", files);
-  outbox = outbox_dir_of (f->a, sent);
+  sent = send_files (f->pair.a, f->room_id, "Look at my cat", files);
+  outbox = outbox_dir_of (f->pair.a, sent);
   a = attachment_at (sent, 0);
 
   /* Refused with a sentence that names the file; nothing was sent. */
@@ -937,11 +898,11 @@ test_lying_file (Fixture *f, gconstpointer data)
   g_assert_cmpstr (cc_attachment_get_error (a), ==, cc_message_get_error (sent));
 
   /* Retrying fails the same way; discarding removes it and its copy. */
-  cc_client_retry_message (f->a, cc_message_get_txn_id (sent));
+  cc_client_retry_message (f->pair.a, cc_message_get_txn_id (sent));
   g_assert_cmpint (cc_attachment_get_state (a), ==, CC_ATTACHMENT_QUEUED);
   CC_TEST_WAIT_UNTIL (cc_message_get_state (sent) == CC_MESSAGE_STATE_FAILED);
   g_assert_cmpint (cc_attachment_get_state (a), ==, CC_ATTACHMENT_FAILED);
-  cc_client_discard_message (f->a, cc_message_get_txn_id (sent));
+  cc_client_discard_message (f->pair.a, cc_message_get_txn_id (sent));
   CC_TEST_WAIT_UNTIL (cc_timeline_lookup (ta, cc_message_get_txn_id (sent)) == NULL);
   CC_TEST_WAIT_UNTIL (!exists (outbox));
 }
@@ -957,13 +918,13 @@ test_copy_missing (Fixture *f, gconstpointer data)
   GFile *files[] = { pdf, NULL };
 
   create_room (f);
-  ta = cc_client_get_timeline (f->a, f->room_id);
+  ta = cc_client_get_timeline (f->pair.a, f->room_id);
   CC_TEST_WAIT_UNTIL (cc_timeline_get_loaded (ta));
-  cc_test_server_stop (f->srv);
-  CC_TEST_WAIT_UNTIL (!cc_client_get_online (f->a));
-  sent = send_files (f->a, f->room_id, "The invoice", files);
+  cc_test_server_stop (f->pair.srv);
+  CC_TEST_WAIT_UNTIL (!cc_client_get_online (f->pair.a));
+  sent = send_files (f->pair.a, f->room_id, "The invoice", files);
   g_assert_true (g_file_delete (cc_attachment_get_local_file (attachment_at (sent, 0)), NULL, NULL));
-  cc_test_server_start (f->srv);
+  cc_test_server_start (f->pair.srv);
   CC_TEST_WAIT_UNTIL (cc_message_get_state (sent) == CC_MESSAGE_STATE_FAILED);
   g_assert_nonnull (strstr (cc_message_get_error (sent), "Invoice 2026-11 (€).pdf"));
   g_assert_cmpint (cc_attachment_get_state (attachment_at (sent, 0)), ==, CC_ATTACHMENT_FAILED);
@@ -984,19 +945,19 @@ test_too_large (Fixture *f, gconstpointer data)
   GFile *ok_files[] = { ok, NULL };
 
   create_room (f);
-  ta = cc_client_get_timeline (f->a, f->room_id);
+  ta = cc_client_get_timeline (f->pair.a, f->room_id);
   CC_TEST_WAIT_UNTIL (cc_timeline_get_loaded (ta));
   restart_server_with (f, "[attachments]\nmax_bytes = 100000\n");
-  CC_TEST_WAIT_UNTIL (cc_client_get_online (f->a));
+  CC_TEST_WAIT_UNTIL (cc_client_get_online (f->pair.a));
 
-  sent = send_files (f->a, f->room_id, "Everything", files);
+  sent = send_files (f->pair.a, f->room_id, "Everything", files);
   CC_TEST_WAIT_UNTIL (cc_message_get_state (sent) == CC_MESSAGE_STATE_FAILED);
   g_assert_nonnull (strstr (cc_message_get_error (sent), "archive.txt"));
   g_assert_nonnull (strstr (cc_message_get_error (sent), "larger than the server accepts"));
   g_assert_cmpint (cc_attachment_get_state (attachment_at (sent, 0)), ==, CC_ATTACHMENT_FAILED);
 
   /* The failed one waits for the user; what comes after still goes. */
-  small = send_files (f->a, f->room_id, "Just this", ok_files);
+  small = send_files (f->pair.a, f->room_id, "Just this", ok_files);
   CC_TEST_WAIT_UNTIL (cc_message_get_state (small) == CC_MESSAGE_STATE_STORED);
   g_assert_cmpint (cc_message_get_state (sent), ==, CC_MESSAGE_STATE_FAILED);
 }
@@ -1024,16 +985,16 @@ test_progress (Fixture *f, gconstpointer data)
   gulong id;
 
   create_room (f);
-  ta = cc_client_get_timeline (f->a, f->room_id);
+  ta = cc_client_get_timeline (f->pair.a, f->room_id);
   CC_TEST_WAIT_UNTIL (cc_timeline_get_loaded (ta));
-  cc_test_server_stop (f->srv);
-  CC_TEST_WAIT_UNTIL (!cc_client_get_online (f->a));
-  sent = send_files (f->a, f->room_id, "The report", files);
+  cc_test_server_stop (f->pair.srv);
+  CC_TEST_WAIT_UNTIL (!cc_client_get_online (f->pair.a));
+  sent = send_files (f->pair.a, f->room_id, "The report", files);
   a = attachment_at (sent, 0);
   g_assert_cmpuint (cc_attachment_get_size (a), >=, 4 * 1024 * 1024);
 
   id = g_signal_connect (a, "notify::progress", G_CALLBACK (progress_cb), seen);
-  cc_test_server_start (f->srv);
+  cc_test_server_start (f->pair.srv);
   while (cc_message_get_state (sent) != CC_MESSAGE_STATE_STORED)
     {
       uploading |= cc_attachment_get_state (a) == CC_ATTACHMENT_UPLOADING;

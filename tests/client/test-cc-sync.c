@@ -8,80 +8,34 @@
 #include "cc-test-client.h"
 
 typedef struct {
-  CcTestServer *srv;
-  char         *dir_a;
-  char         *dir_b;
-  JsonObject   *login_a;
-  JsonObject   *login_b;
-  CcClient     *a;
-  CcClient     *b;
-  char         *room_id;
+  CcTestPair  pair;
+  char       *room_id;
 } Fixture;
-
-static void
-setup_with_keep (Fixture *f, guint keep)
-{
-  f->srv = cc_test_server_new (keep);
-  f->dir_a = cc_test_make_tmpdir ();
-  f->dir_b = cc_test_make_tmpdir ();
-  f->login_a = cc_test_login (f->srv, CC_TEST_ADA_EMAIL);
-  f->login_b = cc_test_login (f->srv, CC_TEST_BOB_EMAIL);
-  f->a = cc_test_client_open (f->srv, CC_TEST_ADA_EMAIL, f->dir_a, f->login_a);
-  f->b = cc_test_client_open (f->srv, CC_TEST_BOB_EMAIL, f->dir_b, f->login_b);
-  cc_test_client_go_online (f->a);
-  cc_test_client_go_online (f->b);
-}
 
 static void
 setup (Fixture *f, gconstpointer data)
 {
-  setup_with_keep (f, GPOINTER_TO_UINT (data));
+  cc_test_pair_init (&f->pair, GPOINTER_TO_UINT (data));
 }
 
 static void
 teardown (Fixture *f, gconstpointer data)
 {
-  cc_test_client_quit (&f->a);
-  cc_test_client_quit (&f->b);
-  cc_test_server_free (f->srv);
-  cc_test_rm_rf (f->dir_a);
-  cc_test_rm_rf (f->dir_b);
-  g_free (f->dir_a);
-  g_free (f->dir_b);
+  cc_test_pair_clear (&f->pair);
   g_free (f->room_id);
-  json_object_unref (f->login_a);
-  json_object_unref (f->login_b);
 }
 
 static const char *
 bob_id (Fixture *f)
 {
-  return json_object_get_string_member (json_object_get_object_member (f->login_b, "user"), "id");
+  return cc_test_pair_bob_id (&f->pair);
 }
 
 /* Ada creates a group with Bob; both see it. */
 static void
 create_room (Fixture *f)
 {
-  g_autoptr(JsonObject) body = json_object_new ();
-  g_autoptr(JsonArray) members = json_array_new ();
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) room = NULL;
-
-  json_array_add_string_element (members, bob_id (f));
-  json_object_set_string_member (body, "type", "group");
-  json_object_set_string_member (body, "name", "Plans");
-  json_object_set_array_member (body, "member_ids", json_array_ref (members));
-  cc_client_action_async (f->a, CC_CLIENT_ACTION_CREATE_ROOM, NULL, NULL, body, NULL,
-                          cc_test_result_cb, &res);
-  CC_TEST_AWAIT (res);
-  room = cc_client_action_finish (f->a, res, &error);
-  g_assert_no_error (error);
-  f->room_id = g_strdup (json_object_get_string_member (room, "id"));
-  g_assert_nonnull (cc_client_lookup_room (f->a, f->room_id));
-  CC_TEST_WAIT_UNTIL (cc_client_lookup_room (f->b, f->room_id) != NULL);
-  g_assert_cmpstr (cc_room_get_name (cc_client_lookup_room (f->b, f->room_id)), ==, "Plans");
+  f->room_id = cc_test_pair_create_group (&f->pair, "Plans");
 }
 
 static CcMessage *
@@ -132,34 +86,34 @@ test_live_and_missed (Fixture *f, gconstpointer data)
   CcRoom *room;
 
   create_room (f);
-  ta = cc_client_get_timeline (f->a, f->room_id);
-  tb = cc_client_get_timeline (f->b, f->room_id);
-  send_stored (f->a, ta, "hello");
+  ta = cc_client_get_timeline (f->pair.a, f->room_id);
+  tb = cc_client_get_timeline (f->pair.b, f->room_id);
+  send_stored (f->pair.a, ta, "hello");
   WAIT_TEXT (tb, "hello");
 
   /* Bob quits; Ada goes on. */
   g_clear_object (&tb);
-  cc_test_client_quit (&f->b);
-  send_stored (f->a, ta, "one");
-  send_stored (f->a, ta, "two");
-  send_stored (f->a, ta, "three");
+  cc_test_client_quit (&f->pair.b);
+  send_stored (f->pair.a, ta, "one");
+  send_stored (f->pair.a, ta, "two");
+  send_stored (f->pair.a, ta, "three");
 
   /* Bob starts again: what he had shows at once, offline. */
-  f->b = cc_test_client_open (f->srv, CC_TEST_BOB_EMAIL, f->dir_b, f->login_b);
-  g_assert_false (cc_client_get_online (f->b));
-  room = cc_client_lookup_room (f->b, f->room_id);
+  f->pair.b = cc_test_client_open (f->pair.srv, CC_TEST_BOB_EMAIL, f->pair.dir_b, f->pair.login_b);
+  g_assert_false (cc_client_get_online (f->pair.b));
+  room = cc_client_lookup_room (f->pair.b, f->room_id);
   g_assert_nonnull (room);
   g_assert_cmpstr (cc_room_get_last_message_excerpt (room), ==, "hello");
-  tb = cc_client_get_timeline (f->b, f->room_id);
+  tb = cc_client_get_timeline (f->pair.b, f->room_id);
   CC_TEST_WAIT_UNTIL (cc_timeline_get_loaded (tb));
   WAIT_TEXT (tb, "hello");
 
   /* Online: the missed messages arrive, in order, once. */
-  cc_test_client_go_online (f->b);
+  cc_test_client_go_online (f->pair.b);
   WAIT_TEXT (tb, "hello|one|two|three");
   g_assert_cmpstr (cc_room_get_last_message_excerpt (room), ==, "three");
   g_assert_cmpuint (cc_room_get_unread_count (room), >=, 3);
-  g_assert_cmpint (cc_sync_get_last_seq (cc_client_get_sync (f->b)), >=, cc_timeline_get_last_seq (tb));
+  g_assert_cmpint (cc_sync_get_last_seq (cc_client_get_sync (f->pair.b)), >=, cc_timeline_get_last_seq (tb));
 
   /* Bob reads: his badge clears and Ada sees "read" on her message. */
   three = g_list_model_get_item (G_LIST_MODEL (ta), g_list_model_get_n_items (G_LIST_MODEL (ta)) - 1);
@@ -167,7 +121,7 @@ test_live_and_missed (Fixture *f, gconstpointer data)
   g_assert_cmpstr (cc_message_get_body (three), ==, "three");
   g_assert_true (cc_message_get_is_own (three));
   g_assert_cmpuint (cc_message_get_read_by (three), ==, 0);
-  cc_client_mark_read (f->b, f->room_id, cc_timeline_get_last_seq (tb));
+  cc_client_mark_read (f->pair.b, f->room_id, cc_timeline_get_last_seq (tb));
   g_assert_cmpuint (cc_room_get_unread_count (room), ==, 0);
   CC_TEST_WAIT_UNTIL (cc_message_get_read_by (three) == 1);
 }
@@ -187,35 +141,35 @@ test_resync_required (Fixture *f, gconstpointer data)
   guint resyncs = 0;
 
   create_room (f);
-  ta = cc_client_get_timeline (f->a, f->room_id);
-  tb = cc_client_get_timeline (f->b, f->room_id);
-  send_stored (f->a, ta, "hello");
+  ta = cc_client_get_timeline (f->pair.a, f->room_id);
+  tb = cc_client_get_timeline (f->pair.b, f->room_id);
+  send_stored (f->pair.a, ta, "hello");
   WAIT_TEXT (tb, "hello");
   g_clear_object (&tb);
-  cc_test_client_quit (&f->b);
+  cc_test_client_quit (&f->pair.b);
 
   /* More than the server keeps (5 events) happens while Bob is away. */
   for (guint i = 1; i <= 12; i++)
     {
       g_autofree char *body = g_strdup_printf ("m%u", i);
 
-      send_stored (f->a, ta, body);
+      send_stored (f->pair.a, ta, body);
       g_string_append_printf (expected, "|%s", body);
     }
 
-  f->b = cc_test_client_open (f->srv, CC_TEST_BOB_EMAIL, f->dir_b, f->login_b);
-  g_signal_connect (cc_client_get_sync (f->b), "resync-required", G_CALLBACK (on_resync), &resyncs);
-  tb = cc_client_get_timeline (f->b, f->room_id);
-  cc_test_client_go_online (f->b);
+  f->pair.b = cc_test_client_open (f->pair.srv, CC_TEST_BOB_EMAIL, f->pair.dir_b, f->pair.login_b);
+  g_signal_connect (cc_client_get_sync (f->pair.b), "resync-required", G_CALLBACK (on_resync), &resyncs);
+  tb = cc_client_get_timeline (f->pair.b, f->room_id);
+  cc_test_client_go_online (f->pair.b);
   g_assert_cmpuint (resyncs, ==, 1);
 
   /* Reloaded over REST: nothing is missing, nothing doubled. */
   WAIT_TEXT (tb, expected->str);
-  CC_TEST_WAIT_UNTIL (g_strcmp0 (cc_room_get_last_message_excerpt (cc_client_lookup_room (f->b, f->room_id)),
+  CC_TEST_WAIT_UNTIL (g_strcmp0 (cc_room_get_last_message_excerpt (cc_client_lookup_room (f->pair.b, f->room_id)),
                                  "m12") == 0);
 
   /* And it is live again afterwards. */
-  send_stored (f->a, ta, "after");
+  send_stored (f->pair.a, ta, "after");
   g_string_append (expected, "|after");
   WAIT_TEXT (tb, expected->str);
 }
@@ -231,28 +185,28 @@ test_outbox_across_server_restart (Fixture *f, gconstpointer data)
   g_autofree char *body = NULL;
 
   create_room (f);
-  ta = cc_client_get_timeline (f->a, f->room_id);
-  tb = cc_client_get_timeline (f->b, f->room_id);
+  ta = cc_client_get_timeline (f->pair.a, f->room_id);
+  tb = cc_client_get_timeline (f->pair.b, f->room_id);
   CC_TEST_WAIT_UNTIL (cc_timeline_get_loaded (tb));
 
   /* The server goes away; Bob keeps writing. */
-  cc_test_server_stop (f->srv);
-  CC_TEST_WAIT_UNTIL (!cc_client_get_online (f->b));
-  g_object_unref (send (f->b, f->room_id, "x1"));
-  g_object_unref (send (f->b, f->room_id, "x2"));
-  x3 = send (f->b, f->room_id, "x3");
+  cc_test_server_stop (f->pair.srv);
+  CC_TEST_WAIT_UNTIL (!cc_client_get_online (f->pair.b));
+  g_object_unref (send (f->pair.b, f->room_id, "x1"));
+  g_object_unref (send (f->pair.b, f->room_id, "x2"));
+  x3 = send (f->pair.b, f->room_id, "x3");
   WAIT_TEXT (tb, "x1…|x2…|x3…");
 
   /* Bob even quits and comes back while it is down: all still there. */
   g_clear_object (&tb);
-  cc_test_client_quit (&f->b);
-  f->b = cc_test_client_open (f->srv, CC_TEST_BOB_EMAIL, f->dir_b, f->login_b);
-  tb = cc_client_get_timeline (f->b, f->room_id);
+  cc_test_client_quit (&f->pair.b);
+  f->pair.b = cc_test_client_open (f->pair.srv, CC_TEST_BOB_EMAIL, f->pair.dir_b, f->pair.login_b);
+  tb = cc_client_get_timeline (f->pair.b, f->room_id);
   WAIT_TEXT (tb, "x1…|x2…|x3…");
-  cc_client_start (f->b);
+  cc_client_start (f->pair.b);
 
   /* The server is back: out they go, in order, once. */
-  cc_test_server_start (f->srv);
+  cc_test_server_start (f->pair.srv);
   WAIT_TEXT (tb, "x1|x2|x3");
   WAIT_TEXT (ta, "x1|x2|x3");
 
@@ -260,14 +214,14 @@ test_outbox_across_server_restart (Fixture *f, gconstpointer data)
    * again after a restart. The server recognises the txn_id. */
   txn = g_strdup (cc_message_get_txn_id (x3));
   body = g_strdup (cc_message_get_body (x3));
-  cc_test_server_stop (f->srv);
-  CC_TEST_WAIT_UNTIL (!cc_client_get_online (f->b));
-  cc_cache_outbox_add_async (cc_client_get_cache (f->b), txn, f->room_id, body, NULL, 0,
+  cc_test_server_stop (f->pair.srv);
+  CC_TEST_WAIT_UNTIL (!cc_client_get_online (f->pair.b));
+  cc_cache_outbox_add_async (cc_client_get_cache (f->pair.b), txn, f->room_id, body, NULL, 0,
                              NULL, cc_test_result_cb, &res);
   CC_TEST_AWAIT (res);
-  g_assert_cmpint (cc_cache_finish_int (cc_client_get_cache (f->b), res, NULL), >, 0);
-  cc_test_server_start (f->srv);
-  g_object_unref (send (f->b, f->room_id, "x4"));
+  g_assert_cmpint (cc_cache_finish_int (cc_client_get_cache (f->pair.b), res, NULL), >, 0);
+  cc_test_server_start (f->pair.srv);
+  g_object_unref (send (f->pair.b, f->room_id, "x4"));
   WAIT_TEXT (tb, "x1|x2|x3|x4");
   WAIT_TEXT (ta, "x1|x2|x3|x4");
 }
@@ -282,14 +236,14 @@ test_typing_and_drafts (Fixture *f, gconstpointer data)
   create_room (f);
   /* Bob must be subscribed to the room's members on the server side:
    * opening the timeline does what the UI does. */
-  g_object_unref (cc_client_get_timeline (f->b, f->room_id));
+  g_object_unref (cc_client_get_timeline (f->pair.b, f->room_id));
 
-  cc_client_set_draft (f->a, f->room_id, "Half a tho");
-  cc_client_set_draft (f->a, f->room_id, "Half a thought");
+  cc_client_set_draft (f->pair.a, f->room_id, "Half a tho");
+  cc_client_set_draft (f->pair.a, f->room_id, "Half a thought");
   for (;;)
     {
       g_strfreev (names);
-      names = cc_client_get_typing_names (f->b, f->room_id);
+      names = cc_client_get_typing_names (f->pair.b, f->room_id);
       if (g_strv_length (names) == 1 && g_str_equal (names[0], "Ada Lovelace"))
         break;
       g_main_context_iteration (NULL, TRUE);
@@ -297,23 +251,23 @@ test_typing_and_drafts (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_strv_length (names), ==, 1);
 
   /* Cleared composer: Bob sees nobody typing any more. */
-  cc_client_set_draft (f->a, f->room_id, "");
+  cc_client_set_draft (f->pair.a, f->room_id, "");
   for (;;)
     {
       g_strfreev (names);
-      names = cc_client_get_typing_names (f->b, f->room_id);
+      names = cc_client_get_typing_names (f->pair.b, f->room_id);
       if (g_strv_length (names) == 0)
         break;
       g_main_context_iteration (NULL, TRUE);
     }
-  cc_client_set_draft (f->a, f->room_id, "Half a thought");
+  cc_client_set_draft (f->pair.a, f->room_id, "Half a thought");
 
   /* Ada quits with her draft; it is there when she comes back. */
-  cc_test_client_quit (&f->a);
-  f->a = cc_test_client_open (f->srv, CC_TEST_ADA_EMAIL, f->dir_a, f->login_a);
-  cc_client_load_draft_async (f->a, f->room_id, NULL, cc_test_result_cb, &res);
+  cc_test_client_quit (&f->pair.a);
+  f->pair.a = cc_test_client_open (f->pair.srv, CC_TEST_ADA_EMAIL, f->pair.dir_a, f->pair.login_a);
+  cc_client_load_draft_async (f->pair.a, f->room_id, NULL, cc_test_result_cb, &res);
   CC_TEST_AWAIT (res);
-  draft = cc_client_load_draft_finish (f->a, res, NULL);
+  draft = cc_client_load_draft_finish (f->pair.a, res, NULL);
   g_assert_cmpstr (draft, ==, "Half a thought");
 }
 
@@ -353,14 +307,14 @@ test_history_pages (Fixture *f, gconstpointer data)
   g_autofree char *all = numbered (1, 60);
 
   create_room (f);
-  ta = cc_client_get_timeline (f->a, f->room_id);
+  ta = cc_client_get_timeline (f->pair.a, f->room_id);
   for (guint i = 1; i <= 60; i++)
     {
       g_autofree char *body = g_strdup_printf ("m%u", i);
-      send_stored (f->a, ta, body);
+      send_stored (f->pair.a, ta, body);
     }
 
-  c = cc_test_client_open (f->srv, CC_TEST_BOB_EMAIL, dir_c, f->login_b);
+  c = cc_test_client_open (f->pair.srv, CC_TEST_BOB_EMAIL, dir_c, f->pair.login_b);
   cc_test_client_go_online (c);
   CC_TEST_WAIT_UNTIL (cc_client_lookup_room (c, f->room_id) != NULL);
   tc = cc_client_get_timeline (c, f->room_id);
@@ -392,23 +346,23 @@ test_resync_gap (Fixture *f, gconstpointer data)
   g_autofree char *all = NULL;
 
   create_room (f);
-  ta = cc_client_get_timeline (f->a, f->room_id);
-  tb = cc_client_get_timeline (f->b, f->room_id);
-  send_stored (f->a, ta, "before");
+  ta = cc_client_get_timeline (f->pair.a, f->room_id);
+  tb = cc_client_get_timeline (f->pair.b, f->room_id);
+  send_stored (f->pair.a, ta, "before");
   WAIT_TEXT (tb, "before");
   g_clear_object (&tb);
-  cc_test_client_quit (&f->b);
+  cc_test_client_quit (&f->pair.b);
 
   for (guint i = 1; i <= 60; i++)
     {
       g_autofree char *body = g_strdup_printf ("m%u", i);
-      send_stored (f->a, ta, body);
+      send_stored (f->pair.a, ta, body);
     }
 
-  f->b = cc_test_client_open (f->srv, CC_TEST_BOB_EMAIL, f->dir_b, f->login_b);
-  tb = cc_client_get_timeline (f->b, f->room_id);
+  f->pair.b = cc_test_client_open (f->pair.srv, CC_TEST_BOB_EMAIL, f->pair.dir_b, f->pair.login_b);
+  tb = cc_client_get_timeline (f->pair.b, f->room_id);
   WAIT_TEXT (tb, "before");
-  cc_test_client_go_online (f->b);
+  cc_test_client_go_online (f->pair.b);
   WAIT_TEXT (tb, newest);
   while (cc_timeline_get_has_more (tb))
     load_older (tb);
@@ -439,42 +393,42 @@ test_direct_notifications (Fixture *f, gconstpointer data)
   CcRoom *direct_b;
   const char *room_id;
 
-  g_signal_connect (f->b, "notification", G_CALLBACK (on_notification), seen);
+  g_signal_connect (f->pair.b, "notification", G_CALLBACK (on_notification), seen);
   json_object_set_string_member (body, "user_id", bob_id (f));
-  cc_client_action_async (f->a, CC_CLIENT_ACTION_OPEN_DIRECT, NULL, NULL, body, NULL, cc_test_result_cb, &res);
+  cc_client_action_async (f->pair.a, CC_CLIENT_ACTION_OPEN_DIRECT, NULL, NULL, body, NULL, cc_test_result_cb, &res);
   CC_TEST_AWAIT (res);
-  room = cc_client_action_finish (f->a, res, &error);
+  room = cc_client_action_finish (f->pair.a, res, &error);
   g_assert_no_error (error);
   g_clear_object (&res);
   room_id = json_object_get_string_member (room, "id");
-  CC_TEST_WAIT_UNTIL (cc_client_lookup_room (f->b, room_id) != NULL);
-  direct_b = cc_client_lookup_room (f->b, room_id);
+  CC_TEST_WAIT_UNTIL (cc_client_lookup_room (f->pair.b, room_id) != NULL);
+  direct_b = cc_client_lookup_room (f->pair.b, room_id);
   g_assert_cmpstr (cc_room_get_room_type (direct_b), ==, "direct");
 
   /* Ada is connected: Bob's direct room with her shows her online, then
    * idle when she is away from her keyboard. */
   CC_TEST_WAIT_UNTIL (g_strcmp0 (cc_room_get_presence (direct_b), "online") == 0);
-  cc_client_set_idle (f->a, TRUE);
+  cc_client_set_idle (f->pair.a, TRUE);
   CC_TEST_WAIT_UNTIL (g_strcmp0 (cc_room_get_presence (direct_b), "idle") == 0);
-  cc_client_set_idle (f->a, FALSE);
+  cc_client_set_idle (f->pair.a, FALSE);
   CC_TEST_WAIT_UNTIL (g_strcmp0 (cc_room_get_presence (direct_b), "online") == 0);
 
-  ta = cc_client_get_timeline (f->a, room_id);
-  tb = cc_client_get_timeline (f->b, room_id);
-  send_stored (f->a, ta, "psst");
+  ta = cc_client_get_timeline (f->pair.a, room_id);
+  tb = cc_client_get_timeline (f->pair.b, room_id);
+  send_stored (f->pair.a, ta, "psst");
   WAIT_TEXT (tb, "psst");
   g_assert_cmpuint (seen->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (seen, 0), ==, "psst");
 
   /* Bob mutes the room: messages still come, quietly. */
   json_object_set_boolean_member (settings, "muted", TRUE);
-  cc_client_action_async (f->b, CC_CLIENT_ACTION_ROOM_SETTINGS, room_id, NULL, settings, NULL,
+  cc_client_action_async (f->pair.b, CC_CLIENT_ACTION_ROOM_SETTINGS, room_id, NULL, settings, NULL,
                           cc_test_result_cb, &res);
   CC_TEST_AWAIT (res);
-  answer = cc_client_action_finish (f->b, res, &error);
+  answer = cc_client_action_finish (f->pair.b, res, &error);
   g_assert_no_error (error);
   g_assert_true (cc_room_get_muted (direct_b));
-  send_stored (f->a, ta, "again");
+  send_stored (f->pair.a, ta, "again");
   WAIT_TEXT (tb, "psst|again");
   g_assert_cmpuint (seen->len, ==, 1);
 }
@@ -506,10 +460,10 @@ test_edit_and_delete (Fixture *f, gconstpointer data)
   CcMessage *shown;
 
   create_room (f);
-  ta = cc_client_get_timeline (f->a, f->room_id);
-  tb = cc_client_get_timeline (f->b, f->room_id);
-  send_stored (f->a, ta, "see you at 5");
-  send_stored (f->a, ta, "bring cake");
+  ta = cc_client_get_timeline (f->pair.a, f->room_id);
+  tb = cc_client_get_timeline (f->pair.b, f->room_id);
+  send_stored (f->pair.a, ta, "see you at 5");
+  send_stored (f->pair.a, ta, "bring cake");
   WAIT_TEXT (tb, "see you at 5|bring cake");
   {
     g_autoptr(CcMessage) first = NULL;
@@ -525,23 +479,23 @@ test_edit_and_delete (Fixture *f, gconstpointer data)
   g_assert_nonnull (id);
 
   json_object_set_string_member (edit, "body", "see you at 6");
-  answer = act (f->a, CC_CLIENT_ACTION_EDIT_MESSAGE, f->room_id, id, edit);
+  answer = act (f->pair.a, CC_CLIENT_ACTION_EDIT_MESSAGE, f->room_id, id, edit);
   WAIT_TEXT (tb, "see you at 6|bring cake");
   shown = cc_timeline_lookup (tb, id);
   g_assert_nonnull (shown);
   CC_TEST_WAIT_UNTIL (cc_message_get_edited_at (shown) > 0);
 
   g_clear_pointer (&answer, json_object_unref);
-  answer = act (f->a, CC_CLIENT_ACTION_DELETE_MESSAGE, f->room_id, id, NULL);
+  answer = act (f->pair.a, CC_CLIENT_ACTION_DELETE_MESSAGE, f->room_id, id, NULL);
   CC_TEST_WAIT_UNTIL (cc_message_get_deleted (shown));
   g_assert_cmpstr (cc_message_get_body (shown), ==, "");
   WAIT_TEXT (ta, "(deleted)|bring cake");
 
   /* From Bob's cache after a restart: the same. */
   g_clear_object (&tb);
-  cc_test_client_quit (&f->b);
-  f->b = cc_test_client_open (f->srv, CC_TEST_BOB_EMAIL, f->dir_b, f->login_b);
-  tb = cc_client_get_timeline (f->b, f->room_id);
+  cc_test_client_quit (&f->pair.b);
+  f->pair.b = cc_test_client_open (f->pair.srv, CC_TEST_BOB_EMAIL, f->pair.dir_b, f->pair.login_b);
+  tb = cc_client_get_timeline (f->pair.b, f->room_id);
   WAIT_TEXT (tb, "(deleted)|bring cake");
   g_assert_true (cc_message_get_deleted (cc_timeline_lookup (tb, id)));
 }
@@ -576,44 +530,44 @@ test_preview_follows_edit_and_delete (Fixture *f, gconstpointer data)
   g_autofree char *last = NULL;
 
   create_room (f);
-  ta = cc_client_get_timeline (f->a, f->room_id);
-  send_stored (f->a, ta, "agenda attached");
-  send_stored (f->a, ta, "meeting at noon");
+  ta = cc_client_get_timeline (f->pair.a, f->room_id);
+  send_stored (f->pair.a, ta, "agenda attached");
+  send_stored (f->pair.a, ta, "meeting at noon");
   first = find_id (ta, "agenda attached");
   last = find_id (ta, "meeting at noon");
   g_assert_nonnull (first);
   g_assert_nonnull (last);
-  WAIT_EXCERPT (f->b, f->room_id, "meeting at noon");
-  g_assert_cmpstr (cc_room_get_last_message_excerpt (cc_client_lookup_room (f->a, f->room_id)),
+  WAIT_EXCERPT (f->pair.b, f->room_id, "meeting at noon");
+  g_assert_cmpstr (cc_room_get_last_message_excerpt (cc_client_lookup_room (f->pair.a, f->room_id)),
                    ==, "meeting at noon");
 
   /* An older message: the preview stays. */
   json_object_set_string_member (edit, "body", "agenda v2 attached");
-  answer = act (f->a, CC_CLIENT_ACTION_EDIT_MESSAGE, f->room_id, first, edit);
+  answer = act (f->pair.a, CC_CLIENT_ACTION_EDIT_MESSAGE, f->room_id, first, edit);
   g_clear_pointer (&answer, json_object_unref);
   WAIT_TEXT (ta, "agenda v2 attached|meeting at noon");
 
   /* The last message edited. */
   json_object_set_string_member (edit, "body", "meeting at one");
-  answer = act (f->a, CC_CLIENT_ACTION_EDIT_MESSAGE, f->room_id, last, edit);
+  answer = act (f->pair.a, CC_CLIENT_ACTION_EDIT_MESSAGE, f->room_id, last, edit);
   g_clear_pointer (&answer, json_object_unref);
-  g_assert_cmpstr (cc_room_get_last_message_excerpt (cc_client_lookup_room (f->a, f->room_id)),
+  g_assert_cmpstr (cc_room_get_last_message_excerpt (cc_client_lookup_room (f->pair.a, f->room_id)),
                    ==, "meeting at one");
-  WAIT_EXCERPT (f->b, f->room_id, "meeting at one");
+  WAIT_EXCERPT (f->pair.b, f->room_id, "meeting at one");
 
   /* Then deleted: an empty excerpt, as the server's own preview reads. */
-  answer = act (f->a, CC_CLIENT_ACTION_DELETE_MESSAGE, f->room_id, last, NULL);
-  g_assert_cmpstr (cc_room_get_last_message_excerpt (cc_client_lookup_room (f->a, f->room_id)),
+  answer = act (f->pair.a, CC_CLIENT_ACTION_DELETE_MESSAGE, f->room_id, last, NULL);
+  g_assert_cmpstr (cc_room_get_last_message_excerpt (cc_client_lookup_room (f->pair.a, f->room_id)),
                    ==, "");
-  WAIT_EXCERPT (f->b, f->room_id, "");
-  g_assert_cmpint (cc_room_get_last_message_seq (cc_client_lookup_room (f->b, f->room_id)), >, 0);
-  WAIT_EXCERPT (f->a, f->room_id, "");
+  WAIT_EXCERPT (f->pair.b, f->room_id, "");
+  g_assert_cmpint (cc_room_get_last_message_seq (cc_client_lookup_room (f->pair.b, f->room_id)), >, 0);
+  WAIT_EXCERPT (f->pair.a, f->room_id, "");
 
   /* Bob's cache after a restart, before any sync: the same. */
-  cc_test_client_quit (&f->b);
-  f->b = cc_test_client_open (f->srv, CC_TEST_BOB_EMAIL, f->dir_b, f->login_b);
-  g_assert_nonnull (cc_client_lookup_room (f->b, f->room_id));
-  g_assert_cmpstr (cc_room_get_last_message_excerpt (cc_client_lookup_room (f->b, f->room_id)), ==, "");
+  cc_test_client_quit (&f->pair.b);
+  f->pair.b = cc_test_client_open (f->pair.srv, CC_TEST_BOB_EMAIL, f->pair.dir_b, f->pair.login_b);
+  g_assert_nonnull (cc_client_lookup_room (f->pair.b, f->room_id));
+  g_assert_cmpstr (cc_room_get_last_message_excerpt (cc_client_lookup_room (f->pair.b, f->room_id)), ==, "");
 }
 
 static void
@@ -627,24 +581,24 @@ on_signed_out (CcClient *client, guint *count)
 static void
 test_revoked_session (Fixture *f, gconstpointer data)
 {
-  g_autoptr(CcApi) api = cc_api_new (f->srv->url);
+  g_autoptr(CcApi) api = cc_api_new (f->pair.srv->url);
   g_autoptr(GAsyncResult) res = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
   guint signed_out = 0;
 
-  g_signal_connect (f->b, "signed-out", G_CALLBACK (on_signed_out), &signed_out);
-  cc_api_set_token (api, json_object_get_string_member (f->login_b, "token"));
+  g_signal_connect (f->pair.b, "signed-out", G_CALLBACK (on_signed_out), &signed_out);
+  cc_api_set_token (api, json_object_get_string_member (f->pair.login_b, "token"));
   cc_api_request_async (api, "POST", "/api/auth/logout", NULL, NULL, cc_test_result_cb, &res);
   CC_TEST_AWAIT (res);
   node = cc_api_request_finish (api, res, NULL, NULL, &error);
   g_assert_no_error (error);
 
   CC_TEST_WAIT_UNTIL (signed_out == 1);
-  g_assert_false (cc_client_get_online (f->b));
-  g_assert_nonnull (cc_sync_get_error (cc_client_get_sync (f->b)));
+  g_assert_false (cc_client_get_online (f->pair.b));
+  g_assert_nonnull (cc_sync_get_error (cc_client_get_sync (f->pair.b)));
   /* Ada is unaffected. */
-  g_assert_true (cc_client_get_online (f->a));
+  g_assert_true (cc_client_get_online (f->pair.a));
 }
 
 int
