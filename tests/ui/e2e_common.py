@@ -3,10 +3,10 @@ arguments, the processes they start (stopped in reverse order at the end),
 bounded waits that print the accessibility tree when they fail, and
 screenshots.
 
-Imported by ui-e2e.py and ui-invite.py, which ui-e2e.sh starts inside a
+Imported by ui-e2e.py, ui-invite.py and ui-attachments.py, which ui-e2e.sh starts inside a
 private X server and session bus as: DRIVER SERVER APP TMP.
 """
-import os, signal, socket, subprocess, sys, time, urllib.request
+import os, re, signal, socket, subprocess, sys, time, urllib.request
 
 import pyatspi
 
@@ -100,3 +100,69 @@ def start_server():
             return r.status == 200
     wait_for(healthy, "the server to answer /healthz")
     return p
+
+
+# Finding and driving widgets through the accessibility tree and xdotool.
+
+def find(root, pred, what, timeout=30):
+    return wait_for(lambda: pyatspi.findDescendant(root, pred), what, timeout, root)
+
+
+def label(root, text, timeout=30):
+    return find(root, lambda n: n.getRoleName() == "label" and n.name == text,
+                f"label {text!r}", timeout)
+
+
+def button(root, name, timeout=30):
+    # GTK 4.8 names a button with a mnemonic "_Label Label".
+    return find(root, lambda n: n.getRoleName() in ("push button", "toggle button") and
+                (n.name or "").replace("_", "") in (name, f"{name} {name}"),
+                f"button {name!r}", timeout)
+
+
+def press(node):
+    node.queryAction().doAction(0)
+    time.sleep(0.3)
+
+
+def visible_windows(name):
+    out = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", name],
+                         capture_output=True, text=True, timeout=10)
+    return out.stdout.split()
+
+
+def new_window(known, name="^Causerie"):
+    def look():
+        fresh = [w for w in visible_windows(name) if w not in known]
+        return fresh[-1] if fresh else None
+    return wait_for(look, f"a new window {name}", 30)
+
+
+def position(win):
+    out = subprocess.run(["xdotool", "getwindowgeometry", win],
+                         capture_output=True, text=True, timeout=10).stdout
+    m = re.search(r"Position: (-?\d+),(-?\d+)", out)
+    return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+
+
+def click(win, node):
+    e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    x0, y0 = position(win)
+    subprocess.run(["xdotool", "windowfocus", "--sync", win], check=False)
+    subprocess.run(["xdotool", "mousemove", str(x0 + e.x + e.width // 2),
+                    str(y0 + e.y + e.height // 2), "click", "1"], check=True)
+    time.sleep(0.3)
+
+
+def type_text(text):
+    subprocess.run(["xdotool", "type", "--delay", "10", text], check=True)
+    time.sleep(0.2)
+
+
+def print_logs(names):
+    """The end of each process's log under TMP, for a failed run."""
+    for name in names:
+        path = os.path.join(TMP, f"{name}.log")
+        if os.path.exists(path):
+            print(f"--- {name}.log")
+            print(open(path, errors="replace").read()[-3000:])

@@ -21,7 +21,8 @@ server is back. Screenshots go to $CAUSERIE_ARTIFACTS (look at them).
 import os, re, subprocess, sys, time, traceback
 import pyatspi
 
-from e2e_common import (APP, PASSWORD, SERVER, TMP, URL, DATA, app_of, log, procs, shot,
+from e2e_common import (print_logs, find, label, button, press, visible_windows, new_window, position, click, type_text,
+                        APP, PASSWORD, SERVER, TMP, URL, DATA, app_of, log, procs, shot,
                         start, start_server, stop, wait_for)
 
 OFFSET = {"alice": 0, "bruno": 1060}
@@ -75,66 +76,12 @@ def make_files():
 # Accessibility and X helpers ---------------------------------------------
 
 
-def find(root, pred, what, timeout=30):
-    return wait_for(lambda: pyatspi.findDescendant(root, pred), what, timeout, root)
-
-
 def find_all(root, pred):
     return pyatspi.findAllDescendants(root, pred)
 
 
-def label(root, text, timeout=30):
-    return find(root, lambda n: n.getRoleName() == "label" and n.name == text,
-                f"label {text!r}", timeout)
-
-
-def button(root, name, timeout=30):
-    return find(root, lambda n: n.getRoleName() in ("push button", "toggle button") and
-                (n.name or "").replace("_", "") in (name, f"{name} {name}"),
-                f"button {name!r}", timeout)
-
-
-def press(node):
-    node.queryAction().doAction(0)
-    time.sleep(0.3)
-
-
-def visible_windows(name):
-    out = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", name],
-                         capture_output=True, text=True, timeout=10)
-    return out.stdout.split()
-
-
-def new_window(known, name="^Causerie"):
-    def look():
-        fresh = [w for w in visible_windows(name) if w not in known]
-        return fresh[-1] if fresh else None
-    return wait_for(look, f"a new window {name}", 30)
-
-
-def position(win):
-    out = subprocess.run(["xdotool", "getwindowgeometry", win],
-                         capture_output=True, text=True, timeout=10).stdout
-    m = re.search(r"Position: (-?\d+),(-?\d+)", out)
-    return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
-
-
-def click(win, node):
-    e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
-    x0, y0 = position(win)
-    subprocess.run(["xdotool", "windowfocus", "--sync", win], check=False)
-    subprocess.run(["xdotool", "mousemove", str(x0 + e.x + e.width // 2),
-                    str(y0 + e.y + e.height // 2), "click", "1"], check=True)
-    time.sleep(0.3)
-
-
 def key(*keys):
     subprocess.run(["xdotool", "key", *keys], check=True)
-    time.sleep(0.2)
-
-
-def type_text(text):
-    subprocess.run(["xdotool", "type", "--delay", "10", text], check=True)
     time.sleep(0.2)
 
 
@@ -450,11 +397,7 @@ if __name__ == "__main__":
         print(f"FAIL: {e!r}", flush=True)
         traceback.print_exc()
         shot("ui-attach-failure.png")
-        for name in ("server", "alice", "bruno"):
-            path = os.path.join(TMP, f"{name}.log")
-            if os.path.exists(path):
-                print(f"--- {name}.log")
-                print(open(path, errors="replace").read()[-3000:])
+        print_logs(("server", "alice", "bruno"))
     finally:
         for p in reversed(list(procs)):
             stop(p)

@@ -14,7 +14,7 @@ timed. Screenshots go to $CAUSERIE_ARTIFACTS (look at them).
 import json, os, subprocess, sys, time, urllib.request
 import pyatspi
 
-from e2e_common import (APP, DATA, PASSWORD, SERVER, TMP, URL, app_of, log, procs, shot,
+from e2e_common import (print_logs, APP, DATA, PASSWORD, SERVER, TMP, URL, app_of, log, procs, shot,
                         start, start_server, stop, wait_for)
 
 WIDTH = 1000           # the apps' default window width
@@ -191,11 +191,7 @@ if __name__ == "__main__":
         status = 1
         print(f"FAIL: {e}", flush=True)
         shot("ui-e2e-failure.png")
-        for name in ("server", "alice", "bruno"):
-            path = os.path.join(TMP, f"{name}.log")
-            if os.path.exists(path):
-                print(f"--- {name}.log")
-                print(open(path, errors="replace").read()[-3000:])
+        print_logs(("server", "alice", "bruno"))
     finally:
         for p in reversed(list(procs)):
             stop(p)

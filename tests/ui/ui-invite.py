@@ -16,11 +16,12 @@ real server. Three app processes:
      chats with Alice.
 Waits are bounded; screenshots go to $CAUSERIE_ARTIFACTS.
 """
-import email, traceback, glob, json, os, re, subprocess, sys, time
+import email, traceback, glob, json, os, re, subprocess, sys
 import urllib.request
 import pyatspi
 
-from e2e_common import (APP, DATA, PASSWORD, SERVER, TMP, URL, app_of, log, procs, shot,
+from e2e_common import (print_logs, find, label, button, press, new_window, click, type_text,
+                        APP, DATA, PASSWORD, SERVER, TMP, URL, app_of, log, procs, shot,
                         start, start_server, stop, wait_for)
 
 NEW_EMAIL = "nora.new@example.org"
@@ -45,43 +46,9 @@ def env_for(user, own_profile, password=True):
 # Accessibility and X helpers ---------------------------------------------
 
 
-def find(root, pred, what, timeout=30):
-    return wait_for(lambda: pyatspi.findDescendant(root, pred), what, timeout, root)
-
-
-def label(root, text, timeout=30):
-    return find(root, lambda n: n.getRoleName() == "label" and n.name == text,
-                f"label {text!r}", timeout)
-
-
-def button(root, name, timeout=30):
-    # GTK 4.8 names a button with a mnemonic "_Label Label".
-    return find(root, lambda n: n.getRoleName() in ("push button", "toggle button") and
-                (n.name or "").replace("_", "") in (name, f"{name} {name}"),
-                f"button {name!r}", timeout)
-
-
 def entry(root, title, timeout=30):
     return find(root, lambda n: n.getRoleName() in ("text", "password text", "entry") and
                 title in (n.name or ""), f"entry {title!r}", timeout)
-
-
-def press(node):
-    node.queryAction().doAction(0)
-    time.sleep(0.3)
-
-
-def visible_windows(name):
-    out = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", name],
-                         capture_output=True, text=True, timeout=10)
-    return out.stdout.split()
-
-
-def new_window(known, name="^Causerie"):
-    def look():
-        fresh = [w for w in visible_windows(name) if w not in known]
-        return fresh[-1] if fresh else None
-    return wait_for(look, f"a new window {name}", 30)
 
 
 def window_of(pid, title):
@@ -100,27 +67,6 @@ def window_of(pid, title):
 def in_frame(app, title):
     return find(app, lambda n: n.getRoleName() in ("frame", "dialog", "window", "alert") and
                 n.name == title, f"the window {title!r}")
-
-
-def position(win):
-    out = subprocess.run(["xdotool", "getwindowgeometry", win],
-                         capture_output=True, text=True, timeout=10).stdout
-    m = re.search(r"Position: (-?\d+),(-?\d+)", out)
-    return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
-
-
-def click(win, node):
-    e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
-    x0, y0 = position(win)
-    subprocess.run(["xdotool", "windowfocus", "--sync", win], check=False)
-    subprocess.run(["xdotool", "mousemove", str(x0 + e.x + e.width // 2),
-                    str(y0 + e.y + e.height // 2), "click", "1"], check=True)
-    time.sleep(0.3)
-
-
-def type_text(text):
-    subprocess.run(["xdotool", "type", "--delay", "10", text], check=True)
-    time.sleep(0.2)
 
 
 def type_into(win, node, text, clear=False):
@@ -319,11 +265,7 @@ if __name__ == "__main__":
         print(f"FAIL: {e!r}", flush=True)
         traceback.print_exc()
         shot("ui-invite-failure.png")
-        for name in ("server", "alice", "bruno", "nora"):
-            path = os.path.join(TMP, f"{name}.log")
-            if os.path.exists(path):
-                print(f"--- {name}.log")
-                print(open(path, errors="replace").read()[-3000:])
+        print_logs(("server", "alice", "bruno", "nora"))
     finally:
         for p in reversed(list(procs)):
             stop(p)
