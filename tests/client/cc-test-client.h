@@ -76,6 +76,24 @@ cc_test_client_quit (CcClient **client)
   g_clear_object (client);
 }
 
+/* Sends @body to @room_id; the message as the timeline shows it (pending
+ * until the server acks it). */
+static inline CcMessage *
+cc_test_send (CcClient   *client,
+              const char *room_id,
+              const char *body)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  CcMessage *message;
+
+  cc_client_send_message_async (client, room_id, body, NULL, NULL, cc_test_result_cb, &res);
+  CC_TEST_AWAIT (res);
+  message = cc_client_send_message_finish (client, res, &error);
+  g_assert_no_error (error);
+  return message;
+}
+
 /* The bodies shown in @timeline, as "a|b|c": pending ones end with "…",
  * failed ones with "!", deleted ones read "(deleted)". */
 static inline char *

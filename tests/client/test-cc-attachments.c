@@ -196,22 +196,6 @@ send_files (CcClient   *client,
   return message;
 }
 
-static CcMessage *
-send_text (CcClient   *client,
-           const char *room_id,
-           const char *body)
-{
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GError) error = NULL;
-  CcMessage *message;
-
-  cc_client_send_message_async (client, room_id, body, NULL, NULL, cc_test_result_cb, &res);
-  CC_TEST_AWAIT (res);
-  message = cc_client_send_message_finish (client, res, &error);
-  g_assert_no_error (error);
-  return message;
-}
-
 static GFile *
 fetch (CcClient     *client,
        CcAttachment *attachment,
@@ -316,9 +300,9 @@ test_offline_then_online (Fixture *f, gconstpointer data)
   /* Offline, Ada attaches a photo and an invoice: they wait, copied. */
   cc_test_server_stop (f->pair.srv);
   CC_TEST_WAIT_UNTIL (!cc_client_get_online (f->pair.a));
-  g_object_unref (send_text (f->pair.a, f->room_id, "Before"));
+  g_object_unref (cc_test_send (f->pair.a, f->room_id, "Before"));
   sent = send_files (f->pair.a, f->room_id, "The invoice, and the view", files);
-  g_object_unref (send_text (f->pair.a, f->room_id, "After"));
+  g_object_unref (cc_test_send (f->pair.a, f->room_id, "After"));
   g_assert_true (cc_timeline_lookup (ta, cc_message_get_txn_id (sent)) == sent);
   g_assert_cmpint (cc_message_get_state (sent), ==, CC_MESSAGE_STATE_PENDING);
   g_assert_cmpuint (n_attachments (sent), ==, 2);

@@ -38,24 +38,10 @@ create_room (Fixture *f)
   f->room_id = cc_test_pair_create_group (&f->pair, "Plans");
 }
 
-static CcMessage *
-send (CcClient *client, const char *room_id, const char *body)
-{
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GError) error = NULL;
-  CcMessage *message;
-
-  cc_client_send_message_async (client, room_id, body, NULL, NULL, cc_test_result_cb, &res);
-  CC_TEST_AWAIT (res);
-  message = cc_client_send_message_finish (client, res, &error);
-  g_assert_no_error (error);
-  return message;
-}
-
 static void
 send_stored (CcClient *client, CcTimeline *timeline, const char *body)
 {
-  g_autoptr(CcMessage) sent = send (client, cc_timeline_get_room_id (timeline), body);
+  g_autoptr(CcMessage) sent = cc_test_send (client, cc_timeline_get_room_id (timeline), body);
   CcMessage *shown = cc_timeline_lookup (timeline, cc_message_get_txn_id (sent));
 
   g_assert_nonnull (shown);
@@ -192,9 +178,9 @@ test_outbox_across_server_restart (Fixture *f, gconstpointer data)
   /* The server goes away; Bob keeps writing. */
   cc_test_server_stop (f->pair.srv);
   CC_TEST_WAIT_UNTIL (!cc_client_get_online (f->pair.b));
-  g_object_unref (send (f->pair.b, f->room_id, "x1"));
-  g_object_unref (send (f->pair.b, f->room_id, "x2"));
-  x3 = send (f->pair.b, f->room_id, "x3");
+  g_object_unref (cc_test_send (f->pair.b, f->room_id, "x1"));
+  g_object_unref (cc_test_send (f->pair.b, f->room_id, "x2"));
+  x3 = cc_test_send (f->pair.b, f->room_id, "x3");
   WAIT_TEXT (tb, "x1…|x2…|x3…");
 
   /* Bob even quits and comes back while it is down: all still there. */
@@ -221,7 +207,7 @@ test_outbox_across_server_restart (Fixture *f, gconstpointer data)
   CC_TEST_AWAIT (res);
   g_assert_cmpint (cc_cache_finish_int (cc_client_get_cache (f->pair.b), res, NULL), >, 0);
   cc_test_server_start (f->pair.srv);
-  g_object_unref (send (f->pair.b, f->room_id, "x4"));
+  g_object_unref (cc_test_send (f->pair.b, f->room_id, "x4"));
   WAIT_TEXT (tb, "x1|x2|x3|x4");
   WAIT_TEXT (ta, "x1|x2|x3|x4");
 }
