@@ -388,16 +388,8 @@ cc_cache_outbox_add_async (CcCache *self, const char *txn_id, const char *room_i
                            const char *body, const char *reply_to, gint64 created_at,
                            GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
-  CcCacheArgs *args;
-
-  g_return_if_fail (CC_IS_CACHE (self));
-  g_return_if_fail (txn_id != NULL && room_id != NULL && body != NULL);
-  args = _cc_cache_args_for (txn_id);
-  args->b = g_strdup (room_id);
-  args->c = g_strdup (body);
-  args->d = g_strdup (reply_to);
-  args->n = created_at;
-  _cc_cache_push (self, outbox_add_job, args, cc_cache_outbox_add_async, cancellable, callback, user_data);
+  cc_cache_outbox_add_files_async (self, txn_id, room_id, body, reply_to, created_at, NULL,
+                                   cancellable, callback, user_data);
 }
 
 void
