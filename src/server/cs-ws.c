@@ -10,6 +10,10 @@
 #define READ_CHUNK   16384
 #define MAX_VECTORS  64
 #define CLOSE_WAIT_MS 2000
+/* A peer may ping this often (ours go out every 30 s; libsoup and browsers
+ * ping about as rarely). More is a flood: closed with 1008. */
+#define PING_WINDOW_US (10 * G_USEC_PER_SEC)
+#define PING_WINDOW_MAX 50
 
 enum { OP_CONT = 0x0, OP_TEXT = 0x1, OP_BINARY = 0x2, OP_CLOSE = 0x8, OP_PING = 0x9, OP_PONG = 0xA };
 
@@ -35,6 +39,10 @@ struct _CsWsConn {
   gboolean       writing;
   GOutputVector  vectors[MAX_VECTORS];
   guint          n_vectors;
+  GList         *pong_link;      /* our pong in the queue, not yet being written */
+
+  gint64         ping_window_us; /* start of the current window of peer pings */
+  guint          pings_in_window;
 
   gint64         last_recv_us;
   guint          ping_id;
@@ -209,6 +217,8 @@ flush (CsWsConn *conn)
 
       conn->vectors[n].buffer = g_bytes_get_data (l->data, &size);
       conn->vectors[n].size = size;
+      if (l == conn->pong_link)
+        conn->pong_link = NULL;
     }
   conn->n_vectors = n;
   conn->writing = TRUE;
@@ -223,6 +233,20 @@ enqueue (CsWsConn *conn,
   conn->queued_bytes += g_bytes_get_size (frame);
   g_queue_push_tail (&conn->queue, g_bytes_ref (frame));
   flush (conn);
+}
+
+/* Drops the frames that have not started to go out. */
+static void
+drop_unsent (CsWsConn *conn)
+{
+  conn->pong_link = NULL;
+  while (conn->queue.length > conn->n_vectors)
+    {
+      GBytes *dropped = g_queue_pop_tail (&conn->queue);
+
+      conn->queued_bytes -= g_bytes_get_size (dropped);
+      g_bytes_unref (dropped);
+    }
 }
 
 static void
@@ -241,6 +265,10 @@ send_close (CsWsConn   *conn,
   if (rlen)
     memcpy (payload + 2, reason, rlen);
   frame = make_frame (OP_CLOSE, payload, 2 + rlen);
+  /* The close frame counts against the bound like any other: what it
+   * would push past it is dropped (nothing is sent after a close anyway). */
+  if (conn->queued_bytes + g_bytes_get_size (frame) > conn->queue_max)
+    drop_unsent (conn);
   conn->close_sent = TRUE;
   /* The peer has this long to answer, or to read at all (a slow reader may
    * never take our close frame off the wire). */
@@ -266,13 +294,7 @@ cs_ws_conn_send_frame (CsWsConn *conn,
     {
       /* A reader this far behind gets nothing more: drop what has not
        * started to go out, and tell it to come back and sync. */
-      while (conn->queue.length > conn->n_vectors)
-        {
-          GBytes *dropped = g_queue_pop_tail (&conn->queue);
-
-          conn->queued_bytes -= g_bytes_get_size (dropped);
-          g_bytes_unref (dropped);
-        }
+      drop_unsent (conn);
       g_message ("Closing a WebSocket whose reader is too slow (queue over %" G_GSIZE_FORMAT " bytes)",
                  conn->queue_max);
       send_close (conn, CS_WS_CLOSE_TRY_AGAIN_LATER, "Too far behind; reconnect and sync");
@@ -319,6 +341,53 @@ deliver_text (CsWsConn     *conn,
 
       conn->callbacks.text (conn, text, length, conn->user_data);
     }
+}
+
+/* Answers a ping. Pongs count against the queue bound like data; one that
+ * is still waiting is replaced rather than joined (RFC 6455 5.5.3 lets us
+ * answer only the latest ping), so a peer that pings and never reads costs
+ * one frame, not one per ping. A peer pinging faster than PING_WINDOW_MAX
+ * per window is flooding: 1008. Returns FALSE to stop reading. */
+static gboolean
+answer_ping (CsWsConn     *conn,
+             const guint8 *payload,
+             gsize         length)
+{
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr(GBytes) pong = NULL;
+
+  if (conn->close_sent)
+    return TRUE;
+  if (now - conn->ping_window_us >= PING_WINDOW_US)
+    {
+      conn->ping_window_us = now;
+      conn->pings_in_window = 0;
+    }
+  if (++conn->pings_in_window > PING_WINDOW_MAX)
+    {
+      g_message ("Closing a WebSocket that sent more than %d pings in %d s",
+                 PING_WINDOW_MAX, (int) (PING_WINDOW_US / G_USEC_PER_SEC));
+      drop_unsent (conn);
+      protocol_error (conn, CS_WS_CLOSE_POLICY_VIOLATION, "Too many pings");
+      return FALSE;
+    }
+  pong = make_frame (OP_PONG, payload, length);
+  if (conn->pong_link)
+    {
+      GBytes *old = conn->pong_link->data;
+
+      conn->queued_bytes -= g_bytes_get_size (old);
+      conn->queued_bytes += g_bytes_get_size (pong);
+      conn->pong_link->data = g_bytes_ref (pong);
+      g_bytes_unref (old);
+      return TRUE;
+    }
+  if (!cs_ws_conn_send_frame (conn, pong))
+    return FALSE;
+  /* Still queued behind a write in progress: the next ping replaces it. */
+  if (conn->writing && conn->queue.tail && conn->queue.tail->data == pong && conn->queue.length > conn->n_vectors)
+    conn->pong_link = conn->queue.tail;
+  return TRUE;
 }
 
 /* Parses complete frames from conn->incoming. Returns FALSE to stop reading. */
@@ -396,12 +465,8 @@ parse_frames (CsWsConn *conn)
         case OP_BINARY:
           return protocol_error (conn, CS_WS_CLOSE_UNSUPPORTED_DATA, "Only JSON text frames are accepted"), FALSE;
         case OP_PING:
-          {
-            g_autoptr(GBytes) pong = make_frame (OP_PONG, payload, length);
-
-            if (!conn->close_sent)
-              enqueue (conn, pong);
-          }
+          if (!answer_ping (conn, payload, length))
+            return FALSE;
           break;
         case OP_PONG:
           break;
