@@ -396,13 +396,18 @@ websocket_upgraded_cb (SoupServerMessage *msg,
 {
   CsServer *server = data;
   g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(GHashTable) query = NULL;
+  const char *raw = g_uri_get_query (soup_server_message_get_uri (msg));
 
+  if (raw)
+    query = g_uri_parse_params (raw, -1, "&", G_URI_PARAMS_NONE, NULL);
   stream = soup_server_message_steal_connection (msg);
   cs_hub_accept (server->hub, stream,
                  g_object_get_data (G_OBJECT (msg), "cs-user"),
                  g_object_get_data (G_OBJECT (msg), "cs-tenant"),
                  g_object_get_data (G_OBJECT (msg), "cs-token"),
-                 g_object_get_data (G_OBJECT (msg), "cs-ip"));
+                 g_object_get_data (G_OBJECT (msg), "cs-ip"),
+                 query ? g_hash_table_lookup (query, "since") : NULL);
 }
 
 static gboolean

@@ -16,6 +16,13 @@
 
 #include <string.h>
 
+/* How long after `ready` a socket's stored events wait for its first frame.
+ * A first frame `sync` (what every client sends on `ready`, one round trip
+ * later) gets the whole replay in order, which would be impossible had live
+ * events already gone out; anything else, or silence this long, makes the
+ * socket live from `ready`'s seq. */
+#define FIRST_FRAME_GRACE_MS 1500
+
 typedef struct {
   gint      ref_count;
   CsHub    *hub;
@@ -25,8 +32,13 @@ typedef struct {
   char     *token_hash;
   char     *ip;
   gint64    sent_upto;     /* the highest event seq this socket has been sent */
+  gint64    covered_from;  /* every visible event in (covered_from, sent_upto] was sent */
+  gboolean  heard;         /* a first frame arrived (or the grace ran out) */
   gboolean  syncing;
-  GQueue    held;          /* CsEvent* committed while a sync replay runs */
+  gboolean  synced_once;
+  GQueue    held;          /* CsEvent* committed before the first frame or during a replay */
+  gsize     held_bytes;    /* ... counted against the socket's queue bound */
+  guint     grace_id;
   guint     bad_frames;
   gboolean  idle;
   gboolean  gone;
@@ -65,6 +77,7 @@ client_unref (Client *c)
 {
   if (--c->ref_count > 0)
     return;
+  g_clear_handle_id (&c->grace_id, g_source_remove);
   g_queue_clear_full (&c->held, (GDestroyNotify) cs_event_unref);
   g_clear_pointer (&c->ws, cs_ws_conn_unref);
   g_free (c->user_id);
@@ -169,6 +182,26 @@ audit_job (CsHub      *hub,
 /* ---- delivery ---------------------------------------------------------- */
 
 static void
+hold_event (Client  *c,
+            CsEvent *ev)
+{
+  gsize size = strlen (ev->own_frame ? ev->own_frame : ev->frame) + 16;
+
+  if (c->held_bytes + cs_ws_conn_queued (c->ws) + size > c->hub->server->config->ws_queue_max)
+    {
+      /* Held events are queued frames in waiting: the same bound applies,
+       * to them and the frames already queued (a replay) together. */
+      g_message ("Closing a WebSocket whose held events pass the queue bound (%" G_GSIZE_FORMAT " bytes)",
+                 c->hub->server->config->ws_queue_max);
+      c->hub->server->metrics.ws_slow_closed++;
+      cs_ws_conn_close (c->ws, CS_WS_CLOSE_TRY_AGAIN_LATER, "Too far behind; reconnect and sync");
+      return;
+    }
+  c->held_bytes += size;
+  g_queue_push_tail (&c->held, cs_event_ref (ev));
+}
+
+static void
 client_send_event (Client  *c,
                    CsEvent *ev,
                    GBytes  *frame,
@@ -176,9 +209,10 @@ client_send_event (Client  *c,
 {
   if (c->gone || ev->seq <= c->sent_upto)
     return;
-  if (c->syncing)
+  if (c->syncing || !c->heard)
     {
-      g_queue_push_tail (&c->held, cs_event_ref (ev));
+      if (cs_ws_conn_is_open (c->ws))
+        hold_event (c, ev);
       return;
     }
   if (own_frame && g_strcmp0 (c->user_id, ev->actor_id) == 0)
@@ -234,27 +268,105 @@ typedef struct {
 
 static void start_sync_page (Client *c, gint64 since);
 
+/* Sends the held events above what the socket has, in seq order (they were
+ * held in commit order, which is seq order), once each. */
+static void
+release_held (Client *c)
+{
+  CsEvent *ev;
+
+  while ((ev = g_queue_pop_head (&c->held)))
+    {
+      if (!c->gone && !c->syncing && ev->seq > c->sent_upto)
+        {
+          g_autoptr(GBytes) frame = cs_ws_frame_text (ev->own_frame && g_strcmp0 (c->user_id, ev->actor_id) == 0
+                                                      ? ev->own_frame : ev->frame, -1);
+          client_send_event (c, ev, frame, NULL);
+        }
+      cs_event_unref (ev);
+    }
+  c->held_bytes = 0;
+}
+
+/* The socket's first frame was not a sync (or never came): live from
+ * `ready`'s seq on. */
+static void
+go_live (Client *c)
+{
+  if (c->heard)
+    return;
+  c->heard = TRUE;
+  g_clear_handle_id (&c->grace_id, g_source_remove);
+  if (!c->syncing)
+    release_held (c);
+}
+
+static gboolean
+grace_cb (gpointer data)
+{
+  Client *c = data;
+
+  c->grace_id = 0;
+  go_live (c);
+  return G_SOURCE_REMOVE;
+}
+
+/* The replay reached @up_to: `synced`, then the live events held meanwhile
+ * that the replay did not already carry. */
 static void
 finish_sync (Client *c,
              gint64  up_to)
 {
   g_autoptr(JsonObject) synced = json_object_new ();
-  CsEvent *ev;
 
   c->syncing = FALSE;
+  c->synced_once = TRUE;
   if (up_to > c->sent_upto)
     c->sent_upto = up_to;
-  /* Events committed during the replay go out now, once each. */
-  while ((ev = g_queue_pop_head (&c->held)))
-    {
-      g_autoptr(GBytes) frame = cs_ws_frame_text (ev->own_frame && g_strcmp0 (c->user_id, ev->actor_id) == 0
-                                                  ? ev->own_frame : ev->frame, -1);
-      client_send_event (c, ev, frame, NULL);
-      cs_event_unref (ev);
-    }
   json_object_set_string_member (synced, "type", "synced");
-  json_object_set_int_member (synced, "seq", MAX (c->sent_upto, cs_store_head_seq (c->hub->server->store)));
+  json_object_set_int_member (synced, "seq", c->sent_upto);
   send_json (c, synced);
+  release_held (c);
+}
+
+static void
+send_resync_required (Client *c)
+{
+  g_autoptr(JsonObject) frame = json_object_new ();
+
+  json_object_set_string_member (frame, "type", "resync_required");
+  send_json (c, frame);
+}
+
+/* A sync since @since. As the socket's first frame (or ?since=), the whole
+ * replay from @since. Later, the socket has already sent everything in
+ * (covered_from, sent_upto], so a sync reaching back no further than
+ * covered_from replays from sent_upto on: nothing twice, nothing older
+ * after newer. One reaching further back cannot be served in order on this
+ * socket: resync_required, and the client reloads over REST. */
+static void
+begin_sync (Client *c,
+            gint64  since)
+{
+  gint64 from;
+
+  if (c->sent_upto == c->covered_from && !c->synced_once)
+    {
+      /* Nothing stored has gone out on this socket yet. */
+      from = since;
+      c->covered_from = since;
+    }
+  else if (since >= c->covered_from)
+    from = MAX (since, c->sent_upto);
+  else
+    {
+      send_resync_required (c);
+      c->syncing = TRUE;
+      finish_sync (c, c->sent_upto);
+      return;
+    }
+  c->syncing = TRUE;
+  start_sync_page (c, from);
 }
 
 static void
@@ -270,22 +382,22 @@ sync_done (CsCtx   *ctx,
     {
       send_error (c, ctx->error->code, ctx->error->message, NULL);
       c->syncing = FALSE;
+      release_held (c);
       goto out;
     }
   if (job->page.resync)
     {
-      g_autoptr(JsonObject) frame = json_object_new ();
-
-      json_object_set_string_member (frame, "type", "resync_required");
-      send_json (c, frame);
       /* The client reloads over REST; from here on it is live. */
-      c->sent_upto = MAX (c->sent_upto, job->page.head);
+      send_resync_required (c);
       finish_sync (c, job->page.head);
       goto out;
     }
   for (guint i = 0; i < job->page.frames->len; i++)
-    cs_ws_conn_send_text (c->ws, g_ptr_array_index (job->page.frames, i));
+    if (!cs_ws_conn_send_text (c->ws, g_ptr_array_index (job->page.frames, i)))
+      goto out;   /* closed: too slow a reader */
   c->hub->server->metrics.deliveries += job->page.frames->len;
+  /* The replay sends everything after since, so held events at or below
+   * its last seq are in it. */
   if (job->page.has_more)
     {
       c->sent_upto = MAX (c->sent_upto, job->page.last_seq);
@@ -624,6 +736,10 @@ client_text_cb (CsWsConn   *ws,
 
   server->metrics.ws_frames_in++;
   frame = cau_json_parse_object (text, length, &error);
+  /* The first frame decides how the stream starts: sync, or live now. */
+  if (!c->heard &&
+      !(frame && cau_json_get_string (frame, "type", TRUE, &type, NULL) && g_str_equal (type, "sync")))
+    go_live (c);
   if (frame == NULL)
     return bad_frame (c, "A frame must be a JSON object.", NULL);
   if (!cau_json_get_string (frame, "type", TRUE, &type, &error))
@@ -647,9 +763,9 @@ client_text_cb (CsWsConn   *ws,
         return bad_frame (c, "The field “since” must not be negative.", NULL);
       if (c->syncing)
         return bad_frame (c, "A sync is already running on this connection.", NULL);
-      c->syncing = TRUE;
-      c->sent_upto = since;
-      start_sync_page (c, since);
+      c->heard = TRUE;
+      g_clear_handle_id (&c->grace_id, g_source_remove);
+      begin_sync (c, since);
     }
   else if (g_str_equal (type, "send"))
     {
@@ -765,12 +881,15 @@ cs_hub_accept (CsHub      *hub,
                const char *user_id,
                const char *tenant_id,
                const char *token_hash,
-               const char *ip)
+               const char *ip,
+               const char *since)
 {
   static const CsWsCallbacks callbacks = { client_text_cb, client_closed_cb };
   Client *c = g_new0 (Client, 1);
   g_autoptr(JsonObject) ready = json_object_new ();
   gpointer timer;
+  guint64 since_seq = 0;
+  gboolean since_ok = FALSE;
 
   c->ref_count = 1;
   c->hub = hub;
@@ -780,7 +899,9 @@ cs_hub_accept (CsHub      *hub,
   c->ip = g_strdup (ip);
   g_queue_init (&c->held);
   c->sent_upto = cs_store_head_seq (hub->server->store);
+  c->covered_from = c->sent_upto;
   c->ws = cs_ws_conn_new (stream, hub->server->config, &callbacks, c);
+  c->grace_id = g_timeout_add (FIRST_FRAME_GRACE_MS, grace_cb, c);
 
   hub->n_clients++;
   hub->server->metrics.ws_accepted++;
@@ -795,6 +916,20 @@ cs_hub_accept (CsHub      *hub,
   send_json (c, ready);
   send_presence (hub, tenant_id, user_id, user_status (hub, user_id));
   audit_job (hub, user_id, tenant_id, ip, "ws.connect");
+
+  /* ?since=SEQ is a sync as the first frame, without the round trip. */
+  if (since != NULL)
+    {
+      since_ok = g_ascii_string_to_unsigned (since, 10, 0, G_MAXINT64, &since_seq, NULL);
+      if (!since_ok)
+        send_error (c, CAU_ERROR_BAD_REQUEST, "The parameter “since” must be a seq.", NULL);
+      else
+        {
+          c->heard = TRUE;
+          g_clear_handle_id (&c->grace_id, g_source_remove);
+          begin_sync (c, (gint64) since_seq);
+        }
+    }
 }
 
 /* ---- revocation -------------------------------------------------------- */

@@ -73,7 +73,8 @@ void      cs_hub_accept          (CsHub      *hub,
                                   const char *user_id,
                                   const char *tenant_id,
                                   const char *token_hash,
-                                  const char *ip);
+                                  const char *ip,
+                                  const char *since);
 void      cs_hub_deliver         (GPtrArray  *events,
                                   gpointer    hub);
 /* Runs the post-commit actions a handler asked for (closing sockets). */

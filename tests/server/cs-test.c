@@ -332,7 +332,16 @@ CsTestWs *
 cs_test_ws_connect (CsTestServer *s,
                     const char   *token)
 {
-  g_autofree char *url = g_strdup_printf ("ws://127.0.0.1:%u/api/ws", s->port);
+  return cs_test_ws_connect_query (s, token, NULL);
+}
+
+CsTestWs *
+cs_test_ws_connect_query (CsTestServer *s,
+                          const char   *token,
+                          const char   *query)
+{
+  g_autofree char *url = g_strdup_printf ("ws://127.0.0.1:%u/api/ws%s%s", s->port,
+                                          query ? "?" : "", query ? query : "");
   g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;

@@ -101,6 +101,10 @@ typedef struct {
 
 CsTestWs     *cs_test_ws_connect     (CsTestServer *server,
                                       const char   *token);
+/* The same with "?@query" on the URL. */
+CsTestWs     *cs_test_ws_connect_query (CsTestServer *server,
+                                        const char   *token,
+                                        const char   *query);
 void          cs_test_ws_send        (CsTestWs     *ws,
                                       const char   *json);
 /* The next frame within @timeout_ms, or NULL. */
