@@ -26,6 +26,7 @@ struct _CcSync
   CcSyncState              state;
   gint64                   last_seq;      /* persisted */
   gint64                   ready_seq;
+  gint64                   connect_since; /* the ?since= of this connection, or -1 */
   guint                    reconnect_id;
   guint                    attempt;
   guint                    base_ms;
@@ -153,6 +154,7 @@ static void
 cc_sync_init (CcSync *self)
 {
   self->base_ms = 1000;
+  self->connect_since = -1;
   self->cap_ms = 60000;
   g_queue_init (&self->frames);
 }
@@ -506,9 +508,12 @@ on_message (SoupWebsocketConnection *ws,
     {
       self->ready_seq = _cc_json_int (frame, "seq");
       set_state (self, CC_SYNC_STATE_SYNCING);
-      /* A fresh cache has nothing to sync from: take the rooms as they
-       * are, then follow the log from the server's current seq. */
-      if (self->last_seq <= 0)
+      /* Connected with ?since=: the replay is on its way, in order, then
+       * `synced`. A fresh cache has nothing to sync from: take the rooms as
+       * they are, then follow the log from the server's current seq. */
+      if (self->connect_since >= 0)
+        ;
+      else if (self->last_seq <= 0)
         start_reload (self, self->ready_seq);
       else
         send_sync (self, self->last_seq);
@@ -622,7 +627,18 @@ connect_now (CcSync *self)
   set_state (self, CC_SYNC_STATE_CONNECTING);
 
   self->generation++;
-  uri = cc_api_build_ws_uri (self->api, "/api/ws");
+  /* Asking for the replay in the URL makes it the socket's first request:
+   * the server then sends every event after last_seq once, in seq order,
+   * and no live event before them. */
+  self->connect_since = self->last_seq > 0 ? self->last_seq : -1;
+  if (self->connect_since >= 0)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/ws?since=%" G_GINT64_FORMAT, self->connect_since);
+
+      uri = cc_api_build_ws_uri (self->api, path);
+    }
+  else
+    uri = cc_api_build_ws_uri (self->api, "/api/ws");
   c = g_new0 (Connecting, 1);
   c->self = g_object_ref (self);
   c->msg = soup_message_new_from_uri ("GET", uri);
