@@ -6,6 +6,7 @@
 
 #include "cs-api.h"
 #include "cs-model.h"
+#include "cs-rate-limit.h"
 #include "cs-store.h"
 #include "cau-json.h"
 #include "cau-mention.h"
@@ -307,6 +308,13 @@ cs_api_store_message (CsCtx      *ctx,
       cau_json_set_string_or_null (clean, "label", label);
       context = cau_json_object_to_string (clean);
     }
+
+  /* Only a message that would be stored takes a token: a retry of one
+   * stored already (above) or a refusal costs nothing. */
+  if (ctx->message_limit &&
+      (ctx->retry_after = cs_rate_limit_take (ctx->message_limit, ctx->user_id, g_get_monotonic_time ())) > 0)
+    return cs_ctx_fail (ctx, CAU_ERROR_RATE_LIMITED,
+                        "You are sending messages too quickly. Wait %u seconds.", ctx->retry_after), NULL;
 
   mentions = find_mentions (ctx, room_id, body, mentioned);
   /* A notification for a message of files only names them. */

@@ -37,6 +37,8 @@ cs_config_new (void)
   c->invite_fail_address = 20;
   c->smtp_starttls = TRUE;
   c->edit_window_s = 0;
+  c->messages_per_minute = 60;
+  c->message_burst = 60;
   c->attach_max_bytes = CAU_LIMIT_ATTACHMENT_BYTES;
   c->attach_max_pixels = 40 * 1000 * 1000;
   c->attach_quota_bytes = (gint64) 10 * 1024 * 1024 * 1024;
@@ -180,6 +182,8 @@ cs_config_load_file (CsConfig   *config,
   read_uint (kf, "limits", "ws_queue_bytes", 4096, 1024 * 1024 * 1024, &queue_max, sizeof queue_max, &local_error);
   read_uint (kf, "websocket", "ping_interval_seconds", 1, 3600, &ping_s, sizeof ping_s, &local_error);
   read_uint (kf, "websocket", "peer_timeout_seconds", 1, 7200, &timeout_s, sizeof timeout_s, &local_error);
+  READ_UINT ("limits", "messages_per_minute", 0, 1000000, messages_per_minute);
+  READ_UINT ("limits", "message_burst", 1, 1000000, message_burst);
   READ_UINT ("websocket", "abuse_limit", 1, 100000, ws_abuse_limit);
   READ_UINT ("websocket", "typing_timeout_ms", 100, 600000, typing_timeout_ms);
   READ_UINT ("websocket", "offline_delay_ms", 0, 3600000, offline_delay_ms);

@@ -55,6 +55,9 @@ typedef struct {
   guint      attach_sweep_s;       /* how often the sweep runs */
   guint      attach_per_message;   /* attachment_ids in one message */
 
+  guint      messages_per_minute; /* per user, REST and WebSocket; 0: no limit */
+  guint      message_burst;  /* messages a user may send at once before the rate applies */
+
   gint64     edit_window_s;  /* 0: no limit */
   char     **forbid_direct;  /* "guest:admin" = guests may not open a direct room with admins */
 } CsConfig;

@@ -17,6 +17,7 @@ G_BEGIN_DECLS
 
 typedef struct _CsStore CsStore;
 typedef struct _CsPresence CsPresence;
+typedef struct _CsRateLimit CsRateLimit;
 
 /* A stored event, ready to fan out once its transaction has committed. */
 typedef struct {
@@ -69,6 +70,7 @@ struct _CsCtx {
   char        *user_id;      /* the authenticated caller, or NULL */
   char        *tenant_id;
   char        *token_hash;
+  CsRateLimit *message_limit; /* messages per user, or NULL: none (the CLI, system messages) */
   gpointer     input;        /* handler-specific input (owned by the submitter) */
 
   /* Set by the storage thread that runs the handler. */

@@ -530,6 +530,7 @@ handle_cb (SoupServer        *soup,
     }
 
   ctx = cs_ctx_new (server->config, server->store, server->presence);
+  ctx->message_limit = server->message_limit;
   ctx->method = g_strdup (method);
   g_ptr_array_add (params, NULL);
   ctx->params = (char **) g_ptr_array_steal (params, NULL);

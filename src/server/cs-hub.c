@@ -159,6 +159,7 @@ client_ctx (Client *c)
   ctx->tenant_id = g_strdup (c->tenant_id);
   ctx->token_hash = g_strdup (c->token_hash);
   ctx->ip = g_strdup (c->ip);
+  ctx->message_limit = server->message_limit;
   return ctx;
 }
 
@@ -463,7 +464,21 @@ send_done (CsCtx   *ctx,
 
   if (!c->gone)
     {
-      if (ctx->error)
+      if (ctx->error && ctx->retry_after)
+        {
+          /* rate_limited: when to try again, as the REST answer's Retry-After. */
+          g_autoptr(JsonObject) frame = json_object_new ();
+          JsonObject *err = json_object_new ();
+
+          json_object_set_string_member (frame, "type", "error");
+          json_object_set_string_member (frame, "txn_id", job->txn_id);
+          json_object_set_int_member (frame, "retry_after", ctx->retry_after);
+          json_object_set_string_member (err, "code", cau_error_code_to_string (ctx->error->code));
+          json_object_set_string_member (err, "message", ctx->error->message);
+          json_object_set_object_member (frame, "error", err);
+          send_json (c, frame);
+        }
+      else if (ctx->error)
         send_error (c, ctx->error->code, ctx->error->message, job->txn_id);
       else
         {

@@ -31,6 +31,7 @@ struct _CsServer {
   CsConfig   *config;
   CsStore    *store;
   CsPresence *presence;
+  struct _CsRateLimit *message_limit;
   CsHub      *hub;
   struct _CsMailer *mailer;
   SoupServer *soup;

@@ -7,6 +7,7 @@
 #include "cs-auth.h"
 #include "cs-mailer.h"
 #include "cs-presence.h"
+#include "cs-rate-limit.h"
 #include "cau-time.h"
 
 #include <errno.h>
@@ -87,6 +88,7 @@ cs_server_new (CsConfig *config,
       !prepare_attachments_dir (config, error))
     return NULL;
   server->presence = cs_presence_new ();
+  server->message_limit = cs_rate_limit_new (config->messages_per_minute, config->message_burst);
   server->hub = cs_hub_new (server);
   cs_store_set_event_sink (server->store, cs_hub_deliver, server->hub);
 
@@ -170,6 +172,7 @@ cs_server_free (CsServer *server)
     cs_store_set_event_sink (server->store, NULL, NULL);
   g_clear_pointer (&server->store, cs_store_close);
   g_clear_pointer (&server->presence, cs_presence_free);
+  g_clear_pointer (&server->message_limit, cs_rate_limit_free);
   cs_sessions_clear ();
   g_free (server);
 }
