@@ -134,10 +134,11 @@ typedef struct {
 } CcTestPair;
 
 static inline void
-cc_test_pair_init (CcTestPair *p,
-                   guint       keep)
+cc_test_pair_init_full (CcTestPair *p,
+                        guint       keep,
+                        const char *extra_config)
 {
-  p->srv = cc_test_server_new (keep);
+  p->srv = cc_test_server_new_full (keep, extra_config);
   p->dir_a = cc_test_make_tmpdir ();
   p->dir_b = cc_test_make_tmpdir ();
   p->login_a = cc_test_login (p->srv, CC_TEST_ADA_EMAIL);
@@ -146,6 +147,13 @@ cc_test_pair_init (CcTestPair *p,
   p->b = cc_test_client_open (p->srv, CC_TEST_BOB_EMAIL, p->dir_b, p->login_b);
   cc_test_client_go_online (p->a);
   cc_test_client_go_online (p->b);
+}
+
+static inline void
+cc_test_pair_init (CcTestPair *p,
+                   guint       keep)
+{
+  cc_test_pair_init_full (p, keep, NULL);
 }
 
 static inline void

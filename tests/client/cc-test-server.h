@@ -121,9 +121,11 @@ cc_test_server_stop (CcTestServer *srv)
 }
 
 /* A new server with the organisation "acme": Ada (admin) and Bob. With
- * @events_keep > 0 the event log keeps only that many events. */
+ * @events_keep > 0 the event log keeps only that many events; @extra is
+ * more of the configuration file, or NULL. */
 static inline CcTestServer *
-cc_test_server_new (guint events_keep)
+cc_test_server_new_full (guint       events_keep,
+                         const char *extra)
 {
   CcTestServer *srv = g_new0 (CcTestServer, 1);
   g_autofree char *password = g_strconcat (CC_TEST_PASSWORD, "\n", NULL);
@@ -131,9 +133,10 @@ cc_test_server_new (guint events_keep)
   if (g_getenv ("CAUSERIE_SERVER") == NULL)
     g_error ("CAUSERIE_SERVER is not set");
   srv->dir = cc_test_make_tmpdir ();
-  if (events_keep > 0)
+  if (events_keep > 0 || extra != NULL)
     {
-      g_autofree char *text = g_strdup_printf ("[events]\nkeep = %u\n", events_keep);
+      g_autofree char *text = g_strdup_printf ("[events]\nkeep = %u\n%s", events_keep > 0 ? events_keep : 1000000,
+                                               extra ? extra : "");
 
       srv->config = g_build_filename (srv->dir, "server.conf", NULL);
       g_assert_true (g_file_set_contents (srv->config, text, -1, NULL));
@@ -144,6 +147,12 @@ cc_test_server_new (guint events_keep)
                       "--email", CC_TEST_BOB_EMAIL, "--name", "Bob Marley", "--role", "member", NULL);
   cc_test_server_start (srv);
   return srv;
+}
+
+static inline CcTestServer *
+cc_test_server_new (guint events_keep)
+{
+  return cc_test_server_new_full (events_keep, NULL);
 }
 
 static inline void

@@ -212,6 +212,64 @@ test_outbox_across_server_restart (Fixture *f, gconstpointer data)
   WAIT_TEXT (ta, "x1|x2|x3|x4");
 }
 
+/* The server allows 3 messages at once, then 2 a second. Bob writes ten
+ * while it is down; when it is back, the outbox meets rate_limited, waits
+ * as told and goes on: all ten arrive, once each, in order. */
+#define RATE_LIMITED_CONFIG "[limits]\nmessages_per_minute = 120\nmessage_burst = 3\n"
+
+static gboolean
+set_true_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+setup_rate_limited (Fixture *f, gconstpointer data)
+{
+  cc_test_pair_init_full (&f->pair, 0, RATE_LIMITED_CONFIG);
+}
+
+static void
+test_outbox_rate_limited (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CcTimeline) ta = NULL;
+  g_autoptr(CcTimeline) tb = NULL;
+  g_autoptr(GString) pending = g_string_new (NULL);
+  g_autoptr(GString) sent = g_string_new (NULL);
+
+  create_room (f);
+  ta = cc_client_get_timeline (f->pair.a, f->room_id);
+  tb = cc_client_get_timeline (f->pair.b, f->room_id);
+  CC_TEST_WAIT_UNTIL (cc_timeline_get_loaded (ta));
+  CC_TEST_WAIT_UNTIL (cc_timeline_get_loaded (tb));
+
+  cc_test_server_stop (f->pair.srv);
+  CC_TEST_WAIT_UNTIL (!cc_client_get_online (f->pair.b));
+  for (int i = 0; i < 10; i++)
+    {
+      g_autofree char *body = g_strdup_printf ("r%d", i);
+
+      g_object_unref (cc_test_send (f->pair.b, f->room_id, body));
+      g_string_append_printf (pending, "%sr%d…", i ? "|" : "", i);
+      g_string_append_printf (sent, "%sr%d", i ? "|" : "", i);
+    }
+  WAIT_TEXT (tb, pending->str);
+
+  cc_test_server_start (f->pair.srv);
+  WAIT_TEXT (tb, sent->str);
+  WAIT_TEXT (ta, sent->str);
+  /* And nothing more turns up afterwards. */
+  {
+    gboolean waited = FALSE;
+
+    g_timeout_add (1500, set_true_cb, &waited);
+    CC_TEST_WAIT_UNTIL (waited);
+  }
+  WAIT_TEXT (ta, sent->str);
+  WAIT_TEXT (tb, sent->str);
+}
+
 static void
 test_typing_and_drafts (Fixture *f, gconstpointer data)
 {
@@ -598,6 +656,8 @@ main (int argc, char **argv)
   g_test_add ("/client-core/server/outbox-across-server-restart", Fixture, NULL, setup,
               test_outbox_across_server_restart, teardown);
   g_test_add ("/client-core/server/history-pages", Fixture, NULL, setup, test_history_pages, teardown);
+  g_test_add ("/client-core/server/outbox-rate-limited", Fixture, NULL, setup_rate_limited,
+              test_outbox_rate_limited, teardown);
   g_test_add ("/client-core/server/resync-gap", Fixture, GUINT_TO_POINTER (5), setup, test_resync_gap, teardown);
   g_test_add ("/client-core/server/direct-notifications", Fixture, NULL, setup,
               test_direct_notifications, teardown);

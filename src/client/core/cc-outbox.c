@@ -298,7 +298,10 @@ post_cb (GObject      *object,
       status == 429 || status == 401)
     {
       g_debug ("Sending %s paused: %s", data->entry->txn_id, error ? error->message : "empty answer");
-      _cc_outbox_pause (self, status >= 500 || status == 429 ? MAX (retry_after, RETRY_DELAY_S) : 0);
+      /* A rate limit says when a token is back (often a second): waiting
+       * longer would only slow a backlog's flush. */
+      _cc_outbox_pause (self, status == 429 ? MAX (retry_after, 1)
+                              : status >= 500 ? MAX (retry_after, RETRY_DELAY_S) : 0);
       send_data_free (data);
       return;
     }
