@@ -69,6 +69,8 @@ cs_test_server_start (CsTestServer *s)
   g_assert_nonnull (p);
   s->port = (guint) g_ascii_strtoull (p + strlen ("listening on http://127.0.0.1:"), NULL, 10);
   g_assert_cmpuint (s->port, >, 0);
+  p = strstr (line, "metrics on http://127.0.0.1:");
+  s->metrics_port = p ? (guint) g_ascii_strtoull (p + strlen ("metrics on http://127.0.0.1:"), NULL, 10) : 0;
   g_free (s->base);
   s->base = g_strdup_printf ("http://127.0.0.1:%u", s->port);
 }
@@ -277,6 +279,23 @@ cs_test_expect_error (CsTestServer *s,
   g_assert_cmpstr (json_object_get_string_member (err, "code"), ==, code);
   g_assert_cmpuint (strlen (json_object_get_string_member (err, "message")), >, 10);
   return g_strdup (json_object_get_string_member (err, "message"));
+}
+
+char *
+cs_test_metrics (CsTestServer *s)
+{
+  g_autofree char *url = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (s->metrics_port, >, 0);
+  url = g_strdup_printf ("http://127.0.0.1:%u/metrics", s->metrics_port);
+  msg = soup_message_new ("GET", url);
+  reply = soup_session_send_and_read (s->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  return g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
 }
 
 char *
