@@ -23,6 +23,9 @@
 #include "cau-error.h"
 
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string.h>
@@ -46,7 +49,8 @@ typedef struct {
   char              *claim;      /* the client behind a proxy, for the request under way */
   gboolean           proxied;
   guint              requests;
-  guint              deadline_id;
+  gint64             deadline;   /* monotonic µs, while in the listener's queue */
+  GList              link;       /* in the listener's deadlines */
 } Conn;
 
 struct _CsListener {
@@ -54,6 +58,15 @@ struct _CsListener {
   GPtrArray  *listens;      /* Listen* */
   GHashTable *counts;       /* limit key -> connections held (GUINT_TO_POINTER) */
   GHashTable *conns;        /* Conn* of the connections open */
+  /* Connections waiting for request headers. Every deadline is "now +
+   * header_timeout_seconds", so appending keeps the queue in deadline
+   * order and one timer serves them all. With a timeout source each,
+   * every turn of the main loop went through 5,000 more sources: /healthz
+   * took 34 ms (median) with 5,000 slow connections held; 2 ms this way. */
+  GQueue      deadlines;
+  guint       tick_id;
+  guint       peak_open;    /* since memory was last given back */
+  guint       trim_id;
   CsListenerStats stats;
   gint64      last_emfile_warning;
 };
@@ -76,7 +89,7 @@ conn_unref (gpointer data)
 
   if (--c->ref_count > 0)
     return;
-  g_assert (c->deadline_id == 0);
+  g_assert (c->deadline == 0);
   g_clear_object (&c->remote);
   g_free (c->key);
   g_free (c->claim);
@@ -114,30 +127,84 @@ count_release (CsListener *l,
   g_clear_pointer (key, g_free);
 }
 
-static gboolean
-deadline_cb (gpointer data)
+static void
+disarm_deadline (CsListener *l,
+                 Conn       *c)
 {
-  Conn *c = data;
+  if (c->deadline == 0)
+    return;
+  g_queue_unlink (&l->deadlines, &c->link);
+  c->deadline = 0;
+  conn_unref (c);
+}
 
-  c->deadline_id = 0;
-  if (c->listener == NULL || c->stream == NULL)
-    return G_SOURCE_REMOVE;
-  c->listener->stats.timed_out++;
-  g_debug ("Closing a connection that sent no request in time");
-  /* libsoup's pending read sees the end of the stream and closes the
-   * connection itself: its descriptor is not closed under it. */
-  g_socket_shutdown (g_socket_connection_get_socket (c->stream), TRUE, TRUE, NULL);
-  return G_SOURCE_REMOVE;
+static gboolean
+tick_cb (gpointer data)
+{
+  CsListener *l = data;
+  gint64 now = g_get_monotonic_time ();
+  Conn *c;
+
+  while ((c = g_queue_peek_head (&l->deadlines)) && c->deadline <= now)
+    {
+      disarm_deadline (l, conn_ref (c));
+      if (c->stream)
+        {
+          l->stats.timed_out++;
+          /* libsoup's pending read sees the end of the stream and closes
+           * the connection itself: its descriptor is not closed under it. */
+          g_socket_shutdown (g_socket_connection_get_socket (c->stream), TRUE, TRUE, NULL);
+        }
+      conn_unref (c);
+    }
+  if (g_queue_is_empty (&l->deadlines))
+    {
+      l->tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
 }
 
 static void
-arm_deadline (Conn *c,
-              guint seconds)
+arm_deadline (CsListener *l,
+              Conn       *c)
 {
-  g_clear_handle_id (&c->deadline_id, g_source_remove);
-  /* Whole seconds are plenty here, and let GLib wake once for many. */
-  c->deadline_id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, seconds, deadline_cb,
-                                               conn_ref (c), conn_unref);
+  disarm_deadline (l, c);
+  c->deadline = g_get_monotonic_time () + (gint64) l->config->header_timeout_s * G_USEC_PER_SEC;
+  c->link.data = conn_ref (c);
+  g_queue_push_tail_link (&l->deadlines, &c->link);
+  /* Deadlines are whole seconds: a quarter-second tick closes each
+   * within a quarter second of it. */
+  if (l->tick_id == 0)
+    l->tick_id = g_timeout_add (250, tick_cb, l);
+}
+
+static gboolean
+trim_cb (gpointer data)
+{
+  CsListener *l = data;
+
+  l->trim_id = 0;
+#ifdef __GLIBC__
+  malloc_trim (0);
+#endif
+  return G_SOURCE_REMOVE;
+}
+
+/* Each connection libsoup reads costs some 27 KiB of heap, which glibc
+ * keeps once freed: 5,000 slow connections timed out left the server at
+ * 151 MB RSS; giving the free pages back brought it to 57 MB, and it stayed
+ * there over four more rounds of 5,000. So after a crowd of connections
+ * has gone, the memory is given back, once the closing settles. */
+static void
+note_closed (CsListener *l)
+{
+  if (l->peak_open >= 1000 && l->stats.open < l->peak_open / 4)
+    {
+      l->peak_open = l->stats.open;
+      if (l->trim_id == 0)
+        l->trim_id = g_timeout_add_seconds (1, trim_cb, l);
+    }
 }
 
 /* The connection's stream is finalized: libsoup closed it, or the hub
@@ -150,12 +217,13 @@ stream_gone_cb (gpointer  data,
   CsListener *l = c->listener;
 
   c->stream = NULL;
-  g_clear_handle_id (&c->deadline_id, g_source_remove);
   if (l)
     {
+      disarm_deadline (l, c);
       count_release (l, &c->key);
       count_release (l, &c->claim);
       l->stats.open--;
+      note_closed (l);
       g_hash_table_remove (l->conns, c);
       c->listener = NULL;
     }
@@ -167,7 +235,8 @@ static void
 got_headers_cb (SoupServerMessage *msg,
                 Conn              *c)
 {
-  g_clear_handle_id (&c->deadline_id, g_source_remove);
+  if (c->listener)
+    disarm_deadline (c->listener, c);
 }
 
 static void
@@ -193,7 +262,7 @@ request_started_cb (SoupServer        *soup,
    * has as long again for the next request's headers: an idle
    * connection times out like a silent one. */
   if (c->requests++ > 0)
-    arm_deadline (c, l->config->header_timeout_s);
+    arm_deadline (l, c);
   g_object_set_data_full (G_OBJECT (msg), "cs-conn", conn_ref (c), conn_unref);
   g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), c);
   g_signal_connect (msg, "finished", G_CALLBACK (finished_cb), c);
@@ -260,13 +329,14 @@ take_connection (Listen  *ls,
     count_add (l, c->key);
   g_hash_table_add (l->conns, c);
   l->stats.open++;
+  l->peak_open = MAX (l->peak_open, l->stats.open);
   l->stats.accepted++;
   g_object_weak_ref (G_OBJECT (stream), stream_gone_cb, c);
   /* libsoup hands this very address object back from
    * soup_server_message_get_remote_address(): how a request finds its
    * connection. */
   g_object_set_data (G_OBJECT (remote), "cs-conn", c);
-  arm_deadline (c, l->config->header_timeout_s);
+  arm_deadline (l, c);
   soup_server_accept_iostream (ls->soup, G_IO_STREAM (stream), local, remote, NULL);
 }
 
@@ -380,12 +450,14 @@ cs_listener_free (CsListener *l)
       Conn *c = key;
 
       g_object_weak_unref (G_OBJECT (c->stream), stream_gone_cb, c);
-      g_clear_handle_id (&c->deadline_id, g_source_remove);
+      disarm_deadline (l, c);
       g_object_set_data (G_OBJECT (c->remote), "cs-conn", NULL);
       c->listener = NULL;
       c->stream = NULL;
       conn_unref (c);
     }
+  g_clear_handle_id (&l->tick_id, g_source_remove);
+  g_clear_handle_id (&l->trim_id, g_source_remove);
   g_hash_table_unref (l->conns);
   g_hash_table_unref (l->counts);
   g_free (l);
