@@ -42,7 +42,7 @@ cs_net_parse_masks (const char  *text,
       if (mask == NULL)
         {
           g_set_error (error, CAU_ERROR, CAU_ERROR_BAD_REQUEST,
-                       "“%s” is not an address or a network (CIDR, such as 10.0.0.0/8 or fd00::/8): %s",
+                       "“%s” is not an address or a network (CIDR, such as 10.0.0.0/8 or fd00::/8): %s.",
                        parts[i], local_error->message);
           return NULL;
         }
