@@ -24,6 +24,9 @@ test_health_and_metrics (void)
   g_assert_cmpstr (json_node_get_string (health), ==, "ok\n");
   metrics = cs_test_metrics (s);
   g_assert_nonnull (strstr (metrics, "causerie_db_commits_total"));
+  g_assert_nonnull (strstr (metrics, "process_resident_memory_bytes"));
+  /* Only on the metrics listener. */
+  g_free (cs_test_expect_error (s, "GET", "/metrics", NULL, NULL, 404, "not_found"));
   g_free (cs_test_expect_error (s, "GET", "/api/nothing-here", NULL, NULL, 404, "not_found"));
 }
 
