@@ -107,6 +107,32 @@ def signed_in_user_works(s, token, what):
     return lat
 
 
+async def ws_cap(s, token, source, cap):
+    url = "ws://127.0.0.1:%d/api/ws" % s.port
+    kw = dict(open_timeout=5, local_addr=(source, 0), extra_headers={"Authorization": "Bearer " + token})
+    held = []
+    for _ in range(cap):
+        ws = await websockets.connect(url, **kw)
+        await asyncio.wait_for(ws.recv(), 5)
+        held.append(ws)
+    check(True, "%s holds %d WebSockets" % (source, cap))
+    try:
+        await websockets.connect(url, **kw)
+        refused = None
+    except websockets.exceptions.InvalidStatusCode as e:
+        refused = e.status_code
+    except (ConnectionError, websockets.exceptions.InvalidMessage) as e:
+        refused = repr(e)
+    check(refused == 429, "a WebSocket counts as a connection: one more from %s is refused (%s)" % (source, refused))
+    await held.pop().close()
+    await asyncio.sleep(0.3)
+    ws = await websockets.connect(url, **kw)
+    check(True, "once one closed, %s opens another" % source)
+    await ws.close()
+    for ws in held:
+        await ws.close()
+
+
 def part_cap():
     """The per-address cap refuses most of 5,000 from one address."""
     config = "[limits]\nheader_timeout_seconds=4\nconnections_per_address=64\n[metrics]\nlisten=127.0.0.1:0\n"
@@ -145,6 +171,24 @@ def part_cap():
                 break
         took = time.monotonic() - t0
         check(not alive and took < 7, "a request dribbled byte by byte is closed too (%.1f s)" % took)
+
+        # A complete request is answered, and the connection closes after it, as the answer says.
+        t0 = time.monotonic()
+        plain = socket.create_connection(("127.0.0.1", s.port))
+        plain.settimeout(5)
+        plain.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        reply = b""
+        while True:
+            chunk = plain.recv(4096)
+            if not chunk:
+                break
+            reply += chunk
+        check(reply.startswith(b"HTTP/1.1 200") and b"\r\nConnection: close\r\n" in reply
+              and time.monotonic() - t0 < 1,
+              "an HTTP/1.1 request is answered with Connection: close, and closed (%.0f ms)"
+              % ((time.monotonic() - t0) * 1000))
+
+        asyncio.run(ws_cap(s, token, "127.0.0.5", 64))
 
         fds0, rss0 = cs_test.open_fds(s.pid), cs_test.rss_kb(s.pid)
         socks = slow_connections(s.port, ["127.0.0.2"], N)
