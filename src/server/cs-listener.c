@@ -477,6 +477,10 @@ cs_listener_add (CsListener *l,
   g_autoptr(GSocket) sock = NULL;
   Listen *ls;
 
+  g_return_val_if_fail (l != NULL, FALSE);
+  g_return_val_if_fail (SOUP_IS_SERVER (soup), FALSE);
+  g_return_val_if_fail (host != NULL, FALSE);
+
   if (address == NULL)
     {
       if (g_str_equal (host, "localhost"))
@@ -540,9 +544,14 @@ cs_listener_claim (CsListener        *l,
                    SoupServerMessage *msg,
                    const char        *client)
 {
-  Conn *c = conn_of (msg);
-  g_autofree char *key = cs_net_limit_key (client);
+  Conn *c;
+  g_autofree char *key = NULL;
 
+  g_return_val_if_fail (l != NULL, TRUE);
+  g_return_val_if_fail (SOUP_IS_SERVER_MESSAGE (msg), TRUE);
+
+  c = conn_of (msg);
+  key = cs_net_limit_key (client);
   if (c == NULL || !c->proxied || key == NULL)
     return TRUE;
   count_release (l, &c->claim);

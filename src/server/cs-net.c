@@ -54,8 +54,10 @@ cs_net_parse_masks (const char  *text,
 char *
 cs_net_address_string (GInetAddress *address)
 {
-  g_autoptr(GInetAddress) plain = unmap_v4 (address);
+  g_autoptr(GInetAddress) plain = NULL;
 
+  g_return_val_if_fail (G_IS_INET_ADDRESS (address), NULL);
+  plain = unmap_v4 (address);
   return g_inet_address_to_string (plain);
 }
 
@@ -108,6 +110,8 @@ cs_net_client_address (GPtrArray    *masks,
                        const char   *forwarded_for,
                        const char   *real_ip)
 {
+  g_return_val_if_fail (G_IS_INET_ADDRESS (peer), NULL);
+
   if (!cs_net_is_trusted (masks, peer))
     return cs_net_address_string (peer);
 
