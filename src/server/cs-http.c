@@ -408,6 +408,10 @@ early_cb (SoupServer        *soup,
     soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
   g_signal_connect (msg, "finished", G_CALLBACK (message_finished_cb), pending);
 
+  /* Even a body refused here is still read by libsoup (to keep the
+   * connection in step): it must not pile up in memory. */
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+
   /* Behind a proxy, the cap on connections per address counts the client
    * it names, for as long as this request (or WebSocket) lasts. */
   if (cs_listener_is_proxied (server->listener, msg) && !cs_listener_claim (server->listener, msg, ip))
@@ -417,9 +421,6 @@ early_cb (SoupServer        *soup,
       count_status (server, 429);
       return;
     }
-  /* Even a body refused here is still read by libsoup (to keep the
-   * connection in step): it must not pile up in memory. */
-  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
 
   if (is_upload (soup_server_message_get_method (msg), path))
     {
@@ -621,7 +622,7 @@ handle_cb (SoupServer        *soup,
 
 /* The connections, request latencies and the process. */
 static void
-cs_http_metrics_append_edge (CsServer *server,
+append_edge_metrics (CsServer *server,
                              GString  *s)
 {
   CsListenerStats stats;
@@ -695,7 +696,7 @@ cs_http_metrics_text (CsServer *server)
     m->ws_slow_closed, m->deliveries, stats.commits, stats.jobs, stats.failed_commits,
     stats.events, stats.queued, cs_store_head_seq (server->store),
     m->upload_bytes, m->uploads_too_large, m->downloads);
-  cs_http_metrics_append_edge (server, s);
+  append_edge_metrics (server, s);
   return g_string_free (s, FALSE);
 }
 
