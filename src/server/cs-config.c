@@ -46,6 +46,7 @@ cs_config_new (void)
   c->attach_per_message = 10;
   c->forbid_direct = g_new0 (char *, 1);
   c->header_timeout_s = 10;
+  c->body_timeout_s = 60;
   c->conns_per_address = 256;
   return c;
 }
@@ -371,6 +372,7 @@ cs_config_load_file (CsConfig   *config,
   read_uint (&r, "limits", "ws_frame_bytes", 1024, 16 * 1024 * 1024, &frame_max, sizeof frame_max);
   read_uint (&r, "limits", "ws_queue_bytes", 4096, 1024 * 1024 * 1024, &queue_max, sizeof queue_max);
   READ_UINT ("limits", "header_timeout_seconds", 1, 3600, header_timeout_s);
+  READ_UINT ("limits", "body_timeout_seconds", 1, 3600, body_timeout_s);
   READ_UINT ("limits", "connections_per_address", 1, 1000000, conns_per_address);
   read_uint (&r, "websocket", "ping_interval_seconds", 1, 3600, &ping_s, sizeof ping_s);
   read_uint (&r, "websocket", "peer_timeout_seconds", 1, 7200, &timeout_s, sizeof timeout_s);

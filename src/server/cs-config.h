@@ -29,6 +29,7 @@ typedef struct {
   gsize      ws_frame_max;
   gsize      ws_queue_max;   /* bytes queued to one socket before 1013 */
   guint      header_timeout_s;    /* a request's headers must be in by then */
+  guint      body_timeout_s;      /* a request body that pauses this long is dropped */
   guint      conns_per_address;   /* connections one client address may hold */
   guint      ws_ping_interval_ms;
   guint      ws_peer_timeout_ms;

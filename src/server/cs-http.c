@@ -637,7 +637,7 @@ append_edge_metrics (CsServer *server,
     "# HELP causerie_http_connections_refused_total Refused: the client address held connections_per_address.\n"
     "# TYPE causerie_http_connections_refused_total counter\n"
     "causerie_http_connections_refused_total %" G_GUINT64_FORMAT "\n"
-    "# HELP causerie_http_connections_timed_out_total Closed: no request headers within header_timeout_seconds.\n"
+    "# HELP causerie_http_connections_timed_out_total Closed: headers later than header_timeout_seconds, or a body paused body_timeout_seconds.\n"
     "# TYPE causerie_http_connections_timed_out_total counter\n"
     "causerie_http_connections_timed_out_total %" G_GUINT64_FORMAT "\n",
     stats.open, stats.accepted, stats.refused, stats.timed_out);

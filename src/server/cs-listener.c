@@ -6,7 +6,8 @@
  * server answering /healthz. So connections are accepted here and handed
  * to libsoup with soup_server_accept_iostream(); each has a deadline for
  * its request headers (from the moment it is accepted, or from the end of
- * the previous request on a kept-alive connection), and each client
+ * the previous request on a kept-alive connection), a request body must
+ * not pause longer than body_timeout_seconds, and each client
  * address has a cap on the connections it holds, WebSockets included: a
  * WebSocket is a connection held, which is exactly what the cap bounds.
  *
@@ -49,8 +50,9 @@ typedef struct {
   char              *claim;      /* the client behind a proxy, for the request under way */
   gboolean           proxied;
   guint              requests;
-  gint64             deadline;   /* monotonic µs, while in the listener's queue */
-  GList              link;       /* in the listener's deadlines */
+  gint64             deadline;   /* monotonic µs, while in one of the queues */
+  GQueue            *queue;      /* which: headers or body */
+  GList              link;
 } Conn;
 
 struct _CsListener {
@@ -58,12 +60,14 @@ struct _CsListener {
   GPtrArray  *listens;      /* Listen* */
   GHashTable *counts;       /* limit key -> connections held (GUINT_TO_POINTER) */
   GHashTable *conns;        /* Conn* of the connections open */
-  /* Connections waiting for request headers. Every deadline is "now +
-   * header_timeout_seconds", so appending keeps the queue in deadline
-   * order and one timer serves them all. With a timeout source each,
-   * every turn of the main loop went through 5,000 more sources: /healthz
-   * took 34 ms (median) with 5,000 slow connections held; 2 ms this way. */
-  GQueue      deadlines;
+  /* Connections waiting for request headers, and connections whose
+   * request body is coming. Within a queue every deadline is "now + the
+   * same timeout", so appending keeps it in deadline order and one timer
+   * serves them all. With a timeout source each, every turn of the main
+   * loop went through 5,000 more sources: /healthz took 34 ms (median)
+   * with 5,000 slow connections held; 2 ms this way. */
+  GQueue      headers;      /* header_timeout_seconds from the accept */
+  GQueue      body;         /* body_timeout_seconds from the last bytes of body */
   guint       tick_id;
   guint       peak_open;    /* since memory was last given back */
   guint       trim_id;
@@ -133,19 +137,20 @@ disarm_deadline (CsListener *l,
 {
   if (c->deadline == 0)
     return;
-  g_queue_unlink (&l->deadlines, &c->link);
+  g_queue_unlink (c->queue, &c->link);
   c->deadline = 0;
+  c->queue = NULL;
   conn_unref (c);
 }
 
-static gboolean
-tick_cb (gpointer data)
+static void
+expire (CsListener *l,
+        GQueue     *queue,
+        gint64      now)
 {
-  CsListener *l = data;
-  gint64 now = g_get_monotonic_time ();
   Conn *c;
 
-  while ((c = g_queue_peek_head (&l->deadlines)) && c->deadline <= now)
+  while ((c = g_queue_peek_head (queue)) && c->deadline <= now)
     {
       disarm_deadline (l, conn_ref (c));
       if (c->stream)
@@ -157,7 +162,17 @@ tick_cb (gpointer data)
         }
       conn_unref (c);
     }
-  if (g_queue_is_empty (&l->deadlines))
+}
+
+static gboolean
+tick_cb (gpointer data)
+{
+  CsListener *l = data;
+  gint64 now = g_get_monotonic_time ();
+
+  expire (l, &l->headers, now);
+  expire (l, &l->body, now);
+  if (g_queue_is_empty (&l->headers) && g_queue_is_empty (&l->body))
     {
       l->tick_id = 0;
       return G_SOURCE_REMOVE;
@@ -167,12 +182,16 @@ tick_cb (gpointer data)
 
 static void
 arm_deadline (CsListener *l,
-              Conn       *c)
+              Conn       *c,
+              GQueue     *queue)
 {
+  guint seconds = queue == &l->body ? l->config->body_timeout_s : l->config->header_timeout_s;
+
   disarm_deadline (l, c);
-  c->deadline = g_get_monotonic_time () + (gint64) l->config->header_timeout_s * G_USEC_PER_SEC;
+  c->deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+  c->queue = queue;
   c->link.data = conn_ref (c);
-  g_queue_push_tail_link (&l->deadlines, &c->link);
+  g_queue_push_tail_link (queue, &c->link);
   /* Deadlines are whole seconds: a quarter-second tick closes each
    * within a quarter second of it. */
   if (l->tick_id == 0)
@@ -235,6 +254,33 @@ static void
 got_headers_cb (SoupServerMessage *msg,
                 Conn              *c)
 {
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+
+  if (c->listener == NULL)
+    return;
+  disarm_deadline (c->listener, c);
+  /* A body on its way must keep coming: one that stops (a client gone
+   * without a word, or a byte a minute) would hold the connection as
+   * long as a silent one. */
+  if (encoding == SOUP_ENCODING_CHUNKED ||
+      (encoding == SOUP_ENCODING_CONTENT_LENGTH && soup_message_headers_get_content_length (headers) > 0))
+    arm_deadline (c->listener, c, &c->listener->body);
+}
+
+static void
+got_chunk_cb (SoupServerMessage *msg,
+              GBytes            *chunk,
+              Conn              *c)
+{
+  if (c->listener && c->queue == &c->listener->body)
+    arm_deadline (c->listener, c, &c->listener->body);
+}
+
+static void
+got_body_cb (SoupServerMessage *msg,
+             Conn              *c)
+{
   if (c->listener)
     disarm_deadline (c->listener, c);
 }
@@ -243,8 +289,12 @@ static void
 finished_cb (SoupServerMessage *msg,
              Conn              *c)
 {
-  if (c->listener)
-    count_release (c->listener, &c->claim);
+  if (c->listener == NULL)
+    return;
+  count_release (c->listener, &c->claim);
+  /* Answered before its body came (a 413 from the headers). */
+  if (c->queue == &c->listener->body)
+    disarm_deadline (c->listener, c);
 }
 
 static void
@@ -262,9 +312,11 @@ request_started_cb (SoupServer        *soup,
    * has as long again for the next request's headers: an idle
    * connection times out like a silent one. */
   if (c->requests++ > 0)
-    arm_deadline (l, c);
+    arm_deadline (l, c, &l->headers);
   g_object_set_data_full (G_OBJECT (msg), "cs-conn", conn_ref (c), conn_unref);
   g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), c);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), c);
+  g_signal_connect (msg, "got-body", G_CALLBACK (got_body_cb), c);
   g_signal_connect (msg, "finished", G_CALLBACK (finished_cb), c);
 }
 
@@ -336,7 +388,7 @@ take_connection (Listen  *ls,
    * soup_server_message_get_remote_address(): how a request finds its
    * connection. */
   g_object_set_data (G_OBJECT (remote), "cs-conn", c);
-  arm_deadline (l, c);
+  arm_deadline (l, c, &l->headers);
   soup_server_accept_iostream (ls->soup, G_IO_STREAM (stream), local, remote, NULL);
 }
 

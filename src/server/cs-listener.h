@@ -1,7 +1,8 @@
 /* cs-listener.h: accepting connections for the SoupServers ourselves, to
  * bound what a slow or silent client can hold: a deadline for request
- * headers, an idle deadline between keep-alive requests, and a cap on
- * concurrent connections per client address.
+ * headers (and for the next request on a kept-alive connection), one for
+ * a request body that stops coming, and a cap on concurrent connections
+ * per client address.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -18,7 +19,7 @@ typedef struct {
   guint   open;         /* connections open now (WebSockets included) */
   guint64 accepted;
   guint64 refused;      /* over connections_per_address */
-  guint64 timed_out;    /* headers too slow, or idle too long */
+  guint64 timed_out;    /* headers too slow, or a body that stopped coming */
 } CsListenerStats;
 
 /* @config is borrowed and must outlive the listener. */

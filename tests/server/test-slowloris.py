@@ -133,7 +133,8 @@ async def ws_cap(s, token, source, cap):
 
 def part_cap():
     """The per-address cap refuses most of 5,000 from one address."""
-    config = "[limits]\nheader_timeout_seconds=4\nconnections_per_address=64\n[metrics]\nlisten=127.0.0.1:0\n"
+    config = ("[limits]\nheader_timeout_seconds=4\nbody_timeout_seconds=3\nconnections_per_address=64\n"
+              "[metrics]\nlisten=127.0.0.1:0\n")
     with cs_test.Server(config, fd_soft_limit=1024) as s:
         s.tenant("acme", "ada@example.com")
         token = s.token("acme", "ada@example.com")
@@ -169,6 +170,33 @@ def part_cap():
                 break
         took = time.monotonic() - t0
         check(not alive and took < 7, "a request dribbled byte by byte is closed too (%.1f s)" % took)
+
+        # A body that stops coming: closed once it has paused body_timeout_seconds.
+        t0 = time.monotonic()
+        half = socket.create_connection(("127.0.0.1", s.port))
+        half.settimeout(10)
+        half.sendall(b"POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 100\r\n\r\n{\"tenant\":")
+        try:
+            data = half.recv(100)
+        except OSError:
+            data = b""
+        took = time.monotonic() - t0
+        check(data == b"" and 2.5 <= took < 6, "a request body that stops coming is dropped (%.1f s)" % took)
+
+        # A body that keeps coming, however slowly, is read and answered.
+        body = b'{"tenant":"acme","email":"ada@example.com","password":"wrong password"}'
+        slow = socket.create_connection(("127.0.0.1", s.port))
+        slow.settimeout(10)
+        slow.sendall(b"POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: %d\r\n\r\n" % len(body))
+        t0 = time.monotonic()
+        for i in range(0, len(body), len(body) // 5 + 1):
+            slow.sendall(body[i:i + len(body) // 5 + 1])
+            time.sleep(1.5)
+        reply = slow.recv(100)
+        check(reply.startswith(b"HTTP/1.1 401"), "a body sent in pieces 1.5 s apart is read and answered (%.1f s): %r"
+              % (time.monotonic() - t0, reply[:12]))
 
         # A complete request is answered, and the connection closes after it, as the answer says.
         t0 = time.monotonic()
