@@ -124,7 +124,7 @@ def main():
 
     config = ("[server]\ntrusted_proxies = 127.0.0.1/32, ::1\n"
               "[security]\nlogin_failures_per_address=3\nlogin_failures_per_account=1000\n"
-              "[limits]\nconnections_per_address=3\n")
+              "[limits]\nconnections_per_address=3\n[invitations]\nfailures_per_address=3\n")
     with cs_test.Server(config) as s:
         s.tenant("acme", "ada@example.com")
         nginx = Nginx(binary, s.port)
@@ -152,6 +152,15 @@ def main():
             status = s.login("acme", "ada@example.com", cs_test.PASSWORD, source=C,
                              headers={"X-Forwarded-For": "10.0.0.99"})[0]
             check(status == 429, "C is locked out under its own address whatever it claims (%s)" % status)
+
+            # Unknown invitation links are limited per address too.
+            for i in range(3):
+                status = s.request("GET", "/api/invitations/no-such-token-%d" % i, source=A, port=nginx.port)[0]
+                check(status == 404, "client A through nginx: unknown invitation %d is 404" % (i + 1))
+            status = s.request("GET", "/api/invitations/no-such-token-x", source=A, port=nginx.port)[0]
+            check(status == 429, "then A may look up no more invitations (%d)" % status)
+            status = s.request("GET", "/api/invitations/no-such-token-y", source=B, port=nginx.port)[0]
+            check(status == 404, "while B still may (%d)" % status)
 
             token = s.token("acme", "ada@example.com", source=B, port=nginx.port)
             status, _, audit = s.request("GET", "/api/admin/audit?limit=100", token=token)
