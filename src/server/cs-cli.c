@@ -8,6 +8,7 @@
 #include "cs-api.h"
 #include "cs-auth.h"
 #include "cs-demo.h"
+#include "cs-listener.h"
 #include "cs-server.h"
 #include "cs-store.h"
 #include "cau-validate.h"
@@ -214,12 +215,23 @@ serve (CsConfig  *config,
       while (g_str_has_suffix (config->public_url, "/"))
         config->public_url[strlen (config->public_url) - 1] = '\0';
     }
+  cs_listener_raise_fd_limit ();
   server = cs_server_new (config, &error);
   if (server == NULL || !cs_server_listen (server, &error))
     return fail ("%s", error->message);
 
-  printf ("causerie-server listening on http://%s:%u (public URL %s, data in %s)\n",
-           config->listen_host, cs_server_port (server), cs_config_get_public_url (config), config->data_dir);
+  /* One line, which tests read: the metrics address is on it too. */
+  if (cs_server_metrics_port (server))
+    {
+      gboolean v6 = strchr (config->metrics_host, ':') != NULL;
+
+      printf ("causerie-server listening on http://%s:%u (public URL %s, data in %s; metrics on http://%s%s%s:%u/metrics)\n",
+              config->listen_host, cs_server_port (server), cs_config_get_public_url (config), config->data_dir,
+              v6 ? "[" : "", config->metrics_host, v6 ? "]" : "", cs_server_metrics_port (server));
+    }
+  else
+    printf ("causerie-server listening on http://%s:%u (public URL %s, data in %s)\n",
+             config->listen_host, cs_server_port (server), cs_config_get_public_url (config), config->data_dir);
   fflush (stdout);
 
   loop = g_main_loop_new (NULL, FALSE);

@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -20,10 +20,17 @@ typedef struct {
   guint      listen_port;
   char      *public_url;     /* NULL: http://HOST:PORT */
   gboolean   public_url_set; /* given by the operator, not derived */
+  GPtrArray *trusted_proxies; /* GInetAddressMask*: X-Forwarded-For believed from these */
+
+  char      *metrics_host;   /* NULL: no metrics listener */
+  guint      metrics_port;
 
   gsize      json_body_max;
   gsize      ws_frame_max;
   gsize      ws_queue_max;   /* bytes queued to one socket before 1013 */
+  guint      header_timeout_s;    /* a request's headers must be in by then */
+  guint      body_timeout_s;      /* a request body that pauses this long is dropped */
+  guint      conns_per_address;   /* connections one client address may hold */
   guint      ws_ping_interval_ms;
   guint      ws_peer_timeout_ms;
   guint      ws_abuse_limit; /* bad frames before close 1008 */
@@ -69,6 +76,11 @@ gboolean  cs_config_load_file (CsConfig    *config,
 gboolean  cs_config_set_listen (CsConfig   *config,
                                 const char *host_port,
                                 GError    **error);
+/* Splits HOST:PORT (or [V6]:PORT) into a newly allocated host and a port. */
+gboolean  cs_config_parse_host_port (const char *host_port,
+                                     char      **out_host,
+                                     guint      *out_port,
+                                     GError    **error);
 /* The public URL, without a trailing slash. */
 const char *cs_config_get_public_url (CsConfig *config);
 void      cs_config_free      (CsConfig    *config);

@@ -8,6 +8,7 @@
 #include "cs-api.h"
 #include "cs-auth.h"
 #include "cau-json.h"
+#include "cs-net.h"
 
 #include <string.h>
 
@@ -75,6 +76,9 @@ typedef struct {
   GByteArray *body;
   gboolean    too_large;
   gboolean    finished;
+  CsServer   *server;
+  gint64      started;      /* when the headers were in (monotonic µs) */
+  CsRouteClass route_class;
 } Pending;
 
 static const char *
@@ -189,13 +193,40 @@ find_route (const char *method,
   return NULL;
 }
 
-/* The client address for the audit log. */
+/* The client's address: the peer's, or the one a trusted proxy names. */
+static char *
+client_address (CsServer          *server,
+                SoupServerMessage *msg)
+{
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (remote == NULL || !G_IS_INET_SOCKET_ADDRESS (remote))
+    return g_strdup ("");
+  return cs_net_client_address (server->config->trusted_proxies,
+                                g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)),
+                                soup_message_headers_get_list (headers, "X-Forwarded-For"),
+                                soup_message_headers_get_one (headers, "X-Real-IP"));
+}
+
+/* The client address for the audit log and per-address limits, found once
+ * when the headers came in. */
 static char *
 remote_ip (SoupServerMessage *msg)
 {
-  const char *host = soup_server_message_get_remote_host (msg);
+  const char *ip = g_object_get_data (G_OBJECT (msg), "cs-client-ip");
 
-  return g_strdup (host ? host : "");
+  return g_strdup (ip ? ip : "");
+}
+
+static void
+set_route_class (SoupServerMessage *msg,
+                 CsRouteClass       route_class)
+{
+  Pending *pending = g_object_get_data (G_OBJECT (msg), "cs-pending");
+
+  if (pending)
+    pending->route_class = route_class;
 }
 
 /* Authenticates a request from the table of live sessions in memory: no disk. */
@@ -278,6 +309,8 @@ message_finished_cb (SoupServerMessage *msg,
                      Pending           *pending)
 {
   pending->finished = TRUE;
+  cs_histogram_observe (&pending->server->metrics.latency[pending->route_class],
+                        (g_get_monotonic_time () - pending->started) / (double) G_USEC_PER_SEC);
 }
 
 static void
@@ -357,20 +390,37 @@ early_cb (SoupServer        *soup,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   goffset length = soup_message_headers_get_content_length (headers);
   Pending *pending = g_new0 (Pending, 1);
+  char *ip = client_address (server, msg);
 
   pending->body = g_byte_array_new ();
+  pending->server = server;
+  pending->started = g_get_monotonic_time ();
+  pending->route_class = CS_ROUTE_OTHER;
   g_object_set_data_full (G_OBJECT (msg), "cs-pending", pending, pending_free);
+  g_object_set_data_full (G_OBJECT (msg), "cs-client-ip", ip, g_free);
 
-  /* libsoup before 3.3 never notices that a client closed an idle
-   * keep-alive connection: each one stays in CLOSE-WAIT and holds a file
-   * descriptor until the server runs out. Close after every response
-   * there; the WebSocket upgrade sets its own Connection header. */
-  if (server->close_after_response && g_strcmp0 (path, "/api/ws") != 0)
+  /* Every response says the connection closes, because it does: libsoup
+   * keeps a connection alive only for its own listeners, and ours hands
+   * it connections (cs-listener.c). (libsoup before 3.3 also never
+   * noticed a client closing an idle keep-alive connection.) A successful
+   * WebSocket handshake takes this back (handle_websocket). */
+  if (server->close_after_response)
     soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
   g_signal_connect (msg, "finished", G_CALLBACK (message_finished_cb), pending);
+
   /* Even a body refused here is still read by libsoup (to keep the
    * connection in step): it must not pile up in memory. */
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+
+  /* Behind a proxy, the cap on connections per address counts the client
+   * it names, for as long as this request (or WebSocket) lasts. */
+  if (cs_listener_is_proxied (server->listener, msg) && !cs_listener_claim (server->listener, msg, ip))
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "10");
+      set_error (msg, CAU_ERROR_RATE_LIMITED, "Too many connections from your address: close some, then try again.");
+      count_status (server, 429);
+      return;
+    }
 
   if (is_upload (soup_server_message_get_method (msg), path))
     {
@@ -395,10 +445,15 @@ websocket_upgraded_cb (SoupServerMessage *msg,
                        gpointer           data)
 {
   CsServer *server = data;
+  Pending *pending = g_object_get_data (G_OBJECT (msg), "cs-pending");
   g_autoptr(GIOStream) stream = NULL;
   g_autoptr(GHashTable) query = NULL;
   const char *raw = g_uri_get_query (soup_server_message_get_uri (msg));
 
+  /* A stolen connection never reports "finished": the handshake ends here. */
+  if (pending)
+    cs_histogram_observe (&server->metrics.latency[CS_ROUTE_WEBSOCKET],
+                          (g_get_monotonic_time () - pending->started) / (double) G_USEC_PER_SEC);
   if (raw)
     query = g_uri_parse_params (raw, -1, "&", G_URI_PARAMS_NONE, NULL);
   stream = soup_server_message_steal_connection (msg);
@@ -439,7 +494,12 @@ handle_websocket (CsServer          *server,
   CsSessionInfo info = { 0 };
   g_autofree char *hash = NULL;
   const char *origin = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Origin");
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
 
+  /* A refused upgrade keeps "Connection: close" (early_cb) and the
+   * connection closes after it: a WebSocket client waits for that close
+   * (Python's websockets for 10 s) before it reports the refusal. */
+  set_route_class (msg, CS_ROUTE_WEBSOCKET);
   if (!origin_allowed (server, origin))
     {
       set_error (msg, CAU_ERROR_FORBIDDEN, "This origin may not open a WebSocket on this server.");
@@ -452,8 +512,11 @@ handle_websocket (CsServer          *server,
       count_status (server, 401);
       return;
     }
+  /* The handshake appends "Connection: Upgrade". */
+  soup_message_headers_remove (response, "Connection");
   if (!soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))
     {
+      soup_message_headers_replace (response, "Connection", "close");
       cs_session_info_clear (&info);
       if (soup_server_message_get_status (msg) == 0)
         set_error (msg, CAU_ERROR_BAD_REQUEST, "This endpoint only speaks WebSocket.");
@@ -493,16 +556,9 @@ handle_cb (SoupServer        *soup,
     }
   if (strcmp (path, "/healthz") == 0 && strcmp (method, "GET") == 0)
     {
+      set_route_class (msg, CS_ROUTE_HEALTH);
       soup_server_message_set_status (msg, 200, NULL);
       soup_server_message_set_response (msg, "text/plain; charset=utf-8", SOUP_MEMORY_STATIC, "ok\n", 3);
-      count_status (server, 200);
-      return;
-    }
-  if (strcmp (path, "/metrics") == 0 && strcmp (method, "GET") == 0)
-    {
-      char *text = cs_http_metrics_text (server);
-      soup_server_message_set_status (msg, 200, NULL);
-      soup_server_message_set_response (msg, "text/plain; version=0.0.4", SOUP_MEMORY_TAKE, text, strlen (text));
       count_status (server, 200);
       return;
     }
@@ -529,6 +585,9 @@ handle_cb (SoupServer        *soup,
       return;
     }
 
+  set_route_class (msg, route->upload ? CS_ROUTE_FILE :
+                       route->kind == CS_JOB_READ ? CS_ROUTE_READ :
+                       route->kind == CS_JOB_WRITE ? CS_ROUTE_WRITE : CS_ROUTE_SLOW);
   ctx = cs_ctx_new (server->config, server->store, server->presence);
   ctx->message_limit = server->message_limit;
   ctx->method = g_strdup (method);
@@ -565,6 +624,31 @@ handle_cb (SoupServer        *soup,
   g_object_set_data (G_OBJECT (msg), "cs-server", server);
   soup_server_message_pause (msg);
   cs_store_submit (server->store, route->kind, route->handler, ctx, job_done, g_object_ref (msg));
+}
+
+/* The connections, request latencies and the process. */
+static void
+append_edge_metrics (CsServer *server,
+                             GString  *s)
+{
+  CsListenerStats stats;
+
+  cs_listener_get_stats (server->listener, &stats);
+  g_string_append_printf (s,
+    "# HELP causerie_http_connections Connections open, WebSockets included.\n"
+    "# TYPE causerie_http_connections gauge\n"
+    "causerie_http_connections %u\n"
+    "# TYPE causerie_http_connections_accepted_total counter\n"
+    "causerie_http_connections_accepted_total %" G_GUINT64_FORMAT "\n"
+    "# HELP causerie_http_connections_refused_total Refused: the client address held connections_per_address.\n"
+    "# TYPE causerie_http_connections_refused_total counter\n"
+    "causerie_http_connections_refused_total %" G_GUINT64_FORMAT "\n"
+    "# HELP causerie_http_connections_timed_out_total Closed: headers later than header_timeout_seconds, or a body paused body_timeout_seconds.\n"
+    "# TYPE causerie_http_connections_timed_out_total counter\n"
+    "causerie_http_connections_timed_out_total %" G_GUINT64_FORMAT "\n",
+    stats.open, stats.accepted, stats.refused, stats.timed_out);
+  cs_metrics_append_latency (s, server->metrics.latency);
+  cs_metrics_append_process (s);
 }
 
 char *
@@ -618,13 +702,42 @@ cs_http_metrics_text (CsServer *server)
     m->ws_slow_closed, m->deliveries, stats.commits, stats.jobs, stats.failed_commits,
     stats.events, stats.queued, cs_store_head_seq (server->store),
     m->upload_bytes, m->uploads_too_large, m->downloads);
+  append_edge_metrics (server, s);
   return g_string_free (s, FALSE);
 }
 
 void
 cs_http_setup (CsServer *server)
 {
-  server->close_after_response = soup_get_major_version () == 3 && soup_get_minor_version () < 3;
+  server->close_after_response = TRUE;
   soup_server_add_early_handler (server->soup, NULL, early_cb, server, NULL);
   soup_server_add_handler (server->soup, NULL, handle_cb, server, NULL);
+}
+
+static void
+metrics_cb (SoupServer        *soup,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           data)
+{
+  CsServer *server = data;
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+  if (strcmp (path, "/metrics") == 0 && strcmp (soup_server_message_get_method (msg), "GET") == 0)
+    {
+      char *text = cs_http_metrics_text (server);
+
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "text/plain; version=0.0.4; charset=utf-8", SOUP_MEMORY_TAKE,
+                                        text, strlen (text));
+      return;
+    }
+  set_error (msg, CAU_ERROR_NOT_FOUND, "There is nothing at this address; the metrics are at /metrics.");
+}
+
+void
+cs_http_setup_metrics (CsServer *server)
+{
+  soup_server_add_handler (server->metrics_soup, NULL, metrics_cb, server, NULL);
 }

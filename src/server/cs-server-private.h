@@ -7,6 +7,8 @@
 
 #include "cs-api.h"
 #include "cs-ctx.h"
+#include "cs-listener.h"
+#include "cs-metrics.h"
 #include "cs-server.h"
 #include "cs-store.h"
 
@@ -25,6 +27,7 @@ typedef struct {
   guint64 upload_bytes;
   guint64 uploads_too_large;
   guint64 downloads;
+  CsHistogram latency[CS_ROUTE_N];   /* request durations by route class */
 } CsMetrics;
 
 struct _CsServer {
@@ -36,6 +39,9 @@ struct _CsServer {
   struct _CsMailer *mailer;
   SoupServer *soup;
   guint       port;
+  CsListener *listener;       /* accepts for both servers, with deadlines and caps */
+  SoupServer *metrics_soup;   /* [metrics] listen; NULL when off */
+  guint       metrics_port;
   gboolean    close_after_response;
   guint       sweep_id;       /* removal of unused uploads */
   CsMetrics   metrics;
@@ -43,6 +49,8 @@ struct _CsServer {
 
 /* cs-http.c */
 void      cs_http_setup          (CsServer   *server);
+/* The metrics listener's server: /metrics and nothing else. */
+void      cs_http_setup_metrics  (CsServer   *server);
 char     *cs_http_metrics_text   (CsServer   *server);
 /* An error answer, counted in the metrics when @server is given (not when
  * the request's completion counts it anyway). */

@@ -12,7 +12,6 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
-#include <sys/socket.h>
 
 static void
 load_sessions (CsCtx *ctx)
@@ -100,6 +99,7 @@ cs_server_new (CsConfig *config,
   cs_store_run_read (server->store, cs_api_attachments_remove_orphans, ctx);
 
   server->soup = soup_server_new ("server-header", "causerie-server/" PACKAGE_VERSION " ", NULL);
+  server->listener = cs_listener_new (config);
   cs_http_setup (server);
   server->sweep_id = g_timeout_add_seconds (config->attach_sweep_s, sweep_cb, server);
   return g_steal_pointer (&server);
@@ -109,43 +109,25 @@ gboolean
 cs_server_listen (CsServer *server,
                   GError  **error)
 {
-  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (server->config->listen_host);
-  g_autoptr(GSocketAddress) sockaddr = NULL;
-  g_autoptr(GSocket) sock = NULL;
-  g_autoptr(GSList) uris = NULL;
+  CsConfig *config = server->config;
 
-  if (address == NULL)
+  if (!cs_listener_add (server->listener, server->soup, config->listen_host, config->listen_port,
+                        &server->port, error))
+    return FALSE;
+  config->listen_port = server->port;
+  if (!config->public_url_set)
+    g_clear_pointer (&config->public_url, g_free);
+  if (config->metrics_host)
     {
-      if (g_str_equal (server->config->listen_host, "localhost"))
-        address = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-      else
+      server->metrics_soup = soup_server_new ("server-header", "causerie-server/" PACKAGE_VERSION " ", NULL);
+      cs_http_setup_metrics (server);
+      if (!cs_listener_add (server->listener, server->metrics_soup, config->metrics_host, config->metrics_port,
+                            &server->metrics_port, error))
         {
-          g_set_error (error, CAU_ERROR, CAU_ERROR_BAD_REQUEST,
-                       "“%s” is not an IP address to listen on.", server->config->listen_host);
+          g_prefix_error (error, "[metrics] listen: ");
           return FALSE;
         }
     }
-  sockaddr = g_inet_socket_address_new (address, server->config->listen_port);
-  /* Our own socket, for a listen backlog that absorbs every client
-   * reconnecting at once after a restart (GLib's default is 10). */
-  sock = g_socket_new (g_inet_address_get_family (address), G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
-  if (sock == NULL)
-    return FALSE;
-  g_socket_set_option (sock, SOL_SOCKET, SO_REUSEADDR, 1, NULL);
-  g_socket_set_listen_backlog (sock, SOMAXCONN);
-  if (!g_socket_bind (sock, sockaddr, TRUE, error) ||
-      !g_socket_listen (sock, error) ||
-      !soup_server_listen_socket (server->soup, sock, 0, error))
-    return FALSE;
-  uris = soup_server_get_uris (server->soup);
-  if (uris)
-    {
-      server->port = g_uri_get_port (uris->data);
-      server->config->listen_port = server->port;
-      if (!server->config->public_url_set)
-        g_clear_pointer (&server->config->public_url, g_free);
-    }
-  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
   /* Mail links need the public URL, known once the port is. */
   server->mailer = cs_mailer_new (server->config, server->store);
   return TRUE;
@@ -157,6 +139,12 @@ cs_server_port (CsServer *server)
   return server->port;
 }
 
+guint
+cs_server_metrics_port (CsServer *server)
+{
+  return server->metrics_port;
+}
+
 void
 cs_server_free (CsServer *server)
 {
@@ -165,9 +153,14 @@ cs_server_free (CsServer *server)
   g_clear_handle_id (&server->sweep_id, g_source_remove);
   if (server->soup)
     soup_server_disconnect (server->soup);
+  if (server->metrics_soup)
+    soup_server_disconnect (server->metrics_soup);
   g_clear_object (&server->soup);
+  g_clear_object (&server->metrics_soup);
   g_clear_pointer (&server->mailer, cs_mailer_free);
   g_clear_pointer (&server->hub, cs_hub_free);
+  /* After the hub: its WebSockets were connections the listener counted. */
+  g_clear_pointer (&server->listener, cs_listener_free);
   if (server->store)
     cs_store_set_event_sink (server->store, NULL, NULL);
   g_clear_pointer (&server->store, cs_store_close);

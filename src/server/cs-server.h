@@ -18,6 +18,8 @@ CsServer *cs_server_new    (CsConfig  *config,
 gboolean  cs_server_listen (CsServer  *server,
                             GError   **error);
 guint     cs_server_port   (CsServer  *server);
+/* The metrics listener's port, 0 when it is off. */
+guint     cs_server_metrics_port (CsServer *server);
 void      cs_server_free   (CsServer  *server);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsServer, cs_server_free)

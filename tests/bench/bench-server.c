@@ -76,6 +76,7 @@ typedef struct {
   GDataInputStream *server_out;
   char        *pid;
   char        *base_url;
+  char        *metrics_url;  /* the metrics listener's /metrics */
   char        *ws_url;
   SoupSession *session;
   char        *admin_token;
@@ -186,6 +187,12 @@ server_start (Bench   *b,
   b->pid = g_strdup (g_subprocess_get_identifier (b->server));
   b->server_out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (b->server));
   line = g_data_input_stream_read_line_utf8 (b->server_out, NULL, NULL, error);
+  if (line && (url = strstr (line, "metrics on http://127.0.0.1:")))
+    {
+      g_free (b->metrics_url);
+      b->metrics_url = g_strdup_printf ("http://127.0.0.1:%u/metrics",
+                                        (guint) g_ascii_strtoull (url + strlen ("metrics on http://127.0.0.1:"), NULL, 10));
+    }
   if (line == NULL || (url = strstr (line, "http://127.0.0.1:")) == NULL ||
       !g_ascii_string_to_unsigned (strtok ((char *) url + strlen ("http://127.0.0.1:"), " "), 10, 1, 65535, &port, NULL))
     {
@@ -401,8 +408,7 @@ static gint64
 metric (Bench      *b,
         const char *name)
 {
-  g_autofree char *url = g_strconcat (b->base_url, "/metrics", NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", b->metrics_url);
   g_autoptr(GBytes) reply = soup_session_send_and_read (b->session, msg, NULL, NULL);
   g_autofree char *text = reply ? g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply)) : NULL;
   g_autofree char *key = g_strconcat ("\n", name, " ", NULL);
@@ -1503,7 +1509,9 @@ set_up (Bench   *b,
                             "[security]\npassword_hash=min\n"
                             "login_failures_per_address=100000\n"
                             /* The bench measures the server, not the message rate limit. */
-                            "[limits]\nmessages_per_minute=0\n", -1, error) ||
+                            "[limits]\nmessages_per_minute=0\n"
+                            "connections_per_address=1000000\n"
+                            "[metrics]\nlisten=127.0.0.1:0\n", -1, error) ||
       !create_users (b, error) || !server_start (b, error) ||
       !log_everyone_in (b, error) || !create_rooms (b, error))
     return FALSE;
@@ -1537,6 +1545,7 @@ tear_down (Bench *b)
   g_free (b->dir);
   g_free (b->data_dir);
   g_free (b->config_path);
+  g_free (b->metrics_url);
   g_free (b->base_url);
   g_free (b->ws_url);
   g_free (b->admin_token);

@@ -29,8 +29,12 @@ cs_test_server_new (const char *config_extra)
   s->data_dir = g_dir_make_tmp ("causerie-test-XXXXXX", &error);
   g_assert_no_error (error);
   s->config_path = g_build_filename (s->data_dir, "server.conf", NULL);
-  /* Fast password hashing keeps the suite quick; the KDF is still argon2id. */
-  config = g_strdup_printf ("[security]\npassword_hash=min\n%s\n", config_extra ? config_extra : "");
+  /* Fast password hashing keeps the suite quick; the KDF is still argon2id.
+   * Every test client comes from 127.0.0.1, so the cap on connections per
+   * address is out of the way unless @config_extra sets it (a group given
+   * twice in a key file is one group; the last value of a key wins). */
+  config = g_strdup_printf ("[security]\npassword_hash=min\n[limits]\nconnections_per_address=100000\n%s\n",
+                            config_extra ? config_extra : "");
   g_file_set_contents (s->config_path, config, -1, &error);
   g_assert_no_error (error);
   s->session = soup_session_new_with_options ("timeout", 30, NULL);
@@ -69,6 +73,8 @@ cs_test_server_start (CsTestServer *s)
   g_assert_nonnull (p);
   s->port = (guint) g_ascii_strtoull (p + strlen ("listening on http://127.0.0.1:"), NULL, 10);
   g_assert_cmpuint (s->port, >, 0);
+  p = strstr (line, "metrics on http://127.0.0.1:");
+  s->metrics_port = p ? (guint) g_ascii_strtoull (p + strlen ("metrics on http://127.0.0.1:"), NULL, 10) : 0;
   g_free (s->base);
   s->base = g_strdup_printf ("http://127.0.0.1:%u", s->port);
 }
@@ -277,6 +283,23 @@ cs_test_expect_error (CsTestServer *s,
   g_assert_cmpstr (json_object_get_string_member (err, "code"), ==, code);
   g_assert_cmpuint (strlen (json_object_get_string_member (err, "message")), >, 10);
   return g_strdup (json_object_get_string_member (err, "message"));
+}
+
+char *
+cs_test_metrics (CsTestServer *s)
+{
+  g_autofree char *url = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (s->metrics_port, >, 0);
+  url = g_strdup_printf ("http://127.0.0.1:%u/metrics", s->metrics_port);
+  msg = soup_message_new ("GET", url);
+  reply = soup_session_send_and_read (s->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  return g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
 }
 
 char *

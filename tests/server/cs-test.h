@@ -18,6 +18,7 @@ typedef struct {
   guint        port;
   char        *base;        /* http://127.0.0.1:PORT */
   SoupSession *session;
+  guint        metrics_port; /* with "[metrics]\nlisten=127.0.0.1:0" in the config; else 0 */
 } CsTestServer;
 
 /* @config_extra is appended to the config file (key-file text), or NULL. */
@@ -84,6 +85,10 @@ char         *cs_test_expect_error   (CsTestServer *server,
                                       const char   *body,
                                       guint         status,
                                       const char   *code);
+/* The text of /metrics from the metrics listener (the config must have
+ * one); asserts a 200. */
+char         *cs_test_metrics        (CsTestServer *server);
+
 /* Creates a room and returns its id. */
 char         *cs_test_room           (CsTestServer *server,
                                       const char   *token,

@@ -323,10 +323,9 @@ raw_ws (CsTestServer *s, const char *token)
 static gint64
 metric (CsTestServer *s, const char *name)
 {
-  guint status;
-  g_autoptr(JsonNode) text = cs_test_http (s, "GET", "/metrics", NULL, NULL, &status);
+  g_autofree char *text = cs_test_metrics (s);
   g_autofree char *needle = g_strdup_printf ("\n%s ", name);
-  const char *line = strstr (json_node_get_string (text), needle);
+  const char *line = strstr (text, needle);
 
   g_assert_nonnull (line);
   return g_ascii_strtoll (line + strlen (needle), NULL, 10);
@@ -341,7 +340,7 @@ test_slow_reader (void)
   g_autofree char *filler = g_strnfill (9000, 'z');
   int sent = 0;
 
-  team_init (&t, "[limits]\nws_queue_bytes=65536\n");
+  team_init (&t, "[limits]\nws_queue_bytes=65536\n[metrics]\nlisten=127.0.0.1:0\n");
   slow = raw_ws (t.s, t.bob);
   path = g_strdup_printf ("/api/rooms/%s/messages", t.room);
   /* Bob's socket never reads: its queue fills and the server lets it go
@@ -367,7 +366,7 @@ test_silent_peer (void)
   g_autoptr(GSocketConnection) silent = NULL;
   int waited = 0;
 
-  team_init (&t, "[websocket]\nping_interval_seconds=1\npeer_timeout_seconds=2\n");
+  team_init (&t, "[websocket]\nping_interval_seconds=1\npeer_timeout_seconds=2\n[metrics]\nlisten=127.0.0.1:0\n");
   silent = raw_ws (t.s, t.alice);
   g_assert_cmpint (metric (t.s, "causerie_ws_connections"), ==, 1);
   /* It answers no ping: dropped once silent for the timeout. */

@@ -1,0 +1,105 @@
+#!/usr/bin/python3
+# test-config.py: the configuration file is read strictly. An unknown
+# group or key, a number that is not one or out of range, a value not
+# among the choices: the server refuses to start (non-zero exit) with one
+# sentence naming the file, the group, the key and what is accepted. And
+# every key the README shows is one the server takes.
+# SPDX-License-Identifier: GPL-3.0-or-later
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cs_test  # noqa: E402
+from cs_test import check  # noqa: E402
+
+README = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "README.md")
+
+BAD = [
+    ("[limts]\njson_body_bytes=4096\n",
+     ["[limts]", "no such group", "limits, metrics"]),
+    ("[limits]\njson_body_byte=4096\n",
+     ["[limits] json_body_byte", "no such key", "connections_per_address", "json_body_bytes"]),
+    ("[limits]\njson_body_bytes=lots\n",
+     ["[limits] json_body_bytes", "“lots” is not a whole number between 1024 and 67108864"]),
+    ("[limits]\nheader_timeout_seconds=0\n",
+     ["[limits] header_timeout_seconds", "between 1 and 3600"]),
+    ("[limits]\nconnections_per_address=-5\n",
+     ["[limits] connections_per_address", "“-5”", "between 1 and"]),
+    ("[websocket]\nping_interval_seconds=99999999999999999999999\n",
+     ["[websocket] ping_interval_seconds", "between 1 and 3600"]),
+    ("[security]\npassword_hash=fast\n",
+     ["[security] password_hash", "“fast” is not one of min, interactive, moderate"]),
+    ("[security]\npassword_hash=interactive   # argon2id\n",
+     ["[security] password_hash", "comments only on lines of their own"]),
+    ("[smtp]\nstarttls=yes\n",
+     ["[smtp] starttls", "“yes” is neither true nor false"]),
+    ("[smtp]\nurl=mail.example.com:25\n",
+     ["[smtp] url", "smtp:// or smtps://"]),
+    ("[server]\ntrusted_proxies=10.0.0.0/8, nginx\n",
+     ["[server] trusted_proxies", "“nginx” is not an address or a network"]),
+    ("[server]\ntrusted_proxies=10.0.0.1/8\n",
+     ["[server] trusted_proxies", "“10.0.0.1/8”"]),
+    ("[server]\npublic_url=chat.example.com\n",
+     ["[server] public_url", "not an http:// or https:// address"]),
+    ("[server]\nlisten=localhost\n",
+     ["[server] listen", "HOST:PORT"]),
+    ("[metrics]\nlisten=9464\n",
+     ["[metrics] listen", "HOST:PORT"]),
+    ("[metrics]\nport=9464\n",
+     ["[metrics] port", "no such key", "it takes listen"]),
+    ("[policy]\nforbid_direct=guest:boss\n",
+     ["[policy] forbid_direct", "pair of roles"]),
+]
+
+
+def run(config_text, *args, timeout=20):
+    d = tempfile.mkdtemp(prefix="causerie-config-")
+    path = os.path.join(d, "server.conf")
+    with open(path, "w") as f:
+        f.write(config_text)
+    proc = subprocess.Popen([cs_test.binary(), "--data-dir", os.path.join(d, "db"), "--config", path,
+                             "serve", "--listen", "127.0.0.1:0"] + list(args),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    if "listening on" in line:
+        proc.terminate()
+    out, err = proc.communicate(timeout=timeout)
+    shutil.rmtree(d, ignore_errors=True)
+    return proc.returncode, line + out, err, path
+
+
+def readme_config():
+    text = open(README, encoding="utf-8").read()
+    block = text.split("### Configuration file", 1)[1].split("```ini", 1)[1].split("```", 1)[0]
+    lines = []
+    for line in block.splitlines():
+        line = re.sub(r"\s+#.*$", "", line)
+        if line.strip():
+            lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    for text, expected in BAD:
+        status, out, err, path = run(text)
+        label = text.strip().replace("\n", " ")
+        check(status != 0 and "listening" not in out, "“%s” stops the start-up (exit %s)" % (label, status))
+        missing = [e for e in expected + [path] if e not in err]
+        check(not missing, "... saying %r (missing %r)" % (err.strip(), missing))
+
+    status, out, err, path = run("[security]\npassword_hash=min\n")
+    check("listening on" in out, "password_hash = min still starts (the tests use it)")
+    check("[security] password_hash = min is for tests" in err, "... with a warning: %r" % err.strip())
+
+    config = readme_config()
+    config = re.sub(r"(\[metrics\]\nlisten = )\S+", r"\g<1>127.0.0.1:0", config)
+    status, out, err, path = run(config)
+    check("listening on" in out and "metrics on" in out,
+          "every key of the README's configuration block is accepted (%r)" % (out.strip() or err.strip()))
+
+
+main()
