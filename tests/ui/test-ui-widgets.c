@@ -8,7 +8,9 @@
 #include <glib/gstdio.h>
 #include <math.h>
 
+#include "../client/cc-test-util.h"
 #include "cau-time.h"
+#include "cc-cache.h"
 #include "cc-attachment-private.h"
 #include "cw-attachment-card.h"
 #include "cw-attachment-image.h"
@@ -902,6 +904,116 @@ test_composer_paste_and_drop (void)
   g_rmdir (dir);
 }
 
+static CcRoom *
+test_room (const char *id,
+           const char *name)
+{
+  g_autofree char *json = g_strdup_printf (
+    "{\"id\":\"%s\",\"type\":\"group\",\"name\":\"%s\",\"description\":\"\","
+    "\"is_private\":false,\"is_archived\":false,\"member_count\":2,\"my_role\":\"member\","
+    "\"unread_count\":0,\"mention_count\":0,\"muted\":false,\"notify\":\"all\","
+    "\"last_message\":null,\"context\":null}", id, name);
+  g_autoptr(JsonObject) obj = parse_object (json);
+
+  return cc_room_new_from_json (obj);
+}
+
+static void
+await_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+await_result (GAsyncResult **res)
+{
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (*res == NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (*res);
+  return *res;
+}
+
+static char *
+saved_draft (CcClient   *client,
+             const char *room_id)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  char *text;
+
+  cc_cache_load_draft_async (cc_client_get_cache (client), room_id, NULL, await_cb, &res);
+  text = cc_cache_finish_string (cc_client_get_cache (client), await_result (&res), &error);
+  g_assert_no_error (error);
+  return text;
+}
+
+/* Issue 11, defect 1: type in a room, go to another and back; the draft
+ * shows and is still saved (switching rooms deleted it from the cache). */
+static void
+test_composer_draft_kept (void)
+{
+  g_autoptr(CcRoom) first = test_room ("r1", "general");
+  g_autoptr(CcRoom) second = test_room ("r2", "random");
+  g_autoptr(CcAccount) account = cc_account_new ("http://127.0.0.1:9", "demo", "ada@demo.example");
+  g_autoptr(CcClient) client = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) texts = g_ptr_array_new ();
+  g_autofree char *dir = g_dir_make_tmp ("cw-draft-XXXXXX", NULL);
+  g_autofree char *saved = NULL;
+  GtkWidget *window, *composer;
+  gint64 end;
+
+  if (!gtk_is_initialized ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  client = cc_client_new (account, dir);
+  cc_client_open_async (client, NULL, await_cb, &res);
+  g_assert_true (cc_client_open_finish (client, await_result (&res), &error));
+  g_assert_no_error (error);
+
+  window = gtk_window_new ();
+  composer = g_object_new (CW_TYPE_COMPOSER, NULL);
+  gtk_window_set_child (GTK_WINDOW (window), composer);
+  cw_composer_set_client (CW_COMPOSER (composer), client);
+  cw_composer_set_room (CW_COMPOSER (composer), first);
+  collect (composer, GTK_TYPE_TEXT_VIEW, texts);
+  g_assert_cmpuint (texts->len, ==, 1);
+
+  /* As typed: every change is an edit of the draft. */
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (texts->pdata[0]), "half a thought", -1);
+  cw_composer_set_room (CW_COMPOSER (composer), second);
+  cw_composer_set_room (CW_COMPOSER (composer), first);
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < end)
+    {
+      g_autofree char *shown = cw_composer_get_text (CW_COMPOSER (composer));
+
+      if (g_str_equal (shown, "half a thought"))
+        break;
+      g_main_context_iteration (NULL, FALSE);
+    }
+  {
+    g_autofree char *shown = cw_composer_get_text (CW_COMPOSER (composer));
+    g_assert_cmpstr (shown, ==, "half a thought");
+  }
+
+  /* What a restart would load (the worker runs jobs in order). */
+  saved = saved_draft (client, "r1");
+  g_assert_cmpstr (saved, ==, "half a thought");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&client);
+  cc_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -937,6 +1049,7 @@ main (int   argc,
   g_test_add_func ("/ui/attachments/tray", test_attachment_tray);
   g_test_add_func ("/ui/attachments/image-viewer", test_image_viewer);
   g_test_add_func ("/ui/attachments/composer-paste-and-drop", test_composer_paste_and_drop);
+  g_test_add_func ("/ui/composer/draft-kept", test_composer_draft_kept);
 
   return g_test_run ();
 }

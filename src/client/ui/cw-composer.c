@@ -420,12 +420,19 @@ update_send_button (CwComposer *self,
 }
 
 static void
+update_from_text (CwComposer *self,
+                  const char *text)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->placeholder), *text == '\0');
+  update_send_button (self, text);
+}
+
+static void
 on_buffer_changed_cb (CwComposer *self)
 {
   g_autofree char *text = cw_composer_get_text (self);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->placeholder), *text == '\0');
-  update_send_button (self, text);
+  update_from_text (self, text);
 
   if (self->loading || self->client == NULL || self->room == NULL)
     return;
@@ -744,7 +751,12 @@ cw_composer_set_room (CwComposer *self,
     gtk_filter_list_model_set_model (self->mention_filter, NULL);
 
   update_placeholder (self);
-  on_buffer_changed_cb (self);
+  /* Only the look: the emptied buffer is no edit of the new room's draft
+   * (saving it deleted that draft while it was being loaded). */
+  {
+    g_autofree char *text = cw_composer_get_text (self);
+    update_from_text (self, text);
+  }
 }
 
 void
