@@ -269,7 +269,9 @@ last_message_preview (CsCtx      *ctx,
   CS_STMT stmt = cs_db_query (ctx->db,
                               "SELECT m.id, m.seq, u.display_name, m.body, m.created_at, m.deleted"
                               " FROM messages m LEFT JOIN users u ON u.id = m.sender_id"
-                              " WHERE m.room_id = ? ORDER BY m.seq DESC LIMIT 1",
+                              /* A deleted last message leaves the one before it
+                               * as the preview (as Slack shows). */
+                              " WHERE m.room_id = ? AND m.deleted = 0 ORDER BY m.seq DESC LIMIT 1",
                               "s", room_id);
   JsonObject *p;
   g_autofree char *excerpt = NULL;

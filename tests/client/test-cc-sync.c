@@ -541,19 +541,30 @@ test_preview_follows_edit_and_delete (Fixture *f, gconstpointer data)
                    ==, "meeting at one");
   WAIT_EXCERPT (f->pair.b, f->room_id, "meeting at one");
 
-  /* Then deleted: an empty excerpt, as the server's own preview reads. */
+  /* Then deleted: the message before it shows (as in Slack), not "No
+   * messages yet" (issue 11, defect 2). */
   answer = act (f->pair.a, CC_CLIENT_ACTION_DELETE_MESSAGE, f->room_id, last, NULL);
-  g_assert_cmpstr (cc_room_get_last_message_excerpt (cc_client_lookup_room (f->pair.a, f->room_id)),
-                   ==, "");
-  WAIT_EXCERPT (f->pair.b, f->room_id, "");
-  g_assert_cmpint (cc_room_get_last_message_seq (cc_client_lookup_room (f->pair.b, f->room_id)), >, 0);
-  WAIT_EXCERPT (f->pair.a, f->room_id, "");
+  WAIT_EXCERPT (f->pair.a, f->room_id, "agenda v2 attached");
+  WAIT_EXCERPT (f->pair.b, f->room_id, "agenda v2 attached");
 
-  /* Bob's cache after a restart, before any sync: the same. */
+  /* Bob's cache after a restart, before any sync: the same; and after the
+   * server's room list (whose preview is the deleted message). */
   cc_test_client_quit (&f->pair.b);
   f->pair.b = cc_test_client_open (f->pair.srv, CC_TEST_BOB_EMAIL, f->pair.dir_b, f->pair.login_b);
   g_assert_nonnull (cc_client_lookup_room (f->pair.b, f->room_id));
-  g_assert_cmpstr (cc_room_get_last_message_excerpt (cc_client_lookup_room (f->pair.b, f->room_id)), ==, "");
+  g_assert_cmpstr (cc_room_get_last_message_excerpt (cc_client_lookup_room (f->pair.b, f->room_id)),
+                   ==, "agenda v2 attached");
+  cc_test_client_go_online (f->pair.b);
+  WAIT_EXCERPT (f->pair.b, f->room_id, "agenda v2 attached");
+
+  /* A client whose cache never held the room asks the server. */
+  cc_test_client_quit (&f->pair.b);
+  cc_test_rm_rf (f->pair.dir_b);
+  g_mkdir_with_parents (f->pair.dir_b, 0700);
+  f->pair.b = cc_test_client_open (f->pair.srv, CC_TEST_BOB_EMAIL, f->pair.dir_b, f->pair.login_b);
+  cc_test_client_go_online (f->pair.b);
+  CC_TEST_WAIT_UNTIL (cc_client_lookup_room (f->pair.b, f->room_id) != NULL);
+  WAIT_EXCERPT (f->pair.b, f->room_id, "agenda v2 attached");
 }
 
 static void

@@ -499,7 +499,10 @@ action_cb (GObject      *object,
         if (timeline != NULL)
           _cc_timeline_add_message (timeline, update);
         if (room != NULL && cc_room_update_last_message (room, update))
-          _cc_client_persist_room (self, room);
+          {
+            _cc_client_persist_room (self, room);
+            _cc_client_check_preview (self, room);
+          }
         if (_cc_json_str (update, "room_id") != NULL)
           {
             g_ptr_array_add (save, json_object_ref (update));

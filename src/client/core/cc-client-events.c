@@ -183,7 +183,10 @@ _cc_client_on_sync_event (CcSync     *sync,
       /* The room list's excerpt follows an edit or deletion of the
        * message it shows. */
       if (room != NULL && cc_room_update_last_message (room, update))
-        _cc_client_persist_room (self, room);
+        {
+          _cc_client_persist_room (self, room);
+          _cc_client_check_preview (self, room);
+        }
     }
   else if (g_strcmp0 (type, "room.new") == 0 || g_strcmp0 (type, "room.update") == 0)
     {

@@ -32,6 +32,8 @@ struct _CcClient
 };
 
 /* cc-client.c */
+void     _cc_client_check_preview  (CcClient   *self,
+                                    CcRoom     *room);
 void     _cc_client_persist_room   (CcClient   *self,
                                     CcRoom     *room);
 void     _cc_client_reload_members (CcClient   *self,

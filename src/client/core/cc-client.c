@@ -231,6 +231,133 @@ _cc_client_persist_room (CcClient *self,
   cc_cache_save_rooms_async (self->cache, rooms, FALSE, NULL, NULL, NULL);
 }
 
+/* A deleted last message: the preview shows the one before it */
+
+typedef struct {
+  CcClient *self;
+  char     *room_id;
+  gint64    seq;       /* the deleted message's */
+  gboolean  from_cache;
+} EarlierLook;
+
+static void
+earlier_look_free (EarlierLook *look)
+{
+  g_object_unref (look->self);
+  g_free (look->room_id);
+  g_free (look);
+}
+
+static void look_on_server (EarlierLook *look);
+
+/* Shows the newest visible message of the first @n of @messages (in
+ * ascending seq); FALSE when none is. */
+static gboolean
+show_earlier (EarlierLook *look,
+              GPtrArray   *messages,
+              guint        n)
+{
+  CcRoom *room = cc_room_list_lookup (look->self->rooms, look->room_id);
+
+  if (room == NULL || !cc_room_get_preview_deleted (room) ||
+      cc_room_get_last_message_seq (room) != look->seq)
+    return TRUE;   /* it moved on meanwhile */
+  for (guint i = n; i > 0; i--)
+    {
+      JsonObject *message = g_ptr_array_index (messages, i - 1);
+
+      if (cc_room_show_earlier_message (room, message))
+        {
+          _cc_client_persist_room (look->self, room);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static void
+earlier_cached_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  EarlierLook *look = user_data;
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GError) error = NULL;
+
+  messages = cc_cache_finish_array (CC_CACHE (object), result, &error);
+  if (messages != NULL && show_earlier (look, messages, messages->len))
+    earlier_look_free (look);
+  else
+    look_on_server (look);
+}
+
+static int
+by_seq (gconstpointer a,
+        gconstpointer b)
+{
+  gint64 sa = _cc_json_int (*(JsonObject **) a, "seq");
+  gint64 sb = _cc_json_int (*(JsonObject **) b, "seq");
+
+  return sa < sb ? -1 : sa > sb;
+}
+
+static void
+earlier_fetched_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  EarlierLook *look = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) page = cc_api_request_finish_object (CC_API (object), result, &error);
+  JsonArray *list = page ? _cc_json_array (page, "messages") : NULL;
+  g_autoptr(GPtrArray) messages = g_ptr_array_new ();
+
+  if (error != NULL)
+    g_debug ("Earlier message of %s: %s", look->room_id, error->message);
+  for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
+    g_ptr_array_add (messages, json_array_get_object_element (list, i));
+  /* The page may come newest first or last: put it in seq order. */
+  g_ptr_array_sort (messages, by_seq);
+  show_earlier (look, messages, messages->len);
+  earlier_look_free (look);
+}
+
+static void
+look_on_server (EarlierLook *look)
+{
+  g_autofree char *path = NULL;
+
+  if (!look->from_cache || !cc_client_get_online (look->self))
+    {
+      earlier_look_free (look);
+      return;
+    }
+  look->from_cache = FALSE;
+  path = g_strdup_printf ("/api/rooms/%s/messages?before=%" G_GINT64_FORMAT "&limit=50",
+                          look->room_id, look->seq);
+  cc_api_request_async (cc_client_get_api (look->self), "GET", path, NULL, NULL,
+                        earlier_fetched_cb, look);
+}
+
+/* When @room's preview shows a deleted message, looks for the one before
+ * it in the cache, then on the server, and shows that (Slack does). */
+void
+_cc_client_check_preview (CcClient *self,
+                          CcRoom   *room)
+{
+  EarlierLook *look;
+
+  if (room == NULL || !cc_room_get_preview_deleted (room))
+    return;
+  look = g_new0 (EarlierLook, 1);
+  look->self = g_object_ref (self);
+  look->room_id = g_strdup (cc_room_get_id (room));
+  look->seq = cc_room_get_last_message_seq (room);
+  look->from_cache = TRUE;
+  cc_cache_load_messages_async (self->cache, look->room_id, look->seq, 50, NULL,
+                                earlier_cached_cb, look);
+}
+
 /* Members */
 
 typedef struct {
@@ -480,6 +607,9 @@ rooms_loaded_cb (GObject      *object,
       return;
     }
   cc_room_list_replace_all (self->rooms, rooms);
+  for (guint i = 0; i < rooms->len; i++)
+    _cc_client_check_preview (self, cc_room_list_lookup (self->rooms,
+                                                         _cc_json_str (g_ptr_array_index (rooms, i), "id")));
   /* Direct rooms show the other person: their members say who. */
   for (guint i = 0; i < rooms->len; i++)
     {

@@ -355,9 +355,62 @@ make_excerpt (const char *body)
  * @message: a wire `message`; it becomes the preview and moves the room's
  *   last activity forward (never back).
  */
+static void set_preview (CcRoom *self, JsonObject *message);
+
 void
 cc_room_set_last_message (CcRoom     *self,
                           JsonObject *message)
+{
+  g_return_if_fail (CC_IS_ROOM (self));
+
+  if (_cc_json_int (message, "seq") < self->last_message_seq)
+    return;
+  set_preview (self, message);
+}
+
+/**
+ * cc_room_show_earlier_message:
+ * @message: a wire `message` older than the one the preview shows
+ *
+ * While the preview shows a deleted message, the room list shows the
+ * newest message before it instead (as Slack does), not "No messages
+ * yet". Does nothing otherwise, or for a deleted or system @message.
+ *
+ * Returns: TRUE when the preview changed (the caller persists the room).
+ */
+gboolean
+cc_room_show_earlier_message (CcRoom     *self,
+                              JsonObject *message)
+{
+  g_return_val_if_fail (CC_IS_ROOM (self), FALSE);
+  g_return_val_if_fail (message != NULL, FALSE);
+
+  if (!cc_room_get_preview_deleted (self) ||
+      _cc_json_int (message, "seq") >= self->last_message_seq ||
+      _cc_json_bool (message, "deleted") ||
+      g_strcmp0 (_cc_json_str (message, "kind"), "system") == 0)
+    return FALSE;
+  set_preview (self, message);
+  return TRUE;
+}
+
+/**
+ * cc_room_get_preview_deleted:
+ *
+ * Returns: TRUE when the room has messages and the preview shows none
+ *   (the one it showed was deleted).
+ */
+gboolean
+cc_room_get_preview_deleted (CcRoom *self)
+{
+  g_return_val_if_fail (CC_IS_ROOM (self), FALSE);
+  return self->last_message_seq > 0 &&
+         (self->last_message_excerpt == NULL || self->last_message_excerpt[0] == '\0');
+}
+
+static void
+set_preview (CcRoom     *self,
+             JsonObject *message)
 {
   g_autoptr(JsonObject) preview = json_object_new ();
   g_autoptr(JsonObject) json = NULL;
@@ -367,10 +420,6 @@ cc_room_set_last_message (CcRoom     *self,
   gint64 seq = _cc_json_int (message, "seq");
   gint64 at = _cc_json_time (message, "created_at");
 
-  g_return_if_fail (CC_IS_ROOM (self));
-
-  if (seq < self->last_message_seq)
-    return;
   excerpt = _cc_json_bool (message, "deleted") ? g_strdup ("") : make_excerpt (body);
   json_object_set_string_member (preview, "id", _cc_json_str (message, "id"));
   json_object_set_int_member (preview, "seq", seq);

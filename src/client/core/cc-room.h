@@ -55,6 +55,9 @@ void        cc_room_set_counts               (CcRoom *self,
                                               guint   mention_count);
 void        cc_room_set_last_message         (CcRoom     *self,
                                               JsonObject *message);
+gboolean    cc_room_show_earlier_message     (CcRoom     *self,
+                                              JsonObject *message);
+gboolean    cc_room_get_preview_deleted      (CcRoom     *self);
 gboolean    cc_room_update_last_message      (CcRoom     *self,
                                               JsonObject *message);
 void        cc_room_set_other_user           (CcRoom     *self,
