@@ -567,6 +567,44 @@ test_preview_follows_edit_and_delete (Fixture *f, gconstpointer data)
   WAIT_EXCERPT (f->pair.b, f->room_id, "agenda v2 attached");
 }
 
+/* Issue 11, defect 3: what we did ourselves is no unread news. Ada
+ * creates a group and a channel, Bob joins the channel: the system lines
+ * ("Ada created the room", "Bob joined") leave every badge at 0. */
+static void
+test_own_actions_not_unread (Fixture *f, gconstpointer data)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonObject) channel = NULL;
+  g_autoptr(JsonObject) joined = NULL;
+  const char *channel_id;
+  CcRoom *room;
+
+  create_room (f);
+  room = cc_client_lookup_room (f->pair.a, f->room_id);
+  CC_TEST_WAIT_UNTIL (cc_room_get_last_message_seq (room) > 0);
+  g_assert_cmpuint (cc_room_get_unread_count (room), ==, 0);
+  room = cc_client_lookup_room (f->pair.b, f->room_id);
+  CC_TEST_WAIT_UNTIL (cc_room_get_last_message_seq (room) > 0);
+  g_assert_cmpuint (cc_room_get_unread_count (room), ==, 0);
+
+  json_object_set_string_member (body, "type", "channel");
+  json_object_set_string_member (body, "name", "announcements");
+  channel = act (f->pair.a, CC_CLIENT_ACTION_CREATE_ROOM, NULL, NULL, body);
+  channel_id = json_object_get_string_member (channel, "id");
+  joined = act (f->pair.b, CC_CLIENT_ACTION_JOIN_ROOM, channel_id, NULL, NULL);
+  CC_TEST_WAIT_UNTIL (cc_client_lookup_room (f->pair.b, channel_id) != NULL);
+  room = cc_client_lookup_room (f->pair.b, channel_id);
+  /* "Ada created …" then "Bob joined": the preview shows the join. */
+  CC_TEST_WAIT_UNTIL (g_strrstr (cc_room_get_last_message_excerpt (room) ? cc_room_get_last_message_excerpt (room) : "",
+                                 "joined") != NULL);
+  g_assert_cmpuint (cc_room_get_unread_count (room), ==, 0);
+  room = cc_client_lookup_room (f->pair.a, channel_id);
+  CC_TEST_WAIT_UNTIL (g_strrstr (cc_room_get_last_message_excerpt (room) ? cc_room_get_last_message_excerpt (room) : "",
+                                 "joined") != NULL);
+  g_assert_cmpuint (cc_room_get_unread_count (room), ==, 0);
+  g_assert_cmpuint (cc_client_get_unread_total (f->pair.a), ==, 0);
+}
+
 static void
 on_signed_out (CcClient *client, guint *count)
 {
@@ -615,6 +653,8 @@ main (int argc, char **argv)
   g_test_add ("/client-core/server/edit-and-delete", Fixture, NULL, setup, test_edit_and_delete, teardown);
   g_test_add ("/client-core/server/preview-follows-edit-and-delete", Fixture, NULL, setup,
               test_preview_follows_edit_and_delete, teardown);
+  g_test_add ("/client-core/server/own-actions-not-unread", Fixture, NULL, setup,
+              test_own_actions_not_unread, teardown);
   g_test_add ("/client-core/server/revoked-session", Fixture, NULL, setup, test_revoked_session, teardown);
   g_test_add ("/client-core/server/typing-and-drafts", Fixture, NULL, setup, test_typing_and_drafts, teardown);
 

@@ -51,6 +51,10 @@ on_message_new (CcClient   *self,
   const char *me = cc_account_get_user_id (self->account);
   const char *sender = _cc_json_str (_cc_json_obj (message, "sender"), "id");
   gboolean from_me = sender != NULL && g_strcmp0 (sender, me) == 0;
+  /* As the server counts: "Ada joined" is no news, even to the others
+   * (and often it says what we did ourselves). */
+  gboolean counts = !from_me && !_cc_json_bool (message, "deleted") &&
+                    g_strcmp0 (_cc_json_str (message, "kind"), "system") != 0;
 
   if (timeline != NULL)
     _cc_timeline_add_message (timeline, message);
@@ -59,7 +63,7 @@ on_message_new (CcClient   *self,
   if (_cc_json_int (message, "seq") > cc_room_get_last_message_seq (room))
     {
       cc_room_set_last_message (room, message);
-      if (!from_me && _cc_json_int (message, "seq") > _cc_client_my_read_seq (self, room_id))
+      if (counts && _cc_json_int (message, "seq") > _cc_client_my_read_seq (self, room_id))
         cc_room_set_counts (room, cc_room_get_unread_count (room) + 1,
                             cc_room_get_mention_count (room) + (mentions_user (message, me) ? 1 : 0));
     }
