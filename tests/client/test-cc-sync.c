@@ -433,6 +433,98 @@ act (CcClient *client, CcClientAction action, const char *room_id, const char *t
   return answer;
 }
 
+/* Issue 11, defect 4: by default only direct messages, group messages,
+ * mentions and replies notify (Slack's default); a room can say "all" or
+ * "none". The first message of a new direct room notifies too, even when
+ * it arrives with the room. */
+static void
+test_notification_levels (Fixture *f, gconstpointer data)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonObject) direct = NULL;
+  g_autoptr(JsonObject) channel = NULL;
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(CcTimeline) tb = NULL;
+  g_autoptr(CcMessage) first = NULL;
+  g_autoptr(CcMessage) m = NULL;
+  g_autoptr(JsonArray) ids = json_array_new ();
+  const char *channel_id;
+
+  g_signal_connect (f->pair.b, "notification", G_CALLBACK (on_notification), seen);
+
+  /* Ada opens a direct room and writes at once. */
+  json_object_set_string_member (body, "user_id", bob_id (f));
+  direct = act (f->pair.a, CC_CLIENT_ACTION_OPEN_DIRECT, NULL, NULL, body);
+  first = cc_test_send (f->pair.a, json_object_get_string_member (direct, "id"), "first words");
+  CC_TEST_WAIT_UNTIL (seen->len == 1);
+  g_assert_cmpstr (g_ptr_array_index (seen, 0), ==, "first words");
+
+  /* A channel: chatter is quiet, a mention or a reply to Bob is not. */
+  g_clear_pointer (&body, json_object_unref);
+  body = json_object_new ();
+  json_array_add_string_element (ids, bob_id (f));
+  json_object_set_string_member (body, "type", "channel");
+  json_object_set_string_member (body, "name", "town-square");
+  json_object_set_array_member (body, "member_ids", json_array_ref (ids));
+  channel = act (f->pair.a, CC_CLIENT_ACTION_CREATE_ROOM, NULL, NULL, body);
+  channel_id = json_object_get_string_member (channel, "id");
+  CC_TEST_WAIT_UNTIL (cc_client_lookup_room (f->pair.b, channel_id) != NULL);
+  tb = cc_client_get_timeline (f->pair.b, channel_id);
+  g_clear_object (&m);
+  m = cc_test_send (f->pair.a, channel_id, "chatter");
+  g_clear_object (&m);
+  m = cc_test_send (f->pair.a, channel_id, "ping @bob");
+  WAIT_TEXT (tb, "chatter|ping @bob");
+  CC_TEST_WAIT_UNTIL (seen->len == 2);
+  g_assert_cmpstr (g_ptr_array_index (seen, 1), ==, "ping @bob");
+
+  g_clear_object (&m);
+  m = cc_test_send (f->pair.b, channel_id, "my question");
+  WAIT_TEXT (tb, "chatter|ping @bob|my question");
+  CC_TEST_WAIT_UNTIL (cc_message_get_state (cc_timeline_lookup (tb, cc_message_get_txn_id (m))) ==
+                      CC_MESSAGE_STATE_STORED);
+  {
+    CcMessage *shown = cc_timeline_lookup (tb, cc_message_get_txn_id (m));
+    g_autoptr(GAsyncResult) res = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(CcMessage) reply = NULL;
+
+    cc_client_send_message_async (f->pair.a, channel_id, "an answer", cc_message_get_id (shown), NULL,
+                                  cc_test_result_cb, &res);
+    CC_TEST_AWAIT (res);
+    reply = cc_client_send_message_finish (f->pair.a, res, &error);
+    g_assert_no_error (error);
+  }
+  WAIT_TEXT (tb, "chatter|ping @bob|my question|an answer");
+  CC_TEST_WAIT_UNTIL (seen->len == 3);
+  g_assert_cmpstr (g_ptr_array_index (seen, 2), ==, "an answer");
+
+  /* "All messages" in this room, kept across a restart of Bob's app. */
+  cc_client_set_notify_level (f->pair.b, channel_id, CC_NOTIFY_ALL);
+  g_clear_object (&tb);
+  cc_test_client_quit (&f->pair.b);
+  f->pair.b = cc_test_client_open (f->pair.srv, CC_TEST_BOB_EMAIL, f->pair.dir_b, f->pair.login_b);
+  cc_test_client_go_online (f->pair.b);
+  g_assert_cmpint (cc_room_get_notify_level (cc_client_lookup_room (f->pair.b, channel_id)), ==, CC_NOTIFY_ALL);
+  g_signal_connect (f->pair.b, "notification", G_CALLBACK (on_notification), seen);
+  tb = cc_client_get_timeline (f->pair.b, channel_id);
+  g_clear_object (&m);
+  m = cc_test_send (f->pair.a, channel_id, "more chatter");
+  CC_TEST_WAIT_UNTIL (seen->len == 4);
+  g_assert_cmpstr (g_ptr_array_index (seen, 3), ==, "more chatter");
+
+  /* Nothing: not even a mention. */
+  cc_client_set_notify_level (f->pair.b, channel_id, CC_NOTIFY_NONE);
+  g_clear_object (&m);
+  m = cc_test_send (f->pair.a, channel_id, "hey @bob");
+  g_clear_object (&m);
+  m = cc_test_send (f->pair.a, json_object_get_string_member (direct, "id"), "and in private");
+  CC_TEST_WAIT_UNTIL (seen->len == 5);
+  g_assert_cmpstr (g_ptr_array_index (seen, 4), ==, "and in private");
+  WAIT_TEXT (tb, "chatter|ping @bob|my question|an answer|more chatter|hey @bob");
+  g_assert_cmpuint (seen->len, ==, 5);
+}
+
 /* Ada corrects and then deletes a message: Bob sees the correction with
  * its mark, then a tombstone in the same place, also after a restart. */
 static void
@@ -655,6 +747,8 @@ main (int argc, char **argv)
               test_preview_follows_edit_and_delete, teardown);
   g_test_add ("/client-core/server/own-actions-not-unread", Fixture, NULL, setup,
               test_own_actions_not_unread, teardown);
+  g_test_add ("/client-core/server/notification-levels", Fixture, NULL, setup,
+              test_notification_levels, teardown);
   g_test_add ("/client-core/server/revoked-session", Fixture, NULL, setup, test_revoked_session, teardown);
   g_test_add ("/client-core/server/typing-and-drafts", Fixture, NULL, setup, test_typing_and_drafts, teardown);
 

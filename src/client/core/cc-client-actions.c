@@ -187,6 +187,21 @@ cc_client_mark_read (CcClient   *self,
     }
 }
 
+void
+cc_client_set_notify_level (CcClient      *self,
+                            const char    *room_id,
+                            CcNotifyLevel  level)
+{
+  CcRoom *room;
+
+  g_return_if_fail (CC_IS_CLIENT (self));
+  g_return_if_fail (room_id != NULL);
+
+  room = cc_room_list_lookup (self->rooms, room_id);
+  if (room != NULL && cc_room_set_notify_level (room, level))
+    _cc_client_persist_room (self, room);
+}
+
 /* Drafts and typing */
 
 void

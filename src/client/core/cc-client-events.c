@@ -28,17 +28,40 @@ mentions_user (JsonObject *message,
 }
 
 static gboolean
+replies_to_user (JsonObject *message,
+                 const char *user_id)
+{
+  JsonObject *quote = _cc_json_obj (message, "reply_to");
+
+  return quote != NULL && user_id != NULL &&
+         g_strcmp0 (_cc_json_str (quote, "sender_id"), user_id) == 0;
+}
+
+/* Slack's default: direct and group conversations, mentions of you or of
+ * the room, and replies to you; the room's level on this device can say
+ * all or none. A room muted (on the server) or set to "none" there stays
+ * quiet whatever this device says. */
+static gboolean
 wants_notification (CcRoom     *room,
                     JsonObject *message,
                     const char *me)
 {
-  const char *notify = cc_room_get_notify (room);
+  const char *type = cc_room_get_room_type (room);
 
-  if (cc_room_get_muted (room) || g_strcmp0 (notify, "none") == 0)
+  if (cc_room_get_muted (room) || g_strcmp0 (cc_room_get_notify (room), "none") == 0 ||
+      g_strcmp0 (_cc_json_str (message, "kind"), "system") == 0)
     return FALSE;
-  if (g_strcmp0 (cc_room_get_room_type (room), "direct") == 0 || g_strcmp0 (notify, "all") == 0)
-    return TRUE;
-  return mentions_user (message, me);
+  switch (cc_room_get_notify_level (room))
+    {
+    case CC_NOTIFY_NONE:
+      return FALSE;
+    case CC_NOTIFY_ALL:
+      return TRUE;
+    case CC_NOTIFY_DEFAULT:
+    default:
+      return g_strcmp0 (type, "direct") == 0 || g_strcmp0 (type, "group") == 0 ||
+             mentions_user (message, me) || replies_to_user (message, me);
+    }
 }
 
 static void

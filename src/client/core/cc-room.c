@@ -32,7 +32,13 @@ struct _CcRoom
   gboolean    is_private;
   gboolean    is_archived;
   gboolean    muted;
+  CcNotifyLevel notify_level;
 };
+
+/* CcNotifyLevel as the cache keeps it, in the room's JSON (a key the
+ * server never sends, so its updates leave it). */
+#define LOCAL_NOTIFY_KEY "local_notify"
+static const char * const notify_level_names[] = { "default", "all", "none" };
 
 G_DEFINE_FINAL_TYPE (CcRoom, cc_room, G_TYPE_OBJECT)
 
@@ -254,6 +260,10 @@ cc_room_update_from_json (CcRoom     *self,
   update_uint (self, obj, "mention_count", &self->mention_count, PROP_MENTION_COUNT);
   if (_cc_json_has (obj, "last_message"))
     apply_last_message (self, _cc_json_obj (obj, "last_message"));
+  if (_cc_json_str (obj, LOCAL_NOTIFY_KEY) != NULL)
+    for (guint i = 0; i < G_N_ELEMENTS (notify_level_names); i++)
+      if (g_str_equal (_cc_json_str (obj, LOCAL_NOTIFY_KEY), notify_level_names[i]))
+        self->notify_level = i;
   if (_cc_json_has (obj, "last_activity_at") || _cc_json_has (obj, "created_at"))
     {
       gint64 at = _cc_json_time (json, "last_activity_at");
@@ -298,6 +308,25 @@ GETTER (gint64, last_message_seq, last_message_seq, 0)
 GETTER (guint, unread_count, unread_count, 0)
 GETTER (guint, mention_count, mention_count, 0)
 GETTER (gboolean, muted, muted, FALSE)
+GETTER (CcNotifyLevel, notify_level, notify_level, CC_NOTIFY_DEFAULT)
+
+gboolean
+cc_room_set_notify_level (CcRoom        *self,
+                          CcNotifyLevel  level)
+{
+  g_autoptr(JsonObject) json = NULL;
+
+  g_return_val_if_fail (CC_IS_ROOM (self), FALSE);
+  g_return_val_if_fail (level <= CC_NOTIFY_NONE, FALSE);
+
+  if (level == self->notify_level)
+    return FALSE;
+  self->notify_level = level;
+  json = room_json (self);
+  json_object_set_string_member (json, LOCAL_NOTIFY_KEY, notify_level_names[level]);
+  keep_json (self, json);
+  return TRUE;
+}
 GETTER (const char *, notify, notify, NULL)
 GETTER (const char *, other_user_id, other_user_id, NULL)
 GETTER (const char *, presence, presence, NULL)

@@ -21,6 +21,16 @@ G_DECLARE_FINAL_TYPE (CcRoom, cc_room, CC, ROOM, GObject)
  *   "presence" (direct rooms: the other member's "online"/"idle"/"offline",
  *   NULL otherwise). */
 
+/* Which new messages raise a desktop notification, chosen per room on this
+ * device (kept with the room in the cache): by default direct and group
+ * messages, mentions and replies to you (Slack's default); or all; or
+ * none. */
+typedef enum {
+  CC_NOTIFY_DEFAULT,
+  CC_NOTIFY_ALL,
+  CC_NOTIFY_NONE,
+} CcNotifyLevel;
+
 CcRoom     *cc_room_new_from_json            (JsonObject *obj);
 /* Applies the members present in a wire `room` (or a partial one from a
  * room.update event); notifies what changed. */
@@ -46,6 +56,10 @@ guint       cc_room_get_unread_count         (CcRoom *self);
 guint       cc_room_get_mention_count        (CcRoom *self);
 gboolean    cc_room_get_muted                (CcRoom *self);
 const char *cc_room_get_notify               (CcRoom *self);
+CcNotifyLevel cc_room_get_notify_level       (CcRoom *self);
+/* Returns TRUE when it changed (the caller persists the room). */
+gboolean    cc_room_set_notify_level         (CcRoom        *self,
+                                              CcNotifyLevel  level);
 const char *cc_room_get_other_user_id        (CcRoom *self);
 const char *cc_room_get_presence             (CcRoom *self);
 
