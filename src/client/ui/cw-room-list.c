@@ -510,8 +510,43 @@ cw_room_list_class_init (CwRoomListClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_stop_search_cb);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "roomlist");
+}
+
+/* The sidebar keeps one width: its natural width is its minimum (raised
+ * to its width-request by GTK), not that of the longest room name or
+ * excerpt shown, which made it jump between about 400 and 510 px. */
+static void
+measure_cb (GtkWidget      *widget,
+            GtkOrientation  orientation,
+            int             for_size,
+            int            *minimum,
+            int            *natural,
+            int            *minimum_baseline,
+            int            *natural_baseline)
+{
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+
+  *minimum = *natural = 0;
+  *minimum_baseline = *natural_baseline = -1;
+  if (child == NULL)
+    return;
+  gtk_widget_measure (child, orientation, for_size, minimum, natural,
+                      minimum_baseline, natural_baseline);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    *natural = *minimum;
+}
+
+static void
+allocate_cb (GtkWidget *widget,
+             int        width,
+             int        height,
+             int        baseline)
+{
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+
+  if (child != NULL)
+    gtk_widget_allocate (child, width, height, baseline, NULL);
 }
 
 static void
@@ -520,6 +555,7 @@ cw_room_list_init (CwRoomList *self)
   GtkListItemFactory *factory;
   GtkAdjustment *adj;
 
+  gtk_widget_set_layout_manager (GTK_WIDGET (self), gtk_custom_layout_new (NULL, measure_cb, allocate_cb));
   gtk_widget_init_template (GTK_WIDGET (self));
   cw_menu_button_set_menu_later (self->new_button, self->new_menu);
   cw_menu_button_set_menu_later (self->primary_button, self->primary_menu);
