@@ -697,6 +697,34 @@ test_own_actions_not_unread (Fixture *f, gconstpointer data)
   g_assert_cmpuint (cc_client_get_unread_total (f->pair.a), ==, 0);
 }
 
+/* Issue 11, defect 7: with a long backoff wait ahead, "Reconnect now" and
+ * the network coming back connect at once. */
+static void
+test_reconnect_now (Fixture *f, gconstpointer data)
+{
+  gint64 start;
+
+  /* Waits of 15 to 30 s between tries from here on. */
+  cc_sync_set_backoff (cc_client_get_sync (f->pair.b), 30000, 30000);
+
+  cc_test_server_stop (f->pair.srv);
+  CC_TEST_WAIT_UNTIL (!cc_client_get_online (f->pair.b));
+  CC_TEST_WAIT_UNTIL (cc_client_get_state (f->pair.b) == CC_SYNC_STATE_OFFLINE);
+  cc_test_server_start (f->pair.srv);
+  start = g_get_monotonic_time ();
+  cc_client_reconnect_now (f->pair.b);
+  CC_TEST_WAIT_UNTIL (cc_client_get_online (f->pair.b));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+
+  cc_test_server_stop (f->pair.srv);
+  CC_TEST_WAIT_UNTIL (cc_client_get_state (f->pair.b) == CC_SYNC_STATE_OFFLINE);
+  cc_test_server_start (f->pair.srv);
+  start = g_get_monotonic_time ();
+  g_signal_emit_by_name (g_network_monitor_get_default (), "network-changed", TRUE);
+  CC_TEST_WAIT_UNTIL (cc_client_get_online (f->pair.b));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+}
+
 static void
 on_signed_out (CcClient *client, guint *count)
 {
@@ -749,6 +777,7 @@ main (int argc, char **argv)
               test_own_actions_not_unread, teardown);
   g_test_add ("/client-core/server/notification-levels", Fixture, NULL, setup,
               test_notification_levels, teardown);
+  g_test_add ("/client-core/server/reconnect-now", Fixture, NULL, setup, test_reconnect_now, teardown);
   g_test_add ("/client-core/server/revoked-session", Fixture, NULL, setup, test_revoked_session, teardown);
   g_test_add ("/client-core/server/typing-and-drafts", Fixture, NULL, setup, test_typing_and_drafts, teardown);
 

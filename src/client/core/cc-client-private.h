@@ -27,6 +27,7 @@ struct _CcClient
   GHashTable   *typing;       /* room id -> GHashTable (user id -> source id) */
   GHashTable   *typing_sent;  /* room id -> gint64* monotonic ms of our last "typing" */
   CcFileCache  *file_cache;   /* made on first use (cc-client-files.c) */
+  GNetworkMonitor *network;   /* while started */
   gboolean      idle;
   gboolean      opened;
 };

@@ -23,12 +23,15 @@ enum { TYPING_CHANGED, NOTIFICATION, SIGNED_OUT, N_SIGNALS };
 static GParamSpec *props[N_PROPS];
 static guint signals[N_SIGNALS];
 
+static void forget_network (CcClient *self);
+
 static void
 cc_client_dispose (GObject *object)
 {
   CcClient *self = CC_CLIENT (object);
 
   g_cancellable_cancel (self->cancellable);
+  forget_network (self);
   if (self->sync != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->sync, self);
@@ -837,18 +840,58 @@ cc_client_open_finish (CcClient      *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* The network is back (a cable, Wi-Fi, a VPN): try now rather than at
+ * the end of the backoff wait. */
+static void
+on_network_changed_cb (GNetworkMonitor *monitor,
+                       gboolean         available,
+                       CcClient        *self)
+{
+  if (available)
+    cc_client_reconnect_now (self);
+}
+
+static void
+forget_network (CcClient *self)
+{
+  if (self->network != NULL)
+    g_signal_handlers_disconnect_by_data (self->network, self);
+  g_clear_object (&self->network);
+}
+
 void
 cc_client_start (CcClient *self)
 {
   g_return_if_fail (CC_IS_CLIENT (self));
   g_return_if_fail (self->sync != NULL);
+  if (self->network == NULL)
+    {
+      self->network = g_object_ref (g_network_monitor_get_default ());
+      g_signal_connect (self->network, "network-changed", G_CALLBACK (on_network_changed_cb), self);
+    }
   cc_sync_start (self->sync);
+}
+
+/**
+ * cc_client_reconnect_now:
+ *
+ * While offline, tries to connect at once instead of at the end of the
+ * backoff wait (the offline banner's "Reconnect Now", the network coming
+ * back). Does nothing while connected or stopped.
+ */
+void
+cc_client_reconnect_now (CcClient *self)
+{
+  g_return_if_fail (CC_IS_CLIENT (self));
+  if (self->sync != NULL)
+    cc_sync_reconnect_now (self->sync);
 }
 
 void
 cc_client_stop (CcClient *self)
 {
   g_return_if_fail (CC_IS_CLIENT (self));
+  forget_network (self);
   if (self->sync != NULL)
     cc_sync_stop (self->sync);
   if (self->outbox != NULL)

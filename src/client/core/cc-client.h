@@ -52,6 +52,7 @@ gboolean     cc_client_open_finish      (CcClient      *self,
 /* Connects (and keeps reconnecting) until cc_client_stop(). */
 void         cc_client_start            (CcClient *self);
 void         cc_client_stop             (CcClient *self);
+void         cc_client_reconnect_now    (CcClient *self);
 
 CcAccount   *cc_client_get_account      (CcClient *self);
 CcApi       *cc_client_get_api          (CcClient *self);

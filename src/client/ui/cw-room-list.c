@@ -35,6 +35,7 @@ struct _CwRoomList
   AdwWindowTitle     *window_title;
   GtkRevealer        *offline_revealer;
   GtkLabel           *offline_label;
+  GtkButton          *reconnect_button;
   GtkSpinner         *offline_spinner;
   GtkRevealer        *invitation_revealer;
   GtkLabel           *invitation_label;
@@ -182,6 +183,7 @@ update_state (CwRoomList *self)
   gtk_revealer_set_reveal_child (self->offline_revealer, self->client != NULL && offline);
   gtk_spinner_set_spinning (self->offline_spinner, state == CC_SYNC_STATE_CONNECTING);
   gtk_widget_set_visible (GTK_WIDGET (self->offline_spinner), state == CC_SYNC_STATE_CONNECTING);
+  gtk_widget_set_visible (GTK_WIDGET (self->reconnect_button), state == CC_SYNC_STATE_OFFLINE);
   gtk_label_set_text (self->offline_label,
                       state == CC_SYNC_STATE_CONNECTING
                       ? _("Connecting — messages will be sent when the connection returns")
@@ -194,6 +196,13 @@ update_state (CwRoomList *self)
                                    cc_account_get_tenant (cc_client_get_account (self->client)));
   else
     adw_window_title_set_subtitle (self->window_title, NULL);
+}
+
+static void
+on_reconnect_cb (CwRoomList *self)
+{
+  if (self->client != NULL)
+    cc_client_reconnect_now (self->client);
 }
 
 static gboolean
@@ -502,11 +511,13 @@ cw_room_list_class_init (CwRoomListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, invitation_label);
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, invitation_button);
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, offline_label);
+  gtk_widget_class_bind_template_child (widget_class, CwRoomList, reconnect_button);
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, offline_spinner);
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, filter_entry);
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, list_stack);
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, list_view);
   gtk_widget_class_bind_template_callback (widget_class, on_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_reconnect_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_stop_search_cb);
 
