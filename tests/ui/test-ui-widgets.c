@@ -744,11 +744,43 @@ test_attachment_tray (void)
   for (int i = 0; i < 20; i++)
     g_main_context_iteration (NULL, FALSE);
 
+  /* Issue 11, defect 8: what the server would refuse leaves the tray as
+   * it is attached (a .bin; bytes with no name to go by), not after
+   * sending; a text file with no extension stays. */
+  {
+    g_autofree char *bin = g_build_filename (dir, "firmware.bin", NULL);
+    g_autofree char *blob = g_build_filename (dir, "blob", NULL);
+    g_autofree char *readme = g_build_filename (dir, "README", NULL);
+    g_autoptr(GFile) fbin = g_file_new_for_path (bin);
+    g_autoptr(GFile) fblob = g_file_new_for_path (blob);
+    g_autoptr(GFile) freadme = g_file_new_for_path (readme);
+    static const char bytes[] = { 0x7f, 'E', 'L', 'F', 0, 1, 2, 0, 0, 3, 4 };
+    gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    g_file_set_contents (bin, bytes, sizeof bytes, NULL);
+    g_file_set_contents (blob, bytes, sizeof bytes, NULL);
+    g_file_set_contents (readme, "Read me first.\n", -1, NULL);
+    cw_attachment_tray_add (tray, fbin, FALSE);
+    cw_attachment_tray_add (tray, fblob, FALSE);
+    cw_attachment_tray_add (tray, freadme, FALSE);
+    while (cw_attachment_tray_get_n_files (tray) > 3 && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE);
+    for (int i = 0; i < 20; i++)
+      g_main_context_iteration (NULL, FALSE);
+    g_assert_cmpuint (cw_attachment_tray_get_n_files (tray), ==, 3);
+    g_unlink (bin);
+    g_unlink (blob);
+  }
+
   files = cw_attachment_tray_take_files (tray, &temporary);
   g_assert_cmpuint (cw_attachment_tray_get_n_files (tray), ==, 0);
+  {
+    g_autofree char *base = g_file_get_basename (files[2]);
+    g_assert_cmpstr (base, ==, "README");
+  }
   g_assert_true (g_file_equal (files[0], fa));
   g_assert_true (g_file_equal (files[1], fb));
-  g_assert_null (files[2]);
+  g_assert_null (files[3]);
   g_assert_cmpuint (temporary->len, ==, 1);
   for (guint i = 0; files[i]; i++)
     g_object_unref (files[i]);
@@ -757,6 +789,10 @@ test_attachment_tray (void)
 
   g_unlink (a);
   g_unlink (b);
+  {
+    g_autofree char *readme = g_build_filename (dir, "README", NULL);
+    g_unlink (readme);
+  }
   g_rmdir (dir);
 }
 
