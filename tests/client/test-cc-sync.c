@@ -417,6 +417,16 @@ test_direct_notifications (Fixture *f, gconstpointer data)
   send_stored (f->pair.a, ta, "again");
   WAIT_TEXT (tb, "psst|again");
   g_assert_cmpuint (seen->len, ==, 1);
+
+  /* Offline, Bob cannot know whether Ada is there (issue 11, defect 9:
+   * the dot stayed green); back online, he can. */
+  cc_test_server_stop (f->pair.srv);
+  CC_TEST_WAIT_UNTIL (cc_client_get_state (f->pair.b) == CC_SYNC_STATE_OFFLINE);
+  g_assert_null (cc_room_get_presence (direct_b));
+  cc_test_server_start (f->pair.srv);
+  cc_client_reconnect_now (f->pair.a);
+  cc_client_reconnect_now (f->pair.b);
+  CC_TEST_WAIT_UNTIL (g_strcmp0 (cc_room_get_presence (direct_b), "online") == 0);
 }
 
 static JsonObject *

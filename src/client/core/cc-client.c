@@ -688,6 +688,15 @@ on_sync_state (CcSync     *sync,
                CcClient   *self)
 {
   cc_outbox_set_online (self->outbox, cc_sync_get_online (sync));
+  /* Offline, nobody's presence is known: no green dot for someone who
+   * may have left hours ago. It comes back with /api/presence. */
+  if (cc_sync_get_state (sync) == CC_SYNC_STATE_OFFLINE)
+    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->rooms)); i++)
+      {
+        g_autoptr(CcRoom) room = g_list_model_get_item (G_LIST_MODEL (self->rooms), i);
+
+        cc_room_set_presence (room, NULL);
+      }
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATE]);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ONLINE]);
 }
