@@ -546,6 +546,7 @@ test_edit_and_delete (Fixture *f, gconstpointer data)
   g_autoptr(JsonObject) answer = NULL;
   g_autofree char *id = NULL;
   CcMessage *shown;
+  g_autoptr(CcMessage) quote = NULL;
 
   create_room (f);
   ta = cc_client_get_timeline (f->pair.a, f->room_id);
@@ -566,25 +567,43 @@ test_edit_and_delete (Fixture *f, gconstpointer data)
   }
   g_assert_nonnull (id);
 
+  /* Bob answers it: his quote follows the edit without a reload (issue
+   * 11, defect 9). */
+  {
+    g_autoptr(GAsyncResult) res = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(CcMessage) reply = NULL;
+
+    cc_client_send_message_async (f->pair.b, f->room_id, "ok", id, NULL, cc_test_result_cb, &res);
+    CC_TEST_AWAIT (res);
+    reply = cc_client_send_message_finish (f->pair.b, res, &error);
+    g_assert_no_error (error);
+    WAIT_TEXT (ta, "see you at 5|bring cake|ok");
+    WAIT_TEXT (tb, "see you at 5|bring cake|ok");
+    quote = g_object_ref (cc_timeline_lookup (tb, cc_message_get_txn_id (reply)));
+  }
+  g_assert_cmpstr (cc_message_get_reply_to_excerpt (quote), ==, "see you at 5");
+
   json_object_set_string_member (edit, "body", "see you at 6");
   answer = act (f->pair.a, CC_CLIENT_ACTION_EDIT_MESSAGE, f->room_id, id, edit);
-  WAIT_TEXT (tb, "see you at 6|bring cake");
+  WAIT_TEXT (tb, "see you at 6|bring cake|ok");
   shown = cc_timeline_lookup (tb, id);
   g_assert_nonnull (shown);
   CC_TEST_WAIT_UNTIL (cc_message_get_edited_at (shown) > 0);
+  CC_TEST_WAIT_UNTIL (g_strcmp0 (cc_message_get_reply_to_excerpt (quote), "see you at 6") == 0);
 
   g_clear_pointer (&answer, json_object_unref);
   answer = act (f->pair.a, CC_CLIENT_ACTION_DELETE_MESSAGE, f->room_id, id, NULL);
   CC_TEST_WAIT_UNTIL (cc_message_get_deleted (shown));
   g_assert_cmpstr (cc_message_get_body (shown), ==, "");
-  WAIT_TEXT (ta, "(deleted)|bring cake");
+  WAIT_TEXT (ta, "(deleted)|bring cake|ok");
 
   /* From Bob's cache after a restart: the same. */
   g_clear_object (&tb);
   cc_test_client_quit (&f->pair.b);
   f->pair.b = cc_test_client_open (f->pair.srv, CC_TEST_BOB_EMAIL, f->pair.dir_b, f->pair.login_b);
   tb = cc_client_get_timeline (f->pair.b, f->room_id);
-  WAIT_TEXT (tb, "(deleted)|bring cake");
+  WAIT_TEXT (tb, "(deleted)|bring cake|ok");
   g_assert_true (cc_message_get_deleted (cc_timeline_lookup (tb, id)));
 }
 

@@ -362,8 +362,8 @@ cc_room_set_counts (CcRoom *self,
  * 120 characters on one line, "…" when cut. */
 #define EXCERPT_CHARS 120
 
-static char *
-make_excerpt (const char *body)
+char *
+_cc_make_excerpt (const char *body)
 {
   GString *s = g_string_new (NULL);
   glong n = 0;
@@ -449,7 +449,7 @@ set_preview (CcRoom     *self,
   gint64 seq = _cc_json_int (message, "seq");
   gint64 at = _cc_json_time (message, "created_at");
 
-  excerpt = _cc_json_bool (message, "deleted") ? g_strdup ("") : make_excerpt (body);
+  excerpt = _cc_json_bool (message, "deleted") ? g_strdup ("") : _cc_make_excerpt (body);
   json_object_set_string_member (preview, "id", _cc_json_str (message, "id"));
   json_object_set_int_member (preview, "seq", seq);
   json_object_set_string_member (preview, "excerpt", excerpt);
@@ -515,7 +515,7 @@ cc_room_update_last_message (CcRoom     *self,
   if (_cc_json_bool (message, "deleted"))
     excerpt = g_strdup ("");
   else if (body != NULL)
-    excerpt = make_excerpt (body);
+    excerpt = _cc_make_excerpt (body);
   else
     return FALSE;
   if (g_strcmp0 (excerpt, self->last_message_excerpt) == 0)
