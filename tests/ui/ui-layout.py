@@ -89,6 +89,38 @@ def main():
         log(f"at {width} px the composer starts at {xs}")
         assert xs[0] == xs[1], f"the room list's width follows the room shown at {width} px: {xs}"
 
+    # Keyboard (issue 11, defect 9): Up in the empty composer edits our
+    # last message; Alt+Up / Alt+Down go to the previous / next room.
+    # (GTK 4.8 does not expose the composer's text: the placeholder,
+    # "Message #room", says which room the composer is in.)
+    resize(win, 1000)
+    open_room(win, app, "general")
+    click(win, composer(app))
+    body = f"Typed, then corrected ({os.getpid()})"
+    subprocess.run(["xdotool", "type", "--delay", "8", body], check=True)
+    subprocess.run(["xdotool", "key", "Return"], check=True)
+    wait_for(lambda: pyatspi.findDescendant(
+        app, lambda n: n.getRoleName() in ("panel", "grouping") and
+        (n.name or "").endswith(": " + body)), "the message sent", 30, app)
+    time.sleep(1.0)   # stored (the server's answer)
+    subprocess.run(["xdotool", "key", "Up"], check=True)
+    label(app, "Editing message", 10)
+    shot("ui-layout-edit-last.png")
+    subprocess.run(["xdotool", "key", "Escape"], check=True)
+    order = []
+    # #general has the newest message: it heads the list.
+    for key in ("alt+Down", "alt+Down", "alt+Up"):
+        subprocess.run(["xdotool", "key", key], check=True)
+        time.sleep(1.0)
+        c = composer(app)
+        order.append(c.name if c else None)
+        placeholder = pyatspi.findDescendant(
+            app, lambda n: n.getRoleName() == "label" and (n.name or "").startswith("Message ") and laid_out(n))
+        order[-1] = placeholder.name if placeholder else None
+    log(f"Alt+Down, Alt+Down, Alt+Up: {order}")
+    assert None not in order and "Message #general" not in order and \
+        order[1] != order[0] and order[2] == order[0], f"rooms by keyboard: {order}"
+
     resize(win, 500)
     # Folded: the conversation takes the whole width.
     wait_for(lambda: composer(app) is not None and extents(composer(app))[0] < 100,

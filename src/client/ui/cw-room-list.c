@@ -602,3 +602,38 @@ cw_room_list_init (CwRoomList *self)
   self->tick_id = g_timeout_add_seconds (60, tick_cb, self);
   update_stack (self);
 }
+
+CcRoom *
+cw_room_list_get_neighbour (CwRoomList *self,
+                            const char *room_id,
+                            int         step)
+{
+  GListModel *model;
+  guint n;
+
+  g_return_val_if_fail (CW_IS_ROOM_LIST (self), NULL);
+
+  model = G_LIST_MODEL (self->filter_model);
+  n = g_list_model_get_n_items (model);
+  for (guint i = 0; room_id != NULL && i < n; i++)
+    {
+      g_autoptr(CcRoom) room = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (cc_room_get_id (room), room_id) == 0)
+        {
+          g_autoptr(CcRoom) next = NULL;
+
+          if ((int) i + step < 0 || (int) i + step >= (int) n)
+            return NULL;
+          next = g_list_model_get_item (model, i + step);
+          /* The list keeps it alive. */
+          return next;
+        }
+    }
+  if (n == 0)
+    return NULL;
+  {
+    g_autoptr(CcRoom) first = g_list_model_get_item (model, 0);
+    return first;
+  }
+}
