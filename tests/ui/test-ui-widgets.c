@@ -26,6 +26,7 @@
 #include "cw-message-row.h"
 #include "cw-room-header.h"
 #include "cw-room-list.h"
+#include "cw-room-settings.h"
 #include "cw-signin-view.h"
 #include "cw-utils.h"
 
@@ -1050,6 +1051,80 @@ test_composer_draft_kept (void)
   cc_test_rm_rf (dir);
 }
 
+/* Issue 11, defect 4: room settings offer Default / All messages /
+ * Nothing, kept on this device (the room's CcNotifyLevel). With
+ * $CAUSERIE_ARTIFACTS set, the window is saved there as a PNG. */
+static void
+test_room_settings_notify (void)
+{
+  g_autoptr(JsonObject) obj = parse_object (
+    "{\"id\":\"r9\",\"type\":\"channel\",\"name\":\"general\",\"description\":\"News\","
+    "\"is_private\":false,\"is_archived\":false,\"member_count\":5,\"my_role\":\"member\","
+    "\"unread_count\":0,\"mention_count\":0,\"muted\":false,\"notify\":\"all\","
+    "\"last_message\":null,\"context\":null}");
+  g_autoptr(CcAccount) account = cc_account_new ("http://127.0.0.1:9", "demo", "ada@demo.example");
+  g_autoptr(CcClient) client = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) combos = g_ptr_array_new ();
+  g_autofree char *dir = g_dir_make_tmp ("cw-settings-XXXXXX", NULL);
+  const char *artifacts = g_getenv ("CAUSERIE_ARTIFACTS");
+  CwRoomSettings *settings;
+  CcRoom *room;
+
+  if (!gtk_is_initialized ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  client = cc_client_new (account, dir);
+  cc_client_open_async (client, NULL, await_cb, &res);
+  g_assert_true (cc_client_open_finish (client, await_result (&res), &error));
+  room = cc_room_list_upsert (CC_ROOM_LIST (cc_client_get_rooms (client)), obj);
+
+  settings = cw_room_settings_new (NULL, client, room);
+  collect (GTK_WIDGET (settings), ADW_TYPE_COMBO_ROW, combos);
+  g_assert_cmpuint (combos->len, ==, 1);
+  g_assert_cmpuint (adw_combo_row_get_selected (combos->pdata[0]), ==, CC_NOTIFY_DEFAULT);
+  g_assert_cmpstr (adw_action_row_get_subtitle (combos->pdata[0]), ==,
+                   "By default, mentions of you and replies to you");
+
+  adw_combo_row_set_selected (combos->pdata[0], 1);
+  g_assert_cmpint (cc_room_get_notify_level (room), ==, CC_NOTIFY_ALL);
+  adw_combo_row_set_selected (combos->pdata[0], 2);
+  g_assert_cmpint (cc_room_get_notify_level (room), ==, CC_NOTIFY_NONE);
+  adw_combo_row_set_selected (combos->pdata[0], 0);
+  g_assert_cmpint (cc_room_get_notify_level (room), ==, CC_NOTIFY_DEFAULT);
+
+  if (artifacts != NULL)
+    {
+      g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (settings));
+      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+      g_autoptr(GskRenderNode) node = NULL;
+      g_autoptr(GdkTexture) texture = NULL;
+      g_autofree char *path = g_build_filename (artifacts, "ui-room-settings-notify.png", NULL);
+      gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+      gtk_window_set_default_size (GTK_WINDOW (settings), 560, 640);
+      gtk_window_present (GTK_WINDOW (settings));
+      while (g_get_monotonic_time () < end)
+        g_main_context_iteration (NULL, FALSE);
+      gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (GTK_WIDGET (settings)),
+                              gtk_widget_get_height (GTK_WIDGET (settings)));
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+      if (node != NULL)
+        {
+          texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (settings)), node, NULL);
+          gdk_texture_save_to_png (texture, path);
+        }
+    }
+
+  gtk_window_destroy (GTK_WINDOW (settings));
+  g_clear_object (&client);
+  cc_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1086,6 +1161,7 @@ main (int   argc,
   g_test_add_func ("/ui/attachments/image-viewer", test_image_viewer);
   g_test_add_func ("/ui/attachments/composer-paste-and-drop", test_composer_paste_and_drop);
   g_test_add_func ("/ui/composer/draft-kept", test_composer_draft_kept);
+  g_test_add_func ("/ui/room-settings/notify", test_room_settings_notify);
 
   return g_test_run ();
 }
