@@ -26,6 +26,7 @@
 #include "cw-message-row.h"
 #include "cw-room-header.h"
 #include "cw-room-list.h"
+#include "cw-room-row.h"
 #include "cw-room-settings.h"
 #include "cw-signin-view.h"
 #include "cw-utils.h"
@@ -1125,6 +1126,70 @@ test_room_settings_notify (void)
   cc_test_rm_rf (dir);
 }
 
+/* Issue 11, defect 9: the room list marks a room with a draft ("Draft:
+ * …"), also after a restart, and no longer once it is sent or cleared. */
+static void
+test_room_draft_marker (void)
+{
+  g_autoptr(CcRoom) template_room = test_room ("r1", "general");
+  g_autoptr(CcAccount) account = cc_account_new ("http://127.0.0.1:9", "demo", "ada@demo.example");
+  g_autoptr(CcClient) client = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rooms = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autofree char *dir = g_dir_make_tmp ("cw-draft-XXXXXX", NULL);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  GtkWidget *row;
+  CcRoom *room;
+  gboolean shown = FALSE;
+
+  if (!gtk_is_initialized ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  client = cc_client_new (account, dir);
+  cc_client_open_async (client, NULL, await_cb, &res);
+  g_assert_true (cc_client_open_finish (client, await_result (&res), &error));
+  g_clear_object (&res);
+  g_ptr_array_add (rooms, cc_room_to_json (template_room));
+  cc_cache_save_rooms_async (cc_client_get_cache (client), rooms, FALSE, NULL, await_cb, &res);
+  await_result (&res);
+  g_clear_object (&res);
+  room = cc_room_list_upsert (CC_ROOM_LIST (cc_client_get_rooms (client)), g_ptr_array_index (rooms, 0));
+
+  cc_client_set_draft (client, "r1", "  half a thought\n");
+  g_assert_cmpstr (cc_room_get_draft (room), ==, "half a thought");
+  row = g_object_ref_sink (g_object_new (CW_TYPE_ROOM_ROW, NULL));
+  cw_room_row_set_room (CW_ROOM_ROW (row), room);
+  collect (row, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    shown |= g_strcmp0 (gtk_label_get_text (labels->pdata[i]), "Draft: half a thought") == 0;
+  g_assert_true (shown);
+  g_object_unref (row);
+
+  /* After a restart. */
+  g_clear_object (&client);
+  client = cc_client_new (account, dir);
+  cc_client_open_async (client, NULL, await_cb, &res);
+  g_assert_true (cc_client_open_finish (client, await_result (&res), &error));
+  room = cc_client_lookup_room (client, "r1");
+  g_assert_nonnull (room);
+  {
+    gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    while (cc_room_get_draft (room) == NULL && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  g_assert_cmpstr (cc_room_get_draft (room), ==, "half a thought");
+  cc_client_set_draft (client, "r1", "");
+  g_assert_null (cc_room_get_draft (room));
+
+  g_clear_object (&client);
+  cc_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1162,6 +1227,7 @@ main (int   argc,
   g_test_add_func ("/ui/attachments/composer-paste-and-drop", test_composer_paste_and_drop);
   g_test_add_func ("/ui/composer/draft-kept", test_composer_draft_kept);
   g_test_add_func ("/ui/room-settings/notify", test_room_settings_notify);
+  g_test_add_func ("/ui/room-list/draft-marker", test_room_draft_marker);
 
   return g_test_run ();
 }

@@ -218,6 +218,8 @@ cc_client_set_draft (CcClient   *self,
 
   /* Saved as typed: the worker keeps the order, the last text wins. */
   cc_cache_save_draft_async (self->cache, room_id, text, NULL, NULL, NULL);
+  if (cc_room_list_lookup (self->rooms, room_id) != NULL)
+    cc_room_set_draft (cc_room_list_lookup (self->rooms, room_id), text);
 
   last = g_hash_table_lookup (self->typing_sent, room_id);
   if (text == NULL || text[0] == '\0')

@@ -731,6 +731,25 @@ save_me (CcClient *self)
   _cc_client_ensure_user (self, json);
 }
 
+/* The room list marks rooms with a draft on this device. */
+static void
+drafts_loaded_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(CcClient) self = user_data;
+  g_autoptr(GPtrArray) drafts = cc_cache_finish_array (CC_CACHE (object), result, NULL);
+
+  for (guint i = 0; drafts != NULL && i < drafts->len; i++)
+    {
+      JsonObject *draft = g_ptr_array_index (drafts, i);
+      CcRoom *room = cc_room_list_lookup (self->rooms, _cc_json_str (draft, "room_id"));
+
+      if (room != NULL)
+        cc_room_set_draft (room, _cc_json_str (draft, "body"));
+    }
+}
+
 static void
 open_rooms_cb (GObject      *object,
                GAsyncResult *result,
@@ -746,6 +765,7 @@ open_rooms_cb (GObject      *object,
       return;
     }
   self->opened = TRUE;
+  cc_cache_load_drafts_async (self->cache, self->cancellable, drafts_loaded_cb, g_object_ref (self));
   g_task_return_boolean (task, TRUE);
 }
 

@@ -24,6 +24,7 @@ struct _CcRoom
   char       *last_message_sender;
   char       *other_user_id;
   char       *presence;
+  char       *draft;    /* this device's unsent composer text, as an excerpt */
   gint64      last_activity_at;
   gint64      last_message_seq;
   guint       member_count;
@@ -61,6 +62,7 @@ enum {
   PROP_NOTIFY,
   PROP_OTHER_USER_ID,
   PROP_PRESENCE,
+  PROP_DRAFT,
   N_PROPS
 };
 
@@ -103,6 +105,7 @@ cc_room_finalize (GObject *object)
   g_free (self->description);
   g_free (self->my_role);
   g_free (self->notify);
+  g_free (self->draft);
   g_free (self->last_message_excerpt);
   g_free (self->last_message_sender);
   g_free (self->other_user_id);
@@ -132,6 +135,7 @@ cc_room_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec 
     case PROP_MENTION_COUNT: g_value_set_uint (value, self->mention_count); break;
     case PROP_MUTED: g_value_set_boolean (value, self->muted); break;
     case PROP_NOTIFY: g_value_set_string (value, self->notify); break;
+    case PROP_DRAFT: g_value_set_string (value, self->draft); break;
     case PROP_OTHER_USER_ID: g_value_set_string (value, self->other_user_id); break;
     case PROP_PRESENCE: g_value_set_string (value, self->presence); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -164,6 +168,7 @@ cc_room_class_init (CcRoomClass *klass)
   props[PROP_NOTIFY] = g_param_spec_string ("notify", NULL, NULL, "all", flags);
   props[PROP_OTHER_USER_ID] = g_param_spec_string ("other-user-id", NULL, NULL, NULL, flags);
   props[PROP_PRESENCE] = g_param_spec_string ("presence", NULL, NULL, NULL, flags);
+  props[PROP_DRAFT] = g_param_spec_string ("draft", NULL, NULL, NULL, flags);
   g_object_class_install_properties (object_class, N_PROPS, props);
 }
 
@@ -548,4 +553,25 @@ cc_room_set_presence (CcRoom     *self,
   g_return_if_fail (CC_IS_ROOM (self));
   if (_cc_set_str (&self->presence, presence))
     NOTIFY (self, PROP_PRESENCE);
+}
+
+const char *
+cc_room_get_draft (CcRoom *self)
+{
+  g_return_val_if_fail (CC_IS_ROOM (self), NULL);
+  return self->draft;
+}
+
+/* @text: the composer's text on this device (NULL or blank: no draft);
+ * the room list shows it as a marker. */
+void
+cc_room_set_draft (CcRoom     *self,
+                   const char *text)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (text ? text : ""));
+  g_autofree char *excerpt = *stripped ? _cc_make_excerpt (stripped) : NULL;
+
+  g_return_if_fail (CC_IS_ROOM (self));
+  if (_cc_set_str (&self->draft, excerpt))
+    NOTIFY (self, PROP_DRAFT);
 }

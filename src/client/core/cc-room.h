@@ -19,7 +19,7 @@ G_DECLARE_FINAL_TYPE (CcRoom, cc_room, CC, ROOM, GObject)
  *   "notify" ("all", "mentions", "none"),
  *   "other-user-id" (direct rooms: the other member, NULL until known),
  *   "presence" (direct rooms: the other member's "online"/"idle"/"offline",
- *   NULL otherwise). */
+ *   NULL otherwise), "draft" (cc_room_get_draft()). */
 
 /* Which new messages raise a desktop notification, chosen per room on this
  * device (kept with the room in the cache): by default direct and group
@@ -62,6 +62,10 @@ gboolean    cc_room_set_notify_level         (CcRoom        *self,
                                               CcNotifyLevel  level);
 const char *cc_room_get_other_user_id        (CcRoom *self);
 const char *cc_room_get_presence             (CcRoom *self);
+/* The unsent text of the composer on this device, as an excerpt, or NULL. */
+const char *cc_room_get_draft                (CcRoom *self);
+void        cc_room_set_draft                (CcRoom     *self,
+                                              const char *text);
 
 /* Local updates made by the core as events arrive. */
 void        cc_room_set_counts               (CcRoom *self,

@@ -95,7 +95,10 @@ update (CwRoomRow *self)
   else
     gtk_widget_set_visible (GTK_WIDGET (self->type_icon), FALSE);
 
-  if (excerpt == NULL || *excerpt == '\0')
+  if (cc_room_get_draft (room) != NULL)
+    /* Translators: the room list shows a room's unsent text: "Draft: see you" */
+    excerpt_text = g_strdup_printf (_("Draft: %s"), cc_room_get_draft (room));
+  else if (excerpt == NULL || *excerpt == '\0')
     excerpt_text = g_strdup (_("No messages yet"));
   else if (!direct && sender != NULL && *sender)
     /* Translators: last message in the room list: "Alice: see you" */
