@@ -469,6 +469,24 @@ test_notification_levels (Fixture *f, gconstpointer data)
   CC_TEST_WAIT_UNTIL (seen->len == 1);
   g_assert_cmpstr (g_ptr_array_index (seen, 0), ==, "first words");
 
+  /* So does the first message of a new group, written at once. */
+  {
+    g_autoptr(JsonObject) group_body = json_object_new ();
+    g_autoptr(JsonArray) group_ids = json_array_new ();
+    g_autoptr(JsonObject) group = NULL;
+    g_autoptr(CcMessage) hello = NULL;
+
+    json_array_add_string_element (group_ids, bob_id (f));
+    json_object_set_string_member (group_body, "type", "group");
+    json_object_set_string_member (group_body, "name", "lunch");
+    json_object_set_array_member (group_body, "member_ids", json_array_ref (group_ids));
+    group = act (f->pair.a, CC_CLIENT_ACTION_CREATE_ROOM, NULL, NULL, group_body);
+    hello = cc_test_send (f->pair.a, json_object_get_string_member (group, "id"), "group hello");
+    CC_TEST_WAIT_UNTIL (seen->len == 2);
+    g_assert_cmpstr (g_ptr_array_index (seen, 1), ==, "group hello");
+    g_ptr_array_remove_index (seen, 1);
+  }
+
   /* A channel: chatter is quiet, a mention or a reply to Bob is not. */
   g_clear_pointer (&body, json_object_unref);
   body = json_object_new ();
