@@ -182,6 +182,8 @@ test_outbox_across_server_restart (Fixture *f, gconstpointer data)
   g_object_unref (cc_test_send (f->pair.b, f->room_id, "x2"));
   x3 = cc_test_send (f->pair.b, f->room_id, "x3");
   WAIT_TEXT (tb, "x1…|x2…|x3…");
+  /* The room list marks the room (issue 11, defect 9). */
+  g_assert_cmpuint (cc_room_get_pending (cc_client_lookup_room (f->pair.b, f->room_id)), ==, 3);
 
   /* Bob even quits and comes back while it is down: all still there. */
   g_clear_object (&tb);
@@ -189,12 +191,14 @@ test_outbox_across_server_restart (Fixture *f, gconstpointer data)
   f->pair.b = cc_test_client_open (f->pair.srv, CC_TEST_BOB_EMAIL, f->pair.dir_b, f->pair.login_b);
   tb = cc_client_get_timeline (f->pair.b, f->room_id);
   WAIT_TEXT (tb, "x1…|x2…|x3…");
+  CC_TEST_WAIT_UNTIL (cc_room_get_pending (cc_client_lookup_room (f->pair.b, f->room_id)) == 3);
   cc_client_start (f->pair.b);
 
   /* The server is back: out they go, in order, once. */
   cc_test_server_start (f->pair.srv);
   WAIT_TEXT (tb, "x1|x2|x3");
   WAIT_TEXT (ta, "x1|x2|x3");
+  CC_TEST_WAIT_UNTIL (cc_room_get_pending (cc_client_lookup_room (f->pair.b, f->room_id)) == 0);
 
   /* An answer lost in a crash: the outbox still holds x3 and sends it
    * again after a restart. The server recognises the txn_id. */

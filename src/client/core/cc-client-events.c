@@ -245,6 +245,7 @@ _cc_client_on_entry_added (CcOutbox      *outbox,
 
   if (timeline != NULL)
     _cc_timeline_add_pending (timeline, entry);
+  _cc_client_note_unsent (self, entry->txn_id, entry->room_id);
 }
 
 void
@@ -257,6 +258,7 @@ _cc_client_on_entry_sent (CcOutbox   *outbox,
   CcTimeline *timeline = room_id ? g_hash_table_lookup (self->timelines, room_id) : NULL;
   CcRoom *room = cc_room_list_lookup (self->rooms, room_id);
 
+  _cc_client_note_unsent (self, txn_id, NULL);
   if (timeline != NULL)
     _cc_timeline_add_message (timeline, message);
   if (room != NULL)
@@ -288,6 +290,7 @@ _cc_client_on_entry_removed (CcOutbox   *outbox,
   GHashTableIter iter;
   gpointer timeline;
 
+  _cc_client_note_unsent (self, txn_id, NULL);
   g_hash_table_iter_init (&iter, self->timelines);
   while (g_hash_table_iter_next (&iter, NULL, &timeline))
     _cc_timeline_remove_pending (timeline, txn_id);

@@ -62,6 +62,7 @@ cc_client_dispose (GObject *object)
   g_clear_pointer (&self->users, g_hash_table_unref);
   g_clear_pointer (&self->typing, g_hash_table_unref);
   g_clear_pointer (&self->typing_sent, g_hash_table_unref);
+  g_clear_pointer (&self->unsent, g_hash_table_unref);
   g_clear_object (&self->sync);
   g_clear_object (&self->outbox);
   _cc_client_files_dispose (self);
@@ -150,6 +151,7 @@ cc_client_init (CcClient *self)
   self->typing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify) g_hash_table_unref);
   self->typing_sent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->unsent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 CcClient *
@@ -731,6 +733,68 @@ save_me (CcClient *self)
   _cc_client_ensure_user (self, json);
 }
 
+static void
+count_unsent (CcClient   *self,
+              const char *room_id)
+{
+  CcRoom *room = room_id ? cc_room_list_lookup (self->rooms, room_id) : NULL;
+  GHashTableIter iter;
+  gpointer value;
+  guint n = 0;
+
+  if (room == NULL)
+    return;
+  g_hash_table_iter_init (&iter, self->unsent);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    n += g_strcmp0 (value, room_id) == 0;
+  cc_room_set_pending (room, n);
+}
+
+/**
+ * _cc_client_note_unsent:
+ * @room_id: (nullable): the room of @txn_id while it waits in the outbox;
+ *   NULL once it is stored or discarded.
+ *
+ * Keeps each room's count of waiting messages (the room list's marker).
+ */
+void
+_cc_client_note_unsent (CcClient   *self,
+                        const char *txn_id,
+                        const char *room_id)
+{
+  g_autofree char *was = NULL;
+  gpointer key = NULL, value = NULL;
+
+  if (txn_id == NULL)
+    return;
+  if (g_hash_table_steal_extended (self->unsent, txn_id, &key, &value))
+    {
+      g_free (key);
+      was = value;
+    }
+  if (room_id != NULL)
+    g_hash_table_insert (self->unsent, g_strdup (txn_id), g_strdup (room_id));
+  if (was != NULL && g_strcmp0 (was, room_id) != 0)
+    count_unsent (self, was);
+  count_unsent (self, room_id);
+}
+
+static void
+unsent_loaded_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(CcClient) self = user_data;
+  g_autoptr(GPtrArray) entries = cc_cache_finish_array (CC_CACHE (object), result, NULL);
+
+  for (guint i = 0; entries != NULL && i < entries->len; i++)
+    {
+      CcOutboxEntry *entry = g_ptr_array_index (entries, i);
+
+      _cc_client_note_unsent (self, entry->txn_id, entry->room_id);
+    }
+}
+
 /* The room list marks rooms with a draft on this device. */
 static void
 drafts_loaded_cb (GObject      *object,
@@ -766,6 +830,7 @@ open_rooms_cb (GObject      *object,
     }
   self->opened = TRUE;
   cc_cache_load_drafts_async (self->cache, self->cancellable, drafts_loaded_cb, g_object_ref (self));
+  cc_cache_outbox_list_async (self->cache, NULL, self->cancellable, unsent_loaded_cb, g_object_ref (self));
   g_task_return_boolean (task, TRUE);
 }
 

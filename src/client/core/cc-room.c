@@ -25,6 +25,7 @@ struct _CcRoom
   char       *other_user_id;
   char       *presence;
   char       *draft;    /* this device's unsent composer text, as an excerpt */
+  guint       pending;  /* messages of ours not yet stored by the server */
   gint64      last_activity_at;
   gint64      last_message_seq;
   guint       member_count;
@@ -63,6 +64,7 @@ enum {
   PROP_OTHER_USER_ID,
   PROP_PRESENCE,
   PROP_DRAFT,
+  PROP_PENDING,
   N_PROPS
 };
 
@@ -136,6 +138,7 @@ cc_room_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec 
     case PROP_MUTED: g_value_set_boolean (value, self->muted); break;
     case PROP_NOTIFY: g_value_set_string (value, self->notify); break;
     case PROP_DRAFT: g_value_set_string (value, self->draft); break;
+    case PROP_PENDING: g_value_set_uint (value, self->pending); break;
     case PROP_OTHER_USER_ID: g_value_set_string (value, self->other_user_id); break;
     case PROP_PRESENCE: g_value_set_string (value, self->presence); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -169,6 +172,7 @@ cc_room_class_init (CcRoomClass *klass)
   props[PROP_OTHER_USER_ID] = g_param_spec_string ("other-user-id", NULL, NULL, NULL, flags);
   props[PROP_PRESENCE] = g_param_spec_string ("presence", NULL, NULL, NULL, flags);
   props[PROP_DRAFT] = g_param_spec_string ("draft", NULL, NULL, NULL, flags);
+  props[PROP_PENDING] = g_param_spec_uint ("pending", NULL, NULL, 0, G_MAXUINT, 0, flags);
   g_object_class_install_properties (object_class, N_PROPS, props);
 }
 
@@ -574,4 +578,22 @@ cc_room_set_draft (CcRoom     *self,
   g_return_if_fail (CC_IS_ROOM (self));
   if (_cc_set_str (&self->draft, excerpt))
     NOTIFY (self, PROP_DRAFT);
+}
+
+guint
+cc_room_get_pending (CcRoom *self)
+{
+  g_return_val_if_fail (CC_IS_ROOM (self), 0);
+  return self->pending;
+}
+
+void
+cc_room_set_pending (CcRoom *self,
+                     guint   pending)
+{
+  g_return_if_fail (CC_IS_ROOM (self));
+  if (self->pending == pending)
+    return;
+  self->pending = pending;
+  NOTIFY (self, PROP_PENDING);
 }

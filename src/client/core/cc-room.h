@@ -19,7 +19,7 @@ G_DECLARE_FINAL_TYPE (CcRoom, cc_room, CC, ROOM, GObject)
  *   "notify" ("all", "mentions", "none"),
  *   "other-user-id" (direct rooms: the other member, NULL until known),
  *   "presence" (direct rooms: the other member's "online"/"idle"/"offline",
- *   NULL otherwise), "draft" (cc_room_get_draft()). */
+ *   NULL otherwise), "draft" (cc_room_get_draft()), "pending" (guint). */
 
 /* Which new messages raise a desktop notification, chosen per room on this
  * device (kept with the room in the cache): by default direct and group
@@ -66,6 +66,10 @@ const char *cc_room_get_presence             (CcRoom *self);
 const char *cc_room_get_draft                (CcRoom *self);
 void        cc_room_set_draft                (CcRoom     *self,
                                               const char *text);
+/* How many of our messages wait in this device's outbox (sending or failed). */
+guint       cc_room_get_pending              (CcRoom *self);
+void        cc_room_set_pending              (CcRoom *self,
+                                              guint   pending);
 
 /* Local updates made by the core as events arrive. */
 void        cc_room_set_counts               (CcRoom *self,
