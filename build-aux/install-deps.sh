@@ -16,6 +16,7 @@ PACKAGES="
   python3-pyatspi python3-gi xdotool imagemagick
   python3-websockets python3-requests python3-aiosmtpd
   nginx
+  fonts-noto-color-emoji
 "
 
 missing=""

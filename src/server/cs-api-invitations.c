@@ -354,6 +354,7 @@ cs_api_invitation_lookup (CsCtx *ctx)
   g_auto(Invite) inv = { 0 };
   g_autoptr(JsonObject) reply = NULL;
   g_autofree char *expires = NULL;
+  g_autofree char *message = NULL;
   Lookup found = find_invite (ctx, ctx->params[0], &inv);
   CS_STMT stmt = NULL;
 
@@ -376,6 +377,9 @@ cs_api_invitation_lookup (CsCtx *ctx)
   json_object_set_string_member (reply, "email", inv.email);
   json_object_set_string_member (reply, "expires_at", expires);
   json_object_set_string_member (reply, "status", inv.status);
+  /* The inviter's own words, which the mail carried too. */
+  message = cs_db_text (ctx->db, "SELECT message FROM invitations WHERE id = ?", "s", inv.id);
+  json_object_set_string_member (reply, "message", message ? message : "");
   json_object_set_boolean_member (reply, "has_account",
     cs_db_int (ctx->db, 0, "SELECT COUNT(*) FROM users WHERE tenant_id = ? AND email = ? AND deleted_at IS NULL",
                "ss", inv.tenant_id, inv.email) > 0);

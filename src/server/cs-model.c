@@ -137,7 +137,7 @@ cs_model_message_row (CsCtx        *ctx,
   if (reply_to && !deleted)
     {
       CS_STMT r = cs_db_query (ctx->db,
-                               "SELECT m.id, u.display_name, m.body, m.deleted FROM messages m"
+                               "SELECT m.id, u.display_name, m.body, m.deleted, m.sender_id FROM messages m"
                                " LEFT JOIN users u ON u.id = m.sender_id WHERE m.id = ?",
                                "s", reply_to);
       if (r && sqlite3_step (r) == SQLITE_ROW)
@@ -149,6 +149,8 @@ cs_model_message_row (CsCtx        *ctx,
           json_object_set_string_member (q, "id", cs_col_text (r, 0));
           json_object_set_string_member (q, "sender_name", cs_col_text (r, 1) ? cs_col_text (r, 1) : "");
           json_object_set_string_member (q, "excerpt", excerpt);
+          /* Whose message it answers: the client notifies a reply to you. */
+          cau_json_set_string_or_null (q, "sender_id", cs_col_text (r, 4));
           if (sqlite3_column_int (r, 3))
             json_object_set_boolean_member (q, "deleted", TRUE);
           json_object_set_object_member (m, "reply_to", q);
@@ -269,7 +271,9 @@ last_message_preview (CsCtx      *ctx,
   CS_STMT stmt = cs_db_query (ctx->db,
                               "SELECT m.id, m.seq, u.display_name, m.body, m.created_at, m.deleted"
                               " FROM messages m LEFT JOIN users u ON u.id = m.sender_id"
-                              " WHERE m.room_id = ? ORDER BY m.seq DESC LIMIT 1",
+                              /* A deleted last message leaves the one before it
+                               * as the preview (as Slack shows). */
+                              " WHERE m.room_id = ? AND m.deleted = 0 ORDER BY m.seq DESC LIMIT 1",
                               "s", room_id);
   JsonObject *p;
   g_autofree char *excerpt = NULL;

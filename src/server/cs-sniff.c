@@ -6,6 +6,7 @@
 
 #include "cs-sniff.h"
 #include "cau-error.h"
+#include "cau-file-types.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -15,69 +16,29 @@
 #define HEAD_BYTES     4096
 #define BLOCK_BYTES    (64 * 1024)
 
-typedef struct {
-  const char *mime;
-  const char *exts;      /* accepted extensions, space separated */
-  const char *aliases;   /* other Content-Types a client may declare for it */
-  const char *loader;    /* gdk-pixbuf module for thumbnails */
-} FileType;
-
 #define OOXML "application/vnd.openxmlformats-officedocument."
 #define ODF   "application/vnd.oasis.opendocument."
-#define ZIPS  "application/zip application/x-zip-compressed"
 
-static const FileType types[] = {
-  { "image/png",  "png", "image/x-png", "png" },
-  { "image/jpeg", "jpg jpeg jpe jfif", "image/jpg image/pjpeg", "jpeg" },
-  { "image/gif",  "gif", NULL, "gif" },
-  { "image/webp", "webp", NULL, "webp" },
-  { "application/pdf", "pdf", "application/x-pdf", NULL },
-  { OOXML "wordprocessingml.document", "docx", ZIPS, NULL },
-  { OOXML "spreadsheetml.sheet", "xlsx", ZIPS, NULL },
-  { OOXML "presentationml.presentation", "pptx", ZIPS, NULL },
-  { ODF "text", "odt", ZIPS, NULL },
-  { ODF "spreadsheet", "ods", ZIPS, NULL },
-  { ODF "presentation", "odp", ZIPS, NULL },
-  { "application/msword", "doc dot", "application/x-ole-storage", NULL },
-  { "application/vnd.ms-excel", "xls xlt", "application/x-ole-storage", NULL },
-  { "application/vnd.ms-powerpoint", "ppt pps pot", "application/x-ole-storage", NULL },
-  { "application/zip", "zip", "application/x-zip-compressed application/x-zip", NULL },
-  { "application/x-7z-compressed", "7z", NULL, NULL },
-  /* Windows declares .csv files as Excel's. */
-  { "text/csv", "csv", "text/plain application/csv text/comma-separated-values application/vnd.ms-excel", NULL },
-  { "text/plain", "txt text log md markdown rst ini conf cfg json yaml yml tsv",
-    "text/markdown text/x-markdown application/json text/yaml application/x-yaml text/tab-separated-values", NULL },
-};
+/* The allow-list is shared with the app (src/common/cau-file-types.c). */
+typedef CauFileType FileType;
 
 static const FileType *
 find_type (const char *mime)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
-    if (g_str_equal (types[i].mime, mime))
-      return &types[i];
-  g_assert_not_reached ();
-  return NULL;
+  const FileType *type = cau_file_type_find (mime);
+
+  g_assert (type != NULL);
+  return type;
 }
 
-static gboolean
-word_in (const char *word,
-         const char *list)
-{
-  gsize n = strlen (word);
-
-  for (const char *p = list; p && (p = strstr (p, word)) != NULL; p += n)
-    if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
-      return TRUE;
-  return FALSE;
-}
+#define word_in cau_file_type_word_in
 
 const char *
 cs_sniff_image_loader (const char *mime_type)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
-    if (g_strcmp0 (types[i].mime, mime_type) == 0)
-      return types[i].loader;
-  return NULL;
+  const FileType *type = cau_file_type_find (mime_type);
+
+  return type ? type->loader : NULL;
 }
 
 /* ---- reading ----------------------------------------------------------- */

@@ -376,26 +376,27 @@ test_message_attachments (void)
   g_signal_handlers_disconnect_by_data (list, &changes);
 }
 
+/* About a second first, doubling up to the cap, with equal jitter:
+ * between half the ceiling and the ceiling (issue 11, defect 7). */
 static void
 test_backoff (void)
 {
   for (guint attempt = 0; attempt < 40; attempt++)
     {
-      guint ceiling = attempt < 6 ? 1000u << attempt : 60000;
+      guint ceiling = attempt < 4 ? 1000u << attempt : 15000;
       guint lo = G_MAXUINT, hi = 0;
 
       for (guint i = 0; i < 2000; i++)
         {
-          guint d = _cc_sync_backoff_delay (1000, 60000, attempt);
+          guint d = _cc_sync_backoff_delay (1000, 15000, attempt);
 
           g_assert_cmpuint (d, <=, ceiling);
+          g_assert_cmpuint (d, >=, ceiling / 2);
           lo = MIN (lo, d);
           hi = MAX (hi, d);
         }
-      g_assert_cmpuint (hi, >, ceiling / 2);
-      g_assert_cmpuint (lo, <, ceiling / 2);
-      if (attempt >= 6)
-        g_assert_cmpuint (lo, <, 1000);
+      g_assert_cmpuint (hi, >, ceiling * 9 / 10);
+      g_assert_cmpuint (lo, <, ceiling * 6 / 10);
     }
 }
 

@@ -182,6 +182,8 @@ test_outbox_across_server_restart (Fixture *f, gconstpointer data)
   g_object_unref (cc_test_send (f->pair.b, f->room_id, "x2"));
   x3 = cc_test_send (f->pair.b, f->room_id, "x3");
   WAIT_TEXT (tb, "x1…|x2…|x3…");
+  /* The room list marks the room (issue 11, defect 9). */
+  g_assert_cmpuint (cc_room_get_pending (cc_client_lookup_room (f->pair.b, f->room_id)), ==, 3);
 
   /* Bob even quits and comes back while it is down: all still there. */
   g_clear_object (&tb);
@@ -189,12 +191,14 @@ test_outbox_across_server_restart (Fixture *f, gconstpointer data)
   f->pair.b = cc_test_client_open (f->pair.srv, CC_TEST_BOB_EMAIL, f->pair.dir_b, f->pair.login_b);
   tb = cc_client_get_timeline (f->pair.b, f->room_id);
   WAIT_TEXT (tb, "x1…|x2…|x3…");
+  CC_TEST_WAIT_UNTIL (cc_room_get_pending (cc_client_lookup_room (f->pair.b, f->room_id)) == 3);
   cc_client_start (f->pair.b);
 
   /* The server is back: out they go, in order, once. */
   cc_test_server_start (f->pair.srv);
   WAIT_TEXT (tb, "x1|x2|x3");
   WAIT_TEXT (ta, "x1|x2|x3");
+  CC_TEST_WAIT_UNTIL (cc_room_get_pending (cc_client_lookup_room (f->pair.b, f->room_id)) == 0);
 
   /* An answer lost in a crash: the outbox still holds x3 and sends it
    * again after a restart. The server recognises the txn_id. */
@@ -475,6 +479,16 @@ test_direct_notifications (Fixture *f, gconstpointer data)
   send_stored (f->pair.a, ta, "again");
   WAIT_TEXT (tb, "psst|again");
   g_assert_cmpuint (seen->len, ==, 1);
+
+  /* Offline, Bob cannot know whether Ada is there (issue 11, defect 9:
+   * the dot stayed green); back online, he can. */
+  cc_test_server_stop (f->pair.srv);
+  CC_TEST_WAIT_UNTIL (cc_client_get_state (f->pair.b) == CC_SYNC_STATE_OFFLINE);
+  g_assert_null (cc_room_get_presence (direct_b));
+  cc_test_server_start (f->pair.srv);
+  cc_client_reconnect_now (f->pair.a);
+  cc_client_reconnect_now (f->pair.b);
+  CC_TEST_WAIT_UNTIL (g_strcmp0 (cc_room_get_presence (direct_b), "online") == 0);
 }
 
 static JsonObject *
@@ -491,6 +505,116 @@ act (CcClient *client, CcClientAction action, const char *room_id, const char *t
   return answer;
 }
 
+/* Issue 11, defect 4: by default only direct messages, group messages,
+ * mentions and replies notify (Slack's default); a room can say "all" or
+ * "none". The first message of a new direct room notifies too, even when
+ * it arrives with the room. */
+static void
+test_notification_levels (Fixture *f, gconstpointer data)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonObject) direct = NULL;
+  g_autoptr(JsonObject) channel = NULL;
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(CcTimeline) tb = NULL;
+  g_autoptr(CcMessage) first = NULL;
+  g_autoptr(CcMessage) m = NULL;
+  g_autoptr(JsonArray) ids = json_array_new ();
+  const char *channel_id;
+
+  g_signal_connect (f->pair.b, "notification", G_CALLBACK (on_notification), seen);
+
+  /* Ada opens a direct room and writes at once. */
+  json_object_set_string_member (body, "user_id", bob_id (f));
+  direct = act (f->pair.a, CC_CLIENT_ACTION_OPEN_DIRECT, NULL, NULL, body);
+  first = cc_test_send (f->pair.a, json_object_get_string_member (direct, "id"), "first words");
+  CC_TEST_WAIT_UNTIL (seen->len == 1);
+  g_assert_cmpstr (g_ptr_array_index (seen, 0), ==, "first words");
+
+  /* So does the first message of a new group, written at once. */
+  {
+    g_autoptr(JsonObject) group_body = json_object_new ();
+    g_autoptr(JsonArray) group_ids = json_array_new ();
+    g_autoptr(JsonObject) group = NULL;
+    g_autoptr(CcMessage) hello = NULL;
+
+    json_array_add_string_element (group_ids, bob_id (f));
+    json_object_set_string_member (group_body, "type", "group");
+    json_object_set_string_member (group_body, "name", "lunch");
+    json_object_set_array_member (group_body, "member_ids", json_array_ref (group_ids));
+    group = act (f->pair.a, CC_CLIENT_ACTION_CREATE_ROOM, NULL, NULL, group_body);
+    hello = cc_test_send (f->pair.a, json_object_get_string_member (group, "id"), "group hello");
+    CC_TEST_WAIT_UNTIL (seen->len == 2);
+    g_assert_cmpstr (g_ptr_array_index (seen, 1), ==, "group hello");
+    g_ptr_array_remove_index (seen, 1);
+  }
+
+  /* A channel: chatter is quiet, a mention or a reply to Bob is not. */
+  g_clear_pointer (&body, json_object_unref);
+  body = json_object_new ();
+  json_array_add_string_element (ids, bob_id (f));
+  json_object_set_string_member (body, "type", "channel");
+  json_object_set_string_member (body, "name", "town-square");
+  json_object_set_array_member (body, "member_ids", json_array_ref (ids));
+  channel = act (f->pair.a, CC_CLIENT_ACTION_CREATE_ROOM, NULL, NULL, body);
+  channel_id = json_object_get_string_member (channel, "id");
+  CC_TEST_WAIT_UNTIL (cc_client_lookup_room (f->pair.b, channel_id) != NULL);
+  tb = cc_client_get_timeline (f->pair.b, channel_id);
+  g_clear_object (&m);
+  m = cc_test_send (f->pair.a, channel_id, "chatter");
+  g_clear_object (&m);
+  m = cc_test_send (f->pair.a, channel_id, "ping @bob");
+  WAIT_TEXT (tb, "chatter|ping @bob");
+  CC_TEST_WAIT_UNTIL (seen->len == 2);
+  g_assert_cmpstr (g_ptr_array_index (seen, 1), ==, "ping @bob");
+
+  g_clear_object (&m);
+  m = cc_test_send (f->pair.b, channel_id, "my question");
+  WAIT_TEXT (tb, "chatter|ping @bob|my question");
+  CC_TEST_WAIT_UNTIL (cc_message_get_state (cc_timeline_lookup (tb, cc_message_get_txn_id (m))) ==
+                      CC_MESSAGE_STATE_STORED);
+  {
+    CcMessage *shown = cc_timeline_lookup (tb, cc_message_get_txn_id (m));
+    g_autoptr(GAsyncResult) res = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(CcMessage) reply = NULL;
+
+    cc_client_send_message_async (f->pair.a, channel_id, "an answer", cc_message_get_id (shown), NULL,
+                                  cc_test_result_cb, &res);
+    CC_TEST_AWAIT (res);
+    reply = cc_client_send_message_finish (f->pair.a, res, &error);
+    g_assert_no_error (error);
+  }
+  WAIT_TEXT (tb, "chatter|ping @bob|my question|an answer");
+  CC_TEST_WAIT_UNTIL (seen->len == 3);
+  g_assert_cmpstr (g_ptr_array_index (seen, 2), ==, "an answer");
+
+  /* "All messages" in this room, kept across a restart of Bob's app. */
+  cc_client_set_notify_level (f->pair.b, channel_id, CC_NOTIFY_ALL);
+  g_clear_object (&tb);
+  cc_test_client_quit (&f->pair.b);
+  f->pair.b = cc_test_client_open (f->pair.srv, CC_TEST_BOB_EMAIL, f->pair.dir_b, f->pair.login_b);
+  cc_test_client_go_online (f->pair.b);
+  g_assert_cmpint (cc_room_get_notify_level (cc_client_lookup_room (f->pair.b, channel_id)), ==, CC_NOTIFY_ALL);
+  g_signal_connect (f->pair.b, "notification", G_CALLBACK (on_notification), seen);
+  tb = cc_client_get_timeline (f->pair.b, channel_id);
+  g_clear_object (&m);
+  m = cc_test_send (f->pair.a, channel_id, "more chatter");
+  CC_TEST_WAIT_UNTIL (seen->len == 4);
+  g_assert_cmpstr (g_ptr_array_index (seen, 3), ==, "more chatter");
+
+  /* Nothing: not even a mention. */
+  cc_client_set_notify_level (f->pair.b, channel_id, CC_NOTIFY_NONE);
+  g_clear_object (&m);
+  m = cc_test_send (f->pair.a, channel_id, "hey @bob");
+  g_clear_object (&m);
+  m = cc_test_send (f->pair.a, json_object_get_string_member (direct, "id"), "and in private");
+  CC_TEST_WAIT_UNTIL (seen->len == 5);
+  g_assert_cmpstr (g_ptr_array_index (seen, 4), ==, "and in private");
+  WAIT_TEXT (tb, "chatter|ping @bob|my question|an answer|more chatter|hey @bob");
+  g_assert_cmpuint (seen->len, ==, 5);
+}
+
 /* Ada corrects and then deletes a message: Bob sees the correction with
  * its mark, then a tombstone in the same place, also after a restart. */
 static void
@@ -502,6 +626,7 @@ test_edit_and_delete (Fixture *f, gconstpointer data)
   g_autoptr(JsonObject) answer = NULL;
   g_autofree char *id = NULL;
   CcMessage *shown;
+  g_autoptr(CcMessage) quote = NULL;
 
   create_room (f);
   ta = cc_client_get_timeline (f->pair.a, f->room_id);
@@ -522,25 +647,43 @@ test_edit_and_delete (Fixture *f, gconstpointer data)
   }
   g_assert_nonnull (id);
 
+  /* Bob answers it: his quote follows the edit without a reload (issue
+   * 11, defect 9). */
+  {
+    g_autoptr(GAsyncResult) res = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(CcMessage) reply = NULL;
+
+    cc_client_send_message_async (f->pair.b, f->room_id, "ok", id, NULL, cc_test_result_cb, &res);
+    CC_TEST_AWAIT (res);
+    reply = cc_client_send_message_finish (f->pair.b, res, &error);
+    g_assert_no_error (error);
+    WAIT_TEXT (ta, "see you at 5|bring cake|ok");
+    WAIT_TEXT (tb, "see you at 5|bring cake|ok");
+    quote = g_object_ref (cc_timeline_lookup (tb, cc_message_get_txn_id (reply)));
+  }
+  g_assert_cmpstr (cc_message_get_reply_to_excerpt (quote), ==, "see you at 5");
+
   json_object_set_string_member (edit, "body", "see you at 6");
   answer = act (f->pair.a, CC_CLIENT_ACTION_EDIT_MESSAGE, f->room_id, id, edit);
-  WAIT_TEXT (tb, "see you at 6|bring cake");
+  WAIT_TEXT (tb, "see you at 6|bring cake|ok");
   shown = cc_timeline_lookup (tb, id);
   g_assert_nonnull (shown);
   CC_TEST_WAIT_UNTIL (cc_message_get_edited_at (shown) > 0);
+  CC_TEST_WAIT_UNTIL (g_strcmp0 (cc_message_get_reply_to_excerpt (quote), "see you at 6") == 0);
 
   g_clear_pointer (&answer, json_object_unref);
   answer = act (f->pair.a, CC_CLIENT_ACTION_DELETE_MESSAGE, f->room_id, id, NULL);
   CC_TEST_WAIT_UNTIL (cc_message_get_deleted (shown));
   g_assert_cmpstr (cc_message_get_body (shown), ==, "");
-  WAIT_TEXT (ta, "(deleted)|bring cake");
+  WAIT_TEXT (ta, "(deleted)|bring cake|ok");
 
   /* From Bob's cache after a restart: the same. */
   g_clear_object (&tb);
   cc_test_client_quit (&f->pair.b);
   f->pair.b = cc_test_client_open (f->pair.srv, CC_TEST_BOB_EMAIL, f->pair.dir_b, f->pair.login_b);
   tb = cc_client_get_timeline (f->pair.b, f->room_id);
-  WAIT_TEXT (tb, "(deleted)|bring cake");
+  WAIT_TEXT (tb, "(deleted)|bring cake|ok");
   g_assert_true (cc_message_get_deleted (cc_timeline_lookup (tb, id)));
 }
 
@@ -599,19 +742,96 @@ test_preview_follows_edit_and_delete (Fixture *f, gconstpointer data)
                    ==, "meeting at one");
   WAIT_EXCERPT (f->pair.b, f->room_id, "meeting at one");
 
-  /* Then deleted: an empty excerpt, as the server's own preview reads. */
+  /* Then deleted: the message before it shows (as in Slack), not "No
+   * messages yet" (issue 11, defect 2). */
   answer = act (f->pair.a, CC_CLIENT_ACTION_DELETE_MESSAGE, f->room_id, last, NULL);
-  g_assert_cmpstr (cc_room_get_last_message_excerpt (cc_client_lookup_room (f->pair.a, f->room_id)),
-                   ==, "");
-  WAIT_EXCERPT (f->pair.b, f->room_id, "");
-  g_assert_cmpint (cc_room_get_last_message_seq (cc_client_lookup_room (f->pair.b, f->room_id)), >, 0);
-  WAIT_EXCERPT (f->pair.a, f->room_id, "");
+  WAIT_EXCERPT (f->pair.a, f->room_id, "agenda v2 attached");
+  WAIT_EXCERPT (f->pair.b, f->room_id, "agenda v2 attached");
 
-  /* Bob's cache after a restart, before any sync: the same. */
+  /* Bob's cache after a restart, before any sync: the same; and after the
+   * server's room list (whose preview is the deleted message). */
   cc_test_client_quit (&f->pair.b);
   f->pair.b = cc_test_client_open (f->pair.srv, CC_TEST_BOB_EMAIL, f->pair.dir_b, f->pair.login_b);
   g_assert_nonnull (cc_client_lookup_room (f->pair.b, f->room_id));
-  g_assert_cmpstr (cc_room_get_last_message_excerpt (cc_client_lookup_room (f->pair.b, f->room_id)), ==, "");
+  g_assert_cmpstr (cc_room_get_last_message_excerpt (cc_client_lookup_room (f->pair.b, f->room_id)),
+                   ==, "agenda v2 attached");
+  cc_test_client_go_online (f->pair.b);
+  WAIT_EXCERPT (f->pair.b, f->room_id, "agenda v2 attached");
+
+  /* A client whose cache never held the room asks the server. */
+  cc_test_client_quit (&f->pair.b);
+  cc_test_rm_rf (f->pair.dir_b);
+  g_mkdir_with_parents (f->pair.dir_b, 0700);
+  f->pair.b = cc_test_client_open (f->pair.srv, CC_TEST_BOB_EMAIL, f->pair.dir_b, f->pair.login_b);
+  cc_test_client_go_online (f->pair.b);
+  CC_TEST_WAIT_UNTIL (cc_client_lookup_room (f->pair.b, f->room_id) != NULL);
+  WAIT_EXCERPT (f->pair.b, f->room_id, "agenda v2 attached");
+}
+
+/* Issue 11, defect 3: what we did ourselves is no unread news. Ada
+ * creates a group and a channel, Bob joins the channel: the system lines
+ * ("Ada created the room", "Bob joined") leave every badge at 0. */
+static void
+test_own_actions_not_unread (Fixture *f, gconstpointer data)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonObject) channel = NULL;
+  g_autoptr(JsonObject) joined = NULL;
+  const char *channel_id;
+  CcRoom *room;
+
+  create_room (f);
+  room = cc_client_lookup_room (f->pair.a, f->room_id);
+  CC_TEST_WAIT_UNTIL (cc_room_get_last_message_seq (room) > 0);
+  g_assert_cmpuint (cc_room_get_unread_count (room), ==, 0);
+  room = cc_client_lookup_room (f->pair.b, f->room_id);
+  CC_TEST_WAIT_UNTIL (cc_room_get_last_message_seq (room) > 0);
+  g_assert_cmpuint (cc_room_get_unread_count (room), ==, 0);
+
+  json_object_set_string_member (body, "type", "channel");
+  json_object_set_string_member (body, "name", "announcements");
+  channel = act (f->pair.a, CC_CLIENT_ACTION_CREATE_ROOM, NULL, NULL, body);
+  channel_id = json_object_get_string_member (channel, "id");
+  joined = act (f->pair.b, CC_CLIENT_ACTION_JOIN_ROOM, channel_id, NULL, NULL);
+  CC_TEST_WAIT_UNTIL (cc_client_lookup_room (f->pair.b, channel_id) != NULL);
+  room = cc_client_lookup_room (f->pair.b, channel_id);
+  /* "Ada created …" then "Bob joined": the preview shows the join. */
+  CC_TEST_WAIT_UNTIL (g_strrstr (cc_room_get_last_message_excerpt (room) ? cc_room_get_last_message_excerpt (room) : "",
+                                 "joined") != NULL);
+  g_assert_cmpuint (cc_room_get_unread_count (room), ==, 0);
+  room = cc_client_lookup_room (f->pair.a, channel_id);
+  CC_TEST_WAIT_UNTIL (g_strrstr (cc_room_get_last_message_excerpt (room) ? cc_room_get_last_message_excerpt (room) : "",
+                                 "joined") != NULL);
+  g_assert_cmpuint (cc_room_get_unread_count (room), ==, 0);
+  g_assert_cmpuint (cc_client_get_unread_total (f->pair.a), ==, 0);
+}
+
+/* Issue 11, defect 7: with a long backoff wait ahead, "Reconnect now" and
+ * the network coming back connect at once. */
+static void
+test_reconnect_now (Fixture *f, gconstpointer data)
+{
+  gint64 start;
+
+  /* Waits of 15 to 30 s between tries from here on. */
+  cc_sync_set_backoff (cc_client_get_sync (f->pair.b), 30000, 30000);
+
+  cc_test_server_stop (f->pair.srv);
+  CC_TEST_WAIT_UNTIL (!cc_client_get_online (f->pair.b));
+  CC_TEST_WAIT_UNTIL (cc_client_get_state (f->pair.b) == CC_SYNC_STATE_OFFLINE);
+  cc_test_server_start (f->pair.srv);
+  start = g_get_monotonic_time ();
+  cc_client_reconnect_now (f->pair.b);
+  CC_TEST_WAIT_UNTIL (cc_client_get_online (f->pair.b));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+
+  cc_test_server_stop (f->pair.srv);
+  CC_TEST_WAIT_UNTIL (cc_client_get_state (f->pair.b) == CC_SYNC_STATE_OFFLINE);
+  cc_test_server_start (f->pair.srv);
+  start = g_get_monotonic_time ();
+  g_signal_emit_by_name (g_network_monitor_get_default (), "network-changed", TRUE);
+  CC_TEST_WAIT_UNTIL (cc_client_get_online (f->pair.b));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
 }
 
 static void
@@ -664,6 +884,11 @@ main (int argc, char **argv)
   g_test_add ("/client-core/server/edit-and-delete", Fixture, NULL, setup, test_edit_and_delete, teardown);
   g_test_add ("/client-core/server/preview-follows-edit-and-delete", Fixture, NULL, setup,
               test_preview_follows_edit_and_delete, teardown);
+  g_test_add ("/client-core/server/own-actions-not-unread", Fixture, NULL, setup,
+              test_own_actions_not_unread, teardown);
+  g_test_add ("/client-core/server/notification-levels", Fixture, NULL, setup,
+              test_notification_levels, teardown);
+  g_test_add ("/client-core/server/reconnect-now", Fixture, NULL, setup, test_reconnect_now, teardown);
   g_test_add ("/client-core/server/revoked-session", Fixture, NULL, setup, test_revoked_session, teardown);
   g_test_add ("/client-core/server/typing-and-drafts", Fixture, NULL, setup, test_typing_and_drafts, teardown);
 

@@ -8,7 +8,9 @@
 #include <glib/gstdio.h>
 #include <math.h>
 
+#include "../client/cc-test-util.h"
 #include "cau-time.h"
+#include "cc-cache.h"
 #include "cc-attachment-private.h"
 #include "cw-attachment-card.h"
 #include "cw-attachment-image.h"
@@ -24,6 +26,8 @@
 #include "cw-message-row.h"
 #include "cw-room-header.h"
 #include "cw-room-list.h"
+#include "cw-room-row.h"
+#include "cw-room-settings.h"
 #include "cw-signin-view.h"
 #include "cw-utils.h"
 
@@ -742,11 +746,43 @@ test_attachment_tray (void)
   for (int i = 0; i < 20; i++)
     g_main_context_iteration (NULL, FALSE);
 
+  /* Issue 11, defect 8: what the server would refuse leaves the tray as
+   * it is attached (a .bin; bytes with no name to go by), not after
+   * sending; a text file with no extension stays. */
+  {
+    g_autofree char *bin = g_build_filename (dir, "firmware.bin", NULL);
+    g_autofree char *blob = g_build_filename (dir, "blob", NULL);
+    g_autofree char *readme = g_build_filename (dir, "README", NULL);
+    g_autoptr(GFile) fbin = g_file_new_for_path (bin);
+    g_autoptr(GFile) fblob = g_file_new_for_path (blob);
+    g_autoptr(GFile) freadme = g_file_new_for_path (readme);
+    static const char bytes[] = { 0x7f, 'E', 'L', 'F', 0, 1, 2, 0, 0, 3, 4 };
+    gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    g_file_set_contents (bin, bytes, sizeof bytes, NULL);
+    g_file_set_contents (blob, bytes, sizeof bytes, NULL);
+    g_file_set_contents (readme, "Read me first.\n", -1, NULL);
+    cw_attachment_tray_add (tray, fbin, FALSE);
+    cw_attachment_tray_add (tray, fblob, FALSE);
+    cw_attachment_tray_add (tray, freadme, FALSE);
+    while (cw_attachment_tray_get_n_files (tray) > 3 && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE);
+    for (int i = 0; i < 20; i++)
+      g_main_context_iteration (NULL, FALSE);
+    g_assert_cmpuint (cw_attachment_tray_get_n_files (tray), ==, 3);
+    g_unlink (bin);
+    g_unlink (blob);
+  }
+
   files = cw_attachment_tray_take_files (tray, &temporary);
   g_assert_cmpuint (cw_attachment_tray_get_n_files (tray), ==, 0);
+  {
+    g_autofree char *base = g_file_get_basename (files[2]);
+    g_assert_cmpstr (base, ==, "README");
+  }
   g_assert_true (g_file_equal (files[0], fa));
   g_assert_true (g_file_equal (files[1], fb));
-  g_assert_null (files[2]);
+  g_assert_null (files[3]);
   g_assert_cmpuint (temporary->len, ==, 1);
   for (guint i = 0; files[i]; i++)
     g_object_unref (files[i]);
@@ -755,6 +791,10 @@ test_attachment_tray (void)
 
   g_unlink (a);
   g_unlink (b);
+  {
+    g_autofree char *readme = g_build_filename (dir, "README", NULL);
+    g_unlink (readme);
+  }
   g_rmdir (dir);
 }
 
@@ -902,6 +942,254 @@ test_composer_paste_and_drop (void)
   g_rmdir (dir);
 }
 
+static CcRoom *
+test_room (const char *id,
+           const char *name)
+{
+  g_autofree char *json = g_strdup_printf (
+    "{\"id\":\"%s\",\"type\":\"group\",\"name\":\"%s\",\"description\":\"\","
+    "\"is_private\":false,\"is_archived\":false,\"member_count\":2,\"my_role\":\"member\","
+    "\"unread_count\":0,\"mention_count\":0,\"muted\":false,\"notify\":\"all\","
+    "\"last_message\":null,\"context\":null}", id, name);
+  g_autoptr(JsonObject) obj = parse_object (json);
+
+  return cc_room_new_from_json (obj);
+}
+
+static void
+await_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+await_result (GAsyncResult **res)
+{
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (*res == NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (*res);
+  return *res;
+}
+
+static char *
+saved_draft (CcClient   *client,
+             const char *room_id)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  char *text;
+
+  cc_cache_load_draft_async (cc_client_get_cache (client), room_id, NULL, await_cb, &res);
+  text = cc_cache_finish_string (cc_client_get_cache (client), await_result (&res), &error);
+  g_assert_no_error (error);
+  return text;
+}
+
+/* Issue 11, defect 1: type in a room, go to another and back; the draft
+ * shows and is still saved (switching rooms deleted it from the cache). */
+static void
+test_composer_draft_kept (void)
+{
+  g_autoptr(CcRoom) first = test_room ("r1", "general");
+  g_autoptr(CcRoom) second = test_room ("r2", "random");
+  g_autoptr(CcAccount) account = cc_account_new ("http://127.0.0.1:9", "demo", "ada@demo.example");
+  g_autoptr(CcClient) client = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) texts = g_ptr_array_new ();
+  g_autofree char *dir = g_dir_make_tmp ("cw-draft-XXXXXX", NULL);
+  g_autofree char *saved = NULL;
+  GtkWidget *window, *composer;
+  gint64 end;
+
+  if (!gtk_is_initialized ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  client = cc_client_new (account, dir);
+  cc_client_open_async (client, NULL, await_cb, &res);
+  g_assert_true (cc_client_open_finish (client, await_result (&res), &error));
+  g_assert_no_error (error);
+
+  window = gtk_window_new ();
+  composer = g_object_new (CW_TYPE_COMPOSER, NULL);
+  gtk_window_set_child (GTK_WINDOW (window), composer);
+  cw_composer_set_client (CW_COMPOSER (composer), client);
+  cw_composer_set_room (CW_COMPOSER (composer), first);
+  collect (composer, GTK_TYPE_TEXT_VIEW, texts);
+  g_assert_cmpuint (texts->len, ==, 1);
+
+  /* As typed: every change is an edit of the draft. */
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (texts->pdata[0]), "half a thought", -1);
+  cw_composer_set_room (CW_COMPOSER (composer), second);
+  cw_composer_set_room (CW_COMPOSER (composer), first);
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < end)
+    {
+      g_autofree char *shown = cw_composer_get_text (CW_COMPOSER (composer));
+
+      if (g_str_equal (shown, "half a thought"))
+        break;
+      g_main_context_iteration (NULL, FALSE);
+    }
+  {
+    g_autofree char *shown = cw_composer_get_text (CW_COMPOSER (composer));
+    g_assert_cmpstr (shown, ==, "half a thought");
+  }
+
+  /* What a restart would load (the worker runs jobs in order). */
+  saved = saved_draft (client, "r1");
+  g_assert_cmpstr (saved, ==, "half a thought");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&client);
+  cc_test_rm_rf (dir);
+}
+
+/* Issue 11, defect 4: room settings offer Default / All messages /
+ * Nothing, kept on this device (the room's CcNotifyLevel). With
+ * $CAUSERIE_ARTIFACTS set, the window is saved there as a PNG. */
+static void
+test_room_settings_notify (void)
+{
+  g_autoptr(JsonObject) obj = parse_object (
+    "{\"id\":\"r9\",\"type\":\"channel\",\"name\":\"general\",\"description\":\"News\","
+    "\"is_private\":false,\"is_archived\":false,\"member_count\":5,\"my_role\":\"member\","
+    "\"unread_count\":0,\"mention_count\":0,\"muted\":false,\"notify\":\"all\","
+    "\"last_message\":null,\"context\":null}");
+  g_autoptr(CcAccount) account = cc_account_new ("http://127.0.0.1:9", "demo", "ada@demo.example");
+  g_autoptr(CcClient) client = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) combos = g_ptr_array_new ();
+  g_autofree char *dir = g_dir_make_tmp ("cw-settings-XXXXXX", NULL);
+  const char *artifacts = g_getenv ("CAUSERIE_ARTIFACTS");
+  CwRoomSettings *settings;
+  CcRoom *room;
+
+  if (!gtk_is_initialized ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  client = cc_client_new (account, dir);
+  cc_client_open_async (client, NULL, await_cb, &res);
+  g_assert_true (cc_client_open_finish (client, await_result (&res), &error));
+  room = cc_room_list_upsert (CC_ROOM_LIST (cc_client_get_rooms (client)), obj);
+
+  settings = cw_room_settings_new (NULL, client, room);
+  collect (GTK_WIDGET (settings), ADW_TYPE_COMBO_ROW, combos);
+  g_assert_cmpuint (combos->len, ==, 1);
+  g_assert_cmpuint (adw_combo_row_get_selected (combos->pdata[0]), ==, CC_NOTIFY_DEFAULT);
+  g_assert_cmpstr (adw_action_row_get_subtitle (combos->pdata[0]), ==,
+                   "By default, mentions of you and replies to you");
+
+  adw_combo_row_set_selected (combos->pdata[0], 1);
+  g_assert_cmpint (cc_room_get_notify_level (room), ==, CC_NOTIFY_ALL);
+  adw_combo_row_set_selected (combos->pdata[0], 2);
+  g_assert_cmpint (cc_room_get_notify_level (room), ==, CC_NOTIFY_NONE);
+  adw_combo_row_set_selected (combos->pdata[0], 0);
+  g_assert_cmpint (cc_room_get_notify_level (room), ==, CC_NOTIFY_DEFAULT);
+
+  if (artifacts != NULL)
+    {
+      g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (settings));
+      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+      g_autoptr(GskRenderNode) node = NULL;
+      g_autoptr(GdkTexture) texture = NULL;
+      g_autofree char *path = g_build_filename (artifacts, "ui-room-settings-notify.png", NULL);
+      gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+      gtk_window_set_default_size (GTK_WINDOW (settings), 560, 640);
+      gtk_window_present (GTK_WINDOW (settings));
+      while (g_get_monotonic_time () < end)
+        g_main_context_iteration (NULL, FALSE);
+      gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (GTK_WIDGET (settings)),
+                              gtk_widget_get_height (GTK_WIDGET (settings)));
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+      if (node != NULL)
+        {
+          texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (settings)), node, NULL);
+          gdk_texture_save_to_png (texture, path);
+        }
+    }
+
+  gtk_window_destroy (GTK_WINDOW (settings));
+  g_clear_object (&client);
+  cc_test_rm_rf (dir);
+}
+
+/* Issue 11, defect 9: the room list marks a room with a draft ("Draft:
+ * …"), also after a restart, and no longer once it is sent or cleared. */
+static void
+test_room_draft_marker (void)
+{
+  g_autoptr(CcRoom) template_room = test_room ("r1", "general");
+  g_autoptr(CcAccount) account = cc_account_new ("http://127.0.0.1:9", "demo", "ada@demo.example");
+  g_autoptr(CcClient) client = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rooms = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autofree char *dir = g_dir_make_tmp ("cw-draft-XXXXXX", NULL);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  GtkWidget *row;
+  CcRoom *room;
+  gboolean shown = FALSE;
+
+  if (!gtk_is_initialized ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  client = cc_client_new (account, dir);
+  cc_client_open_async (client, NULL, await_cb, &res);
+  g_assert_true (cc_client_open_finish (client, await_result (&res), &error));
+  g_clear_object (&res);
+  g_ptr_array_add (rooms, cc_room_to_json (template_room));
+  cc_cache_save_rooms_async (cc_client_get_cache (client), rooms, FALSE, NULL, await_cb, &res);
+  await_result (&res);
+  g_clear_object (&res);
+  room = cc_room_list_upsert (CC_ROOM_LIST (cc_client_get_rooms (client)), g_ptr_array_index (rooms, 0));
+
+  cc_client_set_draft (client, "r1", "  half a thought\n");
+  g_assert_cmpstr (cc_room_get_draft (room), ==, "half a thought");
+  row = g_object_ref_sink (g_object_new (CW_TYPE_ROOM_ROW, NULL));
+  cw_room_row_set_room (CW_ROOM_ROW (row), room);
+  collect (row, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    shown |= g_strcmp0 (gtk_label_get_text (labels->pdata[i]), "Draft: half a thought") == 0;
+  g_assert_true (shown);
+  g_object_unref (row);
+
+  /* After a restart. */
+  g_clear_object (&client);
+  client = cc_client_new (account, dir);
+  cc_client_open_async (client, NULL, await_cb, &res);
+  g_assert_true (cc_client_open_finish (client, await_result (&res), &error));
+  room = cc_client_lookup_room (client, "r1");
+  g_assert_nonnull (room);
+  {
+    gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    while (cc_room_get_draft (room) == NULL && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  g_assert_cmpstr (cc_room_get_draft (room), ==, "half a thought");
+  cc_client_set_draft (client, "r1", "");
+  g_assert_null (cc_room_get_draft (room));
+
+  g_clear_object (&client);
+  cc_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -937,6 +1225,9 @@ main (int   argc,
   g_test_add_func ("/ui/attachments/tray", test_attachment_tray);
   g_test_add_func ("/ui/attachments/image-viewer", test_image_viewer);
   g_test_add_func ("/ui/attachments/composer-paste-and-drop", test_composer_paste_and_drop);
+  g_test_add_func ("/ui/composer/draft-kept", test_composer_draft_kept);
+  g_test_add_func ("/ui/room-settings/notify", test_room_settings_notify);
+  g_test_add_func ("/ui/room-list/draft-marker", test_room_draft_marker);
 
   return g_test_run ();
 }

@@ -209,6 +209,7 @@ def main():
                             capture_output=True, text=True, timeout=30)
     assert second.returncode == 0, f"the second launch failed: {second.stderr}"
     label(bruno, "Join “random”", 30)
+    label(bruno, "“Welcome to random”", 10)   # Alice's own words (issue 11, defect 9)
     accept = button(bruno, "Accept")
     log("the forwarded link shows the invitation in Bruno's app")
     shot("ui-invite-3-forwarded.png")

@@ -64,6 +64,47 @@ load_draft_job (CcCacheDb *db, GTask *task, CcCacheArgs *args)
   g_task_return_pointer (task, body, g_free);
 }
 
+static void
+load_drafts_job (CcCacheDb *db, GTask *task, CcCacheArgs *args)
+{
+  GError *error = NULL;
+  sqlite3_stmt *stmt;
+  GPtrArray *drafts = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+
+  CC_CACHE_CHECK_OPEN (db, task);
+  stmt = _cc_cache_db_prepare (db, "SELECT room_id, body FROM drafts", &error);
+  if (stmt == NULL)
+    {
+      g_ptr_array_unref (drafts);
+      g_task_return_error (task, error);
+      return;
+    }
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      JsonObject *draft = json_object_new ();
+
+      json_object_set_string_member (draft, "room_id", (const char *) sqlite3_column_text (stmt, 0));
+      json_object_set_string_member (draft, "body", (const char *) sqlite3_column_text (stmt, 1));
+      g_ptr_array_add (drafts, draft);
+    }
+  sqlite3_reset (stmt);
+  g_task_return_pointer (task, drafts, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * cc_cache_load_drafts_async:
+ *
+ * Every room's draft, as {room_id, body} (cc_cache_finish_array()).
+ */
+void
+cc_cache_load_drafts_async (CcCache *self,
+                            GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (CC_IS_CACHE (self));
+  _cc_cache_push (self, load_drafts_job, _cc_cache_args_for (NULL), cc_cache_load_drafts_async,
+                  cancellable, callback, user_data);
+}
+
 /**
  * cc_cache_save_draft_async:
  *

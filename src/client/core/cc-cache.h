@@ -140,6 +140,9 @@ void cc_cache_save_draft_async    (CcCache *self, const char *room_id, const cha
                                    GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 void cc_cache_load_draft_async    (CcCache *self, const char *room_id,
                                    GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+/* Every draft: JsonObject {room_id, body} (finish_array). */
+void cc_cache_load_drafts_async   (CcCache *self,
+                                   GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 
 /* Outbox. add returns (finish_int) the entry id; list returns CcOutboxEntry
  * in typing order, all rooms when @room_id is NULL. */

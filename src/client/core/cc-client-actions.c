@@ -187,6 +187,21 @@ cc_client_mark_read (CcClient   *self,
     }
 }
 
+void
+cc_client_set_notify_level (CcClient      *self,
+                            const char    *room_id,
+                            CcNotifyLevel  level)
+{
+  CcRoom *room;
+
+  g_return_if_fail (CC_IS_CLIENT (self));
+  g_return_if_fail (room_id != NULL);
+
+  room = cc_room_list_lookup (self->rooms, room_id);
+  if (room != NULL && cc_room_set_notify_level (room, level))
+    _cc_client_persist_room (self, room);
+}
+
 /* Drafts and typing */
 
 void
@@ -203,6 +218,8 @@ cc_client_set_draft (CcClient   *self,
 
   /* Saved as typed: the worker keeps the order, the last text wins. */
   cc_cache_save_draft_async (self->cache, room_id, text, NULL, NULL, NULL);
+  if (cc_room_list_lookup (self->rooms, room_id) != NULL)
+    cc_room_set_draft (cc_room_list_lookup (self->rooms, room_id), text);
 
   last = g_hash_table_lookup (self->typing_sent, room_id);
   if (text == NULL || text[0] == '\0')
@@ -499,7 +516,10 @@ action_cb (GObject      *object,
         if (timeline != NULL)
           _cc_timeline_add_message (timeline, update);
         if (room != NULL && cc_room_update_last_message (room, update))
-          _cc_client_persist_room (self, room);
+          {
+            _cc_client_persist_room (self, room);
+            _cc_client_check_preview (self, room);
+          }
         if (_cc_json_str (update, "room_id") != NULL)
           {
             g_ptr_array_add (save, json_object_ref (update));

@@ -28,17 +28,40 @@ mentions_user (JsonObject *message,
 }
 
 static gboolean
+replies_to_user (JsonObject *message,
+                 const char *user_id)
+{
+  JsonObject *quote = _cc_json_obj (message, "reply_to");
+
+  return quote != NULL && user_id != NULL &&
+         g_strcmp0 (_cc_json_str (quote, "sender_id"), user_id) == 0;
+}
+
+/* Slack's default: direct and group conversations, mentions of you or of
+ * the room, and replies to you; the room's level on this device can say
+ * all or none. A room muted (on the server) or set to "none" there stays
+ * quiet whatever this device says. */
+static gboolean
 wants_notification (CcRoom     *room,
                     JsonObject *message,
                     const char *me)
 {
-  const char *notify = cc_room_get_notify (room);
+  const char *type = cc_room_get_room_type (room);
 
-  if (cc_room_get_muted (room) || g_strcmp0 (notify, "none") == 0)
+  if (cc_room_get_muted (room) || g_strcmp0 (cc_room_get_notify (room), "none") == 0 ||
+      g_strcmp0 (_cc_json_str (message, "kind"), "system") == 0)
     return FALSE;
-  if (g_strcmp0 (cc_room_get_room_type (room), "direct") == 0 || g_strcmp0 (notify, "all") == 0)
-    return TRUE;
-  return mentions_user (message, me);
+  switch (cc_room_get_notify_level (room))
+    {
+    case CC_NOTIFY_NONE:
+      return FALSE;
+    case CC_NOTIFY_ALL:
+      return TRUE;
+    case CC_NOTIFY_DEFAULT:
+    default:
+      return g_strcmp0 (type, "direct") == 0 || g_strcmp0 (type, "group") == 0 ||
+             mentions_user (message, me) || replies_to_user (message, me);
+    }
 }
 
 static void
@@ -51,6 +74,10 @@ on_message_new (CcClient   *self,
   const char *me = cc_account_get_user_id (self->account);
   const char *sender = _cc_json_str (_cc_json_obj (message, "sender"), "id");
   gboolean from_me = sender != NULL && g_strcmp0 (sender, me) == 0;
+  /* As the server counts: "Ada joined" is no news, even to the others
+   * (and often it says what we did ourselves). */
+  gboolean counts = !from_me && !_cc_json_bool (message, "deleted") &&
+                    g_strcmp0 (_cc_json_str (message, "kind"), "system") != 0;
 
   if (timeline != NULL)
     _cc_timeline_add_message (timeline, message);
@@ -59,7 +86,7 @@ on_message_new (CcClient   *self,
   if (_cc_json_int (message, "seq") > cc_room_get_last_message_seq (room))
     {
       cc_room_set_last_message (room, message);
-      if (!from_me && _cc_json_int (message, "seq") > _cc_client_my_read_seq (self, room_id))
+      if (counts && _cc_json_int (message, "seq") > _cc_client_my_read_seq (self, room_id))
         cc_room_set_counts (room, cc_room_get_unread_count (room) + 1,
                             cc_room_get_mention_count (room) + (mentions_user (message, me) ? 1 : 0));
     }
@@ -183,7 +210,10 @@ _cc_client_on_sync_event (CcSync     *sync,
       /* The room list's excerpt follows an edit or deletion of the
        * message it shows. */
       if (room != NULL && cc_room_update_last_message (room, update))
-        _cc_client_persist_room (self, room);
+        {
+          _cc_client_persist_room (self, room);
+          _cc_client_check_preview (self, room);
+        }
     }
   else if (g_strcmp0 (type, "room.new") == 0 || g_strcmp0 (type, "room.update") == 0)
     {
@@ -215,6 +245,7 @@ _cc_client_on_entry_added (CcOutbox      *outbox,
 
   if (timeline != NULL)
     _cc_timeline_add_pending (timeline, entry);
+  _cc_client_note_unsent (self, entry->txn_id, entry->room_id);
 }
 
 void
@@ -227,6 +258,7 @@ _cc_client_on_entry_sent (CcOutbox   *outbox,
   CcTimeline *timeline = room_id ? g_hash_table_lookup (self->timelines, room_id) : NULL;
   CcRoom *room = cc_room_list_lookup (self->rooms, room_id);
 
+  _cc_client_note_unsent (self, txn_id, NULL);
   if (timeline != NULL)
     _cc_timeline_add_message (timeline, message);
   if (room != NULL)
@@ -258,6 +290,7 @@ _cc_client_on_entry_removed (CcOutbox   *outbox,
   GHashTableIter iter;
   gpointer timeline;
 
+  _cc_client_note_unsent (self, txn_id, NULL);
   g_hash_table_iter_init (&iter, self->timelines);
   while (g_hash_table_iter_next (&iter, NULL, &timeline))
     _cc_timeline_remove_pending (timeline, txn_id);

@@ -27,11 +27,18 @@ struct _CcClient
   GHashTable   *typing;       /* room id -> GHashTable (user id -> source id) */
   GHashTable   *typing_sent;  /* room id -> gint64* monotonic ms of our last "typing" */
   CcFileCache  *file_cache;   /* made on first use (cc-client-files.c) */
+  GNetworkMonitor *network;   /* while started */
+  GHashTable   *unsent;       /* txn id -> room id: the outbox, for the room list */
   gboolean      idle;
   gboolean      opened;
 };
 
 /* cc-client.c */
+void     _cc_client_note_unsent    (CcClient   *self,
+                                    const char *txn_id,
+                                    const char *room_id);
+void     _cc_client_check_preview  (CcClient   *self,
+                                    CcRoom     *room);
 void     _cc_client_persist_room   (CcClient   *self,
                                     CcRoom     *room);
 void     _cc_client_reload_members (CcClient   *self,

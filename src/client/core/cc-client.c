@@ -23,12 +23,15 @@ enum { TYPING_CHANGED, NOTIFICATION, SIGNED_OUT, N_SIGNALS };
 static GParamSpec *props[N_PROPS];
 static guint signals[N_SIGNALS];
 
+static void forget_network (CcClient *self);
+
 static void
 cc_client_dispose (GObject *object)
 {
   CcClient *self = CC_CLIENT (object);
 
   g_cancellable_cancel (self->cancellable);
+  forget_network (self);
   if (self->sync != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->sync, self);
@@ -59,6 +62,7 @@ cc_client_dispose (GObject *object)
   g_clear_pointer (&self->users, g_hash_table_unref);
   g_clear_pointer (&self->typing, g_hash_table_unref);
   g_clear_pointer (&self->typing_sent, g_hash_table_unref);
+  g_clear_pointer (&self->unsent, g_hash_table_unref);
   g_clear_object (&self->sync);
   g_clear_object (&self->outbox);
   _cc_client_files_dispose (self);
@@ -147,6 +151,7 @@ cc_client_init (CcClient *self)
   self->typing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify) g_hash_table_unref);
   self->typing_sent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->unsent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 CcClient *
@@ -229,6 +234,133 @@ _cc_client_persist_room (CcClient *self,
 
   g_ptr_array_add (rooms, cc_room_to_json (room));
   cc_cache_save_rooms_async (self->cache, rooms, FALSE, NULL, NULL, NULL);
+}
+
+/* A deleted last message: the preview shows the one before it */
+
+typedef struct {
+  CcClient *self;
+  char     *room_id;
+  gint64    seq;       /* the deleted message's */
+  gboolean  from_cache;
+} EarlierLook;
+
+static void
+earlier_look_free (EarlierLook *look)
+{
+  g_object_unref (look->self);
+  g_free (look->room_id);
+  g_free (look);
+}
+
+static void look_on_server (EarlierLook *look);
+
+/* Shows the newest visible message of the first @n of @messages (in
+ * ascending seq); FALSE when none is. */
+static gboolean
+show_earlier (EarlierLook *look,
+              GPtrArray   *messages,
+              guint        n)
+{
+  CcRoom *room = cc_room_list_lookup (look->self->rooms, look->room_id);
+
+  if (room == NULL || !cc_room_get_preview_deleted (room) ||
+      cc_room_get_last_message_seq (room) != look->seq)
+    return TRUE;   /* it moved on meanwhile */
+  for (guint i = n; i > 0; i--)
+    {
+      JsonObject *message = g_ptr_array_index (messages, i - 1);
+
+      if (cc_room_show_earlier_message (room, message))
+        {
+          _cc_client_persist_room (look->self, room);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static void
+earlier_cached_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  EarlierLook *look = user_data;
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GError) error = NULL;
+
+  messages = cc_cache_finish_array (CC_CACHE (object), result, &error);
+  if (messages != NULL && show_earlier (look, messages, messages->len))
+    earlier_look_free (look);
+  else
+    look_on_server (look);
+}
+
+static int
+by_seq (gconstpointer a,
+        gconstpointer b)
+{
+  gint64 sa = _cc_json_int (*(JsonObject **) a, "seq");
+  gint64 sb = _cc_json_int (*(JsonObject **) b, "seq");
+
+  return sa < sb ? -1 : sa > sb;
+}
+
+static void
+earlier_fetched_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  EarlierLook *look = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) page = cc_api_request_finish_object (CC_API (object), result, &error);
+  JsonArray *list = page ? _cc_json_array (page, "messages") : NULL;
+  g_autoptr(GPtrArray) messages = g_ptr_array_new ();
+
+  if (error != NULL)
+    g_debug ("Earlier message of %s: %s", look->room_id, error->message);
+  for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
+    g_ptr_array_add (messages, json_array_get_object_element (list, i));
+  /* The page may come newest first or last: put it in seq order. */
+  g_ptr_array_sort (messages, by_seq);
+  show_earlier (look, messages, messages->len);
+  earlier_look_free (look);
+}
+
+static void
+look_on_server (EarlierLook *look)
+{
+  g_autofree char *path = NULL;
+
+  if (!look->from_cache || !cc_client_get_online (look->self))
+    {
+      earlier_look_free (look);
+      return;
+    }
+  look->from_cache = FALSE;
+  path = g_strdup_printf ("/api/rooms/%s/messages?before=%" G_GINT64_FORMAT "&limit=50",
+                          look->room_id, look->seq);
+  cc_api_request_async (cc_client_get_api (look->self), "GET", path, NULL, NULL,
+                        earlier_fetched_cb, look);
+}
+
+/* When @room's preview shows a deleted message, looks for the one before
+ * it in the cache, then on the server, and shows that (Slack does). */
+void
+_cc_client_check_preview (CcClient *self,
+                          CcRoom   *room)
+{
+  EarlierLook *look;
+
+  if (room == NULL || !cc_room_get_preview_deleted (room))
+    return;
+  look = g_new0 (EarlierLook, 1);
+  look->self = g_object_ref (self);
+  look->room_id = g_strdup (cc_room_get_id (room));
+  look->seq = cc_room_get_last_message_seq (room);
+  look->from_cache = TRUE;
+  cc_cache_load_messages_async (self->cache, look->room_id, look->seq, 50, NULL,
+                                earlier_cached_cb, look);
 }
 
 /* Members */
@@ -480,6 +612,9 @@ rooms_loaded_cb (GObject      *object,
       return;
     }
   cc_room_list_replace_all (self->rooms, rooms);
+  for (guint i = 0; i < rooms->len; i++)
+    _cc_client_check_preview (self, cc_room_list_lookup (self->rooms,
+                                                         _cc_json_str (g_ptr_array_index (rooms, i), "id")));
   /* Direct rooms show the other person: their members say who. */
   for (guint i = 0; i < rooms->len; i++)
     {
@@ -555,6 +690,15 @@ on_sync_state (CcSync     *sync,
                CcClient   *self)
 {
   cc_outbox_set_online (self->outbox, cc_sync_get_online (sync));
+  /* Offline, nobody's presence is known: no green dot for someone who
+   * may have left hours ago. It comes back with /api/presence. */
+  if (cc_sync_get_state (sync) == CC_SYNC_STATE_OFFLINE)
+    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->rooms)); i++)
+      {
+        g_autoptr(CcRoom) room = g_list_model_get_item (G_LIST_MODEL (self->rooms), i);
+
+        cc_room_set_presence (room, NULL);
+      }
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATE]);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_ONLINE]);
 }
@@ -590,6 +734,87 @@ save_me (CcClient *self)
 }
 
 static void
+count_unsent (CcClient   *self,
+              const char *room_id)
+{
+  CcRoom *room = room_id ? cc_room_list_lookup (self->rooms, room_id) : NULL;
+  GHashTableIter iter;
+  gpointer value;
+  guint n = 0;
+
+  if (room == NULL)
+    return;
+  g_hash_table_iter_init (&iter, self->unsent);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    n += g_strcmp0 (value, room_id) == 0;
+  cc_room_set_pending (room, n);
+}
+
+/**
+ * _cc_client_note_unsent:
+ * @room_id: (nullable): the room of @txn_id while it waits in the outbox;
+ *   NULL once it is stored or discarded.
+ *
+ * Keeps each room's count of waiting messages (the room list's marker).
+ */
+void
+_cc_client_note_unsent (CcClient   *self,
+                        const char *txn_id,
+                        const char *room_id)
+{
+  g_autofree char *was = NULL;
+  gpointer key = NULL, value = NULL;
+
+  if (txn_id == NULL)
+    return;
+  if (g_hash_table_steal_extended (self->unsent, txn_id, &key, &value))
+    {
+      g_free (key);
+      was = value;
+    }
+  if (room_id != NULL)
+    g_hash_table_insert (self->unsent, g_strdup (txn_id), g_strdup (room_id));
+  if (was != NULL && g_strcmp0 (was, room_id) != 0)
+    count_unsent (self, was);
+  count_unsent (self, room_id);
+}
+
+static void
+unsent_loaded_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(CcClient) self = user_data;
+  g_autoptr(GPtrArray) entries = cc_cache_finish_array (CC_CACHE (object), result, NULL);
+
+  for (guint i = 0; entries != NULL && i < entries->len; i++)
+    {
+      CcOutboxEntry *entry = g_ptr_array_index (entries, i);
+
+      _cc_client_note_unsent (self, entry->txn_id, entry->room_id);
+    }
+}
+
+/* The room list marks rooms with a draft on this device. */
+static void
+drafts_loaded_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(CcClient) self = user_data;
+  g_autoptr(GPtrArray) drafts = cc_cache_finish_array (CC_CACHE (object), result, NULL);
+
+  for (guint i = 0; drafts != NULL && i < drafts->len; i++)
+    {
+      JsonObject *draft = g_ptr_array_index (drafts, i);
+      CcRoom *room = cc_room_list_lookup (self->rooms, _cc_json_str (draft, "room_id"));
+
+      if (room != NULL)
+        cc_room_set_draft (room, _cc_json_str (draft, "body"));
+    }
+}
+
+static void
 open_rooms_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
@@ -604,6 +829,8 @@ open_rooms_cb (GObject      *object,
       return;
     }
   self->opened = TRUE;
+  cc_cache_load_drafts_async (self->cache, self->cancellable, drafts_loaded_cb, g_object_ref (self));
+  cc_cache_outbox_list_async (self->cache, NULL, self->cancellable, unsent_loaded_cb, g_object_ref (self));
   g_task_return_boolean (task, TRUE);
 }
 
@@ -707,18 +934,58 @@ cc_client_open_finish (CcClient      *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* The network is back (a cable, Wi-Fi, a VPN): try now rather than at
+ * the end of the backoff wait. */
+static void
+on_network_changed_cb (GNetworkMonitor *monitor,
+                       gboolean         available,
+                       CcClient        *self)
+{
+  if (available)
+    cc_client_reconnect_now (self);
+}
+
+static void
+forget_network (CcClient *self)
+{
+  if (self->network != NULL)
+    g_signal_handlers_disconnect_by_data (self->network, self);
+  g_clear_object (&self->network);
+}
+
 void
 cc_client_start (CcClient *self)
 {
   g_return_if_fail (CC_IS_CLIENT (self));
   g_return_if_fail (self->sync != NULL);
+  if (self->network == NULL)
+    {
+      self->network = g_object_ref (g_network_monitor_get_default ());
+      g_signal_connect (self->network, "network-changed", G_CALLBACK (on_network_changed_cb), self);
+    }
   cc_sync_start (self->sync);
+}
+
+/**
+ * cc_client_reconnect_now:
+ *
+ * While offline, tries to connect at once instead of at the end of the
+ * backoff wait (the offline banner's "Reconnect Now", the network coming
+ * back). Does nothing while connected or stopped.
+ */
+void
+cc_client_reconnect_now (CcClient *self)
+{
+  g_return_if_fail (CC_IS_CLIENT (self));
+  if (self->sync != NULL)
+    cc_sync_reconnect_now (self->sync);
 }
 
 void
 cc_client_stop (CcClient *self)
 {
   g_return_if_fail (CC_IS_CLIENT (self));
+  forget_network (self);
   if (self->sync != NULL)
     cc_sync_stop (self->sync);
   if (self->outbox != NULL)

@@ -32,8 +32,9 @@ G_DECLARE_FINAL_TYPE (CcClient, cc_client, CC, CLIENT, GObject)
  *   "typing-changed" (const char *room_id): call cc_client_get_typing_names().
  *   "notification" (CcRoom *room, CcMessage *message): a live message from
  *       someone else that the room's settings say to notify about (not
- *       muted; notify "all", or "mentions" and it mentions the user or
- *       @room, direct rooms unless "none"). The UI decides about focus.
+ *       muted, and by the room's CcNotifyLevel: by default direct and
+ *       group messages, mentions of the user or @room, replies to the
+ *       user). The UI decides about focus.
  *   "signed-out" (): the server refused the token; show the sign-in view.
  */
 
@@ -51,6 +52,7 @@ gboolean     cc_client_open_finish      (CcClient      *self,
 /* Connects (and keeps reconnecting) until cc_client_stop(). */
 void         cc_client_start            (CcClient *self);
 void         cc_client_stop             (CcClient *self);
+void         cc_client_reconnect_now    (CcClient *self);
 
 CcAccount   *cc_client_get_account      (CcClient *self);
 CcApi       *cc_client_get_api          (CcClient *self);
@@ -155,6 +157,11 @@ void         cc_client_set_file_cache_cap (CcClient *self,
 void         cc_client_mark_read        (CcClient   *self,
                                          const char *room_id,
                                          gint64      up_to_seq);
+
+/* Which messages of @room_id notify on this device (kept in the cache). */
+void         cc_client_set_notify_level (CcClient      *self,
+                                         const char    *room_id,
+                                         CcNotifyLevel  level);
 
 /* Drafts: call on every change of the composer text. Saves it to SQLite
  * and sends typing notices (start, refresh every 3 s, stop when cleared).

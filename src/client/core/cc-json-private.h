@@ -26,4 +26,8 @@ G_END_DECLS
 G_BEGIN_DECLS
 /* Copies the members of @update into @target (a shallow merge). */
 void        _cc_json_merge  (JsonObject *target, JsonObject *update);
+/* A message body as a preview or quote shows it: one line, at most 120
+ * characters and an ellipsis (the server's own excerpts read the same). */
+char       *_cc_make_excerpt  (const char *body);
+
 G_END_DECLS

@@ -24,6 +24,8 @@ struct _CcRoom
   char       *last_message_sender;
   char       *other_user_id;
   char       *presence;
+  char       *draft;    /* this device's unsent composer text, as an excerpt */
+  guint       pending;  /* messages of ours not yet stored by the server */
   gint64      last_activity_at;
   gint64      last_message_seq;
   guint       member_count;
@@ -32,7 +34,13 @@ struct _CcRoom
   gboolean    is_private;
   gboolean    is_archived;
   gboolean    muted;
+  CcNotifyLevel notify_level;
 };
+
+/* CcNotifyLevel as the cache keeps it, in the room's JSON (a key the
+ * server never sends, so its updates leave it). */
+#define LOCAL_NOTIFY_KEY "local_notify"
+static const char * const notify_level_names[] = { "default", "all", "none" };
 
 G_DEFINE_FINAL_TYPE (CcRoom, cc_room, G_TYPE_OBJECT)
 
@@ -55,6 +63,8 @@ enum {
   PROP_NOTIFY,
   PROP_OTHER_USER_ID,
   PROP_PRESENCE,
+  PROP_DRAFT,
+  PROP_PENDING,
   N_PROPS
 };
 
@@ -97,6 +107,7 @@ cc_room_finalize (GObject *object)
   g_free (self->description);
   g_free (self->my_role);
   g_free (self->notify);
+  g_free (self->draft);
   g_free (self->last_message_excerpt);
   g_free (self->last_message_sender);
   g_free (self->other_user_id);
@@ -126,6 +137,8 @@ cc_room_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec 
     case PROP_MENTION_COUNT: g_value_set_uint (value, self->mention_count); break;
     case PROP_MUTED: g_value_set_boolean (value, self->muted); break;
     case PROP_NOTIFY: g_value_set_string (value, self->notify); break;
+    case PROP_DRAFT: g_value_set_string (value, self->draft); break;
+    case PROP_PENDING: g_value_set_uint (value, self->pending); break;
     case PROP_OTHER_USER_ID: g_value_set_string (value, self->other_user_id); break;
     case PROP_PRESENCE: g_value_set_string (value, self->presence); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -158,6 +171,8 @@ cc_room_class_init (CcRoomClass *klass)
   props[PROP_NOTIFY] = g_param_spec_string ("notify", NULL, NULL, "all", flags);
   props[PROP_OTHER_USER_ID] = g_param_spec_string ("other-user-id", NULL, NULL, NULL, flags);
   props[PROP_PRESENCE] = g_param_spec_string ("presence", NULL, NULL, NULL, flags);
+  props[PROP_DRAFT] = g_param_spec_string ("draft", NULL, NULL, NULL, flags);
+  props[PROP_PENDING] = g_param_spec_uint ("pending", NULL, NULL, 0, G_MAXUINT, 0, flags);
   g_object_class_install_properties (object_class, N_PROPS, props);
 }
 
@@ -254,6 +269,10 @@ cc_room_update_from_json (CcRoom     *self,
   update_uint (self, obj, "mention_count", &self->mention_count, PROP_MENTION_COUNT);
   if (_cc_json_has (obj, "last_message"))
     apply_last_message (self, _cc_json_obj (obj, "last_message"));
+  if (_cc_json_str (obj, LOCAL_NOTIFY_KEY) != NULL)
+    for (guint i = 0; i < G_N_ELEMENTS (notify_level_names); i++)
+      if (g_str_equal (_cc_json_str (obj, LOCAL_NOTIFY_KEY), notify_level_names[i]))
+        self->notify_level = i;
   if (_cc_json_has (obj, "last_activity_at") || _cc_json_has (obj, "created_at"))
     {
       gint64 at = _cc_json_time (json, "last_activity_at");
@@ -298,6 +317,25 @@ GETTER (gint64, last_message_seq, last_message_seq, 0)
 GETTER (guint, unread_count, unread_count, 0)
 GETTER (guint, mention_count, mention_count, 0)
 GETTER (gboolean, muted, muted, FALSE)
+GETTER (CcNotifyLevel, notify_level, notify_level, CC_NOTIFY_DEFAULT)
+
+gboolean
+cc_room_set_notify_level (CcRoom        *self,
+                          CcNotifyLevel  level)
+{
+  g_autoptr(JsonObject) json = NULL;
+
+  g_return_val_if_fail (CC_IS_ROOM (self), FALSE);
+  g_return_val_if_fail (level <= CC_NOTIFY_NONE, FALSE);
+
+  if (level == self->notify_level)
+    return FALSE;
+  self->notify_level = level;
+  json = room_json (self);
+  json_object_set_string_member (json, LOCAL_NOTIFY_KEY, notify_level_names[level]);
+  keep_json (self, json);
+  return TRUE;
+}
 GETTER (const char *, notify, notify, NULL)
 GETTER (const char *, other_user_id, other_user_id, NULL)
 GETTER (const char *, presence, presence, NULL)
@@ -333,8 +371,8 @@ cc_room_set_counts (CcRoom *self,
  * 120 characters on one line, "…" when cut. */
 #define EXCERPT_CHARS 120
 
-static char *
-make_excerpt (const char *body)
+char *
+_cc_make_excerpt (const char *body)
 {
   GString *s = g_string_new (NULL);
   glong n = 0;
@@ -355,9 +393,62 @@ make_excerpt (const char *body)
  * @message: a wire `message`; it becomes the preview and moves the room's
  *   last activity forward (never back).
  */
+static void set_preview (CcRoom *self, JsonObject *message);
+
 void
 cc_room_set_last_message (CcRoom     *self,
                           JsonObject *message)
+{
+  g_return_if_fail (CC_IS_ROOM (self));
+
+  if (_cc_json_int (message, "seq") < self->last_message_seq)
+    return;
+  set_preview (self, message);
+}
+
+/**
+ * cc_room_show_earlier_message:
+ * @message: a wire `message` older than the one the preview shows
+ *
+ * While the preview shows a deleted message, the room list shows the
+ * newest message before it instead (as Slack does), not "No messages
+ * yet". Does nothing otherwise, or for a deleted or system @message.
+ *
+ * Returns: TRUE when the preview changed (the caller persists the room).
+ */
+gboolean
+cc_room_show_earlier_message (CcRoom     *self,
+                              JsonObject *message)
+{
+  g_return_val_if_fail (CC_IS_ROOM (self), FALSE);
+  g_return_val_if_fail (message != NULL, FALSE);
+
+  if (!cc_room_get_preview_deleted (self) ||
+      _cc_json_int (message, "seq") >= self->last_message_seq ||
+      _cc_json_bool (message, "deleted") ||
+      g_strcmp0 (_cc_json_str (message, "kind"), "system") == 0)
+    return FALSE;
+  set_preview (self, message);
+  return TRUE;
+}
+
+/**
+ * cc_room_get_preview_deleted:
+ *
+ * Returns: TRUE when the room has messages and the preview shows none
+ *   (the one it showed was deleted).
+ */
+gboolean
+cc_room_get_preview_deleted (CcRoom *self)
+{
+  g_return_val_if_fail (CC_IS_ROOM (self), FALSE);
+  return self->last_message_seq > 0 &&
+         (self->last_message_excerpt == NULL || self->last_message_excerpt[0] == '\0');
+}
+
+static void
+set_preview (CcRoom     *self,
+             JsonObject *message)
 {
   g_autoptr(JsonObject) preview = json_object_new ();
   g_autoptr(JsonObject) json = NULL;
@@ -367,11 +458,7 @@ cc_room_set_last_message (CcRoom     *self,
   gint64 seq = _cc_json_int (message, "seq");
   gint64 at = _cc_json_time (message, "created_at");
 
-  g_return_if_fail (CC_IS_ROOM (self));
-
-  if (seq < self->last_message_seq)
-    return;
-  excerpt = _cc_json_bool (message, "deleted") ? g_strdup ("") : make_excerpt (body);
+  excerpt = _cc_json_bool (message, "deleted") ? g_strdup ("") : _cc_make_excerpt (body);
   json_object_set_string_member (preview, "id", _cc_json_str (message, "id"));
   json_object_set_int_member (preview, "seq", seq);
   json_object_set_string_member (preview, "excerpt", excerpt);
@@ -437,7 +524,7 @@ cc_room_update_last_message (CcRoom     *self,
   if (_cc_json_bool (message, "deleted"))
     excerpt = g_strdup ("");
   else if (body != NULL)
-    excerpt = make_excerpt (body);
+    excerpt = _cc_make_excerpt (body);
   else
     return FALSE;
   if (g_strcmp0 (excerpt, self->last_message_excerpt) == 0)
@@ -470,4 +557,43 @@ cc_room_set_presence (CcRoom     *self,
   g_return_if_fail (CC_IS_ROOM (self));
   if (_cc_set_str (&self->presence, presence))
     NOTIFY (self, PROP_PRESENCE);
+}
+
+const char *
+cc_room_get_draft (CcRoom *self)
+{
+  g_return_val_if_fail (CC_IS_ROOM (self), NULL);
+  return self->draft;
+}
+
+/* @text: the composer's text on this device (NULL or blank: no draft);
+ * the room list shows it as a marker. */
+void
+cc_room_set_draft (CcRoom     *self,
+                   const char *text)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (text ? text : ""));
+  g_autofree char *excerpt = *stripped ? _cc_make_excerpt (stripped) : NULL;
+
+  g_return_if_fail (CC_IS_ROOM (self));
+  if (_cc_set_str (&self->draft, excerpt))
+    NOTIFY (self, PROP_DRAFT);
+}
+
+guint
+cc_room_get_pending (CcRoom *self)
+{
+  g_return_val_if_fail (CC_IS_ROOM (self), 0);
+  return self->pending;
+}
+
+void
+cc_room_set_pending (CcRoom *self,
+                     guint   pending)
+{
+  g_return_if_fail (CC_IS_ROOM (self));
+  if (self->pending == pending)
+    return;
+  self->pending = pending;
+  NOTIFY (self, PROP_PENDING);
 }

@@ -19,7 +19,17 @@ G_DECLARE_FINAL_TYPE (CcRoom, cc_room, CC, ROOM, GObject)
  *   "notify" ("all", "mentions", "none"),
  *   "other-user-id" (direct rooms: the other member, NULL until known),
  *   "presence" (direct rooms: the other member's "online"/"idle"/"offline",
- *   NULL otherwise). */
+ *   NULL otherwise), "draft" (cc_room_get_draft()), "pending" (guint). */
+
+/* Which new messages raise a desktop notification, chosen per room on this
+ * device (kept with the room in the cache): by default direct and group
+ * messages, mentions and replies to you (Slack's default); or all; or
+ * none. */
+typedef enum {
+  CC_NOTIFY_DEFAULT,
+  CC_NOTIFY_ALL,
+  CC_NOTIFY_NONE,
+} CcNotifyLevel;
 
 CcRoom     *cc_room_new_from_json            (JsonObject *obj);
 /* Applies the members present in a wire `room` (or a partial one from a
@@ -46,8 +56,20 @@ guint       cc_room_get_unread_count         (CcRoom *self);
 guint       cc_room_get_mention_count        (CcRoom *self);
 gboolean    cc_room_get_muted                (CcRoom *self);
 const char *cc_room_get_notify               (CcRoom *self);
+CcNotifyLevel cc_room_get_notify_level       (CcRoom *self);
+/* Returns TRUE when it changed (the caller persists the room). */
+gboolean    cc_room_set_notify_level         (CcRoom        *self,
+                                              CcNotifyLevel  level);
 const char *cc_room_get_other_user_id        (CcRoom *self);
 const char *cc_room_get_presence             (CcRoom *self);
+/* The unsent text of the composer on this device, as an excerpt, or NULL. */
+const char *cc_room_get_draft                (CcRoom *self);
+void        cc_room_set_draft                (CcRoom     *self,
+                                              const char *text);
+/* How many of our messages wait in this device's outbox (sending or failed). */
+guint       cc_room_get_pending              (CcRoom *self);
+void        cc_room_set_pending              (CcRoom *self,
+                                              guint   pending);
 
 /* Local updates made by the core as events arrive. */
 void        cc_room_set_counts               (CcRoom *self,
@@ -55,6 +77,9 @@ void        cc_room_set_counts               (CcRoom *self,
                                               guint   mention_count);
 void        cc_room_set_last_message         (CcRoom     *self,
                                               JsonObject *message);
+gboolean    cc_room_show_earlier_message     (CcRoom     *self,
+                                              JsonObject *message);
+gboolean    cc_room_get_preview_deleted      (CcRoom     *self);
 gboolean    cc_room_update_last_message      (CcRoom     *self,
                                               JsonObject *message);
 void        cc_room_set_other_user           (CcRoom     *self,

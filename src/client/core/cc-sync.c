@@ -155,7 +155,9 @@ cc_sync_init (CcSync *self)
 {
   self->base_ms = 1000;
   self->connect_since = -1;
-  self->cap_ms = 60000;
+  /* About a second first, then 2, 4, 8 and at most 15 s between tries:
+   * a server back from a restart is found within seconds. */
+  self->cap_ms = 15000;
   g_queue_init (&self->frames);
 }
 
@@ -206,10 +208,15 @@ _cc_sync_backoff_delay (guint base_ms,
                         guint attempt)
 {
   guint64 ceiling = MIN ((guint64) cap_ms, (guint64) base_ms << MIN (attempt, 30));
+  guint64 half;
 
-  /* Full jitter: clients that lost the server together do not come back
-   * together. */
-  return (guint) g_random_int_range (0, (gint32) MIN (ceiling, G_MAXINT32 - 1) + 1);
+  /* Equal jitter: between half the ceiling and the ceiling. Clients that
+   * lost the server together do not come back together, and none waits
+   * much longer than its ceiling (full jitter made waits of 30 to 40 s
+   * after the server came back common with a 60 s cap). */
+  ceiling = MIN (ceiling, G_MAXINT32 - 1);
+  half = ceiling / 2;
+  return (guint) (half + g_random_int_range (0, (gint32) (ceiling - half) + 1));
 }
 
 static void
@@ -672,7 +679,8 @@ void
 cc_sync_reconnect_now (CcSync *self)
 {
   g_return_if_fail (CC_IS_SYNC (self));
-  if (!self->running)
+  if (!self->running || self->state == CC_SYNC_STATE_SYNCING ||
+      self->state == CC_SYNC_STATE_ONLINE)
     return;
   self->attempt = 0;
   connect_now (self);

@@ -8,6 +8,7 @@
  */
 #define G_LOG_DOMAIN "cc-timeline"
 
+#include "cau-json.h"
 #include "cc-json-private.h"
 #include "cc-member.h"
 #include "cc-message-private.h"
@@ -378,6 +379,40 @@ _cc_timeline_insert_message (CcTimeline *self,
  * the cache (the sync and the outbox store it before they tell) and comes
  * with cc_timeline_load_newer_async(); ours, sent, leaves the pending tail
  * for it. Older, it comes with cc_timeline_load_older_async(). */
+/* The quotes of replies to a message follow its edit or deletion (they
+ * kept the old text until the room was loaded again). */
+static void
+update_quotes (CcTimeline *self,
+               const char *id,
+               JsonObject *json)
+{
+  gboolean deleted = _cc_json_bool (json, "deleted");
+  g_autofree char *excerpt = NULL;
+
+  if (!deleted && _cc_json_str (json, "body") == NULL)
+    return;
+  excerpt = deleted ? g_strdup ("") : _cc_make_excerpt (_cc_json_str (json, "body"));
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      CcMessage *m = g_ptr_array_index (self->items, i);
+      g_autoptr(JsonObject) update = NULL;
+      JsonObject *quote;
+
+      if (g_strcmp0 (cc_message_get_reply_to_id (m), id) != 0 ||
+          g_strcmp0 (cc_message_get_reply_to_excerpt (m), excerpt) == 0)
+        continue;
+      update = json_object_new ();
+      quote = json_object_new ();
+      json_object_set_string_member (quote, "id", id);
+      cau_json_set_string_or_null (quote, "sender_name", cc_message_get_reply_to_sender_name (m));
+      json_object_set_string_member (quote, "excerpt", excerpt);
+      if (deleted)
+        json_object_set_boolean_member (quote, "deleted", TRUE);
+      json_object_set_object_member (update, "reply_to", quote);
+      cc_message_update_from_json (m, update);
+    }
+}
+
 void
 _cc_timeline_add_message (CcTimeline *self,
                           JsonObject *json)
@@ -387,6 +422,9 @@ _cc_timeline_add_message (CcTimeline *self,
   gint64 seq = _cc_json_int (json, "seq");
   CcMessage *pending;
   guint pos;
+
+  if (id != NULL && (_cc_json_str (json, "edited_at") != NULL || _cc_json_bool (json, "deleted")))
+    update_quotes (self, id, json);
 
   if (id == NULL || g_hash_table_contains (self->by_id, id) || seq <= 0)
     {

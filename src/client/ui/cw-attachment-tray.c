@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cau-file-types.h"
 #include "cw-attachment-tray.h"
 #include "cw-attachment-utils.h"
 #include "cw-utils.h"
@@ -247,6 +248,20 @@ typedef struct {
   CwTrayItem       *item;
 } InfoData;
 
+/* The server's allow-list (src/common/cau-file-types.c), checked when a
+ * file is attached: a .bin was taken into the tray and refused only
+ * after sending. The server still decides from the bytes. */
+static gboolean
+type_allowed (GFileInfo  *info,
+              const char *name)
+{
+  const char *display = g_file_info_get_display_name (info);
+  const char *content_type = g_file_info_get_content_type (info);
+  g_autofree char *mime = content_type ? g_content_type_get_mime_type (content_type) : NULL;
+
+  return cau_file_type_allowed (display ? display : name, mime);
+}
+
 static void
 info_cb (GObject      *source,
          GAsyncResult *result,
@@ -276,6 +291,10 @@ info_cb (GObject      *source,
       /* Translators: %s is a file name, then a size such as "26.2 MB". */
       problem = g_strdup_printf (_("“%s” is larger than %s and can’t be sent."), item->name, limit);
     }
+  else if (!type_allowed (info, item->name))
+    /* Translators: %s is a file name. */
+    problem = g_strdup_printf (_("“%s” can’t be sent: only images, PDFs, office documents, "
+                                 "text and CSV files, and ZIP or 7z archives can."), item->name);
 
   if (problem != NULL)
     {

@@ -420,18 +420,48 @@ update_send_button (CwComposer *self,
 }
 
 static void
+update_from_text (CwComposer *self,
+                  const char *text)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->placeholder), *text == '\0');
+  update_send_button (self, text);
+}
+
+static void
 on_buffer_changed_cb (CwComposer *self)
 {
   g_autofree char *text = cw_composer_get_text (self);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->placeholder), *text == '\0');
-  update_send_button (self, text);
+  update_from_text (self, text);
 
   if (self->loading || self->client == NULL || self->room == NULL)
     return;
 
   cc_client_set_draft (self->client, cc_room_get_id (self->room), text);
   update_mentions (self);
+}
+
+/* The newest message of ours in the room that can be edited, or NULL. */
+static CcMessage *
+last_own_message (CwComposer *self)
+{
+  g_autoptr(CcTimeline) timeline = NULL;
+  guint n;
+
+  if (self->client == NULL || self->room == NULL)
+    return NULL;
+  timeline = cc_client_get_timeline (self->client, cc_room_get_id (self->room));
+  n = g_list_model_get_n_items (G_LIST_MODEL (timeline));
+  for (guint i = n; i > 0; i--)
+    {
+      g_autoptr(CcMessage) m = g_list_model_get_item (G_LIST_MODEL (timeline), i - 1);
+
+      if (cc_message_get_is_own (m) && cc_message_get_state (m) == CC_MESSAGE_STATE_STORED &&
+          cc_message_get_id (m) != NULL && !cc_message_get_deleted (m) &&
+          g_strcmp0 (cc_message_get_kind (m), "system") != 0)
+        return g_steal_pointer (&m);
+    }
+  return NULL;
 }
 
 static gboolean
@@ -473,6 +503,21 @@ on_key_pressed_cb (GtkEventControllerKey *controller,
     {
       cw_composer_send (self);
       return GDK_EVENT_STOP;
+    }
+
+  /* Up in an empty composer edits your last message (as in Slack). */
+  if ((keyval == GDK_KEY_Up || keyval == GDK_KEY_KP_Up) &&
+      !(state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK | GDK_ALT_MASK)) &&
+      self->mode == MODE_NORMAL && cw_attachment_tray_get_n_files (self->tray) == 0)
+    {
+      g_autofree char *text = cw_composer_get_text (self);
+      g_autoptr(CcMessage) last = *text == '\0' ? last_own_message (self) : NULL;
+
+      if (last != NULL)
+        {
+          cw_composer_edit (self, last);
+          return GDK_EVENT_STOP;
+        }
     }
 
   if (keyval == GDK_KEY_Escape && self->mode != MODE_NORMAL)
@@ -744,7 +789,12 @@ cw_composer_set_room (CwComposer *self,
     gtk_filter_list_model_set_model (self->mention_filter, NULL);
 
   update_placeholder (self);
-  on_buffer_changed_cb (self);
+  /* Only the look: the emptied buffer is no edit of the new room's draft
+   * (saving it deleted that draft while it was being loaded). */
+  {
+    g_autofree char *text = cw_composer_get_text (self);
+    update_from_text (self, text);
+  }
 }
 
 void

@@ -469,7 +469,9 @@ compute_marker (CwConversation *self)
     {
       g_autoptr(CcMessage) m = g_list_model_get_item (model, i - 1);
 
-      if (cc_message_get_is_own (m) || cc_message_get_seq (m) <= 0)
+      /* Counted as the server counts unread: not ours, not system lines. */
+      if (cc_message_get_is_own (m) || cc_message_get_seq (m) <= 0 ||
+          g_strcmp0 (cc_message_get_kind (m), "system") == 0)
         continue;
       self->marker_seq = cc_message_get_seq (m);
       if (++counted >= self->initial_unread)

@@ -29,6 +29,7 @@ struct _CwJoinDialog
   AdwStatusPage       *error_page;
   GtkLabel            *title_label;
   GtkLabel            *details_label;
+  GtkLabel            *message_label;
   GtkLabel            *account_label;
   GtkListBox          *create_list;
   AdwEntryRow         *name_row;
@@ -233,6 +234,18 @@ lookup_cb (GObject      *source,
                                cc_invitation_get_tenant (self->invitation), day);
   gtk_label_set_text (self->title_label, title);
   gtk_label_set_text (self->details_label, details);
+  {
+    /* The inviter's own words, when they wrote some. */
+    const char *message = cc_invitation_get_message (self->invitation);
+    g_autofree char *stripped = g_strstrip (g_strdup (message ? message : ""));
+    g_autofree char *quoted = NULL;
+
+    if (*stripped != '\0')
+      /* Translators: the inviter's message, quoted. */
+      quoted = g_strdup_printf (_("“%s”"), stripped);
+    gtk_label_set_text (self->message_label, quoted ? quoted : "");
+    gtk_widget_set_visible (GTK_WIDGET (self->message_label), quoted != NULL);
+  }
   gtk_stack_set_visible_child_name (self->stack, "details");
   update_mode (self);
   if (self->mode == MODE_CREATE)
@@ -464,6 +477,7 @@ cw_join_dialog_class_init (CwJoinDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CwJoinDialog, error_page);
   gtk_widget_class_bind_template_child (widget_class, CwJoinDialog, title_label);
   gtk_widget_class_bind_template_child (widget_class, CwJoinDialog, details_label);
+  gtk_widget_class_bind_template_child (widget_class, CwJoinDialog, message_label);
   gtk_widget_class_bind_template_child (widget_class, CwJoinDialog, account_label);
   gtk_widget_class_bind_template_child (widget_class, CwJoinDialog, create_list);
   gtk_widget_class_bind_template_child (widget_class, CwJoinDialog, name_row);

@@ -47,6 +47,7 @@ struct _CwMessageRow
   GtkImage      *state_icon;
   GtkLabel      *read_by_label;
   GtkWidget     *failed_box;
+  GtkWidget     *retry_button;   /* in failed_box */
   GtkLabel      *error_label;
   CwAttachmentView *attachments;
 
@@ -416,12 +417,30 @@ ensure_failed (CwMessageRow *self)
     {
       GtkWidget *button = gtk_button_new_with_mnemonic (i == 0 ? _("_Retry") : _("_Discard"));
 
+      if (i == 0)
+        self->retry_button = button;
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button),
                                       i == 0 ? "message.retry" : "message.discard");
       gtk_widget_add_css_class (button, "flat");
       gtk_box_append (GTK_BOX (self->failed_box), button);
     }
   gtk_box_append (GTK_BOX (self->content_box), self->failed_box);
+}
+
+static gboolean
+has_refused_file (CcMessage *m)
+{
+  GListModel *files = cc_message_get_attachments (m);
+  guint n = g_list_model_get_n_items (files);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CcAttachment) a = g_list_model_get_item (files, i);
+
+      if (cc_attachment_get_state (a) == CC_ATTACHMENT_FAILED)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 static void
@@ -464,9 +483,15 @@ update_state (CwMessageRow *self)
   show_part (self->read_by_label, FALSE);
   if (state == CC_MESSAGE_STATE_FAILED)
     {
+      gboolean refused = has_refused_file (m);
+
       ensure_failed (self);
-      gtk_label_set_text (self->error_label, cc_message_get_error (m) ? cc_message_get_error (m)
-                                                                      : _("Not sent"));
+      /* A file the server refused says why on its card: the row says it
+       * once, and offers no Retry for what cannot succeed. */
+      gtk_label_set_text (self->error_label,
+                          refused ? _("Not sent because a file was refused.")
+                          : cc_message_get_error (m) ? cc_message_get_error (m) : _("Not sent"));
+      gtk_widget_set_visible (self->retry_button, !refused);
     }
   show_part (self->failed_box, state == CC_MESSAGE_STATE_FAILED);
 

@@ -35,6 +35,7 @@ struct _CwRoomList
   AdwWindowTitle     *window_title;
   GtkRevealer        *offline_revealer;
   GtkLabel           *offline_label;
+  GtkButton          *reconnect_button;
   GtkSpinner         *offline_spinner;
   GtkRevealer        *invitation_revealer;
   GtkLabel           *invitation_label;
@@ -182,6 +183,7 @@ update_state (CwRoomList *self)
   gtk_revealer_set_reveal_child (self->offline_revealer, self->client != NULL && offline);
   gtk_spinner_set_spinning (self->offline_spinner, state == CC_SYNC_STATE_CONNECTING);
   gtk_widget_set_visible (GTK_WIDGET (self->offline_spinner), state == CC_SYNC_STATE_CONNECTING);
+  gtk_widget_set_visible (GTK_WIDGET (self->reconnect_button), state == CC_SYNC_STATE_OFFLINE);
   gtk_label_set_text (self->offline_label,
                       state == CC_SYNC_STATE_CONNECTING
                       ? _("Connecting — messages will be sent when the connection returns")
@@ -194,6 +196,13 @@ update_state (CwRoomList *self)
                                    cc_account_get_tenant (cc_client_get_account (self->client)));
   else
     adw_window_title_set_subtitle (self->window_title, NULL);
+}
+
+static void
+on_reconnect_cb (CwRoomList *self)
+{
+  if (self->client != NULL)
+    cc_client_reconnect_now (self->client);
 }
 
 static gboolean
@@ -502,16 +511,53 @@ cw_room_list_class_init (CwRoomListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, invitation_label);
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, invitation_button);
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, offline_label);
+  gtk_widget_class_bind_template_child (widget_class, CwRoomList, reconnect_button);
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, offline_spinner);
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, filter_entry);
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, list_stack);
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, list_view);
   gtk_widget_class_bind_template_callback (widget_class, on_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_reconnect_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_stop_search_cb);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "roomlist");
+}
+
+/* The sidebar keeps one width: its natural width is its minimum (raised
+ * to its width-request by GTK), not that of the longest room name or
+ * excerpt shown, which made it jump between about 400 and 510 px. */
+static void
+measure_cb (GtkWidget      *widget,
+            GtkOrientation  orientation,
+            int             for_size,
+            int            *minimum,
+            int            *natural,
+            int            *minimum_baseline,
+            int            *natural_baseline)
+{
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+
+  *minimum = *natural = 0;
+  *minimum_baseline = *natural_baseline = -1;
+  if (child == NULL)
+    return;
+  gtk_widget_measure (child, orientation, for_size, minimum, natural,
+                      minimum_baseline, natural_baseline);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    *natural = *minimum;
+}
+
+static void
+allocate_cb (GtkWidget *widget,
+             int        width,
+             int        height,
+             int        baseline)
+{
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+
+  if (child != NULL)
+    gtk_widget_allocate (child, width, height, baseline, NULL);
 }
 
 static void
@@ -520,6 +566,7 @@ cw_room_list_init (CwRoomList *self)
   GtkListItemFactory *factory;
   GtkAdjustment *adj;
 
+  gtk_widget_set_layout_manager (GTK_WIDGET (self), gtk_custom_layout_new (NULL, measure_cb, allocate_cb));
   gtk_widget_init_template (GTK_WIDGET (self));
   cw_menu_button_set_menu_later (self->new_button, self->new_menu);
   cw_menu_button_set_menu_later (self->primary_button, self->primary_menu);
@@ -554,4 +601,39 @@ cw_room_list_init (CwRoomList *self)
 
   self->tick_id = g_timeout_add_seconds (60, tick_cb, self);
   update_stack (self);
+}
+
+CcRoom *
+cw_room_list_get_neighbour (CwRoomList *self,
+                            const char *room_id,
+                            int         step)
+{
+  GListModel *model;
+  guint n;
+
+  g_return_val_if_fail (CW_IS_ROOM_LIST (self), NULL);
+
+  model = G_LIST_MODEL (self->filter_model);
+  n = g_list_model_get_n_items (model);
+  for (guint i = 0; room_id != NULL && i < n; i++)
+    {
+      g_autoptr(CcRoom) room = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (cc_room_get_id (room), room_id) == 0)
+        {
+          g_autoptr(CcRoom) next = NULL;
+
+          if ((int) i + step < 0 || (int) i + step >= (int) n)
+            return NULL;
+          next = g_list_model_get_item (model, i + step);
+          /* The list keeps it alive. */
+          return next;
+        }
+    }
+  if (n == 0)
+    return NULL;
+  {
+    g_autoptr(CcRoom) first = g_list_model_get_item (model, 0);
+    return first;
+  }
 }

@@ -23,6 +23,12 @@ void cw_room_list_select_room  (CwRoomList *self,
 void cw_room_list_set_folded   (CwRoomList *self,
                                 gboolean    folded);
 void cw_room_list_focus_filter (CwRoomList *self);
+/* The room @step places after @room_id (before, when negative) in the
+ * list as shown, or NULL past either end; the first room when @room_id is
+ * NULL or not shown. (transfer none) */
+CcRoom *cw_room_list_get_neighbour (CwRoomList *self,
+                                    const char *room_id,
+                                    int         step);
 /* The application's pending invitations (CcInvitation), shown as a banner. */
 void cw_room_list_set_invitations (CwRoomList *self,
                                    GListModel *invitations);

@@ -17,6 +17,7 @@ struct _CwRoomRow
 
   AdwAvatar *avatar;
   GtkImage  *presence_dot;
+  GtkImage  *pending_icon;
   GtkImage  *type_icon;
   GtkLabel  *name_label;
   GtkImage  *muted_icon;
@@ -95,13 +96,32 @@ update (CwRoomRow *self)
   else
     gtk_widget_set_visible (GTK_WIDGET (self->type_icon), FALSE);
 
-  if (excerpt == NULL || *excerpt == '\0')
+  if (cc_room_get_draft (room) != NULL)
+    /* Translators: the room list shows a room's unsent text: "Draft: see you" */
+    excerpt_text = g_strdup_printf (_("Draft: %s"), cc_room_get_draft (room));
+  else if (excerpt == NULL || *excerpt == '\0')
     excerpt_text = g_strdup (_("No messages yet"));
   else if (!direct && sender != NULL && *sender)
     /* Translators: last message in the room list: "Alice: see you" */
     excerpt_text = g_strdup_printf (_("%s: %s"), sender, excerpt);
   else
     excerpt_text = g_strdup (excerpt);
+  /* Messages of ours still waiting to be sent. */
+  {
+    guint pending = cc_room_get_pending (room);
+    g_autofree char *pending_text = NULL;
+
+    gtk_widget_set_visible (GTK_WIDGET (self->pending_icon), pending > 0);
+    if (pending > 0)
+      {
+        /* Translators: a mark in the room list. */
+        pending_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u message not sent yet",
+                                                     "%u messages not sent yet", pending), pending);
+        gtk_widget_set_tooltip_text (GTK_WIDGET (self->pending_icon), pending_text);
+        gtk_accessible_update_property (GTK_ACCESSIBLE (self->pending_icon),
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL, pending_text, -1);
+      }
+  }
   /* One line: newlines of the excerpt become spaces. */
   g_strdelimit (excerpt_text, "\r\n", ' ');
   gtk_label_set_text (self->excerpt_label, excerpt_text);
@@ -196,6 +216,7 @@ cw_room_row_class_init (CwRoomRowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/causerie/Causerie/cw-room-row.ui");
   gtk_widget_class_bind_template_child (widget_class, CwRoomRow, avatar);
   gtk_widget_class_bind_template_child (widget_class, CwRoomRow, presence_dot);
+  gtk_widget_class_bind_template_child (widget_class, CwRoomRow, pending_icon);
   gtk_widget_class_bind_template_child (widget_class, CwRoomRow, type_icon);
   gtk_widget_class_bind_template_child (widget_class, CwRoomRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, CwRoomRow, muted_icon);

@@ -29,8 +29,6 @@ struct _CwRoomSettings
 
 G_DEFINE_FINAL_TYPE (CwRoomSettings, cw_room_settings, ADW_TYPE_PREFERENCES_WINDOW)
 
-static const char *notify_levels[] = { "all", "mentions", "none" };
-
 static void
 run (CwRoomSettings *self,
      CcClientAction  action,
@@ -80,17 +78,16 @@ on_mute_cb (CwRoomSettings *self)
   run (self, CC_CLIENT_ACTION_ROOM_SETTINGS, body);
 }
 
+/* The combo's items are in CcNotifyLevel order; the choice is this
+ * device's (a desktop notification is this device's business). */
 static void
 on_notify_cb (CwRoomSettings *self)
 {
-  g_autoptr(JsonObject) body = NULL;
   guint selected = adw_combo_row_get_selected (self->notify_row);
 
-  if (self->loading || selected >= G_N_ELEMENTS (notify_levels))
+  if (self->loading || selected > CC_NOTIFY_NONE)
     return;
-  body = json_object_new ();
-  json_object_set_string_member (body, "notify", notify_levels[selected]);
-  run (self, CC_CLIENT_ACTION_ROOM_SETTINGS, body);
+  cc_client_set_notify_level (self->client, cc_room_get_id (self->room), selected);
 }
 
 static void
@@ -116,7 +113,7 @@ load (CwRoomSettings *self)
   const char *role = cc_room_get_my_role (self->room);
   gboolean manager = g_strcmp0 (role, "owner") == 0 || g_strcmp0 (role, "admin") == 0;
   gboolean direct = g_strcmp0 (cc_room_get_room_type (self->room), "direct") == 0;
-  const char *notify = cc_room_get_notify (self->room);
+  gboolean conversation = direct || g_strcmp0 (cc_room_get_room_type (self->room), "group") == 0;
 
   self->loading = TRUE;
   gtk_editable_set_text (GTK_EDITABLE (self->name_row), cc_room_get_name (self->room));
@@ -128,9 +125,10 @@ load (CwRoomSettings *self)
     adw_preferences_group_set_description (self->details_group,
                                            _("Only the room's owners and admins can change these."));
   gtk_switch_set_active (self->mute_switch, cc_room_get_muted (self->room));
-  for (guint i = 0; i < G_N_ELEMENTS (notify_levels); i++)
-    if (g_strcmp0 (notify, notify_levels[i]) == 0)
-      adw_combo_row_set_selected (self->notify_row, i);
+  adw_combo_row_set_selected (self->notify_row, cc_room_get_notify_level (self->room));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->notify_row),
+                               conversation ? _("By default, every message")
+                                            : _("By default, mentions of you and replies to you"));
   gtk_widget_set_visible (GTK_WIDGET (self->archive_button), manager && !direct);
   gtk_widget_set_visible (GTK_WIDGET (self->leave_button), !direct);
   self->loading = FALSE;

@@ -346,6 +346,22 @@ back_action (GtkWidget  *widget,
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
+/* Alt+Down / Alt+Up: the next or previous room of the list as shown. */
+static void
+step_room_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  CwWindow *self = CW_WINDOW (widget);
+  CcRoom *room;
+
+  if (self->client == NULL)
+    return;
+  room = cw_room_list_get_neighbour (self->room_list, self->room_id, g_variant_get_int32 (param));
+  if (room != NULL)
+    show_room (self, room);
+}
+
 static void
 filter_action (GtkWidget  *widget,
                const char *action_name,
@@ -442,9 +458,12 @@ cw_window_class_init (CwWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.browse-channels", NULL, browse_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.filter", NULL, filter_action);
+  gtk_widget_class_install_action (widget_class, "win.step-room", "i", step_room_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK, "win.filter", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-direct", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "win.step-room", "i", 1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "win.step-room", "i", -1);
 }
 
 static void
