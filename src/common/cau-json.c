@@ -21,12 +21,9 @@ cau_json_parse_object (const char *data,
                            "The request body is empty; a JSON object was expected.");
       return NULL;
     }
-  if (!g_utf8_validate (data, length, NULL))
-    {
-      g_set_error_literal (error, CAU_ERROR, CAU_ERROR_BAD_REQUEST,
-                           "The request body is not valid UTF-8.");
-      return NULL;
-    }
+  /* Depth, UTF-8 and RFC 8259 before json-glib sees the bytes. */
+  if (!cau_json_check (data, length, CAU_JSON_MAX_BYTES, error))
+    return NULL;
 
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, length, &local_error))
@@ -43,6 +40,34 @@ cau_json_parse_object (const char *data,
       return NULL;
     }
   return json_object_ref (json_node_get_object (root));
+}
+
+JsonNode *
+cau_json_parse_node (const char *data,
+                     gssize      length,
+                     gsize       max_bytes,
+                     GError    **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (data == NULL)
+    {
+      g_set_error_literal (error, CAU_ERROR, CAU_ERROR_BAD_REQUEST, "There is no JSON text.");
+      return NULL;
+    }
+  if (!cau_json_check (data, length, max_bytes, error))
+    return NULL;
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, data, length, &local_error) ||
+      json_parser_get_root (parser) == NULL)
+    {
+      g_set_error (error, CAU_ERROR, CAU_ERROR_BAD_REQUEST,
+                   "The JSON text could not be read: %s",
+                   local_error ? local_error->message : "it is empty.");
+      return NULL;
+    }
+  return json_parser_steal_root (parser);
 }
 
 static JsonNode *

@@ -119,6 +119,126 @@ test_json (void)
 }
 
 static void
+test_json_depth (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) deep = g_string_new (NULL);
+  g_autoptr(JsonObject) obj = NULL;
+  g_autofree char *brackets = g_strnfill (100000, '[');
+
+  /* 100,000 "[" made json-glib recurse until the stack ran out. */
+  g_assert_null (cau_json_parse_object (brackets, strlen (brackets), &error));
+  g_assert_error (error, CAU_ERROR, CAU_ERROR_BAD_REQUEST);
+  g_assert_nonnull (strstr (error->message, "nested more than 64"));
+  g_clear_error (&error);
+
+  /* 64 levels in all are fine, 65 are not. */
+  g_string_append (deep, "{\"a\":");
+  for (int i = 1; i < CAU_JSON_MAX_DEPTH; i++)
+    g_string_append_c (deep, '[');
+  for (int i = 1; i < CAU_JSON_MAX_DEPTH; i++)
+    g_string_append_c (deep, ']');
+  g_string_append_c (deep, '}');
+  obj = cau_json_parse_object (deep->str, deep->len, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (obj);
+  g_string_insert (deep, 5, "[");
+  g_string_insert (deep, deep->len - 1, "]");
+  g_assert_false (cau_json_check (deep->str, deep->len, CAU_JSON_MAX_BYTES, &error));
+  g_assert_error (error, CAU_ERROR, CAU_ERROR_BAD_REQUEST);
+  g_clear_error (&error);
+
+  g_assert_false (cau_json_check ("{\"a\":\"bc\"}", -1, 5, &error));
+  g_assert_nonnull (strstr (error->message, "too large"));
+}
+
+static void
+test_json_rfc8259 (void)
+{
+  /* Each accepted by json-glib 1.6, refused by RFC 8259. */
+  static const char *refused[] = {
+    "{'a':1}",                      /* single quotes */
+    "{\"a\":'x'}",
+    "{\"a\":\"tab\there\"}",         /* raw control character */
+    "{\"a\":\"new\nline\"}",
+    "{\"a\":\"\\770\"}",             /* octal escape */
+    "{\"a\":\"\\x41\"}",
+    "{\"a\":\"\\a\"}",
+    "{\"a\":\"\\u12\"}",
+    "{\"a\":\"\\u0000\"}",           /* NUL */
+    "{\"a\":\"\\ud800\"}",           /* lone high surrogate */
+    "{\"a\":\"\\udc00x\"}",          /* lone low surrogate */
+    "{\"a\":\"\\ud800\\u0041\"}",
+    "{\"a\":\"\xff\"}",              /* invalid UTF-8 */
+    "{\"a\":\"\xc0\xaf\"}",          /* overlong */
+    "{\"a\":1} x",                   /* trailing garbage */
+    "{\"a\":1}{}",
+    "{\"a\":1} // c",                /* comments */
+    "{/* c */\"a\":1}",
+    "{\"a\":NaN}",
+    "{\"a\":Infinity}",
+    "{\"a\":-Infinity}",
+    "{\"a\":01}",                    /* leading zero */
+    "{\"a\":1.}",
+    "{\"a\":.5}",
+    "{\"a\":1e}",
+    "{\"a\":+1}",
+    "{\"a\":0x10}",
+    "{\"a\":[1,]}",                  /* trailing commas */
+    "{\"a\":1,}",
+    "{\"a\":[1 2]}",
+    "{\"a\" 1}",
+    "{a:1}",                         /* bare key */
+    "{\"a\":tru}",
+    "{\"a\":True}",
+    "{\"a\":[}",
+    "{\"a\":]",
+    "{\"a\":\"x",                    /* not closed */
+    "{\"a\":1",
+    "\xef\xbb\xbf{\"a\":1}",         /* byte-order mark */
+    "",
+    "   ",
+  };
+  static const char *accepted[] = {
+    "{}",
+    " {\"a\" : [ ] , \"b\":{}}\r\n",
+    "{\"a\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00\"}",
+    "{\"a\":\"\xc3\xa9\xf0\x9f\x98\x80\"}",
+    "{\"a\":[0,-0,1.5,-2e10,3E+2,4e-2,true,false,null]}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonObject) obj = cau_json_parse_object (refused[i], strlen (refused[i]), &error);
+
+      if (obj != NULL)
+        g_error ("accepted: %s", refused[i]);
+      g_assert_error (error, CAU_ERROR, CAU_ERROR_BAD_REQUEST);
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (accepted); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonObject) obj = cau_json_parse_object (accepted[i], strlen (accepted[i]), &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (obj);
+    }
+
+  /* Stored JSON goes through the same check. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonNode) node = cau_json_parse_node ("[1,{\"a\":null}]", -1, 100, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
+    g_assert_null (cau_json_parse_node ("[[[[", -1, 100, &error));
+    g_assert_error (error, CAU_ERROR, CAU_ERROR_BAD_REQUEST);
+  }
+}
+
+static void
 test_time (void)
 {
   g_autofree char *s = cau_time_format (1795248000123);
@@ -137,6 +257,8 @@ main (int argc, char **argv)
   g_test_add_func ("/common/mention/parse", test_mentions);
   g_test_add_func ("/common/validate/inputs", test_validate);
   g_test_add_func ("/common/json/typed", test_json);
+  g_test_add_func ("/common/json/depth", test_json_depth);
+  g_test_add_func ("/common/json/rfc8259", test_json_rfc8259);
   g_test_add_func ("/common/time/rfc3339", test_time);
   return g_test_run ();
 }
