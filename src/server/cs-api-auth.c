@@ -310,7 +310,7 @@ cs_api_me_patch (CsCtx *ctx)
   if (!cau_json_get_string (body, "display_name", FALSE, &name, &error) ||
       !cau_json_get_string (body, "status_text", FALSE, &status, &error) ||
       (name && !cau_validate_name (name, &clean_name, &error)) ||
-      (status && !cau_validate_text (status, "status", 0, CAU_LIMIT_STATUS_CHARS, &clean_status, &error)))
+      (status && !cau_validate_label (status, "status", FALSE, 0, CAU_LIMIT_STATUS_CHARS, &clean_status, &error)))
     {
       cs_ctx_fail_error (ctx, error);
       return;

@@ -239,6 +239,90 @@ test_json_rfc8259 (void)
 }
 
 static void
+test_validate_utf8 (void)
+{
+  /* json-glib turns "\770" into the lone byte 0xF8, whose UTF-8 length is
+   * 5: the walk in has_control_chars stepped past the NUL. On the heap, at
+   * the very end, so ASan sees any overread. */
+  static const char *bad[] = { "\xf8", "a\xf8", "\xff\xfe", "\xe2\x80", "ok\xc3" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *text = g_strdup (bad[i]);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *trimmed = NULL;
+
+      g_assert_false (cau_validate_body (text, FALSE, NULL, &error));
+      g_assert_error (error, CAU_ERROR, CAU_ERROR_BAD_REQUEST);
+      g_assert_nonnull (strstr (error->message, "not valid text"));
+      g_clear_error (&error);
+      g_assert_false (cau_validate_body (text, TRUE, NULL, &error));
+      g_clear_error (&error);
+      g_assert_false (cau_validate_name (text, NULL, &error));
+      g_clear_error (&error);
+      g_assert_false (cau_validate_label (text, "status", FALSE, 0, 200, NULL, &error));
+      g_clear_error (&error);
+      g_assert_false (cau_validate_text (text, "description", 0, 100, NULL, &error));
+      g_clear_error (&error);
+      g_assert_false (cau_validate_email (text, NULL, &error));
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+      g_clear_error (&error);
+      g_assert_false (cau_validate_txn_id (text, &error));
+      g_clear_error (&error);
+      g_assert_false (cau_validate_password (text, &error));
+      g_clear_error (&error);
+      g_assert_true (cau_text_has_bidi_controls (text));
+      trimmed = cau_trim (text);
+      g_assert_true (g_utf8_validate (trimmed, -1, NULL));
+    }
+
+  /* And the JSON itself is refused before any validator runs. */
+  {
+    const char *frame = "{\"txn_id\":\"a\",\"body\":\"\\770\"}";
+    g_autoptr(GError) error = NULL;
+
+    g_assert_null (cau_json_parse_object (frame, strlen (frame), &error));
+    g_assert_nonnull (strstr (error->message, "invalid escape"));
+  }
+}
+
+static void
+test_validate_bidi (void)
+{
+  /* RLO, LRE, PDF, LRI, PDI, FSI, LRM, RLM, ALM */
+  static const char *bidi[] = {
+    "evil\xe2\x80\xae" "cod.exe", "a\xe2\x80\xaa" "b", "a\xe2\x80\xac",
+    "\xe2\x81\xa6x", "x\xe2\x81\xa9", "\xe2\x81\xa8x", "a\xe2\x80\x8e", "a\xe2\x80\x8f", "a\xd8\x9c",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bidi); i++)
+    {
+      g_assert_true (cau_text_has_bidi_controls (bidi[i]));
+      g_assert_false (cau_validate_name (bidi[i], NULL, &error));
+      g_assert_error (error, CAU_ERROR, CAU_ERROR_BAD_REQUEST);
+      g_assert_nonnull (strstr (error->message, "bidirectional"));
+      g_clear_error (&error);
+      g_assert_false (cau_validate_label (bidi[i], "description", TRUE, 0, 1000, NULL, &error));
+      g_assert_nonnull (strstr (error->message, "description"));
+      g_clear_error (&error);
+      g_assert_false (cau_validate_label (bidi[i], "status", FALSE, 0, 200, NULL, &error));
+      g_clear_error (&error);
+    }
+
+  /* Right-to-left text itself is welcome. */
+  g_assert_true (cau_validate_name ("\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d 42", &out, &error));
+  g_assert_no_error (error);
+  g_assert_false (cau_text_has_bidi_controls ("\xd8\xb3\xd9\x84\xd8\xa7\xd9\x85"));
+  g_assert_true (cau_validate_label ("line one\nline\ttwo ", "description", TRUE, 0, 1000, NULL, &error));
+  g_assert_false (cau_validate_label ("line one\nline two", "status", FALSE, 0, 200, NULL, &error));
+  g_clear_error (&error);
+  g_assert_false (cau_validate_label ("bell\x07", "description", TRUE, 0, 1000, NULL, &error));
+  g_clear_error (&error);
+}
+
+static void
 test_time (void)
 {
   g_autofree char *s = cau_time_format (1795248000123);
@@ -259,6 +343,8 @@ main (int argc, char **argv)
   g_test_add_func ("/common/json/typed", test_json);
   g_test_add_func ("/common/json/depth", test_json_depth);
   g_test_add_func ("/common/json/rfc8259", test_json_rfc8259);
+  g_test_add_func ("/common/validate/utf8", test_validate_utf8);
+  g_test_add_func ("/common/validate/bidi", test_validate_bidi);
   g_test_add_func ("/common/time/rfc3339", test_time);
   return g_test_run ();
 }
