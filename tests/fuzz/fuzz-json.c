@@ -1,0 +1,54 @@
+/* fuzz-json.c: cau_json_check() and cau_json_parse_object() on any bytes.
+ * Whatever the check accepts json-glib must read, and what we write back
+ * out must pass the check again (the client parses it with the same code).
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "fuzz.h"
+#include "cau-json.h"
+
+#include <string.h>
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data,
+                        size_t         size)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) obj = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  gboolean ok = cau_json_check ((const char *) data, size, CAU_JSON_MAX_BYTES, &error);
+
+  if (!ok)
+    {
+      g_assert (error != NULL && g_utf8_validate (error->message, -1, NULL));
+      g_clear_error (&error);
+    }
+  else
+    {
+      g_autofree char *text = g_strndup ((const char *) data, size);
+      g_autofree char *again = NULL;
+
+      node = cau_json_parse_node (text, -1, CAU_JSON_MAX_BYTES, &error);
+      if (node == NULL)
+        g_error ("accepted by the check, refused by json-glib: %s", error->message);
+      again = cau_json_to_string (node);
+      if (!cau_json_check (again, -1, G_MAXSIZE, &error))
+        g_error ("json-glib wrote what the check refuses: %s", error->message);
+    }
+
+  obj = cau_json_parse_object ((const char *) data, size, NULL);
+  g_assert (obj == NULL || ok);
+  if (obj)
+    {
+      const char *s = NULL;
+      gint64 n = 0;
+      gboolean b = FALSE;
+      g_auto(GStrv) v = NULL;
+
+      /* The typed look-ups on whatever members came in. */
+      cau_json_get_string (obj, "type", FALSE, &s, NULL);
+      cau_json_get_int (obj, "since", FALSE, &n, NULL);
+      cau_json_get_bool (obj, "is_private", FALSE, &b, NULL);
+      cau_json_get_strv (obj, "member_ids", FALSE, &v, NULL);
+    }
+  return 0;
+}
