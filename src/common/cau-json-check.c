@@ -4,6 +4,8 @@
 #include "cau-json-check.h"
 #include "cau-error.h"
 
+#include <errno.h>
+#include <math.h>
 #include <string.h>
 
 G_STATIC_ASSERT (CAU_JSON_MAX_DEPTH <= 64);  /* the stack is one guint64 */
@@ -139,10 +141,10 @@ scan_digits (Scan *s)
   return s->p > from;
 }
 
-/* -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)? */
 static gboolean
-scan_number (Scan    *s,
-             GError **error)
+scan_number_syntax (Scan     *s,
+                    gboolean *integer,
+                    GError  **error)
 {
   if (*s->p == '-')
     s->p++;
@@ -158,17 +160,51 @@ scan_number (Scan    *s,
     scan_digits (s);
   if (s->p < s->end && *s->p == '.')
     {
+      *integer = FALSE;
       s->p++;
       if (!scan_digits (s))
         return fail (s, error, "a number needs digits after the decimal point.");
     }
   if (s->p < s->end && (*s->p == 'e' || *s->p == 'E'))
     {
+      *integer = FALSE;
       s->p++;
       if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
         s->p++;
       if (!scan_digits (s))
         return fail (s, error, "a number needs digits in its exponent.");
+    }
+  return TRUE;
+}
+
+/* -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?, and in range: json-glib
+ * 1.6 wraps integers past 64 bits (99999999999999999999 reads as -1) and
+ * writes a number past the double range (1e999) as "inf.0", not JSON. */
+static gboolean
+scan_number (Scan    *s,
+             GError **error)
+{
+  const guchar *from = s->p;
+  gboolean integer = TRUE;
+  gboolean out_of_range;
+  g_autofree char *text = NULL;
+
+  if (!scan_number_syntax (s, &integer, error))
+    return FALSE;
+  text = g_strndup ((const char *) from, s->p - from);
+  if (integer)
+    {
+      errno = 0;
+      g_ascii_strtoll (text, NULL, 10);
+      out_of_range = errno == ERANGE;
+    }
+  else
+    out_of_range = isinf (g_ascii_strtod (text, NULL));  /* underflow to 0 is fine */
+  if (out_of_range)
+    {
+      s->p = from;
+      return fail (s, error, integer ? "an integer is out of range (64 bits, signed)."
+                                     : "a number is out of range.");
     }
   return TRUE;
 }

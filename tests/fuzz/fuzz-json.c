@@ -6,6 +6,7 @@
 #include "fuzz.h"
 #include "cau-json.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int
@@ -29,10 +30,16 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
       node = cau_json_parse_node (text, -1, CAU_JSON_MAX_BYTES, &error);
       if (node == NULL)
-        g_error ("accepted by the check, refused by json-glib: %s", error->message);
+        {
+          g_printerr ("accepted by the check, refused by json-glib: %s\n", error->message);
+          abort ();
+        }
       again = cau_json_to_string (node);
       if (!cau_json_check (again, -1, G_MAXSIZE, &error))
-        g_error ("json-glib wrote what the check refuses: %s", error->message);
+        {
+          g_printerr ("json-glib wrote what the check refuses: %s\n%s\n", error->message, again);
+          abort ();
+        }
     }
 
   obj = cau_json_parse_object ((const char *) data, size, NULL);
