@@ -192,6 +192,37 @@ test_bidi_labels (void)
   team_clear (&t);
 }
 
+static void
+test_cli_names (void)
+{
+  Team t;
+  g_autofree char *out = NULL;
+
+  team_init (&t);
+  /* The output is read as UTF-8: the error must not echo the bad bytes. */
+  g_assert_cmpint (cs_test_cli (t.s, CS_TEST_PASSWORD, &out, "tenant", "create", "bad\xf8",
+                                "--admin-email", "x@bad.test", NULL), !=, 0);
+  g_assert_nonnull (strstr (out, "not valid"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (cs_test_cli (t.s, CS_TEST_PASSWORD, &out, "tenant", "create", "Evil" RLO "corp",
+                                "--admin-email", "x@bad.test", NULL), !=, 0);
+  g_assert_nonnull (strstr (out, "bidirectional"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (cs_test_cli (t.s, CS_TEST_PASSWORD, &out, "user", "add", "--tenant", "acme",
+                                "--email", "c\xf8@acme.test", "--name", "Carol", NULL), !=, 0);
+  g_assert_nonnull (strstr (out, "not valid"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (cs_test_cli (t.s, CS_TEST_PASSWORD, &out, "user", "add", "--tenant", "acme",
+                                "--email", "carol@acme.test", "--name", "Carol\xc3", NULL), !=, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (cs_test_cli (t.s, CS_TEST_PASSWORD, &out, "user", "add", "--tenant", "acme\xff",
+                                "--email", "carol@acme.test", "--name", "Carol", NULL), !=, 0);
+  g_assert_nonnull (strstr (out, "not valid UTF-8"));
+  g_assert_cmpint (cs_test_db_int (t.s, "SELECT count(*) FROM tenants"), ==, 1);
+  g_assert_cmpint (cs_test_db_int (t.s, "SELECT count(*) FROM users WHERE email LIKE 'carol%'"), ==, 0);
+  team_clear (&t);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -200,5 +231,6 @@ main (int argc, char **argv)
   g_test_add_func ("/server/hostile/deep-json-ws", test_deep_json_ws);
   g_test_add_func ("/server/hostile/octal-escape", test_octal_escape);
   g_test_add_func ("/server/hostile/bidi-labels", test_bidi_labels);
+  g_test_add_func ("/server/hostile/cli-names", test_cli_names);
   return g_test_run ();
 }
