@@ -15,6 +15,7 @@ PACKAGES="
   xvfb xauth dbus dbus-x11 at-spi2-core gnome-keyring
   python3-pyatspi python3-gi xdotool imagemagick
   python3-websockets python3-requests python3-aiosmtpd
+  clang libclang-rt-14-dev
 "
 
 missing=""
