@@ -94,15 +94,18 @@ cs_model_display_name (CsCtx      *ctx,
 static JsonNode *
 parse_json_text (const char *text)
 {
-  JsonNode *node;
+  g_autoptr(JsonParser) parser = NULL;
 
   /* Most rows carry no context and no mentions: no parser for those. */
   if (text == NULL)
     return json_node_new (JSON_NODE_NULL);
   if (strcmp (text, "[]") == 0)
     return json_node_init_array (json_node_alloc (), json_array_new ());
-  node = cau_json_parse_node (text, -1, CAU_JSON_MAX_BYTES, NULL);
-  return node ? node : json_node_new (JSON_NODE_NULL);
+  parser = json_parser_new_immutable ();
+  if (!cau_json_check (text, -1, CAU_JSON_MAX_BYTES, NULL) ||
+      !json_parser_load_from_data (parser, text, -1, NULL) || json_parser_get_root (parser) == NULL)
+    return json_node_new (JSON_NODE_NULL);
+  return json_node_copy (json_parser_get_root (parser));
 }
 
 JsonObject *

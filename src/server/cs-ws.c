@@ -293,34 +293,6 @@ cs_ws_conn_send_text (CsWsConn   *conn,
 
 /* ---- reading ----------------------------------------------------------- */
 
-static void
-protocol_error (CsWsConn   *conn,
-                guint16     code,
-                const char *reason)
-{
-  g_debug ("WebSocket protocol error: %s", reason);
-  send_close (conn, code, reason);
-}
-
-static void
-deliver_text (CsWsConn     *conn,
-              const guint8 *data,
-              gsize         length)
-{
-  if (!g_utf8_validate ((const char *) data, length, NULL))
-    {
-      protocol_error (conn, CS_WS_CLOSE_BAD_DATA, "Text frames must be UTF-8");
-      return;
-    }
-  if (conn->callbacks.text && !conn->close_sent)
-    {
-      /* NUL-terminate for the handler's convenience. */
-      g_autofree char *text = g_strndup ((const char *) data, length);
-
-      conn->callbacks.text (conn, text, length, conn->user_data);
-    }
-}
-
 CsWsParse
 cs_ws_parse_frame_header (const guint8     *p,
                           gsize             len,
@@ -374,6 +346,34 @@ cs_ws_parse_frame_header (const guint8     *p,
   out->header = header;
   out->length = length;
   return CS_WS_PARSE_FRAME;
+}
+
+static void
+protocol_error (CsWsConn   *conn,
+                guint16     code,
+                const char *reason)
+{
+  g_debug ("WebSocket protocol error: %s", reason);
+  send_close (conn, code, reason);
+}
+
+static void
+deliver_text (CsWsConn     *conn,
+              const guint8 *data,
+              gsize         length)
+{
+  if (!g_utf8_validate ((const char *) data, length, NULL))
+    {
+      protocol_error (conn, CS_WS_CLOSE_BAD_DATA, "Text frames must be UTF-8");
+      return;
+    }
+  if (conn->callbacks.text && !conn->close_sent)
+    {
+      /* NUL-terminate for the handler's convenience. */
+      g_autofree char *text = g_strndup ((const char *) data, length);
+
+      conn->callbacks.text (conn, text, length, conn->user_data);
+    }
 }
 
 /* Parses complete frames from conn->incoming. Returns FALSE to stop reading. */
