@@ -59,6 +59,14 @@ assert_socket_works (Team *t, CsTestWs *ws, const char *txn)
   g_assert_nonnull (live);
 }
 
+static void
+wait_ready (CsTestWs *ws)
+{
+  g_autoptr(JsonObject) ready = cs_test_ws_wait (ws, "ready", 3000);
+
+  g_assert_nonnull (ready);
+}
+
 static const char *
 error_message (JsonObject *frame)
 {
@@ -108,8 +116,8 @@ test_deep_json_ws (void)
   team_init (&t);
   a = cs_test_ws_connect (t.s, t.alice);
   b = cs_test_ws_connect (t.s, t.bob);
-  g_assert_nonnull (cs_test_ws_wait (a, "ready", 3000));
-  g_assert_nonnull (cs_test_ws_wait (b, "ready", 3000));
+  wait_ready (a);
+  wait_ready (b);
 
   cs_test_ws_send (a, brackets);
   e1 = cs_test_ws_wait (a, "error", 3000);
@@ -147,8 +155,8 @@ test_octal_escape (void)
 
   a = cs_test_ws_connect (t.s, t.alice);
   b = cs_test_ws_connect (t.s, t.bob);
-  g_assert_nonnull (cs_test_ws_wait (a, "ready", 3000));
-  g_assert_nonnull (cs_test_ws_wait (b, "ready", 3000));
+  wait_ready (a);
+  wait_ready (b);
   frame = g_strdup_printf ("{\"type\":\"send\",\"room_id\":\"%s\",\"txn_id\":\"c\",\"body\":\"\\770\"}", t.room);
   cs_test_ws_send (a, frame);
   err = cs_test_ws_wait (a, "error", 3000);
