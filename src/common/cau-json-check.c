@@ -250,7 +250,13 @@ cau_json_check (const char *data,
   guint depth = 0;
   gsize size;
 
-  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+  g_return_val_if_fail (data != NULL || length <= 0, FALSE);
+
+  if (data == NULL)
+    {
+      data = "";
+      length = 0;
+    }
 
   size = length < 0 ? strlen (data) : (gsize) length;
   s.start = s.p = (const guchar *) data;

@@ -148,6 +148,9 @@ test_json_depth (void)
   g_assert_error (error, CAU_ERROR, CAU_ERROR_BAD_REQUEST);
   g_clear_error (&error);
 
+  g_assert_false (cau_json_check (NULL, -1, 5, &error));
+  g_assert_nonnull (strstr (error->message, "no JSON value"));
+  g_clear_error (&error);
   g_assert_false (cau_json_check ("{\"a\":\"bc\"}", -1, 5, &error));
   g_assert_nonnull (strstr (error->message, "too large"));
 }
