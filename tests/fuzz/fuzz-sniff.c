@@ -8,6 +8,7 @@
 #include "cau-validate.h"
 
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,7 +32,10 @@ scratch_path (void)
 {
   if (scratch == NULL)
     {
-      g_autofree char *dir = g_dir_make_tmp ("causerie-fuzz-sniff-XXXXXX", NULL);
+      /* In memory when /dev/shm is there: one file written per run. */
+      g_autofree char *dir = g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR)
+        ? g_mkdtemp (g_strdup ("/dev/shm/causerie-fuzz-sniff-XXXXXX"))
+        : g_dir_make_tmp ("causerie-fuzz-sniff-XXXXXX", NULL);
 
       g_assert (dir != NULL);
       scratch = g_build_filename (dir, "upload", NULL);
@@ -56,9 +60,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autofree char *raw = g_strndup ((const char *) data, size);
   g_autofree char *clean = NULL;
   const char *mime;
+  FILE *out;
   guint pick = size ? data[0] : 0;
 
-  g_assert (g_file_set_contents (scratch_path (), (const char *) data, size, NULL));
+  /* Plain stdio: g_file_set_contents() fsyncs, 200 runs a second. */
+  out = fopen (scratch_path (), "wb");
+  g_assert (out != NULL);
+  g_assert (fwrite (data, 1, size, out) == size);
+  g_assert (fclose (out) == 0);
   mime = cs_sniff_file (scratch, declared[pick % G_N_ELEMENTS (declared)],
                         names[(pick / G_N_ELEMENTS (declared)) % G_N_ELEMENTS (names)], &error);
   g_assert ((mime == NULL) == (error != NULL));
