@@ -49,7 +49,7 @@ read_context (CsCtx      *ctx,
       !cau_json_get_string (context, "label", FALSE, &label, &error) ||
       !cau_validate_text (type, "context type", 1, 64, NULL, &error) ||
       !cau_validate_text (id, "context id", 1, 256, NULL, &error) ||
-      (label && !cau_validate_text (label, "context label", 0, CAU_LIMIT_NAME_CHARS, NULL, &error)))
+      (label && !cau_validate_label (label, "context label", FALSE, 0, CAU_LIMIT_NAME_CHARS, NULL, &error)))
     return cs_ctx_fail_error (ctx, error);
   clean = json_object_new ();
   json_object_set_string_member (clean, "entity_type", type);

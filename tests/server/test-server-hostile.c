@@ -189,6 +189,16 @@ test_bidi_labels (void)
   g_free (cs_test_expect_error (t.s, "PATCH", "/api/me", t.bob, "{\"display_name\":\"Bob" RLO "\"}", 400, "bad_request"));
   g_free (cs_test_expect_error (t.s, "PATCH", "/api/me", t.bob, "{\"status_text\":\"" LRI "away\"}", 400, "bad_request"));
 
+  /* A message's context label is shown too. */
+  {
+    g_autofree char *mpath = g_strdup_printf ("/api/rooms/%s/messages", t.room);
+
+    g_free (cs_test_expect_error (t.s, "POST", mpath, t.alice,
+                                  "{\"txn_id\":\"ctx\",\"body\":\"hi\",\"context\":"
+                                  "{\"entity_type\":\"issue\",\"entity_id\":\"7\",\"label\":\"fix" RLO "\"}}",
+                                  400, "bad_request"));
+  }
+
   /* Nothing changed, and right-to-left text itself is welcome. */
   me = cs_test_call (t.s, "GET", "/api/me", t.bob, NULL, 200);
   g_assert_cmpstr (json_object_get_string_member (me, "display_name"), ==, "Bob");
