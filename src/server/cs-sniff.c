@@ -5,8 +5,8 @@
 #define G_LOG_DOMAIN "cs-sniff"
 
 #include "cs-sniff.h"
-#include "cau-error.h"
 #include "cau-validate.h"
+#include "cau-error.h"
 
 #include <errno.h>
 #include <stdio.h>
