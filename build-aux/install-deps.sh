@@ -6,6 +6,7 @@ set -eu
 
 PACKAGES="
   meson ninja-build pkg-config gcc gettext itstool
+  clang libclang-rt-14-dev
   libglib2.0-dev libglib2.0-bin libjson-glib-dev libsoup-3.0-dev
   libsqlite3-dev sqlite3 libsodium-dev libcurl4-openssl-dev
   libgtk-4-dev libadwaita-1-dev libnotify-dev libsecret-1-dev

@@ -6,12 +6,23 @@
 
 #include <json-glib/json-glib.h>
 
+#include "cau-json-check.h"
+
 G_BEGIN_DECLS
 
-/* Parses @data as a JSON object. Errors are CAU_ERROR_BAD_REQUEST with a
- * sentence a person can read. Returns a new reference. */
+/* Parses @data as a JSON object. The bytes go through cau_json_check()
+ * (depth, size, UTF-8, RFC 8259) before json-glib sees them. Errors are
+ * CAU_ERROR_BAD_REQUEST with a sentence a person can read. Returns a new
+ * reference. */
 JsonObject *cau_json_parse_object (const char *data,
                                    gsize       length,
+                                   GError    **error);
+/* Any JSON value (@length -1: NUL-terminated), checked like the above and
+ * at most @max_bytes long; for JSON the server stored itself. Returns a
+ * new, mutable node. */
+JsonNode   *cau_json_parse_node   (const char *data,
+                                   gssize      length,
+                                   gsize       max_bytes,
                                    GError    **error);
 
 /* Typed look-ups. Each returns FALSE and sets a bad_request error when the

@@ -6,14 +6,25 @@
 
 #include <string.h>
 
+/* Every walk below assumes valid UTF-8: g_utf8_next_char() on a stray
+ * lead byte such as 0xF8 ("\770" in json-glib) steps past the NUL. */
+static gboolean
+is_utf8 (const char *text)
+{
+  return text != NULL && g_utf8_validate (text, strlen (text), NULL);
+}
+
 char *
 cau_trim (const char *text)
 {
+  g_autofree char *valid = NULL;
   const char *start = text;
   const char *end;
 
   if (text == NULL)
     return g_strdup ("");
+  if (!is_utf8 (text))
+    start = text = valid = g_utf8_make_valid (text, -1);
   while (*start && g_unichar_isspace (g_utf8_get_char (start)))
     start = g_utf8_next_char (start);
   end = start + strlen (start);
@@ -28,19 +39,63 @@ cau_trim (const char *text)
   return g_strndup (start, end - start);
 }
 
+gboolean
+cau_unichar_is_bidi_control (gunichar c)
+{
+  return c == 0x061C ||                  /* ARABIC LETTER MARK */
+         c == 0x200E || c == 0x200F ||   /* LRM, RLM */
+         (c >= 0x202A && c <= 0x202E) || /* LRE, RLE, PDF, LRO, RLO */
+         (c >= 0x2066 && c <= 0x2069);   /* LRI, RLI, FSI, PDI */
+}
+
+gboolean
+cau_text_has_bidi_controls (const char *text)
+{
+  const char *end;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  end = text + strlen (text);
+  for (const char *p = text; p < end; )
+    {
+      gunichar c = g_utf8_get_char_validated (p, end - p);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        return TRUE;  /* not text at all: as unwelcome */
+      if (cau_unichar_is_bidi_control (c))
+        return TRUE;
+      p = g_utf8_next_char (p);
+    }
+  return FALSE;
+}
+
+/* TRUE also for bytes that are not UTF-8, so a caller that forgot to
+ * validate first still refuses the text rather than reading past it. */
 static gboolean
 has_control_chars (const char *text,
                    gboolean    allow_newlines)
 {
-  for (const char *p = text; *p; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
+  const char *end = text + strlen (text);
 
+  for (const char *p = text; p < end; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char_validated (p, end - p);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        return TRUE;
       if (allow_newlines && (c == '\n' || c == '\t'))
         continue;
       if (g_unichar_iscntrl (c))
         return TRUE;
     }
+  return FALSE;
+}
+
+static gboolean
+not_text (const char *what,
+          GError    **error)
+{
+  g_set_error (error, CAU_ERROR, CAU_ERROR_BAD_REQUEST, "The %s is not valid text.", what);
   return FALSE;
 }
 
@@ -55,11 +110,8 @@ cau_validate_text (const char *text,
   g_autofree char *trimmed = NULL;
   glong len;
 
-  if (text == NULL || !g_utf8_validate (text, -1, NULL))
-    {
-      g_set_error (error, CAU_ERROR, CAU_ERROR_BAD_REQUEST, "The %s is not valid text.", what);
-      return FALSE;
-    }
+  if (!is_utf8 (text))
+    return not_text (what, error);
   trimmed = cau_trim (text);
   len = g_utf8_strlen (trimmed, -1);
   if (len < (glong) min_chars)
@@ -85,13 +137,34 @@ cau_validate_name (const char *text,
                    char      **out,
                    GError    **error)
 {
-  if (text && has_control_chars (text, FALSE))
+  return cau_validate_label (text, "name", FALSE, 1, CAU_LIMIT_NAME_CHARS, out, error);
+}
+
+gboolean
+cau_validate_label (const char *text,
+                    const char *what,
+                    gboolean    multi_line,
+                    guint       min_chars,
+                    guint       max_chars,
+                    char      **out,
+                    GError    **error)
+{
+  if (!is_utf8 (text))
+    return not_text (what, error);
+  if (has_control_chars (text, multi_line))
     {
-      g_set_error_literal (error, CAU_ERROR, CAU_ERROR_BAD_REQUEST,
-                           "The name cannot contain control characters.");
+      g_set_error (error, CAU_ERROR, CAU_ERROR_BAD_REQUEST,
+                   "The %s cannot contain control characters.", what);
       return FALSE;
     }
-  return cau_validate_text (text, "name", 1, CAU_LIMIT_NAME_CHARS, out, error);
+  if (cau_text_has_bidi_controls (text))
+    {
+      g_set_error (error, CAU_ERROR, CAU_ERROR_BAD_REQUEST,
+                   "The %s cannot contain bidirectional control characters (such as U+202E), "
+                   "which make text read differently from what it is.", what);
+      return FALSE;
+    }
+  return cau_validate_text (text, what, min_chars, max_chars, out, error);
 }
 
 gboolean
@@ -100,7 +173,9 @@ cau_validate_body (const char *text,
                    char      **out,
                    GError    **error)
 {
-  if (text && has_control_chars (text, TRUE))
+  if (!is_utf8 (text))
+    return not_text ("message", error);
+  if (has_control_chars (text, TRUE))
     {
       g_set_error_literal (error, CAU_ERROR, CAU_ERROR_BAD_REQUEST,
                            "The message cannot contain control characters.");
@@ -119,8 +194,8 @@ cau_validate_email (const char *text,
   const char *at;
   const char *dot;
 
-  if (text == NULL || !g_utf8_validate (text, -1, NULL))
-    goto bad;
+  if (!is_utf8 (text))
+    return not_text ("email address", error);
   trimmed = cau_trim (text);
   if (strlen (trimmed) > 254 || has_control_chars (trimmed, FALSE))
     goto bad;
@@ -149,8 +224,7 @@ gboolean
 cau_validate_password (const char *text,
                        GError    **error)
 {
-  if (text == NULL || !g_utf8_validate (text, -1, NULL) ||
-      g_utf8_strlen (text, -1) < CAU_PASSWORD_MIN_CHARS)
+  if (!is_utf8 (text) || g_utf8_strlen (text, -1) < CAU_PASSWORD_MIN_CHARS)
     {
       g_set_error (error, CAU_ERROR, CAU_ERROR_BAD_REQUEST,
                    "The password must have at least %d characters.", CAU_PASSWORD_MIN_CHARS);
@@ -169,7 +243,7 @@ cau_validate_txn_id (const char *text,
                      GError    **error)
 {
   if (text == NULL || *text == '\0' || strlen (text) > CAU_LIMIT_TXN_ID_CHARS ||
-      !g_utf8_validate (text, -1, NULL) || has_control_chars (text, FALSE))
+      !is_utf8 (text) || has_control_chars (text, FALSE))
     {
       g_set_error (error, CAU_ERROR, CAU_ERROR_BAD_REQUEST,
                    "The field “txn_id” must be a non-empty string of at most %d bytes.",

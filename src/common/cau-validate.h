@@ -20,18 +20,38 @@ G_BEGIN_DECLS
 #define CAU_PAGE_MAX              100
 #define CAU_PASSWORD_MIN_CHARS    8
 
-/* Trims white space at both ends; returns a new string. */
+/* Trims white space at both ends; returns a new string (invalid UTF-8 is
+ * replaced first). */
 char     *cau_trim (const char *text);
 
-/* Each returns FALSE with a bad_request error naming @what on failure.
- * @out receives the trimmed value (newly allocated) when not NULL. */
+/* The invisible characters that reorder text (U+061C, U+200E, U+200F,
+ * U+202A..U+202E, U+2066..U+2069): a name holding them can show as
+ * something else ("Trojan Source"). */
+gboolean  cau_unichar_is_bidi_control (gunichar    c);
+/* TRUE when @text holds one of them, or is not valid UTF-8. */
+gboolean  cau_text_has_bidi_controls  (const char *text);
+
+/* Each returns FALSE with a bad_request error naming @what on failure; the
+ * text is checked to be UTF-8 before anything else. @out receives the trimmed value (newly allocated) when not NULL. */
 gboolean  cau_validate_text     (const char *text,
                                  const char *what,
                                  guint       min_chars,
                                  guint       max_chars,
                                  char      **out,
                                  GError    **error);
+/* A name shown to others (rooms, people, organisations): one line, 1..100
+ * characters, no control or bidirectional control characters. */
 gboolean  cau_validate_name     (const char *text,
+                                 char      **out,
+                                 GError    **error);
+/* Other text shown as a label (room descriptions, status texts): like
+ * cau_validate_text, and refuses control characters (newline and tab are
+ * allowed when @multi_line) and bidirectional control characters. */
+gboolean  cau_validate_label    (const char *text,
+                                 const char *what,
+                                 gboolean    multi_line,
+                                 guint       min_chars,
+                                 guint       max_chars,
                                  char      **out,
                                  GError    **error);
 gboolean  cau_validate_body     (const char *text,

@@ -310,7 +310,7 @@ cs_api_me_patch (CsCtx *ctx)
   if (!cau_json_get_string (body, "display_name", FALSE, &name, &error) ||
       !cau_json_get_string (body, "status_text", FALSE, &status, &error) ||
       (name && !cau_validate_name (name, &clean_name, &error)) ||
-      (status && !cau_validate_text (status, "status", 0, CAU_LIMIT_STATUS_CHARS, &clean_status, &error)))
+      (status && !cau_validate_label (status, "status", FALSE, 0, CAU_LIMIT_STATUS_CHARS, &clean_status, &error)))
     {
       cs_ctx_fail_error (ctx, error);
       return;
@@ -475,7 +475,8 @@ cs_api_admin_audit (CsCtx *ctx)
     {
       JsonObject *e = json_object_new ();
       g_autofree char *at = cs_model_time (stmt, 1);
-      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonNode *details = cs_col_text (stmt, 7)
+        ? cau_json_parse_node (cs_col_text (stmt, 7), -1, CAU_JSON_MAX_BYTES, NULL) : NULL;
 
       json_object_set_int_member (e, "id", sqlite3_column_int64 (stmt, 0));
       json_object_set_string_member (e, "at", at);
@@ -484,8 +485,8 @@ cs_api_admin_audit (CsCtx *ctx)
       cau_json_set_string_or_null (e, "entity_type", cs_col_text (stmt, 4));
       cau_json_set_string_or_null (e, "entity_id", cs_col_text (stmt, 5));
       cau_json_set_string_or_null (e, "ip", cs_col_text (stmt, 6));
-      if (cs_col_text (stmt, 7) && json_parser_load_from_data (parser, cs_col_text (stmt, 7), -1, NULL))
-        json_object_set_member (e, "details", json_node_copy (json_parser_get_root (parser)));
+      if (details)
+        json_object_set_member (e, "details", details);
       else
         json_object_set_null_member (e, "details");
       json_array_add_object_element (entries, e);

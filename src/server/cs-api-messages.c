@@ -301,7 +301,8 @@ cs_api_store_message (CsCtx      *ctx,
           !cau_json_get_string (context_obj, "entity_id", TRUE, &eid, &error) ||
           !cau_json_get_string (context_obj, "label", FALSE, &label, &error) ||
           !cau_validate_text (et, "context type", 1, 64, NULL, &error) ||
-          !cau_validate_text (eid, "context id", 1, 256, NULL, &error))
+          !cau_validate_text (eid, "context id", 1, 256, NULL, &error) ||
+          (label && !cau_validate_label (label, "context label", FALSE, 0, CAU_LIMIT_NAME_CHARS, NULL, &error)))
         return cs_ctx_fail_error (ctx, error), NULL;
       json_object_set_string_member (clean, "entity_type", et);
       json_object_set_string_member (clean, "entity_id", eid);

@@ -49,7 +49,7 @@ read_context (CsCtx      *ctx,
       !cau_json_get_string (context, "label", FALSE, &label, &error) ||
       !cau_validate_text (type, "context type", 1, 64, NULL, &error) ||
       !cau_validate_text (id, "context id", 1, 256, NULL, &error) ||
-      (label && !cau_validate_text (label, "context label", 0, CAU_LIMIT_NAME_CHARS, NULL, &error)))
+      (label && !cau_validate_label (label, "context label", FALSE, 0, CAU_LIMIT_NAME_CHARS, NULL, &error)))
     return cs_ctx_fail_error (ctx, error);
   clean = json_object_new ();
   json_object_set_string_member (clean, "entity_type", type);
@@ -160,7 +160,7 @@ cs_api_rooms_create (CsCtx *ctx)
       !cau_json_get_string (body, "name", TRUE, &name_in, &error) ||
       !cau_validate_name (name_in, &name, &error) ||
       !cau_json_get_string (body, "description", FALSE, &description_in, &error) ||
-      !cau_validate_text (description_in, "description", 0, CAU_LIMIT_TOPIC_CHARS, &description, &error) ||
+      !cau_validate_label (description_in, "description", TRUE, 0, CAU_LIMIT_TOPIC_CHARS, &description, &error) ||
       !cau_json_get_bool (body, "is_private", FALSE, &is_private, &error) ||
       !cau_json_get_strv (body, "member_ids", FALSE, &member_ids, &error))
     {
@@ -392,7 +392,7 @@ cs_api_room_patch (CsCtx *ctx)
   if (!cau_json_get_string (body, "name", FALSE, &name_in, &error) ||
       (name_in && !cau_validate_name (name_in, &name, &error)) ||
       !cau_json_get_string (body, "description", FALSE, &description_in, &error) ||
-      (description_in && !cau_validate_text (description_in, "description", 0, CAU_LIMIT_TOPIC_CHARS, &description, &error)) ||
+      (description_in && !cau_validate_label (description_in, "description", TRUE, 0, CAU_LIMIT_TOPIC_CHARS, &description, &error)) ||
       !cau_json_get_bool (body, "is_archived", FALSE, &archived, &error))
     {
       cs_ctx_fail_error (ctx, error);

@@ -151,6 +151,9 @@ add_user (CsConfig   *config,
   CsStore *store;
   gboolean ok;
 
+  /* Names from the command line meet the same rules as over HTTP. */
+  if (!g_utf8_validate (a->tenant_name, -1, NULL))
+    return fail ("the organisation name is not valid UTF-8 text");
   if (!cau_validate_email (email_in, &email, &error) ||
       !cau_validate_name (name_in, &name, &error) ||
       (a->create_tenant && !cau_validate_name (a->tenant_name, NULL, &error)))

@@ -191,7 +191,7 @@ cs_ctx_query_bool (CsCtx      *ctx,
     {
       g_autofree char *message = g_strdup_printf ("The parameter “%s” must be true or false.", name);
 
-      cs_ctx_fail (ctx, CAU_ERROR_BAD_REQUEST, message);
+      cs_ctx_fail (ctx, CAU_ERROR_BAD_REQUEST, "%s", message);
       return FALSE;
     }
   return TRUE;

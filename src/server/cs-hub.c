@@ -756,7 +756,7 @@ client_text_cb (CsWsConn   *ws,
       !(frame && cau_json_get_string (frame, "type", TRUE, &type, NULL) && g_str_equal (type, "sync")))
     go_live (c);
   if (frame == NULL)
-    return bad_frame (c, "A frame must be a JSON object.", NULL);
+    return bad_frame (c, error->message, NULL);
   if (!cau_json_get_string (frame, "type", TRUE, &type, &error))
     return bad_frame (c, error->message, NULL);
   cau_json_get_string (frame, "txn_id", FALSE, &txn_id, NULL);

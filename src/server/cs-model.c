@@ -102,7 +102,8 @@ parse_json_text (const char *text)
   if (strcmp (text, "[]") == 0)
     return json_node_init_array (json_node_alloc (), json_array_new ());
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, text, -1, NULL) || json_parser_get_root (parser) == NULL)
+  if (!cau_json_check (text, -1, CAU_JSON_MAX_BYTES, NULL) ||
+      !json_parser_load_from_data (parser, text, -1, NULL) || json_parser_get_root (parser) == NULL)
     return json_node_new (JSON_NODE_NULL);
   return json_node_copy (json_parser_get_root (parser));
 }
@@ -419,22 +420,22 @@ cs_model_event_frame (const char *payload,
                       const char *txn_id,
                       const char *viewer_id)
 {
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) root = NULL;
   JsonObject *frame;
   JsonObject *data;
   JsonObject *message;
 
   if (txn_id == NULL || g_strcmp0 (actor_id, viewer_id) != 0)
     return g_strdup (payload);
-  parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, payload, -1, NULL))
+  root = cau_json_parse_node (payload, -1, CAU_JSON_MAX_BYTES, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return g_strdup (payload);
-  frame = json_node_get_object (json_parser_get_root (parser));
+  frame = json_node_get_object (root);
   data = json_object_get_object_member (frame, "data");
   message = data && json_object_has_member (data, "message") ? json_object_get_object_member (data, "message") : data;
   if (message)
     json_object_set_string_member (message, "txn_id", txn_id);
-  return cau_json_to_string (json_parser_get_root (parser));
+  return cau_json_to_string (root);
 }
 
 gint64

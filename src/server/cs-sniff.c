@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "cs-sniff"
 
 #include "cs-sniff.h"
+#include "cau-validate.h"
 #include "cau-error.h"
 #include "cau-file-types.h"
 
@@ -398,8 +399,7 @@ static gboolean
 unwanted_char (gunichar c)
 {
   return g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029 ||
-         (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) ||
-         c == 0x200E || c == 0x200F || c == 0xFEFF;
+         cau_unichar_is_bidi_control (c) || c == 0xFEFF;
 }
 
 /* Keeps the extension when a long name is cut. */

@@ -315,6 +315,61 @@ cs_ws_conn_send_text (CsWsConn   *conn,
 
 /* ---- reading ----------------------------------------------------------- */
 
+CsWsParse
+cs_ws_parse_frame_header (const guint8     *p,
+                          gsize             len,
+                          gsize             frame_max,
+                          gsize             message_len,
+                          CsWsFrameHeader  *out,
+                          guint16          *close_code,
+                          const char      **reason)
+{
+  gboolean fin;
+  guint8 opcode;
+  guint64 length;
+  gsize header = 2;
+
+#define REFUSE(code, text) return (*close_code = (code), *reason = (text), CS_WS_PARSE_ERROR)
+  if (len < 2)
+    return CS_WS_PARSE_MORE;
+  fin = (p[0] & 0x80) != 0;
+  opcode = p[0] & 0x0f;
+  length = p[1] & 0x7f;
+  if (p[0] & 0x70)
+    REFUSE (CS_WS_CLOSE_PROTOCOL_ERROR, "Reserved bits set");
+  if (!(p[1] & 0x80))
+    REFUSE (CS_WS_CLOSE_PROTOCOL_ERROR, "Client frames must be masked");
+  if (length == 126)
+    {
+      if (len < 4)
+        return CS_WS_PARSE_MORE;
+      length = ((guint64) p[2] << 8) | p[3];
+      header = 4;
+    }
+  else if (length == 127)
+    {
+      if (len < 10)
+        return CS_WS_PARSE_MORE;
+      length = 0;
+      for (int i = 0; i < 8; i++)
+        length = (length << 8) | p[2 + i];
+      header = 10;
+    }
+  if (opcode >= OP_CLOSE && (length > 125 || !fin))
+    REFUSE (CS_WS_CLOSE_PROTOCOL_ERROR, "Bad control frame");
+  if (length > frame_max ||
+      (opcode == OP_CONT && message_len + length > frame_max))
+    REFUSE (CS_WS_CLOSE_TOO_BIG, "Frame too large");
+#undef REFUSE
+  if (len < header + 4 + length)
+    return CS_WS_PARSE_MORE;
+  out->fin = fin;
+  out->opcode = opcode;
+  out->header = header;
+  out->length = length;
+  return CS_WS_PARSE_FRAME;
+}
+
 static void
 protocol_error (CsWsConn   *conn,
                 guint16     code,
@@ -397,40 +452,31 @@ parse_frames (CsWsConn *conn)
   while (!conn->closed && conn->incoming->len >= 2)
     {
       guint8 *p = conn->incoming->data;
-      gboolean fin = (p[0] & 0x80) != 0;
-      guint8 opcode = p[0] & 0x0f;
-      guint64 length = p[1] & 0x7f;
-      gsize header = 2;
+      CsWsFrameHeader h;
+      guint16 code = 0;
+      const char *reason = NULL;
+      gboolean fin;
+      guint8 opcode;
+      guint64 length;
+      gsize header;
       guint8 *mask;
       guint8 *payload;
 
-      if (p[0] & 0x70)
-        return protocol_error (conn, CS_WS_CLOSE_PROTOCOL_ERROR, "Reserved bits set"), FALSE;
-      if (!(p[1] & 0x80))
-        return protocol_error (conn, CS_WS_CLOSE_PROTOCOL_ERROR, "Client frames must be masked"), FALSE;
-      if (length == 126)
+      switch (cs_ws_parse_frame_header (p, conn->incoming->len, conn->frame_max, conn->message->len,
+                                        &h, &code, &reason))
         {
-          if (conn->incoming->len < 4)
-            return TRUE;
-          length = ((guint64) p[2] << 8) | p[3];
-          header = 4;
+        case CS_WS_PARSE_MORE:
+          return TRUE;
+        case CS_WS_PARSE_ERROR:
+          return protocol_error (conn, code, reason), FALSE;
+        case CS_WS_PARSE_FRAME:
+        default:
+          break;
         }
-      else if (length == 127)
-        {
-          if (conn->incoming->len < 10)
-            return TRUE;
-          length = 0;
-          for (int i = 0; i < 8; i++)
-            length = (length << 8) | p[2 + i];
-          header = 10;
-        }
-      if (opcode >= OP_CLOSE && (length > 125 || !fin))
-        return protocol_error (conn, CS_WS_CLOSE_PROTOCOL_ERROR, "Bad control frame"), FALSE;
-      if (length > conn->frame_max ||
-          (opcode == OP_CONT && conn->message->len + length > conn->frame_max))
-        return protocol_error (conn, CS_WS_CLOSE_TOO_BIG, "Frame too large"), FALSE;
-      if (conn->incoming->len < header + 4 + length)
-        return TRUE;
+      fin = h.fin;
+      opcode = h.opcode;
+      length = h.length;
+      header = h.header;
 
       mask = p + header;
       payload = mask + 4;

@@ -53,6 +53,32 @@ gboolean  cs_ws_conn_is_open    (CsWsConn   *conn);
 void      cs_ws_conn_detach     (CsWsConn   *conn);
 gsize     cs_ws_conn_queued     (CsWsConn   *conn);
 
+/* One client frame's header, as cs_ws_parse_frame_header() reads it. */
+typedef struct {
+  gboolean fin;
+  guint8   opcode;
+  gsize    header;   /* bytes before the 4-byte mask */
+  guint64  length;   /* payload bytes, after the mask */
+} CsWsFrameHeader;
+
+typedef enum {
+  CS_WS_PARSE_MORE,    /* the frame is not all there yet */
+  CS_WS_PARSE_FRAME,   /* @out describes a whole frame at the start of the data */
+  CS_WS_PARSE_ERROR,   /* close with *close_code and *reason */
+} CsWsParse;
+
+/* The pure part of reading a client frame from @len bytes at @p: RFC 6455
+ * header, masking, control-frame rules and @frame_max (a continuation
+ * counts @message_len bytes already assembled). No I/O; the fuzzers call
+ * it. */
+CsWsParse cs_ws_parse_frame_header (const guint8     *p,
+                                    gsize             len,
+                                    gsize             frame_max,
+                                    gsize             message_len,
+                                    CsWsFrameHeader  *out,
+                                    guint16          *close_code,
+                                    const char      **reason);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsWsConn, cs_ws_conn_unref)
 
 G_END_DECLS
