@@ -44,6 +44,9 @@ cs_config_new (void)
   c->attach_sweep_s = 3600;
   c->attach_per_message = 10;
   c->forbid_direct = g_new0 (char *, 1);
+  c->page_cache_kib = 4096;
+  c->sqlite_heap_mb = 48;
+  c->member_lists = 1000;
   return c;
 }
 
@@ -199,6 +202,9 @@ cs_config_load_file (CsConfig   *config,
   READ_UINT ("attachments", "unused_lifetime_seconds", 1, 365 * 86400, attach_unused_s);
   READ_UINT ("attachments", "sweep_interval_seconds", 1, 86400, attach_sweep_s);
   READ_UINT ("attachments", "max_per_message", 1, 100, attach_per_message);
+  READ_UINT ("memory", "page_cache_kib", 64, 4 * 1024 * 1024, page_cache_kib);
+  READ_UINT ("memory", "sqlite_heap_mb", 0, 1024 * 1024, sqlite_heap_mb);
+  READ_UINT ("memory", "member_lists", 1, 10 * 1000 * 1000, member_lists);
   if (local_error)
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", path);

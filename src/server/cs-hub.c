@@ -27,6 +27,7 @@ typedef struct {
   gint64    sent_upto;     /* the highest event seq this socket has been sent */
   gboolean  syncing;
   GQueue    held;          /* CsEvent* committed while a sync replay runs */
+  gsize     held_bytes;    /* their frames' size, bounded by [limits] ws_queue_bytes */
   guint     bad_frames;
   gboolean  idle;
   gboolean  gone;
@@ -178,6 +179,19 @@ client_send_event (Client  *c,
     return;
   if (c->syncing)
     {
+      /* What waits for a replay counts as queued to the socket: a replay
+       * that falls this far behind ends as a slow reader does (1013). */
+      if (!cs_ws_conn_is_open (c->ws))
+        return;
+      c->held_bytes += g_bytes_get_size (frame);
+      if (c->held_bytes > c->hub->server->config->ws_queue_max)
+        {
+          g_queue_clear_full (&c->held, (GDestroyNotify) cs_event_unref);
+          c->held_bytes = 0;
+          c->hub->server->metrics.ws_slow_closed++;
+          cs_ws_conn_close (c->ws, CS_WS_CLOSE_TRY_AGAIN_LATER, "Too far behind; reconnect and sync");
+          return;
+        }
       g_queue_push_tail (&c->held, cs_event_ref (ev));
       return;
     }
@@ -242,6 +256,7 @@ finish_sync (Client *c,
   CsEvent *ev;
 
   c->syncing = FALSE;
+  c->held_bytes = 0;
   if (up_to > c->sent_upto)
     c->sent_upto = up_to;
   /* Events committed during the replay go out now, once each. */
@@ -522,6 +537,26 @@ typedef struct {
   CsApiRoomMembers members;
 } TypingJob;
 
+/* The member lists kept for typing are a cache of at most
+ * [memory] member_lists rooms: past it, one list is dropped (and read
+ * again the next time someone types there). */
+static void
+cache_members (CsHub      *hub,
+               const char *room_id,
+               char      **ids)
+{
+  if (!g_hash_table_contains (hub->members, room_id) &&
+      g_hash_table_size (hub->members) >= hub->server->config->member_lists)
+    {
+      GHashTableIter iter;
+
+      g_hash_table_iter_init (&iter, hub->members);
+      if (g_hash_table_iter_next (&iter, NULL, NULL))
+        g_hash_table_iter_remove (&iter);
+    }
+  g_hash_table_replace (hub->members, g_strdup (room_id), ids);
+}
+
 static void
 typing_members_done (CsCtx   *ctx,
                      gpointer data)
@@ -529,8 +564,7 @@ typing_members_done (CsCtx   *ctx,
   TypingJob *job = data;
 
   if (job->members.ids && job->members.ids[0])
-    g_hash_table_replace (job->client->hub->members, g_strdup (job->room_id),
-                          g_steal_pointer (&job->members.ids));
+    cache_members (job->client->hub, job->room_id, g_steal_pointer (&job->members.ids));
   if (!job->client->gone)
     apply_typing (job->client, job->room_id, job->typing);
   g_strfreev (job->members.ids);

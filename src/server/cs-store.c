@@ -407,7 +407,10 @@ get_thread_db (CsStore *store)
       if (db == NULL)
         g_warning ("%s", error->message);
       else
-        g_private_set (&thread_db, db);
+        {
+          cs_db_set_cache_kib (db, store->config->page_cache_kib);
+          g_private_set (&thread_db, db);
+        }
     }
   return db;
 }
@@ -535,12 +538,16 @@ cs_store_open (CsConfig *config,
 
   /* Opening and migrating happen before any thread or socket exists: the
    * server does not serve until its schema is current. */
+  /* What SQLite holds (page caches of every connection, statements,
+   * search-index buffers) gives pages back past this soft limit. */
+  sqlite3_soft_heap_limit64 ((sqlite3_int64) config->sqlite_heap_mb * 1024 * 1024);
   store->write_db = cs_db_open (store->path, FALSE, error);
   if (store->write_db == NULL || !cs_db_migrate (store->write_db, error))
     {
       cs_store_close (store);
       return NULL;
     }
+  cs_db_set_cache_kib (store->write_db, config->page_cache_kib);
   {
     gint64 max_event = cs_db_int (store->write_db, 0, "SELECT MAX(seq) FROM events", "");
     gint64 max_message = cs_db_int (store->write_db, 0, "SELECT MAX(seq) FROM messages", "");
