@@ -31,6 +31,7 @@ typedef struct {
   guint     bad_frames;
   gboolean  idle;
   gboolean  gone;
+  gboolean  to_flush;      /* frames queued by cs_hub_deliver, not yet written */
 } Client;
 
 typedef struct {
@@ -169,11 +170,14 @@ audit_job (CsHub      *hub,
 
 /* ---- delivery ---------------------------------------------------------- */
 
+/* With @touched, the frame is only queued and @c added to @touched (once)
+ * for the caller to flush. */
 static void
-client_send_event (Client  *c,
-                   CsEvent *ev,
-                   GBytes  *frame,
-                   GBytes  *own_frame)
+client_send_event (Client    *c,
+                   CsEvent   *ev,
+                   GBytes    *frame,
+                   GBytes    *own_frame,
+                   GPtrArray *touched)
 {
   if (c->gone || ev->seq <= c->sent_upto)
     return;
@@ -197,8 +201,15 @@ client_send_event (Client  *c,
     }
   if (own_frame && g_strcmp0 (c->user_id, ev->actor_id) == 0)
     frame = own_frame;
-  if (cs_ws_conn_send_frame (c->ws, frame))
-    c->hub->server->metrics.deliveries++;
+  if (touched ? cs_ws_conn_queue_frame (c->ws, frame) : cs_ws_conn_send_frame (c->ws, frame))
+    {
+      c->hub->server->metrics.deliveries++;
+      if (touched && !c->to_flush)
+        {
+          c->to_flush = TRUE;
+          g_ptr_array_add (touched, client_ref (c));
+        }
+    }
   else if (!cs_ws_conn_is_open (c->ws))
     c->hub->server->metrics.ws_slow_closed++;
   c->sent_upto = ev->seq;
@@ -219,6 +230,10 @@ cs_hub_deliver (GPtrArray *events,
                 gpointer   data)
 {
   CsHub *hub = data;
+  /* One write per socket for the whole batch: at high rates a batch holds
+   * many events, and a write per frame would cost a system call per
+   * delivery. */
+  g_autoptr(GPtrArray) touched = g_ptr_array_new ();
 
   for (guint i = 0; i < events->len; i++)
     {
@@ -234,8 +249,16 @@ cs_hub_deliver (GPtrArray *events,
           GPtrArray *list = g_hash_table_lookup (hub->by_user, *r);
 
           for (guint k = 0; list && k < list->len; k++)
-            client_send_event (g_ptr_array_index (list, k), ev, frame, own);
+            client_send_event (g_ptr_array_index (list, k), ev, frame, own, touched);
         }
+    }
+  for (guint i = 0; i < touched->len; i++)
+    {
+      Client *c = g_ptr_array_index (touched, i);
+
+      c->to_flush = FALSE;
+      cs_ws_conn_flush (c->ws);
+      client_unref (c);
     }
 }
 
@@ -264,7 +287,7 @@ finish_sync (Client *c,
     {
       g_autoptr(GBytes) frame = cs_ws_frame_text (ev->own_frame && g_strcmp0 (c->user_id, ev->actor_id) == 0
                                                   ? ev->own_frame : ev->frame, -1);
-      client_send_event (c, ev, frame, NULL);
+      client_send_event (c, ev, frame, NULL, NULL);
       cs_event_unref (ev);
     }
   json_object_set_string_member (synced, "type", "synced");
