@@ -513,6 +513,7 @@ typedef struct {
   GCond        cond;
   guint        n_ready;
   guint        n_failed;
+  const char  *txn_prefix;   /* (a): one per run, or a second run's sends would be retries of the first's */
   gint64       start_us;     /* set once everyone is connected; atomic */
   gboolean     abort;        /* atomic */
 } Run;
@@ -781,7 +782,7 @@ fanout_tick (Worker *w,
       guint sender = n % FANOUT_SENDERS;
 
       if (sender % run->n_threads == w->index)
-        client_send (g_ptr_array_index (w->clients, sender / run->n_threads), "a", n);
+        client_send (g_ptr_array_index (w->clients, sender / run->n_threads), run->txn_prefix, n);
     }
   if (w->next_msg < run->total_msgs)
     return TRUE;
@@ -1176,6 +1177,7 @@ bench_fanout (Bench *b,
   Run run = { 0 };
   Totals t = { 0 };
   g_autoptr(GArray) idle = idle_ping_rtt (b, 200);
+  g_autofree char *txn_prefix = NULL;
   gboolean ok;
 
   run.phase = PHASE_FANOUT;
@@ -1183,6 +1185,8 @@ bench_fanout (Bench *b,
   run.n_threads = b->p.threads;
   run.total_msgs = rate * seconds;
   run.interval_us = G_USEC_PER_SEC / rate;
+  txn_prefix = g_strdup_printf ("a%u", rate);
+  run.txn_prefix = txn_prefix;
   printf ("(a) fan-out: %u WebSocket clients in one room, %u senders, %u msg/s for %u s (%u client threads)\n",
           run.n_clients, FANOUT_SENDERS, rate, seconds, run.n_threads);
   ok = run_phase (b, &run, &t);
