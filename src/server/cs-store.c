@@ -597,7 +597,9 @@ cs_store_open (CsConfig *config,
   /* Opening and migrating happen before any thread or socket exists: the
    * server does not serve until its schema is current. */
   /* What SQLite holds (page caches of every connection, statements,
-   * search-index buffers) gives pages back past this soft limit. */
+   * search-index buffers) gives pages back past this soft limit. The
+   * limit is SQLite's, for the whole process: a second store in the same
+   * process (tests) shares it. */
   sqlite3_soft_heap_limit64 ((sqlite3_int64) config->sqlite_heap_mb * 1024 * 1024);
   store->write_db = cs_db_open (store->path, FALSE, error);
   if (store->write_db == NULL || !cs_db_migrate (store->write_db, error))
