@@ -50,6 +50,9 @@ cs_config_new (void)
   c->header_timeout_s = 10;
   c->body_timeout_s = 60;
   c->conns_per_address = 256;
+  c->page_cache_kib = 4096;
+  c->sqlite_heap_mb = 48;
+  c->member_lists = 1000;
   return c;
 }
 
@@ -401,6 +404,9 @@ cs_config_load_file (CsConfig   *config,
   READ_UINT ("attachments", "unused_lifetime_seconds", 1, 365 * 86400, attach_unused_s);
   READ_UINT ("attachments", "sweep_interval_seconds", 1, 86400, attach_sweep_s);
   READ_UINT ("attachments", "max_per_message", 1, 100, attach_per_message);
+  READ_UINT ("memory", "page_cache_kib", 64, 4 * 1024 * 1024, page_cache_kib);
+  READ_UINT ("memory", "sqlite_heap_mb", 0, 1024 * 1024, sqlite_heap_mb);
+  READ_UINT ("memory", "member_lists", 1, 10 * 1000 * 1000, member_lists);
   metrics = read_string (&r, "metrics", "listen");
   read_bool (&r, "smtp", "starttls", &starttls);
 

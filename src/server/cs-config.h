@@ -67,6 +67,11 @@ typedef struct {
 
   gint64     edit_window_s;  /* 0: no limit */
   char     **forbid_direct;  /* "guest:admin" = guests may not open a direct room with admins */
+
+  /* Memory bounds (README, "Memory"). */
+  guint      page_cache_kib;       /* SQLite page cache of each connection */
+  guint      sqlite_heap_mb;       /* soft limit on all of SQLite's memory; 0: none */
+  guint      member_lists;         /* rooms whose member list the hub keeps for typing */
 } CsConfig;
 
 CsConfig *cs_config_new       (void);

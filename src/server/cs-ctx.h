@@ -113,6 +113,7 @@ gboolean cs_ctx_fail_db        (CsCtx       *ctx,
 void     cs_ctx_reply          (CsCtx       *ctx,
                                 guint        status,
                                 JsonNode    *result);
+/* Takes ownership of @obj. */
 void     cs_ctx_reply_object   (CsCtx       *ctx,
                                 guint        status,
                                 JsonObject  *obj);

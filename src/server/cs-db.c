@@ -199,6 +199,15 @@ cs_db_open (const char *path,
   return db;
 }
 
+gboolean
+cs_db_set_cache_kib (CsDb  *db,
+                     guint  kib)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size=-%u;", kib);
+
+  return exec_sql (db->handle, sql, NULL);
+}
+
 void
 cs_db_close (CsDb *db)
 {

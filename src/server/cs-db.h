@@ -20,6 +20,9 @@ CsDb         *cs_db_open      (const char  *path,
                                gboolean     read_only,
                                GError     **error);
 void          cs_db_close     (CsDb        *db);
+/* Bounds the connection's page cache (PRAGMA cache_size) to @kib KiB. */
+gboolean      cs_db_set_cache_kib (CsDb    *db,
+                                   guint    kib);
 sqlite3      *cs_db_handle    (CsDb        *db);
 gboolean      cs_db_migrate   (CsDb        *db,
                                GError     **error);

@@ -42,6 +42,7 @@ typedef struct {
   guint     bad_frames;
   gboolean  idle;
   gboolean  gone;
+  gboolean  to_flush;      /* frames queued by cs_hub_deliver, not yet written */
 } Client;
 
 typedef struct {
@@ -202,11 +203,14 @@ hold_event (Client  *c,
   g_queue_push_tail (&c->held, cs_event_ref (ev));
 }
 
+/* With @touched, the frame is only queued and @c added to @touched (once)
+ * for the caller to flush. */
 static void
-client_send_event (Client  *c,
-                   CsEvent *ev,
-                   GBytes  *frame,
-                   GBytes  *own_frame)
+client_send_event (Client    *c,
+                   CsEvent   *ev,
+                   GBytes    *frame,
+                   GBytes    *own_frame,
+                   GPtrArray *touched)
 {
   if (c->gone || ev->seq <= c->sent_upto)
     return;
@@ -218,8 +222,15 @@ client_send_event (Client  *c,
     }
   if (own_frame && g_strcmp0 (c->user_id, ev->actor_id) == 0)
     frame = own_frame;
-  if (cs_ws_conn_send_frame (c->ws, frame))
-    c->hub->server->metrics.deliveries++;
+  if (touched ? cs_ws_conn_queue_frame (c->ws, frame) : cs_ws_conn_send_frame (c->ws, frame))
+    {
+      c->hub->server->metrics.deliveries++;
+      if (touched && !c->to_flush)
+        {
+          c->to_flush = TRUE;
+          g_ptr_array_add (touched, client_ref (c));
+        }
+    }
   else if (!cs_ws_conn_is_open (c->ws))
     c->hub->server->metrics.ws_slow_closed++;
   c->sent_upto = ev->seq;
@@ -240,6 +251,10 @@ cs_hub_deliver (GPtrArray *events,
                 gpointer   data)
 {
   CsHub *hub = data;
+  /* One write per socket for the whole batch: at high rates a batch holds
+   * many events, and a write per frame would cost a system call per
+   * delivery. */
+  g_autoptr(GPtrArray) touched = g_ptr_array_new ();
 
   for (guint i = 0; i < events->len; i++)
     {
@@ -255,8 +270,16 @@ cs_hub_deliver (GPtrArray *events,
           GPtrArray *list = g_hash_table_lookup (hub->by_user, *r);
 
           for (guint k = 0; list && k < list->len; k++)
-            client_send_event (g_ptr_array_index (list, k), ev, frame, own);
+            client_send_event (g_ptr_array_index (list, k), ev, frame, own, touched);
         }
+    }
+  for (guint i = 0; i < touched->len; i++)
+    {
+      Client *c = g_ptr_array_index (touched, i);
+
+      c->to_flush = FALSE;
+      cs_ws_conn_flush (c->ws);
+      client_unref (c);
     }
 }
 
@@ -282,7 +305,7 @@ release_held (Client *c)
         {
           g_autoptr(GBytes) frame = cs_ws_frame_text (ev->own_frame && g_strcmp0 (c->user_id, ev->actor_id) == 0
                                                       ? ev->own_frame : ev->frame, -1);
-          client_send_event (c, ev, frame, NULL);
+          client_send_event (c, ev, frame, NULL, NULL);
         }
       cs_event_unref (ev);
     }
@@ -649,6 +672,26 @@ typedef struct {
   CsApiRoomMembers members;
 } TypingJob;
 
+/* The member lists kept for typing are a cache of at most
+ * [memory] member_lists rooms: past it, one list is dropped (and read
+ * again the next time someone types there). */
+static void
+cache_members (CsHub      *hub,
+               const char *room_id,
+               char      **ids)
+{
+  if (!g_hash_table_contains (hub->members, room_id) &&
+      g_hash_table_size (hub->members) >= hub->server->config->member_lists)
+    {
+      GHashTableIter iter;
+
+      g_hash_table_iter_init (&iter, hub->members);
+      if (g_hash_table_iter_next (&iter, NULL, NULL))
+        g_hash_table_iter_remove (&iter);
+    }
+  g_hash_table_replace (hub->members, g_strdup (room_id), ids);
+}
+
 static void
 typing_members_done (CsCtx   *ctx,
                      gpointer data)
@@ -656,8 +699,7 @@ typing_members_done (CsCtx   *ctx,
   TypingJob *job = data;
 
   if (job->members.ids && job->members.ids[0])
-    g_hash_table_replace (job->client->hub->members, g_strdup (job->room_id),
-                          g_steal_pointer (&job->members.ids));
+    cache_members (job->client->hub, job->room_id, g_steal_pointer (&job->members.ids));
   if (!job->client->gone)
     apply_typing (job->client, job->room_id, job->typing);
   g_strfreev (job->members.ids);

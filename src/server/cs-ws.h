@@ -43,6 +43,12 @@ GBytes   *cs_ws_frame_text      (const char *text,
  * Returns FALSE when the frame was not queued. */
 gboolean  cs_ws_conn_send_frame (CsWsConn   *conn,
                                  GBytes     *frame);
+/* Like cs_ws_conn_send_frame () but only queues @frame: the caller calls
+ * cs_ws_conn_flush () once it has queued what it has, so that the frames
+ * of one batch of events go out in one write per socket. */
+gboolean  cs_ws_conn_queue_frame (CsWsConn  *conn,
+                                  GBytes    *frame);
+void      cs_ws_conn_flush      (CsWsConn   *conn);
 gboolean  cs_ws_conn_send_text  (CsWsConn   *conn,
                                  const char *text);
 void      cs_ws_conn_close      (CsWsConn   *conn,

@@ -3,8 +3,9 @@
  * Starts the real causerie-server binary on a free loopback port with a
  * fresh data directory, creates a tenant and users with its command line,
  * and measures over REST and WebSocket:
- *   (a) fan-out: 200 sockets in one room, 100 msg/s for 30 s, delivery
- *       latency to every member and the server's CPU time per delivery;
+ *   (a) fan-out: 200 sockets in one room, 100 msg/s for 30 s, then
+ *       1,600 msg/s for 10 s, delivery latency to every member and the
+ *       server's CPU time per delivery at each rate;
  *   (b) persisted sends/s from 100 clients across 10 rooms;
  *   (c) the server time of a 100-message history page in a room of
  *       1,000,000 messages, against a /healthz round trip.
@@ -60,6 +61,8 @@
 typedef struct {
   guint fanout_rate;        /* messages per second into the fan-out room */
   guint fanout_seconds;
+  guint fanout_high_rate;   /* the same at a high rate, in the same process */
+  guint fanout_high_seconds;
   guint throughput_seconds; /* (b) counting window, after a warm-up */
   guint warmup_ms;
   guint history_messages;
@@ -85,6 +88,7 @@ typedef struct {
   char        *fan_room;
   GPtrArray   *rooms_b;
   char        *history_room;
+  GPtrArray   *fanout_summary;  /* one line per fan-out rate, printed together */
   Params       p;
 } Bench;
 
@@ -515,6 +519,7 @@ typedef struct {
   GCond        cond;
   guint        n_ready;
   guint        n_failed;
+  const char  *txn_prefix;   /* (a): one per run, or a second run's sends would be retries of the first's */
   gint64       start_us;     /* set once everyone is connected; atomic */
   gboolean     abort;        /* atomic */
 } Run;
@@ -783,7 +788,7 @@ fanout_tick (Worker *w,
       guint sender = n % FANOUT_SENDERS;
 
       if (sender % run->n_threads == w->index)
-        client_send (g_ptr_array_index (w->clients, sender / run->n_threads), "a", n);
+        client_send (g_ptr_array_index (w->clients, sender / run->n_threads), run->txn_prefix, n);
     }
   if (w->next_msg < run->total_msgs)
     return TRUE;
@@ -1171,20 +1176,25 @@ fsync_rate (Bench *b)
 /* ---- (a) fan-out ------------------------------------------------------- */
 
 static gboolean
-bench_fanout (Bench *b)
+bench_fanout (Bench *b,
+              guint  rate,
+              guint  seconds)
 {
   Run run = { 0 };
   Totals t = { 0 };
   g_autoptr(GArray) idle = idle_ping_rtt (b, 200);
+  g_autofree char *txn_prefix = NULL;
   gboolean ok;
 
   run.phase = PHASE_FANOUT;
   run.n_clients = N_USERS;
   run.n_threads = b->p.threads;
-  run.total_msgs = b->p.fanout_rate * b->p.fanout_seconds;
-  run.interval_us = G_USEC_PER_SEC / b->p.fanout_rate;
+  run.total_msgs = rate * seconds;
+  run.interval_us = G_USEC_PER_SEC / rate;
+  txn_prefix = g_strdup_printf ("a%u", rate);
+  run.txn_prefix = txn_prefix;
   printf ("(a) fan-out: %u WebSocket clients in one room, %u senders, %u msg/s for %u s (%u client threads)\n",
-          run.n_clients, FANOUT_SENDERS, b->p.fanout_rate, b->p.fanout_seconds, run.n_threads);
+          run.n_clients, FANOUT_SENDERS, rate, seconds, run.n_threads);
   ok = run_phase (b, &run, &t);
   printf ("(a) delivered: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " expected (%" G_GUINT64_FORMAT
           " missing, %" G_GUINT64_FORMAT " duplicates, %" G_GUINT64_FORMAT " error frames); %" G_GUINT64_FORMAT
@@ -1200,6 +1210,15 @@ bench_fanout (Bench *b)
             " (server counted %" G_GINT64_FORMAT " deliveries) [reference: ejabberd 46 µs]\n",
             t.server_cpu_us / 1e6, t.wall_us / 1e6, 100.0 * t.server_cpu_us / t.wall_us,
             (double) t.server_cpu_us / t.delivered, t.deliveries_metric);
+  printf ("(a) group commit: %" G_GINT64_FORMAT " commits for %" G_GINT64_FORMAT " writes (%.1f per commit)\n",
+          t.commits, t.writes, t.commits > 0 ? (double) t.writes / t.commits : 0.0);
+  g_array_sort (t.latency, cmp_int64);
+  if (t.delivered > 0)
+    g_ptr_array_add (b->fanout_summary,
+                     g_strdup_printf ("(a) summary at %5u msg/s: delivery p50 %.3f ms  p99 %.3f ms;"
+                                      " %.1f µs server CPU per delivery", rate,
+                                      percentile (t.latency, 50) / 1000.0, percentile (t.latency, 99) / 1000.0,
+                                      (double) t.server_cpu_us / t.delivered));
   printf ("(a) benchmark client CPU: %.2f s (%.1f µs per delivery received)\n",
           t.client_cpu_us / 1e6, t.delivered ? (double) t.client_cpu_us / t.delivered : 0.0);
   ok = ok && t.sent == run.total_msgs && t.delivered == t.expected && t.duplicates == 0 && t.errors == 0;
@@ -1552,6 +1571,7 @@ tear_down (Bench *b)
   g_ptr_array_unref (b->tokens);
   g_ptr_array_unref (b->user_ids);
   g_ptr_array_unref (b->rooms_b);
+  g_ptr_array_unref (b->fanout_summary);
   g_free (b->fan_room);
   g_free (b->history_room);
 }
@@ -1577,9 +1597,11 @@ main (int    argc,
   b.tokens = g_ptr_array_new_with_free_func (g_free);
   b.user_ids = g_ptr_array_new_with_free_func (g_free);
   b.rooms_b = g_ptr_array_new_with_free_func (g_free);
+  b.fanout_summary = g_ptr_array_new_with_free_func (g_free);
   b.session = soup_session_new_with_options ("timeout", 60, NULL);
   b.p = (Params) {
     .fanout_rate = 100, .fanout_seconds = quick ? 5 : 30,
+    .fanout_high_rate = 1600, .fanout_high_seconds = quick ? 3 : 10,
     .throughput_seconds = quick ? 3 : 10, .warmup_ms = 1000,
     .history_messages = quick ? 50000 : 1000000, .history_requests = 200,
     .threads = env_uint ("BENCH_CLIENT_THREADS", 2),
@@ -1588,7 +1610,10 @@ main (int    argc,
           quick ? " (BENCH_QUICK: shortened)" : "");
 
   ok = set_up (&b, &error);
-  ok = ok && (!strchr (phases, 'a') || bench_fanout (&b));
+  ok = ok && (!strchr (phases, 'a') || bench_fanout (&b, b.p.fanout_rate, b.p.fanout_seconds));
+  ok = ok && (!strchr (phases, 'a') || bench_fanout (&b, b.p.fanout_high_rate, b.p.fanout_high_seconds));
+  for (guint i = 0; i < b.fanout_summary->len; i++)
+    printf ("%s\n", (char *) g_ptr_array_index (b.fanout_summary, i));
   ok = ok && (!strchr (phases, 'b') || bench_throughput (&b));
   ok = ok && (!strchr (phases, 'c') || bench_history (&b, &error));
   if (error)

@@ -20,7 +20,7 @@ README = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "R
 
 BAD = [
     ("[limts]\njson_body_bytes=4096\n",
-     ["[limts]", "no such group", "limits, metrics"]),
+     ["[limts]", "no such group", "limits, memory, metrics"]),
     ("[limits]\njson_body_byte=4096\n",
      ["[limits] json_body_byte", "no such key", "connections_per_address", "json_body_bytes"]),
     ("[limits]\njson_body_bytes=lots\n",
