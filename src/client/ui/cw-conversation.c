@@ -75,6 +75,8 @@ struct _CwConversation
   char           *jump_id;
   gint64          jump_seq;
   char           *found_id;
+  guint           center_tick;
+  guint           center_tries;
 };
 
 G_DEFINE_FINAL_TYPE (CwConversation, cw_conversation, GTK_TYPE_WIDGET)
@@ -513,6 +515,8 @@ on_slice_changed_cb (GListModel     *model,
 }
 
 static void start_jump (CwConversation *self);
+static void stop_centering (CwConversation *self);
+static gboolean center_found_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data);
 
 static void
 on_loaded_cb (CwConversation *self)
@@ -819,6 +823,7 @@ cw_conversation_set_room (CwConversation *self,
   g_set_object (&self->room, room);
   g_clear_pointer (&self->jump_id, g_free);
   g_clear_pointer (&self->found_id, g_free);
+  stop_centering (self);
   self->loading_older = FALSE;
   self->loading_newer = FALSE;
   self->loading_newest = FALSE;
@@ -901,6 +906,54 @@ jump_cb (GObject      *source,
   if ((guint) pos >= offset)
     gtk_widget_activate_action (GTK_WIDGET (self->message_list), "list.scroll-to-item", "u",
                                 (guint) pos - offset);
+  stop_centering (self);
+  self->center_tries = 0;
+  self->center_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->message_list), center_found_cb,
+                                                    self, NULL);
+}
+
+/* Scrolling to an item only brings it into view, at an edge: once its row
+ * is laid out, the message found moves to a third of the way down, with
+ * what came before it in sight. */
+static gboolean
+center_found_cb (GtkWidget     *widget,
+                 GdkFrameClock *clock,
+                 gpointer       user_data)
+{
+  CwConversation *self = user_data;
+  GtkAdjustment *adj = vadjustment (self);
+  GHashTableIter iter;
+  gpointer row, item;
+
+  /* The list applies the scroll in its next allocation: after it. */
+  if (++self->center_tries < 3)
+    return G_SOURCE_CONTINUE;
+  g_hash_table_iter_init (&iter, self->bound_rows);
+  while (g_hash_table_iter_next (&iter, &row, &item))
+    {
+      CcMessage *message = gtk_list_item_get_item (item);
+      double x, y;
+
+      if (message == NULL || g_strcmp0 (cc_message_get_id (message), self->found_id) != 0 ||
+          !gtk_widget_translate_coordinates (row, GTK_WIDGET (self->scroller), 0, 0, &x, &y))
+        continue;
+      gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + y -
+                                gtk_adjustment_get_page_size (adj) / 3);
+      self->center_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if (self->center_tries < 30)
+    return G_SOURCE_CONTINUE;
+  self->center_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stop_centering (CwConversation *self)
+{
+  if (self->center_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->message_list), self->center_tick);
+  self->center_tick = 0;
 }
 
 static void
@@ -951,6 +1004,7 @@ cw_conversation_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->client, self);
   g_clear_object (&self->client);
   g_clear_object (&self->room);
+  stop_centering (self);
   g_clear_pointer (&self->jump_id, g_free);
   g_clear_pointer (&self->found_id, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_CONVERSATION);
