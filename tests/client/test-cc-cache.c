@@ -562,7 +562,7 @@ main (int argc, char **argv)
               fixture_setup, test_migration, fixture_teardown);
   g_test_add ("/client-core/cache/open-v2", Fixture, GINT_TO_POINTER (2),
               fixture_setup, test_migration, fixture_teardown);
-  g_test_add ("/client-core/cache/migrate-from-v3", Fixture, GINT_TO_POINTER (3),
+  g_test_add ("/client-core/cache/open-v3", Fixture, GINT_TO_POINTER (3),
               fixture_setup, test_migration, fixture_teardown);
   g_test_add ("/client-core/cache/open-v4", Fixture, GINT_TO_POINTER (4),
               fixture_setup, test_migration, fixture_teardown);
