@@ -163,6 +163,18 @@ def main():
     time.sleep(0.5)
     shot("ui-search-2-jump.png")
 
+    # Ctrl+F from the conversation: this room only.
+    key(win, "ctrl+f")
+    this_room = find(app, lambda n: n.getRoleName() in ("toggle button", "push button") and
+                     n.name == "This Room", "the scope buttons")
+    wait_for(lambda: this_room.getState().contains(pyatspi.STATE_CHECKED) or
+             this_room.getState().contains(pyatspi.STATE_PRESSED), "the room scope", 10, app)
+    type_text("airship")
+    wait_for(lambda: result_row(app, BEFORE) and result_row(app, AFTER), "both airship messages", 30, app)
+    assert result_row(app, RECENT) is None
+    log("Ctrl+F searches the room shown")
+    key(win, "Escape")
+
     # Offline: the cache answers.
     stop(server)
     log("server stopped")
@@ -198,6 +210,15 @@ def main():
     wait_for(lambda: result_row(app, RECENT), "the cached message, in French", 30, app)
     time.sleep(0.5)
     shot("ui-search-4-fr.png")
+    # The keyboard: Down to the second result, Enter opens it (from the cache).
+    older = "Good morning everyone! The quarterly review is on Thursday at 10:00 in the big meeting room."
+    wait_for(lambda: result_row(app, older), "the second result", 10, app)
+    key(win, "Down")
+    key(win, "Return")
+    wait_for(lambda: message_row(app, older), "the second result opened", 30, app)
+    log("Down and Enter opened the second result")
+    time.sleep(0.5)
+    shot("ui-search-5-fr-opened.png")
     print("ok: search online and offline, a result 3,000 messages back opened with its neighbours")
 
 

@@ -901,7 +901,7 @@ jump_cb (GObject      *source,
   cw_timeline_slice_set_pinned (self->slice, FALSE);
   cw_timeline_slice_show_newest (self->slice, SLICE_ITEMS);
   offset = cw_timeline_slice_get_offset (self->slice);
-  gtk_revealer_set_reveal_child (self->jump_revealer, TRUE);
+  gtk_revealer_set_reveal_child (self->jump_revealer, cc_timeline_get_has_newer (self->timeline));
   queue_refresh (self);
   if ((guint) pos >= offset)
     gtk_widget_activate_action (GTK_WIDGET (self->message_list), "list.scroll-to-item", "u",
@@ -939,6 +939,11 @@ center_found_cb (GtkWidget     *widget,
         continue;
       gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + y -
                                 gtk_adjustment_get_page_size (adj) / 3);
+      /* All of it may fit: then this is the bottom after all. */
+      self->at_bottom = adjustment_at_bottom (adj) && cw_timeline_slice_at_end (self->slice) &&
+                        !cc_timeline_get_has_newer (self->timeline);
+      cw_timeline_slice_set_pinned (self->slice, self->at_bottom);
+      gtk_revealer_set_reveal_child (self->jump_revealer, !self->at_bottom);
       self->center_tick = 0;
       return G_SOURCE_REMOVE;
     }

@@ -270,6 +270,7 @@ cw_search_view_dispose (GObject *object)
   cw_search_view_set_client (self, NULL);
   g_clear_object (&self->selection);
   gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_SEARCH_VIEW);
+  cw_unparent_children (GTK_WIDGET (self));
   G_OBJECT_CLASS (cw_search_view_parent_class)->dispose (object);
 }
 
