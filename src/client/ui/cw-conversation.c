@@ -901,6 +901,12 @@ jump_cb (GObject      *source,
   cw_timeline_slice_set_pinned (self->slice, FALSE);
   cw_timeline_slice_show_newest (self->slice, SLICE_ITEMS);
   offset = cw_timeline_slice_get_offset (self->slice);
+  /* Kept already, further up than the slice reaches. */
+  if ((guint) pos < offset)
+    {
+      cw_timeline_slice_show_older (self->slice, offset - pos + SLICE_ITEMS / 3);
+      offset = cw_timeline_slice_get_offset (self->slice);
+    }
   gtk_revealer_set_reveal_child (self->jump_revealer, cc_timeline_get_has_newer (self->timeline));
   queue_refresh (self);
   if ((guint) pos >= offset)
