@@ -31,7 +31,7 @@ static void cc_search_model_init (GListModelInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (CcSearch, cc_search, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, cc_search_model_init))
 
-enum { PROP_0, PROP_TEXT, PROP_ROOM_ID, PROP_LOADING, PROP_SEARCHED, N_PROPS };
+enum { PROP_0, PROP_CLIENT, PROP_TEXT, PROP_ROOM_ID, PROP_LOADING, PROP_SEARCHED, N_PROPS };
 enum { DONE, N_SIGNALS };
 static GParamSpec *props[N_PROPS];
 static guint signals[N_SIGNALS];
@@ -331,6 +331,7 @@ cc_search_get_property (GObject    *object,
 
   switch (prop_id)
     {
+    case PROP_CLIENT: g_value_set_object (value, self->client); break;
     case PROP_TEXT: g_value_set_string (value, self->text); break;
     case PROP_ROOM_ID: g_value_set_string (value, self->room_id); break;
     case PROP_LOADING: g_value_set_boolean (value, self->n_queries > 0); break;
@@ -347,7 +348,7 @@ cc_search_set_property (GObject      *object,
 {
   CcSearch *self = CC_SEARCH (object);
 
-  if (prop_id == N_PROPS)
+  if (prop_id == PROP_CLIENT)
     self->client = g_value_dup_object (value);
   else
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -364,15 +365,14 @@ cc_search_class_init (CcSearchClass *klass)
   object_class->get_property = cc_search_get_property;
   object_class->set_property = cc_search_set_property;
 
+  props[PROP_CLIENT] = g_param_spec_object ("client", NULL, NULL, CC_TYPE_CLIENT,
+                                            G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                                            G_PARAM_STATIC_STRINGS);
   props[PROP_TEXT] = g_param_spec_string ("text", NULL, NULL, "", ro);
   props[PROP_ROOM_ID] = g_param_spec_string ("room-id", NULL, NULL, NULL, ro);
   props[PROP_LOADING] = g_param_spec_boolean ("loading", NULL, NULL, FALSE, ro);
   props[PROP_SEARCHED] = g_param_spec_boolean ("searched", NULL, NULL, FALSE, ro);
   g_object_class_install_properties (object_class, N_PROPS, props);
-  g_object_class_install_property (object_class, N_PROPS,
-                                   g_param_spec_object ("client", NULL, NULL, CC_TYPE_CLIENT,
-                                                        G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY |
-                                                        G_PARAM_STATIC_STRINGS));
   signals[DONE] = g_signal_new ("done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
