@@ -8,6 +8,7 @@
 
 #include "cau-json.h"
 #include "cc-cache.h"
+#include "cc-cache-search.h"
 #include "cc-test-util.h"
 
 typedef struct {
@@ -281,6 +282,15 @@ test_migration (Fixture *f, gconstpointer data)
   g_assert_cmpstr (str_of (messages, 2, "body"), ==, "Third");
   g_assert_cmpint (last_seq (f), ==, 42);
 
+  /* Version 4 indexed what was there for search. */
+  cc_cache_search_async (f->cache, "thi", NULL, 10, NULL, cc_test_result_cb, &res);
+  {
+    g_autoptr(GPtrArray) found = await_array (f, &res);
+
+    g_assert_cmpuint (found->len, ==, 1);
+    g_assert_cmpstr (str_of (found, 0, "body"), ==, "Third");
+  }
+
   cc_cache_load_draft_async (f->cache, "r-general", NULL, cc_test_result_cb, &draft_res);
   CC_TEST_AWAIT (draft_res);
   draft = cc_cache_finish_string (f->cache, draft_res, NULL);
@@ -553,6 +563,8 @@ main (int argc, char **argv)
   g_test_add ("/client-core/cache/open-v2", Fixture, GINT_TO_POINTER (2),
               fixture_setup, test_migration, fixture_teardown);
   g_test_add ("/client-core/cache/open-v3", Fixture, GINT_TO_POINTER (3),
+              fixture_setup, test_migration, fixture_teardown);
+  g_test_add ("/client-core/cache/open-v4", Fixture, GINT_TO_POINTER (4),
               fixture_setup, test_migration, fixture_teardown);
   g_test_add ("/client-core/cache/outbox-files", Fixture, NULL,
               fixture_setup, test_outbox_files, fixture_teardown);

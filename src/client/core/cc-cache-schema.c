@@ -44,7 +44,44 @@ static const char migration_2[] =
 static const char migration_3[] =
   "ALTER TABLE outbox ADD COLUMN files TEXT;";
 
-static const char * const migrations[] = { migration_1, migration_2, migration_3 };
+/* Version 4: message search offline. A contentless FTS5 table keyed by
+ * the messages' rowid (the cache never runs VACUUM, which could renumber
+ * them; seqs are unique on a real server but not in every test file),
+ * kept in step with the messages table by triggers, so that every way a
+ * message arrives, changes or goes (pages, live events, edits, deletions,
+ * forgetting a gap, leaving a room) keeps the index right. A deleted
+ * message is indexed as empty. Contentless: the text is in the JSON
+ * already; the UI highlights the words itself. The "delete" command of a
+ * contentless table needs the text indexed before, hence one expression.
+ * messages_fts_docs maps each indexed rowid to its seq and room: sorting
+ * the matches of a common word (a third of 100,000 messages) by seq
+ * through it took 20 ms, through the messages rows 170 ms (bench-search).
+ * Indexing what a cache holds, once at the upgrade, took 1 s for 100,000
+ * messages (on the cache's worker thread, before the first page shows). */
+#define CC_FTS_BODY(row) \
+  "CASE WHEN json_extract (" row ".json, '$.deleted') THEN '' " \
+  "ELSE IFNULL (json_extract (" row ".json, '$.body'), '') END"
+static const char migration_4[] =
+  "CREATE VIRTUAL TABLE messages_fts USING fts5 (body, content = '',"
+  "  tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');"
+  "CREATE TABLE messages_fts_docs (id INTEGER PRIMARY KEY, seq INTEGER NOT NULL,"
+  "  room_id TEXT NOT NULL);"
+  "CREATE TRIGGER messages_fts_ai AFTER INSERT ON messages BEGIN"
+  "  INSERT INTO messages_fts (rowid, body) VALUES (new.rowid, " CC_FTS_BODY ("new") ");"
+  "  INSERT INTO messages_fts_docs (id, seq, room_id) VALUES (new.rowid, new.seq, new.room_id); END;"
+  "CREATE TRIGGER messages_fts_ad AFTER DELETE ON messages BEGIN"
+  "  INSERT INTO messages_fts (messages_fts, rowid, body)"
+  "  VALUES ('delete', old.rowid, " CC_FTS_BODY ("old") ");"
+  "  DELETE FROM messages_fts_docs WHERE id = old.rowid; END;"
+  "CREATE TRIGGER messages_fts_au AFTER UPDATE ON messages BEGIN"
+  "  INSERT INTO messages_fts (messages_fts, rowid, body)"
+  "  VALUES ('delete', old.rowid, " CC_FTS_BODY ("old") ");"
+  "  INSERT INTO messages_fts (rowid, body) VALUES (new.rowid, " CC_FTS_BODY ("new") ");"
+  "  UPDATE messages_fts_docs SET seq = new.seq, room_id = new.room_id WHERE id = new.rowid; END;"
+  "INSERT INTO messages_fts (rowid, body) SELECT rowid, " CC_FTS_BODY ("messages") " FROM messages;"
+  "INSERT INTO messages_fts_docs (id, seq, room_id) SELECT rowid, seq, room_id FROM messages;";
+
+static const char * const migrations[] = { migration_1, migration_2, migration_3, migration_4 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CC_CACHE_SCHEMA_VERSION);
 

@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 
 /* The schema version this build writes; older files are migrated step by
  * step on open. */
-#define CC_CACHE_SCHEMA_VERSION 3
+#define CC_CACHE_SCHEMA_VERSION 4
 
 /**
  * CcOutboxEntry:

@@ -125,6 +125,19 @@ fetch_page (CcTimeline          *self,
   cc_api_request_async (self->api, "GET", path, NULL, self->cancellable, callback, user_data);
 }
 
+void
+_cc_timeline_fetch_newer (CcTimeline          *self,
+                          gint64               after_seq,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autofree char *room = cc_api_escape (self->room_id);
+  g_autofree char *path = g_strdup_printf ("/api/rooms/%s/messages?after=%" G_GINT64_FORMAT "&limit=%d",
+                                           room, after_seq, CC_TIMELINE_PAGE);
+
+  cc_api_request_async (self->api, "GET", path, NULL, self->cancellable, callback, user_data);
+}
+
 /* The messages of a page answer, stored in the cache as they come. */
 static GPtrArray *
 take_page (CcTimeline *self,
@@ -142,7 +155,9 @@ take_page (CcTimeline *self,
       if (m != NULL && _cc_json_str (m, "id") != NULL)
         g_ptr_array_add (messages, json_object_ref (m));
     }
-  if (messages->len > 0)
+  /* A detached window (cc-timeline-around.c) is not contiguous with what
+   * the cache holds, and the cache's pages must stay runs without gaps. */
+  if (messages->len > 0 && !self->detached)
     cc_cache_save_messages_async (self->cache, messages, NULL, NULL, NULL);
   return messages;
 }
@@ -388,7 +403,7 @@ cc_timeline_load_older_async (CcTimeline          *self,
     return;
   before = _cc_timeline_oldest_seq (self);
   request_page (self, task, before);
-  if (before == 0)
+  if (before == 0 || self->detached)
     fetch_page (self, 0, older_server_cb, g_steal_pointer (&task));
   else
     cc_cache_load_messages_async (self->cache, self->room_id, before, CC_TIMELINE_PAGE,
@@ -441,6 +456,41 @@ update_has_newer (CcTimeline *self,
                               (n_loaded >= limit || _cc_timeline_newest_kept_seq (self) < self->newest_seq));
 }
 
+void
+_cc_timeline_replace_stored (CcTimeline *self,
+                             GPtrArray  *messages)
+{
+  guint old;
+  gboolean own = FALSE;
+
+  /* The whole stored window is replaced, in one change. */
+  old = self->n_stored;
+  for (guint i = 0; i < old; i++)
+    _cc_timeline_unindex_message (self, g_ptr_array_index (self->items, i));
+  g_ptr_array_remove_range (self->items, 0, old);
+  self->n_stored = 0;
+  for (guint i = 0; i < messages->len; i++)
+    {
+      JsonObject *json = g_ptr_array_index (messages, i);
+      CcMessage *message;
+
+      if (_cc_json_str (json, "id") == NULL || _cc_json_int (json, "seq") <= 0 ||
+          g_hash_table_contains (self->by_id, _cc_json_str (json, "id")))
+        continue;
+      message = cc_message_new_from_json (json);
+      cc_message_set_is_own (message, self->own_user_id != NULL &&
+                             g_strcmp0 (cc_message_get_sender_id (message), self->own_user_id) == 0);
+      own |= cc_message_get_is_own (message);
+      _cc_timeline_note_seq (self, cc_message_get_seq (message));
+      _cc_timeline_index_message (self, message);
+      g_ptr_array_insert (self->items, self->n_stored++, message);
+    }
+  if (own)
+    _cc_timeline_update_read_by (self);
+  if (old > 0 || self->n_stored > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, old, self->n_stored);
+}
+
 static void
 newest_cache_cb (GObject      *object,
                  GAsyncResult *result,
@@ -450,8 +500,6 @@ newest_cache_cb (GObject      *object,
   CcTimeline *self = g_task_get_source_object (task);
   g_autoptr(GPtrArray) messages = NULL;
   GError *error = NULL;
-  guint old;
-  gboolean own = FALSE;
 
   end_load (self);
   messages = cc_cache_finish_array (CC_CACHE (object), result, &error);
@@ -466,31 +514,8 @@ newest_cache_cb (GObject      *object,
       return;
     }
 
-  /* The whole stored window is replaced, in one change. */
-  old = self->n_stored;
-  for (guint i = 0; i < old; i++)
-    _cc_timeline_unindex_message (self, g_ptr_array_index (self->items, i));
-  g_ptr_array_remove_range (self->items, 0, old);
-  self->n_stored = 0;
-  for (guint i = 0; i < messages->len; i++)
-    {
-      JsonObject *json = g_ptr_array_index (messages, i);
-      CcMessage *message;
-
-      if (_cc_json_str (json, "id") == NULL || _cc_json_int (json, "seq") <= 0)
-        continue;
-      message = cc_message_new_from_json (json);
-      cc_message_set_is_own (message, self->own_user_id != NULL &&
-                             g_strcmp0 (cc_message_get_sender_id (message), self->own_user_id) == 0);
-      own |= cc_message_get_is_own (message);
-      _cc_timeline_note_seq (self, cc_message_get_seq (message));
-      _cc_timeline_index_message (self, message);
-      g_ptr_array_insert (self->items, self->n_stored++, message);
-    }
-  if (own)
-    _cc_timeline_update_read_by (self);
-  if (old > 0 || self->n_stored > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, old, self->n_stored);
+  self->detached = FALSE;
+  _cc_timeline_replace_stored (self, messages);
   _cc_timeline_set_has_more (self, TRUE);
   update_has_newer (self, self->n_stored, G_MAXUINT);
   g_task_return_int (task, self->n_stored);
@@ -534,6 +559,37 @@ newer_cache_cb (GObject      *object,
   g_task_return_int (task, messages->len);
 }
 
+/* A detached window's next page, from the server (not saved). */
+static void
+newer_server_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CcTimeline *self = g_task_get_source_object (task);
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  GError *error = NULL;
+  gboolean has_more = FALSE;
+
+  end_load (self);
+  body = cc_api_request_finish_object (CC_API (object), result, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  messages = take_page (self, body, &has_more);
+  if (!request_is_current (self, task, _cc_timeline_newest_kept_seq (self)))
+    {
+      g_task_return_int (task, 0);
+      return;
+    }
+  add_page (self, messages);
+  _cc_timeline_set_has_newer (self, has_more);
+  g_task_return_int (task, messages->len);
+}
+
 void
 cc_timeline_load_newer_async (CcTimeline          *self,
                               GCancellable        *cancellable,
@@ -556,6 +612,11 @@ cc_timeline_load_newer_async (CcTimeline          *self,
       return;
     }
   request_page (self, task, after);
+  if (self->detached)
+    {
+      _cc_timeline_fetch_newer (self, after, newer_server_cb, g_steal_pointer (&task));
+      return;
+    }
   _cc_cache_load_messages_after_async (self->cache, self->room_id, after, CC_TIMELINE_PAGE,
                                        cancellable, newer_cache_cb, g_steal_pointer (&task));
 }

@@ -71,6 +71,9 @@ struct _CcTimeline
   gboolean      loading;
   gboolean      loaded;
   gboolean      refresh_wanted;
+  /* The window was loaded around a message the cache does not hold
+   * (cc-timeline-around.c): its pages come from the server, unsaved. */
+  gboolean      detached;
 };
 
 /* cc-timeline.c: the flags, notified when they change, and "error". */
@@ -103,5 +106,15 @@ void        _cc_timeline_drop_stored     (CcTimeline   *self,
                                           guint         n);
 void        _cc_timeline_insert_message  (CcTimeline   *self,
                                           JsonObject   *json);
+
+/* cc-timeline-pages.c: the window replaced by @messages (wire objects in
+ * ascending seq), in one change; the flags are the caller's. */
+void        _cc_timeline_replace_stored  (CcTimeline   *self,
+                                          GPtrArray    *messages);
+/* The server's page after @after_seq (callback gets a CcApi result). */
+void        _cc_timeline_fetch_newer     (CcTimeline          *self,
+                                          gint64               after_seq,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
 
 G_END_DECLS

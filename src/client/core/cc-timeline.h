@@ -97,4 +97,28 @@ gssize      cc_timeline_load_newest_finish (CcTimeline    *self,
                                             GAsyncResult  *result,
                                             GError       **error);
 
+/**
+ * cc_timeline_load_around_async:
+ * @message_id: the message to show
+ * @seq: its seq
+ *
+ * Replaces the stored window with the messages around @message_id (about
+ * a page on each side), from the cache when it holds it, otherwise from
+ * the server, as when jumping to a search result thousands of messages
+ * back. Returns (finish) the message's position in the model, or -1 with
+ * an error when it cannot be had (offline and not cached, or gone).
+ */
+void        cc_timeline_load_around_async  (CcTimeline          *self,
+                                            const char          *message_id,
+                                            gint64               seq,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gssize      cc_timeline_load_around_finish (CcTimeline    *self,
+                                            GAsyncResult  *result,
+                                            GError       **error);
+/* The position of a message in the model, or -1. */
+gssize      cc_timeline_find               (CcTimeline    *self,
+                                            const char    *message_id);
+
 G_END_DECLS

@@ -70,6 +70,13 @@ struct _CwConversation
   gboolean        loading_older;
   gboolean        loading_newer;
   gboolean        loading_newest;
+  /* Search (cw_conversation_show_message()): the message to jump to once
+   * the timeline is loaded, and the one found, marked in its row. */
+  char           *jump_id;
+  gint64          jump_seq;
+  char           *found_id;
+  guint           center_tick;
+  guint           center_tries;
 };
 
 G_DEFINE_FINAL_TYPE (CwConversation, cw_conversation, GTK_TYPE_WIDGET)
@@ -126,6 +133,11 @@ bind_row (CwConversation *self,
   context.can_moderate = can_moderate (self);
   context.my_user_id = my_user_id (self);
   cw_message_row_set_message (row, message, &context);
+  /* Search: the message jumped to stands out. */
+  if (self->found_id != NULL && g_strcmp0 (cc_message_get_id (message), self->found_id) == 0)
+    gtk_widget_add_css_class (GTK_WIDGET (row), "search-found");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (row), "search-found");
 }
 
 static gboolean
@@ -504,11 +516,18 @@ on_slice_changed_cb (GListModel     *model,
     repin (self);
 }
 
+static void start_jump (CwConversation *self);
+static void stop_centering (CwConversation *self);
+static gboolean center_found_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data);
+
 static void
 on_loaded_cb (CwConversation *self)
 {
   compute_marker (self);
-  scroll_to_bottom (self);
+  if (self->jump_id != NULL)
+    start_jump (self);
+  else
+    scroll_to_bottom (self);
 }
 
 static void
@@ -804,6 +823,9 @@ cw_conversation_set_room (CwConversation *self,
       g_clear_object (&self->timeline);
     }
   g_set_object (&self->room, room);
+  g_clear_pointer (&self->jump_id, g_free);
+  g_clear_pointer (&self->found_id, g_free);
+  stop_centering (self);
   self->loading_older = FALSE;
   self->loading_newer = FALSE;
   self->loading_newest = FALSE;
@@ -856,6 +878,125 @@ cw_conversation_focus_composer (CwConversation *self)
   cw_composer_focus (self->composer);
 }
 
+/* Search: showing one message ---------------------------------------------- */
+
+static void
+jump_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(CwConversation) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gssize pos = cc_timeline_load_around_finish (CC_TIMELINE (source), result, &error);
+  guint offset;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || CC_TIMELINE (source) != self->timeline)
+    return;
+  if (pos < 0)
+    {
+      cw_show_toast (GTK_WIDGET (self), cw_error_sentence (error));
+      return;
+    }
+  /* The window is a page or two around the message: the slice shows all
+   * of it, the view away from the bottom, the message in sight. */
+  self->at_bottom = FALSE;
+  cw_timeline_slice_set_pinned (self->slice, FALSE);
+  cw_timeline_slice_show_newest (self->slice, SLICE_ITEMS);
+  offset = cw_timeline_slice_get_offset (self->slice);
+  /* Kept already, further up than the slice reaches. */
+  if ((guint) pos < offset)
+    {
+      cw_timeline_slice_show_older (self->slice, offset - pos + SLICE_ITEMS / 3);
+      offset = cw_timeline_slice_get_offset (self->slice);
+    }
+  gtk_revealer_set_reveal_child (self->jump_revealer, cc_timeline_get_has_newer (self->timeline));
+  queue_refresh (self);
+  if ((guint) pos >= offset)
+    gtk_widget_activate_action (GTK_WIDGET (self->message_list), "list.scroll-to-item", "u",
+                                (guint) pos - offset);
+  stop_centering (self);
+  self->center_tries = 0;
+  self->center_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->message_list), center_found_cb,
+                                                    self, NULL);
+}
+
+/* Scrolling to an item only brings it into view, at an edge: once its row
+ * is laid out, the message found moves to a third of the way down, with
+ * what came before it in sight. */
+static gboolean
+center_found_cb (GtkWidget     *widget,
+                 GdkFrameClock *clock,
+                 gpointer       user_data)
+{
+  CwConversation *self = user_data;
+  GtkAdjustment *adj = vadjustment (self);
+  GHashTableIter iter;
+  gpointer row, item;
+
+  /* The list applies the scroll in its next allocation: after it. */
+  if (++self->center_tries < 3)
+    return G_SOURCE_CONTINUE;
+  g_hash_table_iter_init (&iter, self->bound_rows);
+  while (g_hash_table_iter_next (&iter, &row, &item))
+    {
+      CcMessage *message = gtk_list_item_get_item (item);
+      double x, y;
+
+      if (message == NULL || g_strcmp0 (cc_message_get_id (message), self->found_id) != 0 ||
+          !gtk_widget_translate_coordinates (row, GTK_WIDGET (self->scroller), 0, 0, &x, &y))
+        continue;
+      gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + y -
+                                gtk_adjustment_get_page_size (adj) / 3);
+      /* All of it may fit: then this is the bottom after all. */
+      self->at_bottom = adjustment_at_bottom (adj) && cw_timeline_slice_at_end (self->slice) &&
+                        !cc_timeline_get_has_newer (self->timeline);
+      cw_timeline_slice_set_pinned (self->slice, self->at_bottom);
+      gtk_revealer_set_reveal_child (self->jump_revealer, !self->at_bottom);
+      self->center_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if (self->center_tries < 30)
+    return G_SOURCE_CONTINUE;
+  self->center_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stop_centering (CwConversation *self)
+{
+  if (self->center_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->message_list), self->center_tick);
+  self->center_tick = 0;
+}
+
+static void
+start_jump (CwConversation *self)
+{
+  g_autofree char *id = g_steal_pointer (&self->jump_id);
+
+  g_free (self->found_id);
+  self->found_id = g_strdup (id);
+  cc_timeline_load_around_async (self->timeline, id, self->jump_seq, self->cancellable,
+                                 jump_cb, g_object_ref (self));
+}
+
+void
+cw_conversation_show_message (CwConversation *self,
+                              const char     *message_id,
+                              gint64          seq)
+{
+  g_return_if_fail (CW_IS_CONVERSATION (self));
+  g_return_if_fail (message_id != NULL);
+
+  if (self->timeline == NULL)
+    return;
+  g_free (self->jump_id);
+  self->jump_id = g_strdup (message_id);
+  self->jump_seq = seq;
+  if (cc_timeline_get_loaded (self->timeline))
+    start_jump (self);
+}
+
 /* GObject ----------------------------------------------------------------- */
 
 static void
@@ -876,6 +1017,9 @@ cw_conversation_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->client, self);
   g_clear_object (&self->client);
   g_clear_object (&self->room);
+  stop_centering (self);
+  g_clear_pointer (&self->jump_id, g_free);
+  g_clear_pointer (&self->found_id, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_CONVERSATION);
   cw_unparent_children (GTK_WIDGET (self));
   if (self->selection != NULL)

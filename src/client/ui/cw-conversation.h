@@ -22,6 +22,11 @@ CcRoom *cw_conversation_get_room       (CwConversation *self);
 void    cw_conversation_set_folded     (CwConversation *self,
                                         gboolean        folded);
 void    cw_conversation_focus_composer (CwConversation *self);
+/* Search: shows the room's messages around @message_id (of @seq), however
+ * far back, and marks it. */
+void    cw_conversation_show_message   (CwConversation *self,
+                                        const char     *message_id,
+                                        gint64          seq);
 
 /* "Alice is typing…", "Alice and Bob are typing…", "Several people are
  * typing…"; NULL when nobody is. */

@@ -15,6 +15,7 @@
 #include "cw-new-room-dialog.h"
 #include "cw-picker-dialog.h"
 #include "cw-room-list.h"
+#include "cw-search-view.h"
 #include "cw-signin-view.h"
 #include "cw-window.h"
 
@@ -27,6 +28,8 @@ struct _CwWindow
   CwSigninView         *signin_view;     /* NULL until first signed out */
   AdwLeaflet           *leaflet;
   CwRoomList           *room_list;
+  GtkStack             *sidebar_stack;
+  CwSearchView         *search_view;     /* NULL until search first opens */
   GtkStack             *content_stack;
   AdwHeaderBar         *empty_header;
   CwConversation       *conversation;    /* NULL until a room is first open */
@@ -236,6 +239,8 @@ on_client_changed_cb (CwWindow *self)
     }
 
   cw_room_list_set_client (self->room_list, client);
+  if (self->search_view != NULL)
+    cw_search_view_set_client (self->search_view, client);
   if (self->conversation != NULL)
     cw_conversation_set_client (self->conversation, client);
   update_title (self);
@@ -375,6 +380,76 @@ filter_action (GtkWidget  *widget,
   cw_room_list_focus_filter (self->room_list);
 }
 
+/* Search ------------------------------------------------------------------ */
+
+static void
+on_search_result_cb (CwWindow     *self,
+                     CcMessage    *message,
+                     CwSearchView *view)
+{
+  CcRoom *room;
+
+  if (self->client == NULL)
+    return;
+  room = cc_client_lookup_room (self->client, cc_message_get_room_id (message));
+  if (room == NULL)
+    return;
+  show_room (self, room);
+  cw_conversation_show_message (self->conversation, cc_message_get_id (message),
+                                cc_message_get_seq (message));
+}
+
+static void
+on_search_closed_cb (CwWindow *self)
+{
+  gtk_stack_set_visible_child_name (self->sidebar_stack, "rooms");
+  if (self->conversation != NULL && self->room_id != NULL)
+    {
+      adw_leaflet_set_visible_child_name (self->leaflet, "content");
+      cw_conversation_focus_composer (self->conversation);
+    }
+}
+
+static void
+open_search (CwWindow *self,
+             gboolean  this_room)
+{
+  CcRoom *current = NULL;
+
+  if (self->client == NULL)
+    return;
+  if (self->search_view == NULL)
+    {
+      self->search_view = g_object_new (CW_TYPE_SEARCH_VIEW, NULL);
+      cw_search_view_set_client (self->search_view, self->client);
+      g_signal_connect_swapped (self->search_view, "message-activated",
+                                G_CALLBACK (on_search_result_cb), self);
+      g_signal_connect_swapped (self->search_view, "closed", G_CALLBACK (on_search_closed_cb), self);
+      gtk_stack_add_named (self->sidebar_stack, GTK_WIDGET (self->search_view), "search");
+    }
+  if (self->conversation != NULL && self->room_id != NULL)
+    current = cw_conversation_get_room (self->conversation);
+  gtk_stack_set_visible_child_name (self->sidebar_stack, "search");
+  adw_leaflet_set_visible_child_name (self->leaflet, "sidebar");
+  cw_search_view_start (self->search_view, this_room ? current : NULL, current);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  open_search (CW_WINDOW (widget), TRUE);
+}
+
+static void
+search_all_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  open_search (CW_WINDOW (widget), FALSE);
+}
+
 /* GObject ----------------------------------------------------------------- */
 
 static gboolean
@@ -413,6 +488,9 @@ cw_window_dispose (GObject *object)
   /* Both belong to their stacks, which the template disposes. */
   self->signin_view = NULL;
   self->conversation = NULL;
+  if (self->search_view != NULL)
+    g_signal_handlers_disconnect_by_data (self->search_view, self);
+  self->search_view = NULL;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_WINDOW);
 
@@ -448,6 +526,7 @@ cw_window_class_init (CwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CwWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, CwWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, CwWindow, room_list);
+  gtk_widget_class_bind_template_child (widget_class, CwWindow, sidebar_stack);
   gtk_widget_class_bind_template_child (widget_class, CwWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, CwWindow, empty_header);
   gtk_widget_class_bind_template_callback (widget_class, on_room_activated_cb);
@@ -461,6 +540,12 @@ cw_window_class_init (CwWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.step-room", "i", step_room_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK, "win.filter", NULL);
+  /* Search: Ctrl+F in the room shown, Ctrl+Shift+F in all rooms. */
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.search-all", NULL, search_all_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.search-all", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-direct", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "win.step-room", "i", 1);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "win.step-room", "i", -1);
