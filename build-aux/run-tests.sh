@@ -23,19 +23,39 @@ xvfb-run -a -s "-screen 0 1280x800x24" \
 status=$?
 set -e
 
-# meson's own summary is not read by CI: count from its JSON log.
-/usr/bin/python3 - "$build/meson-logs/testlog.json" <<'PY'
+# The server and common code again, built with AddressSanitizer and
+# UndefinedBehaviorSanitizer, leak checking on (SANITIZERS=0 skips it).
+logs="$build/meson-logs/testlog.json"
+if [ "${SANITIZERS:-1}" != 0 ]; then
+  asan=${ASAN_BUILD_DIR:-_build-asan}
+  set +e
+  ASAN_BUILD_DIR="$asan" ./build-aux/run-sanitizers.sh
+  asan_status=$?
+  set -e
+  [ $asan_status -eq 0 ] || status=$asan_status
+  if [ -f "$asan/meson-logs/testlog.json" ]; then
+    logs="$logs $asan/meson-logs/testlog.json"
+  else
+    echo "run-tests: the sanitizer build did not run its tests"
+    status=1
+  fi
+fi
+
+# meson's own summary is not read by CI: count from its JSON logs.
+# shellcheck disable=SC2086
+/usr/bin/python3 - $logs <<'PY'
 import json, sys
 passed = failed = skipped = 0
-with open(sys.argv[1]) as f:
-    for line in f:
-        r = json.loads(line).get("result")
-        if r in ("OK", "EXPECTEDFAIL"):
-            passed += 1
-        elif r == "SKIP":
-            skipped += 1
-        else:
-            failed += 1
+for path in sys.argv[1:]:
+    with open(path) as f:
+        for line in f:
+            r = json.loads(line).get("result")
+            if r in ("OK", "EXPECTEDFAIL"):
+                passed += 1
+            elif r == "SKIP":
+                skipped += 1
+            else:
+                failed += 1
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
 exit $status

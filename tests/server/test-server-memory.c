@@ -115,8 +115,15 @@ test_memory_bounded (void)
   g_test_message ("RSS %" G_GINT64_FORMAT " KiB after set-up, %" G_GINT64_FORMAT " KiB after %u messages, %"
                   G_GINT64_FORMAT " KiB after %u; ceiling %" G_GINT64_FORMAT " KiB",
                   start_kb, half_kb, MESSAGES / 2, end_kb, MESSAGES, ceiling_kb);
+#ifdef __SANITIZE_ADDRESS__
+  /* AddressSanitizer keeps freed memory in quarantine and pads every
+   * block: RSS says nothing of the server's own bounds in that build,
+   * which checks the rest (every bound crossed, nothing leaked). */
+  g_test_message ("RSS ceiling not checked under AddressSanitizer");
+#else
   g_assert_cmpint (half_kb, <, ceiling_kb);
   g_assert_cmpint (end_kb, <, ceiling_kb);
+#endif
 }
 
 int
