@@ -84,6 +84,17 @@ cs_test_server_stop (CsTestServer *s,
   else
     g_subprocess_send_signal (s->process, SIGTERM);
   g_subprocess_wait (s->process, NULL, NULL);
+  /* A clean stop exits 0. Under ASan, a leak found at exit or any other
+   * sanitizer report in the server changes that, and fails the test
+   * here (the report itself is on the test's stderr). */
+  if (!crash && (!g_subprocess_get_if_exited (s->process) || g_subprocess_get_exit_status (s->process) != 0))
+    {
+      if (g_subprocess_get_if_signaled (s->process))
+        g_error ("causerie-server stopped by signal %d, not by its SIGTERM handler",
+                 g_subprocess_get_term_sig (s->process));
+      g_error ("causerie-server exited with status %d after SIGTERM (a sanitizer report above?)",
+               g_subprocess_get_exit_status (s->process));
+    }
   g_clear_object (&s->process);
   /* Connections to the old process are gone. */
   g_clear_object (&s->session);

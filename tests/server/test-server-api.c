@@ -312,7 +312,9 @@ test_messages (void)
   /* Read watermarks only move forward. */
   cs_test_call (s, "POST", read, carl, "{\"up_to_seq\":1000000}", 204);
   cs_test_call (s, "POST", read, carl, "{\"up_to_seq\":1}", 204);
-  members = cs_test_call (s, "GET", g_strdup_printf ("/api/rooms/%s/members", room), bob, NULL, 200);
+  g_free (mpath);
+  mpath = g_strdup_printf ("/api/rooms/%s/members", room);
+  members = cs_test_call (s, "GET", mpath, bob, NULL, 200);
   {
     JsonArray *a = json_object_get_array_member (members, "members");
     gint64 last = json_object_get_int_member (json_array_get_object_element (json_object_get_array_member (page, "messages"), 4), "seq");

@@ -156,15 +156,16 @@ test_refusals (void)
   g_autofree char *path = NULL, *msg = NULL;
   g_autoptr(JsonObject) revoked = NULL, declined = NULL, theirs = NULL, audit = NULL, joined = NULL;
   g_autofree char *t_rev = NULL, *t_dec = NULL, *t_bob = NULL;
+  g_autofree char *invitations = g_strdup_printf ("/api/rooms/%s/invitations", room);
 
   /* Who may invite follows the room roles. */
-  g_free (cs_test_expect_error (s, "POST", g_strdup_printf ("/api/rooms/%s/invitations", room), gus,
+  g_free (cs_test_expect_error (s, "POST", invitations, gus,
                                 "{\"email\":\"x@y.test\"}", 403, "forbidden"));
-  g_free (cs_test_expect_error (s, "POST", g_strdup_printf ("/api/rooms/%s/invitations", room), bob,
+  g_free (cs_test_expect_error (s, "POST", invitations, bob,
                                 "{\"email\":\"x@y.test\"}", 404, "not_found"));
-  g_free (cs_test_expect_error (s, "POST", g_strdup_printf ("/api/rooms/%s/invitations", room), owner,
+  g_free (cs_test_expect_error (s, "POST", invitations, owner,
                                 "{\"email\":\"not an address\"}", 400, "bad_request"));
-  g_free (cs_test_expect_error (s, "POST", g_strdup_printf ("/api/rooms/%s/invitations", room), owner,
+  g_free (cs_test_expect_error (s, "POST", invitations, owner,
                                 "{\"email\":\"gus@acme.test\"}", 409, "conflict"));
 
   /* Revoked. */
@@ -217,8 +218,9 @@ test_refusals (void)
   for (int i = 0; i < 4; i++)
     g_free (cs_test_expect_error (s, "GET", "/api/invitations/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", NULL, NULL,
                                   404, "not_found"));
-  g_free (cs_test_expect_error (s, "GET", g_strdup_printf ("/api/invitations/%s", t_bob), NULL, NULL,
-                                429, "rate_limited"));
+  g_free (path);
+  path = g_strdup_printf ("/api/invitations/%s", t_bob);
+  g_free (cs_test_expect_error (s, "GET", path, NULL, NULL, 429, "rate_limited"));
 }
 
 static void
