@@ -130,7 +130,16 @@ gboolean
 cs_ctx_fail_db (CsCtx      *ctx,
                 const char *what)
 {
-  g_warning ("Storage failure while %s: %s", what, ctx->db ? cs_db_errmsg (ctx->db) : "no database");
+  /* On the writer, the store logs the first failure of a batch, once per
+   * episode of failures. */
+  if (ctx->db == NULL || !cs_db_note_failure (ctx->db))
+    g_warning ("Storage failure while %s: %s", what, ctx->db ? cs_db_errmsg (ctx->db) : "no database");
+  return cs_ctx_fail_storage (ctx);
+}
+
+gboolean
+cs_ctx_fail_storage (CsCtx *ctx)
+{
   return cs_ctx_fail (ctx, CAU_ERROR_INTERNAL,
                       "The server could not store this right now; nothing was changed. Try again.");
 }

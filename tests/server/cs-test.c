@@ -3,6 +3,7 @@
  */
 #include "cs-test.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/prctl.h>
@@ -57,6 +58,13 @@ cs_test_server_start (CsTestServer *s)
   const char *p;
 
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  if (s->log_path)
+    {
+      int fd = open (s->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+
+      g_assert_cmpint (fd, >=, 0);
+      g_subprocess_launcher_take_stderr_fd (launcher, fd);
+    }
   s->process = g_subprocess_launcher_spawn (launcher, &error,
                                             server_binary (), "--data-dir", db_dir, "--config", s->config_path,
                                             "serve", "--listen", "127.0.0.1:0", NULL);
@@ -128,6 +136,7 @@ cs_test_server_free (CsTestServer *s)
   g_free (s->data_dir);
   g_free (s->config_path);
   g_free (s->base);
+  g_free (s->log_path);
   g_free (s);
 }
 

@@ -18,6 +18,7 @@ typedef struct {
   guint        port;
   char        *base;        /* http://127.0.0.1:PORT */
   SoupSession *session;
+  char        *log_path;    /* set before a start: the server's stderr is appended there */
 } CsTestServer;
 
 /* @config_extra is appended to the config file (key-file text), or NULL. */
