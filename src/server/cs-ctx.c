@@ -159,7 +159,13 @@ cs_ctx_reply_object (CsCtx      *ctx,
                      guint       status,
                      JsonObject *obj)
 {
-  cs_ctx_reply (ctx, status, json_node_init_object (json_node_alloc (), obj));
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  /* Takes the caller's reference: json_node_init_object took one more,
+   * and every reply's object tree stayed allocated (GSlice hid it from
+   * LeakSanitizer). */
+  json_node_take_object (node, obj);
+  cs_ctx_reply (ctx, status, node);
 }
 
 void

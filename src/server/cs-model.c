@@ -91,6 +91,16 @@ cs_model_display_name (CsCtx      *ctx,
   return cs_db_text (ctx->db, "SELECT display_name FROM users WHERE id = ?", "s", user_id);
 }
 
+/* json_node_init_array would take a second reference on a new array. */
+static JsonNode *
+empty_array_node (void)
+{
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+
+  json_node_take_array (node, json_array_new ());
+  return node;
+}
+
 static JsonNode *
 parse_json_text (const char *text)
 {
@@ -100,7 +110,7 @@ parse_json_text (const char *text)
   if (text == NULL)
     return json_node_new (JSON_NODE_NULL);
   if (strcmp (text, "[]") == 0)
-    return json_node_init_array (json_node_alloc (), json_array_new ());
+    return empty_array_node ();
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, text, -1, NULL) || json_parser_get_root (parser) == NULL)
     return json_node_new (JSON_NODE_NULL);
@@ -160,7 +170,7 @@ cs_model_message_row (CsCtx        *ctx,
     json_object_set_null_member (m, "reply_to");
 
   json_object_set_member (m, "mentions",
-                          deleted ? json_node_init_array (json_node_alloc (), json_array_new ())
+                          deleted ? empty_array_node ()
                                   : parse_json_text (cs_col_text (stmt, 7)));
   /* Most messages have none: no look-up for those. */
   json_object_set_array_member (m, "attachments",
