@@ -110,7 +110,7 @@ cs_server_listen (CsServer *server,
   g_autoptr(GInetAddress) address = g_inet_address_new_from_string (server->config->listen_host);
   g_autoptr(GSocketAddress) sockaddr = NULL;
   g_autoptr(GSocket) sock = NULL;
-  g_autoptr(GSList) uris = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
 
   if (address == NULL)
     {
@@ -135,15 +135,15 @@ cs_server_listen (CsServer *server,
       !g_socket_listen (sock, error) ||
       !soup_server_listen_socket (server->soup, sock, 0, error))
     return FALSE;
-  uris = soup_server_get_uris (server->soup);
-  if (uris)
-    {
-      server->port = g_uri_get_port (uris->data);
-      server->config->listen_port = server->port;
-      if (!server->config->public_url_set)
-        g_clear_pointer (&server->config->public_url, g_free);
-    }
-  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  /* The port from the socket itself: libsoup 3.2's soup_server_get_uris
+   * leaks the local address it asks for. */
+  bound = g_socket_get_local_address (sock, error);
+  if (bound == NULL)
+    return FALSE;
+  server->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  server->config->listen_port = server->port;
+  if (!server->config->public_url_set)
+    g_clear_pointer (&server->config->public_url, g_free);
   /* Mail links need the public URL, known once the port is. */
   server->mailer = cs_mailer_new (server->config, server->store);
   return TRUE;
