@@ -279,6 +279,20 @@ cs_test_call (CsTestServer *s,
   return json_object_ref (json_node_get_object (node));
 }
 
+void
+cs_test_ok (CsTestServer *s,
+            const char   *method,
+            const char   *path,
+            const char   *token,
+            const char   *body,
+            guint         expected)
+{
+  JsonObject *reply = cs_test_call (s, method, path, token, body, expected);
+
+  if (reply)
+    json_object_unref (reply);
+}
+
 char *
 cs_test_expect_error (CsTestServer *s,
                       const char   *method,
@@ -433,6 +447,17 @@ cs_test_ws_wait (CsTestWs   *ws,
         return frame;
       json_object_unref (frame);
     }
+}
+
+void
+cs_test_ws_expect (CsTestWs   *ws,
+                   const char *type,
+                   guint       timeout_ms)
+{
+  JsonObject *frame = cs_test_ws_wait (ws, type, timeout_ms);
+
+  g_assert_nonnull (frame);
+  json_object_unref (frame);
 }
 
 gushort

@@ -77,6 +77,13 @@ JsonObject   *cs_test_call           (CsTestServer *server,
                                       const char   *token,
                                       const char   *body,
                                       guint         expected);
+/* Like cs_test_call, for a reply the test does not look at. */
+void          cs_test_ok             (CsTestServer *server,
+                                      const char   *method,
+                                      const char   *path,
+                                      const char   *token,
+                                      const char   *body,
+                                      guint         expected);
 /* Asserts an error response with @status and @code; returns its message. */
 char         *cs_test_expect_error   (CsTestServer *server,
                                       const char   *method,
@@ -109,6 +116,10 @@ JsonObject   *cs_test_ws_next        (CsTestWs     *ws,
                                       guint         timeout_ms);
 /* Skips frames until one of @type arrives; NULL after @timeout_ms. */
 JsonObject   *cs_test_ws_wait        (CsTestWs     *ws,
+                                      const char   *type,
+                                      guint         timeout_ms);
+/* Asserts that a frame of @type arrives within @timeout_ms. */
+void          cs_test_ws_expect      (CsTestWs     *ws,
                                       const char   *type,
                                       guint         timeout_ms);
 /* Waits for the server to close the socket; returns the close code. */

@@ -172,7 +172,7 @@ test_refusals (void)
   revoked = invite (s, owner, room, "rev@out.test", 201);
   t_rev = token_of (revoked);
   path = g_strdup_printf ("/api/invitations/%s", str (revoked, "id"));
-  cs_test_call (s, "DELETE", path, owner, NULL, 204);
+  cs_test_ok (s, "DELETE", path, owner, NULL, 204);
   g_free (path);
   path = g_strdup_printf ("/api/invitations/%s", t_rev);
   msg = cs_test_expect_error (s, "GET", path, NULL, NULL, 410, "gone");
@@ -183,7 +183,7 @@ test_refusals (void)
   t_dec = token_of (declined);
   g_free (path);
   path = g_strdup_printf ("/api/invitations/%s/decline", t_dec);
-  cs_test_call (s, "POST", path, NULL, NULL, 204);
+  cs_test_ok (s, "POST", path, NULL, NULL, 204);
   g_free (msg);
   msg = cs_test_expect_error (s, "POST", path, NULL, NULL, 410, "gone");
   g_assert_nonnull (strstr (msg, "declined"));
@@ -194,7 +194,7 @@ test_refusals (void)
     g_autoptr(CsTestWs) ws = cs_test_ws_connect (s, bob);
     g_autoptr(JsonObject) ev = NULL, notes = NULL;
 
-    g_assert_nonnull (cs_test_ws_wait (ws, "ready", 2000));
+    cs_test_ws_expect (ws, "ready", 2000);
     theirs = invite (s, owner, room, "bob@acme.test", 201);
     ev = cs_test_ws_wait (ws, "invitation.new", 5000);
     g_assert_nonnull (ev);
