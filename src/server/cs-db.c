@@ -410,6 +410,27 @@ cs_db_errmsg (CsDb *db)
 }
 
 gboolean
+cs_db_is_storage_fault (int rc)
+{
+  switch (rc & 0xff)
+    {
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_NOMEM:
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_PROTOCOL:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+gboolean
 cs_db_note_failure (CsDb *db)
 {
   int rc;
@@ -417,8 +438,14 @@ cs_db_note_failure (CsDb *db)
   if (!db->collect)
     return FALSE;
   rc = sqlite3_extended_errcode (db->handle);
-  if (db->error_rc == SQLITE_OK && rc != SQLITE_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
+  if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE)
+    return TRUE;
+  /* The first failure, unless a fault of the storage itself comes after a
+   * job's own (a constraint): the full disk is what the log must name. */
+  if (db->error_rc == SQLITE_OK ||
+      (!cs_db_is_storage_fault (db->error_rc) && cs_db_is_storage_fault (rc)))
     {
+      g_free (db->error_msg);
       db->error_rc = rc;
       db->error_msg = g_strdup (sqlite3_errmsg (db->handle));
     }

@@ -56,10 +56,12 @@ const char   *cs_db_errmsg    (CsDb        *db);
  * happens: the connection keeps the first failure (SQLite's extended code
  * and message at that step) until cs_db_take_failure, and the store logs it.
  * cs_db_note_failure keeps the connection's current error if none is kept
- * yet and returns TRUE; on a read-only connection it returns FALSE (log it
+ * yet (or only a job's own, and this one is the storage's) and returns TRUE; on a read-only connection it returns FALSE (log it
  * yourself). cs_db_take_failure returns the kept code (SQLITE_OK: none) and
  * its message, and forgets them. */
 gboolean      cs_db_note_failure (CsDb       *db);
+/* A failure of the storage itself (full disk, I/O error, ...), not of a job. */
+gboolean      cs_db_is_storage_fault (int     rc);
 int           cs_db_take_failure (CsDb       *db,
                                   char      **out_message);
 

@@ -220,27 +220,6 @@ in_transaction (CsStore *store)
   return !sqlite3_get_autocommit (cs_db_handle (store->write_db));
 }
 
-static gboolean
-is_storage_fault (int rc)
-{
-  switch (rc & 0xff)
-    {
-    case SQLITE_FULL:
-    case SQLITE_IOERR:
-    case SQLITE_READONLY:
-    case SQLITE_CANTOPEN:
-    case SQLITE_NOMEM:
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-    case SQLITE_PROTOCOL:
-      return TRUE;
-    default:
-      return FALSE;
-    }
-}
-
 /* Returns FALSE when the batch's transaction is gone (see in_transaction). */
 static gboolean
 run_in_savepoint (CsStore *store,
@@ -337,7 +316,7 @@ note_outcome (CsStore *store,
   g_autofree char *message = NULL;
   int rc = cs_db_take_failure (store->write_db, &message);
 
-  if (!committed || is_storage_fault (rc))
+  if (!committed || cs_db_is_storage_fault (rc))
     {
       if (!committed)
         store->failing_refused += n_jobs;
