@@ -48,6 +48,11 @@ cycle (CsTestServer *s,
   g_assert_nonnull (ws);
   ready = cs_test_ws_wait (ws, "ready", 10000);
   g_assert_nonnull (ready);
+  /* The close frame goes out before the socket is dropped, as the app's
+   * does: the server forgets the socket now (its closing handshake ends
+   * within half a second), not when the peer timeout finds it silent. */
+  soup_websocket_connection_close (ws->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  cs_test_ws_wait_closed (ws, 5);
 }
 
 static void
