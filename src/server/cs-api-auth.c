@@ -178,8 +178,11 @@ cs_api_login (CsCtx *ctx)
     }
   email = g_utf8_strdown (email_in, -1);
   g_strstrip (email);
-  account_key = g_strdup_printf ("%s\n%s", tenant, email);
-  account_key = g_utf8_strdown (g_steal_pointer (&account_key), -1);
+  {
+    g_autofree char *key = g_strdup_printf ("%s\n%s", tenant, email);
+
+    account_key = g_utf8_strdown (key, -1);
+  }
 
   wait = cs_ratelimit_check (ctx->config, account_key, ctx->ip);
   if (wait > 0)

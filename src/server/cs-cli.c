@@ -223,6 +223,11 @@ serve (CsConfig  *config,
   if (server == NULL || !cs_server_listen (server, &error))
     return fail ("%s", error->message);
 
+  /* Before the line that says the server is up: a SIGTERM right after it
+   * is a clean stop, not death by signal. */
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGINT, quit_cb, loop);
+  g_unix_signal_add (SIGTERM, quit_cb, loop);
   /* One line, which tests read: the metrics address is on it too. */
   if (cs_server_metrics_port (server))
     {
@@ -236,10 +241,6 @@ serve (CsConfig  *config,
     printf ("causerie-server listening on http://%s:%u (public URL %s, data in %s)\n",
              config->listen_host, cs_server_port (server), cs_config_get_public_url (config), config->data_dir);
   fflush (stdout);
-
-  loop = g_main_loop_new (NULL, FALSE);
-  g_unix_signal_add (SIGINT, quit_cb, loop);
-  g_unix_signal_add (SIGTERM, quit_cb, loop);
   g_main_loop_run (loop);
   printf ("causerie-server stopping\n");
   return 0;

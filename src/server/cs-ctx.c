@@ -130,7 +130,16 @@ gboolean
 cs_ctx_fail_db (CsCtx      *ctx,
                 const char *what)
 {
-  g_warning ("Storage failure while %s: %s", what, ctx->db ? cs_db_errmsg (ctx->db) : "no database");
+  /* On the writer, the store logs the first failure of a batch, once per
+   * episode of failures. */
+  if (ctx->db == NULL || !cs_db_note_failure (ctx->db))
+    g_warning ("Storage failure while %s: %s", what, ctx->db ? cs_db_errmsg (ctx->db) : "no database");
+  return cs_ctx_fail_storage (ctx);
+}
+
+gboolean
+cs_ctx_fail_storage (CsCtx *ctx)
+{
   return cs_ctx_fail (ctx, CAU_ERROR_INTERNAL,
                       "The server could not store this right now; nothing was changed. Try again.");
 }
@@ -150,11 +159,11 @@ cs_ctx_reply_object (CsCtx      *ctx,
                      guint       status,
                      JsonObject *obj)
 {
-  JsonNode *node = json_node_init_object (json_node_alloc (), NULL);
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
 
-  /* json_node_init_object () would take a reference of its own, and the
-   * caller's one was lost: every answer leaked its object (the message of
-   * each send, about 2 KB; massif showed them as the heap's growth). */
+  /* Takes the caller's reference: json_node_init_object took one more,
+   * and every reply's object tree stayed allocated (GSlice hid it from
+   * LeakSanitizer). */
   json_node_take_object (node, obj);
   cs_ctx_reply (ctx, status, node);
 }

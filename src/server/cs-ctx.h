@@ -107,9 +107,12 @@ gboolean cs_ctx_fail           (CsCtx       *ctx,
                                 ...) G_GNUC_PRINTF (3, 4);
 gboolean cs_ctx_fail_error     (CsCtx       *ctx,
                                 GError      *error);
-/* A storage failure: logged with SQLite's message, answered as internal. */
+/* A storage failure: logged with SQLite's message (on the writer, by the
+ * store: see cs_db_note_failure), answered as internal. */
 gboolean cs_ctx_fail_db        (CsCtx       *ctx,
                                 const char  *what);
+/* The same answer, not logged: for the jobs of a batch that failed as a whole. */
+gboolean cs_ctx_fail_storage   (CsCtx       *ctx);
 void     cs_ctx_reply          (CsCtx       *ctx,
                                 guint        status,
                                 JsonNode    *result);

@@ -11,6 +11,12 @@
 struct _CsDb {
   sqlite3    *handle;
   GHashTable *stmts;   /* const char *sql (static strings) -> sqlite3_stmt* */
+  /* The read-write connection does not log its failures step by step: it
+   * keeps the first one for the store, which logs the cause once (a full
+   * disk fails every write of every batch until space returns). */
+  gboolean    collect;
+  int         error_rc;
+  char       *error_msg;
 };
 
 /* Each entry migrates from version i to i + 1. Never edit a released step:
@@ -196,6 +202,7 @@ cs_db_open (const char *path,
       cs_db_close (db);
       return NULL;
     }
+  db->collect = !read_only;
   return db;
 }
 
@@ -214,6 +221,7 @@ cs_db_close (CsDb *db)
   if (db == NULL)
     return;
   g_clear_pointer (&db->stmts, g_hash_table_unref);
+  g_free (db->error_msg);
   if (db->handle)
     sqlite3_close_v2 (db->handle);
   g_free (db);
@@ -358,7 +366,7 @@ cs_db_exec (CsDb       *db,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     rc = SQLITE_DONE;
-  if (rc != SQLITE_DONE)
+  if (rc != SQLITE_DONE && !cs_db_note_failure (db))
     g_warning ("SQLite %d on “%.60s”: %s", rc, sql, sqlite3_errmsg (db->handle));
   return rc;
 }
@@ -408,6 +416,62 @@ const char *
 cs_db_errmsg (CsDb *db)
 {
   return sqlite3_errmsg (db->handle);
+}
+
+gboolean
+cs_db_is_storage_fault (int rc)
+{
+  switch (rc & 0xff)
+    {
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_NOMEM:
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_PROTOCOL:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+gboolean
+cs_db_note_failure (CsDb *db)
+{
+  int rc;
+
+  if (!db->collect)
+    return FALSE;
+  rc = sqlite3_extended_errcode (db->handle);
+  if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE)
+    return TRUE;
+  /* The first failure, unless a fault of the storage itself comes after a
+   * job's own (a constraint): the full disk is what the log must name. */
+  if (db->error_rc == SQLITE_OK ||
+      (!cs_db_is_storage_fault (db->error_rc) && cs_db_is_storage_fault (rc)))
+    {
+      g_free (db->error_msg);
+      db->error_rc = rc;
+      db->error_msg = g_strdup (sqlite3_errmsg (db->handle));
+    }
+  return TRUE;
+}
+
+int
+cs_db_take_failure (CsDb  *db,
+                    char **out_message)
+{
+  int rc = db->error_rc;
+
+  if (out_message)
+    *out_message = g_steal_pointer (&db->error_msg);
+  g_clear_pointer (&db->error_msg, g_free);
+  db->error_rc = SQLITE_OK;
+  return rc;
 }
 
 const char *

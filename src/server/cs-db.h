@@ -55,6 +55,18 @@ char         *cs_db_text      (CsDb        *db,
                                ...);
 int           cs_db_changes   (CsDb        *db);
 const char   *cs_db_errmsg    (CsDb        *db);
+/* On the read-write connection, a failed step is not logged where it
+ * happens: the connection keeps the first failure (SQLite's extended code
+ * and message at that step) until cs_db_take_failure, and the store logs it.
+ * cs_db_note_failure keeps the connection's current error if none is kept
+ * yet (or only a job's own, and this one is the storage's) and returns TRUE; on a read-only connection it returns FALSE (log it
+ * yourself). cs_db_take_failure returns the kept code (SQLITE_OK: none) and
+ * its message, and forgets them. */
+gboolean      cs_db_note_failure (CsDb       *db);
+/* A failure of the storage itself (full disk, I/O error, ...), not of a job. */
+gboolean      cs_db_is_storage_fault (int     rc);
+int           cs_db_take_failure (CsDb       *db,
+                                  char      **out_message);
 
 /* Column accessors that return NULL for SQL NULL. */
 const char   *cs_col_text     (sqlite3_stmt *stmt,

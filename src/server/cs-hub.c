@@ -893,8 +893,12 @@ offline_cb (gpointer data)
   Offline *o = data;
   CsServer *server = o->hub->server;
   CsCtx *ctx = cs_ctx_new (server->config, server->store, server->presence);
+  gpointer key;
 
-  g_hash_table_steal (o->hub->offline_timers, o->user_id);
+  /* The source ends with this call: take the entry out without its
+   * remove_source, but free the key. */
+  if (g_hash_table_steal_extended (o->hub->offline_timers, o->user_id, &key, NULL))
+    g_free (key);
   send_presence (o->hub, o->tenant_id, o->user_id, "offline");
   ctx->user_id = g_strdup (o->user_id);
   ctx->tenant_id = g_strdup (o->tenant_id);
@@ -944,7 +948,7 @@ cs_hub_accept (CsHub      *hub,
   static const CsWsCallbacks callbacks = { client_text_cb, client_closed_cb };
   Client *c = g_new0 (Client, 1);
   g_autoptr(JsonObject) ready = json_object_new ();
-  gpointer timer;
+  gpointer key, timer;
   guint64 since_seq = 0;
   gboolean since_ok = FALSE;
 
@@ -964,8 +968,11 @@ cs_hub_accept (CsHub      *hub,
   hub->server->metrics.ws_accepted++;
   list_add (hub->by_user, user_id, c);
   list_add (hub->by_tenant, tenant_id, c);
-  if (g_hash_table_steal_extended (hub->offline_timers, user_id, NULL, &timer))
-    g_source_remove (GPOINTER_TO_UINT (timer));
+  if (g_hash_table_steal_extended (hub->offline_timers, user_id, &key, &timer))
+    {
+      g_free (key);
+      g_source_remove (GPOINTER_TO_UINT (timer));
+    }
 
   json_object_set_string_member (ready, "type", "ready");
   json_object_set_string_member (ready, "user_id", user_id);

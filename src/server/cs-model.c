@@ -91,12 +91,11 @@ cs_model_display_name (CsCtx      *ctx,
   return cs_db_text (ctx->db, "SELECT display_name FROM users WHERE id = ?", "s", user_id);
 }
 
-/* json_node_init_array () takes a reference of its own: a new array given
- * to it leaked, once per message built (the mentions of most messages). */
+/* json_node_init_array would take a second reference on a new array. */
 static JsonNode *
 empty_array_node (void)
 {
-  JsonNode *node = json_node_init_array (json_node_alloc (), NULL);
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
 
   json_node_take_array (node, json_array_new ());
   return node;

@@ -62,6 +62,11 @@ struct _CsStore {
   gpointer      sink_data;
 
   guint64       n_commits, n_jobs, n_failed, n_events;  /* atomic-ish counters */
+
+  /* Writer-thread state: an episode of storage failures (a full disk) is
+   * logged when it starts and when it ends, not at every batch. */
+  gboolean      failing;
+  guint64       failing_refused;
 };
 
 /* Threads for password hashing, and for uploaded files (sniffing, syncing
@@ -213,7 +218,18 @@ write_audits (CsStore *store,
   g_ptr_array_set_size (ctx->audits, 0);
 }
 
-static void
+/* Whether the batch's transaction is still open. On SQLITE_FULL, an I/O
+ * error and a few others, SQLite may roll the whole transaction back by
+ * itself; a later "SAVEPOINT job" would then open a transaction of its own
+ * and its "RELEASE job" commit a job the batch then reports as failed. */
+static gboolean
+in_transaction (CsStore *store)
+{
+  return !sqlite3_get_autocommit (cs_db_handle (store->write_db));
+}
+
+/* Returns FALSE when the batch's transaction is gone (see in_transaction). */
+static gboolean
 run_in_savepoint (CsStore *store,
                   Job     *job)
 {
@@ -226,6 +242,12 @@ run_in_savepoint (CsStore *store,
   exec_simple (store->write_db, "SAVEPOINT job");
   if (job->handler)
     job->handler (ctx);
+  if (!in_transaction (store))
+    {
+      ctx->in_write = FALSE;
+      ctx->db = caller_db;
+      return FALSE;
+    }
   if (ctx->error)
     {
       exec_simple (store->write_db, "ROLLBACK TO job");
@@ -243,6 +265,7 @@ run_in_savepoint (CsStore *store,
   exec_simple (store->write_db, "RELEASE job");
   ctx->in_write = FALSE;
   ctx->db = caller_db;
+  return in_transaction (store);
 }
 
 /* Full-text indexing runs once per batch, after its jobs and inside its
@@ -281,7 +304,45 @@ prune_events (CsStore *store)
   if (exec_simple (store->write_db, "COMMIT"))
     __atomic_store_n (&store->pruned_seq, cutoff, __ATOMIC_RELEASE);
   else
-    exec_simple (store->write_db, "ROLLBACK");
+    {
+      cs_db_note_failure (store->write_db);
+      if (in_transaction (store))
+        exec_simple (store->write_db, "ROLLBACK");
+    }
+}
+
+/* Logs what the writer's connection kept of this batch's failures: a
+ * failure of the storage itself (full disk, I/O error) once when an episode
+ * starts, with SQLite's message at the step that failed, and once when a
+ * batch commits again; any other failure (a bug: a constraint, a bad
+ * statement) every time. */
+static void
+note_outcome (CsStore *store,
+              gboolean committed,
+              guint    n_jobs)
+{
+  g_autofree char *message = NULL;
+  int rc = cs_db_take_failure (store->write_db, &message);
+
+  if (!committed || cs_db_is_storage_fault (rc))
+    {
+      if (!committed)
+        store->failing_refused += n_jobs;
+      if (!store->failing)
+        g_warning ("Storage failure: %s (SQLite error %d); writes are refused until it recovers",
+                   message ? message : "unknown cause", rc);
+      store->failing = TRUE;
+      return;
+    }
+  if (rc != SQLITE_OK)
+    g_warning ("A write failed: %s (SQLite error %d)", message ? message : "unknown cause", rc);
+  if (store->failing)
+    {
+      g_message ("Storage works again; %" G_GUINT64_FORMAT " writes were refused meanwhile",
+                 store->failing_refused);
+      store->failing = FALSE;
+      store->failing_refused = 0;
+    }
 }
 
 static void
@@ -294,19 +355,25 @@ run_batch (CsStore   *store,
 
   if (!exec_simple (store->write_db, "BEGIN IMMEDIATE"))
     {
-      g_warning ("Cannot begin a transaction: %s", cs_db_errmsg (store->write_db));
+      cs_db_note_failure (store->write_db);
       committed = FALSE;
     }
   else
     {
-      for (guint i = 0; i < batch->len; i++)
-        run_in_savepoint (store, g_ptr_array_index (batch, i));
-      committed = (store->next_seq == seq_at_start || index_new_messages (store->write_db, store->next_seq)) &&
+      gboolean open = TRUE;
+
+      for (guint i = 0; i < batch->len && open; i++)
+        open = run_in_savepoint (store, g_ptr_array_index (batch, i));
+      committed = open &&
+                  (store->next_seq == seq_at_start || index_new_messages (store->write_db, store->next_seq)) &&
                   exec_simple (store->write_db, "COMMIT");
       if (!committed)
         {
-          g_warning ("Commit failed (%s); %u writes refused", cs_db_errmsg (store->write_db), batch->len);
-          exec_simple (store->write_db, "ROLLBACK");
+          /* The first failure is the cause; a ROLLBACK of a transaction
+           * SQLite already rolled back would only add "cannot rollback". */
+          cs_db_note_failure (store->write_db);
+          if (in_transaction (store))
+            exec_simple (store->write_db, "ROLLBACK");
         }
     }
 
@@ -340,11 +407,9 @@ run_batch (CsStore   *store,
         {
           Job *job = g_ptr_array_index (batch, i);
 
-          job->ctx->db = store->write_db;
           cs_ctx_discard_effects (job->ctx);
           g_ptr_array_set_size (job->ctx->audits, 0);
-          cs_ctx_fail_db (job->ctx, "committing");
-          job->ctx->db = NULL;
+          cs_ctx_fail_storage (job->ctx);
         }
     }
   for (guint i = 0; i < store->hooks->len; i++)
@@ -367,6 +432,8 @@ run_batch (CsStore   *store,
   if (committed &&
       store->head_seq - store->pruned_seq > store->config->events_keep + MIN (store->config->events_keep / 10, 1024))
     prune_events (store);
+
+  note_outcome (store, committed, batch->len);
 }
 
 static gpointer

@@ -19,6 +19,7 @@ typedef struct {
   char        *base;        /* http://127.0.0.1:PORT */
   SoupSession *session;
   guint        metrics_port; /* with "[metrics]\nlisten=127.0.0.1:0" in the config; else 0 */
+  char        *log_path;    /* set before a start: the server's stderr is appended there */
 } CsTestServer;
 
 /* @config_extra is appended to the config file (key-file text), or NULL. */
@@ -77,6 +78,13 @@ JsonObject   *cs_test_call           (CsTestServer *server,
                                       const char   *token,
                                       const char   *body,
                                       guint         expected);
+/* Like cs_test_call, for a reply the test does not look at. */
+void          cs_test_ok             (CsTestServer *server,
+                                      const char   *method,
+                                      const char   *path,
+                                      const char   *token,
+                                      const char   *body,
+                                      guint         expected);
 /* Asserts an error response with @status and @code; returns its message. */
 char         *cs_test_expect_error   (CsTestServer *server,
                                       const char   *method,
@@ -117,6 +125,10 @@ JsonObject   *cs_test_ws_next        (CsTestWs     *ws,
                                       guint         timeout_ms);
 /* Skips frames until one of @type arrives; NULL after @timeout_ms. */
 JsonObject   *cs_test_ws_wait        (CsTestWs     *ws,
+                                      const char   *type,
+                                      guint         timeout_ms);
+/* Asserts that a frame of @type arrives within @timeout_ms. */
+void          cs_test_ws_expect      (CsTestWs     *ws,
                                       const char   *type,
                                       guint         timeout_ms);
 /* Waits for the server to close the socket; returns the close code. */
