@@ -146,6 +146,17 @@ close_timeout_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Shuts the connection in @ms, replacing any shutdown already planned: a
+ * second timer would outlive the connection, since shut () and the last
+ * unref remove only the one whose id close_id holds. */
+static void
+schedule_shut (CsWsConn *conn,
+               guint     ms)
+{
+  g_clear_handle_id (&conn->close_id, g_source_remove);
+  conn->close_id = g_timeout_add (ms, close_timeout_cb, conn);
+}
+
 /* ---- writing ----------------------------------------------------------- */
 
 static GBytes *
@@ -290,8 +301,7 @@ flush_now (CsWsConn *conn)
           /* Shut from the main loop, not from inside a delivery that is
            * walking the list of sockets. */
           conn->writing = TRUE;
-          g_clear_handle_id (&conn->close_id, g_source_remove);
-          conn->close_id = g_timeout_add (0, close_timeout_cb, conn);
+          schedule_shut (conn, 0);
           return FALSE;
         }
       consume (conn, written);
@@ -390,7 +400,7 @@ send_close (CsWsConn   *conn,
   conn->close_sent = TRUE;
   /* The peer has this long to answer, or to read at all (a slow reader may
    * never take our close frame off the wire). */
-  conn->close_id = g_timeout_add (CLOSE_WAIT_MS, close_timeout_cb, conn);
+  schedule_shut (conn, CLOSE_WAIT_MS);
   enqueue (conn, frame);
 }
 
@@ -665,11 +675,10 @@ parse_frames (CsWsConn *conn)
             if (!conn->close_sent)
               send_close (conn, code == 1005 || code == 1006 || code < 1000 ? CS_WS_CLOSE_NORMAL : code, NULL);
             /* Both sides have said goodbye once our echo is written. */
-            g_clear_handle_id (&conn->close_id, g_source_remove);
             if (!conn->writing && g_queue_is_empty (&conn->queue))
               shut (conn);
             else
-              conn->close_id = g_timeout_add (CLOSE_WAIT_MS / 4, close_timeout_cb, conn);
+              schedule_shut (conn, CLOSE_WAIT_MS / 4);
             return FALSE;
           }
         default:
