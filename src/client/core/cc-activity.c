@@ -61,6 +61,11 @@ save (CcActivity *self)
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
   g_autofree char *text = NULL;
 
+  if (self->client == NULL || cc_client_get_cache (self->client) == NULL)
+    {
+      json_array_unref (list);
+      return;
+    }
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(CcNotification) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
@@ -186,6 +191,8 @@ cc_activity_refresh (CcActivity *self)
 
   g_return_if_fail (CC_IS_ACTIVITY (self));
 
+  if (self->client == NULL)
+    return;
   api = cc_client_get_api (self->client);
   if (!cc_api_has_token (api))
     return;
@@ -307,6 +314,8 @@ cc_activity_mark_read (CcActivity *self,
   cc_notification_set_read (item, TRUE);
   recount (self);
   save (self);
+  if (self->client == NULL)
+    return;
   escaped = cc_api_escape (id);
   path = g_strdup_printf ("/api/notifications/%s/read", escaped);
   cc_api_request_async (cc_client_get_api (self->client), "POST", path, NULL, self->cancellable,
@@ -329,6 +338,8 @@ cc_activity_mark_all_read (CcActivity *self)
     }
   recount (self);
   save (self);
+  if (self->client == NULL)
+    return;
   cc_api_request_async (cc_client_get_api (self->client), "POST", "/api/notifications/read-all", NULL,
                         self->cancellable, request_done_cb, NULL);
 }
@@ -384,8 +395,12 @@ cc_activity_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   if (self->client)
-    g_signal_handlers_disconnect_by_data (cc_client_get_sync (self->client), self);
-  g_clear_object (&self->client);
+    {
+      if (cc_client_get_sync (self->client))
+        g_signal_handlers_disconnect_by_data (cc_client_get_sync (self->client), self);
+      g_object_remove_weak_pointer (G_OBJECT (self->client), (gpointer *) &self->client);
+      self->client = NULL;
+    }
   g_clear_object (&self->cancellable);
   g_clear_object (&self->items);
   g_clear_object (&self->invitations);
@@ -442,7 +457,9 @@ cc_activity_new (CcClient *client)
   g_return_val_if_fail (CC_IS_CLIENT (client), NULL);
 
   self = g_object_new (CC_TYPE_ACTIVITY, NULL);
-  self->client = g_object_ref (client);
+  /* The client owns its activity: a weak pointer, no cycle. */
+  self->client = client;
+  g_object_add_weak_pointer (G_OBJECT (client), (gpointer *) &self->client);
   sync = cc_client_get_sync (client);
   g_signal_connect (sync, "event", G_CALLBACK (on_event_cb), self);
   g_signal_connect (sync, "synced", G_CALLBACK (on_synced_cb), self);
