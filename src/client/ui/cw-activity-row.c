@@ -34,7 +34,7 @@ when_text (gint64 unix_ms)
   if (g_date_time_get_year (when) == g_date_time_get_year (now) &&
       g_date_time_get_day_of_year (when) == g_date_time_get_day_of_year (now))
     return g_date_time_format (when, "%H:%M");
-  /* Translators: a date in the Activity list; see strftime(3). */
+  /* Translators: a date in the Activity list (as elsewhere); see strftime(3). */
   return g_date_time_format (when, _("%e %b"));
 }
 
