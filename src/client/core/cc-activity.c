@@ -42,9 +42,11 @@ recount (CcActivity *self)
     {
       g_autoptr(CcNotification) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
 
-      if (!cc_notification_get_read (item))
+      /* An invitation counts once, as pending (below), not as its notification. */
+      if (!cc_notification_get_read (item) && cc_notification_get_kind (item) != CC_NOTIFICATION_INVITATION)
         unread++;
     }
+  unread += g_list_model_get_n_items (G_LIST_MODEL (self->invitations));
   if (unread != self->unread)
     {
       self->unread = unread;
@@ -119,6 +121,7 @@ set_invitations (CcActivity *self,
   self->invitations_json = list ? json_array_ref (list) : NULL;
   g_list_store_splice (self->invitations, 0, g_list_model_get_n_items (G_LIST_MODEL (self->invitations)),
                        items->pdata, items->len);
+  recount (self);
 }
 
 static void
@@ -364,6 +367,7 @@ cc_activity_forget_invitation (CcActivity *self,
             json_array_remove_element (self->invitations_json, i - 1);
         }
     }
+  recount (self);
   save (self);
 }
 

@@ -18,13 +18,15 @@ G_BEGIN_DECLS
 #define CC_TYPE_ACTIVITY (cc_activity_get_type ())
 G_DECLARE_FINAL_TYPE (CcActivity, cc_activity, CC, ACTIVITY, GObject)
 
-/* Properties: "unread-count" (guint). Signal "changed" after a load from
+/* Properties: "unread-count" (guint): unread entries other than
+ * invitations, plus the pending invitations. Signal "changed" after a load from
  * the cache or the server. */
 
 /* Loads what the cache holds, then follows the client: refreshes from the
  * server each time it is synced, and applies live events. */
 CcActivity *cc_activity_new              (CcClient   *client);
-/* CcNotification, newest first. */
+/* CcNotification, newest first (invitations too: a view that lists the
+ * pending ones leaves those out). */
 GListModel *cc_activity_get_items        (CcActivity *self);
 /* CcInvitation: the caller's pending invitations, newest first. */
 GListModel *cc_activity_get_invitations  (CcActivity *self);

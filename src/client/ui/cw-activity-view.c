@@ -18,6 +18,7 @@ struct _CwActivityView
   GtkListBox *invitations_list;
   GtkListBox *items_list;
   CcActivity *activity;
+  GtkFilterListModel *shown;   /* the activity's items but invitations */
 };
 
 G_DEFINE_FINAL_TYPE (CwActivityView, cw_activity_view, GTK_TYPE_WIDGET)
@@ -39,6 +40,14 @@ create_invitation_row (gpointer item,
   return cw_activity_row_new_invitation (item);
 }
 
+/* Invitations show as pending ones above; their notifications would repeat them. */
+static gboolean
+not_invitation (gpointer item,
+                gpointer user_data)
+{
+  return cc_notification_get_kind (item) != CC_NOTIFICATION_INVITATION;
+}
+
 static void
 update_state (CwActivityView *self)
 {
@@ -46,7 +55,7 @@ update_state (CwActivityView *self)
 
   if (self->activity)
     {
-      n_items = g_list_model_get_n_items (cc_activity_get_items (self->activity));
+      n_items = g_list_model_get_n_items (G_LIST_MODEL (self->shown));
       n_invitations = g_list_model_get_n_items (cc_activity_get_invitations (self->activity));
     }
   gtk_stack_set_visible_child_name (self->stack, n_items + n_invitations > 0 ? "list" : "empty");
@@ -104,7 +113,8 @@ cw_activity_view_set_activity (CwActivityView *self,
       g_signal_handlers_disconnect_by_data (cc_activity_get_invitations (self->activity), self);
     }
   g_set_object (&self->activity, activity);
-  gtk_list_box_bind_model (self->items_list, activity ? cc_activity_get_items (activity) : NULL,
+  gtk_filter_list_model_set_model (self->shown, activity ? cc_activity_get_items (activity) : NULL);
+  gtk_list_box_bind_model (self->items_list, activity ? G_LIST_MODEL (self->shown) : NULL,
                            create_notification_row, NULL, NULL);
   gtk_list_box_bind_model (self->invitations_list, activity ? cc_activity_get_invitations (activity) : NULL,
                            create_invitation_row, NULL, NULL);
@@ -124,6 +134,7 @@ cw_activity_view_dispose (GObject *object)
   CwActivityView *self = CW_ACTIVITY_VIEW (object);
 
   cw_activity_view_set_activity (self, NULL);
+  g_clear_object (&self->shown);
   gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_ACTIVITY_VIEW);
   G_OBJECT_CLASS (cw_activity_view_parent_class)->dispose (object);
 }
@@ -163,6 +174,8 @@ static void
 cw_activity_view_init (CwActivityView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->shown = gtk_filter_list_model_new (NULL, GTK_FILTER (gtk_custom_filter_new (not_invitation, NULL, NULL)));
+  g_signal_connect_swapped (self->shown, "items-changed", G_CALLBACK (update_state), self);
   gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
                                   GTK_ORIENTATION_VERTICAL);
 }
