@@ -122,7 +122,7 @@ def main():
     button.queryAction().doAction(0)
     first = wait_for(lambda: row(app, "Unread: Bruno Petit mentioned you in general"), "the mention rows", 30, app)
     time.sleep(0.5)
-    shot("activity-en-list.png")
+    shot("ui-activity-1-list.png")
 
     click(win, first)
     wait_for(lambda: message_row(app, FIRST) or message_row(app, SECOND), "the mentioned message in its room", 30, app)
@@ -134,7 +134,7 @@ def main():
     assert unread == [], unread
     log("badge cleared; the server has no unread notification left")
     time.sleep(0.5)
-    shot("activity-en-opened.png")
+    shot("ui-activity-2-opened.png")
 
     # An invitation survives a restart.
     room = bruno.post(URL + "/api/rooms", json={"type": "group", "name": "Secret plans"}, timeout=10).json()
@@ -152,7 +152,7 @@ def main():
     inv = wait_for(lambda: row(app, "Bruno Petit invited you to Secret plans"), "the pending invitation", 30, app)
     log("the invitation is listed after a restart")
     time.sleep(0.5)
-    shot("activity-en-invitation.png")
+    shot("ui-activity-3-invitation.png")
     click(win, inv)
     find(app, lambda n: n.getRoleName() in ("push button",) and (n.name or "").replace("_", "").startswith("Accept"),
          "the invitation dialog's Accept button", 30)
@@ -169,7 +169,7 @@ def main():
     wait_for(lambda: pyatspi.findDescendant(app, lambda n: n.getRoleName() == "label" and n.name == "Invitations"),
              "the list, in French", 30, app)
     time.sleep(0.5)
-    shot("activity-fr-list.png")
+    shot("ui-activity-4-fr.png")
     print("ok: activity counts, lists, opens and clears mentions; an invitation survives a restart")
 
 
