@@ -309,6 +309,51 @@ cs_api_invitations_list (CsCtx *ctx)
   cs_ctx_reply_object (ctx, 200, g_steal_pointer (&reply));
 }
 
+/* The caller's own pending invitations, so the app can list them again
+ * after a restart: same tenant, the caller's address, neither used,
+ * revoked nor expired, to rooms the caller is not in yet.  Each carries
+ * its token, as the `invitation.new` event does, so it can be accepted. */
+void
+cs_api_me_invitations (CsCtx *ctx)
+{
+  g_autoptr(JsonObject) reply = json_object_new ();
+  JsonArray *list = json_array_new ();
+  CS_STMT stmt = cs_db_query (ctx->db,
+                              "SELECT i.id, i.room_id, r.name, r.type, u.display_name, i.message,"
+                              " i.expires_at, i.created_at, i.token_box"
+                              " FROM invitations i JOIN users me ON me.id = ?1"
+                              " JOIN rooms r ON r.id = i.room_id"
+                              " LEFT JOIN users u ON u.id = i.inviter_id"
+                              " WHERE i.tenant_id = ?2 AND me.tenant_id = ?2 AND i.email = me.email"
+                              " AND i.status = 'pending' AND i.expires_at > ?3"
+                              " AND NOT EXISTS (SELECT 1 FROM members m WHERE m.room_id = i.room_id AND m.user_id = ?1)"
+                              " ORDER BY i.created_at DESC LIMIT 100",
+                              "ssi", ctx->user_id, ctx->tenant_id, cau_time_now_ms ());
+
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      JsonObject *o = json_object_new ();
+      g_autofree char *expires = cs_model_time (stmt, 6);
+      g_autofree char *created = cs_model_time (stmt, 7);
+      g_autofree char *token = cs_auth_unseal (cs_col_text (stmt, 8));
+      g_autofree char *link = token ? invite_link (ctx, token) : NULL;
+
+      json_object_set_string_member (o, "id", cs_col_text (stmt, 0));
+      json_object_set_string_member (o, "room_id", cs_col_text (stmt, 1));
+      json_object_set_string_member (o, "room_name", cs_col_text (stmt, 2));
+      json_object_set_string_member (o, "room_type", cs_col_text (stmt, 3));
+      json_object_set_string_member (o, "inviter_name", cs_col_text (stmt, 4) ? cs_col_text (stmt, 4) : "");
+      json_object_set_string_member (o, "message", cs_col_text (stmt, 5));
+      json_object_set_string_member (o, "expires_at", expires);
+      json_object_set_string_member (o, "created_at", created);
+      cau_json_set_string_or_null (o, "token", token);
+      cau_json_set_string_or_null (o, "link", link);
+      json_array_add_object_element (list, o);
+    }
+  json_object_set_array_member (reply, "invitations", list);
+  cs_ctx_reply_object (ctx, 200, g_steal_pointer (&reply));
+}
+
 void
 cs_api_invitation_revoke (CsCtx *ctx)
 {

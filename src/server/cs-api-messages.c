@@ -128,6 +128,26 @@ cs_api_notify (CsCtx      *ctx,
   return cs_model_emit (ctx, 0, "notification.new", room_id, user_id, n, NULL, NULL) != 0;
 }
 
+/* Tells the caller's other sockets which of their notifications became
+ * read: `notification.read` `{ids: [...]}`, or `{all: true}`. */
+static gboolean
+emit_notifications_read (CsCtx      *ctx,
+                         JsonArray  *ids)
+{
+  g_autoptr(JsonObject) data = json_object_new ();
+
+  if (ids == NULL)
+    json_object_set_boolean_member (data, "all", TRUE);
+  else if (json_array_get_length (ids) == 0)
+    {
+      json_array_unref (ids);
+      return TRUE;
+    }
+  else
+    json_object_set_array_member (data, "ids", ids);
+  return cs_model_emit (ctx, 0, "notification.read", NULL, ctx->user_id, data, NULL, NULL) != 0;
+}
+
 /* Mentions and direct messages notify, unless the member muted the room
  * or turned its notifications off. */
 static gboolean
@@ -563,6 +583,23 @@ cs_api_message_delete (CsCtx *ctx)
   cs_ctx_reply_empty (ctx);
 }
 
+static gboolean
+collect_unread (CsCtx      *ctx,
+                const char *room_id,
+                gint64      up_to,
+                JsonArray **out)
+{
+  CS_STMT stmt = cs_db_query (ctx->db, "SELECT id FROM notifications WHERE user_id = ? AND read = 0"
+                              " AND room_id = ? AND message_seq <= ?", "ssi", ctx->user_id, room_id, up_to);
+
+  if (stmt == NULL)
+    return cs_ctx_fail_db (ctx, "reading notifications");
+  *out = json_array_new ();
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    json_array_add_string_element (*out, cs_col_text (stmt, 0));
+  return TRUE;
+}
+
 /* Moves the caller's watermark forward (never back) and tells the room. */
 static void
 mark_read (CsCtx      *ctx,
@@ -572,6 +609,7 @@ mark_read (CsCtx      *ctx,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) data = NULL;
   gint64 up_to = -1;
+  g_autoptr(JsonArray) now_read = NULL;
   gint64 current, last;
 
   if (!cau_json_get_int (input, "up_to_seq", TRUE, &up_to, &error))
@@ -594,8 +632,10 @@ mark_read (CsCtx      *ctx,
     {
       if (cs_db_exec (ctx->db, "UPDATE members SET last_read_seq = ? WHERE room_id = ? AND user_id = ?",
                       "iss", up_to, room_id, ctx->user_id) != SQLITE_DONE ||
+          !collect_unread (ctx, room_id, up_to, &now_read) ||
           cs_db_exec (ctx->db, "UPDATE notifications SET read = 1 WHERE user_id = ? AND room_id = ? AND message_seq <= ?",
-                      "ssi", ctx->user_id, room_id, up_to) != SQLITE_DONE)
+                      "ssi", ctx->user_id, room_id, up_to) != SQLITE_DONE ||
+          !emit_notifications_read (ctx, g_steal_pointer (&now_read)))
         {
           cs_ctx_fail_db (ctx, "saving a read marker");
           return;
@@ -736,10 +776,19 @@ cs_api_notification_read (CsCtx *ctx)
       cs_ctx_fail (ctx, CAU_ERROR_NOT_FOUND, "There is no such notification.");
       return;
     }
-  if (cs_db_exec (ctx->db, "UPDATE notifications SET read = 1 WHERE id = ?", "s", ctx->params[0]) != SQLITE_DONE)
+  if (cs_db_int (ctx->db, 0, "SELECT read FROM notifications WHERE id = ?", "s", ctx->params[0]) == 0)
     {
-      cs_ctx_fail_db (ctx, "marking a notification read");
-      return;
+      JsonArray *ids = json_array_new ();
+
+      json_array_add_string_element (ids, ctx->params[0]);
+      if (cs_db_exec (ctx->db, "UPDATE notifications SET read = 1 WHERE id = ?", "s", ctx->params[0]) != SQLITE_DONE)
+        {
+          json_array_unref (ids);
+          cs_ctx_fail_db (ctx, "marking a notification read");
+          return;
+        }
+      if (!emit_notifications_read (ctx, ids))
+        return;
     }
   cs_ctx_reply_empty (ctx);
 }
@@ -753,5 +802,7 @@ cs_api_notifications_read_all (CsCtx *ctx)
       cs_ctx_fail_db (ctx, "marking notifications read");
       return;
     }
+  if (!emit_notifications_read (ctx, NULL))
+    return;
   cs_ctx_reply_empty (ctx);
 }

@@ -125,6 +125,7 @@ void cs_api_invitation_revoke      (CsCtx *ctx);   /* write */
 void cs_api_invitation_lookup      (CsCtx *ctx);   /* read, no auth */
 void cs_api_invitation_accept      (CsCtx *ctx);   /* slow, auth optional */
 void cs_api_invitation_decline     (CsCtx *ctx);   /* write, no auth */
+void cs_api_me_invitations         (CsCtx *ctx);   /* read */
 void cs_api_invite_page            (CsCtx *ctx);   /* read, no auth, HTML */
 
 /* Writer thread helpers shared between handlers. */

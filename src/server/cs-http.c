@@ -63,6 +63,7 @@ static const Route routes[] = {
   { "POST",   "/api/rooms/:id/invitations",       CS_JOB_WRITE, USER,  cs_api_invitations_create },
   { "GET",    "/api/rooms/:id/invitations",       CS_JOB_READ,  USER,  cs_api_invitations_list },
   { "DELETE", "/api/invitations/:id",             CS_JOB_WRITE, USER,  cs_api_invitation_revoke },
+  { "GET",    "/api/me/invitations",              CS_JOB_READ,  USER,  cs_api_me_invitations },
   { "GET",    "/api/invitations/:token",          CS_JOB_READ,  NONE,  cs_api_invitation_lookup },
   { "POST",   "/api/invitations/:token/accept",   CS_JOB_SLOW,  OPTIONAL, cs_api_invitation_accept },
   { "POST",   "/api/invitations/:token/decline",  CS_JOB_WRITE, NONE,  cs_api_invitation_decline },

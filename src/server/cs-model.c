@@ -230,6 +230,8 @@ cs_model_notification_row (sqlite3_stmt *stmt,
   json_object_set_string_member (n, "body", cs_col_text (stmt, c + 5));
   set_time (n, "created_at", stmt, c + 6);
   json_object_set_boolean_member (n, "read", sqlite3_column_int (stmt, c + 7));
+  /* Lets a client open the room at the message (0 when none). */
+  json_object_set_int_member (n, "message_seq", sqlite3_column_int64 (stmt, c + 8));
   return n;
 }
 

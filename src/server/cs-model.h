@@ -19,7 +19,7 @@ G_BEGIN_DECLS
 #define CS_ATTACHMENT_COLS "a.id, a.name, a.size, a.mime_type, a.width, a.height, a.thumb_type"
 
 /* Selected (or returned) FROM notifications. */
-#define CS_NOTIFICATION_COLS "id, type, room_id, message_id, title, body, created_at, read"
+#define CS_NOTIFICATION_COLS "id, type, room_id, message_id, title, body, created_at, read, message_seq"
 
 char       *cs_model_excerpt         (const char   *body);
 char       *cs_model_time            (sqlite3_stmt *stmt,

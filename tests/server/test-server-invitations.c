@@ -239,6 +239,107 @@ test_expiry (void)
   g_assert_nonnull (strstr (msg, "expired"));
 }
 
+/* GET /api/me/invitations lists the caller's own pending invitations:
+ * never another tenant's, nor expired, revoked or used ones. */
+static void
+test_mine (void)
+{
+  g_autoptr(CsTestServer) s = cs_test_server_new (NULL);
+  g_autofree char *owner = cs_test_tenant (s, "acme", "owner@acme.test");
+  g_autofree char *other = cs_test_tenant (s, "globex", "owner@globex.test");
+  g_autofree char *bob_id = NULL, *eve_id = NULL;
+  g_autofree char *bob = cs_test_user (s, "acme", "bob@acme.test", "Bob", "member", &bob_id);
+  g_autofree char *eve = cs_test_user (s, "acme", "eve@acme.test", "Eve", "member", &eve_id);
+  g_autofree char *board = cs_test_room (s, owner, "group", "Board", NULL);
+  g_autofree char *news = cs_test_room (s, owner, "channel", "news", NULL);
+  g_autofree char *old = cs_test_room (s, owner, "channel", "old", NULL);
+  g_autofree char *used = cs_test_room (s, owner, "channel", "used", NULL);
+  g_autofree char *theirs = cs_test_room (s, other, "channel", "elsewhere", NULL);
+  g_autoptr(JsonObject) inv_board = NULL, inv_news = NULL, inv_old = NULL, inv_used = NULL, inv_other = NULL;
+  g_autoptr(JsonObject) mine = NULL, eves = NULL;
+  g_autofree char *path = NULL, *sql = NULL, *t_used = NULL;
+  JsonArray *list;
+  JsonObject *first;
+
+  inv_board = invite (s, owner, board, "bob@acme.test", 201);
+  inv_news = invite (s, owner, news, "bob@acme.test", 201);
+  inv_old = invite (s, owner, old, "bob@acme.test", 201);
+  inv_used = invite (s, owner, used, "bob@acme.test", 201);
+  inv_other = invite (s, other, theirs, "bob@acme.test", 201);
+
+  /* Expired, revoked, used. */
+  sql = g_strdup_printf ("UPDATE invitations SET expires_at = 1 WHERE id = '%s'", str (inv_old, "id"));
+  cs_test_db_exec (s, sql);
+  path = g_strdup_printf ("/api/invitations/%s", str (inv_news, "id"));
+  cs_test_call (s, "DELETE", path, owner, NULL, 204);
+  t_used = token_of (inv_used);
+  g_free (path);
+  path = g_strdup_printf ("/api/invitations/%s/accept", t_used);
+  g_clear_pointer (&mine, json_object_unref);
+  mine = cs_test_call (s, "POST", path, bob, NULL, 200);
+  g_clear_pointer (&mine, json_object_unref);
+
+  mine = cs_test_call (s, "GET", "/api/me/invitations", bob, NULL, 200);
+  list = json_object_get_array_member (mine, "invitations");
+  g_assert_cmpuint (json_array_get_length (list), ==, 1);
+  first = json_array_get_object_element (list, 0);
+  g_assert_cmpstr (str (first, "id"), ==, str (inv_board, "id"));
+  g_assert_cmpstr (str (first, "room_id"), ==, board);
+  g_assert_cmpstr (str (first, "room_name"), ==, "Board");
+  g_assert_cmpstr (str (first, "room_type"), ==, "group");
+  g_assert_cmpstr (str (first, "inviter_name"), !=, "");
+  g_assert_nonnull (strstr (str (first, "message"), "aboard"));
+  g_assert_nonnull (str (first, "token"));
+  g_assert_nonnull (str (first, "link"));
+  g_assert_nonnull (strstr (str (inv_board, "link"), str (first, "token")));
+
+  /* Someone else sees none of Bob's. */
+  eves = cs_test_call (s, "GET", "/api/me/invitations", eve, NULL, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (eves, "invitations")), ==, 0);
+  g_free (cs_test_expect_error (s, "GET", g_strdup ("/api/me/invitations"), NULL, NULL, 401, "unauthorized"));
+}
+
+/* Reading a notification, all of them, or the room it is in tells the
+ * reader's other sockets: `notification.read`. */
+static void
+test_notification_read_event (void)
+{
+  g_autoptr(CsTestServer) s = cs_test_server_new (NULL);
+  g_autofree char *owner = cs_test_tenant (s, "acme", "owner@acme.test");
+  g_autofree char *bob_id = NULL;
+  g_autofree char *bob = cs_test_user (s, "acme", "bob@acme.test", "Bob", "member", &bob_id);
+  g_autofree char *board = cs_test_room (s, owner, "group", "Board", bob_id);
+  g_autoptr(CsTestWs) ws = cs_test_ws_connect (s, bob);
+  g_autoptr(JsonObject) msg = NULL, ev = NULL, ev2 = NULL, ev3 = NULL, notes = NULL;
+  g_autofree char *path = NULL, *read_path = NULL, *body = NULL;
+  JsonObject *note;
+
+  g_assert_nonnull (cs_test_ws_wait (ws, "ready", 2000));
+  path = g_strdup_printf ("/api/rooms/%s/messages", board);
+  msg = cs_test_call (s, "POST", path, owner, "{\"txn_id\":\"t-1\",\"body\":\"hello @Bob\"}", 201);
+  ev = cs_test_ws_wait (ws, "notification.new", 5000);
+  g_assert_nonnull (ev);
+  note = json_object_get_object_member (ev, "data");
+  read_path = g_strdup_printf ("/api/notifications/%s/read", str (note, "id"));
+  cs_test_call (s, "POST", read_path, bob, NULL, 204);
+  ev2 = cs_test_ws_wait (ws, "notification.read", 5000);
+  g_assert_nonnull (ev2);
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (json_object_get_object_member (ev2, "data"), "ids"), 0),
+                   ==, str (note, "id"));
+
+  /* Reading the room reads what it notified. */
+  json_object_unref (cs_test_call (s, "POST", path, owner, "{\"txn_id\":\"t-2\",\"body\":\"again @Bob\"}", 201));
+  g_assert_nonnull (cs_test_ws_wait (ws, "notification.new", 5000));
+  g_free (path);
+  path = g_strdup_printf ("/api/rooms/%s/read", board);
+  body = g_strdup_printf ("{\"up_to_seq\":%" G_GINT64_FORMAT "}", json_object_get_int_member (msg, "seq") + 10);
+  cs_test_call (s, "POST", path, bob, body, 204);
+  ev3 = cs_test_ws_wait (ws, "notification.read", 5000);
+  g_assert_nonnull (ev3);
+  notes = cs_test_call (s, "GET", "/api/notifications?unread=true", bob, NULL, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (notes, "notifications")), ==, 0);
+}
+
 /* A loopback port kept bound (so nobody else is given it) until released. */
 static GSocket *
 reserve_port (guint *port)
@@ -322,6 +423,8 @@ main (int argc, char **argv)
   g_test_add_func ("/server/invitations/flow-outbox", test_flow_and_outbox);
   g_test_add_func ("/server/invitations/refusals", test_refusals);
   g_test_add_func ("/server/invitations/expiry", test_expiry);
+  g_test_add_func ("/server/invitations/mine", test_mine);
+  g_test_add_func ("/server/invitations/notification-read-event", test_notification_read_event);
   g_test_add_func ("/server/invitations/smtp", test_smtp_delivery_and_retry);
   return g_test_run ();
 }

@@ -11,6 +11,8 @@
 
 G_BEGIN_DECLS
 
+#include "cc-activity.h"
+
 struct _CcClient
 {
   GObject       parent_instance;
@@ -29,6 +31,7 @@ struct _CcClient
   CcFileCache  *file_cache;   /* made on first use (cc-client-files.c) */
   GNetworkMonitor *network;   /* while started */
   GHashTable   *unsent;       /* txn id -> room id: the outbox, for the room list */
+  CcActivity   *activity;     /* made on first use (cc_client_get_activity) */
   gboolean      idle;
   gboolean      opened;
 };

@@ -57,6 +57,7 @@ cc_client_dispose (GObject *object)
       while (g_hash_table_iter_next (&iter, NULL, &timeline))
         g_object_weak_unref (timeline, timeline_gone, self);
     }
+  g_clear_object (&self->activity);
   g_clear_pointer (&self->timelines, g_hash_table_unref);
   g_clear_pointer (&self->members, g_hash_table_unref);
   g_clear_pointer (&self->users, g_hash_table_unref);
@@ -990,4 +991,22 @@ cc_client_stop (CcClient *self)
     cc_sync_stop (self->sync);
   if (self->outbox != NULL)
     cc_outbox_set_online (self->outbox, FALSE);
+}
+
+/* Activity hook ------------------------------------------------------------ */
+
+/**
+ * cc_client_get_activity:
+ *
+ * Returns: (transfer none): the Activity list of this account, made (and
+ * loaded from the cache) on first use; one for all windows.
+ */
+CcActivity *
+cc_client_get_activity (CcClient *self)
+{
+  g_return_val_if_fail (CC_IS_CLIENT (self), NULL);
+
+  if (self->activity == NULL)
+    self->activity = cc_activity_new (self);
+  return self->activity;
 }

@@ -218,4 +218,7 @@ JsonObject  *cc_client_action_finish    (CcClient      *self,
                                          GAsyncResult  *result,
                                          GError       **error);
 
+/* Activity hook (cc-activity.h): made on first use, owned by the client. */
+struct _CcActivity *cc_client_get_activity (CcClient *self);
+
 G_END_DECLS

@@ -30,6 +30,8 @@ struct _CwRoomList
   AdwHeaderBar       *header_bar;
   GtkMenuButton      *new_button;
   GtkMenuButton      *primary_button;
+  GtkWidget          *activity_button;   /* Activity hook */
+  GtkLabel           *activity_badge;
   GMenuModel         *new_menu;
   GMenuModel         *primary_menu;
   AdwWindowTitle     *window_title;
@@ -503,6 +505,8 @@ cw_room_list_class_init (CwRoomListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, header_bar);
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, new_button);
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, primary_button);
+  gtk_widget_class_bind_template_child (widget_class, CwRoomList, activity_button);
+  gtk_widget_class_bind_template_child (widget_class, CwRoomList, activity_badge);
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, new_menu);
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, window_title);
@@ -636,4 +640,24 @@ cw_room_list_get_neighbour (CwRoomList *self,
     g_autoptr(CcRoom) first = g_list_model_get_item (model, 0);
     return first;
   }
+}
+
+/* Activity hook ------------------------------------------------------------ */
+
+void
+cw_room_list_set_activity_count (CwRoomList *self,
+                                 guint       unread)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *label = NULL;
+
+  g_return_if_fail (CW_IS_ROOM_LIST (self));
+
+  text = unread > 99 ? g_strdup ("99+") : g_strdup_printf ("%u", unread);
+  gtk_label_set_text (self->activity_badge, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->activity_badge), unread > 0);
+  label = unread == 0 ? g_strdup (_("Activity"))
+                      : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Activity, %u unread", "Activity, %u unread", unread), unread);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->activity_button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_widget_set_tooltip_text (self->activity_button, label);
 }

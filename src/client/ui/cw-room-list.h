@@ -17,6 +17,9 @@ G_DECLARE_FINAL_TYPE (CwRoomList, cw_room_list, CW, ROOM_LIST, GtkWidget)
 
 void cw_room_list_set_client   (CwRoomList *self,
                                 CcClient   *client);
+/* Activity hook: the unread count on the Activity button (0 hides it). */
+void cw_room_list_set_activity_count (CwRoomList *self,
+                                      guint       unread);
 /* Highlights @room_id (NULL: nothing). */
 void cw_room_list_select_room  (CwRoomList *self,
                                 const char *room_id);

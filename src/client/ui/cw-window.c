@@ -16,6 +16,9 @@
 #include "cw-picker-dialog.h"
 #include "cw-room-list.h"
 #include "cw-search-view.h"
+#include "cw-activity-view.h"
+#include "cc-activity.h"
+#include "cc-invitation.h"
 #include "cw-signin-view.h"
 #include "cw-window.h"
 
@@ -30,6 +33,7 @@ struct _CwWindow
   CwRoomList           *room_list;
   GtkStack             *sidebar_stack;
   CwSearchView         *search_view;     /* NULL until search first opens */
+  CwActivityView       *activity_view;   /* Activity hook: NULL until first opened */
   GtkStack             *content_stack;
   AdwHeaderBar         *empty_header;
   CwConversation       *conversation;    /* NULL until a room is first open */
@@ -43,6 +47,8 @@ struct _CwWindow
 };
 
 G_DEFINE_FINAL_TYPE (CwWindow, cw_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void _cw_window_activity_client_changed (CwWindow *self);  /* Activity hook */
 
 static void
 update_title (CwWindow *self)
@@ -219,6 +225,7 @@ on_client_changed_cb (CwWindow *self)
   if (self->client != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->client, self);
+      g_signal_handlers_disconnect_by_data (cc_client_get_activity (self->client), self);  /* Activity hook */
       g_clear_signal_handler (&self->rooms_changed_id, cc_client_get_rooms (self->client));
       g_clear_object (&self->client);
     }
@@ -241,6 +248,7 @@ on_client_changed_cb (CwWindow *self)
   cw_room_list_set_client (self->room_list, client);
   if (self->search_view != NULL)
     cw_search_view_set_client (self->search_view, client);
+  _cw_window_activity_client_changed (self);  /* Activity hook */
   if (self->conversation != NULL)
     cw_conversation_set_client (self->conversation, client);
   update_title (self);
@@ -450,6 +458,118 @@ search_all_action (GtkWidget  *widget,
   open_search (CW_WINDOW (widget), FALSE);
 }
 
+/* Activity hook (cw-activity-view.c) -------------------------------------- */
+
+static void
+on_activity_count_cb (CwWindow *self)
+{
+  CcActivity *activity = self->client ? cc_client_get_activity (self->client) : NULL;
+
+  cw_room_list_set_activity_count (self->room_list, activity ? cc_activity_get_unread_count (activity) : 0);
+}
+
+static void
+_cw_window_activity_client_changed (CwWindow *self)
+{
+  CcActivity *activity = self->client ? cc_client_get_activity (self->client) : NULL;
+
+  if (activity != NULL)
+    g_signal_connect_object (activity, "notify::unread-count", G_CALLBACK (on_activity_count_cb), self,
+                             G_CONNECT_SWAPPED);
+  if (self->activity_view != NULL)
+    cw_activity_view_set_activity (self->activity_view, activity);
+  on_activity_count_cb (self);
+}
+
+static void
+on_activity_notification_cb (CwWindow       *self,
+                             CcNotification *notification)
+{
+  CcActivity *activity;
+  CcRoom *room;
+
+  if (self->client == NULL)
+    return;
+  activity = cc_client_get_activity (self->client);
+  cc_activity_mark_read (activity, cc_notification_get_id (notification));
+  if (cc_notification_get_kind (notification) == CC_NOTIFICATION_INVITATION)
+    {
+      GListModel *pending = cc_activity_get_invitations (activity);
+
+      for (guint i = 0; i < g_list_model_get_n_items (pending); i++)
+        {
+          g_autoptr(CcInvitation) inv = g_list_model_get_item (pending, i);
+
+          if (g_strcmp0 (cc_invitation_get_room_id (inv), cc_notification_get_room_id (notification)) == 0 &&
+              cc_invitation_get_token (inv) != NULL)
+            {
+              cw_application_review_invitation (self->app, cc_invitation_get_token (inv),
+                                                cc_api_get_server_url (cc_client_get_api (self->client)));
+              return;
+            }
+        }
+    }
+  room = cc_notification_get_room_id (notification)
+         ? cc_client_lookup_room (self->client, cc_notification_get_room_id (notification)) : NULL;
+  if (room == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("You are no longer in that room")));
+      return;
+    }
+  show_room (self, room);
+  if (cc_notification_get_message_id (notification) != NULL && cc_notification_get_message_seq (notification) > 0)
+    cw_conversation_show_message (self->conversation, cc_notification_get_message_id (notification),
+                                  cc_notification_get_message_seq (notification));
+}
+
+static void
+on_activity_invitation_cb (CwWindow     *self,
+                           CcInvitation *invitation)
+{
+  if (self->client == NULL || cc_invitation_get_token (invitation) == NULL)
+    return;
+  cw_application_review_invitation (self->app, cc_invitation_get_token (invitation),
+                                    cc_api_get_server_url (cc_client_get_api (self->client)));
+}
+
+static void
+on_activity_closed_cb (CwWindow *self)
+{
+  on_search_closed_cb (self);
+}
+
+static void
+activity_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  CwWindow *self = CW_WINDOW (widget);
+  CcActivity *activity;
+
+  if (self->client == NULL)
+    return;
+  activity = cc_client_get_activity (self->client);
+  if (self->activity_view == NULL)
+    {
+      self->activity_view = g_object_new (CW_TYPE_ACTIVITY_VIEW, NULL);
+      g_signal_connect_swapped (self->activity_view, "notification-activated",
+                                G_CALLBACK (on_activity_notification_cb), self);
+      g_signal_connect_swapped (self->activity_view, "invitation-activated",
+                                G_CALLBACK (on_activity_invitation_cb), self);
+      g_signal_connect_swapped (self->activity_view, "closed", G_CALLBACK (on_activity_closed_cb), self);
+      gtk_stack_add_named (self->sidebar_stack, GTK_WIDGET (self->activity_view), "activity");
+    }
+  cw_activity_view_set_activity (self->activity_view, activity);
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->sidebar_stack), "activity") == 0)
+    {
+      on_activity_closed_cb (self);
+      return;
+    }
+  cc_activity_refresh (activity);
+  gtk_stack_set_visible_child_name (self->sidebar_stack, "activity");
+  adw_leaflet_set_visible_child_name (self->leaflet, "sidebar");
+}
+
 /* GObject ----------------------------------------------------------------- */
 
 static gboolean
@@ -491,6 +611,9 @@ cw_window_dispose (GObject *object)
   if (self->search_view != NULL)
     g_signal_handlers_disconnect_by_data (self->search_view, self);
   self->search_view = NULL;
+  if (self->activity_view != NULL)  /* Activity hook */
+    g_signal_handlers_disconnect_by_data (self->activity_view, self);
+  self->activity_view = NULL;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_WINDOW);
 
@@ -546,6 +669,7 @@ cw_window_class_init (CwWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.search-all", NULL);
+  gtk_widget_class_install_action (widget_class, "win.activity", NULL, activity_action);  /* Activity hook */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-direct", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "win.step-room", "i", 1);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "win.step-room", "i", -1);

@@ -1,0 +1,188 @@
+#!/usr/bin/python3
+"""ui-activity.py: Activity, as a person uses it.
+
+Started by ui-e2e.sh inside a private X server and session bus. Bruno
+mentions Alice in "general" before she starts the app and once while it
+runs: the Activity button says how many are unread, the list shows both,
+choosing one opens the room at that message, and reading the room clears
+the count (the server marks them read and says so). Bruno then invites
+Alice to a room of his: after a restart the invitation is still listed,
+and choosing it opens the invitation dialog. Last, the app in French.
+Screenshots in English and French go to $CAUSERIE_ARTIFACTS.
+"""
+import os, subprocess, sys, time
+
+import pyatspi
+import requests
+
+from e2e_common import (APP, DATA, PASSWORD, SERVER, TMP, URL, PORT, app_of, log, print_logs,
+                        procs, shot, start, stop, wait_for)
+
+FIRST = "@alice could you look at the budget before noon?"
+SECOND = "@alice the slides are ready too"
+
+
+def start_server():
+    p = start([SERVER, "--data-dir", DATA, "serve", "--listen", f"127.0.0.1:{PORT}"], "server")
+    wait_for(lambda: requests.get(URL + "/healthz", timeout=2).status_code == 200,
+             "the server to answer /healthz")
+    return p
+
+
+def session(email):
+    s = requests.Session()
+    r = s.post(URL + "/api/auth/login", json={"tenant": "demo", "email": email,
+                                             "password": PASSWORD}, timeout=10)
+    r.raise_for_status()
+    s.headers["Authorization"] = "Bearer " + r.json()["token"]
+    return s
+
+
+def post(s, room_id, body):
+    r = s.post(f"{URL}/api/rooms/{room_id}/messages",
+               json={"txn_id": os.urandom(8).hex(), "body": body}, timeout=30)
+    r.raise_for_status()
+    return r.json()
+
+
+def start_app(extra_env=None):
+    home = os.path.join(TMP, "alice")
+    env = dict(os.environ,
+               XDG_DATA_HOME=os.path.join(home, "data"),
+               XDG_CONFIG_HOME=os.path.join(home, "config"),
+               CAUSERIE_DATA_DIR=os.path.join(home, "data", "causerie"),
+               CAUSERIE_PASSWORD=PASSWORD)
+    env.update(extra_env or {})
+    return start([APP, "--server", URL, "--organisation", "demo",
+                  "--email", "alice@demo.causerie.org"], "alice", env)
+
+
+def window():
+    def look():
+        out = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^Causerie"],
+                             capture_output=True, text=True, timeout=10)
+        return out.stdout.split()[-1] if out.stdout.split() else None
+    return wait_for(look, "the Causerie window", 30)
+
+
+def find(root, pred, what, timeout=30):
+    return wait_for(lambda: pyatspi.findDescendant(root, pred), what, timeout, root)
+
+
+def click(win, node):
+    e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    subprocess.run(["xdotool", "windowfocus", "--sync", win], check=False)
+    subprocess.run(["xdotool", "mousemove", str(e.x + e.width // 2), str(e.y + e.height // 2),
+                    "click", "1"], check=True)
+    time.sleep(0.3)
+
+
+def activity_button(app, name_prefix):
+    return pyatspi.findDescendant(
+        app, lambda n: n.getRoleName() == "push button" and (n.name or "").startswith(name_prefix))
+
+
+def row(app, prefix, contains=""):
+    return pyatspi.findDescendant(
+        app, lambda n: n.getRoleName() in ("list item", "list box item", "panel") and
+        (n.name or "").startswith(prefix) and contains in (n.name or ""))
+
+
+def message_row(app, text):
+    return pyatspi.findDescendant(
+        app, lambda n: n.getRoleName() in ("panel", "grouping") and
+        (n.name or "").endswith(": " + text) and (n.name or "").count(", ") == 1)
+
+
+def main():
+    subprocess.run([SERVER, "--data-dir", DATA, "demo"], check=True, stdout=subprocess.DEVNULL)
+    server = start_server()
+    bruno = session("bruno@demo.causerie.org")
+    general = [x for x in bruno.get(URL + "/api/rooms", timeout=10).json()["rooms"] if x["name"] == "general"][0]
+
+    p = start_app()
+    win = window()
+    app = app_of(p.pid)
+    # The demo's own mentions first: Mark All as Read empties the count.
+    button = wait_for(lambda: activity_button(app, "Activity, "), "Activity with the demo's unread", 60, app)
+    log(f"button: {button.name}")
+    button.queryAction().doAction(0)
+    read_all = find(app, lambda n: n.getRoleName() == "push button" and n.name == "Mark All as Read", "Mark All as Read")
+    read_all.queryAction().doAction(0)
+    wait_for(lambda: activity_button(app, "Activity") and activity_button(app, "Activity").name == "Activity",
+             "the count gone after Mark All as Read", 30, app)
+    find(app, lambda n: n.getRoleName() == "push button" and n.name == "Back to Rooms", "Back").queryAction().doAction(0)
+
+    post(bruno, general["id"], FIRST)
+    button = wait_for(lambda: activity_button(app, "Activity, 1 unread"), "Activity, 1 unread (live)", 30, app)
+    post(bruno, general["id"], SECOND)
+    button = wait_for(lambda: activity_button(app, "Activity, 2 unread"), "Activity, 2 unread (live)", 30, app)
+    log("live mentions raised the count")
+
+    button.queryAction().doAction(0)
+    first = wait_for(lambda: row(app, "Unread: Bruno Petit mentioned you in general"), "the mention rows", 30, app)
+    time.sleep(0.5)
+    shot("ui-activity-1-list.png")
+
+    click(win, first)
+    wait_for(lambda: message_row(app, FIRST) or message_row(app, SECOND), "the mentioned message in its room", 30, app)
+    log("the entry opened its message")
+    wait_for(lambda: activity_button(app, "Activity") and activity_button(app, "Activity").name == "Activity",
+             "the count cleared", 30, app)
+    unread = bruno and session("alice@demo.causerie.org").get(URL + "/api/notifications?unread=true",
+                                                                timeout=10).json()["notifications"]
+    assert unread == [], unread
+    log("badge cleared; the server has no unread notification left")
+    time.sleep(0.5)
+    shot("ui-activity-2-opened.png")
+
+    # An invitation survives a restart.
+    room = bruno.post(URL + "/api/rooms", json={"type": "group", "name": "Secret plans"}, timeout=10).json()
+    r = bruno.post(f"{URL}/api/rooms/{room['id']}/invitations",
+                   json={"email": "alice@demo.causerie.org", "message": "Join us for the launch"}, timeout=10)
+    r.raise_for_status()
+    time.sleep(1)
+    stop(p)
+    p = start_app()
+    win = window()
+    app = app_of(p.pid)
+    button = wait_for(lambda: activity_button(app, "Activity"), "the Activity button", 60, app)
+    time.sleep(2)
+    button.queryAction().doAction(0)
+    inv = wait_for(lambda: row(app, "Bruno Petit invited you to Secret plans"), "the pending invitation", 30, app)
+    log("the invitation is listed after a restart")
+    time.sleep(0.5)
+    shot("ui-activity-3-invitation.png")
+    click(win, inv)
+    find(app, lambda n: n.getRoleName() in ("push button",) and (n.name or "").replace("_", "").startswith("Accept"),
+         "the invitation dialog's Accept button", 30)
+    log("choosing it opened the invitation dialog")
+    stop(p)
+
+    # In French.
+    p = start_app({"LANGUAGE": "fr", "CAUSERIE_LOCALEDIR": os.environ.get("CAUSERIE_LOCALEDIR", "")})
+    win = window()
+    app = app_of(p.pid)
+    button = wait_for(lambda: activity_button(app, "Activité"), "the Activity button in French", 60, app)
+    time.sleep(2)
+    button.queryAction().doAction(0)
+    wait_for(lambda: pyatspi.findDescendant(app, lambda n: n.getRoleName() == "label" and n.name == "Invitations"),
+             "the list, in French", 30, app)
+    time.sleep(0.5)
+    shot("ui-activity-4-fr.png")
+    print("ok: activity counts, lists, opens and clears mentions; an invitation survives a restart")
+
+
+if __name__ == "__main__":
+    status = 0
+    try:
+        main()
+    except Exception as e:
+        status = 1
+        print(f"FAIL: {e}", flush=True)
+        shot("ui-activity-failure.png")
+        print_logs(("server", "alice"))
+    finally:
+        for p in reversed(list(procs)):
+            stop(p)
+    sys.exit(status)
