@@ -90,12 +90,13 @@ nonempty_cb (gpointer    this,
 }
 
 static void
-on_activate_cb (CwMembersPopover *self,
-                guint             position)
+member_clicked_cb (GtkListItem *item,
+                   GtkWidget   *button)
 {
-  g_autoptr(CcMember) member = self->members ? g_list_model_get_item (self->members, position) : NULL;
+  CwMembersPopover *self = CW_MEMBERS_POPOVER (gtk_widget_get_ancestor (button, CW_TYPE_MEMBERS_POPOVER));
+  CcMember *member = gtk_list_item_get_item (item);
 
-  if (member == NULL || self->room == NULL)
+  if (self == NULL || member == NULL || self->room == NULL)
     return;
   gtk_popover_popdown (GTK_POPOVER (self));
   cw_members_show_actions (GTK_WIDGET (self), self->client, self->room, member);
@@ -186,7 +187,6 @@ cw_members_popover_class_init (CwMembersPopoverClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CwMembersPopover, title_label);
   gtk_widget_class_bind_template_child (widget_class, CwMembersPopover, list_view);
   gtk_widget_class_bind_template_child (widget_class, CwMembersPopover, add_button);
-  gtk_widget_class_bind_template_callback (widget_class, on_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_add_cb);
 }
 
@@ -206,6 +206,7 @@ cw_members_popover_init (CwMembersPopover *self)
                                            "presence_label_cb", G_CALLBACK (presence_label_cb),
                                            "member_subtitle_cb", G_CALLBACK (member_subtitle_cb),
                                            "nonempty_cb", G_CALLBACK (nonempty_cb),
+                                           "member_clicked_cb", G_CALLBACK (member_clicked_cb),
                                            NULL);
   factory = gtk_builder_list_item_factory_new_from_resource (scope, "/org/causerie/Causerie/cw-member-row.ui");
   gtk_list_view_set_factory (self->list_view, factory);
