@@ -287,9 +287,9 @@ def main():
     # French.
     stop([p for p in procs if p.args[-1] == "alice@demo.causerie.org"][0])
     del WINDOWS["alice"]
-    p = start_app("alice", {"LANG": "fr_FR.UTF-8", "LANGUAGE": "fr", "LC_ALL": "fr_FR.UTF-8"})
-    WINDOWS["alice"] = new_window([WINDOWS.get("bruno", "")])
+    p = start_app("alice", {"LANGUAGE": "fr", "CAUSERIE_LOCALEDIR": os.environ.get("CAUSERIE_LOCALEDIR", "")})
     alice = app_of(p.pid)
+    WINDOWS["alice"] = wait_for(lambda: windows(".")[-1], "Alice's window", 30)
     open_room("alice", alice, "Bruno Petit")
     wait_for(lambda: pyatspi.findDescendant(alice, lambda n: n.getRoleName() == "label" and
                                             (n.name or "").startswith("Vu pour la dernière fois")),
