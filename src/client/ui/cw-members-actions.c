@@ -107,17 +107,19 @@ cw_members_show_actions (GtkWidget *parent,
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                                        cc_member_get_display_name (member),
                                                        body->len ? body->str : NULL));
+  /* Stacked, the dialog shows its responses last first: Close ends at the
+   * bottom, the roles (most powerful first) on top. */
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
   if (manage)
     {
       g_auto(GStrv) roles = cc_room_role_assignable (my_role);
 
-      for (guint i = 0; roles[i] != NULL; i++)
-        if (g_strcmp0 (roles[i], their_role) != 0)
-          adw_message_dialog_add_response (dialog, roles[i], cw_members_make_role_label (roles[i]));
       adw_message_dialog_add_response (dialog, "remove", _("_Remove from Room"));
       adw_message_dialog_set_response_appearance (dialog, "remove", ADW_RESPONSE_DESTRUCTIVE);
+      for (guint i = g_strv_length (roles); i > 0; i--)
+        if (g_strcmp0 (roles[i - 1], their_role) != 0)
+          adw_message_dialog_add_response (dialog, roles[i - 1], cw_members_make_role_label (roles[i - 1]));
     }
-  adw_message_dialog_add_response (dialog, "close", _("_Close"));
   adw_message_dialog_set_close_response (dialog, "close");
   adw_message_dialog_set_default_response (dialog, "close");
 
