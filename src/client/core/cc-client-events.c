@@ -229,7 +229,20 @@ _cc_client_on_sync_event (CcSync     *sync,
   else if (g_strcmp0 (type, "room.removed") == 0)
     cc_room_list_remove (self->rooms, room_id ? room_id : _cc_json_str (data, "id"));
   else if (g_str_has_prefix (type, "member.") && room_id != NULL)
-    _cc_client_reload_members (self, room_id, FALSE);
+    {
+      _cc_client_reload_members (self, room_id, FALSE);
+      /* issue 11 (people): our own role changed: what the UI offers follows. */
+      if (g_strcmp0 (type, "member.update") == 0 && _cc_json_str (data, "role") != NULL &&
+          g_strcmp0 (_cc_json_str (data, "user_id"), cc_account_get_user_id (self->account)) == 0 &&
+          cc_room_list_lookup (self->rooms, room_id) != NULL)
+        {
+          g_autoptr(JsonObject) room = json_object_new ();
+
+          json_object_set_string_member (room, "id", room_id);
+          json_object_set_string_member (room, "my_role", _cc_json_str (data, "role"));
+          _cc_client_persist_room (self, cc_room_list_upsert (self->rooms, room));
+        }
+    }
   else if (g_strcmp0 (type, "receipt") == 0 && room_id != NULL)
     on_receipt (self, room_id, data);
 }

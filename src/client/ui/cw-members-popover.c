@@ -6,6 +6,8 @@
 
 #include <glib/gi18n.h>
 
+#include "cc-members.h"
+#include "cw-members-actions.h"
 #include "cw-members-popover.h"
 
 struct _CwMembersPopover
@@ -14,8 +16,11 @@ struct _CwMembersPopover
 
   GtkLabel    *title_label;
   GtkListView *list_view;
+  GtkButton   *add_button;
 
   GListModel  *members;
+  CcClient    *client;
+  CcRoom      *room;
 };
 
 G_DEFINE_FINAL_TYPE (CwMembersPopover, cw_members_popover, GTK_TYPE_POPOVER)
@@ -61,6 +66,57 @@ presence_label_cb (gpointer    this,
   return g_strdup (_("Offline"));
 }
 
+/* issue 11 (people): status text and "Last seen …" under the name. */
+static char *
+member_subtitle_cb (gpointer    this,
+                    const char *status_text,
+                    const char *presence,
+                    gint64      last_seen_at)
+{
+  g_autofree char *seen = cc_format_last_seen (presence, last_seen_at, 0);
+
+  if (status_text != NULL && *status_text && seen != NULL)
+    return g_strdup_printf ("%s · %s", status_text, seen);
+  if (status_text != NULL && *status_text)
+    return g_strdup (status_text);
+  return g_steal_pointer (&seen);
+}
+
+static gboolean
+nonempty_cb (gpointer    this,
+             const char *text)
+{
+  return text != NULL && *text != '\0';
+}
+
+static void
+member_clicked_cb (GtkListItem *item,
+                   GtkWidget   *button)
+{
+  CwMembersPopover *self = CW_MEMBERS_POPOVER (gtk_widget_get_ancestor (button, CW_TYPE_MEMBERS_POPOVER));
+  CcMember *member = gtk_list_item_get_item (item);
+
+  if (self == NULL || member == NULL || self->room == NULL)
+    return;
+  gtk_popover_popdown (GTK_POPOVER (self));
+  cw_members_show_actions (GTK_WIDGET (self), self->client, self->room, member);
+}
+
+static void
+on_add_cb (CwMembersPopover *self)
+{
+  if (self->room == NULL)
+    return;
+  gtk_popover_popdown (GTK_POPOVER (self));
+  cw_members_add_people (GTK_WIDGET (self), self->client, self->room);
+}
+
+static void
+update_add (CwMembersPopover *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->add_button), cw_members_can_add (self->room));
+}
+
 static void
 update_title (CwMembersPopover *self)
 {
@@ -83,6 +139,13 @@ cw_members_popover_set_room (CwMembersPopover *self,
   if (self->members != NULL)
     g_signal_handlers_disconnect_by_data (self->members, self);
   g_clear_object (&self->members);
+  if (self->room != NULL)
+    g_signal_handlers_disconnect_by_data (self->room, self);
+  g_set_object (&self->client, client);
+  g_set_object (&self->room, room);
+  if (room != NULL)
+    g_signal_connect_swapped (room, "notify::my-role", G_CALLBACK (update_add), self);
+  update_add (self);
 
   if (client != NULL && room != NULL)
     {
@@ -103,6 +166,10 @@ cw_members_popover_dispose (GObject *object)
   if (self->members != NULL)
     g_signal_handlers_disconnect_by_data (self->members, self);
   g_clear_object (&self->members);
+  if (self->room != NULL)
+    g_signal_handlers_disconnect_by_data (self->room, self);
+  g_clear_object (&self->room);
+  g_clear_object (&self->client);
   gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_MEMBERS_POPOVER);
 
   G_OBJECT_CLASS (cw_members_popover_parent_class)->dispose (object);
@@ -119,6 +186,8 @@ cw_members_popover_class_init (CwMembersPopoverClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/causerie/Causerie/cw-members-popover.ui");
   gtk_widget_class_bind_template_child (widget_class, CwMembersPopover, title_label);
   gtk_widget_class_bind_template_child (widget_class, CwMembersPopover, list_view);
+  gtk_widget_class_bind_template_child (widget_class, CwMembersPopover, add_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_add_cb);
 }
 
 static void
@@ -135,6 +204,9 @@ cw_members_popover_init (CwMembersPopover *self)
                                            "role_label_cb", G_CALLBACK (role_label_cb),
                                            "presence_icon_cb", G_CALLBACK (presence_icon_cb),
                                            "presence_label_cb", G_CALLBACK (presence_label_cb),
+                                           "member_subtitle_cb", G_CALLBACK (member_subtitle_cb),
+                                           "nonempty_cb", G_CALLBACK (nonempty_cb),
+                                           "member_clicked_cb", G_CALLBACK (member_clicked_cb),
                                            NULL);
   factory = gtk_builder_list_item_factory_new_from_resource (scope, "/org/causerie/Causerie/cw-member-row.ui");
   gtk_list_view_set_factory (self->list_view, factory);

@@ -7,6 +7,7 @@
 
 #include "cw-new-room-dialog.h"
 #include "cw-utils.h"
+#include "cw-picker-dialog.h"
 
 struct _CwNewRoomDialog
 {
@@ -18,6 +19,8 @@ struct _CwNewRoomDialog
   AdwEntryRow    *topic_row;
   AdwActionRow   *private_row;
   GtkSwitch      *private_switch;
+  AdwActionRow   *people_row;
+  GListStore     *people;      /* CcUser chosen to add (issue 11) */
 
   CcClient       *client;
   char           *type;
@@ -65,6 +68,45 @@ create_cb (GObject      *source,
   gtk_window_close (GTK_WINDOW (self));
 }
 
+/* issue 11 (people): people added while creating the room. */
+static void
+update_people (CwNewRoomDialog *self)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->people)); i++)
+    {
+      g_autoptr(CcUser) user = g_list_model_get_item (G_LIST_MODEL (self->people), i);
+
+      if (names->len)
+        g_string_append (names, ", ");
+      g_string_append (names, cc_user_get_display_name (user));
+    }
+  adw_action_row_set_subtitle (self->people_row, names->len ? names->str : _("Only you for now"));
+}
+
+static void
+on_user_chosen_cb (CwNewRoomDialog *self,
+                   CcUser          *user)
+{
+  g_list_store_append (self->people, user);
+  update_people (self);
+}
+
+static void
+on_add_people_cb (CwNewRoomDialog *self)
+{
+  CwPickerDialog *picker = cw_picker_dialog_new (GTK_WINDOW (self), self->client, CW_PICKER_ADD_PEOPLE);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->people)); i++)
+    {
+      g_autoptr(CcUser) user = g_list_model_get_item (G_LIST_MODEL (self->people), i);
+      cw_picker_dialog_exclude (picker, cc_user_get_id (user));
+    }
+  g_signal_connect_object (picker, "user-chosen", G_CALLBACK (on_user_chosen_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (picker));
+}
+
 static void
 on_create_cb (CwNewRoomDialog *self)
 {
@@ -80,8 +122,19 @@ on_create_cb (CwNewRoomDialog *self)
   if (*topic != '\0')
     json_object_set_string_member (body, "description", topic);
   json_object_set_boolean_member (body, "is_private",
-                                  g_strcmp0 (self->type, "group") == 0 ||
+                                  g_strcmp0 (self->type, "channel") != 0 ||
                                   gtk_switch_get_active (self->private_switch));
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->people)) > 0)
+    {
+      JsonArray *ids = json_array_new ();
+
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->people)); i++)
+        {
+          g_autoptr(CcUser) user = g_list_model_get_item (G_LIST_MODEL (self->people), i);
+          json_array_add_string_element (ids, cc_user_get_id (user));
+        }
+      json_object_set_array_member (body, "member_ids", ids);
+    }
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->create_button), FALSE);
   cc_client_action_async (self->client, CC_CLIENT_ACTION_CREATE_ROOM, NULL, NULL, body,
@@ -97,6 +150,7 @@ cw_new_room_dialog_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->client);
   g_clear_pointer (&self->type, g_free);
+  g_clear_object (&self->people);
   gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_NEW_ROOM_DIALOG);
 
   G_OBJECT_CLASS (cw_new_room_dialog_parent_class)->dispose (object);
@@ -117,6 +171,8 @@ cw_new_room_dialog_class_init (CwNewRoomDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CwNewRoomDialog, topic_row);
   gtk_widget_class_bind_template_child (widget_class, CwNewRoomDialog, private_row);
   gtk_widget_class_bind_template_child (widget_class, CwNewRoomDialog, private_switch);
+  gtk_widget_class_bind_template_child (widget_class, CwNewRoomDialog, people_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_add_people_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_create_cb);
 
@@ -128,6 +184,7 @@ cw_new_room_dialog_init (CwNewRoomDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  self->people = g_list_store_new (CC_TYPE_USER);
 }
 
 CwNewRoomDialog *
@@ -137,11 +194,13 @@ cw_new_room_dialog_new (GtkWindow  *parent,
 {
   CwNewRoomDialog *self = g_object_new (CW_TYPE_NEW_ROOM_DIALOG, "transient-for", parent, NULL);
   gboolean channel = g_strcmp0 (type, "channel") == 0;
+  gboolean project = g_strcmp0 (type, "project") == 0;
+  const char *title = channel ? _("New Channel") : project ? _("New Project") : _("New Group");
 
   self->client = g_object_ref (client);
-  self->type = g_strdup (channel ? "channel" : "group");
-  adw_window_title_set_title (self->window_title, channel ? _("New Channel") : _("New Group"));
-  gtk_window_set_title (GTK_WINDOW (self), channel ? _("New Channel") : _("New Group"));
+  self->type = g_strdup (channel ? "channel" : project ? "project" : "group");
+  adw_window_title_set_title (self->window_title, title);
+  gtk_window_set_title (GTK_WINDOW (self), title);
   gtk_widget_set_visible (GTK_WIDGET (self->private_row), channel);
   return self;
 }

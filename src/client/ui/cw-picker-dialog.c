@@ -8,6 +8,7 @@
 
 #include "cw-picker-dialog.h"
 #include "cw-utils.h"
+#include "cc-members.h"
 
 struct _CwPickerDialog
 {
@@ -26,7 +27,12 @@ struct _CwPickerDialog
   GtkCustomFilter *filter;
   GCancellable   *cancellable;
   char           *search;
+  char           *room_id;      /* CW_PICKER_ADD_PEOPLE */
+  GHashTable     *excluded;     /* user ids not to offer */
 };
+
+enum { SIGNAL_USER_CHOSEN, N_SIGNALS };
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (CwPickerDialog, cw_picker_dialog, ADW_TYPE_WINDOW)
 
@@ -69,7 +75,7 @@ filter_func (gpointer item,
   g_autofree char *needle = NULL;
 
   /* People are searched by the server; channels are filtered here. */
-  if (self->mode == CW_PICKER_PEOPLE || self->search == NULL || *self->search == '\0')
+  if (self->mode != CW_PICKER_CHANNELS || self->search == NULL || *self->search == '\0')
     return TRUE;
   title = title_cb (NULL, item);
   folded = g_utf8_casefold (title ? title : "", -1);
@@ -87,8 +93,8 @@ update_stack (CwPickerDialog *self)
   else
     {
       adw_status_page_set_title (self->empty_page,
-                                 self->mode == CW_PICKER_PEOPLE ? _("No People Found")
-                                                                : _("No Channels to Join"));
+                                 self->mode != CW_PICKER_CHANNELS ? _("No People Found")
+                                                                  : _("No Channels to Join"));
       gtk_stack_set_visible_child_name (self->stack, "empty");
     }
 }
@@ -139,6 +145,107 @@ results_cb (GObject      *source,
   update_stack (self);
 }
 
+static void refresh (CwPickerDialog *self);
+
+/* issue 11 (people): begin */
+static void
+add_results_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(CwPickerDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) users = cc_client_search_users_finish (CC_CLIENT (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  gtk_spinner_set_spinning (self->spinner, FALSE);
+  g_list_store_remove_all (self->results);
+  adw_status_page_set_description (self->empty_page, users ? NULL : cw_error_sentence (error));
+  for (guint i = 0; users != NULL && i < g_list_model_get_n_items (users); i++)
+    {
+      g_autoptr(CcUser) user = g_list_model_get_item (users, i);
+
+      if (!g_hash_table_contains (self->excluded, cc_user_get_id (user)))
+        g_list_store_append (self->results, user);
+    }
+  update_stack (self);
+}
+
+static void
+drop_result (CwPickerDialog *self,
+             CcUser         *user)
+{
+  guint pos;
+
+  g_hash_table_add (self->excluded, g_strdup (cc_user_get_id (user)));
+  if (g_list_store_find (self->results, user, &pos))
+    g_list_store_remove (self->results, pos);
+}
+
+static void
+added_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(CwPickerDialog) self = user_data;
+  g_autoptr(CcUser) user = g_object_steal_data (G_OBJECT (self), "cw-adding");
+  g_autoptr(GError) error = NULL;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->list_view), TRUE);
+  if (!cc_client_member_op_finish (CC_CLIENT (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        cw_show_toast (GTK_WIDGET (self), cw_error_sentence (error));
+      return;
+    }
+  if (user != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("%s was added"), cc_user_get_display_name (user));
+
+      drop_result (self, user);
+      cw_show_toast (GTK_WIDGET (self), text);
+    }
+}
+
+static void
+choose_person (CwPickerDialog *self,
+               CcUser         *user)
+{
+  if (self->room_id == NULL)
+    {
+      g_signal_emit (self, signals[SIGNAL_USER_CHOSEN], 0, user);
+      drop_result (self, user);
+      return;
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->list_view), FALSE);
+  g_object_set_data_full (G_OBJECT (self), "cw-adding", g_object_ref (user), g_object_unref);
+  cc_client_add_member_async (self->client, self->room_id, cc_user_get_id (user), NULL,
+                              self->cancellable, added_cb, g_object_ref (self));
+}
+
+void
+cw_picker_dialog_set_room (CwPickerDialog *self,
+                           const char     *room_id)
+{
+  g_return_if_fail (CW_IS_PICKER_DIALOG (self));
+
+  g_free (self->room_id);
+  self->room_id = g_strdup (room_id);
+  if (self->mode == CW_PICKER_ADD_PEOPLE)
+    refresh (self);
+}
+
+void
+cw_picker_dialog_exclude (CwPickerDialog *self,
+                          const char     *user_id)
+{
+  g_return_if_fail (CW_IS_PICKER_DIALOG (self));
+
+  g_hash_table_add (self->excluded, g_strdup (user_id));
+}
+/* issue 11 (people): end */
+
 static void
 refresh (CwPickerDialog *self)
 {
@@ -150,6 +257,13 @@ refresh (CwPickerDialog *self)
   if (g_list_model_get_n_items (G_LIST_MODEL (self->results)) == 0)
     gtk_stack_set_visible_child_name (self->stack, "loading");
 
+  /* issue 11 (people) */
+  if (self->mode == CW_PICKER_ADD_PEOPLE)
+    {
+      cc_client_search_users_async (self->client, self->search, self->room_id,
+                                    self->cancellable, add_results_cb, g_object_ref (self));
+      return;
+    }
   cc_client_action_async (self->client,
                           self->mode == CW_PICKER_PEOPLE ? CC_CLIENT_ACTION_SEARCH_USERS
                                                          : CC_CLIENT_ACTION_DISCOVER_ROOMS,
@@ -162,7 +276,7 @@ on_search_changed_cb (CwPickerDialog *self)
 {
   g_free (self->search);
   self->search = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
-  if (self->mode == CW_PICKER_PEOPLE)
+  if (self->mode != CW_PICKER_CHANNELS)
     refresh (self);
   else
     {
@@ -207,6 +321,11 @@ on_activate_cb (CwPickerDialog *self,
   if (item == NULL)
     return;
 
+  if (self->mode == CW_PICKER_ADD_PEOPLE && CC_IS_USER (item))
+    {
+      choose_person (self, CC_USER (item));   /* issue 11 (people) */
+      return;
+    }
   gtk_widget_set_sensitive (GTK_WIDGET (self->list_view), FALSE);
   if (CC_IS_USER (item))
     {
@@ -242,6 +361,8 @@ cw_picker_dialog_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_PICKER_DIALOG);
   g_clear_object (&self->results);
   g_clear_pointer (&self->search, g_free);
+  g_clear_pointer (&self->room_id, g_free);
+  g_clear_pointer (&self->excluded, g_hash_table_unref);
 
   G_OBJECT_CLASS (cw_picker_dialog_parent_class)->dispose (object);
 }
@@ -266,6 +387,10 @@ cw_picker_dialog_class_init (CwPickerDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_activate_cb);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+
+  signals[SIGNAL_USER_CHOSEN] = g_signal_new ("user-chosen", G_TYPE_FROM_CLASS (klass),
+                                              G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                              G_TYPE_NONE, 1, CC_TYPE_USER);
 }
 
 static void
@@ -278,6 +403,7 @@ cw_picker_dialog_init (CwPickerDialog *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->excluded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->results = g_list_store_new (G_TYPE_OBJECT);
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
   filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->results)),
@@ -300,17 +426,18 @@ cw_picker_dialog_new (GtkWindow    *parent,
                       CwPickerMode  mode)
 {
   CwPickerDialog *self = g_object_new (CW_TYPE_PICKER_DIALOG, "transient-for", parent, NULL);
-  const char *title = mode == CW_PICKER_PEOPLE ? _("New Direct Message") : _("Browse Channels");
+  const char *title = mode == CW_PICKER_PEOPLE ? _("New Direct Message")
+                    : mode == CW_PICKER_ADD_PEOPLE ? _("Add People") : _("Browse Channels");
 
   self->client = g_object_ref (client);
   self->mode = mode;
   adw_window_title_set_title (self->window_title, title);
   gtk_window_set_title (GTK_WINDOW (self), title);
   g_object_set (self->search_entry, "placeholder-text",
-                mode == CW_PICKER_PEOPLE ? _("Search people") : _("Filter channels"), NULL);
+                mode != CW_PICKER_CHANNELS ? _("Search people") : _("Filter channels"), NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->search_entry),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  mode == CW_PICKER_PEOPLE ? _("Search people")
+                                  mode != CW_PICKER_CHANNELS ? _("Search people")
                                                            : _("Filter channels"),
                                   -1);
   refresh (self);

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "cw-invite-dialog.h"
+#include "cw-members-actions.h"
 #include "cw-members-popover.h"
 #include "cw-room-header.h"
 #include "cw-room-settings.h"
@@ -83,6 +84,8 @@ update (CwRoomHeader *self)
         subtitle = g_strdup (_("Away"));
       else
         subtitle = g_strdup (_("Offline"));
+      /* issue 11 (presence): "Last seen …" and their status text. */
+      subtitle = cw_members_direct_subtitle (self->client, room, g_steal_pointer (&subtitle));
     }
   else
     {

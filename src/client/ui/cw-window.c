@@ -13,6 +13,7 @@
 #include "cw-bench.h"
 #include "cw-conversation.h"
 #include "cw-new-room-dialog.h"
+#include "cw-members-actions.h"   /* issue 11 (people) */
 #include "cw-picker-dialog.h"
 #include "cw-room-list.h"
 #include "cw-search-view.h"
@@ -321,6 +322,18 @@ new_room_action (GtkWidget  *widget,
   if (self->client == NULL)
     return;
   gtk_window_present (GTK_WINDOW (cw_new_room_dialog_new (GTK_WINDOW (self), self->client, type)));
+}
+
+/* issue 11 (presence): the user's status text. */
+static void
+set_status_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  CwWindow *self = CW_WINDOW (widget);
+
+  if (self->client != NULL)
+    cw_members_set_status (GTK_WINDOW (self), self->client);
 }
 
 static void
@@ -657,6 +670,7 @@ cw_window_class_init (CwWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.new-room", "s", new_room_action);
   gtk_widget_class_install_action (widget_class, "win.new-direct", NULL, new_direct_action);
+  gtk_widget_class_install_action (widget_class, "win.set-status", NULL, set_status_action);
   gtk_widget_class_install_action (widget_class, "win.browse-channels", NULL, browse_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.filter", NULL, filter_action);
