@@ -419,7 +419,7 @@ cc_client_list_users_async (CcClient            *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, cc_client_list_users_async);
-  cc_api_request_task (cc_client_get_api (self), "GET", "/api/users?limit=200", NULL, task);
+  cc_api_request_task (cc_client_get_api (self), "GET", "/api/users?limit=100", NULL, task);
 }
 
 GPtrArray *
