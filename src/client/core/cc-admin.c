@@ -6,6 +6,7 @@
 
 #include "cc-admin.h"
 
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
 #include "cau-error.h"
@@ -342,7 +343,7 @@ finish_array (GAsyncResult *result,
   node = json_object_get_member (obj, member);
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
     {
-      g_set_error (error, CAU_ERROR, CAU_ERROR_INTERNAL, "The server sent an answer this app does not understand.");
+      g_set_error (error, CAU_ERROR, CAU_ERROR_INTERNAL, _("The server sent an answer Causerie does not understand."));
       return NULL;
     }
   return json_array_ref (json_node_get_array (node));
