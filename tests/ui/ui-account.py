@@ -11,7 +11,7 @@ refuses his old token. Alice (an admin) opens Organisation: the audit log
 shows entries, and filtering by "auth.login" shows only those. Last, the
 same window in French. Screenshots go to $CAUSERIE_ARTIFACTS.
 """
-import glob, json, os, subprocess, sys, time
+import glob, json, os, re, subprocess, sys, time
 
 import pyatspi
 import requests
@@ -103,6 +103,16 @@ def open_main_menu(win, app, name="Main Menu"):
     return by_role(app, ("menu item", "push button"), "Sign Out" if name == "Main Menu" else "Se déconnecter", 10)
 
 
+def switch_page(win, side):
+    # GTK 4.8 leaves AdwViewSwitcher's buttons out of the accessibility
+    # tree: click the header's centre, left (audit log) or right (users).
+    out = subprocess.run(["xdotool", "getwindowgeometry", win], capture_output=True, text=True).stdout
+    x, y = map(int, re.search(r"Position: (-?\d+),(-?\d+)", out).groups())
+    w = int(re.search(r"Geometry: (\d+)x", out).group(1))
+    subprocess.run(["xdotool", "mousemove", str(x + w // 2 + side * 60), str(y + 27), "click", "1"], check=True)
+    time.sleep(0.5)
+
+
 def close_menu(win):
     key(win, "Escape")
 
@@ -160,7 +170,10 @@ def member_part():
     shot("account-en-signed-out.png")
     r = requests.get(URL + "/api/me", headers={"Authorization": "Bearer " + token}, timeout=10)
     assert r.status_code == 401, r.status_code
-    log("deleted: sign-in view, old token refused")
+    data_dir = os.path.join(TMP, "bruno", "data", "causerie")
+    wait_for(lambda: not glob.glob(os.path.join(data_dir, "*.db*")) and
+             not glob.glob(os.path.join(data_dir, "*.outbox")), "the local cache and outbox to go", 20)
+    log("deleted: sign-in view, old token refused, local data removed")
     stop(p)
 
 
@@ -179,11 +192,17 @@ def admin_part(lang=None):
     find(app, lambda n: n.getRoleName() == "label" and (n.name or "").startswith("auth.login  ·"),
          "an auth.login entry", 30)
     time.sleep(0.5)
+    shot(f"account-{lang or 'en'}-audit.png")
+    # The users: each with a role to change, and a form to add one.
+    switch_page(admin, +1)
+    find(app, lambda n: (n.name or "") == "bruno@demo.causerie.org" or
+         (n.name or "").startswith("Chloé Durand"), "a user row", 15)
+    time.sleep(0.5)
+    shot(f"account-{lang or 'en'}-users.png")
     if lang:
-        shot("account-fr-audit.png")
         stop(p)
         return
-    shot("account-en-audit.png")
+    switch_page(admin, -1)
     # Filter by action: only auth.login remains.
     combo = find(app, lambda n: n.getRoleName() == "combo box" and n.name == "Action", "the action filter")
     click(admin, combo)

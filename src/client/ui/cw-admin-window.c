@@ -179,15 +179,23 @@ bind_entry_cb (GtkSignalListItemFactory *factory,
   g_autoptr(GDateTime) at = g_date_time_new_from_unix_local (cc_audit_entry_get_at (entry) / G_USEC_PER_SEC);
   g_autofree char *when = at ? g_date_time_format (at, "%x %X") : g_strdup ("");
   g_autoptr(GString) text = g_string_new (NULL);
-  g_autofree char *markup = NULL;
-
   g_string_append (text, cc_audit_entry_get_action (entry));
   g_string_append_printf (text, "  ·  %s", when);
   if (user_id != NULL)
     g_string_append_printf (text, "  ·  %s", name ? name : user_id);
-  if (cc_audit_entry_get_entity_type (entry) != NULL)
-    g_string_append_printf (text, "  ·  %s %s", cc_audit_entry_get_entity_type (entry),
-                            cc_audit_entry_get_entity_id (entry) ? cc_audit_entry_get_entity_id (entry) : "");
+  if (g_strcmp0 (cc_audit_entry_get_entity_type (entry), "user") == 0 &&
+      g_strcmp0 (cc_audit_entry_get_entity_id (entry), user_id) == 0)
+    ; /* the person acted on themselves: said once */
+  else if (cc_audit_entry_get_entity_type (entry) != NULL)
+    {
+      const char *entity_id = cc_audit_entry_get_entity_id (entry);
+      const char *entity_name = NULL;
+
+      if (g_strcmp0 (cc_audit_entry_get_entity_type (entry), "user") == 0 && entity_id != NULL)
+        entity_name = g_hash_table_lookup (self->names, entity_id);
+      g_string_append_printf (text, "  ·  %s %s", cc_audit_entry_get_entity_type (entry),
+                              entity_name ? entity_name : entity_id ? entity_id : "");
+    }
   if (cc_audit_entry_get_ip (entry) != NULL)
     g_string_append_printf (text, "  ·  %s", cc_audit_entry_get_ip (entry));
   gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text->str);
