@@ -443,13 +443,78 @@ cs_api_admin_users_create (CsCtx *ctx)
   g_free (u.id);
 }
 
+/* ---- admin: change a user's tenant role (PATCH /api/admin/users/:id) ---- */
+
+typedef struct {
+  const char *id;
+  const char *role;
+} RoleChange;
+
+static void
+admin_role_write (CsCtx *ctx)
+{
+  RoleChange *rc = ctx->input;
+  g_autofree char *old = cs_db_text (ctx->db,
+                                     "SELECT role FROM users WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL",
+                                     "ss", rc->id, ctx->tenant_id);
+  g_autoptr(JsonObject) details = NULL;
+
+  /* Another tenant's id answers as an unknown one. */
+  if (old == NULL)
+    {
+      cs_ctx_fail (ctx, CAU_ERROR_NOT_FOUND, "There is no such user.");
+      return;
+    }
+  if (g_strcmp0 (old, rc->role) == 0)
+    return;
+  if (cs_db_exec (ctx->db, "UPDATE users SET role = ? WHERE id = ? AND tenant_id = ?",
+                  "sss", rc->role, rc->id, ctx->tenant_id) != SQLITE_DONE)
+    {
+      cs_ctx_fail (ctx, CAU_ERROR_INTERNAL, "The role could not be changed.");
+      return;
+    }
+  details = json_object_new ();
+  json_object_set_string_member (details, "from", old);
+  json_object_set_string_member (details, "to", rc->role);
+  cs_ctx_audit (ctx, "user.role", "user", rc->id, details);
+}
+
+void
+cs_api_admin_users_patch (CsCtx *ctx)
+{
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) error = NULL;
+  RoleChange rc = { ctx->params[0], NULL };
+
+  if (!require_tenant_admin (ctx) || (body = cs_ctx_body_object (ctx)) == NULL)
+    return;
+  if (!cau_json_get_string (body, "role", TRUE, &rc.role, &error) ||
+      !cau_validate_enum (rc.role, "role", tenant_roles, &error))
+    {
+      cs_ctx_fail_error (ctx, error);
+      return;
+    }
+  /* An admin demoting themselves could leave the organisation without one. */
+  if (g_strcmp0 (rc.id, ctx->user_id) == 0)
+    {
+      cs_ctx_fail (ctx, CAU_ERROR_CONFLICT, "You cannot change your own role.");
+      return;
+    }
+  ctx->input = &rc;
+  if (cs_store_run_write (ctx->store, admin_role_write, ctx))
+    cs_ctx_reply_object (ctx, 200, cs_model_user (ctx, rc.id));
+  ctx->input = NULL;
+}
+
 void
 cs_api_admin_audit (CsCtx *ctx)
 {
   g_autoptr(GError) error = NULL;
   const char *action = cs_ctx_query (ctx, "action");
   const char *since = cs_ctx_query (ctx, "since");
+  const char *before = cs_ctx_query (ctx, "before");
   gint64 since_ms = 0;
+  gint64 before_id = G_MAXINT64;
   guint limit;
   g_autoptr(JsonObject) reply = NULL;
   JsonArray *entries;
@@ -467,13 +532,25 @@ cs_api_admin_audit (CsCtx *ctx)
       cs_ctx_fail (ctx, CAU_ERROR_BAD_REQUEST, "The parameter “since” must be an RFC 3339 time.");
       return;
     }
+  /* "before": an entry id, the next page of a newest-first listing. */
+  if (before)
+    {
+      char *end = NULL;
+
+      before_id = g_ascii_strtoll (before, &end, 10);
+      if (end == before || *end != '\0' || before_id <= 0)
+        {
+          cs_ctx_fail (ctx, CAU_ERROR_BAD_REQUEST, "The parameter “before” must be an entry id.");
+          return;
+        }
+    }
   reply = json_object_new ();
   entries = json_array_new ();
   stmt = cs_db_query (ctx->db,
                       "SELECT id, at, user_id, action, entity_type, entity_id, ip, details FROM audit"
-                      " WHERE tenant_id = ? AND (?2 IS NULL OR action = ?2) AND at >= ?3"
+                      " WHERE tenant_id = ? AND (?2 IS NULL OR action = ?2) AND at >= ?3 AND id < ?5"
                       " ORDER BY id DESC LIMIT ?4",
-                      "ssii", ctx->tenant_id, action, since_ms, (gint64) limit);
+                      "ssiii", ctx->tenant_id, action, since_ms, (gint64) limit, before_id);
   while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
     {
       JsonObject *e = json_object_new ();

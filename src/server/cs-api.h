@@ -18,6 +18,7 @@ void cs_api_me_delete              (CsCtx *ctx);   /* slow */
 void cs_api_me_export              (CsCtx *ctx);   /* read */
 void cs_api_users_list             (CsCtx *ctx);   /* read */
 void cs_api_admin_users_create     (CsCtx *ctx);   /* slow */
+void cs_api_admin_users_patch      (CsCtx *ctx);   /* slow */
 void cs_api_admin_audit            (CsCtx *ctx);   /* read */
 void cs_api_presence               (CsCtx *ctx);   /* read */
 void cs_api_touch_last_seen        (CsCtx *ctx);   /* write */

@@ -37,6 +37,7 @@ static const Route routes[] = {
   { "GET",    "/api/me/export",                   CS_JOB_READ,  USER,  cs_api_me_export },
   { "GET",    "/api/users",                       CS_JOB_READ,  USER,  cs_api_users_list },
   { "POST",   "/api/admin/users",                 CS_JOB_SLOW,  USER,  cs_api_admin_users_create },
+  { "PATCH",  "/api/admin/users/:id",             CS_JOB_SLOW,  USER,  cs_api_admin_users_patch },
   { "GET",    "/api/admin/audit",                 CS_JOB_READ,  USER,  cs_api_admin_audit },
   { "GET",    "/api/presence",                    CS_JOB_READ,  USER,  cs_api_presence },
   { "POST",   "/api/rooms",                       CS_JOB_WRITE, USER,  cs_api_rooms_create },

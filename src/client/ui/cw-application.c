@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "cc-invitation.h"
+#include "cw-account-actions.h"
 #include "cw-application.h"
 #include "cw-join-dialog.h"
 #include "cw-notifier.h"
@@ -784,6 +785,7 @@ cw_application_startup (GApplication *app)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries,
                                    G_N_ELEMENTS (app_entries), self);
+  cw_account_actions_install (self); /* issue 11: account, organisation */
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
 
   gtk_window_set_default_icon_name (APP_ID);
