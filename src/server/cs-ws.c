@@ -51,6 +51,7 @@ struct _CsWsConn {
   guint          ping_id;
   guint          close_id;
   gboolean       close_sent;
+  gboolean       write_failed;   /* shut from close_id, already logged */
   gboolean       closed;         /* the stream is shut, callbacks done */
 };
 
@@ -142,6 +143,8 @@ close_timeout_cb (gpointer data)
   CsWsConn *conn = data;
 
   conn->close_id = 0;
+  if (!conn->write_failed)
+    g_message ("Shutting a WebSocket whose peer did not finish the closing handshake in time");
   shut (conn);
   return G_SOURCE_REMOVE;
 }
@@ -200,7 +203,7 @@ write_done_cb (GObject      *source,
   if (!g_output_stream_writev_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("WebSocket write failed: %s", error->message);
+        g_message ("Shutting a WebSocket whose write failed: %s", error->message);
       shut (conn);
       cs_ws_conn_unref (conn);
       return;
@@ -286,7 +289,8 @@ flush_now (CsWsConn *conn)
         break;
       if (r == G_POLLABLE_RETURN_FAILED)
         {
-          g_debug ("WebSocket write failed: %s", error ? error->message : "?");
+          g_message ("Shutting a WebSocket whose write failed: %s", error ? error->message : "?");
+          conn->write_failed = TRUE;
           /* Shut from the main loop, not from inside a delivery that is
            * walking the list of sockets. */
           conn->writing = TRUE;
@@ -692,7 +696,9 @@ read_done_cb (GObject      *source,
   if (n <= 0)
     {
       if (n < 0 && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("WebSocket read failed: %s", error->message);
+        g_message ("Shutting a WebSocket whose read failed: %s", error->message);
+      else if (n == 0 && !conn->closed)
+        g_debug ("A WebSocket peer closed the connection without a closing handshake");
       shut (conn);
       cs_ws_conn_unref (conn);
       return;
@@ -719,7 +725,7 @@ ping_cb (gpointer data)
 
   if (silent_ms >= conn->peer_timeout_ms)
     {
-      g_debug ("Dropping a WebSocket peer silent for %" G_GINT64_FORMAT " ms", silent_ms);
+      g_message ("Shutting a WebSocket whose peer has been silent for %" G_GINT64_FORMAT " ms", silent_ms);
       conn->ping_id = 0;
       shut (conn);
       return G_SOURCE_REMOVE;
