@@ -49,9 +49,10 @@ struct _CsWsConn {
 
   gint64         last_recv_us;
   guint          ping_id;
-  guint          close_id;
+  guint          close_id;       /* the closing handshake's timer, and only that */
+  guint          fail_id;        /* shuts from the main loop after a failed write */
   gboolean       close_sent;
-  gboolean       write_failed;   /* shut from close_id, already logged */
+  gboolean       write_failed;   /* shut by fail_id, already logged */
   gboolean       closed;         /* the stream is shut, callbacks done */
 };
 
@@ -82,6 +83,7 @@ cs_ws_conn_unref (CsWsConn *conn)
     return;
   g_clear_handle_id (&conn->ping_id, g_source_remove);
   g_clear_handle_id (&conn->close_id, g_source_remove);
+  g_clear_handle_id (&conn->fail_id, g_source_remove);
   stop_waiting (conn);
   g_queue_clear_full (&conn->queue, (GDestroyNotify) g_bytes_unref);
   g_byte_array_unref (conn->incoming);
@@ -130,6 +132,7 @@ shut (CsWsConn *conn)
   conn->closed = TRUE;
   g_clear_handle_id (&conn->ping_id, g_source_remove);
   g_clear_handle_id (&conn->close_id, g_source_remove);
+  g_clear_handle_id (&conn->fail_id, g_source_remove);
   stop_waiting (conn);
   g_cancellable_cancel (conn->cancellable);
   g_io_stream_close_async (conn->stream, G_PRIORITY_DEFAULT, NULL, stream_closed_cb, cs_ws_conn_ref (conn));
@@ -143,8 +146,17 @@ close_timeout_cb (gpointer data)
   CsWsConn *conn = data;
 
   conn->close_id = 0;
-  if (!conn->write_failed)
-    g_message ("Shutting a WebSocket whose peer did not finish the closing handshake in time");
+  g_message ("Shutting a WebSocket whose peer did not finish the closing handshake in time");
+  shut (conn);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+write_failed_cb (gpointer data)
+{
+  CsWsConn *conn = data;
+
+  conn->fail_id = 0;
   shut (conn);
   return G_SOURCE_REMOVE;
 }
@@ -294,8 +306,8 @@ flush_now (CsWsConn *conn)
           /* Shut from the main loop, not from inside a delivery that is
            * walking the list of sockets. */
           conn->writing = TRUE;
-          g_clear_handle_id (&conn->close_id, g_source_remove);
-          conn->close_id = g_timeout_add (0, close_timeout_cb, conn);
+          if (conn->fail_id == 0)
+            conn->fail_id = g_idle_add_full (G_PRIORITY_DEFAULT, write_failed_cb, conn, NULL);
           return FALSE;
         }
       consume (conn, written);
@@ -393,8 +405,11 @@ send_close (CsWsConn   *conn,
     drop_unsent (conn);
   conn->close_sent = TRUE;
   /* The peer has this long to answer, or to read at all (a slow reader may
-   * never take our close frame off the wire). */
-  conn->close_id = g_timeout_add (CLOSE_WAIT_MS, close_timeout_cb, conn);
+   * never take our close frame off the wire). A failed write shuts sooner
+   * (fail_id). */
+  g_clear_handle_id (&conn->close_id, g_source_remove);
+  if (!conn->write_failed)
+    conn->close_id = g_timeout_add (CLOSE_WAIT_MS, close_timeout_cb, conn);
   enqueue (conn, frame);
 }
 
@@ -668,12 +683,15 @@ parse_frames (CsWsConn *conn)
 
             if (!conn->close_sent)
               send_close (conn, code == 1005 || code == 1006 || code < 1000 ? CS_WS_CLOSE_NORMAL : code, NULL);
-            /* Both sides have said goodbye once our echo is written. */
-            g_clear_handle_id (&conn->close_id, g_source_remove);
+            /* Both sides have said goodbye once our echo is written. A
+             * failed write shuts already (fail_id). */
             if (!conn->writing && g_queue_is_empty (&conn->queue))
               shut (conn);
-            else
-              conn->close_id = g_timeout_add (CLOSE_WAIT_MS / 4, close_timeout_cb, conn);
+            else if (!conn->write_failed)
+              {
+                g_clear_handle_id (&conn->close_id, g_source_remove);
+                conn->close_id = g_timeout_add (CLOSE_WAIT_MS / 4, close_timeout_cb, conn);
+              }
             return FALSE;
           }
         default:
