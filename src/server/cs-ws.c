@@ -52,6 +52,7 @@ struct _CsWsConn {
   guint          close_id;       /* the closing handshake's timer, and only that */
   guint          fail_id;        /* shuts from the main loop after a failed write */
   gboolean       close_sent;
+  gboolean       close_received; /* the peer's close frame: we shut once our echo is out */
   gboolean       write_failed;   /* shut by fail_id, already logged */
   gboolean       closed;         /* the stream is shut, callbacks done */
 };
@@ -161,6 +162,18 @@ write_failed_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Both sides have said goodbye once our close frame is written after the
+ * peer's: shut then, rather than at the timer. Called from the main loop
+ * only (a write finished, or the socket took the rest), never from inside
+ * a delivery walking the list of sockets. */
+static void
+finish_if_closed (CsWsConn *conn)
+{
+  if (conn->close_received && conn->close_sent && !conn->closed && !conn->writing &&
+      g_queue_is_empty (&conn->queue))
+    shut (conn);
+}
+
 /* ---- writing ----------------------------------------------------------- */
 
 static GBytes *
@@ -229,6 +242,7 @@ write_done_cb (GObject      *source,
     }
   conn->n_vectors = 0;
   flush (conn);
+  finish_if_closed (conn);
   cs_ws_conn_unref (conn);
 }
 
@@ -241,6 +255,7 @@ writable_cb (GObject  *stream,
   g_clear_pointer (&conn->out_source, g_source_unref);
   conn->writing = FALSE;
   flush (conn);
+  finish_if_closed (conn);
   return G_SOURCE_REMOVE;
 }
 
@@ -683,8 +698,10 @@ parse_frames (CsWsConn *conn)
 
             if (!conn->close_sent)
               send_close (conn, code == 1005 || code == 1006 || code < 1000 ? CS_WS_CLOSE_NORMAL : code, NULL);
-            /* Both sides have said goodbye once our echo is written. A
-             * failed write shuts already (fail_id). */
+            conn->close_received = TRUE;
+            /* Both sides have said goodbye once our echo is written: now,
+             * or when the write finishes (finish_if_closed); the timer
+             * only bounds a peer that does not read it. */
             if (!conn->writing && g_queue_is_empty (&conn->queue))
               shut (conn);
             else if (!conn->write_failed)
