@@ -25,6 +25,7 @@ cs_config_new (void)
   c->ws_peer_timeout_ms = 75 * 1000;
   c->ws_abuse_limit = 20;
   c->typing_timeout_ms = 6000;
+  c->first_frame_grace_ms = 1500;
   c->offline_delay_ms = 30 * 1000;
   c->kdf = CS_KDF_INTERACTIVE;
   c->session_ttl_s = 30 * 24 * 3600;
@@ -385,6 +386,7 @@ cs_config_load_file (CsConfig   *config,
   READ_UINT ("limits", "message_burst", 1, 1000000, message_burst);
   READ_UINT ("websocket", "abuse_limit", 1, 100000, ws_abuse_limit);
   READ_UINT ("websocket", "typing_timeout_ms", 100, 600000, typing_timeout_ms);
+  READ_UINT ("websocket", "first_frame_grace_ms", 0, 60000, first_frame_grace_ms);
   READ_UINT ("websocket", "offline_delay_ms", 0, 3600000, offline_delay_ms);
   read_choice (&r, "security", "password_hash", kdfs, &kdf);
   read_uint (&r, "security", "session_days", 1, 3650, &session_days, sizeof session_days);

@@ -35,6 +35,7 @@ typedef struct {
   guint      ws_peer_timeout_ms;
   guint      ws_abuse_limit; /* bad frames before close 1008 */
   guint      typing_timeout_ms;
+  guint      first_frame_grace_ms;
   guint      offline_delay_ms;
 
   CsKdfLevel kdf;

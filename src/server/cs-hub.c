@@ -16,12 +16,6 @@
 
 #include <string.h>
 
-/* How long after `ready` a socket's stored events wait for its first frame.
- * A first frame `sync` (what every client sends on `ready`, one round trip
- * later) gets the whole replay in order, which would be impossible had live
- * events already gone out; anything else, or silence this long, makes the
- * socket live from `ready`'s seq. */
-#define FIRST_FRAME_GRACE_MS 1500
 
 typedef struct {
   gint      ref_count;
@@ -962,7 +956,13 @@ cs_hub_accept (CsHub      *hub,
   c->sent_upto = cs_store_head_seq (hub->server->store);
   c->covered_from = c->sent_upto;
   c->ws = cs_ws_conn_new (stream, hub->server->config, &callbacks, c);
-  c->grace_id = g_timeout_add (FIRST_FRAME_GRACE_MS, grace_cb, c);
+  /* How long after `ready` a socket's stored events wait for its first
+   * frame ([websocket] first_frame_grace_ms). A first frame `sync` (what
+   * every client sends on `ready`, one round trip later) gets the whole
+   * replay in order, which would be impossible had live events already
+   * gone out; anything else, or silence this long, makes the socket live
+   * from `ready`'s seq. */
+  c->grace_id = g_timeout_add (hub->server->config->first_frame_grace_ms, grace_cb, c);
 
   hub->n_clients++;
   hub->server->metrics.ws_accepted++;

@@ -49,8 +49,11 @@ struct _CsWsConn {
 
   gint64         last_recv_us;
   guint          ping_id;
-  guint          close_id;
+  guint          close_id;       /* the closing handshake's timer, and only that */
+  guint          fail_id;        /* shuts from the main loop after a failed write */
   gboolean       close_sent;
+  gboolean       close_received; /* the peer's close frame: we shut once our echo is out */
+  gboolean       write_failed;   /* shut by fail_id, already logged */
   gboolean       closed;         /* the stream is shut, callbacks done */
 };
 
@@ -81,6 +84,7 @@ cs_ws_conn_unref (CsWsConn *conn)
     return;
   g_clear_handle_id (&conn->ping_id, g_source_remove);
   g_clear_handle_id (&conn->close_id, g_source_remove);
+  g_clear_handle_id (&conn->fail_id, g_source_remove);
   stop_waiting (conn);
   g_queue_clear_full (&conn->queue, (GDestroyNotify) g_bytes_unref);
   g_byte_array_unref (conn->incoming);
@@ -129,6 +133,7 @@ shut (CsWsConn *conn)
   conn->closed = TRUE;
   g_clear_handle_id (&conn->ping_id, g_source_remove);
   g_clear_handle_id (&conn->close_id, g_source_remove);
+  g_clear_handle_id (&conn->fail_id, g_source_remove);
   stop_waiting (conn);
   g_cancellable_cancel (conn->cancellable);
   g_io_stream_close_async (conn->stream, G_PRIORITY_DEFAULT, NULL, stream_closed_cb, cs_ws_conn_ref (conn));
@@ -142,19 +147,31 @@ close_timeout_cb (gpointer data)
   CsWsConn *conn = data;
 
   conn->close_id = 0;
+  g_message ("Shutting a WebSocket whose peer did not finish the closing handshake in time");
   shut (conn);
   return G_SOURCE_REMOVE;
 }
 
-/* Shuts the connection in @ms, replacing any shutdown already planned: a
- * second timer would outlive the connection, since shut () and the last
- * unref remove only the one whose id close_id holds. */
-static void
-schedule_shut (CsWsConn *conn,
-               guint     ms)
+static gboolean
+write_failed_cb (gpointer data)
 {
-  g_clear_handle_id (&conn->close_id, g_source_remove);
-  conn->close_id = g_timeout_add (ms, close_timeout_cb, conn);
+  CsWsConn *conn = data;
+
+  conn->fail_id = 0;
+  shut (conn);
+  return G_SOURCE_REMOVE;
+}
+
+/* Both sides have said goodbye once our close frame is written after the
+ * peer's: shut then, rather than at the timer. Called from the main loop
+ * only (a write finished, or the socket took the rest), never from inside
+ * a delivery walking the list of sockets. */
+static void
+finish_if_closed (CsWsConn *conn)
+{
+  if (conn->close_received && conn->close_sent && !conn->closed && !conn->writing &&
+      g_queue_is_empty (&conn->queue))
+    shut (conn);
 }
 
 /* ---- writing ----------------------------------------------------------- */
@@ -211,7 +228,7 @@ write_done_cb (GObject      *source,
   if (!g_output_stream_writev_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("WebSocket write failed: %s", error->message);
+        g_message ("Shutting a WebSocket whose write failed: %s", error->message);
       shut (conn);
       cs_ws_conn_unref (conn);
       return;
@@ -225,6 +242,7 @@ write_done_cb (GObject      *source,
     }
   conn->n_vectors = 0;
   flush (conn);
+  finish_if_closed (conn);
   cs_ws_conn_unref (conn);
 }
 
@@ -237,6 +255,7 @@ writable_cb (GObject  *stream,
   g_clear_pointer (&conn->out_source, g_source_unref);
   conn->writing = FALSE;
   flush (conn);
+  finish_if_closed (conn);
   return G_SOURCE_REMOVE;
 }
 
@@ -297,11 +316,13 @@ flush_now (CsWsConn *conn)
         break;
       if (r == G_POLLABLE_RETURN_FAILED)
         {
-          g_debug ("WebSocket write failed: %s", error ? error->message : "?");
+          g_message ("Shutting a WebSocket whose write failed: %s", error ? error->message : "?");
+          conn->write_failed = TRUE;
           /* Shut from the main loop, not from inside a delivery that is
            * walking the list of sockets. */
           conn->writing = TRUE;
-          schedule_shut (conn, 0);
+          if (conn->fail_id == 0)
+            conn->fail_id = g_idle_add_full (G_PRIORITY_DEFAULT, write_failed_cb, conn, NULL);
           return FALSE;
         }
       consume (conn, written);
@@ -399,8 +420,11 @@ send_close (CsWsConn   *conn,
     drop_unsent (conn);
   conn->close_sent = TRUE;
   /* The peer has this long to answer, or to read at all (a slow reader may
-   * never take our close frame off the wire). */
-  schedule_shut (conn, CLOSE_WAIT_MS);
+   * never take our close frame off the wire). A failed write shuts sooner
+   * (fail_id). */
+  g_clear_handle_id (&conn->close_id, g_source_remove);
+  if (!conn->write_failed)
+    conn->close_id = g_timeout_add (CLOSE_WAIT_MS, close_timeout_cb, conn);
   enqueue (conn, frame);
 }
 
@@ -674,11 +698,17 @@ parse_frames (CsWsConn *conn)
 
             if (!conn->close_sent)
               send_close (conn, code == 1005 || code == 1006 || code < 1000 ? CS_WS_CLOSE_NORMAL : code, NULL);
-            /* Both sides have said goodbye once our echo is written. */
+            conn->close_received = TRUE;
+            /* Both sides have said goodbye once our echo is written: now,
+             * or when the write finishes (finish_if_closed); the timer
+             * only bounds a peer that does not read it. */
             if (!conn->writing && g_queue_is_empty (&conn->queue))
               shut (conn);
-            else
-              schedule_shut (conn, CLOSE_WAIT_MS / 4);
+            else if (!conn->write_failed)
+              {
+                g_clear_handle_id (&conn->close_id, g_source_remove);
+                conn->close_id = g_timeout_add (CLOSE_WAIT_MS / 4, close_timeout_cb, conn);
+              }
             return FALSE;
           }
         default:
@@ -701,7 +731,9 @@ read_done_cb (GObject      *source,
   if (n <= 0)
     {
       if (n < 0 && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("WebSocket read failed: %s", error->message);
+        g_message ("Shutting a WebSocket whose read failed: %s", error->message);
+      else if (n == 0 && !conn->closed)
+        g_debug ("A WebSocket peer closed the connection without a closing handshake");
       shut (conn);
       cs_ws_conn_unref (conn);
       return;
@@ -728,7 +760,7 @@ ping_cb (gpointer data)
 
   if (silent_ms >= conn->peer_timeout_ms)
     {
-      g_debug ("Dropping a WebSocket peer silent for %" G_GINT64_FORMAT " ms", silent_ms);
+      g_message ("Shutting a WebSocket whose peer has been silent for %" G_GINT64_FORMAT " ms", silent_ms);
       conn->ping_id = 0;
       shut (conn);
       return G_SOURCE_REMOVE;

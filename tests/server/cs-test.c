@@ -514,6 +514,20 @@ cs_test_ws_free (CsTestWs *ws)
   g_signal_handlers_disconnect_by_data (ws->conn, ws);
   if (soup_websocket_connection_get_state (ws->conn) == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_close (ws->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  /* Dropped at once, the connection went before its close frame did, and
+   * the server met a peer gone without a word (and a write to it failing).
+   * The closing handshake takes a few milliseconds; a server that does
+   * not answer gets a second. */
+  if (soup_websocket_connection_get_state (ws->conn) != SOUP_WEBSOCKET_STATE_CLOSED)
+    {
+      gboolean expired = FALSE;
+      guint id = g_timeout_add (1000, timeout_cb, &expired);
+
+      while (soup_websocket_connection_get_state (ws->conn) != SOUP_WEBSOCKET_STATE_CLOSED && !expired)
+        g_main_context_iteration (NULL, TRUE);
+      if (!expired)
+        g_source_remove (id);
+    }
   g_object_unref (ws->conn);
   g_queue_clear_full (&ws->frames, (GDestroyNotify) json_object_unref);
   g_free (ws);
