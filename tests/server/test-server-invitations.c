@@ -296,7 +296,7 @@ test_mine (void)
   /* Someone else sees none of Bob's. */
   eves = cs_test_call (s, "GET", "/api/me/invitations", eve, NULL, 200);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (eves, "invitations")), ==, 0);
-  g_free (cs_test_expect_error (s, "GET", g_strdup ("/api/me/invitations"), NULL, NULL, 401, "unauthorized"));
+  g_free (cs_test_expect_error (s, "GET", "/api/me/invitations", NULL, NULL, 401, "unauthorized"));
 }
 
 /* Reading a notification, all of them, or the room it is in tells the

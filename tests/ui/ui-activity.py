@@ -13,6 +13,7 @@ Screenshots in English and French go to $CAUSERIE_ARTIFACTS.
 import os, subprocess, sys, time
 
 import pyatspi
+from gi.repository import GLib
 import requests
 
 from e2e_common import (APP, DATA, PASSWORD, SERVER, TMP, URL, PORT, app_of, log, print_logs,
@@ -21,6 +22,20 @@ from e2e_common import (APP, DATA, PASSWORD, SERVER, TMP, URL, PORT, app_of, log
 FIRST = "@alice could you look at the budget before noon?"
 SECOND = "@alice the slides are ready too"
 
+
+
+def click_fresh(win, app, label, what):
+    """Clicks the row named @label. The list may be rebuilt as it catches up
+    with the server, so an accessible found a moment ago can be gone: find
+    it again each try."""
+    for attempt in range(10):
+        try:
+            click(win, wait_for(lambda: row(app, label), what, 30, app))
+            return
+        except GLib.Error as e:
+            log("%s went away before the click (%s); again" % (what, e.message))
+            time.sleep(0.5)
+    raise AssertionError("could not click " + what)
 
 def start_server():
     p = start([SERVER, "--data-dir", DATA, "serve", "--listen", f"127.0.0.1:{PORT}"], "server")
@@ -120,11 +135,12 @@ def main():
     log("live mentions raised the count")
 
     button.queryAction().doAction(0)
-    first = wait_for(lambda: row(app, "Unread: Bruno Petit mentioned you in general"), "the mention rows", 30, app)
+    label = "Unread: Bruno Petit mentioned you in general"
+    wait_for(lambda: row(app, label), "the mention rows", 30, app)
     time.sleep(0.5)
     shot("ui-activity-1-list.png")
 
-    click(win, first)
+    click_fresh(win, app, label, "the mention rows")
     wait_for(lambda: message_row(app, FIRST) or message_row(app, SECOND), "the mentioned message in its room", 30, app)
     log("the entry opened its message")
     wait_for(lambda: activity_button(app, "Activity") and activity_button(app, "Activity").name == "Activity",
@@ -153,7 +169,7 @@ def main():
     log("the invitation is listed after a restart")
     time.sleep(0.5)
     shot("ui-activity-3-invitation.png")
-    click(win, inv)
+    click_fresh(win, app, "Bruno Petit invited you to Secret plans", "the pending invitation")
     find(app, lambda n: n.getRoleName() in ("push button",) and (n.name or "").replace("_", "").startswith("Accept"),
          "the invitation dialog's Accept button", 30)
     log("choosing it opened the invitation dialog")
