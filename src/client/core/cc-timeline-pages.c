@@ -302,12 +302,16 @@ request_is_current (CcTimeline *self,
   return request->generation == self->generation && request->edge == edge;
 }
 
+/* A page from the server at one edge of the window: added when the
+ * request still holds, with whether more lies beyond it. */
 static void
-older_server_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+finish_server_page (GObject      *object,
+                    GAsyncResult *result,
+                    GTask        *task,
+                    gint64      (*edge) (CcTimeline *self),
+                    void        (*set_more) (CcTimeline *self,
+                                             gboolean    value))
 {
-  g_autoptr(GTask) task = user_data;
   CcTimeline *self = g_task_get_source_object (task);
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(GPtrArray) messages = NULL;
@@ -322,14 +326,24 @@ older_server_cb (GObject      *object,
       return;
     }
   messages = take_page (self, body, &has_more);
-  if (!request_is_current (self, task, _cc_timeline_oldest_seq (self)))
+  if (!request_is_current (self, task, edge (self)))
     {
       g_task_return_int (task, 0);
       return;
     }
   add_page (self, messages);
-  _cc_timeline_set_has_more (self, has_more);
+  set_more (self, has_more);
   g_task_return_int (task, messages->len);
+}
+
+static void
+older_server_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  finish_server_page (object, result, task, _cc_timeline_oldest_seq, _cc_timeline_set_has_more);
 }
 
 static void
@@ -566,28 +580,8 @@ newer_server_cb (GObject      *object,
                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  CcTimeline *self = g_task_get_source_object (task);
-  g_autoptr(JsonObject) body = NULL;
-  g_autoptr(GPtrArray) messages = NULL;
-  GError *error = NULL;
-  gboolean has_more = FALSE;
 
-  end_load (self);
-  body = cc_api_request_finish_object (CC_API (object), result, &error);
-  if (body == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  messages = take_page (self, body, &has_more);
-  if (!request_is_current (self, task, _cc_timeline_newest_kept_seq (self)))
-    {
-      g_task_return_int (task, 0);
-      return;
-    }
-  add_page (self, messages);
-  _cc_timeline_set_has_newer (self, has_more);
-  g_task_return_int (task, messages->len);
+  finish_server_page (object, result, task, _cc_timeline_newest_kept_seq, _cc_timeline_set_has_newer);
 }
 
 void
