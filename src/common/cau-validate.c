@@ -3,6 +3,7 @@
  */
 #include "cau-validate.h"
 #include "cau-error.h"
+#include "cau-time.h"
 
 #include <string.h>
 
@@ -250,6 +251,38 @@ cau_validate_txn_id (const char *text,
                    CAU_LIMIT_TXN_ID_CHARS);
       return FALSE;
     }
+  return TRUE;
+}
+
+gboolean
+cau_validate_written_at (const char *text,
+                         gint64      now_ms,
+                         gint64     *out,
+                         GError    **error)
+{
+  gint64 at = 0;
+
+  if (text == NULL || !cau_time_parse (text, &at) || at <= 0)
+    {
+      g_set_error (error, CAU_ERROR, CAU_ERROR_BAD_REQUEST,
+                   "The field “written_at” must be a time like 2024-05-01T09:30:00.000Z.");
+      return FALSE;
+    }
+  if (at > now_ms + CAU_WRITTEN_AT_SKEW_MS)
+    {
+      g_set_error (error, CAU_ERROR, CAU_ERROR_BAD_REQUEST,
+                   "The field “written_at” is in the future; check this device's clock.");
+      return FALSE;
+    }
+  if (at < now_ms - CAU_WRITTEN_AT_MAX_AGE_MS)
+    {
+      g_set_error (error, CAU_ERROR, CAU_ERROR_BAD_REQUEST,
+                   "The field “written_at” is more than %d days ago.",
+                   (int) (CAU_WRITTEN_AT_MAX_AGE_MS / (24 * 3600 * 1000)));
+      return FALSE;
+    }
+  /* A clock a little ahead: written now, never after it was stored. */
+  *out = MIN (at, now_ms);
   return TRUE;
 }
 

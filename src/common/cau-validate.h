@@ -66,6 +66,15 @@ gboolean  cau_validate_password (const char *text,
                                  GError    **error);
 gboolean  cau_validate_txn_id   (const char *text,
                                  GError    **error);
+/* When a message was written (ISO 8601, as every time on the wire), checked
+ * against @now_ms: at most CAU_WRITTEN_AT_SKEW_MS ahead (then taken as now),
+ * at most CAU_WRITTEN_AT_MAX_AGE_MS behind. *out is in unix ms. */
+#define CAU_WRITTEN_AT_SKEW_MS    (5 * 60 * 1000)
+#define CAU_WRITTEN_AT_MAX_AGE_MS ((gint64) 30 * 24 * 3600 * 1000)
+gboolean  cau_validate_written_at (const char *text,
+                                   gint64      now_ms,
+                                   gint64     *out,
+                                   GError    **error);
 
 /* One of the NULL-terminated @allowed, or a bad_request error. */
 gboolean  cau_validate_enum     (const char         *text,

@@ -326,6 +326,9 @@ cs_api_me_patch (CsCtx *ctx)
       cs_ctx_fail_db (ctx, "updating a profile");
       return;
     }
+  /* Everyone's member lists show it at once: a presence frame carries it. */
+  if (clean_status)
+    cs_ctx_after (ctx, CS_AFTER_STATUS_TEXT, clean_status);
   cs_ctx_reply_object (ctx, 200, cs_model_user (ctx, ctx->user_id));
 }
 

@@ -275,7 +275,7 @@ cs_api_invitations_create (CsCtx *ctx)
       json_object_set_string_member (data, "token", token);
       json_object_set_string_member (data, "link", link);
       if (cs_model_emit (ctx, 0, "invitation.new", NULL, existing_user, data, NULL, NULL) == 0 ||
-          !cs_api_notify (ctx, existing_user, "invitation", room_id, NULL, 0, title, message))
+          !cs_api_notify (ctx, existing_user, "invitation", room_id, NULL, 0, title, message, inviter, room))
         return;
     }
   cs_store_on_commit (ctx->store, poke_mailer, NULL, NULL);

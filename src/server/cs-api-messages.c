@@ -110,16 +110,18 @@ cs_api_notify (CsCtx      *ctx,
                const char *message_id,
                gint64      seq,
                const char *title,
-               const char *body)
+               const char *body,
+               const char *actor_name,
+               const char *room_name)
 {
   g_autofree char *id = g_uuid_string_random ();
   g_autoptr(JsonObject) n = NULL;
   CS_STMT stmt = cs_db_query (ctx->db,
                               "INSERT INTO notifications (id, tenant_id, user_id, type, room_id, message_id, message_seq,"
-                              " title, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                              " title, body, created_at, actor_name, room_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                               " RETURNING " CS_NOTIFICATION_COLS,
-                              "ssssssissi", id, ctx->tenant_id, user_id, type, room_id, message_id, seq,
-                              title, body, cau_time_now_ms ());
+                              "ssssssississ", id, ctx->tenant_id, user_id, type, room_id, message_id, seq,
+                              title, body, cau_time_now_ms (), actor_name, room_name);
 
   /* The event carries the row as stored, built like a listed one. */
   if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
@@ -197,7 +199,8 @@ notify_members (CsCtx      *ctx,
       g_autofree char *title = direct ? g_strdup (sender)
                                       : g_strdup_printf ("%s mentioned you in %s", sender, room_name ? room_name : "a room");
 
-      if (!cs_api_notify (ctx, g_ptr_array_index (targets, i), type, room_id, message_id, seq, title, excerpt))
+      if (!cs_api_notify (ctx, g_ptr_array_index (targets, i), type, room_id, message_id, seq, title, excerpt,
+                          sender, room_name))
         return FALSE;
     }
   return TRUE;
@@ -215,16 +218,18 @@ insert_message (CsCtx      *ctx,
                 const char *mentions,
                 const char *context,
                 const char *txn_id,
-                gboolean    has_attachments)
+                gboolean    has_attachments,
+                const char *system,
+                gint64      written_at)
 {
   gint64 now = cau_time_now_ms ();
 
   if (cs_db_exec (ctx->db,
                   "INSERT INTO messages (seq, id, room_id, tenant_id, sender_id, kind, body, reply_to_id,"
-                  " mentions, context, created_at, txn_id, has_attachments)"
-                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  "isssssssssisb", seq, id, room_id, ctx->tenant_id, sender_id, kind, body, reply_to,
-                  mentions, context, now, txn_id, has_attachments) != SQLITE_DONE ||
+                  " mentions, context, created_at, txn_id, has_attachments, system, written_at)"
+                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF (?, 0))",
+                  "isssssssssisbsi", seq, id, room_id, ctx->tenant_id, sender_id, kind, body, reply_to,
+                  mentions, context, now, txn_id, has_attachments, system, written_at) != SQLITE_DONE ||
       cs_db_exec (ctx->db, "UPDATE rooms SET last_activity_at = ?, last_seq = ? WHERE id = ?",
                   "iis", now, seq, room_id) != SQLITE_DONE)
     return cs_ctx_fail_db (ctx, "storing a message");
@@ -251,14 +256,15 @@ emit_message (CsCtx      *ctx,
 gboolean
 cs_api_post_system (CsCtx      *ctx,
                     const char *room_id,
-                    const char *body)
+                    const char *body,
+                    JsonObject *system)
 {
   gint64 seq = cs_store_next_seq (ctx->store);
   g_autofree char *id = g_uuid_string_random ();
-
+  g_autofree char *system_text = system ? cau_json_object_to_string (system) : NULL;
   g_autoptr(JsonObject) message = NULL;
 
-  if (!insert_message (ctx, seq, id, room_id, NULL, "system", body, NULL, "[]", NULL, NULL, FALSE))
+  if (!insert_message (ctx, seq, id, room_id, NULL, "system", body, NULL, "[]", NULL, NULL, FALSE, system_text, 0))
     return FALSE;
   message = emit_message (ctx, "message.new", seq, id, room_id, NULL);
   return message != NULL;
@@ -283,6 +289,8 @@ cs_api_store_message (CsCtx      *ctx,
   g_autoptr(GPtrArray) mentioned = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(JsonObject) message = NULL;
   JsonObject *context_obj = NULL;
+  const char *written_in = NULL;
+  gint64 written_at = 0;
   gint64 seq;
 
   *out_created = FALSE;
@@ -291,7 +299,8 @@ cs_api_store_message (CsCtx      *ctx,
       !cau_json_get_string (input, "body", TRUE, &body_in, &error) ||
       !cau_json_get_string (input, "reply_to", FALSE, &reply_to, &error) ||
       !cau_json_get_strv (input, "attachment_ids", FALSE, &attachment_ids, &error) ||
-      !cau_json_get_object (input, "context", FALSE, &context_obj, &error))
+      !cau_json_get_object (input, "context", FALSE, &context_obj, &error) ||
+      !cau_json_get_string (input, "written_at", FALSE, &written_in, &error))
     return cs_ctx_fail_error (ctx, error), NULL;
   if (!cs_model_require_member (ctx, room_id, NULL))
     return NULL;
@@ -302,8 +311,11 @@ cs_api_store_message (CsCtx      *ctx,
   if (existing)
     return cs_model_message (ctx, existing, ctx->user_id);
 
-  /* A message may be only files: then its body may be empty. */
-  if (!cau_validate_body (body_in, attachment_ids && attachment_ids[0], &body, &error))
+  /* A message may be only files: then its body may be empty. A message
+   * that waited in an outbox says when it was written (checked after the
+   * retry above: a retry days later still gets its message back). */
+  if (!cau_validate_body (body_in, attachment_ids && attachment_ids[0], &body, &error) ||
+      (written_in && !cau_validate_written_at (written_in, cau_time_now_ms (), &written_at, &error)))
     return cs_ctx_fail_error (ctx, error), NULL;
   if (cs_db_int (ctx->db, 0, "SELECT is_archived FROM rooms WHERE id = ?", "s", room_id))
     return cs_ctx_fail (ctx, CAU_ERROR_FORBIDDEN, "This room is archived: it can be read but not written to."), NULL;
@@ -344,7 +356,7 @@ cs_api_store_message (CsCtx      *ctx,
   id = g_uuid_string_random ();
   type = cs_db_text (ctx->db, "SELECT type FROM rooms WHERE id = ?", "s", room_id);
   if (!insert_message (ctx, seq, id, room_id, ctx->user_id, "text", body, reply_to, mentions, context, txn_id,
-                       attachment_ids && attachment_ids[0]) ||
+                       attachment_ids && attachment_ids[0], NULL, written_at) ||
       !cs_api_attachments_attach (ctx, id, attachment_ids) ||
       !store_mentions (ctx, room_id, seq, mentioned) ||
       (message = emit_message (ctx, "message.new", seq, id, room_id, txn_id)) == NULL ||

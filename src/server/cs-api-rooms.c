@@ -105,16 +105,61 @@ add_member (CsCtx      *ctx,
   return TRUE;
 }
 
+/* A system line: what happened as data in "system", which clients write in
+ * their reader's language, and the English sentence in "body" for clients
+ * that know no better. Kinds: room.created and room.renamed (actor,
+ * room_name), member.joined and member.left (actor), member.added and
+ * member.removed (actor, target), member.role (actor, target, role). Names
+ * are as they were then, like the sentence. */
 static gboolean
 system_line (CsCtx      *ctx,
              const char *room_id,
-             const char *format,
-             const char *a,
-             const char *b)
+             const char *kind,
+             const char *actor_id,
+             const char *target_id,
+             const char *room_name,
+             const char *role)
 {
-  g_autofree char *body = g_strdup_printf (format, a, b);
+  g_autoptr(JsonObject) system = json_object_new ();
+  g_autofree char *actor = cs_model_display_name (ctx, actor_id);
+  g_autofree char *target = target_id ? cs_model_display_name (ctx, target_id) : NULL;
+  g_autofree char *body = NULL;
+  JsonObject *who = json_object_new ();
 
-  return cs_api_post_system (ctx, room_id, body);
+  json_object_set_string_member (system, "kind", kind);
+  json_object_set_string_member (who, "id", actor_id);
+  json_object_set_string_member (who, "display_name", actor ? actor : "");
+  json_object_set_object_member (system, "actor", who);
+  if (target_id)
+    {
+      who = json_object_new ();
+      json_object_set_string_member (who, "id", target_id);
+      json_object_set_string_member (who, "display_name", target ? target : "");
+      json_object_set_object_member (system, "target", who);
+    }
+  if (room_name)
+    json_object_set_string_member (system, "room_name", room_name);
+  if (role)
+    json_object_set_string_member (system, "role", role);
+
+  if (g_str_equal (kind, "room.created"))
+    body = g_strdup_printf ("%s created the room “%s”", actor, room_name);
+  else if (g_str_equal (kind, "room.renamed"))
+    body = g_strdup_printf ("%s renamed the room to “%s”", actor, room_name);
+  else if (g_str_equal (kind, "member.joined"))
+    body = g_strdup_printf ("%s joined", actor);
+  else if (g_str_equal (kind, "member.left"))
+    body = g_strdup_printf ("%s left", actor);
+  else if (g_str_equal (kind, "member.added"))
+    body = g_strdup_printf ("%s added %s", actor, target);
+  else if (g_str_equal (kind, "member.removed"))
+    body = g_strdup_printf ("%s removed %s", actor, target);
+  else if (g_str_equal (kind, "member.role"))
+    body = g_strdup_printf ("%s made %s %s %s", actor, target,
+                            g_str_equal (role, "owner") || g_str_equal (role, "admin") ? "an" : "a", role);
+  else
+    g_assert_not_reached ();
+  return cs_api_post_system (ctx, room_id, body, system);
 }
 
 gboolean
@@ -123,10 +168,9 @@ cs_api_join_room (CsCtx      *ctx,
                   const char *user_id)
 {
   g_autofree char *tenant_role = active_user_role (ctx, user_id);
-  g_autofree char *name = cs_model_display_name (ctx, user_id);
 
   return add_member (ctx, room_id, user_id, g_strcmp0 (tenant_role, "guest") == 0 ? "guest" : "member") &&
-         system_line (ctx, room_id, "%s joined%s", name, "");
+         system_line (ctx, room_id, "member.joined", user_id, NULL, NULL, NULL);
 }
 
 static void
@@ -150,7 +194,6 @@ cs_api_rooms_create (CsCtx *ctx)
   g_autofree char *context = NULL;
   g_autofree char *id = g_uuid_string_random ();
   g_autofree char *my_role = NULL;
-  g_autofree char *me = NULL;
   gint64 now = cau_time_now_ms ();
 
   if (body == NULL)
@@ -211,8 +254,7 @@ cs_api_rooms_create (CsCtx *ctx)
       if (!add_member (ctx, id, *m, g_strcmp0 (role, "guest") == 0 ? "guest" : "member"))
         return;
     }
-  me = cs_model_display_name (ctx, ctx->user_id);
-  if (!system_line (ctx, id, "%s created the room “%s”", me, name))
+  if (!system_line (ctx, id, "room.created", ctx->user_id, NULL, name, NULL))
     return;
   reply_room (ctx, 201, id);
 }
@@ -419,9 +461,7 @@ cs_api_room_patch (CsCtx *ctx)
     }
   if (name && g_strcmp0 (name, old_name) != 0)
     {
-      g_autofree char *me = cs_model_display_name (ctx, ctx->user_id);
-
-      if (!system_line (ctx, room_id, "%s renamed the room to “%s”", me, name))
+      if (!system_line (ctx, room_id, "room.renamed", ctx->user_id, NULL, name, NULL))
         return;
     }
   data = json_object_new ();
@@ -564,8 +604,6 @@ cs_api_members_add (CsCtx *ctx)
   g_autofree char *my_role = NULL;
   g_autofree char *type = NULL;
   g_autofree char *tenant_role = NULL;
-  g_autofree char *me = NULL;
-  g_autofree char *them = NULL;
   const char *user_id = NULL;
   const char *role = NULL;
 
@@ -609,9 +647,7 @@ cs_api_members_add (CsCtx *ctx)
     }
   if (!add_member (ctx, room_id, user_id, role))
     return;
-  me = cs_model_display_name (ctx, ctx->user_id);
-  them = cs_model_display_name (ctx, user_id);
-  if (!system_line (ctx, room_id, "%s added %s", me, them))
+  if (!system_line (ctx, room_id, "member.added", ctx->user_id, user_id, NULL, NULL))
     return;
   cs_ctx_reply_object (ctx, 201, cs_model_room (ctx, room_id, ctx->user_id));
 }
@@ -673,7 +709,9 @@ cs_api_member_patch (CsCtx *ctx)
   data = json_object_new ();
   json_object_set_string_member (data, "user_id", user_id);
   json_object_set_string_member (data, "role", role);
-  if (cs_model_emit (ctx, 0, "member.update", room_id, NULL, data, NULL, NULL) == 0)
+  if (cs_model_emit (ctx, 0, "member.update", room_id, NULL, data, NULL, NULL) == 0 ||
+      (!g_str_equal (role, their_role) &&
+       !system_line (ctx, room_id, "member.role", ctx->user_id, user_id, NULL, role)))
     return;
   cs_ctx_audit (ctx, "member.update", "room", room_id, NULL);
   cs_ctx_reply_empty (ctx);
@@ -686,8 +724,6 @@ cs_api_member_delete (CsCtx *ctx)
   const char *user_id = ctx->params[1];
   g_autofree char *my_role = NULL;
   g_autofree char *their_role = NULL;
-  g_autofree char *me = NULL;
-  g_autofree char *them = NULL;
   g_autoptr(JsonObject) data = NULL;
   g_autoptr(JsonObject) gone = NULL;
   gboolean leaving = g_str_equal (user_id, ctx->user_id);
@@ -722,8 +758,6 @@ cs_api_member_delete (CsCtx *ctx)
       return;
     }
 
-  me = cs_model_display_name (ctx, ctx->user_id);
-  them = cs_model_display_name (ctx, user_id);
   data = json_object_new ();
   json_object_set_string_member (data, "user_id", user_id);
   /* member.remove reaches the person removed too: it goes out before they are. */
@@ -739,8 +773,8 @@ cs_api_member_delete (CsCtx *ctx)
   json_object_set_string_member (gone, "reason", leaving ? "left" : "removed");
   if (cs_model_emit (ctx, 0, "room.removed", room_id, user_id, gone, NULL, NULL) == 0)
     return;
-  if (!(leaving ? system_line (ctx, room_id, "%s left%s", me, "")
-                : system_line (ctx, room_id, "%s removed %s", me, them)))
+  if (!(leaving ? system_line (ctx, room_id, "member.left", ctx->user_id, NULL, NULL, NULL)
+                : system_line (ctx, room_id, "member.removed", ctx->user_id, user_id, NULL, NULL)))
     return;
   cs_ctx_audit (ctx, "member.remove", "room", room_id, NULL);
   cs_ctx_reply_empty (ctx);

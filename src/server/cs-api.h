@@ -58,10 +58,12 @@ void cs_api_notifications_read_all (CsCtx *ctx);   /* write */
 void cs_api_ws_send                (CsCtx *ctx);   /* write */
 void cs_api_ws_read                (CsCtx *ctx);   /* write */
 
-/* Writer thread: a system line ("Ann joined") in @room_id. */
+/* Writer thread: a system line ("Ann joined") in @room_id: @body in
+ * English for older clients, @system what happened as data (may be NULL). */
 gboolean cs_api_post_system        (CsCtx      *ctx,
                                     const char *room_id,
-                                    const char *body);
+                                    const char *body,
+                                    JsonObject *system);
 /* Writer thread: stores a message from the caller. *out_created is FALSE
  * when @txn_id had been used already and the first message is returned. */
 JsonObject *cs_api_store_message   (CsCtx      *ctx,
@@ -140,7 +142,9 @@ gboolean cs_api_notify             (CsCtx       *ctx,
                                     const char  *message_id,
                                     gint64       seq,
                                     const char  *title,
-                                    const char  *body);
+                                    const char  *body,
+                                    const char  *actor_name,
+                                    const char  *room_name);
 /* The stored hash of @password, or NULL with ctx failed. */
 char    *cs_api_hash_password      (CsCtx       *ctx,
                                     const char  *password);

@@ -47,6 +47,7 @@ typedef struct {
 typedef enum {
   CS_AFTER_REVOKE_SESSION,   /* arg: token hash; closes its sockets */
   CS_AFTER_REVOKE_USER,      /* arg: user id; closes all the user's sockets */
+  CS_AFTER_STATUS_TEXT,      /* arg: the caller's new status text; tells the tenant */
 } CsAfterKind;
 
 typedef struct {

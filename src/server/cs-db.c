@@ -142,6 +142,15 @@ static const char *migrations[] = {
   "  WHEN old.seq < (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'fts_next_seq') BEGIN"
   "  INSERT INTO messages_fts(messages_fts, rowid, body) VALUES ('delete', old.seq, old.body);"
   "  INSERT INTO messages_fts(rowid, body) VALUES (new.seq, new.body); END;",
+
+  /* 5 -> 6: a system line keeps what happened as data (JSON: kind, who,
+   * to whom, which name), so each client says it in its reader's language;
+   * a message written offline keeps when it was written; a notification
+   * keeps who caused it and where, so its title is written by the client. */
+  "ALTER TABLE messages ADD COLUMN system TEXT;"
+  "ALTER TABLE messages ADD COLUMN written_at INTEGER;"
+  "ALTER TABLE notifications ADD COLUMN actor_name TEXT;"
+  "ALTER TABLE notifications ADD COLUMN room_name TEXT;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CS_SCHEMA_VERSION);

@@ -9,7 +9,7 @@
 
 G_BEGIN_DECLS
 
-#define CS_SCHEMA_VERSION 5
+#define CS_SCHEMA_VERSION 6
 
 typedef struct _CsDb CsDb;
 

@@ -741,11 +741,14 @@ user_status (CsHub      *hub,
   return "idle";
 }
 
+/* A `presence` frame to everyone in the tenant. With @status_text (the
+ * user changed it), it goes out whether or not the status changed. */
 static void
-send_presence (CsHub      *hub,
-               const char *tenant_id,
-               const char *user_id,
-               const char *status)
+broadcast_presence (CsHub      *hub,
+                    const char *tenant_id,
+                    const char *user_id,
+                    const char *status,
+                    const char *status_text)
 {
   GPtrArray *list = g_hash_table_lookup (hub->by_tenant, tenant_id);
   g_autoptr(JsonObject) frame = json_object_new ();
@@ -753,12 +756,14 @@ send_presence (CsHub      *hub,
   g_autofree char *now = cau_time_format (cau_time_now_ms ());
   g_autoptr(GBytes) bytes = NULL;
 
-  if (!cs_presence_set (hub->server->presence, user_id, status))
+  if (!cs_presence_set (hub->server->presence, user_id, status) && status_text == NULL)
     return;
   json_object_set_string_member (frame, "type", "presence");
   json_object_set_string_member (frame, "user_id", user_id);
   json_object_set_string_member (frame, "status", status);
   json_object_set_string_member (frame, "last_seen_at", now);
+  if (status_text)
+    json_object_set_string_member (frame, "status_text", status_text);
   text = cau_json_object_to_string (frame);
   bytes = cs_ws_frame_text (text, -1);
   for (guint i = 0; list && i < list->len; i++)
@@ -768,6 +773,15 @@ send_presence (CsHub      *hub,
       if (!c->gone && !c->syncing)
         cs_ws_conn_send_frame (c->ws, bytes);
     }
+}
+
+static void
+send_presence (CsHub      *hub,
+               const char *tenant_id,
+               const char *user_id,
+               const char *status)
+{
+  broadcast_presence (hub, tenant_id, user_id, status, NULL);
 }
 
 /* Dispatch -------------------------------------------------------------- */
@@ -1033,6 +1047,9 @@ cs_hub_apply_after (CsHub *hub,
           break;
         case CS_AFTER_REVOKE_USER:
           close_matching (hub, a->arg, NULL);
+          break;
+        case CS_AFTER_STATUS_TEXT:
+          broadcast_presence (hub, ctx->tenant_id, ctx->user_id, user_status (hub, ctx->user_id), a->arg);
           break;
         }
     }

@@ -182,6 +182,12 @@ cs_model_message_row (CsCtx        *ctx,
   json_object_set_member (m, "context", parse_json_text (cs_col_text (stmt, 8)));
   set_time (m, "created_at", stmt, 9);
   set_time (m, "edited_at", stmt, 10);
+  /* Only where there is one: the time its sender wrote it, when it
+   * waited in an outbox; what a system line says, as data. */
+  if (sqlite3_column_type (stmt, 16) != SQLITE_NULL)
+    set_time (m, "written_at", stmt, 16);
+  if (cs_col_text (stmt, 15) != NULL)
+    json_object_set_member (m, "system", parse_json_text (cs_col_text (stmt, 15)));
   json_object_set_boolean_member (m, "deleted", deleted);
   if (viewer_id && g_strcmp0 (viewer_id, sender_id) == 0 && cs_col_text (stmt, 12))
     json_object_set_string_member (m, "txn_id", cs_col_text (stmt, 12));
@@ -232,6 +238,10 @@ cs_model_notification_row (sqlite3_stmt *stmt,
   json_object_set_boolean_member (n, "read", sqlite3_column_int (stmt, c + 7));
   /* Lets a client open the room at the message (0 when none). */
   json_object_set_int_member (n, "message_seq", sqlite3_column_int64 (stmt, c + 8));
+  /* Who caused it and in which room, as stored then: a client writes the
+   * title from these in its reader's language ("title" stays, in English). */
+  cau_json_set_string_or_null (n, "actor_name", cs_col_text (stmt, c + 9));
+  cau_json_set_string_or_null (n, "room_name", cs_col_text (stmt, c + 10));
   return n;
 }
 
@@ -282,7 +292,7 @@ last_message_preview (CsCtx      *ctx,
                       const char *room_id)
 {
   CS_STMT stmt = cs_db_query (ctx->db,
-                              "SELECT m.id, m.seq, u.display_name, m.body, m.created_at, m.deleted"
+                              "SELECT m.id, m.seq, u.display_name, m.body, m.created_at, m.deleted, m.system"
                               " FROM messages m LEFT JOIN users u ON u.id = m.sender_id"
                               /* A deleted last message leaves the one before it
                                * as the preview (as Slack shows). */
@@ -300,6 +310,9 @@ last_message_preview (CsCtx      *ctx,
   cau_json_set_string_or_null (p, "sender_name", cs_col_text (stmt, 2));
   json_object_set_string_member (p, "excerpt", excerpt);
   set_time (p, "created_at", stmt, 4);
+  /* A system line's data: the client writes the preview in its language. */
+  if (cs_col_text (stmt, 6) != NULL)
+    json_object_set_member (p, "system", parse_json_text (cs_col_text (stmt, 6)));
   return p;
 }
 

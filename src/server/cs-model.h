@@ -12,14 +12,15 @@ G_BEGIN_DECLS
 /* Selected FROM messages m LEFT JOIN users su ON su.id = m.sender_id. */
 #define CS_MESSAGE_COLS "m.seq, m.id, m.room_id, m.sender_id, m.kind, m.body, m.reply_to_id," \
                         " m.mentions, m.context, m.created_at, m.edited_at, m.deleted, m.txn_id, su.display_name," \
-                        " m.has_attachments"
+                        " m.has_attachments, m.system, m.written_at"
 #define CS_MESSAGE_SENDER "LEFT JOIN users su ON su.id = m.sender_id"
 
 /* Selected FROM attachments a. */
 #define CS_ATTACHMENT_COLS "a.id, a.name, a.size, a.mime_type, a.width, a.height, a.thumb_type"
 
 /* Selected (or returned) FROM notifications. */
-#define CS_NOTIFICATION_COLS "id, type, room_id, message_id, title, body, created_at, read, message_seq"
+#define CS_NOTIFICATION_COLS "id, type, room_id, message_id, title, body, created_at, read, message_seq," \
+                             " actor_name, room_name"
 
 char       *cs_model_excerpt         (const char   *body);
 char       *cs_model_time            (sqlite3_stmt *stmt,
