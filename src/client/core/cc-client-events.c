@@ -150,10 +150,24 @@ _cc_client_on_presence (CcClient   *self,
   GHashTableIter iter;
   gpointer store;
 
+  /* Sent when the person changed it: member lists and a direct room's
+   * header follow at once. */
+  const char *status_text = _cc_json_str (frame, "status_text");
+  g_autoptr(JsonObject) text_update = NULL;
+
   if (user_id == NULL || status == NULL)
     return;
+  if (status_text != NULL)
+    {
+      text_update = json_object_new ();
+      json_object_set_string_member (text_update, "status_text", status_text);
+    }
   if (user != NULL)
-    cc_user_set_presence (user, status, last_seen);
+    {
+      cc_user_set_presence (user, status, last_seen);
+      if (text_update != NULL)
+        cc_user_update_from_json (user, text_update);
+    }
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(CcRoom) room = g_list_model_get_item (G_LIST_MODEL (self->rooms), i);
@@ -168,7 +182,11 @@ _cc_client_on_presence (CcClient   *self,
         g_autoptr(CcMember) member = g_list_model_get_item (store, i);
 
         if (g_strcmp0 (cc_member_get_user_id (member), user_id) == 0)
-          cc_user_set_presence (cc_member_get_user (member), status, last_seen);
+          {
+            cc_user_set_presence (cc_member_get_user (member), status, last_seen);
+            if (text_update != NULL)
+              cc_user_update_from_json (cc_member_get_user (member), text_update);
+          }
       }
 }
 

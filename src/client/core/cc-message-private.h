@@ -13,4 +13,9 @@ void          _cc_message_set_attachments (CcMessage  *self,
 CcAttachment *_cc_message_find_pending    (CcMessage  *self,
                                            const char *path);
 
+/* A wire system line's text in the reader's language (its @body when
+ * @system is NULL or of a kind unknown here). */
+char         *_cc_message_system_text     (JsonObject *system,
+                                           const char *body);
+
 G_END_DECLS

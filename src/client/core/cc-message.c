@@ -9,6 +9,8 @@
 #include "cc-json-private.h"
 #include "cc-message-private.h"
 
+#include <glib/gi18n-lib.h>
+
 struct _CcMessage
 {
   GObject         parent_instance;
@@ -24,10 +26,12 @@ struct _CcMessage
   char           *txn_id;
   char           *error;
   JsonArray      *mentions;
+  JsonObject     *system;        /* what a system line says, as data, or NULL */
   GListStore     *attachments;   /* of CcAttachment, made on first use */
   gint64          seq;
   gint64          created_at;
   gint64          edited_at;
+  gint64          written_at;    /* 0 = as created_at */
   CcMessageState  state;
   guint           read_by;
   gboolean        deleted;
@@ -50,6 +54,8 @@ enum {
   PROP_REPLY_TO_EXCERPT,
   PROP_CREATED_AT,
   PROP_EDITED_AT,
+  PROP_WRITTEN_AT,
+  PROP_SYSTEM_KIND,
   PROP_DELETED,
   PROP_TXN_ID,
   PROP_STATE,
@@ -69,6 +75,7 @@ cc_message_finalize (GObject *object)
   CcMessage *self = CC_MESSAGE (object);
 
   g_clear_pointer (&self->mentions, json_array_unref);
+  g_clear_pointer (&self->system, json_object_unref);
   g_clear_object (&self->attachments);
   g_free (self->id);
   g_free (self->room_id);
@@ -103,6 +110,8 @@ cc_message_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
     case PROP_REPLY_TO_EXCERPT: g_value_set_string (value, self->reply_to_excerpt); break;
     case PROP_CREATED_AT: g_value_set_int64 (value, self->created_at); break;
     case PROP_EDITED_AT: g_value_set_int64 (value, self->edited_at); break;
+    case PROP_WRITTEN_AT: g_value_set_int64 (value, cc_message_get_written_at (self)); break;
+    case PROP_SYSTEM_KIND: g_value_set_string (value, cc_message_get_system_kind (self)); break;
     case PROP_DELETED: g_value_set_boolean (value, self->deleted); break;
     case PROP_TXN_ID: g_value_set_string (value, self->txn_id); break;
     case PROP_STATE: g_value_set_enum (value, self->state); break;
@@ -134,6 +143,8 @@ cc_message_class_init (CcMessageClass *klass)
   props[PROP_REPLY_TO_EXCERPT] = g_param_spec_string ("reply-to-excerpt", NULL, NULL, NULL, flags);
   props[PROP_CREATED_AT] = g_param_spec_int64 ("created-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
   props[PROP_EDITED_AT] = g_param_spec_int64 ("edited-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  props[PROP_WRITTEN_AT] = g_param_spec_int64 ("written-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  props[PROP_SYSTEM_KIND] = g_param_spec_string ("system-kind", NULL, NULL, NULL, flags);
   props[PROP_DELETED] = g_param_spec_boolean ("deleted", NULL, NULL, FALSE, flags);
   props[PROP_TXN_ID] = g_param_spec_string ("txn-id", NULL, NULL, NULL, flags);
   props[PROP_STATE] = g_param_spec_enum ("state", NULL, NULL, CC_TYPE_MESSAGE_STATE,
@@ -245,6 +256,20 @@ cc_message_update_from_json (CcMessage  *self,
     {
       self->created_at = _cc_json_time (obj, "created_at");
       NOTIFY (self, PROP_CREATED_AT);
+      NOTIFY (self, PROP_WRITTEN_AT);
+    }
+  /* Absent from a message that never waited, and from an update that
+   * changes only some fields: kept as it was then. */
+  if (_cc_json_has (obj, "written_at") && _cc_json_time (obj, "written_at") != self->written_at)
+    {
+      self->written_at = _cc_json_time (obj, "written_at");
+      NOTIFY (self, PROP_WRITTEN_AT);
+    }
+  if (_cc_json_obj (obj, "system") != NULL)
+    {
+      g_clear_pointer (&self->system, json_object_unref);
+      self->system = json_object_ref (_cc_json_obj (obj, "system"));
+      NOTIFY (self, PROP_SYSTEM_KIND);
     }
   if (_cc_json_has (obj, "edited_at") && _cc_json_time (obj, "edited_at") != self->edited_at)
     {
@@ -336,6 +361,10 @@ cc_message_to_json (CcMessage *self)
   }
   set_time (obj, "created_at", self->created_at);
   set_time (obj, "edited_at", self->edited_at);
+  if (self->written_at > 0)
+    set_time (obj, "written_at", self->written_at);
+  if (self->system != NULL)
+    json_object_set_object_member (obj, "system", json_object_ref (self->system));
   json_object_set_boolean_member (obj, "deleted", self->deleted);
   cau_json_set_string_or_null (obj, "txn_id", self->txn_id);
   return obj;
@@ -537,4 +566,116 @@ _cc_message_find_pending (CcMessage  *self,
         return a;   /* the store keeps it alive */
     }
   return NULL;
+}
+
+/**
+ * cc_message_get_written_at:
+ *
+ * When the sender wrote it: the time they pressed Send when the message
+ * waited in an outbox (the server's "written_at"), else when it was
+ * stored. Pending messages: when Send was pressed. Unix ms.
+ */
+gint64
+cc_message_get_written_at (CcMessage *self)
+{
+  g_return_val_if_fail (CC_IS_MESSAGE (self), 0);
+  return self->written_at > 0 ? self->written_at : self->created_at;
+}
+
+/**
+ * cc_message_get_system_kind:
+ *
+ * What a system line says ("room.created", "member.added", …), or NULL
+ * for a person's message and for a line stored before servers sent it.
+ */
+const char *
+cc_message_get_system_kind (CcMessage *self)
+{
+  g_return_val_if_fail (CC_IS_MESSAGE (self), NULL);
+  return self->system ? _cc_json_str (self->system, "kind") : NULL;
+}
+
+static const char *
+person_name (JsonObject *system,
+             const char *member)
+{
+  JsonObject *who = _cc_json_obj (system, member);
+  const char *name = who ? _cc_json_str (who, "display_name") : NULL;
+
+  /* Translators: a person whose account was deleted, in a system line. */
+  return name != NULL && *name != '\0' ? name : _("Deleted user");
+}
+
+static const char *
+role_phrase (const char *role)
+{
+  /* Translators: "Alice made Bob <this>": a role in a room. */
+  if (g_strcmp0 (role, "owner") == 0)
+    return _("an owner");
+  if (g_strcmp0 (role, "admin") == 0)
+    return _("an admin");
+  if (g_strcmp0 (role, "member") == 0)
+    return _("a member");
+  if (g_strcmp0 (role, "guest") == 0)
+    return _("a guest");
+  return NULL;
+}
+
+/* A wire system line's text in the reader's language, from its @system
+ * data; @body (the server's English sentence) when there is none, or for
+ * a kind this version does not know. Also used for the room list's
+ * preview. */
+char *
+_cc_message_system_text (JsonObject *system,
+                         const char *body)
+{
+  const char *kind = system ? _cc_json_str (system, "kind") : NULL;
+  const char *actor, *target, *room_name;
+
+  if (kind == NULL)
+    return g_strdup (body ? body : "");
+  actor = person_name (system, "actor");
+  target = person_name (system, "target");
+  room_name = _cc_json_str (system, "room_name");
+
+  if (g_str_equal (kind, "room.created") && room_name != NULL)
+    /* Translators: a system line: "Alice created the room “Design”". */
+    return g_strdup_printf (_("%s created the room “%s”"), actor, room_name);
+  if (g_str_equal (kind, "room.renamed") && room_name != NULL)
+    /* Translators: a system line: "Alice renamed the room to “Design”". */
+    return g_strdup_printf (_("%s renamed the room to “%s”"), actor, room_name);
+  if (g_str_equal (kind, "member.joined"))
+    /* Translators: a system line: "Alice joined". */
+    return g_strdup_printf (_("%s joined"), actor);
+  if (g_str_equal (kind, "member.left"))
+    /* Translators: a system line: "Alice left". */
+    return g_strdup_printf (_("%s left"), actor);
+  if (g_str_equal (kind, "member.added"))
+    /* Translators: a system line: "Alice added Bob". */
+    return g_strdup_printf (_("%s added %s"), actor, target);
+  if (g_str_equal (kind, "member.removed"))
+    /* Translators: a system line: "Alice removed Bob". */
+    return g_strdup_printf (_("%s removed %s"), actor, target);
+  if (g_str_equal (kind, "member.role") && role_phrase (_cc_json_str (system, "role")) != NULL)
+    /* Translators: a system line: "Alice made Bob an admin"; the last %s is
+     * "an owner", "an admin", "a member" or "a guest". */
+    return g_strdup_printf (_("%s made %s %s"), actor, target, role_phrase (_cc_json_str (system, "role")));
+  return g_strdup (body ? body : "");
+}
+
+/**
+ * cc_message_dup_system_text:
+ *
+ * A system line in the reader's language, written from what the server
+ * sent as data. Falls back to its body (the server's English sentence)
+ * for lines cached before servers sent the data and kinds this version
+ * does not know.
+ *
+ * Returns: (transfer full): the text.
+ */
+char *
+cc_message_dup_system_text (CcMessage *self)
+{
+  g_return_val_if_fail (CC_IS_MESSAGE (self), NULL);
+  return _cc_message_system_text (self->system, self->body);
 }

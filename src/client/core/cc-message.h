@@ -19,6 +19,8 @@ G_DECLARE_FINAL_TYPE (CcMessage, cc_message, CC, MESSAGE, GObject)
  *   "sender-id", "sender-name" (NULL for system lines), "kind" ("text",
  *   "system", "agent"), "body", "reply-to-id", "reply-to-sender-name",
  *   "reply-to-excerpt", "created-at", "edited-at" (gint64 ms, 0 = never),
+ *   "written-at" (when the sender wrote it: see cc_message_get_written_at),
+ *   "system-kind" (a system line's kind, or NULL),
  *   "deleted", "txn-id" (our own messages only), "state" (CcMessageState),
  *   "error" (a sentence when failed), "is-own" (sent by the signed-in user),
  *   "read-by" (guint: members other than the sender whose read watermark
@@ -50,6 +52,9 @@ const char    *cc_message_get_reply_to_sender_name (CcMessage *self);
 const char    *cc_message_get_reply_to_excerpt (CcMessage *self);
 gint64         cc_message_get_created_at     (CcMessage *self);
 gint64         cc_message_get_edited_at      (CcMessage *self);
+gint64         cc_message_get_written_at     (CcMessage *self);
+const char    *cc_message_get_system_kind    (CcMessage *self);
+char          *cc_message_dup_system_text    (CcMessage *self);
 gboolean       cc_message_get_deleted        (CcMessage *self);
 const char    *cc_message_get_txn_id         (CcMessage *self);
 CcMessageState cc_message_get_state          (CcMessage *self);

@@ -5,6 +5,8 @@
 
 #include "cc-notification.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "cau-time.h"
 #include "cc-json-private.h"
 
@@ -18,6 +20,8 @@ struct _CcNotification
   char               *message_id;
   char               *title;
   char               *body;
+  char               *actor_name;
+  char               *room_name;
   gint64              created_at;
   gint64              message_seq;
   gboolean            read;
@@ -39,6 +43,8 @@ cc_notification_finalize (GObject *object)
   g_free (self->message_id);
   g_free (self->title);
   g_free (self->body);
+  g_free (self->actor_name);
+  g_free (self->room_name);
   G_OBJECT_CLASS (cc_notification_parent_class)->finalize (object);
 }
 
@@ -91,6 +97,35 @@ kind_of (const char *type)
   return CC_NOTIFICATION_OTHER;
 }
 
+/* The title in the reader's language, from who caused it and where (the
+ * server's English @title for entries stored before it sent those). */
+static char *
+local_title (CcNotification *self,
+             const char     *title)
+{
+  const char *room = self->room_name ? self->room_name : _("a room");
+
+  if (self->actor_name == NULL)
+    return g_strdup (title ? title : "");
+  switch (self->kind)
+    {
+    case CC_NOTIFICATION_MENTION:
+      /* Translators: an Activity entry: "Alice mentioned you in Design". */
+      return g_strdup_printf (_("%s mentioned you in %s"), self->actor_name, room);
+    case CC_NOTIFICATION_REPLY:
+      /* Translators: an Activity entry: "Alice replied to you in Design". */
+      return g_strdup_printf (_("%s replied to you in %s"), self->actor_name, room);
+    case CC_NOTIFICATION_DIRECT:
+      return g_strdup (self->actor_name);
+    case CC_NOTIFICATION_INVITATION:
+      /* Translators: an Activity entry: "Alice invited you to Design". */
+      return g_strdup_printf (_("%s invited you to %s"), self->actor_name, room);
+    case CC_NOTIFICATION_OTHER:
+    default:
+      return g_strdup (title ? title : "");
+    }
+}
+
 CcNotification *
 cc_notification_new_from_json (JsonObject *json)
 {
@@ -106,7 +141,9 @@ cc_notification_new_from_json (JsonObject *json)
   self->kind = kind_of (self->type);
   self->room_id = g_strdup (_cc_json_str (json, "room_id"));
   self->message_id = g_strdup (_cc_json_str (json, "message_id"));
-  self->title = g_strdup (_cc_json_str (json, "title") ? _cc_json_str (json, "title") : "");
+  self->actor_name = g_strdup (_cc_json_str (json, "actor_name"));
+  self->room_name = g_strdup (_cc_json_str (json, "room_name"));
+  self->title = local_title (self, _cc_json_str (json, "title"));
   self->body = g_strdup (_cc_json_str (json, "body") ? _cc_json_str (json, "body") : "");
   self->created_at = _cc_json_time (json, "created_at");
   self->read = _cc_json_bool (json, "read");
@@ -131,6 +168,10 @@ cc_notification_to_json (CcNotification *self)
   if (self->message_id)
     json_object_set_string_member (o, "message_id", self->message_id);
   json_object_set_string_member (o, "title", self->title);
+  if (self->actor_name)
+    json_object_set_string_member (o, "actor_name", self->actor_name);
+  if (self->room_name)
+    json_object_set_string_member (o, "room_name", self->room_name);
   json_object_set_string_member (o, "body", self->body);
   json_object_set_string_member (o, "created_at", created);
   json_object_set_boolean_member (o, "read", self->read);

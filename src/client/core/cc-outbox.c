@@ -10,8 +10,13 @@
 
 #include "cau-error.h"
 #include "cau-time.h"
+#include "cau-validate.h"
 #include "cc-json-private.h"
 #include "cc-outbox-private.h"
+
+/* A message sent within this of Send needs no written time: the delivery's
+ * is the same to the minute a clock shows. */
+#define OUTBOX_WRITTEN_AT_AFTER_MS (5 * 1000)
 
 G_DEFINE_FINAL_TYPE (CcOutbox, cc_outbox, G_TYPE_OBJECT)
 
@@ -368,6 +373,20 @@ list_cb (GObject      *object,
   json_object_set_string_member (body, "body", next->body);
   if (next->reply_to != NULL)
     json_object_set_string_member (body, "reply_to", next->reply_to);
+  /* A message that waited here (offline, or behind others) says when Send
+   * was pressed, so that everyone sees that time, not the delivery's
+   * (issue 11). Past the server's bound it goes without: shown as
+   * delivered rather than refused. */
+  {
+    gint64 waited = cau_time_now_ms () - next->created_at;
+
+    if (waited >= OUTBOX_WRITTEN_AT_AFTER_MS && waited < CAU_WRITTEN_AT_MAX_AGE_MS - 3600 * 1000)
+      {
+        g_autofree char *written = cau_time_format (next->created_at);
+
+        json_object_set_string_member (body, "written_at", written);
+      }
+  }
   if (next->files != NULL && json_array_get_length (next->files) > 0)
     {
       JsonArray *ids = json_array_new ();

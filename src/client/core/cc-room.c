@@ -8,6 +8,7 @@
 #include "cau-json.h"
 #include "cau-time.h"
 #include "cc-json-private.h"
+#include "cc-message-private.h"
 #include "cc-room.h"
 
 struct _CcRoom
@@ -228,7 +229,18 @@ static void
 apply_last_message (CcRoom     *self,
                     JsonObject *preview)
 {
-  if (_cc_set_str (&self->last_message_excerpt, _cc_json_str (preview, "excerpt")))
+  g_autofree char *system_text = NULL;
+  const char *excerpt = _cc_json_str (preview, "excerpt");
+
+  /* The server's preview of a system line: written here, in the reader's
+   * language. */
+  if (_cc_json_obj (preview, "system") != NULL && excerpt != NULL && *excerpt != '\0')
+    {
+      g_autofree char *text = _cc_message_system_text (_cc_json_obj (preview, "system"), excerpt);
+
+      excerpt = system_text = _cc_make_excerpt (text);
+    }
+  if (_cc_set_str (&self->last_message_excerpt, excerpt))
     NOTIFY (self, PROP_LAST_MESSAGE_EXCERPT);
   if (_cc_set_str (&self->last_message_sender, _cc_json_str (preview, "sender_name")))
     NOTIFY (self, PROP_LAST_MESSAGE_SENDER);
@@ -458,7 +470,17 @@ set_preview (CcRoom     *self,
   gint64 seq = _cc_json_int (message, "seq");
   gint64 at = _cc_json_time (message, "created_at");
 
-  excerpt = _cc_json_bool (message, "deleted") ? g_strdup ("") : _cc_make_excerpt (body);
+  if (_cc_json_bool (message, "deleted"))
+    excerpt = g_strdup ("");
+  else if (_cc_json_obj (message, "system") != NULL)
+    {
+      /* A system line in the reader's language. */
+      g_autofree char *text = _cc_message_system_text (_cc_json_obj (message, "system"), body);
+
+      excerpt = _cc_make_excerpt (text);
+    }
+  else
+    excerpt = _cc_make_excerpt (body);
   json_object_set_string_member (preview, "id", _cc_json_str (message, "id"));
   json_object_set_int_member (preview, "seq", seq);
   json_object_set_string_member (preview, "excerpt", excerpt);
