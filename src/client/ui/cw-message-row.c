@@ -559,6 +559,53 @@ update_attachments (CwMessageRow *self,
   return n;
 }
 
+/* A message that waited in an outbox shows when it was written (issue 11):
+ * its clock, with the day when that differs from the day it arrived, and
+ * when it was delivered in the tooltip. *clock becomes what was shown. */
+static void
+update_written (CwMessageRow  *self,
+                CcMessage     *m,
+                char         **clock)
+{
+  gint64 written = cc_message_get_written_at (m);
+  gint64 created = cc_message_get_created_at (m);
+  g_autofree char *delivered = NULL;
+  g_autofree char *tooltip = NULL;
+  g_autofree char *shown = NULL;
+
+  /* Within the minute the clock shows: nothing to say. */
+  if (created <= 0 || written <= 0 || created - written < 60 * 1000)
+    {
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->time_label), NULL);
+      if (self->side_time_label != NULL)
+        gtk_widget_set_tooltip_text (GTK_WIDGET (self->side_time_label), NULL);
+      return;
+    }
+  shown = cw_format_clock (written);
+  if (!cw_same_day (written, created))
+    {
+      g_autofree char *day = cw_format_day (written);
+      g_autofree char *at = g_steal_pointer (&shown);
+
+      /* Translators: when a message was written, on another day than it
+       * arrived: "Yesterday 23:50". */
+      shown = g_strdup_printf (C_("written at", "%s %s"), day, at);
+    }
+  delivered = cw_format_clock (created);
+  /* Translators: tooltip of a message written offline: "Written at 09:12,
+   * delivered at 09:40". */
+  tooltip = g_strdup_printf (_("Written at %s, delivered at %s"), shown, delivered);
+  gtk_label_set_text (self->time_label, shown);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->time_label), tooltip);
+  if (self->side_time_label != NULL)
+    {
+      gtk_label_set_text (self->side_time_label, shown);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->side_time_label), tooltip);
+    }
+  g_free (*clock);
+  *clock = g_steal_pointer (&shown);
+}
+
 static void
 update (CwMessageRow *self)
 {
@@ -606,10 +653,13 @@ update (CwMessageRow *self)
 
   if (system)
     {
-      g_autofree char *text = g_strdup_printf ("%s · %s", cc_message_get_body (m), clock);
+      /* Written here from the server's data, in the reader's language
+       * (a line cached before servers sent it shows its body). */
+      g_autofree char *said = cc_message_dup_system_text (m);
+      g_autofree char *text = g_strdup_printf ("%s · %s", said, clock);
+
       gtk_label_set_text (self->system_label, text);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      cc_message_get_body (m), -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, said, -1);
       update_actions (self);
       return;
     }
@@ -630,6 +680,7 @@ update (CwMessageRow *self)
   gtk_widget_set_visible (self->header_box, !grouped);
   gtk_label_set_text (self->sender_label, sender);
   gtk_label_set_text (self->time_label, clock);
+  update_written (self, m, &clock);
 
   if (!deleted && cc_message_get_reply_to_id (m) != NULL)
     {

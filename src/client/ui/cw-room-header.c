@@ -30,6 +30,8 @@ struct _CwRoomHeader
   CcRoom           *room;
   gulong            notify_id;
   gulong            online_id;
+  CcUser           *other;       /* a direct room's other person, followed */
+  gulong            other_id;
   gboolean          muted;
   gboolean          updating;
 };
@@ -50,6 +52,23 @@ is_manager (CwRoomHeader *self)
   const char *role = self->room ? cc_room_get_my_role (self->room) : NULL;
 
   return g_strcmp0 (role, "owner") == 0 || g_strcmp0 (role, "admin") == 0;
+}
+
+static void update (CwRoomHeader *self);
+
+/* A direct room's header shows the other person's status text, which
+ * they may change at any time (it comes in a presence frame). */
+static void
+follow_other (CwRoomHeader *self,
+              CcUser       *user)
+{
+  if (self->other == user)
+    return;
+  if (self->other != NULL)
+    g_clear_signal_handler (&self->other_id, self->other);
+  g_set_object (&self->other, user);
+  if (user != NULL)
+    self->other_id = g_signal_connect_swapped (user, "notify::status-text", G_CALLBACK (update), self);
 }
 
 static void
@@ -85,6 +104,8 @@ update (CwRoomHeader *self)
       else
         subtitle = g_strdup (_("Offline"));
       /* issue 11 (presence): "Last seen …" and their status text. */
+      follow_other (self, self->client ? cc_client_lookup_user (self->client, cc_room_get_other_user_id (room))
+                                       : NULL);
       subtitle = cw_members_direct_subtitle (self->client, room, g_steal_pointer (&subtitle));
     }
   else
@@ -294,6 +315,7 @@ cw_room_header_dispose (GObject *object)
 {
   CwRoomHeader *self = CW_ROOM_HEADER (object);
 
+  follow_other (self, NULL);
   if (self->room != NULL)
     g_clear_signal_handler (&self->notify_id, self->room);
   g_clear_object (&self->room);
