@@ -116,10 +116,17 @@ on_room_activity (CcRoom     *room,
     return;
   g_ptr_array_remove_index (self->rooms, old_pos);   /* keeps our ref: no free func */
   new_pos = find_insert_position (self, room);
-  g_ptr_array_insert (self->rooms, new_pos, room);
   if (new_pos == old_pos)
-    return;
+    {
+      g_ptr_array_insert (self->rooms, new_pos, room);
+      return;
+    }
+  /* Each signal tells the list as it is then: a view that reads the list
+   * while told of the removal must not find the room at its new place
+   * already, or it shows it twice ("Duplicate item detected in list",
+   * issue 11). */
   g_list_model_items_changed (G_LIST_MODEL (self), old_pos, 1, 0);
+  g_ptr_array_insert (self->rooms, new_pos, room);
   g_list_model_items_changed (G_LIST_MODEL (self), new_pos, 0, 1);
 }
 

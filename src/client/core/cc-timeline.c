@@ -345,18 +345,20 @@ _cc_timeline_insert_message (CcTimeline *self,
   message = txn_id ? g_hash_table_lookup (self->by_txn, txn_id) : NULL;
   if (message != NULL && g_ptr_array_find (self->items, message, &old) && old >= self->n_stored)
     {
-      /* Ours, now stored: it leaves the pending tail for its place. */
+      /* Ours, now stored: it leaves the pending tail for its place. Each
+       * signal tells the list as it is then (a view reading it while told
+       * of the removal would otherwise find the message twice: "Duplicate
+       * item detected in list", issue 11). */
       g_ptr_array_steal_index (self->items, old);
       cc_message_update_from_json (message, json);
       pos = _cc_timeline_stored_position (self, seq);
+      if (pos != old)
+        g_list_model_items_changed (G_LIST_MODEL (self), old, 1, 0);
       g_ptr_array_insert (self->items, pos, message);
       self->n_stored++;
       _cc_timeline_index_message (self, message);
       if (pos != old)
-        {
-          g_list_model_items_changed (G_LIST_MODEL (self), old, 1, 0);
-          g_list_model_items_changed (G_LIST_MODEL (self), pos, 0, 1);
-        }
+        g_list_model_items_changed (G_LIST_MODEL (self), pos, 0, 1);
       _cc_timeline_update_read_by (self);
       return;
     }
