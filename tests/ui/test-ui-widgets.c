@@ -168,6 +168,20 @@ test_message_grouping (void)
   g_assert_false (cw_message_row_continues (b, c));
   g_assert_false (cw_message_row_continues (c, d));
   g_assert_false (cw_message_row_continues (NULL, a));
+
+  /* Arrived together, written two hours apart (the first waited in an
+   * outbox): not one burst under one time. */
+  {
+    g_autoptr(JsonObject) late = parse_object ("{\"id\":\"m5\",\"room_id\":\"r\",\"seq\":5,\"body\":\"train\","
+                                               "\"sender\":{\"id\":\"u1\",\"display_name\":\"Ann\"},"
+                                               "\"created_at\":\"2026-11-21T10:00:00.000Z\","
+                                               "\"written_at\":\"2026-11-21T08:00:00.000Z\"}");
+    g_autoptr(CcMessage) e = cc_message_new_from_json (late);
+    g_autoptr(CcMessage) f = message ("m6", "u1", "2026-11-21T10:00:20.000Z", "desk");
+
+    g_assert_cmpint (cc_message_get_written_at (e), <, cc_message_get_created_at (e));
+    g_assert_false (cw_message_row_continues (e, f));
+  }
 }
 
 static void

@@ -161,9 +161,11 @@ cw_message_row_continues (CcMessage *previous,
     return FALSE;
   if (g_strcmp0 (cc_message_get_sender_id (previous), cc_message_get_sender_id (message)) != 0)
     return FALSE;
-  a = cc_message_get_created_at (previous);
-  b = cc_message_get_created_at (message);
-  return b - a < GROUP_WINDOW_MS && cw_same_day (a, b);
+  /* By when they were written: a message written offline hours ago and
+   * one written now are not one burst, though they arrived together. */
+  a = cc_message_get_written_at (previous);
+  b = cc_message_get_written_at (message);
+  return b - a < GROUP_WINDOW_MS && b >= a && cw_same_day (a, b);
 }
 
 char *
