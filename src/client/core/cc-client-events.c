@@ -149,7 +149,6 @@ _cc_client_on_presence (CcClient   *self,
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->rooms));
   GHashTableIter iter;
   gpointer store;
-
   /* Sent when the person changed it: member lists and a direct room's
    * header follow at once. */
   const char *status_text = _cc_json_str (frame, "status_text");

@@ -140,6 +140,7 @@ cw_search_row_set_message (CwSearchRow *self,
   g_autofree char *day = NULL;
   g_autofree char *clock = NULL;
   g_autofree char *accessible = NULL;
+  g_autofree char *text = NULL;
   CcRoom *room = NULL;
   const char *room_name = NULL;
   const char *sender;
@@ -160,9 +161,13 @@ cw_search_row_set_message (CwSearchRow *self,
   sender = cc_message_get_sender_name (message);
   if (sender == NULL || *sender == '\0')
     sender = _("Causerie");
-  markup = cw_search_highlight (cc_message_get_body (message), query);
-  day = cw_format_day (cc_message_get_created_at (message));
-  clock = cw_format_clock (cc_message_get_created_at (message));
+  /* A system line in the reader's language; a message at the time it was
+   * written (issue 11). */
+  text = g_strcmp0 (cc_message_get_kind (message), "system") == 0 ? cc_message_dup_system_text (message)
+                                                                  : g_strdup (cc_message_get_body (message));
+  markup = cw_search_highlight (text, query);
+  day = cw_format_day (cc_message_get_written_at (message));
+  clock = cw_format_clock (cc_message_get_written_at (message));
   /* Translators: when a message was written: day, then time of day. */
   when = g_strdup_printf (C_("search result", "%s, %s"), day, clock);
 
@@ -174,8 +179,7 @@ cw_search_row_set_message (CwSearchRow *self,
 
   /* Translators: a search result as a screen reader reads it: room,
    * sender, time, then the message. */
-  accessible = g_strdup_printf (_("%s, %s, %s: %s"), room_name ? room_name : "", sender, when,
-                                cc_message_get_body (message));
+  accessible = g_strdup_printf (_("%s, %s, %s: %s"), room_name ? room_name : "", sender, when, text);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
 }
 
