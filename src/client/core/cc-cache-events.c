@@ -6,6 +6,7 @@
 
 #include "cau-json.h"
 #include "cc-cache-private.h"
+#include "cc-events.h"
 #include "cc-json-private.h"
 
 /* Events carry either the object itself as data or wrap it: accept both. */
@@ -35,7 +36,7 @@ apply_message_event (CcCacheDb   *db,
     }
   if (_cc_json_str (message, "room_id") == NULL && room_id != NULL)
     json_object_set_string_member (message, "room_id", room_id);
-  if (g_str_equal (type, "message.delete"))
+  if (g_str_equal (type, CC_EVENT_MESSAGE_DELETE))
     {
       json_object_set_boolean_member (message, "deleted", TRUE);
       json_object_set_string_member (message, "body", "");
@@ -61,10 +62,10 @@ apply_event (CcCacheDb   *db,
   if (room_id == NULL)
     room_id = _cc_json_str (data, "room_id");
 
-  if (g_str_has_prefix (type, "message."))
+  if (g_str_has_prefix (type, CC_EVENT_MESSAGE_PREFIX))
     return apply_message_event (db, type, room_id, data, error);
 
-  if (g_str_equal (type, "room.new") || g_str_equal (type, "room.update"))
+  if (g_str_equal (type, CC_EVENT_ROOM_NEW) || g_str_equal (type, CC_EVENT_ROOM_UPDATE))
     {
       g_autoptr(JsonObject) room = json_object_ref (event_payload (data, "room"));
 
@@ -76,18 +77,18 @@ apply_event (CcCacheDb   *db,
         }
       return _cc_cache_upsert_room (db, room, error);
     }
-  if (g_str_equal (type, "room.removed"))
+  if (g_str_equal (type, CC_EVENT_ROOM_REMOVED))
     return room_id == NULL || _cc_cache_delete_room (db, room_id, error);
 
-  if (g_str_equal (type, "member.add") || g_str_equal (type, "member.update"))
+  if (g_str_equal (type, CC_EVENT_MEMBER_ADD) || g_str_equal (type, CC_EVENT_MEMBER_UPDATE))
     return _cc_cache_upsert_member (db, room_id, event_payload (data, "member"), error);
-  if (g_str_equal (type, "member.remove"))
+  if (g_str_equal (type, CC_EVENT_MEMBER_REMOVE))
     {
       const char *user_id = _cc_cache_member_user_id (event_payload (data, "member"));
 
       return user_id == NULL || room_id == NULL || _cc_cache_delete_member (db, room_id, user_id, error);
     }
-  if (g_str_equal (type, "receipt"))
+  if (g_str_equal (type, CC_EVENT_RECEIPT))
     {
       const char *user_id = _cc_json_str (data, "user_id");
 
