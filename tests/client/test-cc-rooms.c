@@ -2,10 +2,12 @@
  * against the real server, as the desktop app makes them: create a project
  * room with people in it, rename, describe, mute, archive; discover and
  * join a public channel; open a direct room; edit and delete a message;
- * leave; a refused call changes nothing.
+ * leave; a refused call changes nothing; and a live invitation heard as a
+ * CcInvitation, then accepted into its room.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "cau-error.h"
+#include "cc-invitation.h"
 #include "cc-members.h"
 #include "cc-test-client.h"
 #include "cc-test-server.h"
@@ -290,6 +292,60 @@ test_edit_delete (void)
   cc_test_pair_clear (&p);
 }
 
+static void
+on_invitation (CcClient     *client,
+               CcInvitation *invitation,
+               GPtrArray    *heard)
+{
+  g_ptr_array_add (heard, g_object_ref (invitation));
+}
+
+/* Ada invites Bob's address to her room: Bob's client says so with a
+ * CcInvitation (no JSON), whose token accepts it into the room. */
+static void
+test_invitation_signal (void)
+{
+  CcTestPair p;
+  g_autoptr(GPtrArray) heard = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(CcRoom) room = NULL;
+  g_autoptr(CcInvitation) sent = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *joined = NULL;
+  CcInvitation *invitation;
+
+  cc_test_pair_init (&p, 0);
+  g_signal_connect (p.b, "invitation", G_CALLBACK (on_invitation), heard);
+  room = create (p.a, "group", "Tea", NULL, TRUE, NULL);
+
+  cc_invitation_create_async (cc_client_get_api (p.a), cc_room_get_id (room), CC_TEST_BOB_EMAIL,
+                              "Come for tea", NULL, cc_test_result_cb, &res);
+  CC_TEST_AWAIT (res);
+  sent = cc_invitation_create_finish (cc_client_get_api (p.a), res, &error);
+  g_clear_object (&res);
+  g_assert_no_error (error);
+
+  CC_TEST_WAIT_UNTIL (heard->len == 1);
+  invitation = g_ptr_array_index (heard, 0);
+  g_assert_cmpstr (cc_invitation_get_room_name (invitation), ==, "Tea");
+  g_assert_cmpstr (cc_invitation_get_inviter_name (invitation), ==, "Ada Lovelace");
+  g_assert_cmpstr (cc_invitation_get_message (invitation), ==, "Come for tea");
+  g_assert_cmpstr (cc_invitation_get_token (invitation), ==, cc_invitation_get_token (sent));
+  g_assert_null (cc_client_lookup_room (p.b, cc_room_get_id (room)));
+
+  cc_invitation_accept_async (cc_client_get_api (p.b), cc_invitation_get_token (invitation), NULL, NULL,
+                              NULL, cc_test_result_cb, &res);
+  CC_TEST_AWAIT (res);
+  joined = cc_invitation_accept_finish (cc_client_get_api (p.b), res, &error);
+  g_clear_object (&res);
+  g_assert_no_error (error);
+  g_assert_cmpstr (joined, ==, cc_room_get_id (room));
+  CC_TEST_WAIT_UNTIL (cc_client_lookup_room (p.b, joined) != NULL);
+  g_assert_cmpuint (heard->len, ==, 1);
+
+  cc_test_pair_clear (&p);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -298,5 +354,6 @@ main (int argc, char **argv)
   g_test_add_func ("/client/rooms/create-and-change", test_create_and_change);
   g_test_add_func ("/client/rooms/discover-join-direct-leave", test_discover_join_direct_leave);
   g_test_add_func ("/client/rooms/edit-delete", test_edit_delete);
+  g_test_add_func ("/client/rooms/invitation-signal", test_invitation_signal);
   return g_test_run ();
 }

@@ -246,6 +246,8 @@ _cc_client_on_sync_event (CcSync     *sync,
     }
   else if (g_strcmp0 (type, CC_EVENT_RECEIPT) == 0 && room_id != NULL)
     on_receipt (self, room_id, data);
+  else if (g_strcmp0 (type, CC_EVENT_INVITATION_NEW) == 0)
+    _cc_client_on_invitation (self, data);
 }
 
 /* Outbox → timelines */

@@ -35,6 +35,10 @@ G_DECLARE_FINAL_TYPE (CcClient, cc_client, CC, CLIENT, GObject)
  *       muted, and by the room's CcNotifyLevel: by default direct and
  *       group messages, mentions of the user or @room, replies to the
  *       user). The UI decides about focus.
+ *   "invitation" (CcInvitation *invitation): someone invited the user to
+ *       a room, live; the invitation carries its token, so it can be
+ *       accepted or declined (cc-invitation.h). The pending ones, also
+ *       after a restart, are in cc_activity_get_invitations().
  *   "signed-out" (): the server refused the token; show the sign-in view.
  */
 
