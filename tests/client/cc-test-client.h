@@ -181,24 +181,19 @@ static inline char *
 cc_test_pair_create_group (CcTestPair *p,
                            const char *name)
 {
-  g_autoptr(JsonObject) body = json_object_new ();
-  g_autoptr(JsonArray) members = json_array_new ();
+  const char *members[] = { cc_test_pair_bob_id (p), NULL };
   g_autoptr(GAsyncResult) res = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) room = NULL;
+  g_autoptr(CcRoom) room = NULL;
   char *room_id;
 
-  json_array_add_string_element (members, cc_test_pair_bob_id (p));
-  json_object_set_string_member (body, "type", "group");
-  json_object_set_string_member (body, "name", name);
-  json_object_set_array_member (body, "member_ids", json_array_ref (members));
-  cc_client_action_async (p->a, CC_CLIENT_ACTION_CREATE_ROOM, NULL, NULL, body, NULL,
-                          cc_test_result_cb, &res);
+  cc_client_create_room_async (p->a, "group", name, NULL, FALSE, members, NULL,
+                               cc_test_result_cb, &res);
   CC_TEST_AWAIT (res);
-  room = cc_client_action_finish (p->a, res, &error);
+  room = cc_client_create_room_finish (p->a, res, &error);
   g_assert_no_error (error);
-  room_id = g_strdup (json_object_get_string_member (room, "id"));
-  g_assert_nonnull (cc_client_lookup_room (p->a, room_id));
+  room_id = g_strdup (cc_room_get_id (room));
+  g_assert_true (cc_client_lookup_room (p->a, room_id) == room);
   CC_TEST_WAIT_UNTIL (cc_client_lookup_room (p->b, room_id) != NULL);
   g_assert_cmpstr (cc_room_get_name (cc_client_lookup_room (p->b, room_id)), ==, name);
   return room_id;

@@ -74,7 +74,7 @@ test_flow (void)
   g_autoptr(CcApi) anon = cc_api_new (srv->url);
   g_autoptr(CcInvitation) sent = NULL, other = NULL, found = NULL;
   g_autoptr(GListModel) list = NULL;
-  g_autoptr(JsonObject) joined = NULL;
+  g_autofree char *joined = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *room_id = NULL;
   g_autofree char *token = NULL, *server = NULL;
@@ -133,9 +133,22 @@ test_flow (void)
   joined = cc_invitation_accept_finish (anon, res, &error);
   g_clear_object (&res);
   g_assert_no_error (error);
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (joined, "room"), "id"),
-                   ==, room_id);
-  g_assert_true (json_object_has_member (joined, "token"));
+  g_assert_cmpstr (joined, ==, room_id);
+  /* The account exists: its person signs in with the password chosen. */
+  {
+    g_autoptr(JsonObject) body = json_object_new ();
+    g_autoptr(JsonObject) session = NULL;
+
+    json_object_set_string_member (body, "tenant", CC_TEST_TENANT);
+    json_object_set_string_member (body, "email", "new@acme.test");
+    json_object_set_string_member (body, "password", "a long enough password");
+    cc_api_request_async (anon, "POST", "/api/auth/login", body, NULL, cc_test_result_cb, &res);
+    CC_TEST_AWAIT (res);
+    session = cc_api_request_finish_object (anon, res, &error);
+    g_clear_object (&res);
+    g_assert_no_error (error);
+    g_assert_true (json_object_has_member (session, "token"));
+  }
 
   /* Used, and revoked: gone, with a sentence. */
   cc_invitation_decline_async (anon, token, NULL, cc_test_result_cb, &res);

@@ -136,10 +136,9 @@ static void
 test_operations (void)
 {
   CcTestPair p;
-  g_autoptr(JsonObject) body = json_object_new ();
   g_autoptr(GAsyncResult) res = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) room = NULL;
+  g_autoptr(CcRoom) room = NULL;
   g_autoptr(GListModel) found = NULL;
   g_autoptr(GListModel) again = NULL;
   g_autoptr(GListModel) members_a = NULL;
@@ -153,14 +152,12 @@ test_operations (void)
   ada = cc_account_get_user_id (cc_client_get_account (p.a));
 
   /* A project room with nobody else in it. */
-  json_object_set_string_member (body, "type", "project");
-  json_object_set_string_member (body, "name", "Apollo");
-  cc_client_action_async (p.a, CC_CLIENT_ACTION_CREATE_ROOM, NULL, NULL, body, NULL,
-                          cc_test_result_cb, &res);
+  cc_client_create_room_async (p.a, "project", "Apollo", NULL, FALSE, NULL, NULL,
+                               cc_test_result_cb, &res);
   CC_TEST_AWAIT (res);
-  room = cc_client_action_finish (p.a, res, &error);
+  room = cc_client_create_room_finish (p.a, res, &error);
   g_assert_no_error (error);
-  room_id = json_object_get_string_member (room, "id");
+  room_id = cc_room_get_id (room);
   g_assert_cmpstr (cc_room_get_room_type (cc_client_lookup_room (p.a, room_id)), ==, "project");
   g_assert_cmpstr (cc_room_get_my_role (cc_client_lookup_room (p.a, room_id)), ==, "owner");
 

@@ -8,6 +8,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "cau-json.h"
+#include "cc-event-private.h"
 #include "cc-member.h"
 #include "cc-room-list.h"
 #include "cc-sync-private.h"
@@ -439,6 +440,65 @@ test_backoff (void)
     }
 }
 
+/* Each stored event's payload is read one way (cc-event.c), by the cache
+ * and the models alike: a message with its id and room, a deletion
+ * emptied, a wrapped or bare room with its id, a member. */
+static void
+test_event_payloads (void)
+{
+  g_autoptr(JsonObject) del = obj ("{\"type\":\"message.delete\",\"seq\":9,\"room_id\":\"r1\","
+                                   "\"data\":{\"id\":\"m1\",\"seq\":4}}");
+  g_autoptr(JsonObject) edit = obj ("{\"type\":\"message.edit\",\"seq\":10,\"room_id\":\"r1\","
+                                    "\"data\":{\"message\":{\"id\":\"m2\",\"body\":\"hi\"}}}");
+  g_autoptr(JsonObject) old = obj ("{\"type\":\"message.delete\",\"seq\":11,"
+                                   "\"data\":{\"message_id\":\"m3\",\"room_id\":\"r2\"}}");
+  g_autoptr(JsonObject) none = obj ("{\"type\":\"message.edit\",\"seq\":12,\"room_id\":\"r1\","
+                                    "\"data\":{\"body\":\"whose?\"}}");
+  g_autoptr(JsonObject) room = obj ("{\"type\":\"room.update\",\"seq\":13,\"room_id\":\"r1\","
+                                    "\"data\":{\"name\":\"Plans\"}}");
+  g_autoptr(JsonObject) wrapped = obj ("{\"type\":\"room.new\",\"seq\":14,"
+                                       "\"data\":{\"room\":{\"id\":\"r3\",\"name\":\"New\"}}}");
+  g_autoptr(JsonObject) member = obj ("{\"type\":\"member.update\",\"seq\":15,\"room_id\":\"r1\","
+                                      "\"data\":{\"user_id\":\"u1\",\"role\":\"admin\"}}");
+  g_autoptr(JsonObject) m = NULL;
+  g_autoptr(JsonObject) r = NULL;
+
+  m = _cc_event_message ("message.delete", del);
+  g_assert_cmpstr (json_object_get_string_member (m, "id"), ==, "m1");
+  g_assert_cmpstr (json_object_get_string_member (m, "room_id"), ==, "r1");
+  g_assert_true (json_object_get_boolean_member (m, "deleted"));
+  g_assert_cmpstr (json_object_get_string_member (m, "body"), ==, "");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (m, "attachments")), ==, 0);
+  /* The event itself is left as it was. */
+  g_assert_false (json_object_has_member (json_object_get_object_member (del, "data"), "deleted"));
+  g_clear_pointer (&m, json_object_unref);
+
+  m = _cc_event_message ("message.edit", edit);
+  g_assert_cmpstr (json_object_get_string_member (m, "id"), ==, "m2");
+  g_assert_cmpstr (json_object_get_string_member (m, "body"), ==, "hi");
+  g_assert_cmpstr (json_object_get_string_member (m, "room_id"), ==, "r1");
+  g_assert_false (json_object_has_member (m, "deleted"));
+  g_clear_pointer (&m, json_object_unref);
+
+  m = _cc_event_message ("message.delete", old);
+  g_assert_cmpstr (json_object_get_string_member (m, "id"), ==, "m3");
+  g_assert_cmpstr (json_object_get_string_member (m, "room_id"), ==, "r2");
+  g_clear_pointer (&m, json_object_unref);
+
+  g_assert_null (_cc_event_message ("message.edit", none));
+
+  r = _cc_event_room (room);
+  g_assert_cmpstr (json_object_get_string_member (r, "id"), ==, "r1");
+  g_assert_cmpstr (json_object_get_string_member (r, "name"), ==, "Plans");
+  g_clear_pointer (&r, json_object_unref);
+  r = _cc_event_room (wrapped);
+  g_assert_cmpstr (json_object_get_string_member (r, "id"), ==, "r3");
+  g_assert_cmpstr (_cc_event_room_id (wrapped), ==, NULL);
+
+  g_assert_cmpstr (json_object_get_string_member (_cc_event_member (member), "role"), ==, "admin");
+  g_assert_cmpstr (_cc_event_room_id (member), ==, "r1");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -449,6 +509,7 @@ main (int argc, char **argv)
   g_test_add_func ("/client-core/models/timeline", test_timeline);
   g_test_add_func ("/client-core/models/timeline-ack-moves", test_timeline_ack_moves);
   g_test_add_func ("/client-core/models/message-attachments", test_message_attachments);
+  g_test_add_func ("/client-core/models/event-payloads", test_event_payloads);
   g_test_add_func ("/client-core/sync/backoff", test_backoff);
 
   return g_test_run ();

@@ -429,10 +429,7 @@ on_notification (CcClient *client, CcRoom *room, CcMessage *message, GPtrArray *
 static void
 test_direct_notifications (Fixture *f, gconstpointer data)
 {
-  g_autoptr(JsonObject) body = json_object_new ();
-  g_autoptr(JsonObject) settings = json_object_new ();
-  g_autoptr(JsonObject) room = NULL;
-  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(CcRoom) room = NULL;
   g_autoptr(GAsyncResult) res = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
@@ -442,13 +439,12 @@ test_direct_notifications (Fixture *f, gconstpointer data)
   const char *room_id;
 
   g_signal_connect (f->pair.b, "notification", G_CALLBACK (on_notification), seen);
-  json_object_set_string_member (body, "user_id", bob_id (f));
-  cc_client_action_async (f->pair.a, CC_CLIENT_ACTION_OPEN_DIRECT, NULL, NULL, body, NULL, cc_test_result_cb, &res);
+  cc_client_open_direct_async (f->pair.a, bob_id (f), NULL, cc_test_result_cb, &res);
   CC_TEST_AWAIT (res);
-  room = cc_client_action_finish (f->pair.a, res, &error);
+  room = cc_client_open_direct_finish (f->pair.a, res, &error);
   g_assert_no_error (error);
   g_clear_object (&res);
-  room_id = json_object_get_string_member (room, "id");
+  room_id = cc_room_get_id (room);
   CC_TEST_WAIT_UNTIL (cc_client_lookup_room (f->pair.b, room_id) != NULL);
   direct_b = cc_client_lookup_room (f->pair.b, room_id);
   g_assert_cmpstr (cc_room_get_room_type (direct_b), ==, "direct");
@@ -469,11 +465,9 @@ test_direct_notifications (Fixture *f, gconstpointer data)
   g_assert_cmpstr (g_ptr_array_index (seen, 0), ==, "psst");
 
   /* Bob mutes the room: messages still come, quietly. */
-  json_object_set_boolean_member (settings, "muted", TRUE);
-  cc_client_action_async (f->pair.b, CC_CLIENT_ACTION_ROOM_SETTINGS, room_id, NULL, settings, NULL,
-                          cc_test_result_cb, &res);
+  cc_client_set_room_muted_async (f->pair.b, room_id, TRUE, NULL, cc_test_result_cb, &res);
   CC_TEST_AWAIT (res);
-  answer = cc_client_action_finish (f->pair.b, res, &error);
+  g_assert_true (cc_client_room_op_finish (f->pair.b, res, &error));
   g_assert_no_error (error);
   g_assert_true (cc_room_get_muted (direct_b));
   send_stored (f->pair.a, ta, "again");
@@ -491,18 +485,67 @@ test_direct_notifications (Fixture *f, gconstpointer data)
   CC_TEST_WAIT_UNTIL (g_strcmp0 (cc_room_get_presence (direct_b), "online") == 0);
 }
 
-static JsonObject *
-act (CcClient *client, CcClientAction action, const char *room_id, const char *target, JsonObject *body)
+/* The typed calls of the core, awaited; each must succeed. */
+static CcRoom *
+open_direct (CcClient *client, const char *user_id)
 {
   g_autoptr(GAsyncResult) res = NULL;
   g_autoptr(GError) error = NULL;
-  JsonObject *answer;
+  CcRoom *room;
 
-  cc_client_action_async (client, action, room_id, target, body, NULL, cc_test_result_cb, &res);
+  cc_client_open_direct_async (client, user_id, NULL, cc_test_result_cb, &res);
   CC_TEST_AWAIT (res);
-  answer = cc_client_action_finish (client, res, &error);
+  room = cc_client_open_direct_finish (client, res, &error);
   g_assert_no_error (error);
-  return answer;
+  g_assert_true (cc_client_lookup_room (client, cc_room_get_id (room)) == room);
+  return room;
+}
+
+/* @member: (nullable): someone added at once. */
+static CcRoom *
+create (CcClient *client, const char *type, const char *name, const char *member)
+{
+  const char *members[] = { member, NULL };
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  CcRoom *room;
+
+  cc_client_create_room_async (client, type, name, NULL, FALSE, members, NULL, cc_test_result_cb, &res);
+  CC_TEST_AWAIT (res);
+  room = cc_client_create_room_finish (client, res, &error);
+  g_assert_no_error (error);
+  g_assert_true (cc_client_lookup_room (client, cc_room_get_id (room)) == room);
+  return room;
+}
+
+static CcRoom *
+join (CcClient *client, const char *room_id)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  CcRoom *room;
+
+  cc_client_join_room_async (client, room_id, NULL, cc_test_result_cb, &res);
+  CC_TEST_AWAIT (res);
+  room = cc_client_join_room_finish (client, res, &error);
+  g_assert_no_error (error);
+  return room;
+}
+
+/* @body NULL: delete. */
+static void
+edit (CcClient *client, const char *room_id, const char *message_id, const char *body)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (body != NULL)
+    cc_client_edit_message_async (client, room_id, message_id, body, NULL, cc_test_result_cb, &res);
+  else
+    cc_client_delete_message_async (client, room_id, message_id, NULL, cc_test_result_cb, &res);
+  CC_TEST_AWAIT (res);
+  g_assert_true (cc_client_message_op_finish (client, res, &error));
+  g_assert_no_error (error);
 }
 
 /* Issue 11, defect 4: by default only direct messages, group messages,
@@ -512,52 +555,37 @@ act (CcClient *client, CcClientAction action, const char *room_id, const char *t
 static void
 test_notification_levels (Fixture *f, gconstpointer data)
 {
-  g_autoptr(JsonObject) body = json_object_new ();
-  g_autoptr(JsonObject) direct = NULL;
-  g_autoptr(JsonObject) channel = NULL;
+  g_autoptr(CcRoom) direct = NULL;
+  g_autoptr(CcRoom) channel = NULL;
   g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(CcTimeline) tb = NULL;
   g_autoptr(CcMessage) first = NULL;
   g_autoptr(CcMessage) m = NULL;
-  g_autoptr(JsonArray) ids = json_array_new ();
   const char *channel_id;
 
   g_signal_connect (f->pair.b, "notification", G_CALLBACK (on_notification), seen);
 
   /* Ada opens a direct room and writes at once. */
-  json_object_set_string_member (body, "user_id", bob_id (f));
-  direct = act (f->pair.a, CC_CLIENT_ACTION_OPEN_DIRECT, NULL, NULL, body);
-  first = cc_test_send (f->pair.a, json_object_get_string_member (direct, "id"), "first words");
+  direct = open_direct (f->pair.a, bob_id (f));
+  first = cc_test_send (f->pair.a, cc_room_get_id (direct), "first words");
   CC_TEST_WAIT_UNTIL (seen->len == 1);
   g_assert_cmpstr (g_ptr_array_index (seen, 0), ==, "first words");
 
   /* So does the first message of a new group, written at once. */
   {
-    g_autoptr(JsonObject) group_body = json_object_new ();
-    g_autoptr(JsonArray) group_ids = json_array_new ();
-    g_autoptr(JsonObject) group = NULL;
+    g_autoptr(CcRoom) group = NULL;
     g_autoptr(CcMessage) hello = NULL;
 
-    json_array_add_string_element (group_ids, bob_id (f));
-    json_object_set_string_member (group_body, "type", "group");
-    json_object_set_string_member (group_body, "name", "lunch");
-    json_object_set_array_member (group_body, "member_ids", json_array_ref (group_ids));
-    group = act (f->pair.a, CC_CLIENT_ACTION_CREATE_ROOM, NULL, NULL, group_body);
-    hello = cc_test_send (f->pair.a, json_object_get_string_member (group, "id"), "group hello");
+    group = create (f->pair.a, "group", "lunch", bob_id (f));
+    hello = cc_test_send (f->pair.a, cc_room_get_id (group), "group hello");
     CC_TEST_WAIT_UNTIL (seen->len == 2);
     g_assert_cmpstr (g_ptr_array_index (seen, 1), ==, "group hello");
     g_ptr_array_remove_index (seen, 1);
   }
 
   /* A channel: chatter is quiet, a mention or a reply to Bob is not. */
-  g_clear_pointer (&body, json_object_unref);
-  body = json_object_new ();
-  json_array_add_string_element (ids, bob_id (f));
-  json_object_set_string_member (body, "type", "channel");
-  json_object_set_string_member (body, "name", "town-square");
-  json_object_set_array_member (body, "member_ids", json_array_ref (ids));
-  channel = act (f->pair.a, CC_CLIENT_ACTION_CREATE_ROOM, NULL, NULL, body);
-  channel_id = json_object_get_string_member (channel, "id");
+  channel = create (f->pair.a, "channel", "town-square", bob_id (f));
+  channel_id = cc_room_get_id (channel);
   CC_TEST_WAIT_UNTIL (cc_client_lookup_room (f->pair.b, channel_id) != NULL);
   tb = cc_client_get_timeline (f->pair.b, channel_id);
   g_clear_object (&m);
@@ -608,7 +636,7 @@ test_notification_levels (Fixture *f, gconstpointer data)
   g_clear_object (&m);
   m = cc_test_send (f->pair.a, channel_id, "hey @bob");
   g_clear_object (&m);
-  m = cc_test_send (f->pair.a, json_object_get_string_member (direct, "id"), "and in private");
+  m = cc_test_send (f->pair.a, cc_room_get_id (direct), "and in private");
   CC_TEST_WAIT_UNTIL (seen->len == 5);
   g_assert_cmpstr (g_ptr_array_index (seen, 4), ==, "and in private");
   WAIT_TEXT (tb, "chatter|ping @bob|my question|an answer|more chatter|hey @bob");
@@ -622,8 +650,6 @@ test_edit_and_delete (Fixture *f, gconstpointer data)
 {
   g_autoptr(CcTimeline) ta = NULL;
   g_autoptr(CcTimeline) tb = NULL;
-  g_autoptr(JsonObject) edit = json_object_new ();
-  g_autoptr(JsonObject) answer = NULL;
   g_autofree char *id = NULL;
   CcMessage *shown;
   g_autoptr(CcMessage) quote = NULL;
@@ -664,16 +690,14 @@ test_edit_and_delete (Fixture *f, gconstpointer data)
   }
   g_assert_cmpstr (cc_message_get_reply_to_excerpt (quote), ==, "see you at 5");
 
-  json_object_set_string_member (edit, "body", "see you at 6");
-  answer = act (f->pair.a, CC_CLIENT_ACTION_EDIT_MESSAGE, f->room_id, id, edit);
+  edit (f->pair.a, f->room_id, id, "see you at 6");
   WAIT_TEXT (tb, "see you at 6|bring cake|ok");
   shown = cc_timeline_lookup (tb, id);
   g_assert_nonnull (shown);
   CC_TEST_WAIT_UNTIL (cc_message_get_edited_at (shown) > 0);
   CC_TEST_WAIT_UNTIL (g_strcmp0 (cc_message_get_reply_to_excerpt (quote), "see you at 6") == 0);
 
-  g_clear_pointer (&answer, json_object_unref);
-  answer = act (f->pair.a, CC_CLIENT_ACTION_DELETE_MESSAGE, f->room_id, id, NULL);
+  edit (f->pair.a, f->room_id, id, NULL);
   CC_TEST_WAIT_UNTIL (cc_message_get_deleted (shown));
   g_assert_cmpstr (cc_message_get_body (shown), ==, "");
   WAIT_TEXT (ta, "(deleted)|bring cake|ok");
@@ -711,8 +735,6 @@ static void
 test_preview_follows_edit_and_delete (Fixture *f, gconstpointer data)
 {
   g_autoptr(CcTimeline) ta = NULL;
-  g_autoptr(JsonObject) edit = json_object_new ();
-  g_autoptr(JsonObject) answer = NULL;
   g_autofree char *first = NULL;
   g_autofree char *last = NULL;
 
@@ -729,22 +751,18 @@ test_preview_follows_edit_and_delete (Fixture *f, gconstpointer data)
                    ==, "meeting at noon");
 
   /* An older message: the preview stays. */
-  json_object_set_string_member (edit, "body", "agenda v2 attached");
-  answer = act (f->pair.a, CC_CLIENT_ACTION_EDIT_MESSAGE, f->room_id, first, edit);
-  g_clear_pointer (&answer, json_object_unref);
+  edit (f->pair.a, f->room_id, first, "agenda v2 attached");
   WAIT_TEXT (ta, "agenda v2 attached|meeting at noon");
 
   /* The last message edited. */
-  json_object_set_string_member (edit, "body", "meeting at one");
-  answer = act (f->pair.a, CC_CLIENT_ACTION_EDIT_MESSAGE, f->room_id, last, edit);
-  g_clear_pointer (&answer, json_object_unref);
+  edit (f->pair.a, f->room_id, last, "meeting at one");
   g_assert_cmpstr (cc_room_get_last_message_excerpt (cc_client_lookup_room (f->pair.a, f->room_id)),
                    ==, "meeting at one");
   WAIT_EXCERPT (f->pair.b, f->room_id, "meeting at one");
 
   /* Then deleted: the message before it shows (as in Slack), not "No
    * messages yet" (issue 11, defect 2). */
-  answer = act (f->pair.a, CC_CLIENT_ACTION_DELETE_MESSAGE, f->room_id, last, NULL);
+  edit (f->pair.a, f->room_id, last, NULL);
   WAIT_EXCERPT (f->pair.a, f->room_id, "agenda v2 attached");
   WAIT_EXCERPT (f->pair.b, f->room_id, "agenda v2 attached");
 
@@ -774,9 +792,8 @@ test_preview_follows_edit_and_delete (Fixture *f, gconstpointer data)
 static void
 test_own_actions_not_unread (Fixture *f, gconstpointer data)
 {
-  g_autoptr(JsonObject) body = json_object_new ();
-  g_autoptr(JsonObject) channel = NULL;
-  g_autoptr(JsonObject) joined = NULL;
+  g_autoptr(CcRoom) channel = NULL;
+  g_autoptr(CcRoom) joined = NULL;
   const char *channel_id;
   CcRoom *room;
 
@@ -788,11 +805,9 @@ test_own_actions_not_unread (Fixture *f, gconstpointer data)
   CC_TEST_WAIT_UNTIL (cc_room_get_last_message_seq (room) > 0);
   g_assert_cmpuint (cc_room_get_unread_count (room), ==, 0);
 
-  json_object_set_string_member (body, "type", "channel");
-  json_object_set_string_member (body, "name", "announcements");
-  channel = act (f->pair.a, CC_CLIENT_ACTION_CREATE_ROOM, NULL, NULL, body);
-  channel_id = json_object_get_string_member (channel, "id");
-  joined = act (f->pair.b, CC_CLIENT_ACTION_JOIN_ROOM, channel_id, NULL, NULL);
+  channel = create (f->pair.a, "channel", "announcements", NULL);
+  channel_id = cc_room_get_id (channel);
+  joined = join (f->pair.b, channel_id);
   CC_TEST_WAIT_UNTIL (cc_client_lookup_room (f->pair.b, channel_id) != NULL);
   room = cc_client_lookup_room (f->pair.b, channel_id);
   /* "Ada created …" then "Bob joined": the preview shows the join. */

@@ -8,6 +8,7 @@
 
 #include "cc-cache.h"
 #include "cc-invitation.h"
+#include "cc-events.h"
 #include "cc-json-private.h"
 #include "cc-sync.h"
 
@@ -234,7 +235,7 @@ on_event_cb (CcSync     *sync,
 
   if (data == NULL)
     return;
-  if (g_strcmp0 (type, "notification.new") == 0)
+  if (g_strcmp0 (type, CC_EVENT_NOTIFICATION_NEW) == 0)
     {
       g_autoptr(CcNotification) item = cc_notification_new_from_json (data);
 
@@ -242,7 +243,7 @@ on_event_cb (CcSync     *sync,
         return;
       g_list_store_insert (self->items, 0, item);
     }
-  else if (g_strcmp0 (type, "notification.read") == 0)
+  else if (g_strcmp0 (type, CC_EVENT_NOTIFICATION_READ) == 0)
     {
       JsonArray *ids = _cc_json_array (data, "ids");
 
@@ -265,13 +266,13 @@ on_event_cb (CcSync     *sync,
             cc_notification_set_read (item, TRUE);
         }
     }
-  else if (g_strcmp0 (type, "invitation.new") == 0)
+  else if (g_strcmp0 (type, CC_EVENT_INVITATION_NEW) == 0)
     {
       /* Asking again keeps one shape for the list and the cache. */
       cc_activity_refresh (self);
       return;
     }
-  else if (g_strcmp0 (type, "room.new") == 0)
+  else if (g_strcmp0 (type, CC_EVENT_ROOM_NEW) == 0)
     {
       cc_activity_refresh (self);
       return;

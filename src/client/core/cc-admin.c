@@ -91,6 +91,20 @@ const char *cc_audit_entry_get_entity_type (CcAuditEntry *self) { g_return_val_i
 const char *cc_audit_entry_get_entity_id (CcAuditEntry *self) { g_return_val_if_fail (CC_IS_AUDIT_ENTRY (self), NULL); return self->entity_id; }
 const char *cc_audit_entry_get_ip (CcAuditEntry *self) { g_return_val_if_fail (CC_IS_AUDIT_ENTRY (self), NULL); return self->ip; }
 
+static const char * const audit_actions[] = {
+  "auth.login", "auth.login_failed", "auth.logout", "ws.connect", "ws.disconnect",
+  "room.create", "member.add", "member.remove", "message.delete",
+  "invitation.create", "invitation.accept", "attachment.upload",
+  "forbidden_attempt", "user.create", "user.role", "account.export",
+  "account.delete", NULL,
+};
+
+const char * const *
+cc_audit_actions (void)
+{
+  return audit_actions;
+}
+
 gboolean
 cc_client_is_tenant_admin (CcClient *self)
 {

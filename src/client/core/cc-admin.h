@@ -20,6 +20,10 @@ const char *cc_audit_entry_get_entity_type (CcAuditEntry *self);
 const char *cc_audit_entry_get_entity_id   (CcAuditEntry *self);
 const char *cc_audit_entry_get_ip          (CcAuditEntry *self);
 
+/* The actions the server records in the audit log (API.md), in the order a
+ * filter offers them; NULL-terminated, static. */
+const char * const *cc_audit_actions       (void);
+
 /* TRUE when the signed-in user is a tenant admin. */
 gboolean    cc_client_is_tenant_admin      (CcClient *self);
 

@@ -6,43 +6,9 @@
 
 #include "cau-json.h"
 #include "cc-cache-private.h"
+#include "cc-event-private.h"
+#include "cc-events.h"
 #include "cc-json-private.h"
-
-/* Events carry either the object itself as data or wrap it: accept both. */
-static JsonObject *
-event_payload (JsonObject *data,
-               const char *wrapper)
-{
-  JsonObject *inner = _cc_json_obj (data, wrapper);
-
-  return inner != NULL ? inner : data;
-}
-
-static gboolean
-apply_message_event (CcCacheDb   *db,
-                     const char  *type,
-                     const char  *room_id,
-                     JsonObject  *data,
-                     GError     **error)
-{
-  g_autoptr(JsonObject) message = json_object_ref (event_payload (data, "message"));
-
-  if (_cc_json_str (message, "id") == NULL && _cc_json_str (data, "message_id") != NULL)
-    {
-      json_object_unref (message);
-      message = json_object_new ();
-      json_object_set_string_member (message, "id", _cc_json_str (data, "message_id"));
-    }
-  if (_cc_json_str (message, "room_id") == NULL && room_id != NULL)
-    json_object_set_string_member (message, "room_id", room_id);
-  if (g_str_equal (type, "message.delete"))
-    {
-      json_object_set_boolean_member (message, "deleted", TRUE);
-      json_object_set_string_member (message, "body", "");
-      json_object_set_array_member (message, "attachments", json_array_new ());
-    }
-  return _cc_cache_upsert_message (db, message, error);
-}
 
 static gboolean
 apply_event (CcCacheDb   *db,
@@ -50,51 +16,47 @@ apply_event (CcCacheDb   *db,
              GError     **error)
 {
   const char *type = _cc_json_str (event, "type");
-  const char *room_id = _cc_json_str (event, "room_id");
-  JsonObject *data = _cc_json_obj (event, "data");
-  g_autoptr(JsonObject) empty = json_object_new ();
+  const char *room_id = _cc_event_room_id (event);
 
   if (type == NULL)
     return TRUE;
-  if (data == NULL)
-    data = empty;
-  if (room_id == NULL)
-    room_id = _cc_json_str (data, "room_id");
 
-  if (g_str_has_prefix (type, "message."))
-    return apply_message_event (db, type, room_id, data, error);
-
-  if (g_str_equal (type, "room.new") || g_str_equal (type, "room.update"))
+  if (g_str_has_prefix (type, CC_EVENT_MESSAGE_PREFIX))
     {
-      g_autoptr(JsonObject) room = json_object_ref (event_payload (data, "room"));
+      g_autoptr(JsonObject) message = _cc_event_message (type, event);
 
-      if (_cc_json_str (room, "id") == NULL && room_id != NULL)
-        {
-          g_autoptr(JsonObject) copy = _cc_cache_merge (room, empty);
-          json_object_set_string_member (copy, "id", room_id);
-          return _cc_cache_upsert_room (db, copy, error);
-        }
-      return _cc_cache_upsert_room (db, room, error);
+      return message == NULL || _cc_cache_upsert_message (db, message, error);
     }
-  if (g_str_equal (type, "room.removed"))
+  if (g_str_equal (type, CC_EVENT_ROOM_NEW) || g_str_equal (type, CC_EVENT_ROOM_UPDATE))
+    {
+      g_autoptr(JsonObject) room = _cc_event_room (event);
+
+      return room == NULL || _cc_cache_upsert_room (db, room, error);
+    }
+  if (g_str_equal (type, CC_EVENT_ROOM_REMOVED))
     return room_id == NULL || _cc_cache_delete_room (db, room_id, error);
 
-  if (g_str_equal (type, "member.add") || g_str_equal (type, "member.update"))
-    return _cc_cache_upsert_member (db, room_id, event_payload (data, "member"), error);
-  if (g_str_equal (type, "member.remove"))
+  if (g_str_equal (type, CC_EVENT_MEMBER_ADD) || g_str_equal (type, CC_EVENT_MEMBER_UPDATE))
     {
-      const char *user_id = _cc_cache_member_user_id (event_payload (data, "member"));
+      JsonObject *member = _cc_event_member (event);
+
+      return member == NULL || _cc_cache_upsert_member (db, room_id, member, error);
+    }
+  if (g_str_equal (type, CC_EVENT_MEMBER_REMOVE))
+    {
+      const char *user_id = _cc_cache_member_user_id (_cc_event_member (event));
 
       return user_id == NULL || room_id == NULL || _cc_cache_delete_member (db, room_id, user_id, error);
     }
-  if (g_str_equal (type, "receipt"))
+  if (g_str_equal (type, CC_EVENT_RECEIPT))
     {
+      JsonObject *data = _cc_json_obj (event, "data");
       const char *user_id = _cc_json_str (data, "user_id");
 
       return user_id == NULL || room_id == NULL ||
              _cc_cache_set_receipt (db, room_id, user_id, _cc_json_int (data, "last_read_seq"), error);
     }
-  /* notification.new, invitation.new: nothing to cache. */
+  /* notification.*, invitation.new: nothing to cache. */
   return TRUE;
 }
 

@@ -1,6 +1,6 @@
 /* cc-client-actions.c: what the user does: send (through the outbox),
- * retry or discard, read, type (drafts and typing notices), go idle, and
- * the REST actions on rooms and messages.
+ * retry or discard, edit and delete, read, type (drafts and typing
+ * notices), go idle. Calls on rooms are in cc-client-rooms.c.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "cc-client"
@@ -422,41 +422,35 @@ cc_client_set_idle (CcClient *self,
     cc_sync_send_presence (self->sync, idle ? "idle" : "online");
 }
 
-/* REST actions */
+/* Editing and deleting */
 
 typedef struct {
-  CcClientAction  action;
-  char           *room_id;
-  char           *target;
-} Action;
+  char     *room_id;
+  char     *message_id;
+  gboolean  deleting;
+} MessageOp;
 
 static void
-action_free (Action *a)
+message_op_free (MessageOp *op)
 {
-  g_free (a->room_id);
-  g_free (a->target);
-  g_free (a);
+  g_free (op->room_id);
+  g_free (op->message_id);
+  g_free (op);
 }
 
 static void
-apply_room (CcClient   *self,
-            JsonObject *room)
-{
-  if (room == NULL || _cc_json_str (room, "id") == NULL)
-    return;
-  _cc_client_persist_room (self, cc_room_list_upsert (self->rooms, room));
-}
-
-static void
-action_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+message_op_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   CcClient *self = g_task_get_source_object (task);
-  Action *a = g_task_get_task_data (task);
+  MessageOp *op = g_task_get_task_data (task);
   g_autoptr(JsonNode) node = NULL;
-  JsonObject *body = NULL;
+  g_autoptr(JsonObject) update = json_object_new ();
+  g_autoptr(GPtrArray) save = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  CcTimeline *timeline = op->room_id ? g_hash_table_lookup (self->timelines, op->room_id) : NULL;
+  CcRoom *room = op->room_id ? cc_room_list_lookup (self->rooms, op->room_id) : NULL;
   GError *error = NULL;
 
   node = cc_api_request_finish (CC_API (object), result, NULL, NULL, &error);
@@ -465,174 +459,95 @@ action_cb (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
+  /* The server's copy (an edit) or nothing (a deletion, 204); either way
+   * the models follow at once, before the event comes back. */
   if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-    body = json_node_get_object (node);
-
-  switch (a->action)
+    _cc_json_merge (update, json_node_get_object (node));
+  json_object_set_string_member (update, "id", op->message_id);
+  if (op->deleting)
     {
-    case CC_CLIENT_ACTION_CREATE_ROOM:
-    case CC_CLIENT_ACTION_OPEN_DIRECT:
-    case CC_CLIENT_ACTION_JOIN_ROOM:
-    case CC_CLIENT_ACTION_UPDATE_ROOM:
-      apply_room (self, _cc_json_obj (body, "room") ? _cc_json_obj (body, "room") : body);
-      if (a->action == CC_CLIENT_ACTION_OPEN_DIRECT && body != NULL)
-        _cc_client_reload_members (self, _cc_json_str (body, "id"), TRUE);
-      break;
-    case CC_CLIENT_ACTION_ROOM_SETTINGS:
-      if (body != NULL && _cc_json_str (body, "id") != NULL)
-        apply_room (self, body);
-      else if (a->room_id != NULL && cc_room_list_lookup (self->rooms, a->room_id) != NULL)
-        {
-          /* 204: apply what we asked for. */
-          JsonObject *asked = g_object_get_data (G_OBJECT (task), "cc-body");
-          g_autoptr(JsonObject) room = json_object_new ();
-
-          json_object_set_string_member (room, "id", a->room_id);
-          if (asked != NULL)
-            _cc_json_merge (room, asked);
-          apply_room (self, room);
-        }
-      break;
-    case CC_CLIENT_ACTION_LEAVE_ROOM:
-      cc_room_list_remove (self->rooms, a->room_id);
-      cc_cache_delete_room_async (self->cache, a->room_id, NULL, NULL, NULL);
-      break;
-    case CC_CLIENT_ACTION_EDIT_MESSAGE:
-    case CC_CLIENT_ACTION_DELETE_MESSAGE:
-      {
-        CcTimeline *timeline = a->room_id ? g_hash_table_lookup (self->timelines, a->room_id) : NULL;
-        CcRoom *room = a->room_id ? cc_room_list_lookup (self->rooms, a->room_id) : NULL;
-        g_autoptr(JsonObject) update = json_object_new ();
-        g_autoptr(GPtrArray) save = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-
-        if (body != NULL)
-          _cc_json_merge (update, body);
-        json_object_set_string_member (update, "id", a->target);
-        if (a->action == CC_CLIENT_ACTION_DELETE_MESSAGE)
-          {
-            json_object_set_boolean_member (update, "deleted", TRUE);
-            json_object_set_string_member (update, "body", "");
-          }
-        if (timeline != NULL)
-          _cc_timeline_add_message (timeline, update);
-        if (room != NULL && cc_room_update_last_message (room, update))
-          {
-            _cc_client_persist_room (self, room);
-            _cc_client_check_preview (self, room);
-          }
-        if (_cc_json_str (update, "room_id") != NULL)
-          {
-            g_ptr_array_add (save, json_object_ref (update));
-            cc_cache_save_messages_async (self->cache, save, NULL, NULL, NULL);
-          }
-      }
-      break;
-    case CC_CLIENT_ACTION_ADD_MEMBER:
-      if (a->room_id != NULL)
-        _cc_client_reload_members (self, a->room_id, TRUE);
-      break;
-    case CC_CLIENT_ACTION_SEARCH_USERS:
-      {
-        JsonArray *users = _cc_json_array (body, "users");
-
-        for (guint i = 0; users != NULL && i < json_array_get_length (users); i++)
-          _cc_client_ensure_user (self, json_array_get_object_element (users, i));
-      }
-      break;
-    case CC_CLIENT_ACTION_DISCOVER_ROOMS:
-    default:
-      break;
+      json_object_set_boolean_member (update, "deleted", TRUE);
+      json_object_set_string_member (update, "body", "");
     }
-  g_task_return_pointer (task, body ? json_object_ref (body) : NULL, (GDestroyNotify) json_object_unref);
+  if (timeline != NULL)
+    _cc_timeline_add_message (timeline, update);
+  if (room != NULL && cc_room_update_last_message (room, update))
+    {
+      _cc_client_persist_room (self, room);
+      _cc_client_check_preview (self, room);
+    }
+  if (_cc_json_str (update, "room_id") != NULL)
+    {
+      g_ptr_array_add (save, json_object_ref (update));
+      cc_cache_save_messages_async (self->cache, save, NULL, NULL, NULL);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+message_op (CcClient            *self,
+            gpointer             tag,
+            const char          *room_id,
+            const char          *message_id,
+            JsonObject          *body,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autofree char *id = cc_api_escape (message_id);
+  g_autofree char *path = g_strdup_printf ("/api/messages/%s", id);
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  MessageOp *op = g_new0 (MessageOp, 1);
+
+  g_task_set_source_tag (task, tag);
+  op->room_id = g_strdup (room_id);
+  op->message_id = g_strdup (message_id);
+  op->deleting = body == NULL;
+  g_task_set_task_data (task, op, (GDestroyNotify) message_op_free);
+  cc_api_request_async (cc_client_get_api (self), body ? "PATCH" : "DELETE", path, body,
+                        cancellable, message_op_cb, task);
 }
 
 void
-cc_client_action_async (CcClient            *self,
-                        CcClientAction       action,
-                        const char          *room_id,
-                        const char          *target,
-                        JsonObject          *body,
-                        GCancellable        *cancellable,
-                        GAsyncReadyCallback  callback,
-                        gpointer             user_data)
+cc_client_edit_message_async (CcClient            *self,
+                              const char          *room_id,
+                              const char          *message_id,
+                              const char          *body,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
 {
-  g_autofree char *room = room_id ? cc_api_escape (room_id) : NULL;
-  g_autofree char *tgt = target ? cc_api_escape (target) : NULL;
-  g_autofree char *path = NULL;
-  const char *method = "POST";
-  GTask *task;
-  Action *a;
+  g_autoptr(JsonObject) request = NULL;
 
   g_return_if_fail (CC_IS_CLIENT (self));
+  g_return_if_fail (message_id != NULL && body != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cc_client_action_async);
-  a = g_new0 (Action, 1);
-  a->action = action;
-  a->room_id = g_strdup (room_id);
-  a->target = g_strdup (target);
-  g_task_set_task_data (task, a, (GDestroyNotify) action_free);
-  if (body != NULL)
-    g_object_set_data_full (G_OBJECT (task), "cc-body", json_object_ref (body),
-                            (GDestroyNotify) json_object_unref);
-
-  switch (action)
-    {
-    case CC_CLIENT_ACTION_CREATE_ROOM: path = g_strdup ("/api/rooms"); break;
-    case CC_CLIENT_ACTION_OPEN_DIRECT: path = g_strdup ("/api/rooms/direct"); break;
-    case CC_CLIENT_ACTION_DISCOVER_ROOMS: method = "GET"; path = g_strdup ("/api/rooms/discover"); break;
-    case CC_CLIENT_ACTION_SEARCH_USERS:
-      method = "GET";
-      path = g_strdup_printf ("/api/users?q=%s&limit=50", tgt ? tgt : "");
-      break;
-    case CC_CLIENT_ACTION_JOIN_ROOM:
-      if (room) path = g_strdup_printf ("/api/rooms/%s/join", room);
-      break;
-    case CC_CLIENT_ACTION_UPDATE_ROOM:
-      method = "PATCH";
-      if (room) path = g_strdup_printf ("/api/rooms/%s", room);
-      break;
-    case CC_CLIENT_ACTION_ROOM_SETTINGS:
-      method = "PATCH";
-      if (room) path = g_strdup_printf ("/api/rooms/%s/settings", room);
-      break;
-    case CC_CLIENT_ACTION_LEAVE_ROOM:
-      {
-        g_autofree char *me = cc_account_get_user_id (self->account)
-                              ? cc_api_escape (cc_account_get_user_id (self->account)) : NULL;
-        method = "DELETE";
-        if (room && me) path = g_strdup_printf ("/api/rooms/%s/members/%s", room, me);
-      }
-      break;
-    case CC_CLIENT_ACTION_ADD_MEMBER:
-      if (room) path = g_strdup_printf ("/api/rooms/%s/members", room);
-      break;
-    case CC_CLIENT_ACTION_EDIT_MESSAGE:
-      method = "PATCH";
-      if (tgt) path = g_strdup_printf ("/api/messages/%s", tgt);
-      break;
-    case CC_CLIENT_ACTION_DELETE_MESSAGE:
-      method = "DELETE";
-      if (tgt) path = g_strdup_printf ("/api/messages/%s", tgt);
-      break;
-    default:
-      break;
-    }
-  if (path == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               "Action %d needs a room or a target", action);
-      g_object_unref (task);
-      return;
-    }
-  cc_api_request_async (cc_client_get_api (self), method, path, body, cancellable, action_cb, task);
+  request = json_object_new ();
+  json_object_set_string_member (request, "body", body);
+  message_op (self, cc_client_edit_message_async, room_id, message_id, request,
+              cancellable, callback, user_data);
 }
 
-JsonObject *
-cc_client_action_finish (CcClient      *self,
-                         GAsyncResult  *result,
-                         GError       **error)
+void
+cc_client_delete_message_async (CcClient            *self,
+                                const char          *room_id,
+                                const char          *message_id,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  g_return_if_fail (CC_IS_CLIENT (self));
+  g_return_if_fail (message_id != NULL);
+
+  message_op (self, cc_client_delete_message_async, room_id, message_id, NULL,
+              cancellable, callback, user_data);
+}
+
+gboolean
+cc_client_message_op_finish (CcClient      *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result) && g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -6,6 +6,8 @@
 #define G_LOG_DOMAIN "cc-client"
 
 #include "cc-client-private.h"
+#include "cc-event-private.h"
+#include "cc-events.h"
 #include "cc-json-private.h"
 
 /* Events from the server */
@@ -198,70 +200,72 @@ _cc_client_on_sync_event (CcSync     *sync,
   const char *room_id = _cc_json_str (frame, "room_id");
   JsonObject *data = _cc_json_obj (frame, "data");
 
-  if (g_strcmp0 (type, "typing") == 0)
+  if (g_strcmp0 (type, CC_EVENT_TYPING) == 0)
     _cc_client_typing_event (self, frame);
-  else if (g_strcmp0 (type, "presence") == 0)
+  else if (g_strcmp0 (type, CC_EVENT_PRESENCE) == 0)
     _cc_client_on_presence (self, frame);
   else if (data == NULL)
     return;
-  else if (g_strcmp0 (type, "message.new") == 0)
-    on_message_new (self, room_id ? room_id : _cc_json_str (data, "room_id"), data);
-  else if (g_str_has_prefix (type, "message."))
+  else if (g_str_has_prefix (type, CC_EVENT_MESSAGE_PREFIX))
     {
-      const char *message_room = room_id ? room_id : _cc_json_str (data, "room_id");
-      CcTimeline *timeline = g_hash_table_lookup (self->timelines, message_room ? message_room : "");
-      CcRoom *room = cc_room_list_lookup (self->rooms, message_room);
-      g_autoptr(JsonObject) update = json_object_new ();
+      /* The same reading of the payload as the cache's (cc-event.c). */
+      g_autoptr(JsonObject) message = _cc_event_message (type, frame);
+      const char *message_room = _cc_json_str (message, "room_id");
+      CcTimeline *timeline;
+      CcRoom *room;
 
-      _cc_json_merge (update, data);
-      if (_cc_json_str (update, "id") == NULL && _cc_json_str (data, "message_id") != NULL)
-        json_object_set_string_member (update, "id", _cc_json_str (data, "message_id"));
-      if (g_strcmp0 (type, "message.delete") == 0)
+      if (message == NULL || message_room == NULL)
+        return;
+      if (g_strcmp0 (type, CC_EVENT_MESSAGE_NEW) == 0)
         {
-          json_object_set_boolean_member (update, "deleted", TRUE);
-          json_object_set_string_member (update, "body", "");
-          json_object_set_array_member (update, "attachments", json_array_new ());
+          on_message_new (self, message_room, message);
+          return;
         }
+      timeline = g_hash_table_lookup (self->timelines, message_room);
+      room = cc_room_list_lookup (self->rooms, message_room);
       if (timeline != NULL)
-        _cc_timeline_add_message (timeline, update);
+        _cc_timeline_add_message (timeline, message);
       /* The room list's excerpt follows an edit or deletion of the
        * message it shows. */
-      if (room != NULL && cc_room_update_last_message (room, update))
+      if (room != NULL && cc_room_update_last_message (room, message))
         {
           _cc_client_persist_room (self, room);
           _cc_client_check_preview (self, room);
         }
     }
-  else if (g_strcmp0 (type, "room.new") == 0 || g_strcmp0 (type, "room.update") == 0)
+  else if (g_strcmp0 (type, CC_EVENT_ROOM_NEW) == 0 || g_strcmp0 (type, CC_EVENT_ROOM_UPDATE) == 0)
     {
-      g_autoptr(JsonObject) room = json_object_new ();
+      g_autoptr(JsonObject) room = _cc_event_room (frame);
 
-      _cc_json_merge (room, data);
-      if (_cc_json_str (room, "id") == NULL && room_id != NULL)
-        json_object_set_string_member (room, "id", room_id);
+      if (room == NULL)
+        return;
       cc_room_list_upsert (self->rooms, room);
-      if (g_strcmp0 (type, "room.new") == 0 && g_strcmp0 (_cc_json_str (room, "type"), "direct") == 0)
+      if (g_strcmp0 (type, CC_EVENT_ROOM_NEW) == 0 && g_strcmp0 (_cc_json_str (room, "type"), "direct") == 0)
         _cc_client_reload_members (self, _cc_json_str (room, "id"), TRUE);
     }
-  else if (g_strcmp0 (type, "room.removed") == 0)
+  else if (g_strcmp0 (type, CC_EVENT_ROOM_REMOVED) == 0)
     cc_room_list_remove (self->rooms, room_id ? room_id : _cc_json_str (data, "id"));
-  else if (g_str_has_prefix (type, "member.") && room_id != NULL)
+  else if (g_str_has_prefix (type, CC_EVENT_MEMBER_PREFIX) && room_id != NULL)
     {
+      JsonObject *member = _cc_event_member (frame);
+
       _cc_client_reload_members (self, room_id, FALSE);
       /* issue 11 (people): our own role changed: what the UI offers follows. */
-      if (g_strcmp0 (type, "member.update") == 0 && _cc_json_str (data, "role") != NULL &&
-          g_strcmp0 (_cc_json_str (data, "user_id"), cc_account_get_user_id (self->account)) == 0 &&
+      if (g_strcmp0 (type, CC_EVENT_MEMBER_UPDATE) == 0 && _cc_json_str (member, "role") != NULL &&
+          g_strcmp0 (_cc_json_str (member, "user_id"), cc_account_get_user_id (self->account)) == 0 &&
           cc_room_list_lookup (self->rooms, room_id) != NULL)
         {
           g_autoptr(JsonObject) room = json_object_new ();
 
           json_object_set_string_member (room, "id", room_id);
-          json_object_set_string_member (room, "my_role", _cc_json_str (data, "role"));
+          json_object_set_string_member (room, "my_role", _cc_json_str (member, "role"));
           _cc_client_persist_room (self, cc_room_list_upsert (self->rooms, room));
         }
     }
-  else if (g_strcmp0 (type, "receipt") == 0 && room_id != NULL)
+  else if (g_strcmp0 (type, CC_EVENT_RECEIPT) == 0 && room_id != NULL)
     on_receipt (self, room_id, data);
+  else if (g_strcmp0 (type, CC_EVENT_INVITATION_NEW) == 0)
+    _cc_client_on_invitation (self, data);
 }
 
 /* Outbox → timelines */

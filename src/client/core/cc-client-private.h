@@ -51,6 +51,9 @@ CcUser  *_cc_client_ensure_user    (CcClient   *self,
                                     JsonObject *user);
 gint64   _cc_client_my_read_seq    (CcClient   *self,
                                     const char *room_id);
+/* Emits "invitation" for the data of an `invitation.new` event. */
+void     _cc_client_on_invitation  (CcClient   *self,
+                                    JsonObject *data);
 
 /* cc-client-events.c */
 void     _cc_client_on_sync_event  (CcSync        *sync,

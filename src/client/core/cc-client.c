@@ -11,6 +11,7 @@
 #include "cau-json.h"
 #include "cc-account-private.h"
 #include "cc-client-private.h"
+#include "cc-invitation.h"
 #include "cc-json-private.h"
 
 G_DEFINE_FINAL_TYPE (CcClient, cc_client, G_TYPE_OBJECT)
@@ -18,7 +19,7 @@ G_DEFINE_FINAL_TYPE (CcClient, cc_client, G_TYPE_OBJECT)
 static void timeline_gone (gpointer data, GObject *where);
 
 enum { PROP_0, PROP_ACCOUNT, PROP_DATA_DIR, PROP_STATE, PROP_ONLINE, PROP_UNREAD_TOTAL, N_PROPS };
-enum { TYPING_CHANGED, NOTIFICATION, SIGNED_OUT, N_SIGNALS };
+enum { TYPING_CHANGED, NOTIFICATION, INVITATION, SIGNED_OUT, N_SIGNALS };
 
 static GParamSpec *props[N_PROPS];
 static guint signals[N_SIGNALS];
@@ -137,8 +138,22 @@ cc_client_class_init (CcClientClass *klass)
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[NOTIFICATION] = g_signal_new ("notification", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                         0, NULL, NULL, NULL, G_TYPE_NONE, 2, CC_TYPE_ROOM, CC_TYPE_MESSAGE);
+  signals[INVITATION] = g_signal_new ("invitation", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                      0, NULL, NULL, NULL, G_TYPE_NONE, 1, CC_TYPE_INVITATION);
   signals[SIGNED_OUT] = g_signal_new ("signed-out", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                       0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+/* `invitation.new`: someone invited the user to a room. Without a token
+ * there is nothing the user could accept: not worth a word. */
+void
+_cc_client_on_invitation (CcClient   *self,
+                          JsonObject *data)
+{
+  g_autoptr(CcInvitation) invitation = cc_invitation_new_from_json (data);
+
+  if (cc_invitation_get_token (invitation) != NULL)
+    g_signal_emit (self, signals[INVITATION], 0, invitation);
 }
 
 static void

@@ -35,6 +35,10 @@ G_DECLARE_FINAL_TYPE (CcClient, cc_client, CC, CLIENT, GObject)
  *       muted, and by the room's CcNotifyLevel: by default direct and
  *       group messages, mentions of the user or @room, replies to the
  *       user). The UI decides about focus.
+ *   "invitation" (CcInvitation *invitation): someone invited the user to
+ *       a room, live; the invitation carries its token, so it can be
+ *       accepted or declined (cc-invitation.h). The pending ones, also
+ *       after a restart, are in cc_activity_get_invitations().
  *   "signed-out" (): the server refused the token; show the sign-in view.
  */
 
@@ -184,39 +188,121 @@ char        *cc_client_load_draft_finish (CcClient      *self,
 void         cc_client_set_idle         (CcClient *self,
                                          gboolean  idle);
 
-/* REST actions. Each finish returns the JSON object the server answered
- * (NULL for 204) and applies it to the models; errors are sentences. */
-typedef enum {
-  CC_CLIENT_ACTION_CREATE_ROOM,      /* POST /api/rooms {type, name, description?, is_private?, member_ids?} */
-  CC_CLIENT_ACTION_OPEN_DIRECT,      /* POST /api/rooms/direct {user_id} */
-  CC_CLIENT_ACTION_JOIN_ROOM,        /* POST /api/rooms/{room}/join */
-  CC_CLIENT_ACTION_UPDATE_ROOM,      /* PATCH /api/rooms/{room} {name?, description?, is_archived?} */
-  CC_CLIENT_ACTION_ROOM_SETTINGS,    /* PATCH /api/rooms/{room}/settings {muted?, notify?} */
-  CC_CLIENT_ACTION_LEAVE_ROOM,       /* DELETE /api/rooms/{room}/members/{me} */
-  CC_CLIENT_ACTION_ADD_MEMBER,       /* POST /api/rooms/{room}/members {user_id, role?} */
-  CC_CLIENT_ACTION_EDIT_MESSAGE,     /* PATCH /api/messages/{target} {body} */
-  CC_CLIENT_ACTION_DELETE_MESSAGE,   /* DELETE /api/messages/{target} */
-  CC_CLIENT_ACTION_DISCOVER_ROOMS,   /* GET /api/rooms/discover -> {rooms} */
-  CC_CLIENT_ACTION_SEARCH_USERS,     /* GET /api/users?q={target} -> {users} */
-} CcClientAction;
+/* Editing and deleting a message of the user's. @room_id (nullable): the
+ * message's room, when known; its open timeline, the room list's preview
+ * and the cache follow at once, before the server's event comes back.
+ * Errors are sentences. */
+void         cc_client_edit_message_async   (CcClient            *self,
+                                             const char          *room_id,
+                                             const char          *message_id,
+                                             const char          *body,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+void         cc_client_delete_message_async (CcClient            *self,
+                                             const char          *room_id,
+                                             const char          *message_id,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+/* Finish for the two calls above. */
+gboolean     cc_client_message_op_finish    (CcClient      *self,
+                                             GAsyncResult  *result,
+                                             GError       **error);
+
+/* Rooms (cc-client-rooms.c). Each call applies the server's answer to the
+ * room list and the cache before it finishes; errors are sentences. */
 
 /**
- * cc_client_action_async:
- * @room_id: (nullable): the room the action is about.
- * @target: (nullable): message id, or the search text.
- * @body: (nullable): the request body.
+ * cc_client_create_room_async:
+ * @type: "channel", "group" or "project"
+ * @description: (nullable): the topic
+ * @is_private: a channel others cannot discover (groups and projects are)
+ * @member_ids: (nullable) (array zero-terminated=1): people added at once
+ *
+ * POST /api/rooms. Finish gives the new room, already in the room list.
  */
-void         cc_client_action_async     (CcClient            *self,
-                                         CcClientAction       action,
-                                         const char          *room_id,
-                                         const char          *target,
-                                         JsonObject          *body,
-                                         GCancellable        *cancellable,
-                                         GAsyncReadyCallback  callback,
-                                         gpointer             user_data);
-JsonObject  *cc_client_action_finish    (CcClient      *self,
-                                         GAsyncResult  *result,
-                                         GError       **error);
+void         cc_client_create_room_async    (CcClient            *self,
+                                             const char          *type,
+                                             const char          *name,
+                                             const char          *description,
+                                             gboolean             is_private,
+                                             const char * const  *member_ids,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+/* (transfer full) */
+CcRoom      *cc_client_create_room_finish   (CcClient      *self,
+                                             GAsyncResult  *result,
+                                             GError       **error);
+/* POST /api/rooms/direct: the direct room with @user_id (made when there
+ * is none yet); finish gives it, in the room list. */
+void         cc_client_open_direct_async    (CcClient            *self,
+                                             const char          *user_id,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+/* (transfer full) */
+CcRoom      *cc_client_open_direct_finish   (CcClient      *self,
+                                             GAsyncResult  *result,
+                                             GError       **error);
+/* POST /api/rooms/{room}/join: a public channel; finish gives the room, in
+ * the room list. */
+void         cc_client_join_room_async      (CcClient            *self,
+                                             const char          *room_id,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+/* (transfer full) */
+CcRoom      *cc_client_join_room_finish     (CcClient      *self,
+                                             GAsyncResult  *result,
+                                             GError       **error);
+/* GET /api/rooms/discover: the public channels the user may join. Finish
+ * gives a GListModel of CcRoom (not in the room list). */
+void         cc_client_discover_rooms_async  (CcClient            *self,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+GListModel  *cc_client_discover_rooms_finish (CcClient      *self,
+                                              GAsyncResult  *result,
+                                              GError       **error);
+/* PATCH /api/rooms/{room} {name} / {description} / {is_archived: true}:
+ * for the room's owners and admins. */
+void         cc_client_rename_room_async    (CcClient            *self,
+                                             const char          *room_id,
+                                             const char          *name,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+void         cc_client_set_room_description_async (CcClient            *self,
+                                                   const char          *room_id,
+                                                   const char          *description,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+void         cc_client_archive_room_async   (CcClient            *self,
+                                             const char          *room_id,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+/* PATCH /api/rooms/{room}/settings {muted}: the user's own setting. */
+void         cc_client_set_room_muted_async (CcClient            *self,
+                                             const char          *room_id,
+                                             gboolean             muted,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+/* DELETE /api/rooms/{room}/members/{me}: the room leaves the room list and
+ * the cache. */
+void         cc_client_leave_room_async     (CcClient            *self,
+                                             const char          *room_id,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+/* Finish for the five calls above. */
+gboolean     cc_client_room_op_finish       (CcClient      *self,
+                                             GAsyncResult  *result,
+                                             GError       **error);
 
 /* Activity hook (cc-activity.h): made on first use, owned by the client. */
 struct _CcActivity *cc_client_get_activity (CcClient *self);

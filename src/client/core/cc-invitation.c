@@ -4,8 +4,10 @@
  */
 #define G_LOG_DOMAIN "cc-invitation"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "cau-error.h"
 #include "cc-invitation.h"
 #include "cc-json-private.h"
 
@@ -434,12 +436,24 @@ cc_invitation_accept_async (CcApi               *api,
            cancellable, callback, user_data);
 }
 
-JsonObject *
+char *
 cc_invitation_accept_finish (CcApi         *api,
                              GAsyncResult  *result,
                              GError       **error)
 {
-  return cc_api_task_finish_object (result, api, cc_invitation_accept_async, error);
+  g_autoptr(JsonObject) reply = cc_api_task_finish_object (result, api, cc_invitation_accept_async, error);
+  const char *room_id;
+
+  if (reply == NULL)
+    return NULL;
+  room_id = _cc_json_str (_cc_json_obj (reply, "room"), "id");
+  if (room_id == NULL)
+    {
+      g_set_error_literal (error, CAU_ERROR, CAU_ERROR_INTERNAL,
+                           _("The server's answer did not say which room it is."));
+      return NULL;
+    }
+  return g_strdup (room_id);
 }
 
 void

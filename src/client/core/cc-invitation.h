@@ -95,8 +95,9 @@ CcInvitation *cc_invitation_lookup_finish     (CcApi         *api,
  * @display_name: (nullable): with @password, creates the invited account
  *   (@api then carries no token); NULL to accept as the signed-in person.
  *
- * POST /api/invitations/{token}/accept. Finish returns the server's answer:
- * `{room}`, or `{token, expires_at, user, room}` for a new account.
+ * POST /api/invitations/{token}/accept. Finish returns the id of the room
+ * joined (transfer full). A new account is then signed in to as usual
+ * (cc_account_login_async() with the same password).
  */
 void          cc_invitation_accept_async      (CcApi               *api,
                                                const char          *token,
@@ -105,7 +106,7 @@ void          cc_invitation_accept_async      (CcApi               *api,
                                                GCancellable        *cancellable,
                                                GAsyncReadyCallback  callback,
                                                gpointer             user_data);
-JsonObject   *cc_invitation_accept_finish     (CcApi         *api,
+char         *cc_invitation_accept_finish     (CcApi         *api,
                                                GAsyncResult  *result,
                                                GError       **error);
 /* POST /api/invitations/{token}/decline. */

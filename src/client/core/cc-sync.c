@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cau-json.h"
+#include "cc-events.h"
 #include "cc-json-private.h"
 #include "cc-sync-private.h"
 
@@ -255,7 +256,7 @@ send_sync (CcSync *self,
 {
   g_autoptr(JsonObject) frame = json_object_new ();
 
-  json_object_set_string_member (frame, "type", "sync");
+  json_object_set_string_member (frame, "type", CC_FRAME_SYNC);
   json_object_set_int_member (frame, "since", since);
   g_debug ("sync since %" G_GINT64_FORMAT, since);
   send_frame (self, frame);
@@ -270,7 +271,7 @@ cc_sync_send_typing (CcSync     *self,
 
   g_return_val_if_fail (CC_IS_SYNC (self), FALSE);
   g_return_val_if_fail (room_id != NULL, FALSE);
-  json_object_set_string_member (frame, "type", "typing");
+  json_object_set_string_member (frame, "type", CC_EVENT_TYPING);
   json_object_set_string_member (frame, "room_id", room_id);
   json_object_set_boolean_member (frame, "typing", typing);
   return send_frame (self, frame);
@@ -284,7 +285,7 @@ cc_sync_send_presence (CcSync     *self,
 
   g_return_val_if_fail (CC_IS_SYNC (self), FALSE);
   g_return_val_if_fail (g_strcmp0 (status, "online") == 0 || g_strcmp0 (status, "idle") == 0, FALSE);
-  json_object_set_string_member (frame, "type", "presence");
+  json_object_set_string_member (frame, "type", CC_EVENT_PRESENCE);
   json_object_set_string_member (frame, "status", status);
   return send_frame (self, frame);
 }
@@ -298,7 +299,7 @@ cc_sync_send_read (CcSync     *self,
 
   g_return_val_if_fail (CC_IS_SYNC (self), FALSE);
   g_return_val_if_fail (room_id != NULL, FALSE);
-  json_object_set_string_member (frame, "type", "read");
+  json_object_set_string_member (frame, "type", CC_FRAME_READ);
   json_object_set_string_member (frame, "room_id", room_id);
   json_object_set_int_member (frame, "up_to_seq", up_to_seq);
   return send_frame (self, frame);
@@ -464,7 +465,7 @@ process_next (CcSync *self)
   while (!self->busy && (frame = g_queue_pop_head (&self->frames)) != NULL)
     {
       type = _cc_json_str (frame, "type");
-      if (g_strcmp0 (type, "synced") == 0)
+      if (g_strcmp0 (type, CC_FRAME_SYNCED) == 0)
         {
           persist_seq (self, _cc_json_int (frame, "seq"));
           self->attempt = 0;
@@ -472,7 +473,7 @@ process_next (CcSync *self)
           set_state (self, CC_SYNC_STATE_ONLINE);
           g_signal_emit (self, signals[SYNCED], 0);
         }
-      else if (g_strcmp0 (type, "resync_required") == 0)
+      else if (g_strcmp0 (type, CC_FRAME_RESYNC_REQUIRED) == 0)
         {
           g_signal_emit (self, signals[RESYNC_REQUIRED], 0);
           start_reload (self, -1);
@@ -511,7 +512,7 @@ on_message (SoupWebsocketConnection *ws,
   if (kind == NULL)
     return;
 
-  if (g_str_equal (kind, "ready"))
+  if (g_str_equal (kind, CC_FRAME_READY))
     {
       self->ready_seq = _cc_json_int (frame, "seq");
       set_state (self, CC_SYNC_STATE_SYNCING);
@@ -525,13 +526,13 @@ on_message (SoupWebsocketConnection *ws,
       else
         send_sync (self, self->last_seq);
     }
-  else if (_cc_json_has (frame, "seq") && !g_str_equal (kind, "synced") && !g_str_equal (kind, "ready"))
+  else if (_cc_json_has (frame, "seq") && !g_str_equal (kind, CC_FRAME_SYNCED) && !g_str_equal (kind, CC_FRAME_READY))
     g_queue_push_tail (&self->frames, g_steal_pointer (&frame));
-  else if (g_str_equal (kind, "synced") || g_str_equal (kind, "resync_required"))
+  else if (g_str_equal (kind, CC_FRAME_SYNCED) || g_str_equal (kind, CC_FRAME_RESYNC_REQUIRED))
     g_queue_push_tail (&self->frames, g_steal_pointer (&frame));
-  else if (g_str_equal (kind, "typing") || g_str_equal (kind, "presence"))
+  else if (g_str_equal (kind, CC_EVENT_TYPING) || g_str_equal (kind, CC_EVENT_PRESENCE))
     g_signal_emit (self, signals[EVENT], 0, kind, frame);
-  else if (g_str_equal (kind, "error"))
+  else if (g_str_equal (kind, CC_FRAME_ERROR))
     g_debug ("The server reported: %s", _cc_json_str (_cc_json_obj (frame, "error"), "message"));
   process_next (self);
 }

@@ -12,15 +12,6 @@
 
 #define AUDIT_PAGE 50
 
-/* The actions the server records (API.md), in the filter's order. */
-static const char *audit_actions[] = {
-  "auth.login", "auth.login_failed", "auth.logout", "ws.connect", "ws.disconnect",
-  "room.create", "member.add", "member.remove", "message.delete",
-  "invitation.create", "invitation.accept", "attachment.upload",
-  "forbidden_attempt", "user.create", "user.role", "account.export",
-  "account.delete", NULL,
-};
-
 static const char *roles[] = { "admin", "member", "guest", NULL };
 
 struct _CwAdminWindow
@@ -118,7 +109,7 @@ load_page (CwAdminWindow *self,
   pl->self = g_object_ref (self);
   pl->generation = self->generation;
   cc_client_list_audit_async (self->client,
-                              action > 0 && action != GTK_INVALID_LIST_POSITION ? audit_actions[action - 1] : NULL,
+                              action > 0 && action != GTK_INVALID_LIST_POSITION ? cc_audit_actions ()[action - 1] : NULL,
                               since, before_id, AUDIT_PAGE, self->cancellable,
                               audit_loaded_cb, pl);
 }
@@ -395,8 +386,8 @@ cw_admin_window_init (CwAdminWindow *self)
   self->names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   gtk_string_list_append (actions, _("All Actions"));
-  for (guint i = 0; audit_actions[i]; i++)
-    gtk_string_list_append (actions, audit_actions[i]);
+  for (guint i = 0; cc_audit_actions ()[i]; i++)
+    gtk_string_list_append (actions, cc_audit_actions ()[i]);
   gtk_drop_down_set_model (self->action_filter, G_LIST_MODEL (actions));
 
   factory = gtk_signal_list_item_factory_new ();

@@ -29,7 +29,6 @@ struct _CwApplication
   GHashTable     *prefill;
   GCancellable   *cancellable;
   GListStore     *invitations;    /* CcInvitation heard of while running */
-  gulong          event_id;
 
   gint64          last_activity;
   guint           idle_timer;
@@ -51,9 +50,8 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void on_sync_event_cb (CcSync        *sync,
-                              const char    *type,
-                              JsonObject    *frame,
+static void on_invitation_cb (CcClient      *client,
+                              CcInvitation  *invitation,
                               CwApplication *self);
 
 CwApplication *
@@ -173,7 +171,6 @@ set_client (CwApplication *self,
   if (self->client != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->client, self);
-      g_clear_signal_handler (&self->event_id, cc_client_get_sync (self->client));
       cc_client_stop (self->client);
       g_clear_object (&self->client);
     }
@@ -184,8 +181,7 @@ set_client (CwApplication *self,
     {
       self->client = g_object_ref (client);
       g_signal_connect (client, "signed-out", G_CALLBACK (on_signed_out_cb), self);
-      self->event_id = g_signal_connect (cc_client_get_sync (client), "event",
-                                         G_CALLBACK (on_sync_event_cb), self);
+      g_signal_connect (client, "invitation", G_CALLBACK (on_invitation_cb), self);
       self->idle = FALSE;
       self->last_activity = g_get_monotonic_time ();
     }
@@ -626,24 +622,12 @@ cw_application_forget_invitation (CwApplication *self,
     }
 }
 
-/* `invitation.new`: someone invited the signed-in person to a room. */
+/* Someone invited the signed-in person to a room. */
 static void
-on_sync_event_cb (CcSync        *sync,
-                  const char    *type,
-                  JsonObject    *frame,
+on_invitation_cb (CcClient      *client,
+                  CcInvitation  *invitation,
                   CwApplication *self)
 {
-  g_autoptr(CcInvitation) invitation = NULL;
-  JsonObject *data;
-
-  if (g_strcmp0 (type, "invitation.new") != 0 || !json_object_has_member (frame, "data"))
-    return;
-  data = json_object_get_object_member (frame, "data");
-  if (data == NULL)
-    return;
-  invitation = cc_invitation_new_from_json (data);
-  if (cc_invitation_get_token (invitation) == NULL)
-    return;
   cw_application_forget_invitation (self, cc_invitation_get_token (invitation));
   g_list_store_insert (self->invitations, 0, invitation);
   cw_notifier_show_invitation (self->notifier, invitation);
@@ -864,7 +848,6 @@ cw_application_dispose (GObject *object)
   if (self->client != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->client, self);
-      g_clear_signal_handler (&self->event_id, cc_client_get_sync (self->client));
     }
   g_clear_object (&self->client);
   g_clear_object (&self->invitations);

@@ -338,9 +338,9 @@ edit_cb (GObject      *source,
 {
   g_autoptr(CwComposer) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) reply = cc_client_action_finish (CC_CLIENT (source), result, &error);
 
-  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!cc_client_message_op_finish (CC_CLIENT (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
 
@@ -386,14 +386,8 @@ cw_composer_send (CwComposer *self)
       g_free (files);
     }
   else if (self->mode == MODE_EDIT && self->target_id != NULL)
-    {
-      g_autoptr(JsonObject) obj = json_object_new ();
-
-      json_object_set_string_member (obj, "body", body);
-      cc_client_action_async (self->client, CC_CLIENT_ACTION_EDIT_MESSAGE, room_id,
-                              self->target_id, obj, self->cancellable, edit_cb,
-                              g_object_ref (self));
-    }
+    cc_client_edit_message_async (self->client, room_id, self->target_id, body,
+                                  self->cancellable, edit_cb, g_object_ref (self));
   else
     cc_client_send_message_async (self->client, room_id, body,
                                   self->mode == MODE_REPLY ? self->target_id : NULL,

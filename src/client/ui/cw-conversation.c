@@ -640,9 +640,9 @@ action_done_cb (GObject      *source,
 {
   g_autoptr(CwConversation) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) reply = cc_client_action_finish (CC_CLIENT (source), result, &error);
 
-  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!cc_client_message_op_finish (CC_CLIENT (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
 
@@ -661,9 +661,8 @@ on_delete_response_cb (AdwMessageDialog *dialog,
 
   if (g_strcmp0 (response, "delete") != 0 || self->client == NULL || self->room == NULL)
     return;
-  cc_client_action_async (self->client, CC_CLIENT_ACTION_DELETE_MESSAGE,
-                          cc_room_get_id (self->room), id, NULL, self->cancellable,
-                          action_done_cb, g_object_ref (self));
+  cc_client_delete_message_async (self->client, cc_room_get_id (self->room), id,
+                                  self->cancellable, action_done_cb, g_object_ref (self));
 }
 
 static void

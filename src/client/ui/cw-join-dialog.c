@@ -275,12 +275,8 @@ fail (CwJoinDialog *self,
 
 static void
 joined (CwJoinDialog *self,
-        JsonObject   *reply)
+        const char   *room_id)
 {
-  JsonObject *room = json_object_has_member (reply, "room") ? json_object_get_object_member (reply, "room") : NULL;
-  const char *room_id = room && json_object_has_member (room, "id")
-    ? json_object_get_string_member (room, "id") : NULL;
-
   cw_application_forget_invitation (self->app, self->token);
   if (room_id != NULL)
     cw_application_open_room (self->app, room_id);
@@ -294,12 +290,12 @@ accept_cb (GObject      *source,
 {
   g_autoptr(CwJoinDialog) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) reply = cc_invitation_accept_finish (CC_API (source), result, &error);
+  g_autofree char *room_id = cc_invitation_accept_finish (CC_API (source), result, &error);
 
-  if (reply == NULL)
+  if (room_id == NULL)
     fail (self, error);
   else
-    joined (self, reply);
+    joined (self, room_id);
 }
 
 static void
@@ -318,15 +314,15 @@ sign_in_cb (GObject      *source,
 {
   g_autoptr(CwJoinDialog) self = user_data;
   g_autoptr(GError) error = NULL;
-  JsonObject *reply = g_object_get_data (G_OBJECT (self), "reply");
+  const char *room_id = g_object_get_data (G_OBJECT (self), "joined-room");
 
   if (!cw_application_sign_in_finish (CW_APPLICATION (source), result, &error))
     {
       fail (self, error);
       return;
     }
-  if (reply != NULL)
-    joined (self, reply);
+  if (room_id != NULL)
+    joined (self, room_id);
   else
     accept_signed_in (self);
 }
@@ -349,17 +345,16 @@ create_cb (GObject      *source,
 {
   g_autoptr(CwJoinDialog) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) reply = cc_invitation_accept_finish (CC_API (source), result, &error);
+  g_autofree char *room_id = cc_invitation_accept_finish (CC_API (source), result, &error);
 
-  if (reply == NULL)
+  if (room_id == NULL)
     {
       fail (self, error);
       return;
     }
   /* The account exists and is in the room: sign in with it the usual way,
    * so the session is kept like any other. */
-  g_object_set_data_full (G_OBJECT (self), "reply", g_steal_pointer (&reply),
-                          (GDestroyNotify) json_object_unref);
+  g_object_set_data_full (G_OBJECT (self), "joined-room", g_steal_pointer (&room_id), g_free);
   sign_in (self);
 }
 

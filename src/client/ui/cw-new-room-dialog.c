@@ -1,4 +1,5 @@
-/* cw-new-room-dialog.c: create a group or channel (POST /api/rooms).
+/* cw-new-room-dialog.c: create a group, channel or project room, with
+ * people added at once (cc_client_create_room_async).
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "causerie-ui"
@@ -50,7 +51,7 @@ create_cb (GObject      *source,
 {
   g_autoptr(CwNewRoomDialog) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) room = cc_client_action_finish (CC_CLIENT (source), result, &error);
+  g_autoptr(CcRoom) room = cc_client_create_room_finish (CC_CLIENT (source), result, &error);
 
   if (room == NULL)
     {
@@ -62,9 +63,7 @@ create_cb (GObject      *source,
       return;
     }
 
-  if (json_object_has_member (room, "id"))
-    gtk_widget_activate_action (GTK_WIDGET (self), "app.open-room", "s",
-                                json_object_get_string_member (room, "id"));
+  gtk_widget_activate_action (GTK_WIDGET (self), "app.open-room", "s", cc_room_get_id (room));
   gtk_window_close (GTK_WINDOW (self));
 }
 
@@ -110,35 +109,28 @@ on_add_people_cb (CwNewRoomDialog *self)
 static void
 on_create_cb (CwNewRoomDialog *self)
 {
-  g_autoptr(JsonObject) body = json_object_new ();
   g_autofree char *name = trimmed (self->name_row);
   g_autofree char *topic = trimmed (self->topic_row);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->people));
+  g_autoptr(GPtrArray) member_ids = g_ptr_array_new_full (n + 1, g_free);
 
   if (*name == '\0' || !gtk_widget_get_sensitive (GTK_WIDGET (self->create_button)))
     return;
 
-  json_object_set_string_member (body, "type", self->type);
-  json_object_set_string_member (body, "name", name);
-  if (*topic != '\0')
-    json_object_set_string_member (body, "description", topic);
-  json_object_set_boolean_member (body, "is_private",
-                                  g_strcmp0 (self->type, "channel") != 0 ||
-                                  gtk_switch_get_active (self->private_switch));
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->people)) > 0)
+  for (guint i = 0; i < n; i++)
     {
-      JsonArray *ids = json_array_new ();
+      g_autoptr(CcUser) user = g_list_model_get_item (G_LIST_MODEL (self->people), i);
 
-      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->people)); i++)
-        {
-          g_autoptr(CcUser) user = g_list_model_get_item (G_LIST_MODEL (self->people), i);
-          json_array_add_string_element (ids, cc_user_get_id (user));
-        }
-      json_object_set_array_member (body, "member_ids", ids);
+      g_ptr_array_add (member_ids, g_strdup (cc_user_get_id (user)));
     }
+  g_ptr_array_add (member_ids, NULL);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->create_button), FALSE);
-  cc_client_action_async (self->client, CC_CLIENT_ACTION_CREATE_ROOM, NULL, NULL, body,
-                          self->cancellable, create_cb, g_object_ref (self));
+  cc_client_create_room_async (self->client, self->type, name, *topic != '\0' ? topic : NULL,
+                               g_strcmp0 (self->type, "channel") != 0 ||
+                               gtk_switch_get_active (self->private_switch),
+                               (const char * const *) member_ids->pdata,
+                               self->cancellable, create_cb, g_object_ref (self));
 }
 
 static void

@@ -100,58 +100,35 @@ update_stack (CwPickerDialog *self)
 }
 
 static void
-results_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+rooms_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
 {
   g_autoptr(CwPickerDialog) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) reply = cc_client_action_finish (CC_CLIENT (source), result, &error);
-  const char *member = self->mode == CW_PICKER_PEOPLE ? "users" : "rooms";
-  const char *me = cc_account_get_user_id (cc_client_get_account (self->client));
-  JsonArray *array;
+  g_autoptr(GListModel) rooms = cc_client_discover_rooms_finish (CC_CLIENT (source), result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   gtk_spinner_set_spinning (self->spinner, FALSE);
   g_list_store_remove_all (self->results);
-
-  if (reply == NULL)
+  adw_status_page_set_description (self->empty_page, rooms ? NULL : cw_error_sentence (error));
+  for (guint i = 0; rooms != NULL && i < g_list_model_get_n_items (rooms); i++)
     {
-      adw_status_page_set_description (self->empty_page, cw_error_sentence (error));
-      update_stack (self);
-      return;
-    }
-  adw_status_page_set_description (self->empty_page, NULL);
+      g_autoptr(CcRoom) room = g_list_model_get_item (rooms, i);
 
-  array = json_object_has_member (reply, member) ? json_object_get_array_member (reply, member) : NULL;
-  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
-    {
-      JsonObject *obj = json_array_get_object_element (array, i);
-      g_autoptr(GObject) item = NULL;
-
-      if (obj == NULL)
-        continue;
-      if (self->mode == CW_PICKER_PEOPLE)
-        {
-          item = G_OBJECT (cc_user_new_from_json (obj));
-          if (g_strcmp0 (cc_user_get_id (CC_USER (item)), me) == 0)
-            continue;
-        }
-      else
-        item = G_OBJECT (cc_room_new_from_json (obj));
-      g_list_store_append (self->results, item);
+      g_list_store_append (self->results, room);
     }
   update_stack (self);
 }
 
 static void refresh (CwPickerDialog *self);
 
-/* issue 11 (people): begin */
+/* People to open a direct room with, or to add (not those excluded). */
 static void
-add_results_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+people_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
   g_autoptr(CwPickerDialog) self = user_data;
   g_autoptr(GError) error = NULL;
@@ -244,7 +221,6 @@ cw_picker_dialog_exclude (CwPickerDialog *self,
 
   g_hash_table_add (self->excluded, g_strdup (user_id));
 }
-/* issue 11 (people): end */
 
 static void
 refresh (CwPickerDialog *self)
@@ -257,18 +233,12 @@ refresh (CwPickerDialog *self)
   if (g_list_model_get_n_items (G_LIST_MODEL (self->results)) == 0)
     gtk_stack_set_visible_child_name (self->stack, "loading");
 
-  /* issue 11 (people) */
-  if (self->mode == CW_PICKER_ADD_PEOPLE)
-    {
-      cc_client_search_users_async (self->client, self->search, self->room_id,
-                                    self->cancellable, add_results_cb, g_object_ref (self));
-      return;
-    }
-  cc_client_action_async (self->client,
-                          self->mode == CW_PICKER_PEOPLE ? CC_CLIENT_ACTION_SEARCH_USERS
-                                                         : CC_CLIENT_ACTION_DISCOVER_ROOMS,
-                          NULL, self->mode == CW_PICKER_PEOPLE ? (self->search ? self->search : "") : NULL,
-                          NULL, self->cancellable, results_cb, g_object_ref (self));
+  if (self->mode == CW_PICKER_CHANNELS)
+    cc_client_discover_rooms_async (self->client, self->cancellable, rooms_cb, g_object_ref (self));
+  else
+    cc_client_search_users_async (self->client, self->search,
+                                  self->mode == CW_PICKER_ADD_PEOPLE ? self->room_id : NULL,
+                                  self->cancellable, people_cb, g_object_ref (self));
 }
 
 static void
@@ -292,22 +262,20 @@ chosen_cb (GObject      *source,
 {
   g_autoptr(CwPickerDialog) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) reply = cc_client_action_finish (CC_CLIENT (source), result, &error);
-  JsonObject *room = reply;
+  g_autoptr(CcRoom) room = NULL;
 
-  if (reply == NULL)
+  if (g_async_result_is_tagged (result, cc_client_open_direct_async))
+    room = cc_client_open_direct_finish (CC_CLIENT (source), result, &error);
+  else
+    room = cc_client_join_room_finish (CC_CLIENT (source), result, &error);
+  if (room == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         cw_show_toast (GTK_WIDGET (self), cw_error_sentence (error));
       gtk_widget_set_sensitive (GTK_WIDGET (self->list_view), TRUE);
       return;
     }
-
-  if (json_object_has_member (reply, "room") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (reply, "room")))
-    room = json_object_get_object_member (reply, "room");
-  if (json_object_has_member (room, "id"))
-    gtk_widget_activate_action (GTK_WIDGET (self), "app.open-room", "s",
-                                json_object_get_string_member (room, "id"));
+  gtk_widget_activate_action (GTK_WIDGET (self), "app.open-room", "s", cc_room_get_id (room));
   gtk_window_close (GTK_WINDOW (self));
 }
 
@@ -328,17 +296,11 @@ on_activate_cb (CwPickerDialog *self,
     }
   gtk_widget_set_sensitive (GTK_WIDGET (self->list_view), FALSE);
   if (CC_IS_USER (item))
-    {
-      g_autoptr(JsonObject) body = json_object_new ();
-
-      json_object_set_string_member (body, "user_id", cc_user_get_id (CC_USER (item)));
-      cc_client_action_async (self->client, CC_CLIENT_ACTION_OPEN_DIRECT, NULL, NULL, body,
-                              self->cancellable, chosen_cb, g_object_ref (self));
-    }
+    cc_client_open_direct_async (self->client, cc_user_get_id (CC_USER (item)),
+                                 self->cancellable, chosen_cb, g_object_ref (self));
   else
-    cc_client_action_async (self->client, CC_CLIENT_ACTION_JOIN_ROOM,
-                            cc_room_get_id (CC_ROOM (item)), NULL, NULL,
-                            self->cancellable, chosen_cb, g_object_ref (self));
+    cc_client_join_room_async (self->client, cc_room_get_id (CC_ROOM (item)),
+                               self->cancellable, chosen_cb, g_object_ref (self));
 }
 
 static void

@@ -135,8 +135,6 @@ static void
 set_muted (CwRoomHeader *self,
            gboolean      muted)
 {
-  g_autoptr(JsonObject) body = NULL;
-
   if (self->muted == muted)
     return;
   self->muted = muted;
@@ -145,10 +143,8 @@ set_muted (CwRoomHeader *self,
   if (self->updating || self->room == NULL || self->client == NULL)
     return;
 
-  body = json_object_new ();
-  json_object_set_boolean_member (body, "muted", muted);
-  cw_run_action (GTK_WIDGET (self), self->client, CC_CLIENT_ACTION_ROOM_SETTINGS,
-                 cc_room_get_id (self->room), NULL, body);
+  cc_client_set_room_muted_async (self->client, cc_room_get_id (self->room), muted, NULL,
+                                  cw_room_op_done_cb, g_object_ref (self));
 }
 
 static void
@@ -183,13 +179,11 @@ archive_action (GtkWidget  *widget,
                 GVariant   *param)
 {
   CwRoomHeader *self = CW_ROOM_HEADER (widget);
-  g_autoptr(JsonObject) body = json_object_new ();
 
   if (self->room == NULL || self->client == NULL)
     return;
-  json_object_set_boolean_member (body, "is_archived", TRUE);
-  cw_run_action (widget, self->client, CC_CLIENT_ACTION_UPDATE_ROOM,
-                 cc_room_get_id (self->room), NULL, body);
+  cc_client_archive_room_async (self->client, cc_room_get_id (self->room), NULL,
+                                cw_room_op_done_cb, g_object_ref (widget));
 }
 
 static void
@@ -199,8 +193,8 @@ on_leave_response_cb (AdwMessageDialog *dialog,
 {
   if (g_strcmp0 (response, "leave") != 0 || self->room == NULL || self->client == NULL)
     return;
-  cw_run_action (GTK_WIDGET (self), self->client, CC_CLIENT_ACTION_LEAVE_ROOM,
-                 cc_room_get_id (self->room), NULL, NULL);
+  cc_client_leave_room_async (self->client, cc_room_get_id (self->room), NULL,
+                              cw_room_op_done_cb, g_object_ref (self));
 }
 
 static void

@@ -29,22 +29,18 @@ struct _CwRoomSettings
 
 G_DEFINE_FINAL_TYPE (CwRoomSettings, cw_room_settings, ADW_TYPE_PREFERENCES_WINDOW)
 
-static void
-run (CwRoomSettings *self,
-     CcClientAction  action,
-     JsonObject     *body)
+/* Errors show in the main window, which outlives this one. */
+static gpointer
+toast_target (CwRoomSettings *self)
 {
   GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
 
-  /* Errors show in the main window, which outlives this one. */
-  cw_run_action (parent ? GTK_WIDGET (parent) : GTK_WIDGET (self), self->client, action,
-                 cc_room_get_id (self->room), NULL, body);
+  return g_object_ref (parent ? GTK_WIDGET (parent) : GTK_WIDGET (self));
 }
 
 static void
 on_name_apply_cb (CwRoomSettings *self)
 {
-  g_autoptr(JsonObject) body = json_object_new ();
   g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
 
   if (*name == '\0')
@@ -53,29 +49,26 @@ on_name_apply_cb (CwRoomSettings *self)
                                         adw_toast_new (_("A room needs a name.")));
       return;
     }
-  json_object_set_string_member (body, "name", name);
-  run (self, CC_CLIENT_ACTION_UPDATE_ROOM, body);
+  cc_client_rename_room_async (self->client, cc_room_get_id (self->room), name, NULL,
+                               cw_room_op_done_cb, toast_target (self));
 }
 
 static void
 on_topic_apply_cb (CwRoomSettings *self)
 {
-  g_autoptr(JsonObject) body = json_object_new ();
-
-  json_object_set_string_member (body, "description", gtk_editable_get_text (GTK_EDITABLE (self->topic_row)));
-  run (self, CC_CLIENT_ACTION_UPDATE_ROOM, body);
+  cc_client_set_room_description_async (self->client, cc_room_get_id (self->room),
+                                        gtk_editable_get_text (GTK_EDITABLE (self->topic_row)), NULL,
+                                        cw_room_op_done_cb, toast_target (self));
 }
 
 static void
 on_mute_cb (CwRoomSettings *self)
 {
-  g_autoptr(JsonObject) body = NULL;
-
   if (self->loading)
     return;
-  body = json_object_new ();
-  json_object_set_boolean_member (body, "muted", gtk_switch_get_active (self->mute_switch));
-  run (self, CC_CLIENT_ACTION_ROOM_SETTINGS, body);
+  cc_client_set_room_muted_async (self->client, cc_room_get_id (self->room),
+                                  gtk_switch_get_active (self->mute_switch), NULL,
+                                  cw_room_op_done_cb, toast_target (self));
 }
 
 /* The combo's items are in CcNotifyLevel order; the choice is this
@@ -93,17 +86,16 @@ on_notify_cb (CwRoomSettings *self)
 static void
 on_archive_cb (CwRoomSettings *self)
 {
-  g_autoptr(JsonObject) body = json_object_new ();
-
-  json_object_set_boolean_member (body, "is_archived", TRUE);
-  run (self, CC_CLIENT_ACTION_UPDATE_ROOM, body);
+  cc_client_archive_room_async (self->client, cc_room_get_id (self->room), NULL,
+                                cw_room_op_done_cb, toast_target (self));
   gtk_window_close (GTK_WINDOW (self));
 }
 
 static void
 on_leave_cb (CwRoomSettings *self)
 {
-  run (self, CC_CLIENT_ACTION_LEAVE_ROOM, NULL);
+  cc_client_leave_room_async (self->client, cc_room_get_id (self->room), NULL,
+                              cw_room_op_done_cb, toast_target (self));
   gtk_window_close (GTK_WINDOW (self));
 }
 

@@ -152,32 +152,17 @@ cw_show_toast (GtkWidget  *widget,
     g_message ("%s", text);
 }
 
-static void
-run_action_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+void
+cw_room_op_done_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
 {
   g_autoptr(GtkWidget) widget = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) reply = cc_client_action_finish (CC_CLIENT (source), result, &error);
 
-  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!cc_client_room_op_finish (CC_CLIENT (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     cw_show_toast (widget, cw_error_sentence (error));
-}
-
-void
-cw_run_action (GtkWidget      *widget,
-               CcClient       *client,
-               CcClientAction  action,
-               const char     *room_id,
-               const char     *target,
-               JsonObject     *body)
-{
-  g_return_if_fail (GTK_IS_WIDGET (widget));
-  g_return_if_fail (CC_IS_CLIENT (client));
-
-  cc_client_action_async (client, action, room_id, target, body, NULL,
-                          run_action_cb, g_object_ref (widget));
 }
 
 void

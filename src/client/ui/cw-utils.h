@@ -24,14 +24,13 @@ G_END_DECLS
 #include "cc-client.h"
 
 G_BEGIN_DECLS
-/* Runs a REST action of the core; a failure shows as a toast in the
- * AdwToastOverlay above @widget. @body may be NULL (not consumed). */
-void cw_run_action (GtkWidget      *widget,
-                    CcClient       *client,
-                    CcClientAction  action,
-                    const char     *room_id,
-                    const char     *target,
-                    JsonObject     *body);
+/* A GAsyncReadyCallback for the core's calls on a room finished by
+ * cc_client_room_op_finish() (rename, archive, mute, leave…): a failure
+ * shows as a toast in the AdwToastOverlay above @user_data, a GtkWidget
+ * the caller passes with a reference (dropped here). */
+void cw_room_op_done_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data);
 /* Shows @text as a toast in the overlay above @widget. */
 void cw_show_toast (GtkWidget      *widget,
                     const char     *text);
