@@ -251,9 +251,11 @@ test_presence (void)
 
   /* Bob quits: Ada hears he is offline and since when. */
   cc_test_client_quit (&p.b);
+  /* The list may be reloaded meanwhile: look Bob up again each time. */
+  CC_TEST_WAIT_UNTIL (g_strcmp0 (cc_user_get_presence (cc_member_get_user (find_member (members_a, bob))),
+                                 "offline") == 0);
   bob_member = find_member (members_a, bob);
   bob_user = cc_member_get_user (bob_member);
-  CC_TEST_WAIT_UNTIL (g_strcmp0 (cc_user_get_presence (bob_user), "offline") == 0);
   g_assert_cmpint (cc_user_get_last_seen_at (bob_user), >, 0);
   {
     g_autofree char *seen = cc_format_last_seen (cc_user_get_presence (bob_user),

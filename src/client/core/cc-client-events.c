@@ -155,6 +155,7 @@ _cc_client_on_presence (CcClient   *self,
    * header follow at once. */
   const char *status_text = _cc_json_str (frame, "status_text");
   g_autoptr(JsonObject) text_update = NULL;
+  g_autoptr(JsonObject) live = NULL;
 
   if (user_id == NULL || status == NULL)
     return;
@@ -163,6 +164,15 @@ _cc_client_on_presence (CcClient   *self,
       text_update = json_object_new ();
       json_object_set_string_member (text_update, "status_text", status_text);
     }
+  /* Remembered, so that a member list loaded later keeps it. */
+  live = g_hash_table_lookup (self->live, user_id)
+         ? json_object_ref (g_hash_table_lookup (self->live, user_id)) : json_object_new ();
+  json_object_set_string_member (live, "presence", status);
+  if (_cc_json_has (frame, "last_seen_at"))
+    json_object_set_member (live, "last_seen_at", json_node_copy (json_object_get_member (frame, "last_seen_at")));
+  if (status_text != NULL)
+    json_object_set_string_member (live, "status_text", status_text);
+  g_hash_table_replace (self->live, g_strdup (user_id), json_object_ref (live));
   if (user != NULL)
     {
       cc_user_set_presence (user, status, last_seen);

@@ -31,12 +31,15 @@ struct _CcClient
   CcFileCache  *file_cache;   /* made on first use (cc-client-files.c) */
   GNetworkMonitor *network;   /* while started */
   GHashTable   *unsent;       /* txn id -> room id: the outbox, for the room list */
+  GHashTable   *live;         /* user id -> JsonObject: presence heard while online */
   CcActivity   *activity;     /* made on first use (cc_client_get_activity) */
   gboolean      idle;
   gboolean      opened;
 };
 
 /* cc-client.c */
+void     _cc_client_apply_live     (CcClient   *self,
+                                    CcUser     *user);
 void     _cc_client_note_unsent    (CcClient   *self,
                                     const char *txn_id,
                                     const char *room_id);

@@ -65,6 +65,7 @@ cc_client_dispose (GObject *object)
   g_clear_pointer (&self->typing, g_hash_table_unref);
   g_clear_pointer (&self->typing_sent, g_hash_table_unref);
   g_clear_pointer (&self->unsent, g_hash_table_unref);
+  g_clear_pointer (&self->live, g_hash_table_unref);
   g_clear_object (&self->sync);
   g_clear_object (&self->outbox);
   _cc_client_files_dispose (self);
@@ -168,6 +169,8 @@ cc_client_init (CcClient *self)
                                         (GDestroyNotify) g_hash_table_unref);
   self->typing_sent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->unsent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->live = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                      (GDestroyNotify) json_object_unref);
 }
 
 CcClient *
@@ -239,7 +242,22 @@ _cc_client_ensure_user (CcClient   *self,
       user = cc_user_new_from_json (json);
       g_hash_table_insert (self->users, g_strdup (id), user);
     }
+  _cc_client_apply_live (self, user);
   return user;
+}
+
+/* A member list or user read from the cache, or fetched before a presence
+ * frame arrived, must not take back what that frame said: presence and
+ * status text heard while online win until the connection drops (then
+ * /api/presence and the next fetches tell again). */
+void
+_cc_client_apply_live (CcClient *self,
+                       CcUser   *user)
+{
+  JsonObject *live = self->live ? g_hash_table_lookup (self->live, cc_user_get_id (user)) : NULL;
+
+  if (live != NULL)
+    cc_user_update_from_json (user, live);
 }
 
 void
@@ -440,8 +458,12 @@ members_loaded_cb (GObject      *object,
     {
       JsonObject *m = g_ptr_array_index (json, i);
 
+      CcMember *member;
+
       _cc_client_ensure_user (self, _cc_json_obj (m, "user"));
-      g_ptr_array_add (members, cc_member_new_from_json (m));
+      member = cc_member_new_from_json (m);
+      _cc_client_apply_live (self, cc_member_get_user (member));
+      g_ptr_array_add (members, member);
     }
   store = g_hash_table_lookup (self->members, load->room_id);
   if (store != NULL)
@@ -708,6 +730,8 @@ on_sync_state (CcSync     *sync,
   cc_outbox_set_online (self->outbox, cc_sync_get_online (sync));
   /* Offline, nobody's presence is known: no green dot for someone who
    * may have left hours ago. It comes back with /api/presence. */
+  if (cc_sync_get_state (sync) == CC_SYNC_STATE_OFFLINE)
+    g_hash_table_remove_all (self->live);
   if (cc_sync_get_state (sync) == CC_SYNC_STATE_OFFLINE)
     for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->rooms)); i++)
       {
