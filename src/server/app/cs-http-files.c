@@ -121,7 +121,7 @@ cs_http_upload_start (CsServer          *server,
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       soup_message_headers_get_content_length (headers) > server->config->attach_max_bytes)
     {
-      server->metrics.uploads_too_large++;
+      cs_metrics_add (&server->metrics, CS_COUNT_UPLOADS_TOO_LARGE, 1);
       cs_http_set_too_large (server, msg, server->config->attach_max_bytes);
       return FALSE;
     }
@@ -153,7 +153,7 @@ cs_http_upload_finish (CsServer          *server,
   g_assert (u != NULL);
   if (u->too_large)
     {
-      server->metrics.uploads_too_large++;
+      cs_metrics_add (&server->metrics, CS_COUNT_UPLOADS_TOO_LARGE, 1);
       cs_http_set_too_large (server, msg, u->max);
       return NULL;
     }
@@ -164,7 +164,7 @@ cs_http_upload_finish (CsServer          *server,
     }
   close (u->fd);
   u->fd = -1;
-  server->metrics.upload_bytes += (guint64) u->upload.size;
+  cs_metrics_add (&server->metrics, CS_COUNT_UPLOAD_BYTES, (guint64) u->upload.size);
   return &u->upload;
 }
 
@@ -390,7 +390,7 @@ cs_http_send_file (CsServer          *server,
   soup_server_message_set_status (msg, r == RANGE_OK ? 206 : 200, NULL);
   soup_message_body_set_accumulate (soup_server_message_get_response_body (msg), FALSE);
   if (!head)
-    server->metrics.downloads++;
+    cs_metrics_add (&server->metrics, CS_COUNT_DOWNLOADS, 1);
   if (end < start || head)
     {
       soup_message_body_complete (soup_server_message_get_response_body (msg));

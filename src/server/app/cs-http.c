@@ -124,9 +124,7 @@ static void
 count_status (CsServer *server,
               guint     status)
 {
-  guint cls = MIN (status / 100, 5);
-
-  server->metrics.http_requests[cls]++;
+  cs_metrics_count_status (&server->metrics, status);
 }
 
 void
@@ -263,7 +261,7 @@ job_done (CsCtx   *ctx,
   CsServer *server = g_object_get_data (G_OBJECT (msg), "cs-server");
   Pending *pending = g_object_get_data (G_OBJECT (msg), "cs-pending");
 
-  cs_hub_apply_after (server->hub, ctx);
+  cs_bus_publish_after (server->bus, ctx);
   if (pending->finished)
     {
       g_object_unref (msg);
@@ -311,8 +309,8 @@ message_finished_cb (SoupServerMessage *msg,
                      Pending           *pending)
 {
   pending->finished = TRUE;
-  cs_histogram_observe (&pending->server->metrics.latency[pending->route_class],
-                        (g_get_monotonic_time () - pending->started) / (double) G_USEC_PER_SEC);
+  cs_metrics_observe (&pending->server->metrics, pending->route_class,
+                      (g_get_monotonic_time () - pending->started) / (double) G_USEC_PER_SEC);
 }
 
 static void
@@ -454,8 +452,8 @@ websocket_upgraded_cb (SoupServerMessage *msg,
 
   /* A stolen connection never reports "finished": the handshake ends here. */
   if (pending)
-    cs_histogram_observe (&server->metrics.latency[CS_ROUTE_WEBSOCKET],
-                          (g_get_monotonic_time () - pending->started) / (double) G_USEC_PER_SEC);
+    cs_metrics_observe (&server->metrics, CS_ROUTE_WEBSOCKET,
+                        (g_get_monotonic_time () - pending->started) / (double) G_USEC_PER_SEC);
   if (raw)
     query = g_uri_parse_params (raw, -1, "&", G_URI_PARAMS_NONE, NULL);
   stream = soup_server_message_steal_connection (msg);
@@ -700,10 +698,13 @@ cs_http_metrics_text (CsServer *server)
     "causerie_uploads_too_large_total %" G_GUINT64_FORMAT "\n"
     "# TYPE causerie_downloads_total counter\n"
     "causerie_downloads_total %" G_GUINT64_FORMAT "\n",
-    cs_hub_n_connections (server->hub), m->ws_accepted, m->ws_frames_in, m->ws_bad_frames,
-    m->ws_slow_closed, m->deliveries, stats.commits, stats.jobs, stats.failed_commits,
+    cs_hub_n_connections (server->hub), cs_metrics_get (m, CS_COUNT_WS_ACCEPTED),
+    cs_metrics_get (m, CS_COUNT_WS_FRAMES_IN), cs_metrics_get (m, CS_COUNT_WS_BAD_FRAMES),
+    cs_metrics_get (m, CS_COUNT_WS_SLOW_CLOSED), cs_metrics_get (m, CS_COUNT_DELIVERIES),
+    stats.commits, stats.jobs, stats.failed_commits,
     stats.events, stats.queued, cs_store_head_seq (server->store),
-    m->upload_bytes, m->uploads_too_large, m->downloads);
+    cs_metrics_get (m, CS_COUNT_UPLOAD_BYTES), cs_metrics_get (m, CS_COUNT_UPLOADS_TOO_LARGE),
+    cs_metrics_get (m, CS_COUNT_DOWNLOADS));
   append_edge_metrics (server, s);
   return g_string_free (s, FALSE);
 }

@@ -6,7 +6,9 @@
 #include <libsoup/soup.h>
 
 #include "cs-api.h"
+#include "cs-bus.h"
 #include "cs-ctx.h"
+#include "cs-hub.h"
 #include "cs-listener.h"
 #include "cs-metrics.h"
 #include "cs-server.h"
@@ -14,27 +16,12 @@
 
 G_BEGIN_DECLS
 
-typedef struct _CsHub CsHub;
-
-typedef struct {
-  guint64 http_requests[6];   /* by status class: 1xx..5xx, index 1..5 */
-  guint64 ws_accepted;
-  guint64 ws_frames_in;
-  guint64 ws_bad_frames;
-  guint64 ws_slow_closed;
-  guint64 messages_sent;
-  guint64 deliveries;
-  guint64 upload_bytes;
-  guint64 uploads_too_large;
-  guint64 downloads;
-  CsHistogram latency[CS_ROUTE_N];   /* request durations by route class */
-} CsMetrics;
-
 struct _CsServer {
   CsConfig   *config;
   CsStore    *store;
   CsPresence *presence;
   struct _CsRateLimit *message_limit;
+  CsBus      *bus;
   CsHub      *hub;
   struct _CsMailer *mailer;
   SoupServer *soup;
@@ -73,22 +60,5 @@ CsUpload *cs_http_upload_finish  (CsServer          *server,
 void      cs_http_send_file      (CsServer          *server,
                                   SoupServerMessage *msg,
                                   CsCtx             *ctx);
-
-/* cs-hub.c */
-CsHub    *cs_hub_new             (CsServer   *server);
-void      cs_hub_free            (CsHub      *hub);
-void      cs_hub_accept          (CsHub      *hub,
-                                  GIOStream  *stream,
-                                  const char *user_id,
-                                  const char *tenant_id,
-                                  const char *token_hash,
-                                  const char *ip,
-                                  const char *since);
-void      cs_hub_deliver         (GPtrArray  *events,
-                                  gpointer    hub);
-/* Runs the post-commit actions a handler asked for (closing sockets). */
-void      cs_hub_apply_after     (CsHub      *hub,
-                                  CsCtx      *ctx);
-guint     cs_hub_n_connections   (CsHub      *hub);
 
 G_END_DECLS

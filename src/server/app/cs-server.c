@@ -88,8 +88,10 @@ cs_server_new (CsConfig *config,
     return NULL;
   server->presence = cs_presence_new ();
   server->message_limit = cs_rate_limit_new (config->messages_per_minute, config->message_burst);
-  server->hub = cs_hub_new (server);
-  cs_store_set_event_sink (server->store, cs_hub_deliver, server->hub);
+  server->bus = cs_bus_local_new ();
+  server->hub = cs_hub_new (config, server->store, server->presence, server->message_limit, server->bus,
+                            &server->metrics);
+  cs_store_set_event_sink (server->store, cs_bus_event_sink, server->bus);
 
   /* Read once at start-up, before anything listens: afterwards every
    * request is authenticated from memory, never from the disk. */
@@ -164,6 +166,7 @@ cs_server_free (CsServer *server)
   if (server->store)
     cs_store_set_event_sink (server->store, NULL, NULL);
   g_clear_pointer (&server->store, cs_store_close);
+  g_clear_pointer (&server->bus, cs_bus_free);
   g_clear_pointer (&server->presence, cs_presence_free);
   g_clear_pointer (&server->message_limit, cs_rate_limit_free);
   cs_sessions_clear ();

@@ -22,6 +22,21 @@ static const char * const class_names[CS_ROUTE_N] = {
 };
 
 void
+cs_metrics_count_status (CsMetrics *metrics,
+                         guint      http_status)
+{
+  metrics->http_requests[MIN (http_status / 100, 5)]++;
+}
+
+void
+cs_metrics_observe (CsMetrics    *metrics,
+                    CsRouteClass  route_class,
+                    double        seconds)
+{
+  cs_histogram_observe (&metrics->latency[route_class], seconds);
+}
+
+void
 cs_histogram_observe (CsHistogram *h,
                       double       seconds)
 {

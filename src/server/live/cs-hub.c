@@ -6,10 +6,8 @@
  */
 #define G_LOG_DOMAIN "cs-hub"
 
-#include "cs-server-private.h"
+#include "cs-hub.h"
 #include "cs-api.h"
-#include "cs-auth.h"
-#include "cs-presence.h"
 #include "cs-ws.h"
 #include "cau-json.h"
 #include "cau-time.h"
@@ -47,7 +45,12 @@ typedef struct {
 } Typing;
 
 struct _CsHub {
-  CsServer   *server;
+  CsConfig   *config;
+  CsStore    *store;
+  CsPresence *presence;
+  CsRateLimit *message_limit;
+  CsBus      *bus;
+  CsMetrics  *metrics;
   GHashTable *by_user;        /* user id -> GPtrArray of Client* */
   GHashTable *by_tenant;      /* tenant id -> GPtrArray of Client* */
   GHashTable *offline_timers; /* user id -> GSource id */
@@ -147,14 +150,14 @@ list_remove (GHashTable *table,
 static CsCtx *
 client_ctx (Client *c)
 {
-  CsServer *server = c->hub->server;
-  CsCtx *ctx = cs_ctx_new (server->config, server->store, server->presence);
+  CsHub *hub = c->hub;
+  CsCtx *ctx = cs_ctx_new (hub->config, hub->store, hub->presence);
 
   ctx->user_id = g_strdup (c->user_id);
   ctx->tenant_id = g_strdup (c->tenant_id);
   ctx->token_hash = g_strdup (c->token_hash);
   ctx->ip = g_strdup (c->ip);
-  ctx->message_limit = server->message_limit;
+  ctx->message_limit = hub->message_limit;
   return ctx;
 }
 
@@ -165,14 +168,13 @@ audit_job (CsHub      *hub,
            const char *ip,
            const char *action)
 {
-  CsServer *server = hub->server;
-  CsCtx *ctx = cs_ctx_new (server->config, server->store, server->presence);
+  CsCtx *ctx = cs_ctx_new (hub->config, hub->store, hub->presence);
 
   ctx->user_id = g_strdup (user_id);
   ctx->tenant_id = g_strdup (tenant_id);
   ctx->ip = g_strdup (ip);
   cs_ctx_audit (ctx, action, "user", user_id, NULL);
-  cs_store_submit (server->store, CS_JOB_WRITE, NULL, ctx, NULL, NULL);
+  cs_store_submit (hub->store, CS_JOB_WRITE, NULL, ctx, NULL, NULL);
 }
 
 /* ---- delivery ---------------------------------------------------------- */
@@ -183,13 +185,13 @@ hold_event (Client  *c,
 {
   gsize size = strlen (ev->own_frame ? ev->own_frame : ev->frame) + 16;
 
-  if (c->held_bytes + cs_ws_conn_queued (c->ws) + size > c->hub->server->config->ws_queue_max)
+  if (c->held_bytes + cs_ws_conn_queued (c->ws) + size > c->hub->config->ws_queue_max)
     {
       /* Held events are queued frames in waiting: the same bound applies,
        * to them and the frames already queued (a replay) together. */
       g_message ("Closing a WebSocket whose held events pass the queue bound (%" G_GSIZE_FORMAT " bytes)",
-                 c->hub->server->config->ws_queue_max);
-      c->hub->server->metrics.ws_slow_closed++;
+                 c->hub->config->ws_queue_max);
+      cs_metrics_add (c->hub->metrics, CS_COUNT_WS_SLOW_CLOSED, 1);
       cs_ws_conn_close (c->ws, CS_WS_CLOSE_TRY_AGAIN_LATER, "Too far behind; reconnect and sync");
       return;
     }
@@ -218,7 +220,7 @@ client_send_event (Client    *c,
     frame = own_frame;
   if (touched ? cs_ws_conn_queue_frame (c->ws, frame) : cs_ws_conn_send_frame (c->ws, frame))
     {
-      c->hub->server->metrics.deliveries++;
+      cs_metrics_add (c->hub->metrics, CS_COUNT_DELIVERIES, 1);
       if (touched && !c->to_flush)
         {
           c->to_flush = TRUE;
@@ -226,7 +228,7 @@ client_send_event (Client    *c,
         }
     }
   else if (!cs_ws_conn_is_open (c->ws))
-    c->hub->server->metrics.ws_slow_closed++;
+    cs_metrics_add (c->hub->metrics, CS_COUNT_WS_SLOW_CLOSED, 1);
   c->sent_upto = ev->seq;
 }
 
@@ -240,8 +242,8 @@ invalidate_members (CsHub   *hub,
     g_hash_table_remove (hub->members, ev->room_id);
 }
 
-void
-cs_hub_deliver (GPtrArray *events,
+static void
+deliver_events (GPtrArray *events,
                 gpointer   data)
 {
   CsHub *hub = data;
@@ -258,7 +260,7 @@ cs_hub_deliver (GPtrArray *events,
 
       invalidate_members (hub, ev);
       if (g_str_equal (ev->type, "message.new"))
-        hub->server->metrics.messages_sent++;
+        cs_metrics_add (hub->metrics, CS_COUNT_MESSAGES_SENT, 1);
       for (char **r = ev->recipients; r && *r; r++)
         {
           GPtrArray *list = g_hash_table_lookup (hub->by_user, *r);
@@ -413,7 +415,7 @@ sync_done (CsCtx   *ctx,
   for (guint i = 0; i < job->page.frames->len; i++)
     if (!cs_ws_conn_send_text (c->ws, g_ptr_array_index (job->page.frames, i)))
       goto out;   /* closed: too slow a reader */
-  c->hub->server->metrics.deliveries += job->page.frames->len;
+  cs_metrics_add (c->hub->metrics, CS_COUNT_DELIVERIES, job->page.frames->len);
   /* The replay sends everything after since, so held events at or below
    * its last seq are in it. */
   if (job->page.has_more)
@@ -441,7 +443,7 @@ start_sync_page (Client *c,
   job->page.since = since;
   job->page.limit = 500;
   ctx->input = &job->page;
-  cs_store_submit (c->hub->server->store, CS_JOB_READ, cs_api_sync_page, ctx, sync_done, job);
+  cs_store_submit (c->hub->store, CS_JOB_READ, cs_api_sync_page, ctx, sync_done, job);
 }
 
 /* ---- frames from clients ---------------------------------------------- */
@@ -451,9 +453,9 @@ bad_frame (Client     *c,
            const char *message,
            const char *txn_id)
 {
-  c->hub->server->metrics.ws_bad_frames++;
+  cs_metrics_add (c->hub->metrics, CS_COUNT_WS_BAD_FRAMES, 1);
   send_error (c, CAU_ERROR_BAD_REQUEST, message, txn_id);
-  if (++c->bad_frames >= c->hub->server->config->ws_abuse_limit)
+  if (++c->bad_frames >= c->hub->config->ws_abuse_limit)
     cs_ws_conn_close (c->ws, CS_WS_CLOSE_POLICY_VIOLATION, "Too many bad frames");
 }
 
@@ -536,6 +538,8 @@ frame_job (Client     *c,
 
 /* Typing ---------------------------------------------------------------- */
 
+/* Typing is published to the room's members; each node delivers it to
+ * the live sockets it holds (deliver_signal). */
 static void
 broadcast_typing (CsHub      *hub,
                   const char *room_id,
@@ -545,7 +549,7 @@ broadcast_typing (CsHub      *hub,
   char **members = g_hash_table_lookup (hub->members, room_id);
   g_autoptr(JsonObject) frame = json_object_new ();
   g_autofree char *text = NULL;
-  g_autoptr(GBytes) bytes = NULL;
+  CsSignal signal = { .kind = CS_SIGNAL_TYPING };
 
   if (members == NULL)
     return;
@@ -554,21 +558,22 @@ broadcast_typing (CsHub      *hub,
   json_object_set_string_member (frame, "user_id", user_id);
   json_object_set_boolean_member (frame, "typing", typing);
   text = cau_json_object_to_string (frame);
-  bytes = cs_ws_frame_text (text, -1);
-  for (char **m = members; *m; m++)
+  signal.user_id = user_id;
+  signal.recipients = members;
+  signal.frame = text;
+  cs_bus_publish_signal (hub->bus, &signal);
+}
+
+static void
+send_frame_to_live (GPtrArray *list,
+                    GBytes    *bytes)
+{
+  for (guint k = 0; list && k < list->len; k++)
     {
-      GPtrArray *list;
+      Client *c = g_ptr_array_index (list, k);
 
-      if (g_str_equal (*m, user_id))
-        continue;
-      list = g_hash_table_lookup (hub->by_user, *m);
-      for (guint k = 0; list && k < list->len; k++)
-        {
-          Client *c = g_ptr_array_index (list, k);
-
-          if (!c->gone && !c->syncing)
-            cs_ws_conn_send_frame (c->ws, bytes);
-        }
+      if (!c->gone && !c->syncing)
+        cs_ws_conn_send_frame (c->ws, bytes);
     }
 }
 
@@ -654,7 +659,7 @@ apply_typing (Client     *c,
 
     tt->hub = hub;
     tt->key = g_strdup (key);
-    t->timeout_id = g_timeout_add_full (G_PRIORITY_DEFAULT, hub->server->config->typing_timeout_ms,
+    t->timeout_id = g_timeout_add_full (G_PRIORITY_DEFAULT, hub->config->typing_timeout_ms,
                                         typing_lapsed_cb, tt, typing_timeout_free);
   }
 }
@@ -675,7 +680,7 @@ cache_members (CsHub      *hub,
                char      **ids)
 {
   if (!g_hash_table_contains (hub->members, room_id) &&
-      g_hash_table_size (hub->members) >= hub->server->config->member_lists)
+      g_hash_table_size (hub->members) >= hub->config->member_lists)
     {
       GHashTableIter iter;
 
@@ -722,7 +727,7 @@ handle_typing (Client     *c,
   job->members.room_id = job->room_id;
   ctx = client_ctx (c);
   ctx->input = &job->members;
-  cs_store_submit (c->hub->server->store, CS_JOB_READ, cs_api_room_member_ids, ctx, typing_members_done, job);
+  cs_store_submit (c->hub->store, CS_JOB_READ, cs_api_room_member_ids, ctx, typing_members_done, job);
 }
 
 /* Presence -------------------------------------------------------------- */
@@ -747,27 +752,22 @@ send_presence (CsHub      *hub,
                const char *user_id,
                const char *status)
 {
-  GPtrArray *list = g_hash_table_lookup (hub->by_tenant, tenant_id);
   g_autoptr(JsonObject) frame = json_object_new ();
   g_autofree char *text = NULL;
   g_autofree char *now = cau_time_format (cau_time_now_ms ());
-  g_autoptr(GBytes) bytes = NULL;
+  CsSignal signal = { .kind = CS_SIGNAL_PRESENCE };
 
-  if (!cs_presence_set (hub->server->presence, user_id, status))
+  if (!cs_presence_set (hub->presence, user_id, status))
     return;
   json_object_set_string_member (frame, "type", "presence");
   json_object_set_string_member (frame, "user_id", user_id);
   json_object_set_string_member (frame, "status", status);
   json_object_set_string_member (frame, "last_seen_at", now);
   text = cau_json_object_to_string (frame);
-  bytes = cs_ws_frame_text (text, -1);
-  for (guint i = 0; list && i < list->len; i++)
-    {
-      Client *c = g_ptr_array_index (list, i);
-
-      if (!c->gone && !c->syncing)
-        cs_ws_conn_send_frame (c->ws, bytes);
-    }
+  signal.tenant_id = tenant_id;
+  signal.user_id = user_id;
+  signal.frame = text;
+  cs_bus_publish_signal (hub->bus, &signal);
 }
 
 /* Dispatch -------------------------------------------------------------- */
@@ -779,13 +779,13 @@ client_text_cb (CsWsConn   *ws,
                 gpointer    data)
 {
   Client *c = data;
-  CsServer *server = c->hub->server;
+  CsHub *hub = c->hub;
   g_autoptr(JsonObject) frame = NULL;
   g_autoptr(GError) error = NULL;
   const char *type = NULL;
   const char *txn_id = NULL;
 
-  server->metrics.ws_frames_in++;
+  cs_metrics_add (hub->metrics, CS_COUNT_WS_FRAMES_IN, 1);
   frame = cau_json_parse_object (text, length, &error);
   /* The first frame decides how the stream starts: sync, or live now. */
   if (!c->heard &&
@@ -826,7 +826,7 @@ client_text_cb (CsWsConn   *ws,
         return bad_frame (c, "The field “txn_id” is required.", NULL);
       ctx = client_ctx (c);
       ctx->input = frame;
-      cs_store_submit (server->store, CS_JOB_WRITE, cs_api_ws_send, ctx, send_done,
+      cs_store_submit (hub->store, CS_JOB_WRITE, cs_api_ws_send, ctx, send_done,
                        frame_job (c, frame, txn_id));
     }
   else if (g_str_equal (type, "read"))
@@ -834,7 +834,7 @@ client_text_cb (CsWsConn   *ws,
       CsCtx *ctx = client_ctx (c);
 
       ctx->input = frame;
-      cs_store_submit (server->store, CS_JOB_WRITE, cs_api_ws_read, ctx, read_done,
+      cs_store_submit (hub->store, CS_JOB_WRITE, cs_api_ws_read, ctx, read_done,
                        frame_job (c, frame, NULL));
     }
   else if (g_str_equal (type, "typing"))
@@ -885,8 +885,8 @@ static gboolean
 offline_cb (gpointer data)
 {
   Offline *o = data;
-  CsServer *server = o->hub->server;
-  CsCtx *ctx = cs_ctx_new (server->config, server->store, server->presence);
+  CsHub *hub = o->hub;
+  CsCtx *ctx = cs_ctx_new (hub->config, hub->store, hub->presence);
   gpointer key;
 
   /* The source ends with this call: take the entry out without its
@@ -896,7 +896,7 @@ offline_cb (gpointer data)
   send_presence (o->hub, o->tenant_id, o->user_id, "offline");
   ctx->user_id = g_strdup (o->user_id);
   ctx->tenant_id = g_strdup (o->tenant_id);
-  cs_store_submit (server->store, CS_JOB_WRITE, cs_api_touch_last_seen, ctx, NULL, NULL);
+  cs_store_submit (hub->store, CS_JOB_WRITE, cs_api_touch_last_seen, ctx, NULL, NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -921,7 +921,7 @@ client_closed_cb (CsWsConn *ws,
       o->hub = hub;
       o->user_id = g_strdup (c->user_id);
       o->tenant_id = g_strdup (c->tenant_id);
-      id = g_timeout_add_full (G_PRIORITY_DEFAULT, hub->server->config->offline_delay_ms,
+      id = g_timeout_add_full (G_PRIORITY_DEFAULT, hub->config->offline_delay_ms,
                                offline_cb, o, offline_free);
       g_hash_table_replace (hub->offline_timers, g_strdup (c->user_id), GUINT_TO_POINTER (id));
     }
@@ -953,19 +953,19 @@ cs_hub_accept (CsHub      *hub,
   c->token_hash = g_strdup (token_hash);
   c->ip = g_strdup (ip);
   g_queue_init (&c->held);
-  c->sent_upto = cs_store_head_seq (hub->server->store);
+  c->sent_upto = cs_store_head_seq (hub->store);
   c->covered_from = c->sent_upto;
-  c->ws = cs_ws_conn_new (stream, hub->server->config, &callbacks, c);
+  c->ws = cs_ws_conn_new (stream, hub->config, &callbacks, c);
   /* How long after `ready` a socket's stored events wait for its first
    * frame ([websocket] first_frame_grace_ms). A first frame `sync` (what
    * every client sends on `ready`, one round trip later) gets the whole
    * replay in order, which would be impossible had live events already
    * gone out; anything else, or silence this long, makes the socket live
    * from `ready`'s seq. */
-  c->grace_id = g_timeout_add (hub->server->config->first_frame_grace_ms, grace_cb, c);
+  c->grace_id = g_timeout_add (hub->config->first_frame_grace_ms, grace_cb, c);
 
   hub->n_clients++;
-  hub->server->metrics.ws_accepted++;
+  cs_metrics_add (hub->metrics, CS_COUNT_WS_ACCEPTED, 1);
   list_add (hub->by_user, user_id, c);
   list_add (hub->by_tenant, tenant_id, c);
   if (g_hash_table_steal_extended (hub->offline_timers, user_id, &key, &timer))
@@ -1018,25 +1018,34 @@ close_matching (CsHub      *hub,
                       "Signed out");
 }
 
-void
-cs_hub_apply_after (CsHub *hub,
-                    CsCtx *ctx)
-{
-  for (guint i = 0; i < ctx->after->len; i++)
-    {
-      CsAfter *a = g_ptr_array_index (ctx->after, i);
+/* ---- signals from the bus --------------------------------------------- */
 
-      switch (a->kind)
-        {
-        case CS_AFTER_REVOKE_SESSION:
-          close_matching (hub, ctx->user_id, a->arg);
-          break;
-        case CS_AFTER_REVOKE_USER:
-          close_matching (hub, a->arg, NULL);
-          break;
-        }
+static void
+deliver_signal (const CsSignal *signal,
+                gpointer        data)
+{
+  CsHub *hub = data;
+  g_autoptr(GBytes) bytes = NULL;
+
+  switch (signal->kind)
+    {
+    case CS_SIGNAL_TYPING:
+      bytes = cs_ws_frame_text (signal->frame, -1);
+      for (char **m = signal->recipients; m && *m; m++)
+        if (!g_str_equal (*m, signal->user_id))
+          send_frame_to_live (g_hash_table_lookup (hub->by_user, *m), bytes);
+      break;
+    case CS_SIGNAL_PRESENCE:
+      bytes = cs_ws_frame_text (signal->frame, -1);
+      send_frame_to_live (g_hash_table_lookup (hub->by_tenant, signal->tenant_id), bytes);
+      break;
+    case CS_SIGNAL_CLOSE:
+      close_matching (hub, signal->user_id, signal->token_hash);
+      break;
     }
 }
+
+static const CsBusSubscriber subscriber = { deliver_events, deliver_signal };
 
 /* ---- life cycle -------------------------------------------------------- */
 
@@ -1047,16 +1056,27 @@ remove_source (gpointer id)
 }
 
 CsHub *
-cs_hub_new (CsServer *server)
+cs_hub_new (CsConfig    *config,
+            CsStore     *store,
+            CsPresence  *presence,
+            CsRateLimit *message_limit,
+            CsBus       *bus,
+            CsMetrics   *metrics)
 {
   CsHub *hub = g_new0 (CsHub, 1);
 
-  hub->server = server;
+  hub->config = config;
+  hub->store = store;
+  hub->presence = presence;
+  hub->message_limit = message_limit;
+  hub->bus = bus;
+  hub->metrics = metrics;
   hub->by_user = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
   hub->by_tenant = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
   hub->offline_timers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, remove_source);
   hub->typing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, typing_free);
   hub->members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
+  cs_bus_subscribe (bus, &subscriber, hub);
   return hub;
 }
 
@@ -1069,6 +1089,7 @@ cs_hub_free (CsHub *hub)
 
   if (hub == NULL)
     return;
+  cs_bus_unsubscribe (hub->bus, hub);
   g_hash_table_iter_init (&iter, hub->by_user);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     g_ptr_array_extend (all, value, NULL, NULL);
