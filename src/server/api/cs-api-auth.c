@@ -6,6 +6,8 @@
 
 #include "cs-api.h"
 #include "cs-auth.h"
+#include "cs-limits.h"
+#include "cs-sessions.h"
 #include "cs-model.h"
 #include "cs-presence.h"
 #include "cs-store.h"
@@ -73,11 +75,40 @@ cs_api_create_user (CsCtx      *ctx,
 /* ---- login and logout -------------------------------------------------- */
 
 typedef struct {
+  CsSessions *sessions;
   char  *token_hash;
   char  *user_id;
   char  *tenant_id;
   gint64 expires_at;
 } NewSession;
+
+/* A change to the live sessions, made once its transaction commits. */
+typedef struct {
+  CsSessions *sessions;
+  char       *arg;      /* a token hash or a user id */
+  gint64      now_ms;
+} SessionsHook;
+
+static SessionsHook *
+sessions_hook (CsCtx      *ctx,
+               const char *arg)
+{
+  SessionsHook *h = g_new0 (SessionsHook, 1);
+
+  h->sessions = ctx->sessions;
+  h->arg = g_strdup (arg);
+  h->now_ms = cau_time_now_ms ();
+  return h;
+}
+
+static void
+sessions_hook_free (gpointer data)
+{
+  SessionsHook *h = data;
+
+  g_free (h->arg);
+  g_free (h);
+}
 
 static void
 new_session_free (gpointer data)
@@ -95,7 +126,8 @@ session_committed (gpointer data)
 {
   NewSession *s = data;
 
-  cs_sessions_add (s->token_hash, s->user_id, s->tenant_id, s->expires_at);
+  if (s->sessions)
+    cs_sessions_add (s->sessions, s->token_hash, s->user_id, s->tenant_id, s->expires_at);
 }
 
 char *
@@ -117,6 +149,7 @@ cs_api_open_session (CsCtx      *ctx,
   NewSession *s = g_new0 (NewSession, 1);
   char *token = cs_auth_new_token (&s->token_hash);
 
+  s->sessions = ctx->sessions;
   s->user_id = g_strdup (user_id);
   s->tenant_id = g_strdup (ctx->tenant_id);
   s->expires_at = cau_time_now_ms () + ctx->config->session_ttl_s * 1000;
@@ -184,7 +217,7 @@ cs_api_login (CsCtx *ctx)
     account_key = g_utf8_strdown (key, -1);
   }
 
-  wait = cs_ratelimit_check (ctx->config, account_key, ctx->ip);
+  wait = cs_limits_check (ctx->limits, ctx->config, account_key, ctx->ip);
   if (wait > 0)
     {
       ctx->retry_after = wait;
@@ -214,7 +247,7 @@ cs_api_login (CsCtx *ctx)
     {
       g_autoptr(JsonObject) details = json_object_new ();
 
-      cs_ratelimit_fail (account_key, ctx->ip);
+      cs_limits_fail (ctx->limits, account_key, ctx->ip);
       json_object_set_string_member (details, "email", email);
       g_free (ctx->tenant_id);
       ctx->tenant_id = g_strdup (tenant_id);
@@ -232,7 +265,7 @@ cs_api_login (CsCtx *ctx)
   ctx->input = &opened;
   if (cs_store_run_write (ctx->store, login_write, ctx))
     {
-      cs_ratelimit_success (account_key);
+      cs_limits_success (ctx->limits, account_key);
       json_object_set_string_member (reply, "token", opened.token);
       json_object_set_string_member (reply, "expires_at", opened.expires);
       cs_ctx_reply_object (ctx, 200, g_steal_pointer (&reply));
@@ -245,28 +278,33 @@ cs_api_login (CsCtx *ctx)
 static void
 sessions_expired (gpointer data)
 {
-  cs_sessions_remove_expired (*(gint64 *) data);
+  SessionsHook *h = data;
+
+  if (h->sessions)
+    cs_sessions_remove_expired (h->sessions, h->now_ms);
 }
 
 void
 cs_api_sessions_sweep (CsCtx *ctx)
 {
-  gint64 *now = g_new (gint64, 1);
+  SessionsHook *h = sessions_hook (ctx, NULL);
 
-  *now = cau_time_now_ms ();
-  if (cs_db_exec (ctx->db, "DELETE FROM sessions WHERE expires_at <= ?", "i", *now) != SQLITE_DONE)
+  if (cs_db_exec (ctx->db, "DELETE FROM sessions WHERE expires_at <= ?", "i", h->now_ms) != SQLITE_DONE)
     {
-      g_free (now);
+      sessions_hook_free (h);
       cs_ctx_fail_db (ctx, "removing expired sessions");
       return;
     }
-  cs_store_on_commit (ctx->store, sessions_expired, now, g_free);
+  cs_store_on_commit (ctx->store, sessions_expired, h, sessions_hook_free);
 }
 
 static void
 session_revoked (gpointer data)
 {
-  cs_sessions_remove (data);
+  SessionsHook *h = data;
+
+  if (h->sessions)
+    cs_sessions_remove (h->sessions, h->arg);
 }
 
 void
@@ -279,7 +317,7 @@ cs_api_logout (CsCtx *ctx)
       return;
     }
   cs_ctx_audit (ctx, "auth.logout", "user", ctx->user_id, NULL);
-  cs_store_on_commit (ctx->store, session_revoked, g_strdup (ctx->token_hash), g_free);
+  cs_store_on_commit (ctx->store, session_revoked, sessions_hook (ctx, ctx->token_hash), sessions_hook_free);
   cs_ctx_after (ctx, CS_AFTER_REVOKE_SESSION, ctx->token_hash);
   cs_ctx_reply_empty (ctx);
 }
@@ -668,7 +706,10 @@ cs_api_me_export (CsCtx *ctx)
 static void
 user_sessions_revoked (gpointer data)
 {
-  cs_sessions_remove_user (data);
+  SessionsHook *h = data;
+
+  if (h->sessions)
+    cs_sessions_remove_user (h->sessions, h->arg);
 }
 
 static void
@@ -714,7 +755,7 @@ erase_write (CsCtx *ctx)
   if (!cs_api_attachments_remove_for_user (ctx, ctx->user_id))
     return;
   cs_ctx_audit (ctx, "account.delete", "user", ctx->user_id, NULL);
-  cs_store_on_commit (ctx->store, user_sessions_revoked, g_strdup (ctx->user_id), g_free);
+  cs_store_on_commit (ctx->store, user_sessions_revoked, sessions_hook (ctx, ctx->user_id), sessions_hook_free);
   cs_ctx_after (ctx, CS_AFTER_REVOKE_USER, ctx->user_id);
 }
 

@@ -7,6 +7,7 @@
 
 #include "cs-api.h"
 #include "cs-auth.h"
+#include "cs-limits.h"
 #include "cs-mailer.h"
 #include "cs-model.h"
 #include "cs-store.h"
@@ -66,7 +67,7 @@ find_invite (CsCtx      *ctx,
 {
   g_autofree char *key = limit_key (ctx);
   g_autofree char *hash = NULL;
-  guint wait = cs_ratelimit_wait (key, ctx->config->invite_fail_address, ctx->config->login_window_s);
+  guint wait = cs_limits_wait (ctx->limits, key, ctx->config->invite_fail_address, ctx->config->login_window_s);
   CS_STMT stmt = NULL;
 
   if (wait > 0)
@@ -81,7 +82,7 @@ find_invite (CsCtx      *ctx,
                         " WHERE token_hash = ?", "s", hash);
   if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
     {
-      cs_ratelimit_note (key);
+      cs_limits_note (ctx->limits, key);
       return UNKNOWN;
     }
   out->id = g_strdup (cs_col_text (stmt, 0));
@@ -174,7 +175,7 @@ invite_row (CsCtx        *ctx,
   json_object_set_object_member (o, "inviter", inviter);
   if (g_str_equal (status, "pending"))
     {
-      g_autofree char *token = cs_auth_unseal (cs_col_text (stmt, 5));
+      g_autofree char *token = cs_sealer_unseal (ctx->sealer, cs_col_text (stmt, 5));
       g_autofree char *link = token ? invite_link (ctx, token) : NULL;
 
       cau_json_set_string_or_null (o, "link", link);
@@ -205,7 +206,7 @@ require_inviter (CsCtx      *ctx,
 static void
 poke_mailer (gpointer data)
 {
-  cs_mailer_poke ();
+  cs_mailer_poke (data);
 }
 
 void
@@ -242,7 +243,7 @@ cs_api_invitations_create (CsCtx *ctx)
 
   /* A new invitation replaces an older one to the same address. */
   token = cs_auth_new_token (&hash);
-  box = cs_auth_seal (token);
+  box = cs_sealer_seal (ctx->sealer, token);
   if (cs_db_exec (ctx->db, "UPDATE invitations SET status = 'revoked' WHERE room_id = ? AND email = ? AND status = 'pending'",
                   "ss", room_id, email) != SQLITE_DONE ||
       cs_db_exec (ctx->db,
@@ -278,7 +279,7 @@ cs_api_invitations_create (CsCtx *ctx)
           !cs_api_notify (ctx, existing_user, "invitation", room_id, NULL, 0, title, message))
         return;
     }
-  cs_store_on_commit (ctx->store, poke_mailer, NULL, NULL);
+  cs_store_on_commit (ctx->store, poke_mailer, ctx->mailer, NULL);
   {
     CS_STMT stmt = cs_db_query (ctx->db, "SELECT " INVITE_COLS " FROM invitations i JOIN users u ON u.id = i.inviter_id"
                                 " WHERE i.id = ?", "s", id);
@@ -335,7 +336,7 @@ cs_api_me_invitations (CsCtx *ctx)
       JsonObject *o = json_object_new ();
       g_autofree char *expires = cs_model_time (stmt, 6);
       g_autofree char *created = cs_model_time (stmt, 7);
-      g_autofree char *token = cs_auth_unseal (cs_col_text (stmt, 8));
+      g_autofree char *token = cs_sealer_unseal (ctx->sealer, cs_col_text (stmt, 8));
       g_autofree char *link = token ? invite_link (ctx, token) : NULL;
 
       json_object_set_string_member (o, "id", cs_col_text (stmt, 0));

@@ -231,7 +231,8 @@ set_route_class (SoupServerMessage *msg,
 
 /* Authenticates a request from the table of live sessions in memory: no disk. */
 static gboolean
-authenticate (SoupServerMessage *msg,
+authenticate (CsServer          *server,
+              SoupServerMessage *msg,
               GHashTable        *query,
               gboolean           allow_query_token,
               CsSessionInfo     *info,
@@ -247,7 +248,7 @@ authenticate (SoupServerMessage *msg,
   else if (allow_query_token && query)
     token = g_hash_table_lookup (query, "access_token");
   hash = cs_auth_hash_token (token);
-  if (hash == NULL || !cs_sessions_lookup (hash, info))
+  if (hash == NULL || !cs_sessions_lookup (server->sessions, hash, info))
     return FALSE;
   *out_hash = g_steal_pointer (&hash);
   return TRUE;
@@ -367,7 +368,7 @@ early_upload (CsServer          *server,
   CsSessionInfo info = { 0 };
   g_autofree char *hash = NULL;
 
-  if (!authenticate (msg, NULL, FALSE, &info, &hash))
+  if (!authenticate (server, msg, NULL, FALSE, &info, &hash))
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
       cs_http_set_error (server, msg, CAU_ERROR_UNAUTHORIZED, "Sign in first: the token is missing, expired or revoked.");
@@ -506,7 +507,7 @@ handle_websocket (CsServer          *server,
       count_status (server, 403);
       return;
     }
-  if (!authenticate (msg, query, TRUE, &info, &hash))
+  if (!authenticate (server, msg, query, TRUE, &info, &hash))
     {
       set_error (msg, CAU_ERROR_UNAUTHORIZED, "Sign in first: the token is missing, expired or revoked.");
       count_status (server, 401);
@@ -588,8 +589,7 @@ handle_cb (SoupServer        *soup,
   set_route_class (msg, route->upload ? CS_ROUTE_FILE :
                        route->kind == CS_JOB_READ ? CS_ROUTE_READ :
                        route->kind == CS_JOB_WRITE ? CS_ROUTE_WRITE : CS_ROUTE_SLOW);
-  ctx = cs_ctx_new (server->config, server->store, server->presence);
-  ctx->message_limit = server->message_limit;
+  ctx = cs_server_new_ctx (server);
   ctx->method = g_strdup (method);
   g_ptr_array_add (params, NULL);
   ctx->params = (char **) g_ptr_array_steal (params, NULL);
@@ -610,7 +610,7 @@ handle_cb (SoupServer        *soup,
     {
       CsSessionInfo info = { 0 };
 
-      if (!authenticate (msg, NULL, FALSE, &info, &ctx->token_hash))
+      if (!authenticate (server, msg, NULL, FALSE, &info, &ctx->token_hash))
         {
           set_error (msg, CAU_ERROR_UNAUTHORIZED, "Sign in first: the token is missing, expired or revoked.");
           count_status (server, 401);

@@ -6,6 +6,9 @@
 #include <libsoup/soup.h>
 
 #include "cs-api.h"
+#include "cs-auth.h"
+#include "cs-limits.h"
+#include "cs-sessions.h"
 #include "cs-bus.h"
 #include "cs-ctx.h"
 #include "cs-hub.h"
@@ -22,6 +25,9 @@ struct _CsServer {
   CsPresence *presence;
   struct _CsRateLimit *message_limit;
   CsBus      *bus;
+  CsSessions *sessions;
+  CsLimits   *limits;
+  CsSealer   *sealer;
   CsHub      *hub;
   struct _CsMailer *mailer;
   SoupServer *soup;
@@ -60,5 +66,8 @@ CsUpload *cs_http_upload_finish  (CsServer          *server,
 void      cs_http_send_file      (CsServer          *server,
                                   SoupServerMessage *msg,
                                   CsCtx             *ctx);
+
+/* A job context with everything of this server a handler may need. */
+CsCtx    *cs_server_new_ctx      (CsServer   *server);
 
 G_END_DECLS

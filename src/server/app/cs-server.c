@@ -5,6 +5,8 @@
 
 #include "cs-server-private.h"
 #include "cs-auth.h"
+#include "cs-limits.h"
+#include "cs-sessions.h"
 #include "cs-mailer.h"
 #include "cs-presence.h"
 #include "cs-rate-limit.h"
@@ -21,7 +23,7 @@ load_sessions (CsCtx *ctx)
                               " WHERE revoked_at IS NULL AND expires_at > ?", "i", cau_time_now_ms ());
 
   while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-    cs_sessions_add (cs_col_text (stmt, 0), cs_col_text (stmt, 1), cs_col_text (stmt, 2),
+    cs_sessions_add (ctx->sessions, cs_col_text (stmt, 0), cs_col_text (stmt, 1), cs_col_text (stmt, 2),
                      sqlite3_column_int64 (stmt, 3));
 }
 
@@ -59,11 +61,24 @@ sweep (CsCtx *ctx)
     cs_api_sessions_sweep (ctx);
 }
 
+CsCtx *
+cs_server_new_ctx (CsServer *server)
+{
+  CsCtx *ctx = cs_ctx_new (server->config, server->store, server->presence);
+
+  ctx->message_limit = server->message_limit;
+  ctx->sessions = server->sessions;
+  ctx->limits = server->limits;
+  ctx->sealer = server->sealer;
+  ctx->mailer = server->mailer;
+  return ctx;
+}
+
 static gboolean
 sweep_cb (gpointer data)
 {
   CsServer *server = data;
-  CsCtx *ctx = cs_ctx_new (server->config, server->store, server->presence);
+  CsCtx *ctx = cs_server_new_ctx (server);
 
   cs_store_submit (server->store, CS_JOB_WRITE, sweep, ctx, NULL, NULL);
   return G_SOURCE_CONTINUE;
@@ -83,9 +98,13 @@ cs_server_new (CsConfig *config,
     }
   server->config = config;
   server->store = cs_store_open (config, error);
-  if (server->store == NULL || !cs_auth_load_seal_key (config->data_dir, error) ||
-      !prepare_attachments_dir (config, error))
+  if (server->store == NULL)
     return NULL;
+  server->sealer = cs_sealer_load (config->data_dir, error);
+  if (server->sealer == NULL || !prepare_attachments_dir (config, error))
+    return NULL;
+  server->sessions = cs_sessions_memory_new ();
+  server->limits = cs_limits_memory_new ();
   server->presence = cs_presence_new ();
   server->message_limit = cs_rate_limit_new (config->messages_per_minute, config->message_burst);
   server->bus = cs_bus_local_new ();
@@ -95,8 +114,7 @@ cs_server_new (CsConfig *config,
 
   /* Read once at start-up, before anything listens: afterwards every
    * request is authenticated from memory, never from the disk. */
-  cs_sessions_init ();
-  ctx = cs_ctx_new (config, server->store, server->presence);
+  ctx = cs_server_new_ctx (server);
   cs_store_run_read (server->store, load_sessions, ctx);
   cs_store_run_read (server->store, cs_api_attachments_remove_orphans, ctx);
 
@@ -131,7 +149,7 @@ cs_server_listen (CsServer *server,
         }
     }
   /* Mail links need the public URL, known once the port is. */
-  server->mailer = cs_mailer_new (server->config, server->store);
+  server->mailer = cs_mailer_new (server->config, server->store, server->sealer);
   return TRUE;
 }
 
@@ -169,6 +187,8 @@ cs_server_free (CsServer *server)
   g_clear_pointer (&server->bus, cs_bus_free);
   g_clear_pointer (&server->presence, cs_presence_free);
   g_clear_pointer (&server->message_limit, cs_rate_limit_free);
-  cs_sessions_clear ();
+  g_clear_pointer (&server->sessions, cs_sessions_free);
+  g_clear_pointer (&server->limits, cs_limits_free);
+  g_clear_pointer (&server->sealer, cs_sealer_free);
   g_free (server);
 }

@@ -1,6 +1,6 @@
 /* cs-auth.h: passwords (argon2id), session tokens (256 random bits, stored
- * as SHA-256), the table of live sessions the event loop checks without
- * touching the disk, and login rate limits.
+ * as SHA-256), sealing secrets. Sessions: cs-sessions.h; failure
+ * windows: cs-limits.h.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -25,47 +25,17 @@ char    *cs_auth_new_token       (char      **out_hash);
 char    *cs_auth_hash_token      (const char *token);
 
 /* Secrets the server must show again later (an invitation link) are kept
- * sealed with a key that lives beside the database, never in it. */
-gboolean cs_auth_load_seal_key   (const char *data_dir,
+ * sealed with a key that lives beside the database, never in it: the
+ * key is read (or made) from DATA_DIR/seal.key. */
+typedef struct _CsSealer CsSealer;
+
+CsSealer *cs_sealer_load         (const char *data_dir,
                                   GError    **error);
-char    *cs_auth_seal            (const char *plain);
-/* NULL when @sealed was not sealed with this server's key. */
-char    *cs_auth_unseal          (const char *sealed);
-
-/* The live sessions, shared by all threads. */
-typedef struct {
-  char  *user_id;
-  char  *tenant_id;
-  gint64 expires_at_ms;
-} CsSessionInfo;
-
-void     cs_sessions_init        (void);
-void     cs_sessions_add         (const char *token_hash,
-                                  const char *user_id,
-                                  const char *tenant_id,
-                                  gint64      expires_at_ms);
-void     cs_sessions_remove      (const char *token_hash);
-void     cs_sessions_remove_user (const char *user_id);
-/* Forgets the sessions that expired at or before @now_ms. */
-void     cs_sessions_remove_expired (gint64  now_ms);
-/* Fills @out (strings newly allocated) and returns TRUE for a live session. */
-gboolean cs_sessions_lookup      (const char    *token_hash,
-                                  CsSessionInfo *out);
-void     cs_session_info_clear   (CsSessionInfo *info);
-void     cs_sessions_clear       (void);
-
-/* Login failures in a sliding window. Returns the seconds to wait before
- * another try is allowed, or 0. */
-guint    cs_ratelimit_check      (const CsConfig *config,
-                                  const char     *account_key,
-                                  const char     *address);
-void     cs_ratelimit_fail       (const char     *account_key,
-                                  const char     *address);
-void     cs_ratelimit_success    (const char     *account_key);
-/* The same sliding window for any other key ("invite:1.2.3.4"). */
-guint    cs_ratelimit_wait       (const char     *key,
-                                  guint           max,
-                                  guint           window_s);
-void     cs_ratelimit_note       (const char     *key);
+void      cs_sealer_free         (CsSealer   *sealer);
+char     *cs_sealer_seal         (CsSealer   *sealer,
+                                  const char *plain);
+/* NULL when @sealed was not sealed with this key. */
+char     *cs_sealer_unseal       (CsSealer   *sealer,
+                                  const char *sealed);
 
 G_END_DECLS

@@ -19,21 +19,23 @@
 struct _CsMailer {
   CsConfig *config;
   CsStore  *store;
+  CsSealer *sealer;
   GThread  *thread;
   gboolean  stop;
+  GMutex    poke_lock;
+  GCond     poke_cond;
+  gboolean  poked;
 };
 
-static GMutex poke_lock;
-static GCond  poke_cond;
-static gboolean poked;
-
 void
-cs_mailer_poke (void)
+cs_mailer_poke (CsMailer *mailer)
 {
-  g_mutex_lock (&poke_lock);
-  poked = TRUE;
-  g_cond_signal (&poke_cond);
-  g_mutex_unlock (&poke_lock);
+  if (mailer == NULL)
+    return;
+  g_mutex_lock (&mailer->poke_lock);
+  mailer->poked = TRUE;
+  g_cond_signal (&mailer->poke_cond);
+  g_mutex_unlock (&mailer->poke_lock);
 }
 
 /* ---- rendering --------------------------------------------------------- */
@@ -188,7 +190,7 @@ fetch_due (CsCtx *ctx)
 
       m->id = g_strdup (cs_col_text (stmt, 0));
       m->email = g_strdup (cs_col_text (stmt, 1));
-      m->token = cs_auth_unseal (cs_col_text (stmt, 2));
+      m->token = cs_sealer_unseal (ctx->sealer, cs_col_text (stmt, 2));
       m->inviter = g_strdup (cs_col_text (stmt, 3));
       m->room = g_strdup (cs_col_text (stmt, 4));
       m->tenant = g_strdup (cs_col_text (stmt, 5));
@@ -364,6 +366,7 @@ mailer_thread (gpointer data)
       gint64 until;
 
       ctx->input = mails;
+      ctx->sealer = mailer->sealer;
       cs_store_run_read (mailer->store, fetch_due, ctx);
       for (guint i = 0; i < mails->len && !mailer->stop; i++)
         {
@@ -378,25 +381,29 @@ mailer_thread (gpointer data)
         continue;
 
       until = g_get_monotonic_time () + POLL_MS * G_TIME_SPAN_MILLISECOND;
-      g_mutex_lock (&poke_lock);
-      while (!poked && !mailer->stop)
-        if (!g_cond_wait_until (&poke_cond, &poke_lock, until))
+      g_mutex_lock (&mailer->poke_lock);
+      while (!mailer->poked && !mailer->stop)
+        if (!g_cond_wait_until (&mailer->poke_cond, &mailer->poke_lock, until))
           break;
-      poked = FALSE;
-      g_mutex_unlock (&poke_lock);
+      mailer->poked = FALSE;
+      g_mutex_unlock (&mailer->poke_lock);
     }
   return NULL;
 }
 
 CsMailer *
 cs_mailer_new (CsConfig *config,
-               CsStore  *store)
+               CsStore  *store,
+               CsSealer *sealer)
 {
   CsMailer *mailer = g_new0 (CsMailer, 1);
 
   curl_global_init (CURL_GLOBAL_DEFAULT);
   mailer->config = config;
   mailer->store = store;
+  mailer->sealer = sealer;
+  g_mutex_init (&mailer->poke_lock);
+  g_cond_init (&mailer->poke_cond);
   mailer->thread = g_thread_new ("cs-mailer", mailer_thread, mailer);
   return mailer;
 }
@@ -406,10 +413,12 @@ cs_mailer_free (CsMailer *mailer)
 {
   if (mailer == NULL)
     return;
-  g_mutex_lock (&poke_lock);
+  g_mutex_lock (&mailer->poke_lock);
   mailer->stop = TRUE;
-  g_cond_signal (&poke_cond);
-  g_mutex_unlock (&poke_lock);
+  g_cond_signal (&mailer->poke_cond);
+  g_mutex_unlock (&mailer->poke_lock);
   g_thread_join (mailer->thread);
+  g_mutex_clear (&mailer->poke_lock);
+  g_cond_clear (&mailer->poke_cond);
   g_free (mailer);
 }

@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include "cs-auth.h"
 #include "cs-store.h"
 
 G_BEGIN_DECLS
@@ -27,10 +28,11 @@ typedef struct {
 } CsInviteMail;
 
 CsMailer *cs_mailer_new    (CsConfig *config,
-                            CsStore  *store);
+                            CsStore  *store,
+                            CsSealer *sealer);
 void      cs_mailer_free   (CsMailer *mailer);
 /* Any thread: there may be mail to send now. */
-void      cs_mailer_poke   (void);
+void      cs_mailer_poke   (CsMailer *mailer);
 /* The whole RFC 5322 message, CRLF line ends. */
 char     *cs_mailer_render (const CsInviteMail *mail);
 

@@ -18,6 +18,10 @@ G_BEGIN_DECLS
 typedef struct _CsStore CsStore;
 typedef struct _CsPresence CsPresence;
 typedef struct _CsRateLimit CsRateLimit;
+typedef struct _CsSessions CsSessions;
+typedef struct _CsLimits CsLimits;
+typedef struct _CsSealer CsSealer;
+typedef struct _CsMailer CsMailer;
 
 /* A stored event, ready to fan out once its transaction has committed. */
 typedef struct {
@@ -71,6 +75,10 @@ struct _CsCtx {
   char        *tenant_id;
   char        *token_hash;
   CsRateLimit *message_limit; /* messages per user, or NULL: none (the CLI, system messages) */
+  CsSessions  *sessions;     /* the server's live sessions, or NULL (the CLI) */
+  CsLimits    *limits;       /* the server's failure windows, or NULL (the CLI) */
+  CsSealer    *sealer;       /* the server's sealing key, or NULL (the CLI) */
+  CsMailer    *mailer;       /* poked when an invitation is queued, or NULL */
   gpointer     input;        /* handler-specific input (owned by the submitter) */
 
   /* Set by the storage thread that runs the handler. */

@@ -75,7 +75,25 @@ struct _CsStore {
 #define FILE_THREADS 2
 
 static Job STOP_JOB;
-static GPrivate thread_db = G_PRIVATE_INIT ((GDestroyNotify) cs_db_close);
+/* A thread's read connection, and the database it reads. Worker threads
+ * belong to one store; the main thread may read from several stores in
+ * turn (two servers in one process), so the path is checked. */
+typedef struct {
+  char *path;
+  CsDb *db;
+} ThreadDb;
+
+static void
+thread_db_free (gpointer data)
+{
+  ThreadDb *t = data;
+
+  cs_db_close (t->db);
+  g_free (t->path);
+  g_free (t);
+}
+
+static GPrivate thread_db = G_PRIVATE_INIT (thread_db_free);
 
 CsConfig *
 cs_store_get_config (CsStore *store)
@@ -522,21 +540,26 @@ checkpoint_thread (gpointer data)
 static CsDb *
 get_thread_db (CsStore *store)
 {
-  CsDb *db = g_private_get (&thread_db);
+  ThreadDb *t = g_private_get (&thread_db);
+  CsDb *db;
 
-  if (db == NULL)
-    {
-      g_autoptr(GError) error = NULL;
+  if (t && g_str_equal (t->path, store->path))
+    return t->db;
+  {
+    g_autoptr(GError) error = NULL;
 
-      db = cs_db_open (store->path, TRUE, &error);
-      if (db == NULL)
-        g_warning ("%s", error->message);
-      else
-        {
-          cs_db_set_cache_kib (db, store->config->page_cache_kib);
-          g_private_set (&thread_db, db);
-        }
-    }
+    db = cs_db_open (store->path, TRUE, &error);
+    if (db == NULL)
+      g_warning ("%s", error->message);
+    else
+      {
+        cs_db_set_cache_kib (db, store->config->page_cache_kib);
+        t = g_new0 (ThreadDb, 1);
+        t->path = g_strdup (store->path);
+        t->db = db;
+        g_private_replace (&thread_db, t);
+      }
+  }
   return db;
 }
 
