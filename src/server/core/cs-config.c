@@ -353,7 +353,9 @@ cs_config_load_file (CsConfig   *config,
   g_autofree char *metrics = NULL;
   g_auto(GStrv) forbid = NULL;
   static const char * const kdfs[] = { "min", "interactive", "moderate", NULL };
+  static const char * const backends[] = { "sqlite", NULL };
   guint kdf = config->kdf;
+  guint backend = config->storage_backend;
   guint json_max = (guint) config->json_body_max;
   guint frame_max = (guint) config->ws_frame_max;
   guint queue_max = (guint) config->ws_queue_max;
@@ -394,6 +396,7 @@ cs_config_load_file (CsConfig   *config,
   READ_UINT ("security", "login_failures_per_address", 1, 100000, login_fail_address);
   READ_UINT ("security", "login_window_seconds", 1, 86400, login_window_s);
   READ_UINT ("events", "keep", 1, G_MAXINT64, events_keep);
+  read_choice (&r, "storage", "backend", backends, &backend);
   READ_UINT ("storage", "readers", 1, 64, readers);
   READ_UINT ("storage", "batch_max", 1, 100000, batch_max);
   READ_UINT ("policy", "edit_window_seconds", 0, G_MAXINT64, edit_window_s);
@@ -500,6 +503,7 @@ cs_config_load_file (CsConfig   *config,
   config->attach_quota_bytes = quota_mb * 1024 * 1024;
   config->smtp_starttls = starttls;
   config->kdf = kdf == 0 ? CS_KDF_MIN : kdf == 1 ? CS_KDF_INTERACTIVE : CS_KDF_MODERATE;
+  config->storage_backend = (CsStorageBackend) backend;
   if (config->kdf == CS_KDF_MIN)
     g_message ("%s: [security] password_hash = min is for tests: passwords are hashed with argon2id "
                "at 64 KiB, which guesses get through quickly. Use interactive or moderate for real accounts.",

@@ -14,6 +14,11 @@ typedef enum {
   CS_KDF_MODERATE,     /* 256 MiB, 3 passes */
 } CsKdfLevel;
 
+/* [storage] backend: the engine behind the store interface. */
+typedef enum {
+  CS_STORAGE_SQLITE,   /* the only one for now */
+} CsStorageBackend;
+
 typedef struct {
   char      *data_dir;
   char      *listen_host;
@@ -45,6 +50,7 @@ typedef struct {
   guint      login_window_s;
 
   gint64     events_keep;    /* the event log keeps this many most recent events */
+  CsStorageBackend storage_backend;
   guint      readers;        /* reader threads */
   guint      batch_max;      /* writes per group commit */
 

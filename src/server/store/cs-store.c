@@ -668,6 +668,8 @@ cs_store_open (CsConfig *config,
 {
   CsStore *store;
 
+  /* The engine named by [storage] backend; SQLite is the only one. */
+  g_return_val_if_fail (config->storage_backend == CS_STORAGE_SQLITE, NULL);
   if (g_mkdir_with_parents (config->data_dir, 0700) != 0)
     {
       int saved = errno;
