@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "cs-api"
 
 #include "cs-api.h"
+#include "cs-messages.h"
 #include "cs-model.h"
 #include "cs-rate-limit.h"
 #include "cs-store.h"
@@ -402,7 +403,6 @@ cs_api_messages_list (CsCtx *ctx)
   gint64 cursor = 0;
   guint limit;
   gboolean has_more = FALSE;
-  CS_STMT stmt = NULL;
 
   if (!cau_validate_limit (cs_ctx_query (ctx, "limit"), &limit, &error) ||
       (before && !cau_parse_seq (before, "before", &cursor, &error)) ||
@@ -419,25 +419,13 @@ cs_api_messages_list (CsCtx *ctx)
   if (!cs_model_require_member (ctx, room_id, NULL))
     return;
 
-  if (after)
-    stmt = cs_db_query (ctx->db, "SELECT " CS_MESSAGE_COLS " FROM messages m " CS_MESSAGE_SENDER " WHERE m.room_id = ? AND m.seq > ?"
-                        " ORDER BY m.seq ASC LIMIT ?", "sii", room_id, cursor, (gint64) limit + 1);
-  else if (before)
-    stmt = cs_db_query (ctx->db, "SELECT " CS_MESSAGE_COLS " FROM messages m " CS_MESSAGE_SENDER " WHERE m.room_id = ? AND m.seq < ?"
-                        " ORDER BY m.seq DESC LIMIT ?", "sii", room_id, cursor, (gint64) limit + 1);
-  else
-    stmt = cs_db_query (ctx->db, "SELECT " CS_MESSAGE_COLS " FROM messages m " CS_MESSAGE_SENDER " WHERE m.room_id = ?"
-                        " ORDER BY m.seq DESC LIMIT ?", "si", room_id, (gint64) limit + 1);
-
-  rows = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+  /* One more than asked for tells whether there are more. */
+  rows = cs_messages_page (ctx->db, room_id, after ? CS_PAGE_AFTER : before ? CS_PAGE_BEFORE : CS_PAGE_LATEST,
+                           cursor, limit + 1);
+  if (rows->len > limit)
     {
-      if (rows->len == limit)
-        {
-          has_more = TRUE;
-          break;
-        }
-      g_ptr_array_add (rows, cs_model_message_row (ctx, stmt, ctx->user_id));
+      has_more = TRUE;
+      g_ptr_array_set_size (rows, limit);
     }
   reply = json_object_new ();
   messages = json_array_new ();
@@ -445,7 +433,7 @@ cs_api_messages_list (CsCtx *ctx)
   for (guint i = 0; i < rows->len; i++)
     {
       guint k = after ? i : rows->len - 1 - i;
-      json_array_add_object_element (messages, json_object_ref (g_ptr_array_index (rows, k)));
+      json_array_add_object_element (messages, cs_model_message_json (ctx, g_ptr_array_index (rows, k), ctx->user_id));
     }
   json_object_set_array_member (reply, "messages", messages);
   json_object_set_boolean_member (reply, "has_more", has_more);
@@ -674,56 +662,23 @@ cs_api_ws_read (CsCtx *ctx)
   mark_read (ctx, room_id, frame);
 }
 
-/* Turns what a person typed into an FTS5 query: every word must appear,
- * the last one as a prefix. Quotes keep FTS5 syntax out of user input. */
-static char *
-fts_query (const char *q)
-{
-  g_auto(GStrv) words = g_strsplit_set (q, " \t\n", -1);
-  GString *s = g_string_new (NULL);
-  guint n = 0;
-
-  for (char **w = words; *w; w++)
-    {
-      if (**w == '\0')
-        continue;
-      if (s->len)
-        g_string_append_c (s, ' ');
-      g_string_append_c (s, '"');
-      for (const char *p = *w; *p; p++)
-        {
-          if (*p == '"')
-            g_string_append_c (s, '"');
-          g_string_append_c (s, *p);
-        }
-      g_string_append_c (s, '"');
-      n++;
-    }
-  if (n == 0)
-    return g_string_free (s, TRUE), NULL;
-  g_string_append_c (s, '*');
-  return g_string_free (s, FALSE);
-}
-
 void
 cs_api_search (CsCtx *ctx)
 {
   const char *q = cs_ctx_query (ctx, "q");
   const char *room_id = cs_ctx_query (ctx, "room_id");
   g_autoptr(GError) error = NULL;
-  g_autofree char *match = NULL;
   g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
   JsonArray *messages;
   guint limit;
-  CS_STMT stmt = NULL;
 
   if (!cau_validate_limit (cs_ctx_query (ctx, "limit"), &limit, &error))
     {
       cs_ctx_fail_error (ctx, error);
       return;
     }
-  match = q ? fts_query (q) : NULL;
-  if (match == NULL)
+  if (q == NULL || q[strspn (q, " \t\n")] == '\0')
     {
       cs_ctx_fail (ctx, CAU_ERROR_BAD_REQUEST, "Say what to search for with the parameter “q”.");
       return;
@@ -732,15 +687,9 @@ cs_api_search (CsCtx *ctx)
     return;
   reply = json_object_new ();
   messages = json_array_new ();
-  stmt = cs_db_query (ctx->db,
-                      "SELECT " CS_MESSAGE_COLS " FROM messages_fts f JOIN messages m ON m.seq = f.rowid " CS_MESSAGE_SENDER
-                      " WHERE messages_fts MATCH ?1 AND m.deleted = 0 AND m.tenant_id = ?2"
-                      " AND m.room_id IN (SELECT room_id FROM members WHERE user_id = ?3)"
-                      " AND (?4 IS NULL OR m.room_id = ?4)"
-                      " ORDER BY m.seq DESC LIMIT ?5",
-                      "ssssi", match, ctx->tenant_id, ctx->user_id, room_id, (gint64) limit);
-  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-    json_array_add_object_element (messages, cs_model_message_row (ctx, stmt, ctx->user_id));
+  rows = cs_messages_search (ctx->db, ctx->tenant_id, ctx->user_id, room_id, q, limit);
+  for (guint i = 0; rows && i < rows->len; i++)
+    json_array_add_object_element (messages, cs_model_message_json (ctx, g_ptr_array_index (rows, i), ctx->user_id));
   json_object_set_array_member (reply, "messages", messages);
   cs_ctx_reply_object (ctx, 200, g_steal_pointer (&reply));
 }

@@ -4,6 +4,7 @@
 #define G_LOG_DOMAIN "cs-model"
 
 #include "cs-model.h"
+#include "cs-messages.h"
 #include "cs-presence.h"
 #include "cs-store.h"
 #include "cau-json.h"
@@ -118,54 +119,62 @@ parse_json_text (const char *text)
   return json_node_copy (json_parser_get_root (parser));
 }
 
+static void
+set_time_value (JsonObject *obj,
+                const char *member,
+                gint64      ms)
+{
+  g_autofree char *t = ms == CS_TIME_NONE ? NULL : cau_time_format (ms);
+
+  cau_json_set_string_or_null (obj, member, t);
+}
+
+static JsonObject *
+quote_json (const CsQuote *quote)
+{
+  JsonObject *q = json_object_new ();
+  g_autofree char *excerpt = quote->deleted ? g_strdup ("") : cs_model_excerpt (quote->body);
+
+  json_object_set_string_member (q, "id", quote->id);
+  json_object_set_string_member (q, "sender_name", quote->sender_name ? quote->sender_name : "");
+  json_object_set_string_member (q, "excerpt", excerpt);
+  /* Whose message it answers: the client notifies a reply to you. */
+  cau_json_set_string_or_null (q, "sender_id", quote->sender_id);
+  if (quote->deleted)
+    json_object_set_boolean_member (q, "deleted", TRUE);
+  return q;
+}
+
 JsonObject *
-cs_model_message_row (CsCtx        *ctx,
-                      sqlite3_stmt *stmt,
-                      const char   *viewer_id)
+cs_model_message_json (CsCtx           *ctx,
+                       const CsMessage *message,
+                       const char      *viewer_id)
 {
   JsonObject *m = json_object_new ();
-  const char *sender_id = cs_col_text (stmt, 3);
-  const char *reply_to = cs_col_text (stmt, 6);
-  gboolean deleted = sqlite3_column_int (stmt, 11) != 0;
+  gboolean deleted = message->deleted;
 
-  json_object_set_string_member (m, "id", cs_col_text (stmt, 1));
-  json_object_set_string_member (m, "room_id", cs_col_text (stmt, 2));
-  json_object_set_int_member (m, "seq", sqlite3_column_int64 (stmt, 0));
-  if (sender_id)
+  json_object_set_string_member (m, "id", message->id);
+  json_object_set_string_member (m, "room_id", message->room_id);
+  json_object_set_int_member (m, "seq", message->seq);
+  if (message->sender_id)
     {
       JsonObject *sender = json_object_new ();
-      const char *name = cs_col_text (stmt, 13);
 
-      json_object_set_string_member (sender, "id", sender_id);
-      json_object_set_string_member (sender, "display_name", name ? name : "");
+      json_object_set_string_member (sender, "id", message->sender_id);
+      json_object_set_string_member (sender, "display_name", message->sender_name ? message->sender_name : "");
       json_object_set_object_member (m, "sender", sender);
     }
   else
     json_object_set_null_member (m, "sender");
-  json_object_set_string_member (m, "kind", cs_col_text (stmt, 4));
-  json_object_set_string_member (m, "body", deleted ? "" : cs_col_text (stmt, 5));
+  json_object_set_string_member (m, "kind", message->kind);
+  json_object_set_string_member (m, "body", deleted ? "" : message->body);
 
-  if (reply_to && !deleted)
+  if (message->reply_to_id && !deleted)
     {
-      CS_STMT r = cs_db_query (ctx->db,
-                               "SELECT m.id, u.display_name, m.body, m.deleted, m.sender_id FROM messages m"
-                               " LEFT JOIN users u ON u.id = m.sender_id WHERE m.id = ?",
-                               "s", reply_to);
-      if (r && sqlite3_step (r) == SQLITE_ROW)
-        {
-          JsonObject *q = json_object_new ();
-          g_autofree char *excerpt = sqlite3_column_int (r, 3) ? g_strdup ("")
-                                                                : cs_model_excerpt (cs_col_text (r, 2));
+      g_autoptr(CsQuote) quote = cs_messages_quote (ctx->db, message->reply_to_id);
 
-          json_object_set_string_member (q, "id", cs_col_text (r, 0));
-          json_object_set_string_member (q, "sender_name", cs_col_text (r, 1) ? cs_col_text (r, 1) : "");
-          json_object_set_string_member (q, "excerpt", excerpt);
-          /* Whose message it answers: the client notifies a reply to you. */
-          cau_json_set_string_or_null (q, "sender_id", cs_col_text (r, 4));
-          if (sqlite3_column_int (r, 3))
-            json_object_set_boolean_member (q, "deleted", TRUE);
-          json_object_set_object_member (m, "reply_to", q);
-        }
+      if (quote)
+        json_object_set_object_member (m, "reply_to", quote_json (quote));
       else
         json_object_set_null_member (m, "reply_to");
     }
@@ -173,46 +182,38 @@ cs_model_message_row (CsCtx        *ctx,
     json_object_set_null_member (m, "reply_to");
 
   json_object_set_member (m, "mentions",
-                          deleted ? empty_array_node ()
-                                  : parse_json_text (cs_col_text (stmt, 7)));
+                          deleted ? empty_array_node () : parse_json_text (message->mentions));
   /* Most messages have none: no look-up for those. */
   json_object_set_array_member (m, "attachments",
-                                deleted || sqlite3_column_int (stmt, 14) == 0
-                                ? json_array_new () : cs_model_message_attachments (ctx, cs_col_text (stmt, 1)));
-  json_object_set_member (m, "context", parse_json_text (cs_col_text (stmt, 8)));
-  set_time (m, "created_at", stmt, 9);
-  set_time (m, "edited_at", stmt, 10);
+                                deleted || !message->has_attachments
+                                ? json_array_new () : cs_model_message_attachments (ctx, message->id));
+  json_object_set_member (m, "context", parse_json_text (message->context));
+  set_time_value (m, "created_at", message->created_at);
+  set_time_value (m, "edited_at", message->edited_at);
   json_object_set_boolean_member (m, "deleted", deleted);
-  if (viewer_id && g_strcmp0 (viewer_id, sender_id) == 0 && cs_col_text (stmt, 12))
-    json_object_set_string_member (m, "txn_id", cs_col_text (stmt, 12));
+  if (viewer_id && g_strcmp0 (viewer_id, message->sender_id) == 0 && message->txn_id)
+    json_object_set_string_member (m, "txn_id", message->txn_id);
   return m;
 }
 
-static void
-set_int_or_null (JsonObject   *obj,
-                 const char   *member,
-                 sqlite3_stmt *stmt,
-                 int           col)
-{
-  if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
-    json_object_set_null_member (obj, member);
-  else
-    json_object_set_int_member (obj, member, sqlite3_column_int64 (stmt, col));
-}
-
 JsonObject *
-cs_model_attachment_row (sqlite3_stmt *stmt,
-                         int           c)
+cs_model_attachment_json (const CsAttachment *attachment)
 {
   JsonObject *a = json_object_new ();
 
-  json_object_set_string_member (a, "id", cs_col_text (stmt, c));
-  json_object_set_string_member (a, "name", cs_col_text (stmt, c + 1));
-  json_object_set_int_member (a, "size", sqlite3_column_int64 (stmt, c + 2));
-  json_object_set_string_member (a, "mime_type", cs_col_text (stmt, c + 3));
-  set_int_or_null (a, "width", stmt, c + 4);
-  set_int_or_null (a, "height", stmt, c + 5);
-  json_object_set_boolean_member (a, "has_thumbnail", sqlite3_column_type (stmt, c + 6) != SQLITE_NULL);
+  json_object_set_string_member (a, "id", attachment->id);
+  json_object_set_string_member (a, "name", attachment->name);
+  json_object_set_int_member (a, "size", attachment->size);
+  json_object_set_string_member (a, "mime_type", attachment->mime_type);
+  if (attachment->width < 0)
+    json_object_set_null_member (a, "width");
+  else
+    json_object_set_int_member (a, "width", attachment->width);
+  if (attachment->height < 0)
+    json_object_set_null_member (a, "height");
+  else
+    json_object_set_int_member (a, "height", attachment->height);
+  json_object_set_boolean_member (a, "has_thumbnail", attachment->has_thumbnail);
   return a;
 }
 
@@ -239,12 +240,9 @@ JsonObject *
 cs_model_attachment (CsCtx      *ctx,
                      const char *attachment_id)
 {
-  CS_STMT stmt = cs_db_query (ctx->db, "SELECT " CS_ATTACHMENT_COLS " FROM attachments a WHERE a.id = ?",
-                              "s", attachment_id);
+  g_autoptr(CsAttachment) a = cs_attachments_get (ctx->db, attachment_id);
 
-  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
-    return NULL;
-  return cs_model_attachment_row (stmt, 0);
+  return a ? cs_model_attachment_json (a) : NULL;
 }
 
 JsonArray *
@@ -252,13 +250,10 @@ cs_model_message_attachments (CsCtx      *ctx,
                               const char *message_id)
 {
   JsonArray *list = json_array_new ();
-  CS_STMT stmt = cs_db_query (ctx->db,
-                              "SELECT " CS_ATTACHMENT_COLS " FROM attachments a"
-                              " WHERE a.message_id = ? ORDER BY a.position",
-                              "s", message_id);
+  g_autoptr(GPtrArray) rows = cs_attachments_of_message (ctx->db, message_id);
 
-  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-    json_array_add_object_element (list, cs_model_attachment_row (stmt, 0));
+  for (guint i = 0; i < rows->len; i++)
+    json_array_add_object_element (list, cs_model_attachment_json (g_ptr_array_index (rows, i)));
   return list;
 }
 
@@ -267,14 +262,9 @@ cs_model_message (CsCtx      *ctx,
                   const char *message_id,
                   const char *viewer_id)
 {
-  CS_STMT stmt = cs_db_query (ctx->db,
-                              "SELECT " CS_MESSAGE_COLS " FROM messages m " CS_MESSAGE_SENDER
-                              " WHERE m.id = ? AND m.tenant_id = ?",
-                              "ss", message_id, ctx->tenant_id);
+  g_autoptr(CsMessage) m = cs_messages_get (ctx->db, ctx->tenant_id, message_id);
 
-  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
-    return NULL;
-  return cs_model_message_row (ctx, stmt, viewer_id);
+  return m ? cs_model_message_json (ctx, m, viewer_id) : NULL;
 }
 
 static JsonObject *

@@ -5,19 +5,11 @@
 #pragma once
 
 #include "cs-ctx.h"
+#include "cs-records.h"
 
 G_BEGIN_DECLS
 
 #define CS_USER_COLS "u.id, u.email, u.display_name, u.role, u.status_text, u.last_seen_at, u.deleted_at"
-/* Selected FROM messages m LEFT JOIN users su ON su.id = m.sender_id. */
-#define CS_MESSAGE_COLS "m.seq, m.id, m.room_id, m.sender_id, m.kind, m.body, m.reply_to_id," \
-                        " m.mentions, m.context, m.created_at, m.edited_at, m.deleted, m.txn_id, su.display_name," \
-                        " m.has_attachments"
-#define CS_MESSAGE_SENDER "LEFT JOIN users su ON su.id = m.sender_id"
-
-/* Selected FROM attachments a. */
-#define CS_ATTACHMENT_COLS "a.id, a.name, a.size, a.mime_type, a.width, a.height, a.thumb_type"
-
 /* Selected (or returned) FROM notifications. */
 #define CS_NOTIFICATION_COLS "id, type, room_id, message_id, title, body, created_at, read, message_seq"
 
@@ -32,16 +24,15 @@ JsonObject *cs_model_user            (CsCtx        *ctx,
                                       const char   *user_id);
 char       *cs_model_display_name    (CsCtx        *ctx,
                                       const char   *user_id);
-JsonObject *cs_model_message_row     (CsCtx        *ctx,
-                                      sqlite3_stmt *stmt,
-                                      const char   *viewer_id);
+/* The message as @viewer_id sees it (their txn_id on their own). */
+JsonObject *cs_model_message_json    (CsCtx           *ctx,
+                                      const CsMessage *message,
+                                      const char      *viewer_id);
 JsonObject *cs_model_message         (CsCtx        *ctx,
                                       const char   *message_id,
                                       const char   *viewer_id);
-/* {id, name, size, mime_type, width, height, has_thumbnail} from
- * CS_ATTACHMENT_COLS at @first_col. */
-JsonObject *cs_model_attachment_row  (sqlite3_stmt *stmt,
-                                      int           first_col);
+/* {id, name, size, mime_type, width, height, has_thumbnail} */
+JsonObject *cs_model_attachment_json (const CsAttachment *attachment);
 JsonObject *cs_model_attachment      (CsCtx        *ctx,
                                       const char   *attachment_id);
 /* The attachments of a message, in the order they were given. */

@@ -1,0 +1,65 @@
+/* cs-records.h: what the store returns. The typed store functions
+ * (cs-messages.h, ...) are the interface every storage engine implements
+ * (store/sqlite/ is the one there is); the JSON layer (api/cs-model.c)
+ * builds its answers from these records, never from an engine's rows.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The engine's connection, held by one job at a time (CsCtx.db). */
+typedef struct _CsDb CsDb;
+
+/* A time that is not there (a message never edited). */
+#define CS_TIME_NONE G_MININT64
+
+typedef struct {
+  gint64   seq;
+  char    *id;
+  char    *room_id;
+  char    *sender_id;       /* NULL: a system message */
+  char    *sender_name;     /* NULL when the sender is not known */
+  char    *kind;
+  char    *body;
+  char    *reply_to_id;
+  char    *mentions;        /* JSON text, or NULL */
+  char    *context;         /* JSON text, or NULL */
+  gint64   created_at;      /* ms since the epoch */
+  gint64   edited_at;       /* or CS_TIME_NONE */
+  gboolean deleted;
+  char    *txn_id;
+  gboolean has_attachments;
+} CsMessage;
+
+void cs_message_free (CsMessage *message);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsMessage, cs_message_free)
+
+/* The message a reply quotes. */
+typedef struct {
+  char    *id;
+  char    *sender_id;
+  char    *sender_name;
+  char    *body;
+  gboolean deleted;
+} CsQuote;
+
+void cs_quote_free (CsQuote *quote);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsQuote, cs_quote_free)
+
+typedef struct {
+  char    *id;
+  char    *name;
+  gint64   size;
+  char    *mime_type;
+  gint64   width;           /* -1: not known */
+  gint64   height;          /* -1: not known */
+  gboolean has_thumbnail;
+} CsAttachment;
+
+void cs_attachment_free (CsAttachment *attachment);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsAttachment, cs_attachment_free)
+
+G_END_DECLS

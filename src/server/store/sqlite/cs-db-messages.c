@@ -1,0 +1,220 @@
+/* cs-db-messages.c: cs-messages.h on SQLite.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "cs-db"
+
+#include "cs-messages.h"
+#include "cs-db.h"
+
+#define MESSAGE_COLS "m.seq, m.id, m.room_id, m.sender_id, m.kind, m.body, m.reply_to_id," \
+                     " m.mentions, m.context, m.created_at, m.edited_at, m.deleted, m.txn_id, su.display_name," \
+                     " m.has_attachments"
+#define MESSAGE_SENDER "LEFT JOIN users su ON su.id = m.sender_id"
+#define ATTACHMENT_COLS "a.id, a.name, a.size, a.mime_type, a.width, a.height, a.thumb_type"
+
+static char *
+col_dup (sqlite3_stmt *stmt,
+         int           col)
+{
+  return g_strdup (cs_col_text (stmt, col));
+}
+
+static gint64
+col_time (sqlite3_stmt *stmt,
+          int           col)
+{
+  return sqlite3_column_type (stmt, col) == SQLITE_NULL ? CS_TIME_NONE : sqlite3_column_int64 (stmt, col);
+}
+
+static CsMessage *
+message_row (sqlite3_stmt *stmt)
+{
+  CsMessage *m = g_new0 (CsMessage, 1);
+
+  m->seq = sqlite3_column_int64 (stmt, 0);
+  m->id = col_dup (stmt, 1);
+  m->room_id = col_dup (stmt, 2);
+  m->sender_id = col_dup (stmt, 3);
+  m->kind = col_dup (stmt, 4);
+  m->body = col_dup (stmt, 5);
+  m->reply_to_id = col_dup (stmt, 6);
+  m->mentions = col_dup (stmt, 7);
+  m->context = col_dup (stmt, 8);
+  m->created_at = col_time (stmt, 9);
+  m->edited_at = col_time (stmt, 10);
+  m->deleted = sqlite3_column_int (stmt, 11) != 0;
+  m->txn_id = col_dup (stmt, 12);
+  m->sender_name = col_dup (stmt, 13);
+  m->has_attachments = sqlite3_column_int (stmt, 14) != 0;
+  return m;
+}
+
+static GPtrArray *
+message_rows (sqlite3_stmt *stmt,
+              guint         n)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_message_free);
+
+  while (stmt && rows->len < n && sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (rows, message_row (stmt));
+  return rows;
+}
+
+CsMessage *
+cs_messages_get (CsDb       *db,
+                 const char *tenant_id,
+                 const char *message_id)
+{
+  CS_STMT stmt = cs_db_query (db,
+                              "SELECT " MESSAGE_COLS " FROM messages m " MESSAGE_SENDER
+                              " WHERE m.id = ? AND m.tenant_id = ?",
+                              "ss", message_id, tenant_id);
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return message_row (stmt);
+}
+
+GPtrArray *
+cs_messages_page (CsDb            *db,
+                  const char      *room_id,
+                  CsPageDirection  direction,
+                  gint64           cursor,
+                  guint            n)
+{
+  CS_STMT stmt = NULL;
+
+  switch (direction)
+    {
+    case CS_PAGE_AFTER:
+      stmt = cs_db_query (db, "SELECT " MESSAGE_COLS " FROM messages m " MESSAGE_SENDER " WHERE m.room_id = ? AND m.seq > ?"
+                          " ORDER BY m.seq ASC LIMIT ?", "sii", room_id, cursor, (gint64) n);
+      break;
+    case CS_PAGE_BEFORE:
+      stmt = cs_db_query (db, "SELECT " MESSAGE_COLS " FROM messages m " MESSAGE_SENDER " WHERE m.room_id = ? AND m.seq < ?"
+                          " ORDER BY m.seq DESC LIMIT ?", "sii", room_id, cursor, (gint64) n);
+      break;
+    case CS_PAGE_LATEST:
+      stmt = cs_db_query (db, "SELECT " MESSAGE_COLS " FROM messages m " MESSAGE_SENDER " WHERE m.room_id = ?"
+                          " ORDER BY m.seq DESC LIMIT ?", "si", room_id, (gint64) n);
+      break;
+    }
+  return message_rows (stmt, n);
+}
+
+/* What a person typed as an FTS5 query: every word must appear, the last
+ * one as a prefix. Quotes keep FTS5 syntax out of user input. */
+static char *
+fts_query (const char *q)
+{
+  g_auto(GStrv) words = g_strsplit_set (q, " \t\n", -1);
+  GString *s = g_string_new (NULL);
+  guint n = 0;
+
+  for (char **w = words; *w; w++)
+    {
+      if (**w == '\0')
+        continue;
+      if (s->len)
+        g_string_append_c (s, ' ');
+      g_string_append_c (s, '"');
+      for (const char *p = *w; *p; p++)
+        {
+          if (*p == '"')
+            g_string_append_c (s, '"');
+          g_string_append_c (s, *p);
+        }
+      g_string_append_c (s, '"');
+      n++;
+    }
+  if (n == 0)
+    return g_string_free (s, TRUE), NULL;
+  g_string_append_c (s, '*');
+  return g_string_free (s, FALSE);
+}
+
+GPtrArray *
+cs_messages_search (CsDb       *db,
+                    const char *tenant_id,
+                    const char *user_id,
+                    const char *room_id,
+                    const char *words,
+                    guint       n)
+{
+  g_autofree char *match = words ? fts_query (words) : NULL;
+  CS_STMT stmt = NULL;
+
+  if (match == NULL)
+    return NULL;
+  stmt = cs_db_query (db,
+                      "SELECT " MESSAGE_COLS " FROM messages_fts f JOIN messages m ON m.seq = f.rowid " MESSAGE_SENDER
+                      " WHERE messages_fts MATCH ?1 AND m.deleted = 0 AND m.tenant_id = ?2"
+                      " AND m.room_id IN (SELECT room_id FROM members WHERE user_id = ?3)"
+                      " AND (?4 IS NULL OR m.room_id = ?4)"
+                      " ORDER BY m.seq DESC LIMIT ?5",
+                      "ssssi", match, tenant_id, user_id, room_id, (gint64) n);
+  return message_rows (stmt, n);
+}
+
+CsQuote *
+cs_messages_quote (CsDb       *db,
+                   const char *message_id)
+{
+  CS_STMT r = cs_db_query (db,
+                           "SELECT m.id, u.display_name, m.body, m.deleted, m.sender_id FROM messages m"
+                           " LEFT JOIN users u ON u.id = m.sender_id WHERE m.id = ?",
+                           "s", message_id);
+  CsQuote *q;
+
+  if (r == NULL || sqlite3_step (r) != SQLITE_ROW)
+    return NULL;
+  q = g_new0 (CsQuote, 1);
+  q->id = col_dup (r, 0);
+  q->sender_name = col_dup (r, 1);
+  q->body = col_dup (r, 2);
+  q->deleted = sqlite3_column_int (r, 3) != 0;
+  q->sender_id = col_dup (r, 4);
+  return q;
+}
+
+static CsAttachment *
+attachment_row (sqlite3_stmt *stmt)
+{
+  CsAttachment *a = g_new0 (CsAttachment, 1);
+
+  a->id = col_dup (stmt, 0);
+  a->name = col_dup (stmt, 1);
+  a->size = sqlite3_column_int64 (stmt, 2);
+  a->mime_type = col_dup (stmt, 3);
+  a->width = sqlite3_column_type (stmt, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 4);
+  a->height = sqlite3_column_type (stmt, 5) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 5);
+  a->has_thumbnail = sqlite3_column_type (stmt, 6) != SQLITE_NULL;
+  return a;
+}
+
+GPtrArray *
+cs_attachments_of_message (CsDb       *db,
+                           const char *message_id)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_attachment_free);
+  CS_STMT stmt = cs_db_query (db,
+                              "SELECT " ATTACHMENT_COLS " FROM attachments a"
+                              " WHERE a.message_id = ? ORDER BY a.position",
+                              "s", message_id);
+
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (list, attachment_row (stmt));
+  return list;
+}
+
+CsAttachment *
+cs_attachments_get (CsDb       *db,
+                    const char *attachment_id)
+{
+  CS_STMT stmt = cs_db_query (db, "SELECT " ATTACHMENT_COLS " FROM attachments a WHERE a.id = ?",
+                              "s", attachment_id);
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return attachment_row (stmt);
+}
