@@ -6,6 +6,8 @@
 
 #include "cs-api.h"
 #include "cs-messages.h"
+#include "cs-notifications.h"
+#include "cs-rooms.h"
 #include "cs-model.h"
 #include "cs-rate-limit.h"
 #include "cs-store.h"
@@ -46,17 +48,17 @@ find_mentions (CsCtx      *ctx,
   if (strchr (body, '@') == NULL)
     return g_strdup ("[]");
   {
-    CS_STMT stmt = cs_db_query (ctx->db,
-                                "SELECT u.id, u.display_name, u.email FROM members mb JOIN users u ON u.id = mb.user_id"
-                                " WHERE mb.room_id = ?", "s", room_id);
-    while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    g_autoptr(GPtrArray) members = cs_members_users (ctx->db, room_id);
+
+    for (guint i = 0; i < members->len; i++)
       {
+        CsMemberUser *m = g_ptr_array_index (members, i);
         CauMentionCandidate *c = g_new0 (CauMentionCandidate, 1);
 
         c->type = g_strdup ("user");
-        c->id = g_strdup (cs_col_text (stmt, 0));
-        c->display_name = g_strdup (cs_col_text (stmt, 1));
-        c->handle = cau_mention_handle_for_email (cs_col_text (stmt, 2));
+        c->id = g_steal_pointer (&m->user_id);
+        c->display_name = g_steal_pointer (&m->display_name);
+        c->handle = cau_mention_handle_for_email (m->email);
         g_ptr_array_add (candidates, c);
       }
   }
@@ -96,10 +98,8 @@ store_mentions (CsCtx      *ctx,
                 gint64      seq,
                 GPtrArray  *user_ids)
 {
-  for (guint i = 0; i < user_ids->len; i++)
-    if (cs_db_exec (ctx->db, "INSERT OR IGNORE INTO mentions (room_id, seq, user_id) VALUES (?, ?, ?)",
-                    "sis", room_id, seq, (const char *) g_ptr_array_index (user_ids, i)) != SQLITE_DONE)
-      return cs_ctx_fail_db (ctx, "recording mentions");
+  if (!cs_mentions_add (ctx->db, room_id, seq, user_ids))
+    return cs_ctx_fail_db (ctx, "recording mentions");
   return TRUE;
 }
 
@@ -113,19 +113,14 @@ cs_api_notify (CsCtx      *ctx,
                const char *title,
                const char *body)
 {
-  g_autofree char *id = g_uuid_string_random ();
+  g_autoptr(CsNotification) stored = cs_notifications_insert (ctx->db, ctx->tenant_id, user_id, type, room_id,
+                                                              message_id, seq, title, body, cau_time_now_ms ());
   g_autoptr(JsonObject) n = NULL;
-  CS_STMT stmt = cs_db_query (ctx->db,
-                              "INSERT INTO notifications (id, tenant_id, user_id, type, room_id, message_id, message_seq,"
-                              " title, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                              " RETURNING " CS_NOTIFICATION_COLS,
-                              "ssssssissi", id, ctx->tenant_id, user_id, type, room_id, message_id, seq,
-                              title, body, cau_time_now_ms ());
 
   /* The event carries the row as stored, built like a listed one. */
-  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+  if (stored == NULL)
     return cs_ctx_fail_db (ctx, "storing a notification");
-  n = cs_model_notification_row (stmt, 0);
+  n = cs_model_notification_json (stored);
   return cs_model_emit (ctx, 0, "notification.new", room_id, user_id, n, NULL, NULL) != 0;
 }
 
@@ -161,24 +156,23 @@ notify_members (CsCtx      *ctx,
                 GPtrArray  *mentioned)
 {
   g_autofree char *sender = cs_model_display_name (ctx, ctx->user_id);
-  g_autofree char *room_name = cs_db_text (ctx->db, "SELECT name FROM rooms WHERE id = ?", "s", room_id);
+  g_autofree char *room_name = cs_rooms_name (ctx->db, room_id);
   g_autofree char *excerpt = cs_model_excerpt (body);
   gboolean direct = g_strcmp0 (room_type, "direct") == 0;
-  CS_STMT stmt = NULL;
+  g_autoptr(GPtrArray) prefs = NULL;
   g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) types = g_ptr_array_new ();
 
   if (!direct && mentioned->len == 0)
     return TRUE;
-  stmt = cs_db_query (ctx->db,
-                      "SELECT user_id, muted, notify FROM members WHERE room_id = ? AND user_id != ?",
-                      "ss", room_id, ctx->user_id);
-  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+  prefs = cs_members_prefs (ctx->db, room_id, ctx->user_id);
+  for (guint i = 0; i < prefs->len; i++)
     {
-      const char *uid = cs_col_text (stmt, 0);
+      CsMemberPrefs *p = g_ptr_array_index (prefs, i);
+      const char *uid = p->user_id;
       gboolean is_mentioned = g_ptr_array_find_with_equal_func (mentioned, uid, g_str_equal, NULL);
 
-      if (sqlite3_column_int (stmt, 1) || g_strcmp0 (cs_col_text (stmt, 2), "none") == 0)
+      if (p->muted || g_strcmp0 (p->notify, "none") == 0)
         continue;
       if (is_mentioned)
         {
@@ -191,7 +185,6 @@ notify_members (CsCtx      *ctx,
           g_ptr_array_add (types, (gpointer) "direct");
         }
     }
-  sqlite3_reset (stmt);
   for (guint i = 0; i < targets->len; i++)
     {
       const char *type = g_ptr_array_index (types, i);
@@ -218,16 +211,14 @@ insert_message (CsCtx      *ctx,
                 const char *txn_id,
                 gboolean    has_attachments)
 {
-  gint64 now = cau_time_now_ms ();
+  CsMessage m = {
+    .seq = seq, .id = (char *) id, .room_id = (char *) room_id, .sender_id = (char *) sender_id,
+    .kind = (char *) kind, .body = (char *) body, .reply_to_id = (char *) reply_to,
+    .mentions = (char *) mentions, .context = (char *) context, .created_at = cau_time_now_ms (),
+    .edited_at = CS_TIME_NONE, .txn_id = (char *) txn_id, .has_attachments = has_attachments,
+  };
 
-  if (cs_db_exec (ctx->db,
-                  "INSERT INTO messages (seq, id, room_id, tenant_id, sender_id, kind, body, reply_to_id,"
-                  " mentions, context, created_at, txn_id, has_attachments)"
-                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  "isssssssssisb", seq, id, room_id, ctx->tenant_id, sender_id, kind, body, reply_to,
-                  mentions, context, now, txn_id, has_attachments) != SQLITE_DONE ||
-      cs_db_exec (ctx->db, "UPDATE rooms SET last_activity_at = ?, last_seq = ? WHERE id = ?",
-                  "iis", now, seq, room_id) != SQLITE_DONE)
+  if (!cs_messages_insert (ctx->db, ctx->tenant_id, &m))
     return cs_ctx_fail_db (ctx, "storing a message");
   return TRUE;
 }
@@ -298,18 +289,16 @@ cs_api_store_message (CsCtx      *ctx,
     return NULL;
 
   /* A retry returns the first message, however long after. */
-  existing = cs_db_text (ctx->db, "SELECT id FROM messages WHERE room_id = ? AND sender_id = ? AND txn_id = ?",
-                         "sss", room_id, ctx->user_id, txn_id);
+  existing = cs_messages_id_for_txn (ctx->db, room_id, ctx->user_id, txn_id);
   if (existing)
     return cs_model_message (ctx, existing, ctx->user_id);
 
   /* A message may be only files: then its body may be empty. */
   if (!cau_validate_body (body_in, attachment_ids && attachment_ids[0], &body, &error))
     return cs_ctx_fail_error (ctx, error), NULL;
-  if (cs_db_int (ctx->db, 0, "SELECT is_archived FROM rooms WHERE id = ?", "s", room_id))
+  if (cs_rooms_is_archived (ctx->db, room_id))
     return cs_ctx_fail (ctx, CAU_ERROR_FORBIDDEN, "This room is archived: it can be read but not written to."), NULL;
-  if (reply_to &&
-      cs_db_int (ctx->db, 0, "SELECT COUNT(*) FROM messages WHERE id = ? AND room_id = ?", "ss", reply_to, room_id) == 0)
+  if (reply_to && !cs_messages_in_room (ctx->db, reply_to, room_id))
     return cs_ctx_fail (ctx, CAU_ERROR_NOT_FOUND, "The message replied to is not in this room."), NULL;
   if (!cs_api_attachments_check (ctx, room_id, attachment_ids))
     return NULL;
@@ -343,7 +332,7 @@ cs_api_store_message (CsCtx      *ctx,
   summary = body[0] ? g_strdup (body) : cs_api_attachments_summary (ctx, attachment_ids);
   seq = cs_store_next_seq (ctx->store);
   id = g_uuid_string_random ();
-  type = cs_db_text (ctx->db, "SELECT type FROM rooms WHERE id = ?", "s", room_id);
+  type = cs_rooms_type (ctx->db, room_id);
   if (!insert_message (ctx, seq, id, room_id, ctx->user_id, "text", body, reply_to, mentions, context, txn_id,
                        attachment_ids && attachment_ids[0]) ||
       !cs_api_attachments_attach (ctx, id, attachment_ids) ||
@@ -452,20 +441,16 @@ visible_message (CsCtx      *ctx,
                  gint64     *created_at,
                  gboolean   *deleted)
 {
-  CS_STMT stmt = cs_db_query (ctx->db,
-                              "SELECT m.room_id, m.sender_id, m.kind, m.seq, m.created_at, m.deleted FROM messages m"
-                              " JOIN members mb ON mb.room_id = m.room_id AND mb.user_id = ?"
-                              " WHERE m.id = ? AND m.tenant_id = ?",
-                              "sss", ctx->user_id, message_id, ctx->tenant_id);
+  g_autoptr(CsMessage) m = cs_messages_visible (ctx->db, ctx->tenant_id, ctx->user_id, message_id);
 
-  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+  if (m == NULL)
     return cs_ctx_fail (ctx, CAU_ERROR_NOT_FOUND, "There is no such message.");
-  *room_id = g_strdup (cs_col_text (stmt, 0));
-  *sender_id = g_strdup (cs_col_text (stmt, 1));
-  *kind = g_strdup (cs_col_text (stmt, 2));
-  *seq = sqlite3_column_int64 (stmt, 3);
-  *created_at = sqlite3_column_int64 (stmt, 4);
-  *deleted = sqlite3_column_int (stmt, 5) != 0;
+  *room_id = g_steal_pointer (&m->room_id);
+  *sender_id = g_steal_pointer (&m->sender_id);
+  *kind = g_steal_pointer (&m->kind);
+  *seq = m->seq;
+  *created_at = m->created_at;
+  *deleted = m->deleted;
   return TRUE;
 }
 
@@ -512,9 +497,7 @@ cs_api_message_patch (CsCtx *ctx)
       return;
     }
   mentions = find_mentions (ctx, room_id, body, mentioned);
-  if (cs_db_exec (ctx->db, "UPDATE messages SET body = ?, mentions = ?, edited_at = ? WHERE seq = ?",
-                  "ssii", body, mentions, cau_time_now_ms (), seq) != SQLITE_DONE ||
-      cs_db_exec (ctx->db, "DELETE FROM mentions WHERE room_id = ? AND seq = ?", "si", room_id, seq) != SQLITE_DONE)
+  if (!cs_messages_edit (ctx->db, room_id, seq, body, mentions, cau_time_now_ms ()))
     {
       cs_ctx_fail_db (ctx, "editing a message");
       return;
@@ -523,7 +506,7 @@ cs_api_message_patch (CsCtx *ctx)
       (edited = emit_message (ctx, "message.edit", 0, id, room_id, NULL)) == NULL)
     return;
   /* The sender's copy of the edited message keeps its txn_id, if it had one. */
-  txn_id = cs_db_text (ctx->db, "SELECT txn_id FROM messages WHERE seq = ?", "i", seq);
+  txn_id = cs_messages_txn_id (ctx->db, seq);
   if (txn_id)
     json_object_set_string_member (edited, "txn_id", txn_id);
   cs_ctx_reply_object (ctx, 200, g_steal_pointer (&edited));
@@ -545,15 +528,13 @@ cs_api_message_delete (CsCtx *ctx)
       cs_ctx_reply_empty (ctx);
       return;
     }
-  role = cs_db_text (ctx->db, "SELECT role FROM members WHERE room_id = ? AND user_id = ?", "ss", room_id, ctx->user_id);
+  role = cs_members_role (ctx->db, room_id, ctx->user_id);
   if (g_strcmp0 (sender_id, ctx->user_id) != 0 && g_strcmp0 (role, "owner") != 0 && g_strcmp0 (role, "admin") != 0)
     {
       cs_ctx_fail (ctx, CAU_ERROR_FORBIDDEN, "Only the sender or a room admin may delete this message.");
       return;
     }
-  if (cs_db_exec (ctx->db, "UPDATE messages SET deleted = 1, body = '', mentions = '[]' WHERE seq = ?",
-                  "i", seq) != SQLITE_DONE ||
-      cs_db_exec (ctx->db, "DELETE FROM mentions WHERE room_id = ? AND seq = ?", "si", room_id, seq) != SQLITE_DONE)
+  if (!cs_messages_mark_deleted (ctx->db, room_id, seq))
     {
       cs_ctx_fail_db (ctx, "deleting a message");
       return;
@@ -577,14 +558,13 @@ collect_unread (CsCtx      *ctx,
                 gint64      up_to,
                 JsonArray **out)
 {
-  CS_STMT stmt = cs_db_query (ctx->db, "SELECT id FROM notifications WHERE user_id = ? AND read = 0"
-                              " AND room_id = ? AND message_seq <= ?", "ssi", ctx->user_id, room_id, up_to);
+  g_autoptr(GPtrArray) ids = cs_notifications_unread_ids (ctx->db, ctx->user_id, room_id, up_to);
 
-  if (stmt == NULL)
+  if (ids == NULL)
     return cs_ctx_fail_db (ctx, "reading notifications");
   *out = json_array_new ();
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    json_array_add_string_element (*out, cs_col_text (stmt, 0));
+  for (guint i = 0; i < ids->len; i++)
+    json_array_add_string_element (*out, g_ptr_array_index (ids, i));
   return TRUE;
 }
 
@@ -612,17 +592,14 @@ mark_read (CsCtx      *ctx,
     }
   if (!cs_model_require_member (ctx, room_id, NULL))
     return;
-  current = cs_db_int (ctx->db, 0, "SELECT last_read_seq FROM members WHERE room_id = ? AND user_id = ?",
-                       "ss", room_id, ctx->user_id);
-  last = cs_db_int (ctx->db, 0, "SELECT last_seq FROM rooms WHERE id = ?", "s", room_id);
+  current = cs_members_last_read (ctx->db, room_id, ctx->user_id);
+  last = cs_rooms_last_seq (ctx->db, room_id);
   up_to = MIN (up_to, last);
   if (up_to > current)
     {
-      if (cs_db_exec (ctx->db, "UPDATE members SET last_read_seq = ? WHERE room_id = ? AND user_id = ?",
-                      "iss", up_to, room_id, ctx->user_id) != SQLITE_DONE ||
+      if (!cs_members_set_last_read (ctx->db, room_id, ctx->user_id, up_to) ||
           !collect_unread (ctx, room_id, up_to, &now_read) ||
-          cs_db_exec (ctx->db, "UPDATE notifications SET read = 1 WHERE user_id = ? AND room_id = ? AND message_seq <= ?",
-                      "ssi", ctx->user_id, room_id, up_to) != SQLITE_DONE ||
+          !cs_notifications_mark_read_up_to (ctx->db, ctx->user_id, room_id, up_to) ||
           !emit_notifications_read (ctx, g_steal_pointer (&now_read)))
         {
           cs_ctx_fail_db (ctx, "saving a read marker");
@@ -699,19 +676,16 @@ cs_api_notifications_list (CsCtx *ctx)
 {
   gboolean only_unread = FALSE;
   g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
   JsonArray *list;
-  CS_STMT stmt = NULL;
 
   if (!cs_ctx_query_bool (ctx, "unread", &only_unread))
     return;
   reply = json_object_new ();
   list = json_array_new ();
-  stmt = cs_db_query (ctx->db,
-                      "SELECT " CS_NOTIFICATION_COLS " FROM notifications"
-                      " WHERE user_id = ? AND (? = 0 OR read = 0) ORDER BY created_at DESC LIMIT 200",
-                      "sb", ctx->user_id, only_unread);
-  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-    json_array_add_object_element (list, cs_model_notification_row (stmt, 0));
+  rows = cs_notifications_list (ctx->db, ctx->user_id, only_unread);
+  for (guint i = 0; i < rows->len; i++)
+    json_array_add_object_element (list, cs_model_notification_json (g_ptr_array_index (rows, i)));
   json_object_set_array_member (reply, "notifications", list);
   cs_ctx_reply_object (ctx, 200, g_steal_pointer (&reply));
 }
@@ -719,18 +693,19 @@ cs_api_notifications_list (CsCtx *ctx)
 void
 cs_api_notification_read (CsCtx *ctx)
 {
-  if (cs_db_int (ctx->db, 0, "SELECT COUNT(*) FROM notifications WHERE id = ? AND user_id = ?",
-                 "ss", ctx->params[0], ctx->user_id) == 0)
+  int state = cs_notifications_state (ctx->db, ctx->user_id, ctx->params[0]);
+
+  if (state < 0)
     {
       cs_ctx_fail (ctx, CAU_ERROR_NOT_FOUND, "There is no such notification.");
       return;
     }
-  if (cs_db_int (ctx->db, 0, "SELECT read FROM notifications WHERE id = ?", "s", ctx->params[0]) == 0)
+  if (state == 0)
     {
       JsonArray *ids = json_array_new ();
 
       json_array_add_string_element (ids, ctx->params[0]);
-      if (cs_db_exec (ctx->db, "UPDATE notifications SET read = 1 WHERE id = ?", "s", ctx->params[0]) != SQLITE_DONE)
+      if (!cs_notifications_mark_read (ctx->db, ctx->params[0]))
         {
           json_array_unref (ids);
           cs_ctx_fail_db (ctx, "marking a notification read");
@@ -745,8 +720,7 @@ cs_api_notification_read (CsCtx *ctx)
 void
 cs_api_notifications_read_all (CsCtx *ctx)
 {
-  if (cs_db_exec (ctx->db, "UPDATE notifications SET read = 1 WHERE user_id = ? AND read = 0",
-                  "s", ctx->user_id) != SQLITE_DONE)
+  if (!cs_notifications_mark_all_read (ctx->db, ctx->user_id))
     {
       cs_ctx_fail_db (ctx, "marking notifications read");
       return;

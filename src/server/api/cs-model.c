@@ -218,21 +218,20 @@ cs_model_attachment_json (const CsAttachment *attachment)
 }
 
 JsonObject *
-cs_model_notification_row (sqlite3_stmt *stmt,
-                           int           c)
+cs_model_notification_json (const CsNotification *notification)
 {
   JsonObject *n = json_object_new ();
 
-  json_object_set_string_member (n, "id", cs_col_text (stmt, c));
-  json_object_set_string_member (n, "type", cs_col_text (stmt, c + 1));
-  cau_json_set_string_or_null (n, "room_id", cs_col_text (stmt, c + 2));
-  cau_json_set_string_or_null (n, "message_id", cs_col_text (stmt, c + 3));
-  json_object_set_string_member (n, "title", cs_col_text (stmt, c + 4));
-  json_object_set_string_member (n, "body", cs_col_text (stmt, c + 5));
-  set_time (n, "created_at", stmt, c + 6);
-  json_object_set_boolean_member (n, "read", sqlite3_column_int (stmt, c + 7));
+  json_object_set_string_member (n, "id", notification->id);
+  json_object_set_string_member (n, "type", notification->type);
+  cau_json_set_string_or_null (n, "room_id", notification->room_id);
+  cau_json_set_string_or_null (n, "message_id", notification->message_id);
+  json_object_set_string_member (n, "title", notification->title);
+  json_object_set_string_member (n, "body", notification->body);
+  set_time_value (n, "created_at", notification->created_at);
+  json_object_set_boolean_member (n, "read", notification->read);
   /* Lets a client open the room at the message (0 when none). */
-  json_object_set_int_member (n, "message_seq", sqlite3_column_int64 (stmt, c + 8));
+  json_object_set_int_member (n, "message_seq", notification->message_seq);
   return n;
 }
 

@@ -10,8 +10,6 @@
 G_BEGIN_DECLS
 
 #define CS_USER_COLS "u.id, u.email, u.display_name, u.role, u.status_text, u.last_seen_at, u.deleted_at"
-/* Selected (or returned) FROM notifications. */
-#define CS_NOTIFICATION_COLS "id, type, room_id, message_id, title, body, created_at, read, message_seq"
 
 char       *cs_model_excerpt         (const char   *body);
 char       *cs_model_time            (sqlite3_stmt *stmt,
@@ -38,10 +36,8 @@ JsonObject *cs_model_attachment      (CsCtx        *ctx,
 /* The attachments of a message, in the order they were given. */
 JsonArray  *cs_model_message_attachments (CsCtx      *ctx,
                                           const char *message_id);
-/* {id, type, room_id, message_id, title, body, created_at, read} from
- * CS_NOTIFICATION_COLS at @first_col. */
-JsonObject *cs_model_notification_row (sqlite3_stmt *stmt,
-                                       int           first_col);
+/* {id, type, room_id, message_id, title, body, created_at, read, message_seq} */
+JsonObject *cs_model_notification_json (const CsNotification *notification);
 /* The room as @viewer_id sees it; NULL when it is not in the caller's tenant. */
 JsonObject *cs_model_room            (CsCtx        *ctx,
                                       const char   *room_id,

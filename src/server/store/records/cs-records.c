@@ -43,3 +43,38 @@ cs_attachment_free (CsAttachment *a)
   g_free (a->mime_type);
   g_free (a);
 }
+
+void
+cs_member_user_free (CsMemberUser *m)
+{
+  if (m == NULL)
+    return;
+  g_free (m->user_id);
+  g_free (m->display_name);
+  g_free (m->email);
+  g_free (m);
+}
+
+void
+cs_member_prefs_free (CsMemberPrefs *p)
+{
+  if (p == NULL)
+    return;
+  g_free (p->user_id);
+  g_free (p->notify);
+  g_free (p);
+}
+
+void
+cs_notification_free (CsNotification *n)
+{
+  if (n == NULL)
+    return;
+  g_free (n->id);
+  g_free (n->type);
+  g_free (n->room_id);
+  g_free (n->message_id);
+  g_free (n->title);
+  g_free (n->body);
+  g_free (n);
+}

@@ -62,4 +62,37 @@ typedef struct {
 void cs_attachment_free (CsAttachment *attachment);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsAttachment, cs_attachment_free)
 
+/* A room member, as @mentions are matched against them. */
+typedef struct {
+  char *user_id;
+  char *display_name;
+  char *email;
+} CsMemberUser;
+
+void cs_member_user_free (CsMemberUser *member);
+
+/* How a room member wants to be notified. */
+typedef struct {
+  char    *user_id;
+  gboolean muted;
+  char    *notify;          /* "all", "mentions" or "none" */
+} CsMemberPrefs;
+
+void cs_member_prefs_free (CsMemberPrefs *prefs);
+
+typedef struct {
+  char    *id;
+  char    *type;
+  char    *room_id;
+  char    *message_id;
+  char    *title;
+  char    *body;
+  gint64   created_at;
+  gboolean read;
+  gint64   message_seq;     /* 0: none */
+} CsNotification;
+
+void cs_notification_free (CsNotification *notification);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsNotification, cs_notification_free)
+
 G_END_DECLS

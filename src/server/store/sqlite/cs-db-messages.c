@@ -218,3 +218,108 @@ cs_attachments_get (CsDb       *db,
     return NULL;
   return attachment_row (stmt);
 }
+
+char *
+cs_messages_id_for_txn (CsDb       *db,
+                        const char *room_id,
+                        const char *sender_id,
+                        const char *txn_id)
+{
+  return cs_db_text (db, "SELECT id FROM messages WHERE room_id = ? AND sender_id = ? AND txn_id = ?",
+                     "sss", room_id, sender_id, txn_id);
+}
+
+gboolean
+cs_messages_in_room (CsDb       *db,
+                     const char *message_id,
+                     const char *room_id)
+{
+  return cs_db_int (db, 0, "SELECT COUNT(*) FROM messages WHERE id = ? AND room_id = ?", "ss",
+                    message_id, room_id) != 0;
+}
+
+CsMessage *
+cs_messages_visible (CsDb       *db,
+                     const char *tenant_id,
+                     const char *user_id,
+                     const char *message_id)
+{
+  CS_STMT stmt = cs_db_query (db,
+                              "SELECT m.room_id, m.sender_id, m.kind, m.seq, m.created_at, m.deleted FROM messages m"
+                              " JOIN members mb ON mb.room_id = m.room_id AND mb.user_id = ?"
+                              " WHERE m.id = ? AND m.tenant_id = ?",
+                              "sss", user_id, message_id, tenant_id);
+  CsMessage *m;
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  m = g_new0 (CsMessage, 1);
+  m->id = g_strdup (message_id);
+  m->room_id = col_dup (stmt, 0);
+  m->sender_id = col_dup (stmt, 1);
+  m->kind = col_dup (stmt, 2);
+  m->seq = sqlite3_column_int64 (stmt, 3);
+  m->created_at = sqlite3_column_int64 (stmt, 4);
+  m->edited_at = CS_TIME_NONE;
+  m->deleted = sqlite3_column_int (stmt, 5) != 0;
+  return m;
+}
+
+char *
+cs_messages_txn_id (CsDb  *db,
+                    gint64 seq)
+{
+  return cs_db_text (db, "SELECT txn_id FROM messages WHERE seq = ?", "i", seq);
+}
+
+gboolean
+cs_messages_insert (CsDb            *db,
+                    const char      *tenant_id,
+                    const CsMessage *m)
+{
+  return cs_db_exec (db,
+                     "INSERT INTO messages (seq, id, room_id, tenant_id, sender_id, kind, body, reply_to_id,"
+                     " mentions, context, created_at, txn_id, has_attachments)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     "isssssssssisb", m->seq, m->id, m->room_id, tenant_id, m->sender_id, m->kind, m->body,
+                     m->reply_to_id, m->mentions, m->context, m->created_at, m->txn_id,
+                     m->has_attachments) == SQLITE_DONE &&
+         cs_db_exec (db, "UPDATE rooms SET last_activity_at = ?, last_seq = ? WHERE id = ?",
+                     "iis", m->created_at, m->seq, m->room_id) == SQLITE_DONE;
+}
+
+gboolean
+cs_messages_edit (CsDb       *db,
+                  const char *room_id,
+                  gint64      seq,
+                  const char *body,
+                  const char *mentions,
+                  gint64      edited_at)
+{
+  return cs_db_exec (db, "UPDATE messages SET body = ?, mentions = ?, edited_at = ? WHERE seq = ?",
+                     "ssii", body, mentions, edited_at, seq) == SQLITE_DONE &&
+         cs_db_exec (db, "DELETE FROM mentions WHERE room_id = ? AND seq = ?", "si", room_id, seq) == SQLITE_DONE;
+}
+
+gboolean
+cs_messages_mark_deleted (CsDb       *db,
+                          const char *room_id,
+                          gint64      seq)
+{
+  return cs_db_exec (db, "UPDATE messages SET deleted = 1, body = '', mentions = '[]' WHERE seq = ?",
+                     "i", seq) == SQLITE_DONE &&
+         cs_db_exec (db, "DELETE FROM mentions WHERE room_id = ? AND seq = ?", "si", room_id, seq) == SQLITE_DONE;
+}
+
+gboolean
+cs_mentions_add (CsDb       *db,
+                 const char *room_id,
+                 gint64      seq,
+                 GPtrArray  *user_ids)
+{
+  for (guint i = 0; i < user_ids->len; i++)
+    if (cs_db_exec (db, "INSERT OR IGNORE INTO mentions (room_id, seq, user_id) VALUES (?, ?, ?)",
+                    "sis", room_id, seq, (const char *) g_ptr_array_index (user_ids, i)) != SQLITE_DONE)
+      return FALSE;
+  return TRUE;
+}

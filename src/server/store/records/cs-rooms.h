@@ -1,0 +1,41 @@
+/* cs-rooms.h: rooms and their members, as the store keeps them. Each call
+ * runs on the connection of the job that holds it (CsCtx.db).
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "cs-records.h"
+
+G_BEGIN_DECLS
+
+char      *cs_rooms_name          (CsDb       *db,
+                                   const char *room_id);
+char      *cs_rooms_type          (CsDb       *db,
+                                   const char *room_id);
+gboolean   cs_rooms_is_archived   (CsDb       *db,
+                                   const char *room_id);
+/* The seq of the room's latest message; 0 when none. */
+gint64     cs_rooms_last_seq      (CsDb       *db,
+                                   const char *room_id);
+
+/* @user_id's role in @room_id, or NULL when not a member. */
+char      *cs_members_role        (CsDb       *db,
+                                   const char *room_id,
+                                   const char *user_id);
+gint64     cs_members_last_read   (CsDb       *db,
+                                   const char *room_id,
+                                   const char *user_id);
+gboolean   cs_members_set_last_read (CsDb     *db,
+                                     const char *room_id,
+                                     const char *user_id,
+                                     gint64      seq);
+/* The members of @room_id with their names and addresses (CsMemberUser*). */
+GPtrArray *cs_members_users       (CsDb       *db,
+                                   const char *room_id);
+/* How each member of @room_id but @except_user_id wants to be notified
+ * (CsMemberPrefs*). */
+GPtrArray *cs_members_prefs       (CsDb       *db,
+                                   const char *room_id,
+                                   const char *except_user_id);
+
+G_END_DECLS
