@@ -8,6 +8,7 @@
 #include "cs-auth.h"
 #include "cs-limits.h"
 #include "cs-sessions.h"
+#include "cs-users.h"
 #include "cs-model.h"
 #include "cs-presence.h"
 #include "cs-store.h"
@@ -373,32 +374,15 @@ cs_api_touch_last_seen (CsCtx *ctx)
   cs_db_exec (ctx->db, "UPDATE users SET last_seen_at = ? WHERE id = ?", "is", cau_time_now_ms (), ctx->user_id);
 }
 
-/* Escapes LIKE wildcards so a search for "50%" finds "50%". */
-static char *
-like_pattern (const char *q)
-{
-  GString *s = g_string_new ("%");
-
-  for (const char *p = q; *p; p++)
-    {
-      if (*p == '%' || *p == '_' || *p == '\\')
-        g_string_append_c (s, '\\');
-      g_string_append_c (s, *p);
-    }
-  g_string_append_c (s, '%');
-  return g_string_free (s, FALSE);
-}
-
 void
 cs_api_users_list (CsCtx *ctx)
 {
   g_autoptr(GError) error = NULL;
   const char *q = cs_ctx_query (ctx, "q");
-  g_autofree char *pattern = like_pattern (q ? q : "");
   g_autoptr(JsonObject) reply = json_object_new ();
+  g_autoptr(GPtrArray) rows = NULL;
   JsonArray *users = json_array_new ();
   guint limit;
-  CS_STMT stmt = NULL;
 
   if (!cau_validate_limit (cs_ctx_query (ctx, "limit"), &limit, &error))
     {
@@ -406,13 +390,9 @@ cs_api_users_list (CsCtx *ctx)
       cs_ctx_fail_error (ctx, error);
       return;
     }
-  stmt = cs_db_query (ctx->db,
-                      "SELECT " CS_USER_COLS " FROM users u WHERE u.tenant_id = ? AND u.deleted_at IS NULL"
-                      " AND (u.display_name LIKE ?2 ESCAPE '\\' OR u.email LIKE ?2 ESCAPE '\\')"
-                      " ORDER BY u.display_name COLLATE NOCASE LIMIT ?3",
-                      "ssi", ctx->tenant_id, pattern, (gint64) limit);
-  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-    json_array_add_object_element (users, cs_model_user_row (ctx, stmt, 0));
+  rows = cs_users_search (ctx->db, ctx->tenant_id, q, limit);
+  for (guint i = 0; i < rows->len; i++)
+    json_array_add_object_element (users, cs_model_user_json (ctx, g_ptr_array_index (rows, i)));
   json_object_set_array_member (reply, "users", users);
   cs_ctx_reply_object (ctx, 200, g_steal_pointer (&reply));
 }

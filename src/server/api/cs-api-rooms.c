@@ -5,6 +5,7 @@
 
 #include "cs-api.h"
 #include "cs-model.h"
+#include "cs-rooms.h"
 #include "cau-json.h"
 #include "cau-time.h"
 #include "cau-validate.h"
@@ -513,27 +514,24 @@ cs_api_members_list (CsCtx *ctx)
 {
   const char *room_id = ctx->params[0];
   g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
   JsonArray *members;
-  CS_STMT stmt = NULL;
 
   if (!cs_model_require_member (ctx, room_id, NULL))
     return;
   reply = json_object_new ();
   members = json_array_new ();
-  stmt = cs_db_query (ctx->db,
-                      "SELECT " CS_USER_COLS ", mb.role, mb.joined_at, mb.last_read_seq"
-                      " FROM members mb JOIN users u ON u.id = mb.user_id WHERE mb.room_id = ?"
-                      " ORDER BY (mb.role = 'owner') DESC, (mb.role = 'admin') DESC, u.display_name COLLATE NOCASE",
-                      "s", room_id);
-  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+  rows = cs_members_list (ctx->db, room_id);
+  for (guint i = 0; i < rows->len; i++)
     {
+      CsMember *member = g_ptr_array_index (rows, i);
       JsonObject *m = json_object_new ();
-      g_autofree char *joined = cs_model_time (stmt, 8);
+      g_autofree char *joined = cs_model_time_text (member->joined_at);
 
-      json_object_set_object_member (m, "user", cs_model_user_row (ctx, stmt, 0));
-      json_object_set_string_member (m, "role", cs_col_text (stmt, 7));
+      json_object_set_object_member (m, "user", cs_model_user_json (ctx, member->user));
+      json_object_set_string_member (m, "role", member->role);
       json_object_set_string_member (m, "joined_at", joined);
-      json_object_set_int_member (m, "last_read_seq", sqlite3_column_int64 (stmt, 9));
+      json_object_set_int_member (m, "last_read_seq", member->last_read_seq);
       json_array_add_object_element (members, m);
     }
   json_object_set_array_member (reply, "members", members);

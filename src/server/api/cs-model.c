@@ -4,7 +4,10 @@
 #define G_LOG_DOMAIN "cs-model"
 
 #include "cs-model.h"
+#include "cs-events.h"
 #include "cs-messages.h"
+#include "cs-rooms.h"
+#include "cs-users.h"
 #include "cs-presence.h"
 #include "cs-store.h"
 #include "cau-json.h"
@@ -40,34 +43,36 @@ cs_model_time (sqlite3_stmt *stmt,
   return cau_time_format (sqlite3_column_int64 (stmt, col));
 }
 
-static void
-set_time (JsonObject   *obj,
-          const char   *member,
-          sqlite3_stmt *stmt,
-          int           col)
+char *
+cs_model_time_text (gint64 ms)
 {
-  g_autofree char *t = cs_model_time (stmt, col);
+  return ms == CS_TIME_NONE ? NULL : cau_time_format (ms);
+}
+
+static void
+set_time_value (JsonObject *obj,
+                const char *member,
+                gint64      ms)
+{
+  g_autofree char *t = cs_model_time_text (ms);
 
   cau_json_set_string_or_null (obj, member, t);
 }
 
 JsonObject *
-cs_model_user_row (CsCtx        *ctx,
-                   sqlite3_stmt *stmt,
-                   int           c)
+cs_model_user_json (CsCtx        *ctx,
+                    const CsUser *user)
 {
   JsonObject *u = json_object_new ();
-  const char *id = cs_col_text (stmt, c);
-  gboolean deleted = sqlite3_column_type (stmt, c + 6) != SQLITE_NULL;
 
-  json_object_set_string_member (u, "id", id);
-  cau_json_set_string_or_null (u, "email", cs_col_text (stmt, c + 1));
-  json_object_set_string_member (u, "display_name", cs_col_text (stmt, c + 2));
-  json_object_set_string_member (u, "role", cs_col_text (stmt, c + 3));
-  json_object_set_string_member (u, "status_text", cs_col_text (stmt, c + 4));
-  json_object_set_string_member (u, "presence", deleted ? "offline" : cs_presence_get (ctx->presence, id));
-  set_time (u, "last_seen_at", stmt, c + 5);
-  if (deleted)
+  json_object_set_string_member (u, "id", user->id);
+  cau_json_set_string_or_null (u, "email", user->email);
+  json_object_set_string_member (u, "display_name", user->display_name);
+  json_object_set_string_member (u, "role", user->role);
+  json_object_set_string_member (u, "status_text", user->status_text);
+  json_object_set_string_member (u, "presence", user->deleted ? "offline" : cs_presence_get (ctx->presence, user->id));
+  set_time_value (u, "last_seen_at", user->last_seen_at);
+  if (user->deleted)
     json_object_set_boolean_member (u, "deleted", TRUE);
   return u;
 }
@@ -76,20 +81,16 @@ JsonObject *
 cs_model_user (CsCtx      *ctx,
                const char *user_id)
 {
-  CS_STMT stmt = cs_db_query (ctx->db,
-                              "SELECT " CS_USER_COLS " FROM users u WHERE u.id = ? AND u.tenant_id = ?",
-                              "ss", user_id, ctx->tenant_id);
+  g_autoptr(CsUser) user = cs_users_get (ctx->db, ctx->tenant_id, user_id);
 
-  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
-    return NULL;
-  return cs_model_user_row (ctx, stmt, 0);
+  return user ? cs_model_user_json (ctx, user) : NULL;
 }
 
 char *
 cs_model_display_name (CsCtx      *ctx,
                        const char *user_id)
 {
-  return cs_db_text (ctx->db, "SELECT display_name FROM users WHERE id = ?", "s", user_id);
+  return cs_users_display_name (ctx->db, user_id);
 }
 
 /* json_node_init_array would take a second reference on a new array. */
@@ -117,16 +118,6 @@ parse_json_text (const char *text)
       !json_parser_load_from_data (parser, text, -1, NULL) || json_parser_get_root (parser) == NULL)
     return json_node_new (JSON_NODE_NULL);
   return json_node_copy (json_parser_get_root (parser));
-}
-
-static void
-set_time_value (JsonObject *obj,
-                const char *member,
-                gint64      ms)
-{
-  g_autofree char *t = ms == CS_TIME_NONE ? NULL : cau_time_format (ms);
-
-  cau_json_set_string_or_null (obj, member, t);
 }
 
 static JsonObject *
@@ -270,25 +261,19 @@ static JsonObject *
 last_message_preview (CsCtx      *ctx,
                       const char *room_id)
 {
-  CS_STMT stmt = cs_db_query (ctx->db,
-                              "SELECT m.id, m.seq, u.display_name, m.body, m.created_at, m.deleted"
-                              " FROM messages m LEFT JOIN users u ON u.id = m.sender_id"
-                              /* A deleted last message leaves the one before it
-                               * as the preview (as Slack shows). */
-                              " WHERE m.room_id = ? AND m.deleted = 0 ORDER BY m.seq DESC LIMIT 1",
-                              "s", room_id);
+  g_autoptr(CsMessage) m = cs_rooms_last_message (ctx->db, room_id);
   JsonObject *p;
   g_autofree char *excerpt = NULL;
 
-  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+  if (m == NULL)
     return NULL;
   p = json_object_new ();
-  excerpt = sqlite3_column_int (stmt, 5) ? g_strdup ("") : cs_model_excerpt (cs_col_text (stmt, 3));
-  json_object_set_string_member (p, "id", cs_col_text (stmt, 0));
-  json_object_set_int_member (p, "seq", sqlite3_column_int64 (stmt, 1));
-  cau_json_set_string_or_null (p, "sender_name", cs_col_text (stmt, 2));
+  excerpt = m->deleted ? g_strdup ("") : cs_model_excerpt (m->body);
+  json_object_set_string_member (p, "id", m->id);
+  json_object_set_int_member (p, "seq", m->seq);
+  cau_json_set_string_or_null (p, "sender_name", m->sender_name);
   json_object_set_string_member (p, "excerpt", excerpt);
-  set_time (p, "created_at", stmt, 4);
+  set_time_value (p, "created_at", m->created_at);
   return p;
 }
 
@@ -297,77 +282,57 @@ cs_model_room (CsCtx      *ctx,
                const char *room_id,
                const char *viewer_id)
 {
-  CS_STMT stmt = cs_db_query (ctx->db,
-                              "SELECT r.id, r.type, r.name, r.description, r.is_private, r.is_archived,"
-                              " r.created_by, r.created_at, r.last_activity_at, r.context,"
-                              " me.role, me.last_read_seq, me.muted, me.notify,"
-                              " (SELECT COUNT(*) FROM members WHERE room_id = r.id)"
-                              " FROM rooms r LEFT JOIN members me ON me.room_id = r.id AND me.user_id = ?"
-                              " WHERE r.id = ? AND r.tenant_id = ?",
-                              "sss", viewer_id, room_id, ctx->tenant_id);
+  g_autoptr(CsRoom) r = cs_rooms_get (ctx->db, ctx->tenant_id, room_id, viewer_id);
   JsonObject *room;
   JsonObject *last;
   gboolean member;
-  gint64 last_read;
-  const char *type;
   g_autofree char *name = NULL;
 
-  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+  if (r == NULL)
     return NULL;
 
   room = json_object_new ();
-  type = cs_col_text (stmt, 1);
-  member = sqlite3_column_type (stmt, 10) != SQLITE_NULL;
-  last_read = sqlite3_column_int64 (stmt, 11);
+  member = r->my_role != NULL;
 
-  if (g_strcmp0 (type, "direct") == 0)
+  if (g_strcmp0 (r->type, "direct") == 0)
     /* A direct room is named after the other person. */
-    name = cs_db_text (ctx->db,
-                       "SELECT u.display_name FROM members mb JOIN users u ON u.id = mb.user_id"
-                       " WHERE mb.room_id = ? AND mb.user_id != ? LIMIT 1",
-                       "ss", room_id, viewer_id);
+    name = cs_rooms_direct_name (ctx->db, room_id, viewer_id);
   if (name == NULL)
-    name = g_strdup (cs_col_text (stmt, 2) ? cs_col_text (stmt, 2) : "");
+    name = g_strdup (r->name ? r->name : "");
 
-  json_object_set_string_member (room, "id", cs_col_text (stmt, 0));
-  json_object_set_string_member (room, "type", type);
+  json_object_set_string_member (room, "id", r->id);
+  json_object_set_string_member (room, "type", r->type);
   json_object_set_string_member (room, "name", name);
-  json_object_set_string_member (room, "description", cs_col_text (stmt, 3));
-  json_object_set_boolean_member (room, "is_private", sqlite3_column_int (stmt, 4));
-  json_object_set_boolean_member (room, "is_archived", sqlite3_column_int (stmt, 5));
-  cau_json_set_string_or_null (room, "created_by", cs_col_text (stmt, 6));
-  set_time (room, "created_at", stmt, 7);
-  set_time (room, "last_activity_at", stmt, 8);
-  json_object_set_int_member (room, "member_count", sqlite3_column_int64 (stmt, 14));
-  cau_json_set_string_or_null (room, "my_role", member ? cs_col_text (stmt, 10) : NULL);
+  json_object_set_string_member (room, "description", r->description);
+  json_object_set_boolean_member (room, "is_private", r->is_private);
+  json_object_set_boolean_member (room, "is_archived", r->is_archived);
+  cau_json_set_string_or_null (room, "created_by", r->created_by);
+  set_time_value (room, "created_at", r->created_at);
+  set_time_value (room, "last_activity_at", r->last_activity_at);
+  json_object_set_int_member (room, "member_count", r->member_count);
+  cau_json_set_string_or_null (room, "my_role", r->my_role);
   if (member)
     {
       /* Counts stop at 1000: a badge says "999+" long before that. */
       json_object_set_int_member (room, "unread_count",
-        cs_db_int (ctx->db, 0,
-                   "SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE room_id = ? AND seq > ?"
-                   " AND deleted = 0 AND kind != 'system' AND sender_id IS NOT ? LIMIT 1000)",
-                   "sis", room_id, last_read, viewer_id));
+                                  cs_rooms_unread_count (ctx->db, room_id, r->last_read_seq, viewer_id));
       json_object_set_int_member (room, "mention_count",
-        cs_db_int (ctx->db, 0,
-                   "SELECT COUNT(*) FROM (SELECT 1 FROM mentions mn JOIN messages m ON m.seq = mn.seq"
-                   " WHERE mn.user_id = ? AND mn.room_id = ? AND mn.seq > ? AND m.deleted = 0 LIMIT 1000)",
-                   "ssi", viewer_id, room_id, last_read));
-      json_object_set_int_member (room, "last_read_seq", last_read);
+                                  cs_rooms_mention_count (ctx->db, room_id, r->last_read_seq, viewer_id));
+      json_object_set_int_member (room, "last_read_seq", r->last_read_seq);
     }
   else
     {
       json_object_set_int_member (room, "unread_count", 0);
       json_object_set_int_member (room, "mention_count", 0);
     }
-  json_object_set_boolean_member (room, "muted", member && sqlite3_column_int (stmt, 12));
-  json_object_set_string_member (room, "notify", member ? cs_col_text (stmt, 13) : "all");
+  json_object_set_boolean_member (room, "muted", member && r->muted);
+  json_object_set_string_member (room, "notify", member ? r->notify : "all");
   last = last_message_preview (ctx, room_id);
   if (last)
     json_object_set_object_member (room, "last_message", last);
   else
     json_object_set_null_member (room, "last_message");
-  json_object_set_member (room, "context", parse_json_text (cs_col_text (stmt, 9)));
+  json_object_set_member (room, "context", parse_json_text (r->context));
   return room;
 }
 
@@ -376,10 +341,7 @@ cs_model_require_member (CsCtx      *ctx,
                          const char *room_id,
                          char      **out_role)
 {
-  char *role = cs_db_text (ctx->db,
-                           "SELECT mb.role FROM members mb JOIN rooms r ON r.id = mb.room_id"
-                           " WHERE mb.room_id = ? AND mb.user_id = ? AND r.tenant_id = ?",
-                           "sss", room_id, ctx->user_id, ctx->tenant_id);
+  char *role = cs_members_role_in_tenant (ctx->db, ctx->tenant_id, room_id, ctx->user_id);
 
   if (role == NULL)
     return cs_ctx_fail (ctx, CAU_ERROR_NOT_FOUND, "There is no such room.");
@@ -393,8 +355,7 @@ cs_model_require_member (CsCtx      *ctx,
 char *
 cs_model_tenant_role (CsCtx *ctx)
 {
-  return cs_db_text (ctx->db, "SELECT role FROM users WHERE id = ? AND tenant_id = ?",
-                     "ss", ctx->user_id, ctx->tenant_id);
+  return cs_users_tenant_role (ctx->db, ctx->tenant_id, ctx->user_id);
 }
 
 /* ---- events ------------------------------------------------------------ */
@@ -450,7 +411,6 @@ cs_model_emit (CsCtx      *ctx,
                const char *txn_id)
 {
   CsEvent *ev;
-  g_autoptr(GStrvBuilder) recipients = g_strv_builder_new ();
 
   g_assert (ctx->in_write);
   if (seq == 0)
@@ -474,21 +434,15 @@ cs_model_emit (CsCtx      *ctx,
     }
 
   if (user_id)
-    g_strv_builder_add (recipients, user_id);
-  else
     {
-      CS_STMT stmt = cs_db_query (ctx->db, "SELECT user_id FROM members WHERE room_id = ?", "s", room_id);
-
-      while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-        g_strv_builder_add (recipients, cs_col_text (stmt, 0));
+      ev->recipients = g_new0 (char *, 2);
+      ev->recipients[0] = g_strdup (user_id);
     }
-  ev->recipients = g_strv_builder_end (recipients);
+  else
+    ev->recipients = cs_members_ids (ctx->db, room_id);
 
-  if (cs_db_exec (ctx->db,
-                  "INSERT INTO events (seq, tenant_id, room_id, user_id, type, payload, actor_id, txn_id, created_at)"
-                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  "isssssssi", seq, ctx->tenant_id, room_id, user_id, type, ev->frame,
-                  actor_id, txn_id, cau_time_now_ms ()) != SQLITE_DONE)
+  if (!cs_events_append (ctx->db, seq, ctx->tenant_id, room_id, user_id, type, ev->frame,
+                         actor_id, txn_id, cau_time_now_ms ()))
     {
       cs_event_unref (ev);
       cs_ctx_fail_db (ctx, "logging an event");

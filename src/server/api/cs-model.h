@@ -9,14 +9,14 @@
 
 G_BEGIN_DECLS
 
-#define CS_USER_COLS "u.id, u.email, u.display_name, u.role, u.status_text, u.last_seen_at, u.deleted_at"
 
 char       *cs_model_excerpt         (const char   *body);
 char       *cs_model_time            (sqlite3_stmt *stmt,
                                       int           col);
-JsonObject *cs_model_user_row        (CsCtx        *ctx,
-                                      sqlite3_stmt *stmt,
-                                      int           first_col);
+/* A time (ms since the epoch) as API.md writes it; NULL for CS_TIME_NONE. */
+char       *cs_model_time_text       (gint64        ms);
+JsonObject *cs_model_user_json       (CsCtx        *ctx,
+                                      const CsUser *user);
 /* NULL when the user is not in the caller's tenant. */
 JsonObject *cs_model_user            (CsCtx        *ctx,
                                       const char   *user_id);

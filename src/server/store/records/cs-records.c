@@ -78,3 +78,42 @@ cs_notification_free (CsNotification *n)
   g_free (n->body);
   g_free (n);
 }
+
+void
+cs_user_free (CsUser *u)
+{
+  if (u == NULL)
+    return;
+  g_free (u->id);
+  g_free (u->email);
+  g_free (u->display_name);
+  g_free (u->role);
+  g_free (u->status_text);
+  g_free (u);
+}
+
+void
+cs_member_free (CsMember *m)
+{
+  if (m == NULL)
+    return;
+  cs_user_free (m->user);
+  g_free (m->role);
+  g_free (m);
+}
+
+void
+cs_room_free (CsRoom *r)
+{
+  if (r == NULL)
+    return;
+  g_free (r->id);
+  g_free (r->type);
+  g_free (r->name);
+  g_free (r->description);
+  g_free (r->created_by);
+  g_free (r->context);
+  g_free (r->my_role);
+  g_free (r->notify);
+  g_free (r);
+}

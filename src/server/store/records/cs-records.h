@@ -95,4 +95,50 @@ typedef struct {
 void cs_notification_free (CsNotification *notification);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsNotification, cs_notification_free)
 
+typedef struct {
+  char    *id;
+  char    *email;           /* NULL once erased */
+  char    *display_name;
+  char    *role;
+  char    *status_text;
+  gint64   last_seen_at;    /* or CS_TIME_NONE */
+  gboolean deleted;
+} CsUser;
+
+void cs_user_free (CsUser *user);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsUser, cs_user_free)
+
+/* A room member with their account. */
+typedef struct {
+  CsUser  *user;
+  char    *role;
+  gint64   joined_at;
+  gint64   last_read_seq;
+} CsMember;
+
+void cs_member_free (CsMember *member);
+
+/* A room as one person sees it. */
+typedef struct {
+  char    *id;
+  char    *type;
+  char    *name;
+  char    *description;
+  gboolean is_private;
+  gboolean is_archived;
+  char    *created_by;
+  gint64   created_at;
+  gint64   last_activity_at;  /* or CS_TIME_NONE */
+  char    *context;           /* JSON text, or NULL */
+  gint64   member_count;
+  /* The viewer's membership: my_role is NULL when they are not a member. */
+  char    *my_role;
+  gint64   last_read_seq;
+  gboolean muted;
+  char    *notify;
+} CsRoom;
+
+void cs_room_free (CsRoom *room);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsRoom, cs_room_free)
+
 G_END_DECLS

@@ -38,4 +38,41 @@ GPtrArray *cs_members_prefs       (CsDb       *db,
                                    const char *room_id,
                                    const char *except_user_id);
 
+/* @room_id of @tenant_id as @viewer_id sees it, or NULL. */
+CsRoom    *cs_rooms_get           (CsDb       *db,
+                                   const char *tenant_id,
+                                   const char *room_id,
+                                   const char *viewer_id);
+/* The name of the other person in a direct room, or NULL. */
+char      *cs_rooms_direct_name   (CsDb       *db,
+                                   const char *room_id,
+                                   const char *viewer_id);
+/* Messages after @after_seq not sent by @viewer_id, and mentions of
+ * @viewer_id after @after_seq; both stop counting at 1000. */
+gint64     cs_rooms_unread_count  (CsDb       *db,
+                                   const char *room_id,
+                                   gint64      after_seq,
+                                   const char *viewer_id);
+gint64     cs_rooms_mention_count (CsDb       *db,
+                                   const char *room_id,
+                                   gint64      after_seq,
+                                   const char *viewer_id);
+/* The latest message not deleted (id, seq, sender_name, body,
+ * created_at filled), or NULL. */
+CsMessage *cs_rooms_last_message  (CsDb       *db,
+                                   const char *room_id);
+
+/* @user_id's role in @room_id of @tenant_id, or NULL when not a member. */
+char      *cs_members_role_in_tenant (CsDb       *db,
+                                      const char *tenant_id,
+                                      const char *room_id,
+                                      const char *user_id);
+/* The ids of @room_id's members. */
+char     **cs_members_ids         (CsDb       *db,
+                                   const char *room_id);
+/* The members of @room_id with their accounts (CsMember*): owners, then
+ * admins, then by name. */
+GPtrArray *cs_members_list        (CsDb       *db,
+                                   const char *room_id);
+
 G_END_DECLS

@@ -3,8 +3,8 @@
  */
 #define G_LOG_DOMAIN "cs-db"
 
+#include "cs-db-rows.h"
 #include "cs-rooms.h"
-#include "cs-db.h"
 
 char *
 cs_rooms_name (CsDb       *db,
@@ -100,6 +100,152 @@ cs_members_prefs (CsDb       *db,
       p->muted = sqlite3_column_int (stmt, 1) != 0;
       p->notify = g_strdup (cs_col_text (stmt, 2));
       g_ptr_array_add (list, p);
+    }
+  return list;
+}
+
+CsRoom *
+cs_rooms_get (CsDb       *db,
+              const char *tenant_id,
+              const char *room_id,
+              const char *viewer_id)
+{
+  CS_STMT stmt = cs_db_query (db,
+                              "SELECT r.id, r.type, r.name, r.description, r.is_private, r.is_archived,"
+                              " r.created_by, r.created_at, r.last_activity_at, r.context,"
+                              " me.role, me.last_read_seq, me.muted, me.notify,"
+                              " (SELECT COUNT(*) FROM members WHERE room_id = r.id)"
+                              " FROM rooms r LEFT JOIN members me ON me.room_id = r.id AND me.user_id = ?"
+                              " WHERE r.id = ? AND r.tenant_id = ?",
+                              "sss", viewer_id, room_id, tenant_id);
+  CsRoom *r;
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  r = g_new0 (CsRoom, 1);
+  r->id = g_strdup (cs_col_text (stmt, 0));
+  r->type = g_strdup (cs_col_text (stmt, 1));
+  r->name = g_strdup (cs_col_text (stmt, 2));
+  r->description = g_strdup (cs_col_text (stmt, 3));
+  r->is_private = sqlite3_column_int (stmt, 4) != 0;
+  r->is_archived = sqlite3_column_int (stmt, 5) != 0;
+  r->created_by = g_strdup (cs_col_text (stmt, 6));
+  r->created_at = cs_db_col_time (stmt, 7);
+  r->last_activity_at = cs_db_col_time (stmt, 8);
+  r->context = g_strdup (cs_col_text (stmt, 9));
+  r->my_role = g_strdup (cs_col_text (stmt, 10));
+  r->last_read_seq = sqlite3_column_int64 (stmt, 11);
+  r->muted = sqlite3_column_int (stmt, 12) != 0;
+  r->notify = g_strdup (cs_col_text (stmt, 13));
+  r->member_count = sqlite3_column_int64 (stmt, 14);
+  return r;
+}
+
+char *
+cs_rooms_direct_name (CsDb       *db,
+                      const char *room_id,
+                      const char *viewer_id)
+{
+  return cs_db_text (db,
+                     "SELECT u.display_name FROM members mb JOIN users u ON u.id = mb.user_id"
+                     " WHERE mb.room_id = ? AND mb.user_id != ? LIMIT 1",
+                     "ss", room_id, viewer_id);
+}
+
+gint64
+cs_rooms_unread_count (CsDb       *db,
+                       const char *room_id,
+                       gint64      after_seq,
+                       const char *viewer_id)
+{
+  return cs_db_int (db, 0,
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE room_id = ? AND seq > ?"
+                    " AND deleted = 0 AND kind != 'system' AND sender_id IS NOT ? LIMIT 1000)",
+                    "sis", room_id, after_seq, viewer_id);
+}
+
+gint64
+cs_rooms_mention_count (CsDb       *db,
+                        const char *room_id,
+                        gint64      after_seq,
+                        const char *viewer_id)
+{
+  return cs_db_int (db, 0,
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM mentions mn JOIN messages m ON m.seq = mn.seq"
+                    " WHERE mn.user_id = ? AND mn.room_id = ? AND mn.seq > ? AND m.deleted = 0 LIMIT 1000)",
+                    "ssi", viewer_id, room_id, after_seq);
+}
+
+CsMessage *
+cs_rooms_last_message (CsDb       *db,
+                       const char *room_id)
+{
+  CS_STMT stmt = cs_db_query (db,
+                              "SELECT m.id, m.seq, u.display_name, m.body, m.created_at, m.deleted"
+                              " FROM messages m LEFT JOIN users u ON u.id = m.sender_id"
+                              /* A deleted last message leaves the one before it
+                               * as the preview (as Slack shows). */
+                              " WHERE m.room_id = ? AND m.deleted = 0 ORDER BY m.seq DESC LIMIT 1",
+                              "s", room_id);
+  CsMessage *m;
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  m = g_new0 (CsMessage, 1);
+  m->id = g_strdup (cs_col_text (stmt, 0));
+  m->seq = sqlite3_column_int64 (stmt, 1);
+  m->sender_name = g_strdup (cs_col_text (stmt, 2));
+  m->body = g_strdup (cs_col_text (stmt, 3));
+  m->created_at = cs_db_col_time (stmt, 4);
+  m->edited_at = CS_TIME_NONE;
+  m->deleted = sqlite3_column_int (stmt, 5) != 0;
+  return m;
+}
+
+char *
+cs_members_role_in_tenant (CsDb       *db,
+                           const char *tenant_id,
+                           const char *room_id,
+                           const char *user_id)
+{
+  return cs_db_text (db,
+                     "SELECT mb.role FROM members mb JOIN rooms r ON r.id = mb.room_id"
+                     " WHERE mb.room_id = ? AND mb.user_id = ? AND r.tenant_id = ?",
+                     "sss", room_id, user_id, tenant_id);
+}
+
+char **
+cs_members_ids (CsDb       *db,
+                const char *room_id)
+{
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  CS_STMT stmt = cs_db_query (db, "SELECT user_id FROM members WHERE room_id = ?", "s", room_id);
+
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    g_strv_builder_add (ids, cs_col_text (stmt, 0));
+  return g_strv_builder_end (ids);
+}
+
+GPtrArray *
+cs_members_list (CsDb       *db,
+                 const char *room_id)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_member_free);
+  CS_STMT stmt = cs_db_query (db,
+                              "SELECT " CS_USER_COLS ", mb.role, mb.joined_at, mb.last_read_seq"
+                              " FROM members mb JOIN users u ON u.id = mb.user_id WHERE mb.room_id = ?"
+                              " ORDER BY (mb.role = 'owner') DESC, (mb.role = 'admin') DESC, u.display_name COLLATE NOCASE",
+                              "s", room_id);
+
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      CsMember *m = g_new0 (CsMember, 1);
+
+      m->user = cs_db_user_row (stmt, 0);
+      m->role = g_strdup (cs_col_text (stmt, 7));
+      m->joined_at = cs_db_col_time (stmt, 8);
+      m->last_read_seq = sqlite3_column_int64 (stmt, 9);
+      g_ptr_array_add (list, m);
     }
   return list;
 }
