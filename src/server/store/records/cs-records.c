@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "cs-records.h"
+#include "cs-attachments.h"
 
 void
 cs_message_free (CsMessage *m)
@@ -116,4 +117,28 @@ cs_room_free (CsRoom *r)
   g_free (r->my_role);
   g_free (r->notify);
   g_free (r);
+}
+
+void
+cs_logged_event_free (CsLoggedEvent *e)
+{
+  if (e == NULL)
+    return;
+  g_free (e->type);
+  g_free (e->payload);
+  g_free (e->actor_id);
+  g_free (e->txn_id);
+  g_free (e);
+}
+
+void
+cs_attachment_access_free (CsAttachmentAccess *a)
+{
+  if (a == NULL)
+    return;
+  g_free (a->name);
+  g_free (a->mime_type);
+  g_free (a->thumb_type);
+  g_free (a->uploader_id);
+  g_free (a);
 }

@@ -141,4 +141,15 @@ typedef struct {
 void cs_room_free (CsRoom *room);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsRoom, cs_room_free)
 
+/* An event of the log, as sync replays it. */
+typedef struct {
+  gint64  seq;
+  char   *type;
+  char   *payload;          /* the frame everyone is sent */
+  char   *actor_id;
+  char   *txn_id;
+} CsLoggedEvent;
+
+void cs_logged_event_free (CsLoggedEvent *event);
+
 G_END_DECLS
