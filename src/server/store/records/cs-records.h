@@ -79,6 +79,7 @@ typedef struct {
 } CsMemberPrefs;
 
 void cs_member_prefs_free (CsMemberPrefs *prefs);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsMemberPrefs, cs_member_prefs_free)
 
 typedef struct {
   char    *id;

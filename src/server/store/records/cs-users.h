@@ -25,4 +25,9 @@ GPtrArray *cs_users_search        (CsDb       *db,
                                    const char *text,
                                    guint       n);
 
+/* @user_id's role in @tenant_id while the account is not erased, or NULL. */
+char      *cs_users_active_role   (CsDb       *db,
+                                   const char *tenant_id,
+                                   const char *user_id);
+
 G_END_DECLS

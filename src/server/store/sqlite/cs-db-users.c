@@ -69,3 +69,12 @@ cs_users_search (CsDb       *db,
     g_ptr_array_add (list, cs_db_user_row (stmt, 0));
   return list;
 }
+
+char *
+cs_users_active_role (CsDb       *db,
+                      const char *tenant_id,
+                      const char *user_id)
+{
+  return cs_db_text (db, "SELECT role FROM users WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL",
+                     "ss", user_id, tenant_id);
+}
