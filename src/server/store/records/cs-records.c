@@ -142,3 +142,43 @@ cs_attachment_access_free (CsAttachmentAccess *a)
   g_free (a->uploader_id);
   g_free (a);
 }
+
+static void
+cell_clear (gpointer data)
+{
+  g_free (((CsCell *) data)->text);
+}
+
+GArray *
+cs_cells_new (guint n)
+{
+  GArray *cells = g_array_sized_new (FALSE, TRUE, sizeof (CsCell), n);
+
+  g_array_set_clear_func (cells, cell_clear);
+  return cells;
+}
+
+void
+cs_audit_entry_free (CsAuditEntry *e)
+{
+  if (e == NULL)
+    return;
+  g_free (e->user_id);
+  g_free (e->action);
+  g_free (e->entity_type);
+  g_free (e->entity_id);
+  g_free (e->ip);
+  g_free (e->details);
+  g_free (e);
+}
+
+void
+cs_stored_session_free (CsStoredSession *s)
+{
+  if (s == NULL)
+    return;
+  g_free (s->token_hash);
+  g_free (s->user_id);
+  g_free (s->tenant_id);
+  g_free (s);
+}

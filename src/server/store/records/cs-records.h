@@ -153,4 +153,37 @@ typedef struct {
 
 void cs_logged_event_free (CsLoggedEvent *event);
 
+/* One value of a row the store hands out as it is (an account export). */
+typedef struct {
+  enum { CS_CELL_NULL, CS_CELL_INT, CS_CELL_TEXT } type;
+  gint64  number;
+  char   *text;
+} CsCell;
+
+/* A row of cells (GArray of CsCell, freeing the texts). */
+GArray *cs_cells_new (guint n);
+
+typedef struct {
+  gint64  id;
+  gint64  at;
+  char   *user_id;
+  char   *action;
+  char   *entity_type;
+  char   *entity_id;
+  char   *ip;
+  char   *details;          /* JSON text, or NULL */
+} CsAuditEntry;
+
+void cs_audit_entry_free (CsAuditEntry *entry);
+
+/* A live session as stored, for the table in memory. */
+typedef struct {
+  char  *token_hash;
+  char  *user_id;
+  char  *tenant_id;
+  gint64 expires_at;
+} CsStoredSession;
+
+void cs_stored_session_free (CsStoredSession *session);
+
 G_END_DECLS

@@ -158,4 +158,11 @@ gboolean   cs_members_delete      (CsDb       *db,
                                    const char *room_id,
                                    const char *user_id);
 
+/* Ids (char*) of the rooms @user_id is in. */
+GPtrArray *cs_members_rooms_of    (CsDb       *db,
+                                   const char *user_id);
+/* Makes the longest-standing member (admins first) owner of @room_id. */
+gboolean   cs_members_promote_successor (CsDb   *db,
+                                         const char *room_id);
+
 G_END_DECLS

@@ -469,3 +469,22 @@ cs_members_delete (CsDb       *db,
 {
   return cs_db_exec (db, "DELETE FROM members WHERE room_id = ? AND user_id = ?", "ss", room_id, user_id) == SQLITE_DONE;
 }
+
+GPtrArray *
+cs_members_rooms_of (CsDb       *db,
+                     const char *user_id)
+{
+  CS_STMT stmt = cs_db_query (db, "SELECT room_id FROM members WHERE user_id = ?", "s", user_id);
+
+  return collect_ids (stmt);
+}
+
+gboolean
+cs_members_promote_successor (CsDb       *db,
+                              const char *room_id)
+{
+  return cs_db_exec (db,
+                     "UPDATE members SET role = 'owner' WHERE room_id = ?1 AND user_id ="
+                     " (SELECT user_id FROM members WHERE room_id = ?1 ORDER BY (role = 'admin') DESC, joined_at LIMIT 1)",
+                     "s", room_id) == SQLITE_DONE;
+}
