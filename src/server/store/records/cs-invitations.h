@@ -23,6 +23,9 @@ typedef struct {
   char   *token_box;        /* the token, sealed */
   char   *message;
   char   *mail_status;
+  gint64  mail_attempts;    /* cs_invitations_mail_due () only, with ... */
+  char   *tenant_name;      /* ... these two */
+  char   *tenant_language;
 } CsInvitation;
 
 void cs_invitation_free (CsInvitation *invitation);
@@ -92,5 +95,21 @@ gboolean      cs_invitations_accept   (CsDb       *db,
 gboolean      cs_invitations_decline  (CsDb       *db,
                                        const char *invitation_id,
                                        gint64      at);
+
+/* The mailer's queue: at most @n pending invitations whose mail is due
+ * at @now_ms, soonest first, with what the mail says (email, token_box,
+ * inviter_name, room_name, tenant_name, tenant_language, message,
+ * expires_at, mail_attempts). */
+GPtrArray    *cs_invitations_mail_due (CsDb       *db,
+                                       gint64      now_ms,
+                                       guint       n);
+gboolean      cs_invitations_mail_sent (CsDb      *db,
+                                        const char *invitation_id);
+/* A failed attempt: queued again at @next_at, or failed for good. */
+gboolean      cs_invitations_mail_failed (CsDb       *db,
+                                          const char *invitation_id,
+                                          gboolean    give_up,
+                                          const char *error,
+                                          gint64      next_at);
 
 G_END_DECLS

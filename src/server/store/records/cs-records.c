@@ -201,6 +201,8 @@ cs_invitation_free (CsInvitation *i)
   g_free (i->token_box);
   g_free (i->message);
   g_free (i->mail_status);
+  g_free (i->tenant_name);
+  g_free (i->tenant_language);
   g_free (i);
 }
 

@@ -223,3 +223,56 @@ cs_invitations_decline (CsDb       *db,
   return cs_db_exec (db, "UPDATE invitations SET status = 'declined', used_at = ? WHERE id = ?",
                      "is", at, invitation_id) == SQLITE_DONE;
 }
+
+GPtrArray *
+cs_invitations_mail_due (CsDb  *db,
+                         gint64 now_ms,
+                         guint  n)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_invitation_free);
+  CS_STMT stmt = cs_db_query (db,
+                              "SELECT i.id, i.email, i.token_box, u.display_name, r.name, t.name, t.language,"
+                              " i.message, i.expires_at, i.mail_attempts FROM invitations i"
+                              " JOIN users u ON u.id = i.inviter_id JOIN rooms r ON r.id = i.room_id"
+                              " JOIN tenants t ON t.id = i.tenant_id"
+                              " WHERE i.mail_status = 'queued' AND i.mail_next_at <= ? AND i.status = 'pending'"
+                              " ORDER BY i.mail_next_at LIMIT ?", "ii", now_ms, (gint64) n);
+
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      CsInvitation *i = g_new0 (CsInvitation, 1);
+
+      i->id = col_dup (stmt, 0);
+      i->email = col_dup (stmt, 1);
+      i->token_box = col_dup (stmt, 2);
+      i->inviter_name = col_dup (stmt, 3);
+      i->room_name = col_dup (stmt, 4);
+      i->tenant_name = col_dup (stmt, 5);
+      i->tenant_language = col_dup (stmt, 6);
+      i->message = col_dup (stmt, 7);
+      i->expires_at = sqlite3_column_int64 (stmt, 8);
+      i->mail_attempts = sqlite3_column_int64 (stmt, 9);
+      g_ptr_array_add (list, i);
+    }
+  return list;
+}
+
+gboolean
+cs_invitations_mail_sent (CsDb       *db,
+                          const char *invitation_id)
+{
+  return cs_db_exec (db, "UPDATE invitations SET mail_status = 'sent', mail_error = NULL,"
+                     " mail_attempts = mail_attempts + 1 WHERE id = ?", "s", invitation_id) == SQLITE_DONE;
+}
+
+gboolean
+cs_invitations_mail_failed (CsDb       *db,
+                            const char *invitation_id,
+                            gboolean    give_up,
+                            const char *error,
+                            gint64      next_at)
+{
+  return cs_db_exec (db, "UPDATE invitations SET mail_status = ?, mail_error = ?,"
+                     " mail_attempts = mail_attempts + 1, mail_next_at = ? WHERE id = ?",
+                     "ssis", give_up ? "failed" : "queued", error, next_at, invitation_id) == SQLITE_DONE;
+}
