@@ -35,6 +35,8 @@ BAD = [
      ["[security] password_hash", "“fast” is not one of min, interactive, moderate"]),
     ("[security]\npassword_hash=interactive   # argon2id\n",
      ["[security] password_hash", "comments only on lines of their own"]),
+    ("[storage]\nbackend=postgresql\n",
+     ["[storage] backend", "“postgresql” is not one of sqlite"]),
     ("[smtp]\nstarttls=yes\n",
      ["[smtp] starttls", "“yes” is neither true nor false"]),
     ("[smtp]\nurl=mail.example.com:25\n",

@@ -1,0 +1,73 @@
+/* cs-server-private.h: what the server's parts share.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "cs-api.h"
+#include "cs-auth.h"
+#include "cs-limits.h"
+#include "cs-sessions.h"
+#include "cs-bus.h"
+#include "cs-ctx.h"
+#include "cs-hub.h"
+#include "cs-listener.h"
+#include "cs-metrics.h"
+#include "cs-server.h"
+#include "cs-store.h"
+
+G_BEGIN_DECLS
+
+struct _CsServer {
+  CsConfig   *config;
+  CsStore    *store;
+  CsPresence *presence;
+  struct _CsRateLimit *message_limit;
+  CsBus      *bus;
+  CsSessions *sessions;
+  CsLimits   *limits;
+  CsSealer   *sealer;
+  CsHub      *hub;
+  struct _CsMailer *mailer;
+  SoupServer *soup;
+  guint       port;
+  CsListener *listener;       /* accepts for both servers, with deadlines and caps */
+  SoupServer *metrics_soup;   /* [metrics] listen; NULL when off */
+  guint       metrics_port;
+  gboolean    close_after_response;
+  guint       sweep_id;       /* removal of unused uploads */
+  CsMetrics   metrics;
+};
+
+/* cs-http.c */
+void      cs_http_setup          (CsServer   *server);
+/* The metrics listener's server: /metrics and nothing else. */
+void      cs_http_setup_metrics  (CsServer   *server);
+char     *cs_http_metrics_text   (CsServer   *server);
+/* An error answer, counted in the metrics when @server is given (not when
+ * the request's completion counts it anyway). */
+void      cs_http_set_error      (CsServer          *server,
+                                  SoupServerMessage *msg,
+                                  CauErrorCode       code,
+                                  const char        *message);
+void      cs_http_set_too_large  (CsServer          *server,
+                                  SoupServerMessage *msg,
+                                  gint64             max);
+
+/* cs-http-files.c: an upload's body goes to a temporary file (FALSE when
+ * the request was answered already) ... */
+gboolean  cs_http_upload_start   (CsServer          *server,
+                                  SoupServerMessage *msg);
+/* ... and is handed to the upload handler, or answered (NULL). */
+CsUpload *cs_http_upload_finish  (CsServer          *server,
+                                  SoupServerMessage *msg);
+/* Streams ctx->file as the response, honouring a Range header. */
+void      cs_http_send_file      (CsServer          *server,
+                                  SoupServerMessage *msg,
+                                  CsCtx             *ctx);
+
+/* A job context with everything of this server a handler may need. */
+CsCtx    *cs_server_new_ctx      (CsServer   *server);
+
+G_END_DECLS

@@ -1,0 +1,102 @@
+/* cs-config.h: the server's settings, from defaults, a key file and the
+ * command line.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  CS_KDF_MIN,          /* tests only: argon2id at libsodium's minimum cost */
+  CS_KDF_INTERACTIVE,  /* default: 64 MiB, 2 passes */
+  CS_KDF_MODERATE,     /* 256 MiB, 3 passes */
+} CsKdfLevel;
+
+/* [storage] backend: the engine behind the store interface. */
+typedef enum {
+  CS_STORAGE_SQLITE,   /* the only one for now */
+} CsStorageBackend;
+
+typedef struct {
+  char      *data_dir;
+  char      *listen_host;
+  guint      listen_port;
+  char      *public_url;     /* NULL: http://HOST:PORT */
+  gboolean   public_url_set; /* given by the operator, not derived */
+  GPtrArray *trusted_proxies; /* GInetAddressMask*: X-Forwarded-For believed from these */
+
+  char      *metrics_host;   /* NULL: no metrics listener */
+  guint      metrics_port;
+
+  gsize      json_body_max;
+  gsize      ws_frame_max;
+  gsize      ws_queue_max;   /* bytes queued to one socket before 1013 */
+  guint      header_timeout_s;    /* a request's headers must be in by then */
+  guint      body_timeout_s;      /* a request body that pauses this long is dropped */
+  guint      conns_per_address;   /* connections one client address may hold */
+  guint      ws_ping_interval_ms;
+  guint      ws_peer_timeout_ms;
+  guint      ws_abuse_limit; /* bad frames before close 1008 */
+  guint      typing_timeout_ms;
+  guint      first_frame_grace_ms;
+  guint      offline_delay_ms;
+
+  CsKdfLevel kdf;
+  gint64     session_ttl_s;
+  guint      login_fail_account;
+  guint      login_fail_address;
+  guint      login_window_s;
+
+  gint64     events_keep;    /* the event log keeps this many most recent events */
+  CsStorageBackend storage_backend;
+  guint      readers;        /* reader threads */
+  guint      batch_max;      /* writes per group commit */
+
+  gint64     invite_ttl_s;   /* invitations expire after this */
+  guint      invite_fail_address; /* unknown-token look-ups per address per window */
+  char      *smtp_url;       /* smtp://host:587 or smtps://host:465; NULL: write .eml files */
+  char      *smtp_user;
+  char      *smtp_password;
+  char      *smtp_from;
+  gboolean   smtp_starttls;  /* require STARTTLS on smtp:// */
+
+  gint64     attach_max_bytes;     /* one upload; 413 past it */
+  gint64     attach_max_pixels;    /* images above this get no thumbnail */
+  gint64     attach_quota_bytes;   /* per tenant; 0: no quota */
+  gint64     attach_unused_s;      /* uploads not in a message are removed after this */
+  guint      attach_sweep_s;       /* how often the sweep runs */
+  guint      attach_per_message;   /* attachment_ids in one message */
+
+  guint      messages_per_minute; /* per user, REST and WebSocket; 0: no limit */
+  guint      message_burst;  /* messages a user may send at once before the rate applies */
+
+  gint64     edit_window_s;  /* 0: no limit */
+  char     **forbid_direct;  /* "guest:admin" = guests may not open a direct room with admins */
+
+  /* Memory bounds (README, "Memory"). */
+  guint      page_cache_kib;       /* SQLite page cache of each connection */
+  guint      sqlite_heap_mb;       /* soft limit on all of SQLite's memory; 0: none */
+  guint      member_lists;         /* rooms whose member list the hub keeps for typing */
+} CsConfig;
+
+CsConfig *cs_config_new       (void);
+gboolean  cs_config_load_file (CsConfig    *config,
+                               const char  *path,
+                               GError     **error);
+gboolean  cs_config_set_listen (CsConfig   *config,
+                                const char *host_port,
+                                GError    **error);
+/* Splits HOST:PORT (or [V6]:PORT) into a newly allocated host and a port. */
+gboolean  cs_config_parse_host_port (const char *host_port,
+                                     char      **out_host,
+                                     guint      *out_port,
+                                     GError    **error);
+/* The public URL, without a trailing slash. */
+const char *cs_config_get_public_url (CsConfig *config);
+void      cs_config_free      (CsConfig    *config);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsConfig, cs_config_free)
+
+G_END_DECLS

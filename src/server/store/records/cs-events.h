@@ -1,0 +1,33 @@
+/* cs-events.h: the event log sync replays from. Events are appended by
+ * the writer, inside the transaction of the change they announce, with the
+ * seq cs_store_next_seq () gave; seq is strictly increasing in commit
+ * order (see store/README.md).
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "cs-records.h"
+
+G_BEGIN_DECLS
+
+gboolean cs_events_append (CsDb       *db,
+                           gint64      seq,
+                           const char *tenant_id,
+                           const char *room_id,
+                           const char *user_id,
+                           const char *type,
+                           const char *payload,
+                           const char *actor_id,
+                           const char *txn_id,
+                           gint64      created_at);
+
+/* At most @n events after @since_seq that @user_id of @tenant_id may see
+ * (theirs, and those of the rooms they are in), in seq order
+ * (CsLoggedEvent*). */
+GPtrArray *cs_events_page (CsDb       *db,
+                           const char *tenant_id,
+                           const char *user_id,
+                           gint64      since_seq,
+                           guint       n);
+
+G_END_DECLS
