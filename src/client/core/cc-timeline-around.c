@@ -35,21 +35,6 @@ around_free (Around *around)
   g_free (around);
 }
 
-static void
-begin (CcTimeline *self)
-{
-  self->n_loads++;
-  _cc_timeline_set_loading (self, TRUE);
-}
-
-static void
-end (CcTimeline *self)
-{
-  g_assert (self->n_loads > 0);
-  self->n_loads--;
-  _cc_timeline_set_loading (self, self->n_loads > 0);
-}
-
 gssize
 cc_timeline_find (CcTimeline *self,
                   const char *message_id)
@@ -70,24 +55,6 @@ page_has (GPtrArray  *page,
     if (g_strcmp0 (_cc_json_str (g_ptr_array_index (page, i), "id"), message_id) == 0)
       return TRUE;
   return FALSE;
-}
-
-static GPtrArray *
-page_of (JsonObject *body,
-         gboolean   *has_more)
-{
-  GPtrArray *page = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  JsonArray *array = _cc_json_array (body, "messages");
-
-  *has_more = _cc_json_bool (body, "has_more");
-  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
-    {
-      JsonObject *m = json_array_get_object_element (array, i);
-
-      if (m != NULL && _cc_json_str (m, "id") != NULL)
-        g_ptr_array_add (page, json_object_ref (m));
-    }
-  return page;
 }
 
 /* The window is now @page; returns the message's position. */
@@ -133,14 +100,14 @@ newer_server_cb (GObject      *object,
   GError *error = NULL;
   gboolean has_newer = FALSE;
 
-  end (self);
+  _cc_timeline_end_load (self);
   body = cc_api_request_finish_object (CC_API (object), result, &error);
   if (body == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  page = page_of (body, &has_newer);
+  page = _cc_timeline_parse_page (body, &has_newer);
   g_ptr_array_extend_and_steal (around->older, g_steal_pointer (&page));
   finish_jump (self, task, around->older, TRUE, around->older_more, has_newer);
 }
@@ -159,14 +126,14 @@ older_server_cb (GObject      *object,
   body = cc_api_request_finish_object (CC_API (object), result, &error);
   if (body == NULL)
     {
-      end (self);
+      _cc_timeline_end_load (self);
       g_task_return_error (task, error);
       return;
     }
-  around->older = page_of (body, &around->older_more);
+  around->older = _cc_timeline_parse_page (body, &around->older_more);
   if (!page_has (around->older, around->message_id))
     {
-      end (self);
+      _cc_timeline_end_load (self);
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
                                _("This message is no longer there."));
       return;
@@ -191,7 +158,7 @@ cache_cb (GObject      *object,
   page = cc_cache_finish_array (CC_CACHE (object), result, &error);
   if (page == NULL)
     {
-      end (self);
+      _cc_timeline_end_load (self);
       g_task_return_error (task, error);
       return;
     }
@@ -203,7 +170,7 @@ cache_cb (GObject      *object,
       for (guint i = 0; i < page->len; i++)
         if (_cc_json_int (g_ptr_array_index (page, i), "seq") > around->seq)
           n_after++;
-      end (self);
+      _cc_timeline_end_load (self);
       finish_jump (self, task, page, FALSE, TRUE,
                    n_after >= AROUND_HALF || newest < self->newest_seq);
       return;
@@ -249,7 +216,7 @@ cc_timeline_load_around_async (CcTimeline          *self,
   /* Pages asked for before this jump no longer fit the window. */
   around->generation = ++self->generation;
   g_task_set_task_data (task, around, (GDestroyNotify) around_free);
-  begin (self);
+  _cc_timeline_begin_load (self);
   cc_cache_load_around_async (self->cache, self->room_id, seq, AROUND_HALF,
                               cancellable, cache_cb, g_steal_pointer (&task));
 }

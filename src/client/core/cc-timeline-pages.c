@@ -12,15 +12,15 @@
 #include "cc-json-private.h"
 #include "cc-timeline-private.h"
 
-static void
-begin_load (CcTimeline *self)
+void
+_cc_timeline_begin_load (CcTimeline *self)
 {
   self->n_loads++;
   _cc_timeline_set_loading (self, TRUE);
 }
 
-static void
-end_load (CcTimeline *self)
+void
+_cc_timeline_end_load (CcTimeline *self)
 {
   g_assert (self->n_loads > 0);
   self->n_loads--;
@@ -138,11 +138,9 @@ _cc_timeline_fetch_newer (CcTimeline          *self,
   cc_api_request_async (self->api, "GET", path, NULL, self->cancellable, callback, user_data);
 }
 
-/* The messages of a page answer, stored in the cache as they come. */
-static GPtrArray *
-take_page (CcTimeline *self,
-           JsonObject *body,
-           gboolean   *has_more)
+GPtrArray *
+_cc_timeline_parse_page (JsonObject *body,
+                         gboolean   *has_more)
 {
   GPtrArray *messages = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   JsonArray *array = _cc_json_array (body, "messages");
@@ -155,6 +153,17 @@ take_page (CcTimeline *self,
       if (m != NULL && _cc_json_str (m, "id") != NULL)
         g_ptr_array_add (messages, json_object_ref (m));
     }
+  return messages;
+}
+
+/* The messages of a page answer, stored in the cache as they come. */
+static GPtrArray *
+take_page (CcTimeline *self,
+           JsonObject *body,
+           gboolean   *has_more)
+{
+  GPtrArray *messages = _cc_timeline_parse_page (body, has_more);
+
   /* A detached window (cc-timeline-around.c) is not contiguous with what
    * the cache holds, and the cache's pages must stay runs without gaps. */
   if (messages->len > 0 && !self->detached)
@@ -179,7 +188,7 @@ refresh_cb (GObject      *object,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          end_load (self);
+          _cc_timeline_end_load (self);
           if (error != NULL)
             _cc_timeline_emit_error (self, error->message);
         }
@@ -212,7 +221,7 @@ refresh_cb (GObject      *object,
     _cc_timeline_set_has_more (self, FALSE);
   else if (_cc_timeline_oldest_seq (self) >= server_oldest)
     _cc_timeline_set_has_more (self, has_more);
-  end_load (self);
+  _cc_timeline_end_load (self);
 }
 
 void
@@ -223,7 +232,7 @@ _cc_timeline_refresh (CcTimeline *self)
       self->refresh_wanted = TRUE;
       return;
     }
-  begin_load (self);
+  _cc_timeline_begin_load (self);
   fetch_page (self, 0, refresh_cb, g_object_ref (self));
 }
 
@@ -289,7 +298,7 @@ request_page (CcTimeline *self,
   request->edge = edge;
   request->generation = self->generation;
   g_task_set_task_data (task, request, g_free);
-  begin_load (self);
+  _cc_timeline_begin_load (self);
 }
 
 static gboolean
@@ -318,7 +327,7 @@ finish_server_page (GObject      *object,
   GError *error = NULL;
   gboolean has_more = FALSE;
 
-  end_load (self);
+  _cc_timeline_end_load (self);
   body = cc_api_request_finish_object (CC_API (object), result, &error);
   if (body == NULL)
     {
@@ -359,20 +368,20 @@ older_cache_cb (GObject      *object,
   messages = cc_cache_finish_array (CC_CACHE (object), result, &error);
   if (messages == NULL)
     {
-      end_load (self);
+      _cc_timeline_end_load (self);
       g_task_return_error (task, error);
       return;
     }
   if (!request_is_current (self, task, _cc_timeline_oldest_seq (self)))
     {
-      end_load (self);
+      _cc_timeline_end_load (self);
       g_task_return_int (task, 0);
       return;
     }
   if (messages->len > 0)
     {
       add_page (self, messages);
-      end_load (self);
+      _cc_timeline_end_load (self);
       g_task_return_int (task, messages->len);
       return;
     }
@@ -515,7 +524,7 @@ newest_cache_cb (GObject      *object,
   g_autoptr(GPtrArray) messages = NULL;
   GError *error = NULL;
 
-  end_load (self);
+  _cc_timeline_end_load (self);
   messages = cc_cache_finish_array (CC_CACHE (object), result, &error);
   if (messages == NULL)
     {
@@ -556,7 +565,7 @@ newer_cache_cb (GObject      *object,
   g_autoptr(GPtrArray) messages = NULL;
   GError *error = NULL;
 
-  end_load (self);
+  _cc_timeline_end_load (self);
   messages = cc_cache_finish_array (CC_CACHE (object), result, &error);
   if (messages == NULL)
     {

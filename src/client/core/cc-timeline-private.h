@@ -111,6 +111,13 @@ void        _cc_timeline_insert_message  (CcTimeline   *self,
  * ascending seq), in one change; the flags are the caller's. */
 void        _cc_timeline_replace_stored  (CcTimeline   *self,
                                           GPtrArray    *messages);
+/* A load begins or ends: "loading" is TRUE while any is under way. */
+void        _cc_timeline_begin_load      (CcTimeline   *self);
+void        _cc_timeline_end_load        (CcTimeline   *self);
+/* The messages (wire objects with an id) of a page answer, and whether
+ * the server has more beyond it; nothing is saved. */
+GPtrArray  *_cc_timeline_parse_page      (JsonObject   *body,
+                                          gboolean     *has_more);
 /* The server's page after @after_seq (callback gets a CcApi result). */
 void        _cc_timeline_fetch_newer     (CcTimeline          *self,
                                           gint64               after_seq,
