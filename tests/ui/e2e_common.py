@@ -3,8 +3,8 @@ arguments, the processes they start (stopped in reverse order at the end),
 bounded waits that print the accessibility tree when they fail, and
 screenshots.
 
-Imported by ui-e2e.py, ui-invite.py and ui-attachments.py, which ui-e2e.sh starts inside a
-private X server and session bus as: DRIVER SERVER APP TMP.
+Imported by the ui-*.py drivers, which ui-e2e.sh starts inside a private
+X server and session bus as: DRIVER SERVER APP TMP.
 """
 import os, re, signal, socket, subprocess, sys, time, urllib.request
 
@@ -92,14 +92,70 @@ def shot(name):
 
 
 
-def start_server():
-    p = start([SERVER, "--data-dir", DATA, "serve", "--listen", f"127.0.0.1:{PORT}"], "server")
+def start_server(config=None):
+    """The real server on PORT, with @config (INI text) when given."""
+    args = [SERVER, "--data-dir", DATA]
+    if config:
+        conf = os.path.join(TMP, "server.conf")
+        with open(conf, "w") as f:
+            f.write(config)
+        args += ["--config", conf]
+    p = start(args + ["serve", "--listen", f"127.0.0.1:{PORT}"], "server")
 
     def healthy():
         with urllib.request.urlopen(URL + "/healthz", timeout=2) as r:
             return r.status == 200
     wait_for(healthy, "the server to answer /healthz")
     return p
+
+
+# People of the demo workspace: their REST sessions and their apps.
+
+def session(user):
+    """A signed-in requests session of @user (alice, bruno…) and their user object."""
+    import requests
+    s = requests.Session()
+    r = s.post(URL + "/api/auth/login", json={"tenant": "demo", "email": f"{user}@demo.causerie.org",
+                                             "password": PASSWORD}, timeout=10)
+    r.raise_for_status()
+    s.headers["Authorization"] = "Bearer " + r.json()["token"]
+    return s, r.json()["user"]
+
+
+def post(s, room_id, body):
+    """@body sent to @room_id through @s's session; the stored message."""
+    r = s.post(f"{URL}/api/rooms/{room_id}/messages",
+               json={"txn_id": os.urandom(8).hex(), "body": body}, timeout=30)
+    r.raise_for_status()
+    return r.json()
+
+
+def start_app(user, extra_env=None, prefix=()):
+    """The desktop app of @user, with their own data and settings under TMP."""
+    home = os.path.join(TMP, user)
+    env = dict(os.environ,
+               XDG_DATA_HOME=os.path.join(home, "data"),
+               XDG_CONFIG_HOME=os.path.join(home, "config"),
+               CAUSERIE_DATA_DIR=os.path.join(home, "data", "causerie"),
+               CAUSERIE_PASSWORD=PASSWORD)
+    env.update(extra_env or {})
+    return start(list(prefix) + [APP, "--server", URL, "--organisation", "demo",
+                                 "--email", f"{user}@demo.causerie.org"], user, env)
+
+
+def main_window(name="^Causerie"):
+    """The newest visible window called @name (an xdotool id)."""
+    def look():
+        found = visible_windows(name)
+        return found[-1] if found else None
+    return wait_for(look, f"the window {name}", 30)
+
+
+def message_row(app, text):
+    """A message row of the conversation (a group named "Sender, 12:00: text")."""
+    return pyatspi.findDescendant(
+        app, lambda n: n.getRoleName() in ("panel", "grouping") and
+        (n.name or "").endswith(": " + text) and (n.name or "").count(", ") == 1)
 
 
 # Finding and driving widgets through the accessibility tree and xdotool.

@@ -14,14 +14,12 @@ import os, subprocess, sys, time
 
 import pyatspi
 from gi.repository import GLib
-import requests
 
-from e2e_common import (APP, DATA, PASSWORD, SERVER, TMP, URL, PORT, app_of, log, print_logs,
-                        procs, shot, start, stop, wait_for)
+from e2e_common import (DATA, SERVER, URL, app_of, click, find, log, main_window, message_row, post, print_logs,
+                        procs, session, shot, start_app, start_server, stop, wait_for)
 
 FIRST = "@alice could you look at the budget before noon?"
 SECOND = "@alice the slides are ready too"
-
 
 
 def click_fresh(win, app, label, what):
@@ -37,60 +35,6 @@ def click_fresh(win, app, label, what):
             time.sleep(0.5)
     raise AssertionError("could not click " + what)
 
-def start_server():
-    p = start([SERVER, "--data-dir", DATA, "serve", "--listen", f"127.0.0.1:{PORT}"], "server")
-    wait_for(lambda: requests.get(URL + "/healthz", timeout=2).status_code == 200,
-             "the server to answer /healthz")
-    return p
-
-
-def session(email):
-    s = requests.Session()
-    r = s.post(URL + "/api/auth/login", json={"tenant": "demo", "email": email,
-                                             "password": PASSWORD}, timeout=10)
-    r.raise_for_status()
-    s.headers["Authorization"] = "Bearer " + r.json()["token"]
-    return s
-
-
-def post(s, room_id, body):
-    r = s.post(f"{URL}/api/rooms/{room_id}/messages",
-               json={"txn_id": os.urandom(8).hex(), "body": body}, timeout=30)
-    r.raise_for_status()
-    return r.json()
-
-
-def start_app(extra_env=None):
-    home = os.path.join(TMP, "alice")
-    env = dict(os.environ,
-               XDG_DATA_HOME=os.path.join(home, "data"),
-               XDG_CONFIG_HOME=os.path.join(home, "config"),
-               CAUSERIE_DATA_DIR=os.path.join(home, "data", "causerie"),
-               CAUSERIE_PASSWORD=PASSWORD)
-    env.update(extra_env or {})
-    return start([APP, "--server", URL, "--organisation", "demo",
-                  "--email", "alice@demo.causerie.org"], "alice", env)
-
-
-def window():
-    def look():
-        out = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^Causerie"],
-                             capture_output=True, text=True, timeout=10)
-        return out.stdout.split()[-1] if out.stdout.split() else None
-    return wait_for(look, "the Causerie window", 30)
-
-
-def find(root, pred, what, timeout=30):
-    return wait_for(lambda: pyatspi.findDescendant(root, pred), what, timeout, root)
-
-
-def click(win, node):
-    e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
-    subprocess.run(["xdotool", "windowfocus", "--sync", win], check=False)
-    subprocess.run(["xdotool", "mousemove", str(e.x + e.width // 2), str(e.y + e.height // 2),
-                    "click", "1"], check=True)
-    time.sleep(0.3)
-
 
 def activity_button(app, name_prefix):
     return pyatspi.findDescendant(
@@ -103,20 +47,14 @@ def row(app, prefix, contains=""):
         (n.name or "").startswith(prefix) and contains in (n.name or ""))
 
 
-def message_row(app, text):
-    return pyatspi.findDescendant(
-        app, lambda n: n.getRoleName() in ("panel", "grouping") and
-        (n.name or "").endswith(": " + text) and (n.name or "").count(", ") == 1)
-
-
 def main():
     subprocess.run([SERVER, "--data-dir", DATA, "demo"], check=True, stdout=subprocess.DEVNULL)
     server = start_server()
-    bruno = session("bruno@demo.causerie.org")
+    bruno, _ = session("bruno")
     general = [x for x in bruno.get(URL + "/api/rooms", timeout=10).json()["rooms"] if x["name"] == "general"][0]
 
-    p = start_app()
-    win = window()
+    p = start_app("alice")
+    win = main_window()
     app = app_of(p.pid)
     # The demo's own mentions first: Mark All as Read empties the count.
     button = wait_for(lambda: activity_button(app, "Activity, "), "Activity with the demo's unread", 60, app)
@@ -145,7 +83,7 @@ def main():
     log("the entry opened its message")
     wait_for(lambda: activity_button(app, "Activity") and activity_button(app, "Activity").name == "Activity",
              "the count cleared", 30, app)
-    unread = bruno and session("alice@demo.causerie.org").get(URL + "/api/notifications?unread=true",
+    unread = bruno and session("alice")[0].get(URL + "/api/notifications?unread=true",
                                                                 timeout=10).json()["notifications"]
     assert unread == [], unread
     log("badge cleared; the server has no unread notification left")
@@ -159,8 +97,8 @@ def main():
     r.raise_for_status()
     time.sleep(1)
     stop(p)
-    p = start_app()
-    win = window()
+    p = start_app("alice")
+    win = main_window()
     app = app_of(p.pid)
     button = wait_for(lambda: activity_button(app, "Activity"), "the Activity button", 60, app)
     time.sleep(2)
@@ -176,8 +114,8 @@ def main():
     stop(p)
 
     # In French.
-    p = start_app({"LANGUAGE": "fr", "CAUSERIE_LOCALEDIR": os.environ.get("CAUSERIE_LOCALEDIR", "")})
-    win = window()
+    p = start_app("alice", {"LANGUAGE": "fr", "CAUSERIE_LOCALEDIR": os.environ.get("CAUSERIE_LOCALEDIR", "")})
+    win = main_window()
     app = app_of(p.pid)
     button = wait_for(lambda: activity_button(app, "Activité"), "the Activity button in French", 60, app)
     time.sleep(2)

@@ -16,33 +16,11 @@ in list". Screenshots in English and French go to $CAUSERIE_ARTIFACTS.
 import datetime, os, subprocess, sys, time
 
 import pyatspi
-import requests
 
-from e2e_common import (APP, DATA, PASSWORD, SERVER, TMP, URL, app_of, click, find, label, log,
-                        new_window, print_logs, procs, shot, start, start_server, stop, wait_for)
+from e2e_common import (DATA, SERVER, TMP, URL, app_of, click, find, log, new_window, print_logs,
+                        procs, session, shot, start_app, start_server, stop, wait_for)
 
 WINDOWS = {}
-
-
-def session(user):
-    s = requests.Session()
-    r = s.post(URL + "/api/auth/login", json={"tenant": "demo", "email": f"{user}@demo.causerie.org",
-                                             "password": PASSWORD}, timeout=10)
-    r.raise_for_status()
-    s.headers["Authorization"] = "Bearer " + r.json()["token"]
-    return s, r.json()["user"]
-
-
-def start_app(user, extra_env=None):
-    home = os.path.join(TMP, user)
-    env = dict(os.environ,
-               XDG_DATA_HOME=os.path.join(home, "data"),
-               XDG_CONFIG_HOME=os.path.join(home, "config"),
-               CAUSERIE_DATA_DIR=os.path.join(home, "data", "causerie"),
-               CAUSERIE_PASSWORD=PASSWORD)
-    env.update(extra_env or {})
-    return start([APP, "--server", URL, "--organisation", "demo",
-                  "--email", f"{user}@demo.causerie.org"], user, env)
 
 
 def room_row(app, name):

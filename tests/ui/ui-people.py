@@ -14,78 +14,14 @@ French. Screenshots in English and French go to $CAUSERIE_ARTIFACTS.
 import os, subprocess, sys, time
 
 import pyatspi
-import requests
 
-from e2e_common import (APP, DATA, PASSWORD, SERVER, TMP, URL, PORT, app_of, log, print_logs,
-                        procs, shot, start, stop, wait_for)
+from e2e_common import (DATA, SERVER, URL, app_of, click, find, label, log, new_window,
+                        print_logs, procs, session, shot, start_app as start_app_of, start_server,
+                        stop, visible_windows as windows, wait_for)
 
 OFFSET = {"alice": 0, "bruno": 1060}
 WINDOWS = {}
 PIDS = {}
-
-
-def start_server():
-    conf = os.path.join(TMP, "server.conf")
-    with open(conf, "w") as f:
-        f.write("[websocket]\noffline_delay_ms = 300\n")
-    p = start([SERVER, "--data-dir", DATA, "--config", conf, "serve", "--listen", f"127.0.0.1:{PORT}"],
-              "server")
-    wait_for(lambda: requests.get(URL + "/healthz", timeout=2).status_code == 200,
-             "the server to answer /healthz")
-    return p
-
-
-def session(user):
-    s = requests.Session()
-    r = s.post(URL + "/api/auth/login", json={"tenant": "demo", "email": f"{user}@demo.causerie.org",
-                                             "password": PASSWORD}, timeout=10)
-    r.raise_for_status()
-    s.headers["Authorization"] = "Bearer " + r.json()["token"]
-    return s, r.json()["user"]
-
-
-def start_app(user, extra_env=None):
-    home = os.path.join(TMP, user)
-    env = dict(os.environ,
-               XDG_DATA_HOME=os.path.join(home, "data"),
-               XDG_CONFIG_HOME=os.path.join(home, "config"),
-               CAUSERIE_DATA_DIR=os.path.join(home, "data", "causerie"),
-               CAUSERIE_PASSWORD=PASSWORD)
-    env.update(extra_env or {})
-    gdb = ["gdb", "-batch", "-ex", "run", "-ex", "bt", "--args"] if os.environ.get("PEOPLE_GDB") == user else []
-    return start(gdb + [APP, "--server", URL, "--organisation", "demo",
-                  "--email", f"{user}@demo.causerie.org"], user, env)
-
-
-def windows(name="^Causerie"):
-    out = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", name],
-                         capture_output=True, text=True, timeout=10)
-    return out.stdout.split()
-
-
-def new_window(known, name="^Causerie"):
-    def look():
-        fresh = [w for w in windows(name) if w not in known]
-        return fresh[-1] if fresh else None
-    return wait_for(look, f"a new window {name}", 30)
-
-
-def position(win):
-    out = subprocess.run(["xdotool", "getwindowgeometry", win],
-                         capture_output=True, text=True, timeout=10).stdout
-    for line in out.splitlines():
-        if "Position:" in line:
-            x, y = line.split("Position:")[1].split("(")[0].strip().split(",")
-            return int(x), int(y)
-    return 0, 0
-
-
-def find(root, pred, what, timeout=30):
-    return wait_for(lambda: pyatspi.findDescendant(root, pred), what, timeout, root)
-
-
-def label(root, text, timeout=30):
-    return find(root, lambda n: n.getRoleName() == "label" and n.name == text, f"label {text!r}", timeout)
 
 
 def showing(node):
@@ -125,17 +61,13 @@ def no_button(root, name):
                                   showing(n)) is None
 
 
+def start_app(user, extra_env=None):
+    gdb = ["gdb", "-batch", "-ex", "run", "-ex", "bt", "--args"] if os.environ.get("PEOPLE_GDB") == user else []
+    return start_app_of(user, extra_env, gdb)
+
+
 def press(node):
     node.queryAction().doAction(0)
-    time.sleep(0.4)
-
-
-def click(win, node):
-    e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
-    x0, y0 = position(win)
-    subprocess.run(["xdotool", "windowfocus", "--sync", win], check=False)
-    subprocess.run(["xdotool", "mousemove", str(x0 + e.x + e.width // 2), str(y0 + e.y + e.height // 2),
-                    "click", "1"], check=True)
     time.sleep(0.4)
 
 
@@ -180,7 +112,7 @@ def dialog_window(known):
 
 def main():
     subprocess.run([SERVER, "--data-dir", DATA, "demo"], check=True, stdout=subprocess.DEVNULL)
-    server = start_server()
+    server = start_server("[websocket]\noffline_delay_ms = 300\n")
     alice_s, alice_u = session("alice")
     bruno_s, bruno_u = session("bruno")
     chloe_s, chloe_u = session("chloe")

@@ -14,10 +14,10 @@ import os, subprocess, sys, time
 from concurrent.futures import ThreadPoolExecutor
 
 import pyatspi
-import requests
 
-from e2e_common import (APP, DATA, PASSWORD, SERVER, TMP, URL, PORT, app_of, log, print_logs,
-                        procs, shot, start, stop, wait_for)
+from e2e_common import (DATA, SERVER, URL, app_of, click, find, label, log, main_window,
+                        message_row, print_logs, procs, session, shot, start_app, start_server,
+                        stop, type_text, wait_for)
 
 N_AFTER = 3000
 NEEDLE = "The zeppelin landed safely in the old hangar"
@@ -27,23 +27,8 @@ RECENT = "The quarterly numbers are in, see the spreadsheet"
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def start_server():
-    conf = os.path.join(TMP, "server.conf")
-    with open(conf, "w") as f:
-        f.write("[limits]\nmessages_per_minute = 1000000\nmessage_burst = 1000000\n")
-    p = start([SERVER, "--data-dir", DATA, "--config", conf, "serve", "--listen", f"127.0.0.1:{PORT}"],
-              "server")
-    wait_for(lambda: requests.get(URL + "/healthz", timeout=2).status_code == 200,
-             "the server to answer /healthz")
-    return p
-
-
 def seed():
-    s = requests.Session()
-    r = s.post(URL + "/api/auth/login", json={"tenant": "demo", "email": "alice@demo.causerie.org",
-                                             "password": PASSWORD}, timeout=10)
-    r.raise_for_status()
-    s.headers["Authorization"] = "Bearer " + r.json()["token"]
+    s, _ = session("alice")
     room = s.post(URL + "/api/rooms", json={"type": "channel", "name": "Archive",
                                             "description": "Old news"}, timeout=10).json()
 
@@ -63,34 +48,6 @@ def seed():
     log(f"seeded {N_AFTER + 4} messages")
 
 
-def start_app(extra_env=None):
-    home = os.path.join(TMP, "alice")
-    env = dict(os.environ,
-               XDG_DATA_HOME=os.path.join(home, "data"),
-               XDG_CONFIG_HOME=os.path.join(home, "config"),
-               CAUSERIE_DATA_DIR=os.path.join(home, "data", "causerie"),
-               CAUSERIE_PASSWORD=PASSWORD)
-    env.update(extra_env or {})
-    return start([APP, "--server", URL, "--organisation", "demo",
-                  "--email", "alice@demo.causerie.org"], "alice", env)
-
-
-def window():
-    def look():
-        out = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^Causerie"],
-                             capture_output=True, text=True, timeout=10)
-        return out.stdout.split()[-1] if out.stdout.split() else None
-    return wait_for(look, "the Causerie window", 30)
-
-
-def find(root, pred, what, timeout=30):
-    return wait_for(lambda: pyatspi.findDescendant(root, pred), what, timeout, root)
-
-
-def label(root, text, timeout=30):
-    return find(root, lambda n: n.getRoleName() == "label" and n.name == text, f"label {text!r}", timeout)
-
-
 def visible(node):
     return node is not None and node.getState().contains(pyatspi.STATE_VISIBLE)
 
@@ -99,22 +56,10 @@ def states(node):
     return [pyatspi.stateToString(s) for s in node.getState().getStates()]
 
 
-def click(win, node):
-    e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
-    subprocess.run(["xdotool", "windowfocus", "--sync", win], check=False)
-    subprocess.run(["xdotool", "mousemove", str(e.x + e.width // 2), str(e.y + e.height // 2),
-                    "click", "1"], check=True)
-    time.sleep(0.3)
-
-
 def key(win, *keys):
     subprocess.run(["xdotool", "windowfocus", "--sync", win], check=False)
     subprocess.run(["xdotool", "key", *keys], check=True)
     time.sleep(0.3)
-
-
-def type_text(text):
-    subprocess.run(["xdotool", "type", "--delay", "15", text], check=True)
 
 
 def result_row(app, text):
@@ -124,20 +69,13 @@ def result_row(app, text):
         (n.name or "").endswith(": " + text) and (n.name or "").count(", ") >= 2 )
 
 
-def message_row(app, text):
-    """A message row of the conversation (a group named "Sender, 12:00: text")."""
-    return pyatspi.findDescendant(
-        app, lambda n: n.getRoleName() in ("panel", "grouping") and
-        (n.name or "").endswith(": " + text) and (n.name or "").count(", ") == 1 )
-
-
 def main():
     subprocess.run([SERVER, "--data-dir", DATA, "demo"], check=True, stdout=subprocess.DEVNULL)
-    server = start_server()
+    server = start_server("[limits]\nmessages_per_minute = 1000000\nmessage_burst = 1000000\n")
     seed()
 
-    p = start_app()
-    win = window()
+    p = start_app("alice")
+    win = main_window()
     app = app_of(p.pid)
     # The room list shows; open "general" so its newest page is saved.
     click(win, label(app, "general", 60))
@@ -201,8 +139,8 @@ def main():
 
     # In French.
     stop(p)
-    p = start_app({"LANGUAGE": "fr", "CAUSERIE_LOCALEDIR": os.environ.get("CAUSERIE_LOCALEDIR", "")})
-    win = window()
+    p = start_app("alice", {"LANGUAGE": "fr", "CAUSERIE_LOCALEDIR": os.environ.get("CAUSERIE_LOCALEDIR", "")})
+    win = main_window()
     app = app_of(p.pid)
     time.sleep(2)
     key(win, "ctrl+shift+f")
