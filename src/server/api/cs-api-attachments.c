@@ -6,6 +6,8 @@
 #define G_LOG_DOMAIN "cs-api"
 
 #include "cs-api.h"
+#include "cs-attachments.h"
+#include "cs-rooms.h"
 #include "cs-model.h"
 #include "cs-sniff.h"
 #include "cs-store.h"
@@ -57,7 +59,7 @@ within_quota (CsCtx  *ctx,
 
   if (quota <= 0)
     return TRUE;
-  used = cs_db_int (ctx->db, 0, "SELECT SUM(size) FROM attachments WHERE tenant_id = ?", "s", ctx->tenant_id);
+  used = cs_attachments_tenant_usage (ctx->db, ctx->tenant_id);
   if (used + size <= quota)
     return TRUE;
   quota_text = g_format_size_full ((guint64) quota, G_FORMAT_SIZE_IEC_UNITS);
@@ -76,19 +78,14 @@ upload_write (CsCtx *ctx)
 
   if (!cs_model_require_member (ctx, a->room_id, NULL) || !within_quota (ctx, a->upload->size))
     return;
-  if (cs_db_int (ctx->db, 0, "SELECT is_archived FROM rooms WHERE id = ?", "s", a->room_id))
+  if (cs_rooms_is_archived (ctx->db, a->room_id))
     {
       cs_ctx_fail (ctx, CAU_ERROR_FORBIDDEN, "This room is archived: it can be read but not written to.");
       return;
     }
-  if (cs_db_exec (ctx->db,
-                  "INSERT INTO attachments (id, tenant_id, room_id, uploader_id, name, size, mime_type,"
-                  " width, height, thumb_type, created_at)"
-                  " VALUES (?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), NULLIF(?, 0), ?, ?)",
-                  "sssssis" "iisi",
-                  a->id, ctx->tenant_id, a->room_id, ctx->user_id, a->upload->name, a->upload->size,
-                  a->mime_type, (gint64) a->image.width, (gint64) a->image.height, a->image.thumb_type,
-                  cau_time_now_ms ()) != SQLITE_DONE)
+  if (!cs_attachments_insert (ctx->db, ctx->tenant_id, a->room_id, ctx->user_id, a->id, a->upload->name,
+                              a->upload->size, a->mime_type, a->image.width, a->image.height, a->image.thumb_type,
+                              cau_time_now_ms ()))
     {
       cs_ctx_fail_db (ctx, "storing an attachment");
       return;
@@ -205,19 +202,15 @@ visible_attachment (CsCtx      *ctx,
                     char      **mime_type,
                     char      **thumb_type)
 {
-  CS_STMT stmt = cs_db_query (ctx->db,
-                              "SELECT a.name, a.mime_type, a.thumb_type, a.uploader_id, a.message_id,"
-                              " (SELECT COUNT(*) FROM members mb WHERE mb.room_id = a.room_id AND mb.user_id = ?1)"
-                              " FROM attachments a WHERE a.id = ?2 AND a.tenant_id = ?3",
-                              "sss", ctx->user_id, id, ctx->tenant_id);
+  g_autoptr(CsAttachmentAccess) a = cs_attachments_access (ctx->db, ctx->tenant_id, id, ctx->user_id);
   gboolean visible;
 
-  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+  if (a == NULL)
     return cs_ctx_fail (ctx, CAU_ERROR_NOT_FOUND, "There is no such file.");
-  if (sqlite3_column_type (stmt, 4) == SQLITE_NULL)
-    visible = g_strcmp0 (cs_col_text (stmt, 3), ctx->user_id) == 0;
+  if (!a->in_message)
+    visible = g_strcmp0 (a->uploader_id, ctx->user_id) == 0;
   else
-    visible = sqlite3_column_int (stmt, 5) > 0;
+    visible = a->viewer_is_member;
   if (!visible)
     {
       g_autoptr(JsonObject) details = json_object_new ();
@@ -226,9 +219,9 @@ visible_attachment (CsCtx      *ctx,
       cs_ctx_audit (ctx, "forbidden_attempt", "attachment", id, details);
       return cs_ctx_fail (ctx, CAU_ERROR_NOT_FOUND, "There is no such file.");
     }
-  *name = g_strdup (cs_col_text (stmt, 0));
-  *mime_type = g_strdup (cs_col_text (stmt, 1));
-  *thumb_type = g_strdup (cs_col_text (stmt, 2));
+  *name = g_steal_pointer (&a->name);
+  *mime_type = g_steal_pointer (&a->mime_type);
+  *thumb_type = g_steal_pointer (&a->thumb_type);
   return TRUE;
 }
 
@@ -308,10 +301,7 @@ cs_api_attachments_check (CsCtx       *ctx,
       for (guint j = 0; j < i; j++)
         if (g_str_equal (ids[i], ids[j]))
           return cs_ctx_fail (ctx, CAU_ERROR_BAD_REQUEST, "The attachment “%.64s” is listed twice.", ids[i]);
-      if (cs_db_int (ctx->db, 0,
-                     "SELECT COUNT(*) FROM attachments WHERE id = ? AND tenant_id = ? AND room_id = ?"
-                     " AND uploader_id = ? AND message_id IS NULL",
-                     "ssss", ids[i], ctx->tenant_id, room_id, ctx->user_id) == 0)
+      if (!cs_attachments_unsent (ctx->db, ctx->tenant_id, room_id, ctx->user_id, ids[i]))
         return cs_ctx_fail (ctx, CAU_ERROR_NOT_FOUND,
                             "There is no file “%.64s” that you uploaded to this room and have not sent yet.", ids[i]);
     }
@@ -327,7 +317,7 @@ cs_api_attachments_summary (CsCtx  *ctx,
 
   if (n != 1)
     return g_strdup_printf ("📎 %u files", n);
-  name = cs_db_text (ctx->db, "SELECT name FROM attachments WHERE id = ?", "s", ids[0]);
+  name = cs_attachments_name (ctx->db, ids[0]);
   return g_strconcat ("📎 ", name ? name : "file", NULL);
 }
 
@@ -337,8 +327,7 @@ cs_api_attachments_attach (CsCtx       *ctx,
                            char       **ids)
 {
   for (guint i = 0; ids && ids[i]; i++)
-    if (cs_db_exec (ctx->db, "UPDATE attachments SET message_id = ?, position = ? WHERE id = ?",
-                    "sis", message_id, (gint64) i, ids[i]) != SQLITE_DONE)
+    if (!cs_attachments_attach (ctx->db, ids[i], message_id, i))
       return cs_ctx_fail_db (ctx, "attaching files to a message");
   return TRUE;
 }
@@ -368,18 +357,6 @@ removal_free (gpointer data)
   g_free (r);
 }
 
-static GPtrArray *
-collect_ids (sqlite3_stmt *stmt)
-{
-  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
-
-  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-    g_ptr_array_add (ids, g_strdup (cs_col_text (stmt, 0)));
-  if (stmt)
-    sqlite3_reset (stmt);
-  return ids;
-}
-
 /* Deletes the rows of @ids (taken); their files are unlinked once the
  * deletion has committed, never before. */
 static gboolean
@@ -389,8 +366,7 @@ remove_ids (CsCtx     *ctx,
   Removal *r;
 
   for (guint i = 0; i < ids->len; i++)
-    if (cs_db_exec (ctx->db, "DELETE FROM attachments WHERE id = ?", "s",
-                    (const char *) g_ptr_array_index (ids, i)) != SQLITE_DONE)
+    if (!cs_attachments_delete (ctx->db, g_ptr_array_index (ids, i)))
       {
         g_ptr_array_unref (ids);
         return cs_ctx_fail_db (ctx, "removing attachments");
@@ -411,18 +387,14 @@ gboolean
 cs_api_attachments_remove_for_message (CsCtx      *ctx,
                                        const char *message_id)
 {
-  CS_STMT stmt = cs_db_query (ctx->db, "SELECT id FROM attachments WHERE message_id = ?", "s", message_id);
-
-  return remove_ids (ctx, collect_ids (stmt));
+  return remove_ids (ctx, cs_attachments_ids_of_message (ctx->db, message_id));
 }
 
 gboolean
 cs_api_attachments_remove_for_user (CsCtx      *ctx,
                                     const char *user_id)
 {
-  CS_STMT stmt = cs_db_query (ctx->db, "SELECT id FROM attachments WHERE uploader_id = ?", "s", user_id);
-
-  return remove_ids (ctx, collect_ids (stmt));
+  return remove_ids (ctx, cs_attachments_ids_of_uploader (ctx->db, user_id));
 }
 
 void
@@ -430,11 +402,7 @@ cs_api_attachments_sweep (CsCtx *ctx)
 {
   gint64 cutoff = cau_time_now_ms () - ctx->config->attach_unused_s * 1000;
 
-  CS_STMT stmt = cs_db_query (ctx->db,
-                              "SELECT id FROM attachments WHERE message_id IS NULL AND created_at < ?"
-                              " LIMIT " G_STRINGIFY (SWEEP_BATCH), "i", cutoff);
-
-  remove_ids (ctx, collect_ids (stmt));
+  remove_ids (ctx, cs_attachments_ids_unused (ctx->db, cutoff, SWEEP_BATCH));
 }
 
 /* Start-up, before serving: a file whose row never committed (the server
@@ -455,7 +423,7 @@ cs_api_attachments_remove_orphans (CsCtx *ctx)
       if (g_str_has_suffix (id, ".thumb"))
         id[strlen (id) - strlen (".thumb")] = '\0';
       if (!g_uuid_string_is_valid (id) ||
-          cs_db_int (ctx->db, 0, "SELECT COUNT(*) FROM attachments WHERE id = ?", "s", id) > 0)
+          cs_attachments_exists (ctx->db, id))
         continue;
       remove_files (ctx->config, id);
       removed++;

@@ -8,6 +8,7 @@
 #include "cs-auth.h"
 #include "cs-limits.h"
 #include "cs-sessions.h"
+#include "cs-rooms.h"
 #include "cs-users.h"
 #include "cs-model.h"
 #include "cs-presence.h"
@@ -34,10 +35,9 @@ cs_api_create_tenant (CsCtx      *ctx,
 
   if (!cau_validate_name (name, &clean, &error))
     return cs_ctx_fail_error (ctx, error);
-  if (cs_db_int (ctx->db, 0, "SELECT COUNT(*) FROM tenants WHERE name = ?", "s", clean) > 0)
+  if (cs_tenants_exists (ctx->db, clean))
     return cs_ctx_fail (ctx, CAU_ERROR_CONFLICT, "An organisation named “%s” exists already.", clean);
-  if (cs_db_exec (ctx->db, "INSERT INTO tenants (id, name, language, created_at) VALUES (?, ?, ?, ?)",
-                  "sssi", id, clean, language, cau_time_now_ms ()) != SQLITE_DONE)
+  if (!cs_tenants_insert (ctx->db, id, clean, language, cau_time_now_ms ()))
     return cs_ctx_fail_db (ctx, "creating a tenant");
   g_free (ctx->tenant_id);
   ctx->tenant_id = g_strdup (id);
@@ -58,14 +58,9 @@ cs_api_create_user (CsCtx      *ctx,
 {
   g_autofree char *id = g_uuid_string_random ();
 
-  if (cs_db_int (ctx->db, 0, "SELECT COUNT(*) FROM users WHERE tenant_id = ? AND email = ?",
-                 "ss", tenant_id, email) > 0)
+  if (cs_users_email_taken (ctx->db, tenant_id, email))
     return cs_ctx_fail (ctx, CAU_ERROR_CONFLICT, "Someone with the address %s is already in this organisation.", email);
-  if (cs_db_exec (ctx->db,
-                  "INSERT INTO users (id, tenant_id, email, display_name, role, password_hash, created_at)"
-                  " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                  "ssssssi", id, tenant_id, email, display_name, role, password_hash,
-                  cau_time_now_ms ()) != SQLITE_DONE)
+  if (!cs_users_insert (ctx->db, id, tenant_id, email, display_name, role, password_hash, cau_time_now_ms ()))
     return cs_ctx_fail_db (ctx, "creating a user");
   cs_ctx_audit (ctx, "user.create", "user", id, NULL);
   if (out_id)
@@ -154,11 +149,8 @@ cs_api_open_session (CsCtx      *ctx,
   s->user_id = g_strdup (user_id);
   s->tenant_id = g_strdup (ctx->tenant_id);
   s->expires_at = cau_time_now_ms () + ctx->config->session_ttl_s * 1000;
-  if (cs_db_exec (ctx->db,
-                  "INSERT INTO sessions (token_hash, user_id, tenant_id, created_at, expires_at, ip)"
-                  " VALUES (?, ?, ?, ?, ?, ?)",
-                  "sssiis", s->token_hash, s->user_id, s->tenant_id, cau_time_now_ms (),
-                  s->expires_at, ctx->ip) != SQLITE_DONE)
+  if (!cs_stored_sessions_insert (ctx->db, s->token_hash, s->user_id, s->tenant_id, cau_time_now_ms (),
+                                  s->expires_at, ctx->ip))
     {
       new_session_free (s);
       g_free (token);
@@ -227,19 +219,7 @@ cs_api_login (CsCtx *ctx)
       return;
     }
 
-  {
-    CS_STMT stmt = cs_db_query (ctx->db,
-                                "SELECT u.id, u.tenant_id, u.password_hash FROM users u"
-                                " JOIN tenants t ON t.id = u.tenant_id"
-                                " WHERE t.name = ? AND u.email = ? AND u.deleted_at IS NULL",
-                                "ss", tenant, email);
-    if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-      {
-        user_id = g_strdup (cs_col_text (stmt, 0));
-        tenant_id = g_strdup (cs_col_text (stmt, 1));
-        hash = g_strdup (cs_col_text (stmt, 2));
-      }
-  }
+  cs_users_find_login (ctx->db, tenant, email, &user_id, &tenant_id, &hash);
 
   /* An unknown account costs the same time as a wrong password. */
   if (user_id == NULL)
@@ -290,7 +270,7 @@ cs_api_sessions_sweep (CsCtx *ctx)
 {
   SessionsHook *h = sessions_hook (ctx, NULL);
 
-  if (cs_db_exec (ctx->db, "DELETE FROM sessions WHERE expires_at <= ?", "i", h->now_ms) != SQLITE_DONE)
+  if (!cs_stored_sessions_delete_expired (ctx->db, h->now_ms))
     {
       sessions_hook_free (h);
       cs_ctx_fail_db (ctx, "removing expired sessions");
@@ -311,8 +291,7 @@ session_revoked (gpointer data)
 void
 cs_api_logout (CsCtx *ctx)
 {
-  if (cs_db_exec (ctx->db, "UPDATE sessions SET revoked_at = ? WHERE token_hash = ?",
-                  "is", cau_time_now_ms (), ctx->token_hash) != SQLITE_DONE)
+  if (!cs_stored_sessions_revoke (ctx->db, ctx->token_hash, cau_time_now_ms ()))
     {
       cs_ctx_fail_db (ctx, "signing out");
       return;
@@ -357,10 +336,8 @@ cs_api_me_patch (CsCtx *ctx)
       cs_ctx_fail_error (ctx, error);
       return;
     }
-  if ((clean_name &&
-       cs_db_exec (ctx->db, "UPDATE users SET display_name = ? WHERE id = ?", "ss", clean_name, ctx->user_id) != SQLITE_DONE) ||
-      (clean_status &&
-       cs_db_exec (ctx->db, "UPDATE users SET status_text = ? WHERE id = ?", "ss", clean_status, ctx->user_id) != SQLITE_DONE))
+  if ((clean_name && !cs_users_set_display_name (ctx->db, ctx->user_id, clean_name)) ||
+      (clean_status && !cs_users_set_status_text (ctx->db, ctx->user_id, clean_status)))
     {
       cs_ctx_fail_db (ctx, "updating a profile");
       return;
@@ -371,7 +348,7 @@ cs_api_me_patch (CsCtx *ctx)
 void
 cs_api_touch_last_seen (CsCtx *ctx)
 {
-  cs_db_exec (ctx->db, "UPDATE users SET last_seen_at = ? WHERE id = ?", "is", cau_time_now_ms (), ctx->user_id);
+  cs_users_set_last_seen (ctx->db, ctx->user_id, cau_time_now_ms ());
 }
 
 void
@@ -472,9 +449,7 @@ static void
 admin_role_write (CsCtx *ctx)
 {
   RoleChange *rc = ctx->input;
-  g_autofree char *old = cs_db_text (ctx->db,
-                                     "SELECT role FROM users WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL",
-                                     "ss", rc->id, ctx->tenant_id);
+  g_autofree char *old = cs_users_active_role (ctx->db, ctx->tenant_id, rc->id);
   g_autoptr(JsonObject) details = NULL;
 
   /* Another tenant's id answers as an unknown one. */
@@ -485,8 +460,7 @@ admin_role_write (CsCtx *ctx)
     }
   if (g_strcmp0 (old, rc->role) == 0)
     return;
-  if (cs_db_exec (ctx->db, "UPDATE users SET role = ? WHERE id = ? AND tenant_id = ?",
-                  "sss", rc->role, rc->id, ctx->tenant_id) != SQLITE_DONE)
+  if (!cs_users_set_role (ctx->db, ctx->tenant_id, rc->id, rc->role))
     {
       cs_ctx_fail (ctx, CAU_ERROR_INTERNAL, "The role could not be changed.");
       return;
@@ -535,8 +509,8 @@ cs_api_admin_audit (CsCtx *ctx)
   gint64 before_id = G_MAXINT64;
   guint limit;
   g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
   JsonArray *entries;
-  CS_STMT stmt = NULL;
 
   if (!require_tenant_admin (ctx))
     return;
@@ -564,25 +538,22 @@ cs_api_admin_audit (CsCtx *ctx)
     }
   reply = json_object_new ();
   entries = json_array_new ();
-  stmt = cs_db_query (ctx->db,
-                      "SELECT id, at, user_id, action, entity_type, entity_id, ip, details FROM audit"
-                      " WHERE tenant_id = ? AND (?2 IS NULL OR action = ?2) AND at >= ?3 AND id < ?5"
-                      " ORDER BY id DESC LIMIT ?4",
-                      "ssiii", ctx->tenant_id, action, since_ms, (gint64) limit, before_id);
-  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+  rows = cs_audit_list (ctx->db, ctx->tenant_id, action, since_ms, before_id, limit);
+  for (guint i = 0; i < rows->len; i++)
     {
+      CsAuditEntry *entry = g_ptr_array_index (rows, i);
       JsonObject *e = json_object_new ();
-      g_autofree char *at = cs_model_time (stmt, 1);
-      JsonNode *details = cs_col_text (stmt, 7)
-        ? cau_json_parse_node (cs_col_text (stmt, 7), -1, CAU_JSON_MAX_BYTES, NULL) : NULL;
+      g_autofree char *at = cs_model_time_text (entry->at);
+      JsonNode *details = entry->details
+        ? cau_json_parse_node (entry->details, -1, CAU_JSON_MAX_BYTES, NULL) : NULL;
 
-      json_object_set_int_member (e, "id", sqlite3_column_int64 (stmt, 0));
+      json_object_set_int_member (e, "id", entry->id);
       json_object_set_string_member (e, "at", at);
-      cau_json_set_string_or_null (e, "user_id", cs_col_text (stmt, 2));
-      json_object_set_string_member (e, "action", cs_col_text (stmt, 3));
-      cau_json_set_string_or_null (e, "entity_type", cs_col_text (stmt, 4));
-      cau_json_set_string_or_null (e, "entity_id", cs_col_text (stmt, 5));
-      cau_json_set_string_or_null (e, "ip", cs_col_text (stmt, 6));
+      cau_json_set_string_or_null (e, "user_id", entry->user_id);
+      json_object_set_string_member (e, "action", entry->action);
+      cau_json_set_string_or_null (e, "entity_type", entry->entity_type);
+      cau_json_set_string_or_null (e, "entity_id", entry->entity_id);
+      cau_json_set_string_or_null (e, "ip", entry->ip);
       if (details)
         json_object_set_member (e, "details", details);
       else
@@ -598,15 +569,14 @@ cs_api_presence (CsCtx *ctx)
 {
   g_autoptr(JsonObject) reply = json_object_new ();
   JsonArray *list = json_array_new ();
-  CS_STMT stmt = cs_db_query (ctx->db,
-                              "SELECT id, last_seen_at FROM users WHERE tenant_id = ? AND deleted_at IS NULL",
-                              "s", ctx->tenant_id);
+  g_autoptr(GPtrArray) users = cs_users_last_seen (ctx->db, ctx->tenant_id);
 
-  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+  for (guint i = 0; i < users->len; i++)
     {
+      CsUser *u = g_ptr_array_index (users, i);
       JsonObject *p = json_object_new ();
-      g_autofree char *seen = cs_model_time (stmt, 1);
-      const char *id = cs_col_text (stmt, 0);
+      g_autofree char *seen = cs_model_time_text (u->last_seen_at);
+      const char *id = u->id;
 
       json_object_set_string_member (p, "user_id", id);
       json_object_set_string_member (p, "status", cs_presence_get (ctx->presence, id));
@@ -620,28 +590,31 @@ cs_api_presence (CsCtx *ctx)
 /* ---- privacy ----------------------------------------------------------- */
 
 static JsonArray *
-export_rows (CsCtx      *ctx,
-             const char *sql,
+export_rows (CsCtx             *ctx,
+             CsExportTable      table,
              const char *const *names)
 {
   JsonArray *rows = json_array_new ();
-  CS_STMT stmt = cs_db_query (ctx->db, sql, "s", ctx->user_id);
+  g_autoptr(GPtrArray) stored = cs_users_export (ctx->db, ctx->user_id, table);
 
-  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+  for (guint r = 0; r < stored->len; r++)
     {
+      GArray *cells = g_ptr_array_index (stored, r);
       JsonObject *row = json_object_new ();
 
-      for (int i = 0; names[i]; i++)
+      for (guint i = 0; names[i] && i < cells->len; i++)
         {
+          CsCell *cell = &g_array_index (cells, CsCell, i);
+
           if (g_str_has_suffix (names[i], "_at"))
             {
-              g_autofree char *t = cs_model_time (stmt, i);
+              g_autofree char *t = cell->type == CS_CELL_INT ? cau_time_format (cell->number) : NULL;
               cau_json_set_string_or_null (row, names[i], t);
             }
-          else if (sqlite3_column_type (stmt, i) == SQLITE_INTEGER)
-            json_object_set_int_member (row, names[i], sqlite3_column_int64 (stmt, i));
+          else if (cell->type == CS_CELL_INT)
+            json_object_set_int_member (row, names[i], cell->number);
           else
-            cau_json_set_string_or_null (row, names[i], cs_col_text (stmt, i));
+            cau_json_set_string_or_null (row, names[i], cell->text);
         }
       json_array_add_object_element (rows, row);
     }
@@ -662,23 +635,12 @@ cs_api_me_export (CsCtx *ctx)
 
   json_object_set_string_member (reply, "exported_at", now);
   json_object_set_object_member (reply, "user", cs_model_user (ctx, ctx->user_id));
-  json_object_set_array_member (reply, "memberships", export_rows (ctx,
-    "SELECT mb.room_id, r.name, mb.role, mb.joined_at, mb.last_read_seq, mb.muted, mb.notify"
-    " FROM members mb JOIN rooms r ON r.id = mb.room_id WHERE mb.user_id = ?", membership_cols));
-  json_object_set_array_member (reply, "messages", export_rows (ctx,
-    "SELECT id, room_id, seq, kind, body, created_at, edited_at, deleted FROM messages"
-    " WHERE sender_id = ? ORDER BY seq", message_cols));
-  json_object_set_array_member (reply, "notifications", export_rows (ctx,
-    "SELECT id, type, room_id, message_id, title, body, created_at, read FROM notifications"
-    " WHERE user_id = ? ORDER BY created_at", notification_cols));
-  json_object_set_array_member (reply, "sessions", export_rows (ctx,
-    "SELECT created_at, expires_at, revoked_at, ip FROM sessions WHERE user_id = ? ORDER BY created_at",
-    session_cols));
-  json_object_set_array_member (reply, "attachments", export_rows (ctx,
-    "SELECT id, room_id, message_id, name, size, mime_type, created_at FROM attachments"
-    " WHERE uploader_id = ? ORDER BY created_at", attachment_cols));
-  json_object_set_array_member (reply, "audit", export_rows (ctx,
-    "SELECT action, entity_type, entity_id, ip, at FROM audit WHERE user_id = ? ORDER BY id", audit_cols));
+  json_object_set_array_member (reply, "memberships", export_rows (ctx, CS_EXPORT_MEMBERSHIPS, membership_cols));
+  json_object_set_array_member (reply, "messages", export_rows (ctx, CS_EXPORT_MESSAGES, message_cols));
+  json_object_set_array_member (reply, "notifications", export_rows (ctx, CS_EXPORT_NOTIFICATIONS, notification_cols));
+  json_object_set_array_member (reply, "sessions", export_rows (ctx, CS_EXPORT_SESSIONS, session_cols));
+  json_object_set_array_member (reply, "attachments", export_rows (ctx, CS_EXPORT_ATTACHMENTS, attachment_cols));
+  json_object_set_array_member (reply, "audit", export_rows (ctx, CS_EXPORT_AUDIT, audit_cols));
   cs_ctx_audit (ctx, "account.export", "user", ctx->user_id, NULL);
   cs_ctx_reply_object (ctx, 200, g_steal_pointer (&reply));
 }
@@ -695,38 +657,23 @@ user_sessions_revoked (gpointer data)
 static void
 erase_write (CsCtx *ctx)
 {
-  g_autoptr(GPtrArray) rooms = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) rooms = cs_members_rooms_of (ctx->db, ctx->user_id);
   gint64 now = cau_time_now_ms ();
 
-  {
-    CS_STMT stmt = cs_db_query (ctx->db, "SELECT room_id FROM members WHERE user_id = ?", "s", ctx->user_id);
-    while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-      g_ptr_array_add (rooms, g_strdup (cs_col_text (stmt, 0)));
-  }
   for (guint i = 0; i < rooms->len; i++)
     {
       const char *room_id = g_ptr_array_index (rooms, i);
       g_autoptr(JsonObject) data = json_object_new ();
 
-      cs_db_exec (ctx->db, "DELETE FROM members WHERE room_id = ? AND user_id = ?", "ss", room_id, ctx->user_id);
+      cs_members_delete (ctx->db, room_id, ctx->user_id);
       /* A room is never left without an owner: the longest-standing member takes over. */
-      if (cs_db_int (ctx->db, 0, "SELECT COUNT(*) FROM members WHERE room_id = ? AND role = 'owner'", "s", room_id) == 0)
-        cs_db_exec (ctx->db,
-                    "UPDATE members SET role = 'owner' WHERE room_id = ?1 AND user_id ="
-                    " (SELECT user_id FROM members WHERE room_id = ?1 ORDER BY (role = 'admin') DESC, joined_at LIMIT 1)",
-                    "s", room_id);
+      if (cs_members_count_owners (ctx->db, room_id) == 0)
+        cs_members_promote_successor (ctx->db, room_id);
       json_object_set_string_member (data, "user_id", ctx->user_id);
       if (cs_model_emit (ctx, 0, "member.remove", room_id, NULL, data, NULL, NULL) == 0)
         return;
     }
-  if (cs_db_exec (ctx->db,
-                  "UPDATE users SET email = NULL, display_name = 'Deleted user', password_hash = NULL,"
-                  " status_text = '', deleted_at = ? WHERE id = ?", "is", now, ctx->user_id) != SQLITE_DONE ||
-      cs_db_exec (ctx->db, "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
-                  "is", now, ctx->user_id) != SQLITE_DONE ||
-      cs_db_exec (ctx->db, "DELETE FROM notifications WHERE user_id = ?", "s", ctx->user_id) != SQLITE_DONE ||
-      cs_db_exec (ctx->db, "DELETE FROM mentions WHERE user_id = ?", "s", ctx->user_id) != SQLITE_DONE ||
-      cs_db_exec (ctx->db, "DELETE FROM events WHERE user_id = ?", "s", ctx->user_id) != SQLITE_DONE)
+  if (!cs_users_erase (ctx->db, ctx->user_id, now))
     {
       cs_ctx_fail_db (ctx, "erasing an account");
       return;
@@ -754,7 +701,7 @@ cs_api_me_delete (CsCtx *ctx)
       cs_ctx_fail_error (ctx, error);
       return;
     }
-  hash = cs_db_text (ctx->db, "SELECT password_hash FROM users WHERE id = ?", "s", ctx->user_id);
+  hash = cs_users_password_hash (ctx->db, ctx->user_id);
   if (!cs_auth_verify_password (hash, password))
     {
       cs_ctx_fail (ctx, CAU_ERROR_FORBIDDEN, "The password is not right; the account was not deleted.");

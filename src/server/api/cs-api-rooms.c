@@ -6,6 +6,7 @@
 #include "cs-api.h"
 #include "cs-model.h"
 #include "cs-rooms.h"
+#include "cs-users.h"
 #include "cau-json.h"
 #include "cau-time.h"
 #include "cau-validate.h"
@@ -26,7 +27,7 @@ static char *
 room_type (CsCtx      *ctx,
            const char *room_id)
 {
-  return cs_db_text (ctx->db, "SELECT type FROM rooms WHERE id = ?", "s", room_id);
+  return cs_rooms_type (ctx->db, room_id);
 }
 
 /* Validates a business context {entity_type, entity_id, label}. */
@@ -65,8 +66,7 @@ static char *
 active_user_role (CsCtx      *ctx,
                   const char *user_id)
 {
-  return cs_db_text (ctx->db, "SELECT role FROM users WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL",
-                     "ss", user_id, ctx->tenant_id);
+  return cs_users_active_role (ctx->db, ctx->tenant_id, user_id);
 }
 
 /* Adds @user_id to the room and tells everyone: member.add to the room,
@@ -83,10 +83,7 @@ add_member (CsCtx      *ctx,
   g_autofree char *joined = cau_time_format (now);
   JsonObject *user;
 
-  if (cs_db_exec (ctx->db,
-                  "INSERT INTO members (room_id, user_id, role, joined_at, last_read_seq)"
-                  " VALUES (?, ?, ?, ?, (SELECT last_seq FROM rooms WHERE id = ?1))",
-                  "sssi", room_id, user_id, role, now) != SQLITE_DONE)
+  if (!cs_members_insert (ctx->db, room_id, user_id, role, now))
     return cs_ctx_fail_db (ctx, "adding a member");
   user = cs_model_user (ctx, user_id);
   json_object_set_object_member (data, "user", user);
@@ -190,11 +187,8 @@ cs_api_rooms_create (CsCtx *ctx)
         }
     }
 
-  if (cs_db_exec (ctx->db,
-                  "INSERT INTO rooms (id, tenant_id, type, name, description, is_private, created_by,"
-                  " created_at, last_activity_at, context) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  "sssssbsiis", id, ctx->tenant_id, type, name, description, is_private,
-                  ctx->user_id, now, now, context) != SQLITE_DONE)
+  if (!cs_rooms_insert (ctx->db, ctx->tenant_id, id, type, name, description, is_private,
+                        ctx->user_id, now, context))
     {
       cs_ctx_fail_db (ctx, "creating a room");
       return;
@@ -207,7 +201,7 @@ cs_api_rooms_create (CsCtx *ctx)
       g_autofree char *role = active_user_role (ctx, *m);
 
       if (g_str_equal (*m, ctx->user_id) ||
-          cs_db_int (ctx->db, 0, "SELECT COUNT(*) FROM members WHERE room_id = ? AND user_id = ?", "ss", id, *m))
+          cs_members_is_member (ctx->db, id, *m))
         continue;
       if (!add_member (ctx, id, *m, g_strcmp0 (role, "guest") == 0 ? "guest" : "member"))
         return;
@@ -269,23 +263,18 @@ cs_api_rooms_direct (CsCtx *ctx)
     }
   key = strcmp (ctx->user_id, other) < 0 ? g_strdup_printf ("%s:%s", ctx->user_id, other)
                                          : g_strdup_printf ("%s:%s", other, ctx->user_id);
-  existing = cs_db_text (ctx->db, "SELECT id FROM rooms WHERE tenant_id = ? AND direct_key = ?",
-                         "ss", ctx->tenant_id, key);
+  existing = cs_rooms_find_direct (ctx->db, ctx->tenant_id, key);
   if (existing)
     {
       /* Someone who left a direct room comes back into it. */
-      if (!cs_db_int (ctx->db, 0, "SELECT COUNT(*) FROM members WHERE room_id = ? AND user_id = ?",
-                      "ss", existing, ctx->user_id) &&
+      if (!cs_members_is_member (ctx->db, existing, ctx->user_id) &&
           !add_member (ctx, existing, ctx->user_id, "member"))
         return;
       reply_room (ctx, 200, existing);
       return;
     }
   id = g_uuid_string_random ();
-  if (cs_db_exec (ctx->db,
-                  "INSERT INTO rooms (id, tenant_id, type, name, created_by, created_at, last_activity_at, direct_key)"
-                  " VALUES (?, ?, 'direct', NULL, ?, ?, ?, ?)",
-                  "sssiis", id, ctx->tenant_id, ctx->user_id, now, now, key) != SQLITE_DONE)
+  if (!cs_rooms_insert_direct (ctx->db, ctx->tenant_id, id, ctx->user_id, now, key))
     {
       cs_ctx_fail_db (ctx, "creating a direct room");
       return;
@@ -298,16 +287,12 @@ cs_api_rooms_direct (CsCtx *ctx)
 }
 
 static void
-reply_room_list (CsCtx        *ctx,
-                 sqlite3_stmt *stmt)
+reply_room_list (CsCtx     *ctx,
+                 GPtrArray *ids)
 {
   g_autoptr(JsonObject) reply = json_object_new ();
   JsonArray *rooms = json_array_new ();
-  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
 
-  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-    g_ptr_array_add (ids, g_strdup (cs_col_text (stmt, 0)));
-  sqlite3_reset (stmt);
   for (guint i = 0; i < ids->len; i++)
     {
       JsonObject *room = cs_model_room (ctx, g_ptr_array_index (ids, i), ctx->user_id);
@@ -323,29 +308,20 @@ void
 cs_api_rooms_list (CsCtx *ctx)
 {
   gboolean want_archived = FALSE;
-  CS_STMT stmt = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
 
   if (!cs_ctx_query_bool (ctx, "archived", &want_archived))
     return;
-  stmt = cs_db_query (ctx->db,
-                      "SELECT r.id FROM members mb JOIN rooms r ON r.id = mb.room_id"
-                      " WHERE mb.user_id = ? AND r.tenant_id = ? AND r.is_archived = ?"
-                      " ORDER BY r.last_activity_at DESC, r.id",
-                      "ssb", ctx->user_id, ctx->tenant_id, want_archived);
-  reply_room_list (ctx, stmt);
+  ids = cs_rooms_ids_of_member (ctx->db, ctx->tenant_id, ctx->user_id, want_archived);
+  reply_room_list (ctx, ids);
 }
 
 void
 cs_api_rooms_discover (CsCtx *ctx)
 {
-  CS_STMT stmt = cs_db_query (ctx->db,
-                              "SELECT r.id FROM rooms r WHERE r.tenant_id = ? AND r.type = 'channel'"
-                              " AND r.is_private = 0 AND r.is_archived = 0"
-                              " AND NOT EXISTS (SELECT 1 FROM members WHERE room_id = r.id AND user_id = ?)"
-                              " ORDER BY r.name COLLATE NOCASE",
-                              "ss", ctx->tenant_id, ctx->user_id);
+  g_autoptr(GPtrArray) ids = cs_rooms_ids_to_discover (ctx->db, ctx->tenant_id, ctx->user_id);
 
-  reply_room_list (ctx, stmt);
+  reply_room_list (ctx, ids);
 }
 
 /* Members see their rooms; anyone in the tenant sees its public channels. */
@@ -353,11 +329,7 @@ static gboolean
 can_see_room (CsCtx      *ctx,
               const char *room_id)
 {
-  return cs_db_int (ctx->db, 0,
-                    "SELECT COUNT(*) FROM rooms r WHERE r.id = ?1 AND r.tenant_id = ?2 AND"
-                    " (EXISTS (SELECT 1 FROM members WHERE room_id = r.id AND user_id = ?3)"
-                    "  OR (r.type = 'channel' AND r.is_private = 0))",
-                    "sss", room_id, ctx->tenant_id, ctx->user_id) > 0;
+  return cs_rooms_visible (ctx->db, ctx->tenant_id, room_id, ctx->user_id);
 }
 
 void
@@ -410,10 +382,10 @@ cs_api_room_patch (CsCtx *ctx)
       cs_ctx_fail (ctx, CAU_ERROR_BAD_REQUEST, "A direct room is named after the other person and cannot be renamed.");
       return;
     }
-  old_name = cs_db_text (ctx->db, "SELECT name FROM rooms WHERE id = ?", "s", room_id);
-  if ((name && cs_db_exec (ctx->db, "UPDATE rooms SET name = ? WHERE id = ?", "ss", name, room_id) != SQLITE_DONE) ||
-      (description && cs_db_exec (ctx->db, "UPDATE rooms SET description = ? WHERE id = ?", "ss", description, room_id) != SQLITE_DONE) ||
-      (has_archived && cs_db_exec (ctx->db, "UPDATE rooms SET is_archived = ? WHERE id = ?", "bs", archived, room_id) != SQLITE_DONE))
+  old_name = cs_rooms_name (ctx->db, room_id);
+  if ((name && !cs_rooms_set_name (ctx->db, room_id, name)) ||
+      (description && !cs_rooms_set_description (ctx->db, room_id, description)) ||
+      (has_archived && !cs_rooms_set_archived (ctx->db, room_id, archived)))
     {
       cs_ctx_fail_db (ctx, "updating a room");
       return;
@@ -444,15 +416,12 @@ cs_api_room_join (CsCtx *ctx)
 {
   const char *room_id = ctx->params[0];
 
-  if (cs_db_int (ctx->db, 0, "SELECT COUNT(*) FROM members WHERE room_id = ? AND user_id = ?",
-                 "ss", room_id, ctx->user_id))
+  if (cs_members_is_member (ctx->db, room_id, ctx->user_id))
     {
       reply_room (ctx, 200, room_id);
       return;
     }
-  if (cs_db_int (ctx->db, 0,
-                 "SELECT COUNT(*) FROM rooms WHERE id = ? AND tenant_id = ? AND type = 'channel'"
-                 " AND is_private = 0 AND is_archived = 0", "ss", room_id, ctx->tenant_id) == 0)
+  if (!cs_rooms_is_open_channel (ctx->db, ctx->tenant_id, room_id))
     {
       cs_ctx_fail (ctx, CAU_ERROR_NOT_FOUND, "There is no public channel with this id.");
       return;
@@ -483,10 +452,8 @@ cs_api_room_settings (CsCtx *ctx)
       cs_ctx_fail_error (ctx, error);
       return;
     }
-  if ((has_muted && cs_db_exec (ctx->db, "UPDATE members SET muted = ? WHERE room_id = ? AND user_id = ?",
-                                "bss", muted, room_id, ctx->user_id) != SQLITE_DONE) ||
-      (notify && cs_db_exec (ctx->db, "UPDATE members SET notify = ? WHERE room_id = ? AND user_id = ?",
-                             "sss", notify, room_id, ctx->user_id) != SQLITE_DONE))
+  if ((has_muted && !cs_members_set_muted (ctx->db, room_id, ctx->user_id, muted)) ||
+      (notify && !cs_members_set_notify (ctx->db, room_id, ctx->user_id, notify)))
     {
       cs_ctx_fail_db (ctx, "saving room settings");
       return;
@@ -495,13 +462,12 @@ cs_api_room_settings (CsCtx *ctx)
   data = json_object_new ();
   json_object_set_string_member (data, "id", room_id);
   {
-    CS_STMT stmt = cs_db_query (ctx->db, "SELECT muted, notify FROM members WHERE room_id = ? AND user_id = ?",
-                                "ss", room_id, ctx->user_id);
+    g_autoptr(CsMemberPrefs) prefs = cs_members_prefs_of (ctx->db, room_id, ctx->user_id);
 
-    if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    if (prefs)
       {
-        json_object_set_boolean_member (data, "muted", sqlite3_column_int (stmt, 0));
-        json_object_set_string_member (data, "notify", cs_col_text (stmt, 1));
+        json_object_set_boolean_member (data, "muted", prefs->muted);
+        json_object_set_string_member (data, "notify", prefs->notify);
       }
   }
   if (cs_model_emit (ctx, 0, "room.update", room_id, ctx->user_id, data, NULL, NULL) == 0)
@@ -542,15 +508,10 @@ void
 cs_api_room_member_ids (CsCtx *ctx)
 {
   CsApiRoomMembers *req = ctx->input;
-  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
-  CS_STMT stmt = NULL;
 
   if (!cs_model_require_member (ctx, req->room_id, NULL))
     return;
-  stmt = cs_db_query (ctx->db, "SELECT user_id FROM members WHERE room_id = ?", "s", req->room_id);
-  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-    g_strv_builder_add (ids, cs_col_text (stmt, 0));
-  req->ids = g_strv_builder_end (ids);
+  req->ids = cs_members_ids (ctx->db, req->room_id);
 }
 
 void
@@ -600,7 +561,7 @@ cs_api_members_add (CsCtx *ctx)
       cs_ctx_fail (ctx, CAU_ERROR_FORBIDDEN, "Only an owner may make someone an owner.");
       return;
     }
-  if (cs_db_int (ctx->db, 0, "SELECT COUNT(*) FROM members WHERE room_id = ? AND user_id = ?", "ss", room_id, user_id))
+  if (cs_members_is_member (ctx->db, room_id, user_id))
     {
       cs_ctx_fail (ctx, CAU_ERROR_CONFLICT, "This person is already in the room.");
       return;
@@ -618,7 +579,7 @@ static gint64
 count_owners (CsCtx      *ctx,
               const char *room_id)
 {
-  return cs_db_int (ctx->db, 0, "SELECT COUNT(*) FROM members WHERE room_id = ? AND role = 'owner'", "s", room_id);
+  return cs_members_count_owners (ctx->db, room_id);
 }
 
 void
@@ -641,7 +602,7 @@ cs_api_member_patch (CsCtx *ctx)
       cs_ctx_fail_error (ctx, error);
       return;
     }
-  their_role = cs_db_text (ctx->db, "SELECT role FROM members WHERE room_id = ? AND user_id = ?", "ss", room_id, user_id);
+  their_role = cs_members_role (ctx->db, room_id, user_id);
   if (their_role == NULL)
     {
       cs_ctx_fail (ctx, CAU_ERROR_NOT_FOUND, "This person is not in the room.");
@@ -662,8 +623,7 @@ cs_api_member_patch (CsCtx *ctx)
       cs_ctx_fail (ctx, CAU_ERROR_CONFLICT, "The room would have no owner; make someone else owner first.");
       return;
     }
-  if (cs_db_exec (ctx->db, "UPDATE members SET role = ? WHERE room_id = ? AND user_id = ?",
-                  "sss", role, room_id, user_id) != SQLITE_DONE)
+  if (!cs_members_set_role (ctx->db, room_id, user_id, role))
     {
       cs_ctx_fail_db (ctx, "changing a role");
       return;
@@ -692,7 +652,7 @@ cs_api_member_delete (CsCtx *ctx)
 
   if (!cs_model_require_member (ctx, room_id, &my_role))
     return;
-  their_role = cs_db_text (ctx->db, "SELECT role FROM members WHERE room_id = ? AND user_id = ?", "ss", room_id, user_id);
+  their_role = cs_members_role (ctx->db, room_id, user_id);
   if (their_role == NULL)
     {
       cs_ctx_fail (ctx, CAU_ERROR_NOT_FOUND, "This person is not in the room.");
@@ -712,7 +672,7 @@ cs_api_member_delete (CsCtx *ctx)
         }
     }
   if (g_str_equal (their_role, "owner") && count_owners (ctx, room_id) <= 1 &&
-      cs_db_int (ctx->db, 0, "SELECT COUNT(*) FROM members WHERE room_id = ?", "s", room_id) > 1)
+      cs_members_count (ctx->db, room_id) > 1)
     {
       cs_ctx_fail (ctx, CAU_ERROR_CONFLICT,
                    leaving ? "You are the last owner: make someone else owner before leaving."
@@ -727,7 +687,7 @@ cs_api_member_delete (CsCtx *ctx)
   /* member.remove reaches the person removed too: it goes out before they are. */
   if (cs_model_emit (ctx, 0, "member.remove", room_id, NULL, data, NULL, NULL) == 0)
     return;
-  if (cs_db_exec (ctx->db, "DELETE FROM members WHERE room_id = ? AND user_id = ?", "ss", room_id, user_id) != SQLITE_DONE)
+  if (!cs_members_delete (ctx->db, room_id, user_id))
     {
       cs_ctx_fail_db (ctx, "removing a member");
       return;

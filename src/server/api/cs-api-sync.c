@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "cs-api"
 
 #include "cs-api.h"
+#include "cs-events.h"
 #include "cs-model.h"
 #include "cs-store.h"
 
@@ -13,8 +14,7 @@ cs_api_sync_page (CsCtx *ctx)
 {
   CsApiSyncPage *page = ctx->input;
   gint64 pruned = cs_store_pruned_seq (ctx->store);
-  guint n = 0;
-  CS_STMT stmt = NULL;
+  g_autoptr(GPtrArray) events = NULL;
 
   page->frames = g_ptr_array_new_with_free_func (g_free);
   page->head = cs_store_head_seq (ctx->store);
@@ -26,22 +26,22 @@ cs_api_sync_page (CsCtx *ctx)
       page->resync = TRUE;
       return;
     }
-  stmt = cs_db_query (ctx->db,
-                      "SELECT seq, type, payload, actor_id, txn_id FROM events"
-                      " WHERE seq > ?1 AND tenant_id = ?2 AND (user_id = ?3 OR (user_id IS NULL AND room_id IN"
-                      " (SELECT room_id FROM members WHERE user_id = ?3))) ORDER BY seq LIMIT ?4",
-                      "issi", page->since, ctx->tenant_id, ctx->user_id, (gint64) page->limit + 1);
-  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+  /* One more than a page tells whether there are more. */
+  events = cs_events_page (ctx->db, ctx->tenant_id, ctx->user_id, page->since, page->limit + 1);
+  for (guint i = 0; i < events->len; i++)
     {
-      if (n == page->limit)
+      CsLoggedEvent *e = g_ptr_array_index (events, i);
+
+      if (i == page->limit)
         {
           page->has_more = TRUE;
           break;
         }
+      /* Most frames go out as stored: no copy for those. */
       g_ptr_array_add (page->frames,
-                       cs_model_event_frame (cs_col_text (stmt, 2), cs_col_text (stmt, 1),
-                                             cs_col_text (stmt, 3), cs_col_text (stmt, 4), ctx->user_id));
-      page->last_seq = sqlite3_column_int64 (stmt, 0);
-      n++;
+                       e->txn_id == NULL || g_strcmp0 (e->actor_id, ctx->user_id) != 0
+                       ? g_steal_pointer (&e->payload)
+                       : cs_model_event_frame (e->payload, e->type, e->actor_id, e->txn_id, ctx->user_id));
+      page->last_seq = e->seq;
     }
 }

@@ -4,6 +4,7 @@
 #define G_LOG_DOMAIN "cs-model"
 
 #include "cs-model.h"
+#include "cs-attachments.h"
 #include "cs-events.h"
 #include "cs-messages.h"
 #include "cs-rooms.h"

@@ -21,4 +21,13 @@ gboolean cs_events_append (CsDb       *db,
                            const char *txn_id,
                            gint64      created_at);
 
+/* At most @n events after @since_seq that @user_id of @tenant_id may see
+ * (theirs, and those of the rooms they are in), in seq order
+ * (CsLoggedEvent*). */
+GPtrArray *cs_events_page (CsDb       *db,
+                           const char *tenant_id,
+                           const char *user_id,
+                           gint64      since_seq,
+                           guint       n);
+
 G_END_DECLS

@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "cs-records.h"
+#include "cs-attachments.h"
 
 void
 cs_message_free (CsMessage *m)
@@ -116,4 +117,68 @@ cs_room_free (CsRoom *r)
   g_free (r->my_role);
   g_free (r->notify);
   g_free (r);
+}
+
+void
+cs_logged_event_free (CsLoggedEvent *e)
+{
+  if (e == NULL)
+    return;
+  g_free (e->type);
+  g_free (e->payload);
+  g_free (e->actor_id);
+  g_free (e->txn_id);
+  g_free (e);
+}
+
+void
+cs_attachment_access_free (CsAttachmentAccess *a)
+{
+  if (a == NULL)
+    return;
+  g_free (a->name);
+  g_free (a->mime_type);
+  g_free (a->thumb_type);
+  g_free (a->uploader_id);
+  g_free (a);
+}
+
+static void
+cell_clear (gpointer data)
+{
+  g_free (((CsCell *) data)->text);
+}
+
+GArray *
+cs_cells_new (guint n)
+{
+  GArray *cells = g_array_sized_new (FALSE, TRUE, sizeof (CsCell), n);
+
+  g_array_set_clear_func (cells, cell_clear);
+  return cells;
+}
+
+void
+cs_audit_entry_free (CsAuditEntry *e)
+{
+  if (e == NULL)
+    return;
+  g_free (e->user_id);
+  g_free (e->action);
+  g_free (e->entity_type);
+  g_free (e->entity_id);
+  g_free (e->ip);
+  g_free (e->details);
+  g_free (e);
+}
+
+void
+cs_stored_session_free (CsStoredSession *s)
+{
+  if (s == NULL)
+    return;
+  g_free (s->token_hash);
+  g_free (s->user_id);
+  g_free (s->tenant_id);
+  g_free (s);
 }

@@ -79,6 +79,7 @@ typedef struct {
 } CsMemberPrefs;
 
 void cs_member_prefs_free (CsMemberPrefs *prefs);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsMemberPrefs, cs_member_prefs_free)
 
 typedef struct {
   char    *id;
@@ -140,5 +141,49 @@ typedef struct {
 
 void cs_room_free (CsRoom *room);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsRoom, cs_room_free)
+
+/* An event of the log, as sync replays it. */
+typedef struct {
+  gint64  seq;
+  char   *type;
+  char   *payload;          /* the frame everyone is sent */
+  char   *actor_id;
+  char   *txn_id;
+} CsLoggedEvent;
+
+void cs_logged_event_free (CsLoggedEvent *event);
+
+/* One value of a row the store hands out as it is (an account export). */
+typedef struct {
+  enum { CS_CELL_NULL, CS_CELL_INT, CS_CELL_TEXT } type;
+  gint64  number;
+  char   *text;
+} CsCell;
+
+/* A row of cells (GArray of CsCell, freeing the texts). */
+GArray *cs_cells_new (guint n);
+
+typedef struct {
+  gint64  id;
+  gint64  at;
+  char   *user_id;
+  char   *action;
+  char   *entity_type;
+  char   *entity_id;
+  char   *ip;
+  char   *details;          /* JSON text, or NULL */
+} CsAuditEntry;
+
+void cs_audit_entry_free (CsAuditEntry *entry);
+
+/* A live session as stored, for the table in memory. */
+typedef struct {
+  char  *token_hash;
+  char  *user_id;
+  char  *tenant_id;
+  gint64 expires_at;
+} CsStoredSession;
+
+void cs_stored_session_free (CsStoredSession *session);
 
 G_END_DECLS

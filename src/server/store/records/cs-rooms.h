@@ -75,4 +75,94 @@ char     **cs_members_ids         (CsDb       *db,
 GPtrArray *cs_members_list        (CsDb       *db,
                                    const char *room_id);
 
+/* Writes, inside the writer's transaction; FALSE when the engine failed. */
+gboolean   cs_rooms_insert        (CsDb       *db,
+                                   const char *tenant_id,
+                                   const char *room_id,
+                                   const char *type,
+                                   const char *name,
+                                   const char *description,
+                                   gboolean    is_private,
+                                   const char *created_by,
+                                   gint64      created_at,
+                                   const char *context);
+/* A direct room, found again by @direct_key (the two ids, sorted). */
+gboolean   cs_rooms_insert_direct (CsDb       *db,
+                                   const char *tenant_id,
+                                   const char *room_id,
+                                   const char *created_by,
+                                   gint64      created_at,
+                                   const char *direct_key);
+char      *cs_rooms_find_direct   (CsDb       *db,
+                                   const char *tenant_id,
+                                   const char *direct_key);
+gboolean   cs_rooms_set_name      (CsDb       *db,
+                                   const char *room_id,
+                                   const char *name);
+gboolean   cs_rooms_set_description (CsDb     *db,
+                                     const char *room_id,
+                                     const char *description);
+gboolean   cs_rooms_set_archived  (CsDb       *db,
+                                   const char *room_id,
+                                   gboolean    archived);
+/* Ids (char*) of the rooms @user_id is in, archived or not, latest
+ * activity first. */
+GPtrArray *cs_rooms_ids_of_member (CsDb       *db,
+                                   const char *tenant_id,
+                                   const char *user_id,
+                                   gboolean    archived);
+/* Ids (char*) of the public, open channels @user_id is not in, by name. */
+GPtrArray *cs_rooms_ids_to_discover (CsDb     *db,
+                                     const char *tenant_id,
+                                     const char *user_id);
+/* A member sees their rooms; anyone in the tenant its public channels. */
+gboolean   cs_rooms_visible       (CsDb       *db,
+                                   const char *tenant_id,
+                                   const char *room_id,
+                                   const char *user_id);
+/* A public channel, not archived, that anyone in the tenant may join. */
+gboolean   cs_rooms_is_open_channel (CsDb     *db,
+                                     const char *tenant_id,
+                                     const char *room_id);
+
+gboolean   cs_members_is_member   (CsDb       *db,
+                                   const char *room_id,
+                                   const char *user_id);
+gint64     cs_members_count       (CsDb       *db,
+                                   const char *room_id);
+gint64     cs_members_count_owners (CsDb      *db,
+                                    const char *room_id);
+/* @user_id's own settings in @room_id, or NULL. */
+CsMemberPrefs *cs_members_prefs_of (CsDb      *db,
+                                    const char *room_id,
+                                    const char *user_id);
+/* Adds @user_id, with everything already in the room read. */
+gboolean   cs_members_insert      (CsDb       *db,
+                                   const char *room_id,
+                                   const char *user_id,
+                                   const char *role,
+                                   gint64      joined_at);
+gboolean   cs_members_set_role    (CsDb       *db,
+                                   const char *room_id,
+                                   const char *user_id,
+                                   const char *role);
+gboolean   cs_members_set_muted   (CsDb       *db,
+                                   const char *room_id,
+                                   const char *user_id,
+                                   gboolean    muted);
+gboolean   cs_members_set_notify  (CsDb       *db,
+                                   const char *room_id,
+                                   const char *user_id,
+                                   const char *notify);
+gboolean   cs_members_delete      (CsDb       *db,
+                                   const char *room_id,
+                                   const char *user_id);
+
+/* Ids (char*) of the rooms @user_id is in. */
+GPtrArray *cs_members_rooms_of    (CsDb       *db,
+                                   const char *user_id);
+/* Makes the longest-standing member (admins first) owner of @room_id. */
+gboolean   cs_members_promote_successor (CsDb   *db,
+                                         const char *room_id);
+
 G_END_DECLS

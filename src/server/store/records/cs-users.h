@@ -25,4 +25,106 @@ GPtrArray *cs_users_search        (CsDb       *db,
                                    const char *text,
                                    guint       n);
 
+/* @user_id's role in @tenant_id while the account is not erased, or NULL. */
+char      *cs_users_active_role   (CsDb       *db,
+                                   const char *tenant_id,
+                                   const char *user_id);
+
+gboolean   cs_tenants_exists      (CsDb       *db,
+                                   const char *name);
+gboolean   cs_tenants_insert      (CsDb       *db,
+                                   const char *tenant_id,
+                                   const char *name,
+                                   const char *language,
+                                   gint64      created_at);
+/* The id of the organisation named @name, or NULL. */
+char      *cs_tenants_find        (CsDb       *db,
+                                   const char *name);
+
+gboolean   cs_users_email_taken   (CsDb       *db,
+                                   const char *tenant_id,
+                                   const char *email);
+gboolean   cs_users_insert        (CsDb       *db,
+                                   const char *user_id,
+                                   const char *tenant_id,
+                                   const char *email,
+                                   const char *display_name,
+                                   const char *role,
+                                   const char *password_hash,
+                                   gint64      created_at);
+/* The account that signs in as @email to the organisation named
+ * @tenant_name (not erased): FALSE when there is none. */
+gboolean   cs_users_find_login    (CsDb       *db,
+                                   const char *tenant_name,
+                                   const char *email,
+                                   char      **out_user_id,
+                                   char      **out_tenant_id,
+                                   char      **out_password_hash);
+char      *cs_users_password_hash (CsDb       *db,
+                                   const char *user_id);
+gboolean   cs_users_set_display_name (CsDb    *db,
+                                      const char *user_id,
+                                      const char *display_name);
+gboolean   cs_users_set_status_text (CsDb     *db,
+                                     const char *user_id,
+                                     const char *status_text);
+gboolean   cs_users_set_last_seen (CsDb       *db,
+                                   const char *user_id,
+                                   gint64      at);
+gboolean   cs_users_set_role      (CsDb       *db,
+                                   const char *tenant_id,
+                                   const char *user_id,
+                                   const char *role);
+/* The accounts of @tenant_id not erased, with only id and last_seen_at
+ * (CsUser*). */
+GPtrArray *cs_users_last_seen     (CsDb       *db,
+                                   const char *tenant_id);
+/* Erases @user_id's person: no address, name, password or status any
+ * more; their sessions revoked, their notifications, mentions and own
+ * events gone. Their messages stay. */
+gboolean   cs_users_erase         (CsDb       *db,
+                                   const char *user_id,
+                                   gint64      at);
+
+/* What an account export holds, one table at a time: rows (GArray of
+ * CsCell) in the columns the caller names. */
+typedef enum {
+  CS_EXPORT_MEMBERSHIPS,   /* room_id, room_name, role, joined_at, last_read_seq, muted, notify */
+  CS_EXPORT_MESSAGES,      /* id, room_id, seq, kind, body, created_at, edited_at, deleted */
+  CS_EXPORT_NOTIFICATIONS, /* id, type, room_id, message_id, title, body, created_at, read */
+  CS_EXPORT_SESSIONS,      /* created_at, expires_at, revoked_at, ip */
+  CS_EXPORT_ATTACHMENTS,   /* id, room_id, message_id, name, size, mime_type, created_at */
+  CS_EXPORT_AUDIT,         /* action, entity_type, entity_id, ip, at */
+} CsExportTable;
+
+GPtrArray *cs_users_export        (CsDb         *db,
+                                   const char   *user_id,
+                                   CsExportTable table);
+
+/* The newest audit entries of @tenant_id (of @action only, when not
+ * NULL) at or after @since_ms with an id below @before_id (CsAuditEntry*). */
+GPtrArray *cs_audit_list          (CsDb       *db,
+                                   const char *tenant_id,
+                                   const char *action,
+                                   gint64      since_ms,
+                                   gint64      before_id,
+                                   guint       n);
+
+/* Sessions, as stored (the table in memory is auth/cs-sessions.h). */
+gboolean   cs_stored_sessions_insert (CsDb       *db,
+                                      const char *token_hash,
+                                      const char *user_id,
+                                      const char *tenant_id,
+                                      gint64      created_at,
+                                      gint64      expires_at,
+                                      const char *ip);
+gboolean   cs_stored_sessions_revoke (CsDb       *db,
+                                      const char *token_hash,
+                                      gint64      at);
+gboolean   cs_stored_sessions_delete_expired (CsDb  *db,
+                                              gint64 now_ms);
+/* The sessions neither revoked nor expired at @now_ms (CsStoredSession*). */
+GPtrArray *cs_stored_sessions_live   (CsDb       *db,
+                                      gint64      now_ms);
+
 G_END_DECLS

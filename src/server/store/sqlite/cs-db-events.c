@@ -24,3 +24,31 @@ cs_events_append (CsDb       *db,
                      "isssssssi", seq, tenant_id, room_id, user_id, type, payload,
                      actor_id, txn_id, created_at) == SQLITE_DONE;
 }
+
+GPtrArray *
+cs_events_page (CsDb       *db,
+                const char *tenant_id,
+                const char *user_id,
+                gint64      since_seq,
+                guint       n)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_logged_event_free);
+  CS_STMT stmt = cs_db_query (db,
+                              "SELECT seq, type, payload, actor_id, txn_id FROM events"
+                              " WHERE seq > ?1 AND tenant_id = ?2 AND (user_id = ?3 OR (user_id IS NULL AND room_id IN"
+                              " (SELECT room_id FROM members WHERE user_id = ?3))) ORDER BY seq LIMIT ?4",
+                              "issi", since_seq, tenant_id, user_id, (gint64) n);
+
+  while (stmt && list->len < n && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      CsLoggedEvent *e = g_new0 (CsLoggedEvent, 1);
+
+      e->seq = sqlite3_column_int64 (stmt, 0);
+      e->type = g_strdup (cs_col_text (stmt, 1));
+      e->payload = g_strdup (cs_col_text (stmt, 2));
+      e->actor_id = g_strdup (cs_col_text (stmt, 3));
+      e->txn_id = g_strdup (cs_col_text (stmt, 4));
+      g_ptr_array_add (list, e);
+    }
+  return list;
+}

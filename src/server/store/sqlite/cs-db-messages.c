@@ -10,7 +10,6 @@
                      " m.mentions, m.context, m.created_at, m.edited_at, m.deleted, m.txn_id, su.display_name," \
                      " m.has_attachments"
 #define MESSAGE_SENDER "LEFT JOIN users su ON su.id = m.sender_id"
-#define ATTACHMENT_COLS "a.id, a.name, a.size, a.mime_type, a.width, a.height, a.thumb_type"
 
 static char *
 col_dup (sqlite3_stmt *stmt,
@@ -175,48 +174,6 @@ cs_messages_quote (CsDb       *db,
   q->deleted = sqlite3_column_int (r, 3) != 0;
   q->sender_id = col_dup (r, 4);
   return q;
-}
-
-static CsAttachment *
-attachment_row (sqlite3_stmt *stmt)
-{
-  CsAttachment *a = g_new0 (CsAttachment, 1);
-
-  a->id = col_dup (stmt, 0);
-  a->name = col_dup (stmt, 1);
-  a->size = sqlite3_column_int64 (stmt, 2);
-  a->mime_type = col_dup (stmt, 3);
-  a->width = sqlite3_column_type (stmt, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 4);
-  a->height = sqlite3_column_type (stmt, 5) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 5);
-  a->has_thumbnail = sqlite3_column_type (stmt, 6) != SQLITE_NULL;
-  return a;
-}
-
-GPtrArray *
-cs_attachments_of_message (CsDb       *db,
-                           const char *message_id)
-{
-  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_attachment_free);
-  CS_STMT stmt = cs_db_query (db,
-                              "SELECT " ATTACHMENT_COLS " FROM attachments a"
-                              " WHERE a.message_id = ? ORDER BY a.position",
-                              "s", message_id);
-
-  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-    g_ptr_array_add (list, attachment_row (stmt));
-  return list;
-}
-
-CsAttachment *
-cs_attachments_get (CsDb       *db,
-                    const char *attachment_id)
-{
-  CS_STMT stmt = cs_db_query (db, "SELECT " ATTACHMENT_COLS " FROM attachments a WHERE a.id = ?",
-                              "s", attachment_id);
-
-  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
-    return NULL;
-  return attachment_row (stmt);
 }
 
 char *

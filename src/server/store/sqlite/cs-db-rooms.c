@@ -249,3 +249,242 @@ cs_members_list (CsDb       *db,
     }
   return list;
 }
+
+gboolean
+cs_rooms_insert (CsDb       *db,
+                 const char *tenant_id,
+                 const char *room_id,
+                 const char *type,
+                 const char *name,
+                 const char *description,
+                 gboolean    is_private,
+                 const char *created_by,
+                 gint64      created_at,
+                 const char *context)
+{
+  return cs_db_exec (db,
+                     "INSERT INTO rooms (id, tenant_id, type, name, description, is_private, created_by,"
+                     " created_at, last_activity_at, context) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     "sssssbsiis", room_id, tenant_id, type, name, description, is_private,
+                     created_by, created_at, created_at, context) == SQLITE_DONE;
+}
+
+gboolean
+cs_rooms_insert_direct (CsDb       *db,
+                        const char *tenant_id,
+                        const char *room_id,
+                        const char *created_by,
+                        gint64      created_at,
+                        const char *direct_key)
+{
+  return cs_db_exec (db,
+                     "INSERT INTO rooms (id, tenant_id, type, name, created_by, created_at, last_activity_at, direct_key)"
+                     " VALUES (?, ?, 'direct', NULL, ?, ?, ?, ?)",
+                     "sssiis", room_id, tenant_id, created_by, created_at, created_at, direct_key) == SQLITE_DONE;
+}
+
+char *
+cs_rooms_find_direct (CsDb       *db,
+                      const char *tenant_id,
+                      const char *direct_key)
+{
+  return cs_db_text (db, "SELECT id FROM rooms WHERE tenant_id = ? AND direct_key = ?", "ss", tenant_id, direct_key);
+}
+
+gboolean
+cs_rooms_set_name (CsDb       *db,
+                   const char *room_id,
+                   const char *name)
+{
+  return cs_db_exec (db, "UPDATE rooms SET name = ? WHERE id = ?", "ss", name, room_id) == SQLITE_DONE;
+}
+
+gboolean
+cs_rooms_set_description (CsDb       *db,
+                          const char *room_id,
+                          const char *description)
+{
+  return cs_db_exec (db, "UPDATE rooms SET description = ? WHERE id = ?", "ss", description, room_id) == SQLITE_DONE;
+}
+
+gboolean
+cs_rooms_set_archived (CsDb       *db,
+                       const char *room_id,
+                       gboolean    archived)
+{
+  return cs_db_exec (db, "UPDATE rooms SET is_archived = ? WHERE id = ?", "bs", archived, room_id) == SQLITE_DONE;
+}
+
+static GPtrArray *
+collect_ids (sqlite3_stmt *stmt)
+{
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (ids, g_strdup (cs_col_text (stmt, 0)));
+  return ids;
+}
+
+GPtrArray *
+cs_rooms_ids_of_member (CsDb       *db,
+                        const char *tenant_id,
+                        const char *user_id,
+                        gboolean    archived)
+{
+  CS_STMT stmt = cs_db_query (db,
+                              "SELECT r.id FROM members mb JOIN rooms r ON r.id = mb.room_id"
+                              " WHERE mb.user_id = ? AND r.tenant_id = ? AND r.is_archived = ?"
+                              " ORDER BY r.last_activity_at DESC, r.id",
+                              "ssb", user_id, tenant_id, archived);
+
+  return collect_ids (stmt);
+}
+
+GPtrArray *
+cs_rooms_ids_to_discover (CsDb       *db,
+                          const char *tenant_id,
+                          const char *user_id)
+{
+  CS_STMT stmt = cs_db_query (db,
+                              "SELECT r.id FROM rooms r WHERE r.tenant_id = ? AND r.type = 'channel'"
+                              " AND r.is_private = 0 AND r.is_archived = 0"
+                              " AND NOT EXISTS (SELECT 1 FROM members WHERE room_id = r.id AND user_id = ?)"
+                              " ORDER BY r.name COLLATE NOCASE",
+                              "ss", tenant_id, user_id);
+
+  return collect_ids (stmt);
+}
+
+gboolean
+cs_rooms_visible (CsDb       *db,
+                  const char *tenant_id,
+                  const char *room_id,
+                  const char *user_id)
+{
+  return cs_db_int (db, 0,
+                    "SELECT COUNT(*) FROM rooms r WHERE r.id = ?1 AND r.tenant_id = ?2 AND"
+                    " (EXISTS (SELECT 1 FROM members WHERE room_id = r.id AND user_id = ?3)"
+                    "  OR (r.type = 'channel' AND r.is_private = 0))",
+                    "sss", room_id, tenant_id, user_id) > 0;
+}
+
+gboolean
+cs_rooms_is_open_channel (CsDb       *db,
+                          const char *tenant_id,
+                          const char *room_id)
+{
+  return cs_db_int (db, 0,
+                    "SELECT COUNT(*) FROM rooms WHERE id = ? AND tenant_id = ? AND type = 'channel'"
+                    " AND is_private = 0 AND is_archived = 0", "ss", room_id, tenant_id) != 0;
+}
+
+gboolean
+cs_members_is_member (CsDb       *db,
+                      const char *room_id,
+                      const char *user_id)
+{
+  return cs_db_int (db, 0, "SELECT COUNT(*) FROM members WHERE room_id = ? AND user_id = ?",
+                    "ss", room_id, user_id) != 0;
+}
+
+gint64
+cs_members_count (CsDb       *db,
+                  const char *room_id)
+{
+  return cs_db_int (db, 0, "SELECT COUNT(*) FROM members WHERE room_id = ?", "s", room_id);
+}
+
+gint64
+cs_members_count_owners (CsDb       *db,
+                         const char *room_id)
+{
+  return cs_db_int (db, 0, "SELECT COUNT(*) FROM members WHERE room_id = ? AND role = 'owner'", "s", room_id);
+}
+
+CsMemberPrefs *
+cs_members_prefs_of (CsDb       *db,
+                     const char *room_id,
+                     const char *user_id)
+{
+  CS_STMT stmt = cs_db_query (db, "SELECT muted, notify FROM members WHERE room_id = ? AND user_id = ?",
+                              "ss", room_id, user_id);
+  CsMemberPrefs *p;
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  p = g_new0 (CsMemberPrefs, 1);
+  p->user_id = g_strdup (user_id);
+  p->muted = sqlite3_column_int (stmt, 0) != 0;
+  p->notify = g_strdup (cs_col_text (stmt, 1));
+  return p;
+}
+
+gboolean
+cs_members_insert (CsDb       *db,
+                   const char *room_id,
+                   const char *user_id,
+                   const char *role,
+                   gint64      joined_at)
+{
+  return cs_db_exec (db,
+                     "INSERT INTO members (room_id, user_id, role, joined_at, last_read_seq)"
+                     " VALUES (?, ?, ?, ?, (SELECT last_seq FROM rooms WHERE id = ?1))",
+                     "sssi", room_id, user_id, role, joined_at) == SQLITE_DONE;
+}
+
+gboolean
+cs_members_set_role (CsDb       *db,
+                     const char *room_id,
+                     const char *user_id,
+                     const char *role)
+{
+  return cs_db_exec (db, "UPDATE members SET role = ? WHERE room_id = ? AND user_id = ?",
+                     "sss", role, room_id, user_id) == SQLITE_DONE;
+}
+
+gboolean
+cs_members_set_muted (CsDb       *db,
+                      const char *room_id,
+                      const char *user_id,
+                      gboolean    muted)
+{
+  return cs_db_exec (db, "UPDATE members SET muted = ? WHERE room_id = ? AND user_id = ?",
+                     "bss", muted, room_id, user_id) == SQLITE_DONE;
+}
+
+gboolean
+cs_members_set_notify (CsDb       *db,
+                       const char *room_id,
+                       const char *user_id,
+                       const char *notify)
+{
+  return cs_db_exec (db, "UPDATE members SET notify = ? WHERE room_id = ? AND user_id = ?",
+                     "sss", notify, room_id, user_id) == SQLITE_DONE;
+}
+
+gboolean
+cs_members_delete (CsDb       *db,
+                   const char *room_id,
+                   const char *user_id)
+{
+  return cs_db_exec (db, "DELETE FROM members WHERE room_id = ? AND user_id = ?", "ss", room_id, user_id) == SQLITE_DONE;
+}
+
+GPtrArray *
+cs_members_rooms_of (CsDb       *db,
+                     const char *user_id)
+{
+  CS_STMT stmt = cs_db_query (db, "SELECT room_id FROM members WHERE user_id = ?", "s", user_id);
+
+  return collect_ids (stmt);
+}
+
+gboolean
+cs_members_promote_successor (CsDb       *db,
+                              const char *room_id)
+{
+  return cs_db_exec (db,
+                     "UPDATE members SET role = 'owner' WHERE room_id = ?1 AND user_id ="
+                     " (SELECT user_id FROM members WHERE room_id = ?1 ORDER BY (role = 'admin') DESC, joined_at LIMIT 1)",
+                     "s", room_id) == SQLITE_DONE;
+}

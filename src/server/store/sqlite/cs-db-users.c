@@ -69,3 +69,300 @@ cs_users_search (CsDb       *db,
     g_ptr_array_add (list, cs_db_user_row (stmt, 0));
   return list;
 }
+
+char *
+cs_users_active_role (CsDb       *db,
+                      const char *tenant_id,
+                      const char *user_id)
+{
+  return cs_db_text (db, "SELECT role FROM users WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL",
+                     "ss", user_id, tenant_id);
+}
+
+gboolean
+cs_tenants_exists (CsDb       *db,
+                   const char *name)
+{
+  return cs_db_int (db, 0, "SELECT COUNT(*) FROM tenants WHERE name = ?", "s", name) > 0;
+}
+
+gboolean
+cs_tenants_insert (CsDb       *db,
+                   const char *tenant_id,
+                   const char *name,
+                   const char *language,
+                   gint64      created_at)
+{
+  return cs_db_exec (db, "INSERT INTO tenants (id, name, language, created_at) VALUES (?, ?, ?, ?)",
+                     "sssi", tenant_id, name, language, created_at) == SQLITE_DONE;
+}
+
+char *
+cs_tenants_find (CsDb       *db,
+                 const char *name)
+{
+  return cs_db_text (db, "SELECT id FROM tenants WHERE name = ?", "s", name);
+}
+
+gboolean
+cs_users_email_taken (CsDb       *db,
+                      const char *tenant_id,
+                      const char *email)
+{
+  return cs_db_int (db, 0, "SELECT COUNT(*) FROM users WHERE tenant_id = ? AND email = ?",
+                    "ss", tenant_id, email) > 0;
+}
+
+gboolean
+cs_users_insert (CsDb       *db,
+                 const char *user_id,
+                 const char *tenant_id,
+                 const char *email,
+                 const char *display_name,
+                 const char *role,
+                 const char *password_hash,
+                 gint64      created_at)
+{
+  return cs_db_exec (db,
+                     "INSERT INTO users (id, tenant_id, email, display_name, role, password_hash, created_at)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     "ssssssi", user_id, tenant_id, email, display_name, role, password_hash,
+                     created_at) == SQLITE_DONE;
+}
+
+gboolean
+cs_users_find_login (CsDb       *db,
+                     const char *tenant_name,
+                     const char *email,
+                     char      **out_user_id,
+                     char      **out_tenant_id,
+                     char      **out_password_hash)
+{
+  CS_STMT stmt = cs_db_query (db,
+                              "SELECT u.id, u.tenant_id, u.password_hash FROM users u"
+                              " JOIN tenants t ON t.id = u.tenant_id"
+                              " WHERE t.name = ? AND u.email = ? AND u.deleted_at IS NULL",
+                              "ss", tenant_name, email);
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return FALSE;
+  *out_user_id = g_strdup (cs_col_text (stmt, 0));
+  *out_tenant_id = g_strdup (cs_col_text (stmt, 1));
+  *out_password_hash = g_strdup (cs_col_text (stmt, 2));
+  return TRUE;
+}
+
+char *
+cs_users_password_hash (CsDb       *db,
+                        const char *user_id)
+{
+  return cs_db_text (db, "SELECT password_hash FROM users WHERE id = ?", "s", user_id);
+}
+
+gboolean
+cs_users_set_display_name (CsDb       *db,
+                           const char *user_id,
+                           const char *display_name)
+{
+  return cs_db_exec (db, "UPDATE users SET display_name = ? WHERE id = ?", "ss", display_name, user_id) == SQLITE_DONE;
+}
+
+gboolean
+cs_users_set_status_text (CsDb       *db,
+                          const char *user_id,
+                          const char *status_text)
+{
+  return cs_db_exec (db, "UPDATE users SET status_text = ? WHERE id = ?", "ss", status_text, user_id) == SQLITE_DONE;
+}
+
+gboolean
+cs_users_set_last_seen (CsDb       *db,
+                        const char *user_id,
+                        gint64      at)
+{
+  return cs_db_exec (db, "UPDATE users SET last_seen_at = ? WHERE id = ?", "is", at, user_id) == SQLITE_DONE;
+}
+
+gboolean
+cs_users_set_role (CsDb       *db,
+                   const char *tenant_id,
+                   const char *user_id,
+                   const char *role)
+{
+  return cs_db_exec (db, "UPDATE users SET role = ? WHERE id = ? AND tenant_id = ?",
+                     "sss", role, user_id, tenant_id) == SQLITE_DONE;
+}
+
+GPtrArray *
+cs_users_last_seen (CsDb       *db,
+                    const char *tenant_id)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_user_free);
+  CS_STMT stmt = cs_db_query (db,
+                              "SELECT id, last_seen_at FROM users WHERE tenant_id = ? AND deleted_at IS NULL",
+                              "s", tenant_id);
+
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      CsUser *u = g_new0 (CsUser, 1);
+
+      u->id = g_strdup (cs_col_text (stmt, 0));
+      u->last_seen_at = cs_db_col_time (stmt, 1);
+      g_ptr_array_add (list, u);
+    }
+  return list;
+}
+
+gboolean
+cs_users_erase (CsDb       *db,
+                const char *user_id,
+                gint64      at)
+{
+  return cs_db_exec (db,
+                     "UPDATE users SET email = NULL, display_name = 'Deleted user', password_hash = NULL,"
+                     " status_text = '', deleted_at = ? WHERE id = ?", "is", at, user_id) == SQLITE_DONE &&
+         cs_db_exec (db, "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+                     "is", at, user_id) == SQLITE_DONE &&
+         cs_db_exec (db, "DELETE FROM notifications WHERE user_id = ?", "s", user_id) == SQLITE_DONE &&
+         cs_db_exec (db, "DELETE FROM mentions WHERE user_id = ?", "s", user_id) == SQLITE_DONE &&
+         cs_db_exec (db, "DELETE FROM events WHERE user_id = ?", "s", user_id) == SQLITE_DONE;
+}
+
+GPtrArray *
+cs_users_export (CsDb         *db,
+                 const char   *user_id,
+                 CsExportTable table)
+{
+  static const char * const sql[] = {
+    [CS_EXPORT_MEMBERSHIPS] =
+      "SELECT mb.room_id, r.name, mb.role, mb.joined_at, mb.last_read_seq, mb.muted, mb.notify"
+      " FROM members mb JOIN rooms r ON r.id = mb.room_id WHERE mb.user_id = ?",
+    [CS_EXPORT_MESSAGES] =
+      "SELECT id, room_id, seq, kind, body, created_at, edited_at, deleted FROM messages"
+      " WHERE sender_id = ? ORDER BY seq",
+    [CS_EXPORT_NOTIFICATIONS] =
+      "SELECT id, type, room_id, message_id, title, body, created_at, read FROM notifications"
+      " WHERE user_id = ? ORDER BY created_at",
+    [CS_EXPORT_SESSIONS] =
+      "SELECT created_at, expires_at, revoked_at, ip FROM sessions WHERE user_id = ? ORDER BY created_at",
+    [CS_EXPORT_ATTACHMENTS] =
+      "SELECT id, room_id, message_id, name, size, mime_type, created_at FROM attachments"
+      " WHERE uploader_id = ? ORDER BY created_at",
+    [CS_EXPORT_AUDIT] =
+      "SELECT action, entity_type, entity_id, ip, at FROM audit WHERE user_id = ? ORDER BY id",
+  };
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  CS_STMT stmt = cs_db_query (db, sql[table], "s", user_id);
+
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      int n = sqlite3_column_count (stmt);
+      GArray *cells = cs_cells_new (n);
+
+      for (int i = 0; i < n; i++)
+        {
+          CsCell cell = { CS_CELL_NULL, 0, NULL };
+
+          switch (sqlite3_column_type (stmt, i))
+            {
+            case SQLITE_NULL:
+              break;
+            case SQLITE_INTEGER:
+              cell.type = CS_CELL_INT;
+              cell.number = sqlite3_column_int64 (stmt, i);
+              break;
+            default:
+              cell.type = CS_CELL_TEXT;
+              cell.text = g_strdup (cs_col_text (stmt, i));
+              break;
+            }
+          g_array_append_val (cells, cell);
+        }
+      g_ptr_array_add (rows, cells);
+    }
+  return rows;
+}
+
+GPtrArray *
+cs_audit_list (CsDb       *db,
+               const char *tenant_id,
+               const char *action,
+               gint64      since_ms,
+               gint64      before_id,
+               guint       n)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_audit_entry_free);
+  CS_STMT stmt = cs_db_query (db,
+                              "SELECT id, at, user_id, action, entity_type, entity_id, ip, details FROM audit"
+                              " WHERE tenant_id = ? AND (?2 IS NULL OR action = ?2) AND at >= ?3 AND id < ?5"
+                              " ORDER BY id DESC LIMIT ?4",
+                              "ssiii", tenant_id, action, since_ms, (gint64) n, before_id);
+
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      CsAuditEntry *e = g_new0 (CsAuditEntry, 1);
+
+      e->id = sqlite3_column_int64 (stmt, 0);
+      e->at = cs_db_col_time (stmt, 1);
+      e->user_id = g_strdup (cs_col_text (stmt, 2));
+      e->action = g_strdup (cs_col_text (stmt, 3));
+      e->entity_type = g_strdup (cs_col_text (stmt, 4));
+      e->entity_id = g_strdup (cs_col_text (stmt, 5));
+      e->ip = g_strdup (cs_col_text (stmt, 6));
+      e->details = g_strdup (cs_col_text (stmt, 7));
+      g_ptr_array_add (list, e);
+    }
+  return list;
+}
+
+gboolean
+cs_stored_sessions_insert (CsDb       *db,
+                           const char *token_hash,
+                           const char *user_id,
+                           const char *tenant_id,
+                           gint64      created_at,
+                           gint64      expires_at,
+                           const char *ip)
+{
+  return cs_db_exec (db,
+                     "INSERT INTO sessions (token_hash, user_id, tenant_id, created_at, expires_at, ip)"
+                     " VALUES (?, ?, ?, ?, ?, ?)",
+                     "sssiis", token_hash, user_id, tenant_id, created_at, expires_at, ip) == SQLITE_DONE;
+}
+
+gboolean
+cs_stored_sessions_revoke (CsDb       *db,
+                           const char *token_hash,
+                           gint64      at)
+{
+  return cs_db_exec (db, "UPDATE sessions SET revoked_at = ? WHERE token_hash = ?", "is", at, token_hash) == SQLITE_DONE;
+}
+
+gboolean
+cs_stored_sessions_delete_expired (CsDb  *db,
+                                   gint64 now_ms)
+{
+  return cs_db_exec (db, "DELETE FROM sessions WHERE expires_at <= ?", "i", now_ms) == SQLITE_DONE;
+}
+
+GPtrArray *
+cs_stored_sessions_live (CsDb  *db,
+                         gint64 now_ms)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_stored_session_free);
+  CS_STMT stmt = cs_db_query (db,
+                              "SELECT token_hash, user_id, tenant_id, expires_at FROM sessions"
+                              " WHERE revoked_at IS NULL AND expires_at > ?", "i", now_ms);
+
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      CsStoredSession *s = g_new0 (CsStoredSession, 1);
+
+      s->token_hash = g_strdup (cs_col_text (stmt, 0));
+      s->user_id = g_strdup (cs_col_text (stmt, 1));
+      s->tenant_id = g_strdup (cs_col_text (stmt, 2));
+      s->expires_at = sqlite3_column_int64 (stmt, 3);
+      g_ptr_array_add (list, s);
+    }
+  return list;
+}

@@ -1,0 +1,196 @@
+/* cs-db-attachments.c: cs-attachments.h on SQLite.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "cs-db"
+
+#include "cs-attachments.h"
+#include "cs-db.h"
+
+#define ATTACHMENT_COLS "a.id, a.name, a.size, a.mime_type, a.width, a.height, a.thumb_type"
+
+static char *
+col_dup (sqlite3_stmt *stmt,
+         int           col)
+{
+  return g_strdup (cs_col_text (stmt, col));
+}
+
+static CsAttachment *
+attachment_row (sqlite3_stmt *stmt)
+{
+  CsAttachment *a = g_new0 (CsAttachment, 1);
+
+  a->id = col_dup (stmt, 0);
+  a->name = col_dup (stmt, 1);
+  a->size = sqlite3_column_int64 (stmt, 2);
+  a->mime_type = col_dup (stmt, 3);
+  a->width = sqlite3_column_type (stmt, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 4);
+  a->height = sqlite3_column_type (stmt, 5) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 5);
+  a->has_thumbnail = sqlite3_column_type (stmt, 6) != SQLITE_NULL;
+  return a;
+}
+
+GPtrArray *
+cs_attachments_of_message (CsDb       *db,
+                           const char *message_id)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_attachment_free);
+  CS_STMT stmt = cs_db_query (db,
+                              "SELECT " ATTACHMENT_COLS " FROM attachments a"
+                              " WHERE a.message_id = ? ORDER BY a.position",
+                              "s", message_id);
+
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (list, attachment_row (stmt));
+  return list;
+}
+
+CsAttachment *
+cs_attachments_get (CsDb       *db,
+                    const char *attachment_id)
+{
+  CS_STMT stmt = cs_db_query (db, "SELECT " ATTACHMENT_COLS " FROM attachments a WHERE a.id = ?",
+                              "s", attachment_id);
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return attachment_row (stmt);
+}
+
+CsAttachmentAccess *
+cs_attachments_access (CsDb       *db,
+                       const char *tenant_id,
+                       const char *attachment_id,
+                       const char *viewer_id)
+{
+  CS_STMT stmt = cs_db_query (db,
+                              "SELECT a.name, a.mime_type, a.thumb_type, a.uploader_id, a.message_id,"
+                              " (SELECT COUNT(*) FROM members mb WHERE mb.room_id = a.room_id AND mb.user_id = ?1)"
+                              " FROM attachments a WHERE a.id = ?2 AND a.tenant_id = ?3",
+                              "sss", viewer_id, attachment_id, tenant_id);
+  CsAttachmentAccess *a;
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  a = g_new0 (CsAttachmentAccess, 1);
+  a->name = col_dup (stmt, 0);
+  a->mime_type = col_dup (stmt, 1);
+  a->thumb_type = col_dup (stmt, 2);
+  a->uploader_id = col_dup (stmt, 3);
+  a->in_message = sqlite3_column_type (stmt, 4) != SQLITE_NULL;
+  a->viewer_is_member = sqlite3_column_int (stmt, 5) > 0;
+  return a;
+}
+
+gint64
+cs_attachments_tenant_usage (CsDb       *db,
+                             const char *tenant_id)
+{
+  return cs_db_int (db, 0, "SELECT SUM(size) FROM attachments WHERE tenant_id = ?", "s", tenant_id);
+}
+
+gboolean
+cs_attachments_insert (CsDb       *db,
+                       const char *tenant_id,
+                       const char *room_id,
+                       const char *uploader_id,
+                       const char *attachment_id,
+                       const char *name,
+                       gint64      size,
+                       const char *mime_type,
+                       gint64      width,
+                       gint64      height,
+                       const char *thumb_type,
+                       gint64      created_at)
+{
+  return cs_db_exec (db,
+                     "INSERT INTO attachments (id, tenant_id, room_id, uploader_id, name, size, mime_type,"
+                     " width, height, thumb_type, created_at)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), NULLIF(?, 0), ?, ?)",
+                     "sssssis" "iisi",
+                     attachment_id, tenant_id, room_id, uploader_id, name, size, mime_type, width, height,
+                     thumb_type, created_at) == SQLITE_DONE;
+}
+
+gboolean
+cs_attachments_unsent (CsDb       *db,
+                       const char *tenant_id,
+                       const char *room_id,
+                       const char *uploader_id,
+                       const char *attachment_id)
+{
+  return cs_db_int (db, 0,
+                    "SELECT COUNT(*) FROM attachments WHERE id = ? AND tenant_id = ? AND room_id = ?"
+                    " AND uploader_id = ? AND message_id IS NULL",
+                    "ssss", attachment_id, tenant_id, room_id, uploader_id) != 0;
+}
+
+gboolean
+cs_attachments_exists (CsDb       *db,
+                       const char *attachment_id)
+{
+  return cs_db_int (db, 0, "SELECT COUNT(*) FROM attachments WHERE id = ?", "s", attachment_id) > 0;
+}
+
+char *
+cs_attachments_name (CsDb       *db,
+                     const char *attachment_id)
+{
+  return cs_db_text (db, "SELECT name FROM attachments WHERE id = ?", "s", attachment_id);
+}
+
+gboolean
+cs_attachments_attach (CsDb       *db,
+                       const char *attachment_id,
+                       const char *message_id,
+                       guint       position)
+{
+  return cs_db_exec (db, "UPDATE attachments SET message_id = ?, position = ? WHERE id = ?",
+                     "sis", message_id, (gint64) position, attachment_id) == SQLITE_DONE;
+}
+
+static GPtrArray *
+collect_ids (sqlite3_stmt *stmt)
+{
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (ids, g_strdup (cs_col_text (stmt, 0)));
+  return ids;
+}
+
+GPtrArray *
+cs_attachments_ids_of_message (CsDb       *db,
+                               const char *message_id)
+{
+  CS_STMT stmt = cs_db_query (db, "SELECT id FROM attachments WHERE message_id = ?", "s", message_id);
+
+  return collect_ids (stmt);
+}
+
+GPtrArray *
+cs_attachments_ids_of_uploader (CsDb       *db,
+                                const char *uploader_id)
+{
+  CS_STMT stmt = cs_db_query (db, "SELECT id FROM attachments WHERE uploader_id = ?", "s", uploader_id);
+
+  return collect_ids (stmt);
+}
+
+GPtrArray *
+cs_attachments_ids_unused (CsDb  *db,
+                           gint64 before_ms,
+                           guint  n)
+{
+  CS_STMT stmt = cs_db_query (db, "SELECT id FROM attachments WHERE message_id IS NULL AND created_at < ? LIMIT ?",
+                              "ii", before_ms, (gint64) n);
+
+  return collect_ids (stmt);
+}
+
+gboolean
+cs_attachments_delete (CsDb       *db,
+                       const char *attachment_id)
+{
+  return cs_db_exec (db, "DELETE FROM attachments WHERE id = ?", "s", attachment_id) == SQLITE_DONE;
+}
