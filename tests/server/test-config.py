@@ -109,6 +109,13 @@ def main():
     # the same (the bus says it is down and retries).
     config = re.sub(r"(\[bus\]\nredis = )\S+", r"\g<1>redis://127.0.0.1:%d/0" % cs_test.free_port(), config)
     check("[bus]\nredis = redis://127.0.0.1:" in config, "the README's [bus] redis is replaced")
+    if os.environ.get("CAUSERIE_REDIS") == "0":
+        # Built without hiredis: [bus] redis is refused with a sentence
+        # saying so, and the rest of the block is accepted.
+        status, out, err, path = run("[bus]\nredis = redis://127.0.0.1:%d/0\n" % cs_test.free_port())
+        check(status != 0 and "built without Redis support" in err,
+              "without hiredis, [bus] redis stops the start-up with a sentence (%r)" % err.strip())
+        config = re.sub(r"\[bus\]\nredis = \S+\n", "", config)
     status, out, err, path = run(config)
     check("listening on" in out and "metrics on" in out,
           "every key of the README's configuration block is accepted (%r)" % (out.strip() or err.strip()))
