@@ -7,9 +7,12 @@
 
 #include "cs-api.h"
 #include "cs-auth.h"
+#include "cs-invitations.h"
 #include "cs-limits.h"
 #include "cs-mailer.h"
 #include "cs-model.h"
+#include "cs-rooms.h"
+#include "cs-users.h"
 #include "cs-store.h"
 #include "cau-json.h"
 #include "cau-time.h"
@@ -68,7 +71,7 @@ find_invite (CsCtx      *ctx,
   g_autofree char *key = limit_key (ctx);
   g_autofree char *hash = NULL;
   guint wait = cs_limits_wait (ctx->limits, key, ctx->config->invite_fail_address, ctx->config->login_window_s);
-  CS_STMT stmt = NULL;
+  g_autoptr(CsInvitation) found = NULL;
 
   if (wait > 0)
     {
@@ -77,21 +80,19 @@ find_invite (CsCtx      *ctx,
     }
   hash = cs_auth_hash_token (token);
   if (hash)
-    stmt = cs_db_query (ctx->db,
-                        "SELECT id, tenant_id, room_id, inviter_id, email, status, expires_at FROM invitations"
-                        " WHERE token_hash = ?", "s", hash);
-  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    found = cs_invitations_by_token (ctx->db, hash);
+  if (found == NULL)
     {
       cs_limits_note (ctx->limits, key);
       return UNKNOWN;
     }
-  out->id = g_strdup (cs_col_text (stmt, 0));
-  out->tenant_id = g_strdup (cs_col_text (stmt, 1));
-  out->room_id = g_strdup (cs_col_text (stmt, 2));
-  out->inviter_id = g_strdup (cs_col_text (stmt, 3));
-  out->email = g_strdup (cs_col_text (stmt, 4));
-  out->status = g_strdup (cs_col_text (stmt, 5));
-  out->expires_at = sqlite3_column_int64 (stmt, 6);
+  out->id = g_steal_pointer (&found->id);
+  out->tenant_id = g_steal_pointer (&found->tenant_id);
+  out->room_id = g_steal_pointer (&found->room_id);
+  out->inviter_id = g_steal_pointer (&found->inviter_id);
+  out->email = g_steal_pointer (&found->email);
+  out->status = g_steal_pointer (&found->status);
+  out->expires_at = found->expires_at;
   if (g_str_equal (out->status, "accepted"))
     return USED;
   if (g_str_equal (out->status, "declined"))
@@ -149,33 +150,30 @@ invite_link (CsCtx      *ctx,
   return g_strdup_printf ("%s/invite/%s", cs_config_get_public_url (ctx->config), token);
 }
 
-#define INVITE_COLS "i.id, i.email, i.status, i.expires_at, i.created_at, i.token_box, i.message," \
-                    " i.inviter_id, u.display_name, i.mail_status, i.room_id"
-
 static JsonObject *
-invite_row (CsCtx        *ctx,
-            sqlite3_stmt *stmt)
+invite_json (CsCtx              *ctx,
+             const CsInvitation *i)
 {
   JsonObject *o = json_object_new ();
   JsonObject *inviter = json_object_new ();
-  const char *status = effective_status (cs_col_text (stmt, 2), sqlite3_column_int64 (stmt, 3));
-  g_autofree char *expires = cs_model_time (stmt, 3);
-  g_autofree char *created = cs_model_time (stmt, 4);
+  const char *status = effective_status (i->status, i->expires_at);
+  g_autofree char *expires = cs_model_time_text (i->expires_at);
+  g_autofree char *created = cs_model_time_text (i->created_at);
 
-  json_object_set_string_member (o, "id", cs_col_text (stmt, 0));
-  json_object_set_string_member (o, "room_id", cs_col_text (stmt, 10));
-  json_object_set_string_member (o, "email", cs_col_text (stmt, 1));
+  json_object_set_string_member (o, "id", i->id);
+  json_object_set_string_member (o, "room_id", i->room_id);
+  json_object_set_string_member (o, "email", i->email);
   json_object_set_string_member (o, "status", status);
   json_object_set_string_member (o, "expires_at", expires);
   json_object_set_string_member (o, "created_at", created);
-  json_object_set_string_member (o, "message", cs_col_text (stmt, 6));
-  json_object_set_string_member (o, "mail_status", cs_col_text (stmt, 9));
-  json_object_set_string_member (inviter, "id", cs_col_text (stmt, 7));
-  json_object_set_string_member (inviter, "display_name", cs_col_text (stmt, 8) ? cs_col_text (stmt, 8) : "");
+  json_object_set_string_member (o, "message", i->message);
+  json_object_set_string_member (o, "mail_status", i->mail_status);
+  json_object_set_string_member (inviter, "id", i->inviter_id);
+  json_object_set_string_member (inviter, "display_name", i->inviter_name ? i->inviter_name : "");
   json_object_set_object_member (o, "inviter", inviter);
   if (g_str_equal (status, "pending"))
     {
-      g_autofree char *token = cs_sealer_unseal (ctx->sealer, cs_col_text (stmt, 5));
+      g_autofree char *token = cs_sealer_unseal (ctx->sealer, i->token_box);
       g_autofree char *link = token ? invite_link (ctx, token) : NULL;
 
       cau_json_set_string_or_null (o, "link", link);
@@ -195,7 +193,7 @@ require_inviter (CsCtx      *ctx,
 
   if (!cs_model_require_member (ctx, room_id, &role))
     return FALSE;
-  type = cs_db_text (ctx->db, "SELECT type FROM rooms WHERE id = ?", "s", room_id);
+  type = cs_rooms_type (ctx->db, room_id);
   if (g_strcmp0 (type, "direct") == 0)
     return cs_ctx_fail (ctx, CAU_ERROR_BAD_REQUEST, "Nobody can be invited into a direct conversation; start a group.");
   if (g_str_equal (role, "guest"))
@@ -232,10 +230,8 @@ cs_api_invitations_create (CsCtx *ctx)
       cs_ctx_fail_error (ctx, error);
       return;
     }
-  existing_user = cs_db_text (ctx->db, "SELECT id FROM users WHERE tenant_id = ? AND email = ? AND deleted_at IS NULL",
-                              "ss", ctx->tenant_id, email);
-  if (existing_user &&
-      cs_db_int (ctx->db, 0, "SELECT COUNT(*) FROM members WHERE room_id = ? AND user_id = ?", "ss", room_id, existing_user))
+  existing_user = cs_users_find_by_email (ctx->db, ctx->tenant_id, email);
+  if (existing_user && cs_members_is_member (ctx->db, room_id, existing_user))
     {
       cs_ctx_fail (ctx, CAU_ERROR_CONFLICT, "%s is already in this room.", email);
       return;
@@ -244,13 +240,9 @@ cs_api_invitations_create (CsCtx *ctx)
   /* A new invitation replaces an older one to the same address. */
   token = cs_auth_new_token (&hash);
   box = cs_sealer_seal (ctx->sealer, token);
-  if (cs_db_exec (ctx->db, "UPDATE invitations SET status = 'revoked' WHERE room_id = ? AND email = ? AND status = 'pending'",
-                  "ss", room_id, email) != SQLITE_DONE ||
-      cs_db_exec (ctx->db,
-                  "INSERT INTO invitations (id, tenant_id, room_id, inviter_id, email, message, token_hash, token_box,"
-                  " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  "ssssssssii", id, ctx->tenant_id, room_id, ctx->user_id, email, message, hash, box,
-                  now, now + ctx->config->invite_ttl_s * 1000) != SQLITE_DONE)
+  if (!cs_invitations_revoke_to (ctx->db, room_id, email) ||
+      !cs_invitations_insert (ctx->db, id, ctx->tenant_id, room_id, ctx->user_id, email, message, hash, box,
+                              now, now + ctx->config->invite_ttl_s * 1000))
     {
       cs_ctx_fail_db (ctx, "storing an invitation");
       return;
@@ -262,7 +254,7 @@ cs_api_invitations_create (CsCtx *ctx)
     {
       g_autoptr(JsonObject) data = json_object_new ();
       g_autofree char *inviter = cs_model_display_name (ctx, ctx->user_id);
-      g_autofree char *room = cs_db_text (ctx->db, "SELECT name FROM rooms WHERE id = ?", "s", room_id);
+      g_autofree char *room = cs_rooms_name (ctx->db, room_id);
       g_autofree char *title = g_strdup_printf ("%s invited you to %s", inviter, room);
       g_autofree char *expires = cau_time_format (now + ctx->config->invite_ttl_s * 1000);
       g_autofree char *link = invite_link (ctx, token);
@@ -281,11 +273,10 @@ cs_api_invitations_create (CsCtx *ctx)
     }
   cs_store_on_commit (ctx->store, poke_mailer, ctx->mailer, NULL);
   {
-    CS_STMT stmt = cs_db_query (ctx->db, "SELECT " INVITE_COLS " FROM invitations i JOIN users u ON u.id = i.inviter_id"
-                                " WHERE i.id = ?", "s", id);
+    g_autoptr(CsInvitation) stored = cs_invitations_get (ctx->db, id);
 
-    if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-      cs_ctx_reply_object (ctx, 201, invite_row (ctx, stmt));
+    if (stored)
+      cs_ctx_reply_object (ctx, 201, invite_json (ctx, stored));
   }
 }
 
@@ -294,18 +285,16 @@ cs_api_invitations_list (CsCtx *ctx)
 {
   const char *room_id = ctx->params[0];
   g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
   JsonArray *list;
-  CS_STMT stmt = NULL;
 
   if (!require_inviter (ctx, room_id))
     return;
   reply = json_object_new ();
   list = json_array_new ();
-  stmt = cs_db_query (ctx->db, "SELECT " INVITE_COLS " FROM invitations i JOIN users u ON u.id = i.inviter_id"
-                      " WHERE i.room_id = ? AND i.status = 'pending' AND i.expires_at > ? ORDER BY i.created_at DESC",
-                      "si", room_id, cau_time_now_ms ());
-  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-    json_array_add_object_element (list, invite_row (ctx, stmt));
+  rows = cs_invitations_pending (ctx->db, room_id, cau_time_now_ms ());
+  for (guint i = 0; i < rows->len; i++)
+    json_array_add_object_element (list, invite_json (ctx, g_ptr_array_index (rows, i)));
   json_object_set_array_member (reply, "invitations", list);
   cs_ctx_reply_object (ctx, 200, g_steal_pointer (&reply));
 }
@@ -319,32 +308,23 @@ cs_api_me_invitations (CsCtx *ctx)
 {
   g_autoptr(JsonObject) reply = json_object_new ();
   JsonArray *list = json_array_new ();
-  CS_STMT stmt = cs_db_query (ctx->db,
-                              "SELECT i.id, i.room_id, r.name, r.type, u.display_name, i.message,"
-                              " i.expires_at, i.created_at, i.token_box"
-                              " FROM invitations i JOIN users me ON me.id = ?1"
-                              " JOIN rooms r ON r.id = i.room_id"
-                              " LEFT JOIN users u ON u.id = i.inviter_id"
-                              " WHERE i.tenant_id = ?2 AND me.tenant_id = ?2 AND i.email = me.email"
-                              " AND i.status = 'pending' AND i.expires_at > ?3"
-                              " AND NOT EXISTS (SELECT 1 FROM members m WHERE m.room_id = i.room_id AND m.user_id = ?1)"
-                              " ORDER BY i.created_at DESC LIMIT 100",
-                              "ssi", ctx->user_id, ctx->tenant_id, cau_time_now_ms ());
+  g_autoptr(GPtrArray) rows = cs_invitations_for_user (ctx->db, ctx->tenant_id, ctx->user_id, cau_time_now_ms ());
 
-  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+  for (guint k = 0; k < rows->len; k++)
     {
+      CsInvitation *i = g_ptr_array_index (rows, k);
       JsonObject *o = json_object_new ();
-      g_autofree char *expires = cs_model_time (stmt, 6);
-      g_autofree char *created = cs_model_time (stmt, 7);
-      g_autofree char *token = cs_sealer_unseal (ctx->sealer, cs_col_text (stmt, 8));
+      g_autofree char *expires = cs_model_time_text (i->expires_at);
+      g_autofree char *created = cs_model_time_text (i->created_at);
+      g_autofree char *token = cs_sealer_unseal (ctx->sealer, i->token_box);
       g_autofree char *link = token ? invite_link (ctx, token) : NULL;
 
-      json_object_set_string_member (o, "id", cs_col_text (stmt, 0));
-      json_object_set_string_member (o, "room_id", cs_col_text (stmt, 1));
-      json_object_set_string_member (o, "room_name", cs_col_text (stmt, 2));
-      json_object_set_string_member (o, "room_type", cs_col_text (stmt, 3));
-      json_object_set_string_member (o, "inviter_name", cs_col_text (stmt, 4) ? cs_col_text (stmt, 4) : "");
-      json_object_set_string_member (o, "message", cs_col_text (stmt, 5));
+      json_object_set_string_member (o, "id", i->id);
+      json_object_set_string_member (o, "room_id", i->room_id);
+      json_object_set_string_member (o, "room_name", i->room_name);
+      json_object_set_string_member (o, "room_type", i->room_type);
+      json_object_set_string_member (o, "inviter_name", i->inviter_name ? i->inviter_name : "");
+      json_object_set_string_member (o, "message", i->message);
       json_object_set_string_member (o, "expires_at", expires);
       json_object_set_string_member (o, "created_at", created);
       cau_json_set_string_or_null (o, "token", token);
@@ -360,14 +340,13 @@ cs_api_invitation_revoke (CsCtx *ctx)
 {
   const char *id = ctx->params[0];
   g_autofree char *room_id = NULL, *inviter = NULL, *status = NULL, *role = NULL;
-  CS_STMT stmt = cs_db_query (ctx->db, "SELECT room_id, inviter_id, status FROM invitations WHERE id = ? AND tenant_id = ?",
-                              "ss", id, ctx->tenant_id);
+  g_autoptr(CsInvitation) found = cs_invitations_in_tenant (ctx->db, ctx->tenant_id, id);
 
-  if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+  if (found)
     {
-      room_id = g_strdup (cs_col_text (stmt, 0));
-      inviter = g_strdup (cs_col_text (stmt, 1));
-      status = g_strdup (cs_col_text (stmt, 2));
+      room_id = g_steal_pointer (&found->room_id);
+      inviter = g_steal_pointer (&found->inviter_id);
+      status = g_steal_pointer (&found->status);
     }
   if (room_id == NULL || !cs_model_require_member (ctx, room_id, &role))
     {
@@ -385,7 +364,7 @@ cs_api_invitation_revoke (CsCtx *ctx)
       cs_ctx_fail (ctx, CAU_ERROR_CONFLICT, "This invitation is no longer pending (it is %s).", status);
       return;
     }
-  if (cs_db_exec (ctx->db, "UPDATE invitations SET status = 'revoked' WHERE id = ?", "s", id) != SQLITE_DONE)
+  if (!cs_invitations_revoke (ctx->db, id))
     {
       cs_ctx_fail_db (ctx, "withdrawing an invitation");
       return;
@@ -402,33 +381,31 @@ cs_api_invitation_lookup (CsCtx *ctx)
   g_autofree char *expires = NULL;
   g_autofree char *message = NULL;
   Lookup found = find_invite (ctx, ctx->params[0], &inv);
-  CS_STMT stmt = NULL;
+  g_autoptr(CsInvitationContext) about = NULL;
+  g_autofree char *account = NULL;
 
   if (!fail_lookup (ctx, found, &inv))
     return;
-  stmt = cs_db_query (ctx->db,
-                      "SELECT t.name, r.name, r.type, u.display_name FROM rooms r JOIN tenants t ON t.id = r.tenant_id"
-                      " JOIN users u ON u.id = ? WHERE r.id = ?", "ss", inv.inviter_id, inv.room_id);
-  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+  about = cs_invitations_context (ctx->db, inv.room_id, inv.inviter_id);
+  if (about == NULL)
     {
       cs_ctx_fail (ctx, CAU_ERROR_NOT_FOUND, "This invitation link is not valid. Check that it was copied whole.");
       return;
     }
   reply = json_object_new ();
   expires = cau_time_format (inv.expires_at);
-  json_object_set_string_member (reply, "tenant_name", cs_col_text (stmt, 0));
-  json_object_set_string_member (reply, "room_name", cs_col_text (stmt, 1));
-  json_object_set_string_member (reply, "room_type", cs_col_text (stmt, 2));
-  json_object_set_string_member (reply, "inviter_name", cs_col_text (stmt, 3));
+  json_object_set_string_member (reply, "tenant_name", about->tenant_name);
+  json_object_set_string_member (reply, "room_name", about->room_name);
+  json_object_set_string_member (reply, "room_type", about->room_type);
+  json_object_set_string_member (reply, "inviter_name", about->inviter_name);
   json_object_set_string_member (reply, "email", inv.email);
   json_object_set_string_member (reply, "expires_at", expires);
   json_object_set_string_member (reply, "status", inv.status);
   /* The inviter's own words, which the mail carried too. */
-  message = cs_db_text (ctx->db, "SELECT message FROM invitations WHERE id = ?", "s", inv.id);
+  message = cs_invitations_message (ctx->db, inv.id);
   json_object_set_string_member (reply, "message", message ? message : "");
-  json_object_set_boolean_member (reply, "has_account",
-    cs_db_int (ctx->db, 0, "SELECT COUNT(*) FROM users WHERE tenant_id = ? AND email = ? AND deleted_at IS NULL",
-               "ss", inv.tenant_id, inv.email) > 0);
+  account = cs_users_find_by_email (ctx->db, inv.tenant_id, inv.email);
+  json_object_set_boolean_member (reply, "has_account", account != NULL);
   cs_ctx_reply_object (ctx, 200, g_steal_pointer (&reply));
 }
 
@@ -444,12 +421,10 @@ use_invite (CsCtx      *ctx,
   /* Checked again inside the transaction: two accepts race to one winner. */
   if (!fail_lookup (ctx, found, &inv))
     return NULL;
-  if (!cs_db_int (ctx->db, 0, "SELECT COUNT(*) FROM members WHERE room_id = ? AND user_id = ?",
-                  "ss", inv.room_id, ctx->user_id) &&
+  if (!cs_members_is_member (ctx->db, inv.room_id, ctx->user_id) &&
       !cs_api_join_room (ctx, inv.room_id, ctx->user_id))
     return NULL;
-  if (cs_db_exec (ctx->db, "UPDATE invitations SET status = 'accepted', used_at = ?, used_by = ? WHERE id = ?",
-                  "iss", cau_time_now_ms (), ctx->user_id, inv.id) != SQLITE_DONE)
+  if (!cs_invitations_accept (ctx->db, inv.id, ctx->user_id, cau_time_now_ms ()))
     return cs_ctx_fail_db (ctx, "accepting an invitation"), NULL;
   cs_ctx_audit (ctx, "invitation.accept", "invitation", inv.id, NULL);
   return g_steal_pointer (&inv.room_id);
@@ -478,9 +453,9 @@ accept_new_write (CsCtx *ctx)
 {
   NewMember *n = ctx->input;
   char *user_id = NULL;
+  g_autofree char *account = cs_users_find_by_email (ctx->db, ctx->tenant_id, n->email);
 
-  if (cs_db_int (ctx->db, 0, "SELECT COUNT(*) FROM users WHERE tenant_id = ? AND email = ? AND deleted_at IS NULL",
-                 "ss", ctx->tenant_id, n->email))
+  if (account)
     {
       cs_ctx_fail (ctx, CAU_ERROR_CONFLICT, "An account already exists for %s: sign in, then accept the invitation.", n->email);
       return;
@@ -509,7 +484,7 @@ cs_api_invitation_accept (CsCtx *ctx)
 
   if (ctx->user_id)
     {
-      g_autofree char *email = cs_db_text (ctx->db, "SELECT email FROM users WHERE id = ?", "s", ctx->user_id);
+      g_autofree char *email = cs_users_email (ctx->db, ctx->user_id);
 
       if (g_strcmp0 (ctx->tenant_id, inv.tenant_id) != 0 || g_strcmp0 (email, inv.email) != 0)
         {
@@ -579,8 +554,7 @@ cs_api_invitation_decline (CsCtx *ctx)
     return;
   g_free (ctx->tenant_id);
   ctx->tenant_id = g_strdup (inv.tenant_id);
-  if (cs_db_exec (ctx->db, "UPDATE invitations SET status = 'declined', used_at = ? WHERE id = ?",
-                  "is", cau_time_now_ms (), inv.id) != SQLITE_DONE)
+  if (!cs_invitations_decline (ctx->db, inv.id, cau_time_now_ms ()))
     {
       cs_ctx_fail_db (ctx, "declining an invitation");
       return;
@@ -627,16 +601,14 @@ cs_api_invite_page (CsCtx *ctx)
 
   if (found == FOUND || found == USED || found == DECLINED || found == REVOKED || found == EXPIRED)
     {
-      CS_STMT stmt = cs_db_query (ctx->db,
-                                  "SELECT t.language, t.name, r.name, u.display_name FROM rooms r"
-                                  " JOIN tenants t ON t.id = r.tenant_id JOIN users u ON u.id = ? WHERE r.id = ?",
-                                  "ss", inv.inviter_id, inv.room_id);
-      if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+      g_autoptr(CsInvitationContext) about = cs_invitations_context (ctx->db, inv.room_id, inv.inviter_id);
+
+      if (about)
         {
-          language = g_strdup (cs_col_text (stmt, 0));
-          tenant = g_strdup (cs_col_text (stmt, 1));
-          room = g_strdup (cs_col_text (stmt, 2));
-          inviter = g_strdup (cs_col_text (stmt, 3));
+          language = g_steal_pointer (&about->tenant_language);
+          tenant = g_steal_pointer (&about->tenant_name);
+          room = g_steal_pointer (&about->room_name);
+          inviter = g_steal_pointer (&about->inviter_name);
         }
     }
   fr = language && g_ascii_strncasecmp (language, "fr", 2) == 0;

@@ -36,15 +36,6 @@ cs_model_excerpt (const char *body)
 }
 
 char *
-cs_model_time (sqlite3_stmt *stmt,
-               int           col)
-{
-  if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
-    return NULL;
-  return cau_time_format (sqlite3_column_int64 (stmt, col));
-}
-
-char *
 cs_model_time_text (gint64 ms)
 {
   return ms == CS_TIME_NONE ? NULL : cau_time_format (ms);

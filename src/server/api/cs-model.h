@@ -11,8 +11,6 @@ G_BEGIN_DECLS
 
 
 char       *cs_model_excerpt         (const char   *body);
-char       *cs_model_time            (sqlite3_stmt *stmt,
-                                      int           col);
 /* A time (ms since the epoch) as API.md writes it; NULL for CS_TIME_NONE. */
 char       *cs_model_time_text       (gint64        ms);
 JsonObject *cs_model_user_json       (CsCtx        *ctx,

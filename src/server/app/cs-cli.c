@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "causerie-server"
 
 #include "cs-cli.h"
+#include "cs-users.h"
 #include "cs-api.h"
 #include "cs-auth.h"
 #include "cs-demo.h"
@@ -124,7 +125,7 @@ add_user_write (CsCtx *ctx)
     }
   else
     {
-      tenant_id = cs_db_text (ctx->db, "SELECT id FROM tenants WHERE name = ?", "s", a->tenant_name);
+      tenant_id = cs_tenants_find (ctx->db, a->tenant_name);
       if (tenant_id == NULL)
         {
           cs_ctx_fail (ctx, CAU_ERROR_NOT_FOUND, "There is no organisation named “%s”.", a->tenant_name);

@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "cs-demo"
 
 #include "cs-demo.h"
+#include "cs-messages.h"
 #include "cs-api.h"
 #include "cs-auth.h"
 #include "cs-model.h"
@@ -155,19 +156,7 @@ demo_write (CsCtx *ctx)
     return;
 
   /* Spread the conversation over the last two hours, as a morning reads. */
-  {
-    gint64 now = cau_time_now_ms ();
-    gint64 n = cs_db_int (ctx->db, 0, "SELECT COUNT(*) FROM messages WHERE tenant_id = ?", "s", tenant_id);
-
-    cs_db_exec (ctx->db,
-                "UPDATE messages SET created_at = ?1 - (?2 - (SELECT COUNT(*) FROM messages m2"
-                " WHERE m2.tenant_id = messages.tenant_id AND m2.seq <= messages.seq)) * 240000"
-                " WHERE tenant_id = ?3", "iis", now, n, tenant_id);
-    cs_db_exec (ctx->db,
-                "UPDATE rooms SET created_at = ?1 - 86400000, last_activity_at ="
-                " COALESCE((SELECT MAX(created_at) FROM messages WHERE room_id = rooms.id), ?1)"
-                " WHERE tenant_id = ?2", "is", now, tenant_id);
-  }
+  cs_messages_backdate (ctx->db, tenant_id, cau_time_now_ms (), 4 * 60 * 1000);
 }
 
 gboolean

@@ -8,6 +8,7 @@
 #include "cs-auth.h"
 #include "cs-limits.h"
 #include "cs-sessions.h"
+#include "cs-users.h"
 #include "cs-mailer.h"
 #include "cs-presence.h"
 #include "cs-rate-limit.h"
@@ -19,13 +20,14 @@
 static void
 load_sessions (CsCtx *ctx)
 {
-  CS_STMT stmt = cs_db_query (ctx->db,
-                              "SELECT token_hash, user_id, tenant_id, expires_at FROM sessions"
-                              " WHERE revoked_at IS NULL AND expires_at > ?", "i", cau_time_now_ms ());
+  g_autoptr(GPtrArray) live = cs_stored_sessions_live (ctx->db, cau_time_now_ms ());
 
-  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-    cs_sessions_add (ctx->sessions, cs_col_text (stmt, 0), cs_col_text (stmt, 1), cs_col_text (stmt, 2),
-                     sqlite3_column_int64 (stmt, 3));
+  for (guint i = 0; i < live->len; i++)
+    {
+      CsStoredSession *s = g_ptr_array_index (live, i);
+
+      cs_sessions_add (ctx->sessions, s->token_hash, s->user_id, s->tenant_id, s->expires_at);
+    }
 }
 
 /* Uploads in progress live in DATA_DIR/attachments/tmp; whatever a

@@ -4,6 +4,7 @@
 #define G_LOG_DOMAIN "cs-mailer"
 
 #include "cs-mailer.h"
+#include "cs-invitations.h"
 #include "cs-auth.h"
 #include "cau-time.h"
 
@@ -176,28 +177,23 @@ static void
 fetch_due (CsCtx *ctx)
 {
   GPtrArray *mails = ctx->input;
-  CS_STMT stmt = cs_db_query (ctx->db,
-                              "SELECT i.id, i.email, i.token_box, u.display_name, r.name, t.name, t.language,"
-                              " i.message, i.expires_at, i.mail_attempts FROM invitations i"
-                              " JOIN users u ON u.id = i.inviter_id JOIN rooms r ON r.id = i.room_id"
-                              " JOIN tenants t ON t.id = i.tenant_id"
-                              " WHERE i.mail_status = 'queued' AND i.mail_next_at <= ? AND i.status = 'pending'"
-                              " ORDER BY i.mail_next_at LIMIT 10", "i", cau_time_now_ms ());
+  g_autoptr(GPtrArray) due = cs_invitations_mail_due (ctx->db, cau_time_now_ms (), 10);
 
-  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+  for (guint k = 0; k < due->len; k++)
     {
+      CsInvitation *i = g_ptr_array_index (due, k);
       Mail *m = g_new0 (Mail, 1);
 
-      m->id = g_strdup (cs_col_text (stmt, 0));
-      m->email = g_strdup (cs_col_text (stmt, 1));
-      m->token = cs_sealer_unseal (ctx->sealer, cs_col_text (stmt, 2));
-      m->inviter = g_strdup (cs_col_text (stmt, 3));
-      m->room = g_strdup (cs_col_text (stmt, 4));
-      m->tenant = g_strdup (cs_col_text (stmt, 5));
-      m->language = g_strdup (cs_col_text (stmt, 6));
-      m->message = g_strdup (cs_col_text (stmt, 7));
-      m->expires_at = sqlite3_column_int64 (stmt, 8);
-      m->attempts = sqlite3_column_int64 (stmt, 9);
+      m->id = g_steal_pointer (&i->id);
+      m->email = g_steal_pointer (&i->email);
+      m->token = cs_sealer_unseal (ctx->sealer, i->token_box);
+      m->inviter = g_steal_pointer (&i->inviter_name);
+      m->room = g_steal_pointer (&i->room_name);
+      m->tenant = g_steal_pointer (&i->tenant_name);
+      m->language = g_steal_pointer (&i->tenant_language);
+      m->message = g_steal_pointer (&i->message);
+      m->expires_at = i->expires_at;
+      m->attempts = i->mail_attempts;
       g_ptr_array_add (mails, m);
     }
 }
@@ -209,13 +205,10 @@ record_result (CsCtx *ctx)
   gint64 delay = MIN ((gint64) FIRST_RETRY_MS << MIN (m->attempts, 20), (gint64) LAST_RETRY_MS);
 
   if (m->ok)
-    cs_db_exec (ctx->db, "UPDATE invitations SET mail_status = 'sent', mail_error = NULL,"
-                " mail_attempts = mail_attempts + 1 WHERE id = ?", "s", m->id);
+    cs_invitations_mail_sent (ctx->db, m->id);
   else
-    cs_db_exec (ctx->db, "UPDATE invitations SET mail_status = ?, mail_error = ?,"
-                " mail_attempts = mail_attempts + 1, mail_next_at = ? WHERE id = ?",
-                "ssis", m->attempts + 1 >= MAX_ATTEMPTS ? "failed" : "queued", m->error,
-                cau_time_now_ms () + delay, m->id);
+    cs_invitations_mail_failed (ctx->db, m->id, m->attempts + 1 >= MAX_ATTEMPTS, m->error,
+                                cau_time_now_ms () + delay);
 }
 
 typedef struct {

@@ -4,6 +4,7 @@
 #define G_LOG_DOMAIN "cs-ctx"
 
 #include "cs-ctx.h"
+#include "cs-db.h"
 #include "cau-json.h"
 
 CsEvent *

@@ -11,7 +11,7 @@
 
 #include "cau-error.h"
 #include "cs-config.h"
-#include "cs-db.h"
+#include "cs-records.h"   /* CsDb: the engine's connection, opaque here */
 
 G_BEGIN_DECLS
 

@@ -4,6 +4,7 @@
 #define G_LOG_DOMAIN "cs-store"
 
 #include "cs-store.h"
+#include "cs-db.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>

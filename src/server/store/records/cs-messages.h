@@ -120,4 +120,11 @@ gboolean      cs_mentions_add      (CsDb            *db,
                                     gint64           seq,
                                     GPtrArray       *user_ids);
 
+/* The demo: spreads @tenant_id's messages back in time, @step_ms apart,
+ * the last at @now_ms; the rooms' activity follows. */
+gboolean      cs_messages_backdate (CsDb            *db,
+                                    const char      *tenant_id,
+                                    gint64           now_ms,
+                                    gint64           step_ms);
+
 G_END_DECLS

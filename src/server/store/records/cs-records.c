@@ -3,6 +3,7 @@
  */
 #include "cs-records.h"
 #include "cs-attachments.h"
+#include "cs-invitations.h"
 
 void
 cs_message_free (CsMessage *m)
@@ -181,4 +182,39 @@ cs_stored_session_free (CsStoredSession *s)
   g_free (s->user_id);
   g_free (s->tenant_id);
   g_free (s);
+}
+
+void
+cs_invitation_free (CsInvitation *i)
+{
+  if (i == NULL)
+    return;
+  g_free (i->id);
+  g_free (i->tenant_id);
+  g_free (i->room_id);
+  g_free (i->room_name);
+  g_free (i->room_type);
+  g_free (i->inviter_id);
+  g_free (i->inviter_name);
+  g_free (i->email);
+  g_free (i->status);
+  g_free (i->token_box);
+  g_free (i->message);
+  g_free (i->mail_status);
+  g_free (i->tenant_name);
+  g_free (i->tenant_language);
+  g_free (i);
+}
+
+void
+cs_invitation_context_free (CsInvitationContext *c)
+{
+  if (c == NULL)
+    return;
+  g_free (c->tenant_language);
+  g_free (c->tenant_name);
+  g_free (c->room_name);
+  g_free (c->room_type);
+  g_free (c->inviter_name);
+  g_free (c);
 }

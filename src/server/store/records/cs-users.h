@@ -127,4 +127,12 @@ gboolean   cs_stored_sessions_delete_expired (CsDb  *db,
 GPtrArray *cs_stored_sessions_live   (CsDb       *db,
                                       gint64      now_ms);
 
+/* The account of @tenant_id, not erased, with the address @email: its
+ * id, or NULL. */
+char      *cs_users_find_by_email (CsDb       *db,
+                                   const char *tenant_id,
+                                   const char *email);
+char      *cs_users_email         (CsDb       *db,
+                                   const char *user_id);
+
 G_END_DECLS

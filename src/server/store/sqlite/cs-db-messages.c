@@ -280,3 +280,21 @@ cs_mentions_add (CsDb       *db,
       return FALSE;
   return TRUE;
 }
+
+gboolean
+cs_messages_backdate (CsDb       *db,
+                      const char *tenant_id,
+                      gint64      now_ms,
+                      gint64      step_ms)
+{
+  gint64 n = cs_db_int (db, 0, "SELECT COUNT(*) FROM messages WHERE tenant_id = ?", "s", tenant_id);
+
+  return cs_db_exec (db,
+                     "UPDATE messages SET created_at = ?1 - (?2 - (SELECT COUNT(*) FROM messages m2"
+                     " WHERE m2.tenant_id = messages.tenant_id AND m2.seq <= messages.seq)) * ?4"
+                     " WHERE tenant_id = ?3", "iisi", now_ms, n, tenant_id, step_ms) == SQLITE_DONE &&
+         cs_db_exec (db,
+                     "UPDATE rooms SET created_at = ?1 - 86400000, last_activity_at ="
+                     " COALESCE((SELECT MAX(created_at) FROM messages WHERE room_id = rooms.id), ?1)"
+                     " WHERE tenant_id = ?2", "is", now_ms, tenant_id) == SQLITE_DONE;
+}

@@ -366,3 +366,19 @@ cs_stored_sessions_live (CsDb  *db,
     }
   return list;
 }
+
+char *
+cs_users_find_by_email (CsDb       *db,
+                        const char *tenant_id,
+                        const char *email)
+{
+  return cs_db_text (db, "SELECT id FROM users WHERE tenant_id = ? AND email = ? AND deleted_at IS NULL",
+                     "ss", tenant_id, email);
+}
+
+char *
+cs_users_email (CsDb       *db,
+                const char *user_id)
+{
+  return cs_db_text (db, "SELECT email FROM users WHERE id = ?", "s", user_id);
+}

@@ -1,0 +1,278 @@
+/* cs-db-invitations.c: cs-invitations.h on SQLite.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "cs-db"
+
+#include "cs-db-rows.h"
+#include "cs-invitations.h"
+
+#define INVITE_COLS "i.id, i.email, i.status, i.expires_at, i.created_at, i.token_box, i.message," \
+                    " i.inviter_id, u.display_name, i.mail_status, i.room_id"
+
+static char *
+col_dup (sqlite3_stmt *stmt,
+         int           col)
+{
+  return g_strdup (cs_col_text (stmt, col));
+}
+
+static CsInvitation *
+invite_row (sqlite3_stmt *stmt)
+{
+  CsInvitation *i = g_new0 (CsInvitation, 1);
+
+  i->id = col_dup (stmt, 0);
+  i->email = col_dup (stmt, 1);
+  i->status = col_dup (stmt, 2);
+  i->expires_at = cs_db_col_time (stmt, 3);
+  i->created_at = cs_db_col_time (stmt, 4);
+  i->token_box = col_dup (stmt, 5);
+  i->message = col_dup (stmt, 6);
+  i->inviter_id = col_dup (stmt, 7);
+  i->inviter_name = col_dup (stmt, 8);
+  i->mail_status = col_dup (stmt, 9);
+  i->room_id = col_dup (stmt, 10);
+  return i;
+}
+
+CsInvitation *
+cs_invitations_by_token (CsDb       *db,
+                         const char *token_hash)
+{
+  CS_STMT stmt = cs_db_query (db,
+                              "SELECT id, tenant_id, room_id, inviter_id, email, status, expires_at FROM invitations"
+                              " WHERE token_hash = ?", "s", token_hash);
+  CsInvitation *i;
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  i = g_new0 (CsInvitation, 1);
+  i->id = col_dup (stmt, 0);
+  i->tenant_id = col_dup (stmt, 1);
+  i->room_id = col_dup (stmt, 2);
+  i->inviter_id = col_dup (stmt, 3);
+  i->email = col_dup (stmt, 4);
+  i->status = col_dup (stmt, 5);
+  i->expires_at = sqlite3_column_int64 (stmt, 6);
+  return i;
+}
+
+CsInvitation *
+cs_invitations_get (CsDb       *db,
+                    const char *invitation_id)
+{
+  CS_STMT stmt = cs_db_query (db, "SELECT " INVITE_COLS " FROM invitations i JOIN users u ON u.id = i.inviter_id"
+                              " WHERE i.id = ?", "s", invitation_id);
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return invite_row (stmt);
+}
+
+CsInvitation *
+cs_invitations_in_tenant (CsDb       *db,
+                          const char *tenant_id,
+                          const char *invitation_id)
+{
+  CS_STMT stmt = cs_db_query (db, "SELECT room_id, inviter_id, status FROM invitations WHERE id = ? AND tenant_id = ?",
+                              "ss", invitation_id, tenant_id);
+  CsInvitation *i;
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  i = g_new0 (CsInvitation, 1);
+  i->id = g_strdup (invitation_id);
+  i->room_id = col_dup (stmt, 0);
+  i->inviter_id = col_dup (stmt, 1);
+  i->status = col_dup (stmt, 2);
+  return i;
+}
+
+GPtrArray *
+cs_invitations_pending (CsDb       *db,
+                        const char *room_id,
+                        gint64      now_ms)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_invitation_free);
+  CS_STMT stmt = cs_db_query (db, "SELECT " INVITE_COLS " FROM invitations i JOIN users u ON u.id = i.inviter_id"
+                              " WHERE i.room_id = ? AND i.status = 'pending' AND i.expires_at > ? ORDER BY i.created_at DESC",
+                              "si", room_id, now_ms);
+
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (list, invite_row (stmt));
+  return list;
+}
+
+GPtrArray *
+cs_invitations_for_user (CsDb       *db,
+                         const char *tenant_id,
+                         const char *user_id,
+                         gint64      now_ms)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_invitation_free);
+  CS_STMT stmt = cs_db_query (db,
+                              "SELECT i.id, i.room_id, r.name, r.type, u.display_name, i.message,"
+                              " i.expires_at, i.created_at, i.token_box"
+                              " FROM invitations i JOIN users me ON me.id = ?1"
+                              " JOIN rooms r ON r.id = i.room_id"
+                              " LEFT JOIN users u ON u.id = i.inviter_id"
+                              " WHERE i.tenant_id = ?2 AND me.tenant_id = ?2 AND i.email = me.email"
+                              " AND i.status = 'pending' AND i.expires_at > ?3"
+                              " AND NOT EXISTS (SELECT 1 FROM members m WHERE m.room_id = i.room_id AND m.user_id = ?1)"
+                              " ORDER BY i.created_at DESC LIMIT 100",
+                              "ssi", user_id, tenant_id, now_ms);
+
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      CsInvitation *i = g_new0 (CsInvitation, 1);
+
+      i->id = col_dup (stmt, 0);
+      i->room_id = col_dup (stmt, 1);
+      i->room_name = col_dup (stmt, 2);
+      i->room_type = col_dup (stmt, 3);
+      i->inviter_name = col_dup (stmt, 4);
+      i->message = col_dup (stmt, 5);
+      i->expires_at = cs_db_col_time (stmt, 6);
+      i->created_at = cs_db_col_time (stmt, 7);
+      i->token_box = col_dup (stmt, 8);
+      g_ptr_array_add (list, i);
+    }
+  return list;
+}
+
+CsInvitationContext *
+cs_invitations_context (CsDb       *db,
+                        const char *room_id,
+                        const char *inviter_id)
+{
+  CS_STMT stmt = cs_db_query (db,
+                              "SELECT t.language, t.name, r.name, r.type, u.display_name FROM rooms r"
+                              " JOIN tenants t ON t.id = r.tenant_id JOIN users u ON u.id = ? WHERE r.id = ?",
+                              "ss", inviter_id, room_id);
+  CsInvitationContext *c;
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  c = g_new0 (CsInvitationContext, 1);
+  c->tenant_language = col_dup (stmt, 0);
+  c->tenant_name = col_dup (stmt, 1);
+  c->room_name = col_dup (stmt, 2);
+  c->room_type = col_dup (stmt, 3);
+  c->inviter_name = col_dup (stmt, 4);
+  return c;
+}
+
+char *
+cs_invitations_message (CsDb       *db,
+                        const char *invitation_id)
+{
+  return cs_db_text (db, "SELECT message FROM invitations WHERE id = ?", "s", invitation_id);
+}
+
+gboolean
+cs_invitations_insert (CsDb       *db,
+                       const char *invitation_id,
+                       const char *tenant_id,
+                       const char *room_id,
+                       const char *inviter_id,
+                       const char *email,
+                       const char *message,
+                       const char *token_hash,
+                       const char *token_box,
+                       gint64      created_at,
+                       gint64      expires_at)
+{
+  return cs_db_exec (db,
+                     "INSERT INTO invitations (id, tenant_id, room_id, inviter_id, email, message, token_hash, token_box,"
+                     " created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     "ssssssssii", invitation_id, tenant_id, room_id, inviter_id, email, message, token_hash,
+                     token_box, created_at, expires_at) == SQLITE_DONE;
+}
+
+gboolean
+cs_invitations_revoke_to (CsDb       *db,
+                          const char *room_id,
+                          const char *email)
+{
+  return cs_db_exec (db, "UPDATE invitations SET status = 'revoked' WHERE room_id = ? AND email = ? AND status = 'pending'",
+                     "ss", room_id, email) == SQLITE_DONE;
+}
+
+gboolean
+cs_invitations_revoke (CsDb       *db,
+                       const char *invitation_id)
+{
+  return cs_db_exec (db, "UPDATE invitations SET status = 'revoked' WHERE id = ?", "s", invitation_id) == SQLITE_DONE;
+}
+
+gboolean
+cs_invitations_accept (CsDb       *db,
+                       const char *invitation_id,
+                       const char *user_id,
+                       gint64      at)
+{
+  return cs_db_exec (db, "UPDATE invitations SET status = 'accepted', used_at = ?, used_by = ? WHERE id = ?",
+                     "iss", at, user_id, invitation_id) == SQLITE_DONE;
+}
+
+gboolean
+cs_invitations_decline (CsDb       *db,
+                        const char *invitation_id,
+                        gint64      at)
+{
+  return cs_db_exec (db, "UPDATE invitations SET status = 'declined', used_at = ? WHERE id = ?",
+                     "is", at, invitation_id) == SQLITE_DONE;
+}
+
+GPtrArray *
+cs_invitations_mail_due (CsDb  *db,
+                         gint64 now_ms,
+                         guint  n)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_invitation_free);
+  CS_STMT stmt = cs_db_query (db,
+                              "SELECT i.id, i.email, i.token_box, u.display_name, r.name, t.name, t.language,"
+                              " i.message, i.expires_at, i.mail_attempts FROM invitations i"
+                              " JOIN users u ON u.id = i.inviter_id JOIN rooms r ON r.id = i.room_id"
+                              " JOIN tenants t ON t.id = i.tenant_id"
+                              " WHERE i.mail_status = 'queued' AND i.mail_next_at <= ? AND i.status = 'pending'"
+                              " ORDER BY i.mail_next_at LIMIT ?", "ii", now_ms, (gint64) n);
+
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      CsInvitation *i = g_new0 (CsInvitation, 1);
+
+      i->id = col_dup (stmt, 0);
+      i->email = col_dup (stmt, 1);
+      i->token_box = col_dup (stmt, 2);
+      i->inviter_name = col_dup (stmt, 3);
+      i->room_name = col_dup (stmt, 4);
+      i->tenant_name = col_dup (stmt, 5);
+      i->tenant_language = col_dup (stmt, 6);
+      i->message = col_dup (stmt, 7);
+      i->expires_at = sqlite3_column_int64 (stmt, 8);
+      i->mail_attempts = sqlite3_column_int64 (stmt, 9);
+      g_ptr_array_add (list, i);
+    }
+  return list;
+}
+
+gboolean
+cs_invitations_mail_sent (CsDb       *db,
+                          const char *invitation_id)
+{
+  return cs_db_exec (db, "UPDATE invitations SET mail_status = 'sent', mail_error = NULL,"
+                     " mail_attempts = mail_attempts + 1 WHERE id = ?", "s", invitation_id) == SQLITE_DONE;
+}
+
+gboolean
+cs_invitations_mail_failed (CsDb       *db,
+                            const char *invitation_id,
+                            gboolean    give_up,
+                            const char *error,
+                            gint64      next_at)
+{
+  return cs_db_exec (db, "UPDATE invitations SET mail_status = ?, mail_error = ?,"
+                     " mail_attempts = mail_attempts + 1, mail_next_at = ? WHERE id = ?",
+                     "ssis", give_up ? "failed" : "queued", error, next_at, invitation_id) == SQLITE_DONE;
+}
