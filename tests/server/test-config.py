@@ -37,6 +37,12 @@ BAD = [
      ["[security] password_hash", "comments only on lines of their own"]),
     ("[storage]\nbackend=postgresql\n",
      ["[storage] backend", "“postgresql” is not one of sqlite"]),
+    ("[bus]\nredis=127.0.0.1:6379\n",
+     ["[bus] redis", "“127.0.0.1:6379” is not a Redis address", "redis://127.0.0.1:6379/0"]),
+    ("[bus]\nredis=redis://127.0.0.1:6379/main\n",
+     ["[bus] redis", "“/main” is not a database number"]),
+    ("[bus]\nhost=127.0.0.1\n",
+     ["[bus] host", "no such key", "it takes redis"]),
     ("[smtp]\nstarttls=yes\n",
      ["[smtp] starttls", "“yes” is neither true nor false"]),
     ("[smtp]\nurl=mail.example.com:25\n",
@@ -99,6 +105,17 @@ def main():
 
     config = readme_config()
     config = re.sub(r"(\[metrics\]\nlisten = )\S+", r"\g<1>127.0.0.1:0", config)
+    # Never a system Redis: a port nothing listens on. The node starts all
+    # the same (the bus says it is down and retries).
+    config = re.sub(r"(\[bus\]\nredis = )\S+", r"\g<1>redis://127.0.0.1:%d/0" % cs_test.free_port(), config)
+    check("[bus]\nredis = redis://127.0.0.1:" in config, "the README's [bus] redis is replaced")
+    if os.environ.get("CAUSERIE_REDIS") == "0":
+        # Built without hiredis: [bus] redis is refused with a sentence
+        # saying so, and the rest of the block is accepted.
+        status, out, err, path = run("[bus]\nredis = redis://127.0.0.1:%d/0\n" % cs_test.free_port())
+        check(status != 0 and "built without Redis support" in err,
+              "without hiredis, [bus] redis stops the start-up with a sentence (%r)" % err.strip())
+        config = re.sub(r"\[bus\]\nredis = \S+\n", "", config)
     status, out, err, path = run(config)
     check("listening on" in out and "metrics on" in out,
           "every key of the README's configuration block is accepted (%r)" % (out.strip() or err.strip()))

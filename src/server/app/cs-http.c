@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "cs-http"
 
 #include "cs-server-private.h"
+#include "cs-bus-redis.h"
 #include "cs-api.h"
 #include "cs-auth.h"
 #include "cau-json.h"
@@ -713,6 +714,8 @@ cs_http_metrics_text (CsServer *server)
     cs_metrics_get (m, CS_COUNT_UPLOAD_BYTES), cs_metrics_get (m, CS_COUNT_UPLOADS_TOO_LARGE),
     cs_metrics_get (m, CS_COUNT_DOWNLOADS));
   append_edge_metrics (server, s);
+  if (server->config->bus_redis)
+    cs_bus_redis_append_metrics (server->bus, s);
   return g_string_free (s, FALSE);
 }
 

@@ -4,6 +4,7 @@
 #define G_LOG_DOMAIN "cs-server"
 
 #include "cs-server-private.h"
+#include "cs-bus-redis.h"
 #include "cs-auth.h"
 #include "cs-limits.h"
 #include "cs-sessions.h"
@@ -109,7 +110,19 @@ cs_server_new (CsConfig *config,
   server->limits = cs_limits_memory_new ();
   server->presence = cs_presence_new ();
   server->message_limit = cs_rate_limit_new (config->messages_per_minute, config->message_burst);
-  server->bus = cs_bus_local_new ();
+  if (config->bus_redis)
+    {
+      server->bus = cs_bus_redis_new (config->bus_redis, &server->metrics, error);
+      if (server->bus == NULL)
+        return NULL;
+      /* Committed events cross nodes once the store is shared (PostgreSQL,
+       * to come): with a database per node their seqs mean nothing on
+       * another node (cs_bus_redis_share_events). */
+      g_message ("[bus] redis with [storage] backend = sqlite: typing, presence and sign-outs cross nodes; "
+                 "messages and other stored events stay on the node that stored them.");
+    }
+  else
+    server->bus = cs_bus_local_new ();
   server->hub = cs_hub_new (config, server->store, server->presence, server->message_limit, server->bus,
                             &server->metrics);
   cs_store_set_event_sink (server->store, cs_bus_event_sink, server->bus);

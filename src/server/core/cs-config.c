@@ -4,6 +4,7 @@
 #define G_LOG_DOMAIN "cs-config"
 
 #include "cs-config.h"
+#include "cs-redis-url.h"
 #include "cau-error.h"
 #include "cau-validate.h"
 #include "cs-net.h"
@@ -74,6 +75,7 @@ cs_config_free (CsConfig *c)
   g_strfreev (c->forbid_direct);
   g_clear_pointer (&c->trusted_proxies, g_ptr_array_unref);
   g_free (c->metrics_host);
+  g_free (c->bus_redis);
   g_free (c);
 }
 
@@ -351,6 +353,7 @@ cs_config_load_file (CsConfig   *config,
   g_autofree char *url = NULL;
   g_autofree char *proxies = NULL;
   g_autofree char *metrics = NULL;
+  g_autofree char *redis = NULL;
   g_auto(GStrv) forbid = NULL;
   static const char * const kdfs[] = { "min", "interactive", "moderate", NULL };
   static const char * const backends[] = { "sqlite", NULL };
@@ -413,6 +416,7 @@ cs_config_load_file (CsConfig   *config,
   READ_UINT ("memory", "sqlite_heap_mb", 0, 1024 * 1024, sqlite_heap_mb);
   READ_UINT ("memory", "member_lists", 1, 10 * 1000 * 1000, member_lists);
   metrics = read_string (&r, "metrics", "listen");
+  redis = read_string (&r, "bus", "redis");
   read_bool (&r, "smtp", "starttls", &starttls);
 
 #define SMTP_STRING(key, field) \
@@ -466,6 +470,18 @@ cs_config_load_file (CsConfig   *config,
           g_free (config->metrics_host);
           config->metrics_host = g_steal_pointer (&host);
           config->metrics_port = port;
+        }
+    }
+  if (r.error == NULL && redis)
+    {
+      g_autoptr(CsRedisUrl) parsed = cs_redis_url_parse (redis, &local_error);
+
+      if (parsed == NULL)
+        reader_fail (&r, "bus", "redis", "%s", local_error->message);
+      else
+        {
+          g_free (config->bus_redis);
+          config->bus_redis = g_steal_pointer (&redis);
         }
     }
   if (r.error == NULL && config->smtp_url && !g_str_has_prefix (config->smtp_url, "smtp://") &&

@@ -27,6 +27,8 @@ typedef struct {
   gboolean   public_url_set; /* given by the operator, not derived */
   GPtrArray *trusted_proxies; /* GInetAddressMask*: X-Forwarded-For believed from these */
 
+  char      *bus_redis;      /* [bus] redis: redis://HOST:PORT/DB; NULL: the in-process bus */
+
   char      *metrics_host;   /* NULL: no metrics listener */
   guint      metrics_port;
 
