@@ -5,7 +5,10 @@
 
 #include "cs-ws.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 #define READ_CHUNK   16384
 #define MAX_VECTORS  64
@@ -30,6 +33,10 @@ struct _CsWsConn {
   guint          peer_timeout_ms;
 
   guint8         read_buf[READ_CHUNK];
+  GSource       *in_source;      /* waits for the peer's bytes, for as long as we read */
+  guint          first_read_id;  /* reads what libsoup buffered past the handshake */
+  GSocket       *socket;         /* under the output stream, when it is a socket's */
+  int            fd;             /* ... written with sendmsg () (see flush_now), or -1 */
   GByteArray    *incoming;       /* bytes not yet parsed */
   GByteArray    *message;        /* a fragmented text message being assembled */
   gboolean       in_message;
@@ -70,6 +77,17 @@ stop_waiting (CsWsConn *conn)
     }
 }
 
+static void
+stop_reading (CsWsConn *conn)
+{
+  g_clear_handle_id (&conn->first_read_id, g_source_remove);
+  if (conn->in_source)
+    {
+      g_source_destroy (conn->in_source);
+      g_clear_pointer (&conn->in_source, g_source_unref);
+    }
+}
+
 CsWsConn *
 cs_ws_conn_ref (CsWsConn *conn)
 {
@@ -86,10 +104,12 @@ cs_ws_conn_unref (CsWsConn *conn)
   g_clear_handle_id (&conn->close_id, g_source_remove);
   g_clear_handle_id (&conn->fail_id, g_source_remove);
   stop_waiting (conn);
+  g_assert (conn->in_source == NULL);   /* it holds a reference */
   g_queue_clear_full (&conn->queue, (GDestroyNotify) g_bytes_unref);
   g_byte_array_unref (conn->incoming);
   g_byte_array_unref (conn->message);
   g_clear_object (&conn->cancellable);
+  g_clear_object (&conn->socket);
   g_clear_object (&conn->stream);
   g_free (conn);
 }
@@ -135,6 +155,7 @@ shut (CsWsConn *conn)
   g_clear_handle_id (&conn->close_id, g_source_remove);
   g_clear_handle_id (&conn->fail_id, g_source_remove);
   stop_waiting (conn);
+  stop_reading (conn);
   g_cancellable_cancel (conn->cancellable);
   g_io_stream_close_async (conn->stream, G_PRIORITY_DEFAULT, NULL, stream_closed_cb, cs_ws_conn_ref (conn));
   if (conn->callbacks.closed)
@@ -286,6 +307,47 @@ consume (CsWsConn *conn,
     }
 }
 
+/* Writes @n of conn->vectors without blocking. On a socket, with one
+ * sendmsg (): GIO's pollable writev adds a dozen checks and calls per
+ * write, and at low rates there is one write per delivery. */
+static GPollableReturn
+write_vectors (CsWsConn *conn,
+               guint     n,
+               gsize    *written,
+               GError  **error)
+{
+  struct iovec iov[MAX_VECTORS];
+  struct msghdr msg = { 0 };
+  gssize r;
+
+  if (conn->fd < 0)
+    return g_pollable_output_stream_writev_nonblocking (G_POLLABLE_OUTPUT_STREAM (conn->out), conn->vectors, n,
+                                                        written, NULL, error);
+  for (guint i = 0; i < n; i++)
+    {
+      iov[i].iov_base = (void *) conn->vectors[i].buffer;
+      iov[i].iov_len = conn->vectors[i].size;
+    }
+  msg.msg_iov = iov;
+  msg.msg_iovlen = n;
+  do
+    r = sendmsg (conn->fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+  while (r < 0 && errno == EINTR);
+  if (r >= 0)
+    {
+      *written = r;
+      return G_POLLABLE_RETURN_OK;
+    }
+  if (errno == EAGAIN || errno == EWOULDBLOCK)
+    return G_POLLABLE_RETURN_WOULD_BLOCK;
+  {
+    int saved = errno;
+
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "Error sending data: %s", g_strerror (saved));
+  }
+  return G_POLLABLE_RETURN_FAILED;
+}
+
 /* Writes what the socket takes now, without blocking, and waits for it
  * to take more only when it is full. An asynchronous write per frame
  * cost two GTasks and two main-loop dispatches per delivery, which is
@@ -310,8 +372,7 @@ flush_now (CsWsConn *conn)
           conn->vectors[n].buffer = data + skip;
           conn->vectors[n].size = size - skip;
         }
-      r = g_pollable_output_stream_writev_nonblocking (G_POLLABLE_OUTPUT_STREAM (conn->out), conn->vectors, n,
-                                                       &written, NULL, &error);
+      r = write_vectors (conn, n, &written, &error);
       if (r == G_POLLABLE_RETURN_WOULD_BLOCK)
         break;
       if (r == G_POLLABLE_RETURN_FAILED)
@@ -348,6 +409,7 @@ flush (CsWsConn *conn)
                                                                      conn->cancellable);
           g_source_set_callback (conn->out_source, (GSourceFunc) G_CALLBACK (writable_cb), conn, NULL);
           g_source_set_static_name (conn->out_source, "[causerie] WebSocket writable");
+          g_source_set_can_recurse (conn->out_source, TRUE);   /* as in_source */
           g_source_attach (conn->out_source, g_main_context_get_thread_default ());
         }
       return;
@@ -745,11 +807,110 @@ read_done_cb (GObject      *source,
   cs_ws_conn_unref (conn);
 }
 
+/* Reads what is there without blocking; @full says whether it filled
+ * the buffer. Returns FALSE when reading has stopped (in_source is gone). */
+static gboolean
+read_some (CsWsConn *conn,
+           gboolean *full)
+{
+  g_autoptr(GError) error = NULL;
+  gssize n;
+
+  n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (conn->in), conn->read_buf,
+                                                sizeof conn->read_buf, NULL, &error);
+  if (full)
+    *full = n == sizeof conn->read_buf;
+  if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    return TRUE;
+  if (n <= 0)
+    {
+      if (n < 0)
+        g_message ("Shutting a WebSocket whose read failed: %s", error->message);
+      else if (!conn->closed)
+        g_debug ("A WebSocket peer closed the connection without a closing handshake");
+      shut (conn);   /* stops reading */
+      return FALSE;
+    }
+  conn->last_recv_us = g_get_monotonic_time ();
+  g_byte_array_append (conn->incoming, conn->read_buf, n);
+  if (!parse_frames (conn) || conn->closed)
+    {
+      stop_reading (conn);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+socket_readable_cb (GSocket      *socket,
+                    GIOCondition  condition,
+                    gpointer      data)
+{
+  return read_some (data, NULL) ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static gboolean
+stream_readable_cb (GObject  *stream,
+                    gpointer  data)
+{
+  return read_some (data, NULL) ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+/* libsoup may have read past the handshake into its buffer, which the
+ * socket's source would not see: read once at the start. in_source keeps
+ * @data alive until then (stop_reading removes this). */
+static gboolean
+first_read_cb (gpointer data)
+{
+  CsWsConn *conn = data;
+  gboolean full = FALSE;
+
+  conn->first_read_id = 0;
+  /* Until the buffer is empty (what is left in it would wait), within
+   * reason: past libsoup's buffer, the socket's source takes over. */
+  for (guint i = 0; i < 8 && read_some (conn, &full) && full; i++)
+    ;
+  return G_SOURCE_REMOVE;
+}
+
+/* Reading is one source for the life of the connection, read without
+ * blocking when it fires. An asynchronous read per frame attached and
+ * destroyed a source or two each time, and GLib wakes its loop up for
+ * every file descriptor added to or removed from it: a dozen extra
+ * main-loop iterations per message, each walking every socket. */
 static void
 start_read (CsWsConn *conn)
 {
-  g_input_stream_read_async (conn->in, conn->read_buf, sizeof conn->read_buf, G_PRIORITY_DEFAULT,
-                             conn->cancellable, read_done_cb, cs_ws_conn_ref (conn));
+  if (!G_IS_POLLABLE_INPUT_STREAM (conn->in) ||
+      !g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (conn->in)))
+    {
+      g_input_stream_read_async (conn->in, conn->read_buf, sizeof conn->read_buf, G_PRIORITY_DEFAULT,
+                                 conn->cancellable, read_done_cb, cs_ws_conn_ref (conn));
+      return;
+    }
+  g_assert (conn->in_source == NULL);
+  if (conn->socket)
+    {
+      /* The input stream reads this socket (through libsoup's buffer):
+       * a plain socket source is one source, the pollable stream's three. */
+      conn->in_source = g_socket_create_source (conn->socket, G_IO_IN, NULL);
+      g_source_set_callback (conn->in_source, (GSourceFunc) (void (*) (void)) socket_readable_cb,
+                             cs_ws_conn_ref (conn), (GDestroyNotify) cs_ws_conn_unref);
+    }
+  else
+    {
+      conn->in_source = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (conn->in), NULL);
+      g_source_set_callback (conn->in_source, (GSourceFunc) (void (*) (void)) stream_readable_cb,
+                             cs_ws_conn_ref (conn), (GDestroyNotify) cs_ws_conn_unref);
+    }
+  g_source_set_static_name (conn->in_source, "[causerie] WebSocket readable");
+  /* GLib takes a source's descriptors out of the poll set while it
+   * dispatches it, unless it may recurse, and wakes the loop at each
+   * removal and addition: two more turns of the whole loop per read. This
+   * callback never iterates the main context. */
+  g_source_set_can_recurse (conn->in_source, TRUE);
+  g_source_attach (conn->in_source, g_main_context_get_thread_default ());
+  conn->first_read_id = g_idle_add_full (G_PRIORITY_DEFAULT, first_read_cb, conn, NULL);
 }
 
 static gboolean
@@ -788,6 +949,17 @@ cs_ws_conn_new (GIOStream           *stream,
   conn->out = g_io_stream_get_output_stream (stream);
   conn->pollable = G_IS_POLLABLE_OUTPUT_STREAM (conn->out) &&
                    g_pollable_output_stream_can_poll (G_POLLABLE_OUTPUT_STREAM (conn->out));
+  conn->fd = -1;
+  /* libsoup hands over its own stream around the socket's, with the
+   * socket's output stream as it is (GSocketOutputStream is not public
+   * API, hence its name): what is written to it goes to the socket
+   * unchanged, so it may be written to the socket directly. */
+  if (conn->pollable && g_str_equal (G_OBJECT_TYPE_NAME (conn->out), "GSocketOutputStream"))
+    {
+      g_object_get (conn->out, "socket", &conn->socket, NULL);
+      if (conn->socket)
+        conn->fd = g_socket_get_fd (conn->socket);
+    }
   conn->cancellable = g_cancellable_new ();
   conn->callbacks = *callbacks;
   conn->user_data = user_data;
