@@ -53,6 +53,7 @@ struct _CsHub {
   GHashTable *offline_timers; /* user id -> GSource id */
   GHashTable *typing;         /* "room\nuser" -> Typing* */
   GHashTable *members;        /* room id -> GStrv of member ids (a cache) */
+  CsWsPoller *poller;         /* every socket's reads and waits, one main-loop source */
   guint       n_clients;
 };
 
@@ -955,7 +956,7 @@ cs_hub_accept (CsHub      *hub,
   g_queue_init (&c->held);
   c->sent_upto = cs_store_head_seq (hub->server->store);
   c->covered_from = c->sent_upto;
-  c->ws = cs_ws_conn_new (stream, hub->server->config, &callbacks, c);
+  c->ws = cs_ws_conn_new_polled (stream, hub->server->config, &callbacks, hub->poller, c);
   /* How long after `ready` a socket's stored events wait for its first
    * frame ([websocket] first_frame_grace_ms). A first frame `sync` (what
    * every client sends on `ready`, one round trip later) gets the whole
@@ -1057,6 +1058,7 @@ cs_hub_new (CsServer *server)
   hub->offline_timers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, remove_source);
   hub->typing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, typing_free);
   hub->members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
+  hub->poller = cs_ws_poller_new ();
   return hub;
 }
 
@@ -1086,6 +1088,7 @@ cs_hub_free (CsHub *hub)
   g_hash_table_unref (hub->offline_timers);
   g_hash_table_unref (hub->typing);
   g_hash_table_unref (hub->members);
+  g_clear_pointer (&hub->poller, cs_ws_poller_unref);   /* sockets still closing keep it */
   g_free (hub);
 }
 

@@ -7,8 +7,10 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 #define READ_CHUNK   16384
 #define MAX_VECTORS  64
@@ -17,6 +19,15 @@
  * ping about as rarely). More is a flood: closed with 1008. */
 #define PING_WINDOW_US (10 * G_USEC_PER_SEC)
 #define PING_WINDOW_MAX 50
+
+#define POLL_BATCH   64
+
+/* Many sockets as one source of the main loop (see cs_ws_poller_new). */
+struct _CsWsPoller {
+  GSource  source;
+  gint     ref_count;   /* the owner's and each connection's */
+  int      epfd;
+};
 
 enum { OP_CONT = 0x0, OP_TEXT = 0x1, OP_BINARY = 0x2, OP_CLOSE = 0x8, OP_PING = 0x9, OP_PONG = 0xA };
 
@@ -33,6 +44,10 @@ struct _CsWsConn {
   guint          peer_timeout_ms;
 
   guint8         read_buf[READ_CHUNK];
+  CsWsPoller    *poller;         /* waits on the socket with many others, or NULL */
+  gboolean       poll_in;        /* ... for the peer's bytes */
+  gboolean       poll_out;       /* ... until the socket takes more */
+  gboolean       polled;         /* in the poller's set, holding a reference */
   GSource       *in_source;      /* waits for the peer's bytes, for as long as we read */
   guint          first_read_id;  /* reads what libsoup buffered past the handshake */
   GSocket       *socket;         /* under the output stream, when it is a socket's */
@@ -66,10 +81,16 @@ struct _CsWsConn {
 
 static void start_read   (CsWsConn *conn);
 static void flush        (CsWsConn *conn);
+static void update_poll  (CsWsConn *conn);
 
 static void
 stop_waiting (CsWsConn *conn)
 {
+  if (conn->poll_out)
+    {
+      conn->poll_out = FALSE;
+      update_poll (conn);
+    }
   if (conn->out_source)
     {
       g_source_destroy (conn->out_source);
@@ -81,6 +102,11 @@ static void
 stop_reading (CsWsConn *conn)
 {
   g_clear_handle_id (&conn->first_read_id, g_source_remove);
+  if (conn->poll_in)
+    {
+      conn->poll_in = FALSE;
+      update_poll (conn);
+    }
   if (conn->in_source)
     {
       g_source_destroy (conn->in_source);
@@ -104,13 +130,14 @@ cs_ws_conn_unref (CsWsConn *conn)
   g_clear_handle_id (&conn->close_id, g_source_remove);
   g_clear_handle_id (&conn->fail_id, g_source_remove);
   stop_waiting (conn);
-  g_assert (conn->in_source == NULL);   /* it holds a reference */
+  g_assert (conn->in_source == NULL && !conn->polled);   /* they hold a reference */
   g_queue_clear_full (&conn->queue, (GDestroyNotify) g_bytes_unref);
   g_byte_array_unref (conn->incoming);
   g_byte_array_unref (conn->message);
   g_clear_object (&conn->cancellable);
   g_clear_object (&conn->socket);
   g_clear_object (&conn->stream);
+  g_clear_pointer (&conn->poller, cs_ws_poller_unref);
   g_free (conn);
 }
 
@@ -402,9 +429,16 @@ flush (CsWsConn *conn)
     return;
   if (conn->pollable)
     {
-      if (flush_now (conn) && !g_queue_is_empty (&conn->queue))
+      if (!flush_now (conn) || g_queue_is_empty (&conn->queue))
+        return;
+      conn->writing = TRUE;
+      if (conn->poller)
         {
-          conn->writing = TRUE;
+          conn->poll_out = TRUE;
+          update_poll (conn);
+        }
+      else
+        {
           conn->out_source = g_pollable_output_stream_create_source (G_POLLABLE_OUTPUT_STREAM (conn->out),
                                                                      conn->cancellable);
           g_source_set_callback (conn->out_source, (GSourceFunc) G_CALLBACK (writable_cb), conn, NULL);
@@ -888,8 +922,13 @@ start_read (CsWsConn *conn)
                                  conn->cancellable, read_done_cb, cs_ws_conn_ref (conn));
       return;
     }
-  g_assert (conn->in_source == NULL);
-  if (conn->socket)
+  g_assert (conn->in_source == NULL && !conn->poll_in);
+  if (conn->poller)
+    {
+      conn->poll_in = TRUE;
+      update_poll (conn);
+    }
+  else if (conn->socket)
     {
       /* The input stream reads this socket (through libsoup's buffer):
        * a plain socket source is one source, the pollable stream's three. */
@@ -903,14 +942,156 @@ start_read (CsWsConn *conn)
       g_source_set_callback (conn->in_source, (GSourceFunc) (void (*) (void)) stream_readable_cb,
                              cs_ws_conn_ref (conn), (GDestroyNotify) cs_ws_conn_unref);
     }
-  g_source_set_static_name (conn->in_source, "[causerie] WebSocket readable");
-  /* GLib takes a source's descriptors out of the poll set while it
+  if (conn->in_source)
+    {
+      g_source_set_static_name (conn->in_source, "[causerie] WebSocket readable");
+      /* GLib takes a source's descriptors out of the poll set while it
    * dispatches it, unless it may recurse, and wakes the loop at each
    * removal and addition: two more turns of the whole loop per read. This
    * callback never iterates the main context. */
-  g_source_set_can_recurse (conn->in_source, TRUE);
-  g_source_attach (conn->in_source, g_main_context_get_thread_default ());
+      g_source_set_can_recurse (conn->in_source, TRUE);
+      g_source_attach (conn->in_source, g_main_context_get_thread_default ());
+    }
   conn->first_read_id = g_idle_add_full (G_PRIORITY_DEFAULT, first_read_cb, conn, NULL);
+}
+
+
+/* ---- many sockets, one source ----------------------------------------- */
+
+/* The socket's place in the poller's set: in it while we read or wait to
+ * write, out of it otherwise. Being in it holds a reference. */
+static void
+update_poll (CsWsConn *conn)
+{
+  struct epoll_event ev = { 0 };
+  gboolean want = !conn->closed && (conn->poll_in || conn->poll_out);
+
+  if (conn->poller == NULL)
+    return;
+  ev.events = (conn->poll_in ? EPOLLIN : 0) | (conn->poll_out ? EPOLLOUT : 0);
+  ev.data.ptr = conn;
+  if (want && conn->polled)
+    {
+      if (epoll_ctl (conn->poller->epfd, EPOLL_CTL_MOD, conn->fd, &ev) != 0)
+        g_warning ("epoll_ctl (MOD): %s", g_strerror (errno));
+    }
+  else if (want)
+    {
+      if (epoll_ctl (conn->poller->epfd, EPOLL_CTL_ADD, conn->fd, &ev) != 0)
+        {
+          /* Cannot be waited for: shut from the main loop. */
+          g_message ("Shutting a WebSocket that cannot be polled: %s", g_strerror (errno));
+          conn->write_failed = TRUE;
+          if (conn->fail_id == 0)
+            conn->fail_id = g_idle_add_full (G_PRIORITY_DEFAULT, write_failed_cb, conn, NULL);
+          return;
+        }
+      conn->polled = TRUE;
+      cs_ws_conn_ref (conn);
+    }
+  else if (conn->polled)
+    {
+      /* The descriptor is still open here (shut closes the stream later). */
+      epoll_ctl (conn->poller->epfd, EPOLL_CTL_DEL, conn->fd, &ev);
+      conn->polled = FALSE;
+      cs_ws_conn_unref (conn);
+    }
+}
+
+static void
+poll_writable (CsWsConn *conn)
+{
+  conn->poll_out = FALSE;
+  update_poll (conn);
+  conn->writing = FALSE;
+  flush (conn);
+  finish_if_closed (conn);
+}
+
+static gboolean
+poller_dispatch (GSource     *source,
+                 GSourceFunc  callback,
+                 gpointer     data)
+{
+  CsWsPoller *poller = (CsWsPoller *) source;
+  struct epoll_event events[POLL_BATCH];
+  int n = epoll_wait (poller->epfd, events, POLL_BATCH, 0);
+
+  /* A socket handled here may close another one of this batch. */
+  for (int i = 0; i < n; i++)
+    cs_ws_conn_ref (events[i].data.ptr);
+  for (int i = 0; i < n; i++)
+    {
+      CsWsConn *conn = events[i].data.ptr;
+      guint32 e = events[i].events;
+
+      if (conn->poll_out && (e & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
+        poll_writable (conn);
+      if (conn->poll_in && (e & (EPOLLIN | EPOLLERR | EPOLLHUP)))
+        read_some (conn, NULL);
+    }
+  for (int i = 0; i < n; i++)
+    cs_ws_conn_unref (events[i].data.ptr);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+poller_finalize (GSource *source)
+{
+  close (((CsWsPoller *) source)->epfd);
+}
+
+static GSourceFuncs poller_funcs = { NULL, NULL, poller_dispatch, poller_finalize, NULL, NULL };
+
+/**
+ * cs_ws_poller_new:
+ *
+ * One source on the thread-default main context for the sockets of many
+ * connections, waited on with epoll. GLib's own loop polls every file
+ * descriptor of every source at each turn and walks all its sources: with
+ * a source per socket, each turn of the loop cost time in proportion to
+ * the number of WebSockets open, several turns per message.
+ *
+ * Returns: (transfer full): a poller for cs_ws_conn_new_polled ()
+ */
+CsWsPoller *
+cs_ws_poller_new (void)
+{
+  int epfd = epoll_create1 (EPOLL_CLOEXEC);
+  CsWsPoller *poller;
+
+  if (epfd < 0)
+    {
+      g_warning ("epoll_create1: %s; WebSockets are polled one source each", g_strerror (errno));
+      return NULL;
+    }
+  poller = (CsWsPoller *) g_source_new (&poller_funcs, sizeof (CsWsPoller));
+  poller->ref_count = 1;
+  poller->epfd = epfd;
+  g_source_add_unix_fd (&poller->source, epfd, G_IO_IN);
+  g_source_set_static_name (&poller->source, "[causerie] WebSockets");
+  /* Never iterates the loop; see in_source. */
+  g_source_set_can_recurse (&poller->source, TRUE);
+  g_source_attach (&poller->source, g_main_context_get_thread_default ());
+  return poller;
+}
+
+CsWsPoller *
+cs_ws_poller_ref (CsWsPoller *poller)
+{
+  poller->ref_count++;
+  return poller;
+}
+
+/* The last reference (the owner's, or a connection's that outlived it)
+ * takes the source off the main loop. */
+void
+cs_ws_poller_unref (CsWsPoller *poller)
+{
+  if (poller == NULL || --poller->ref_count > 0)
+    return;
+  g_source_destroy (&poller->source);
+  g_source_unref (&poller->source);
 }
 
 static gboolean
@@ -940,6 +1121,18 @@ cs_ws_conn_new (GIOStream           *stream,
                 const CsWsCallbacks *callbacks,
                 gpointer             user_data)
 {
+  return cs_ws_conn_new_polled (stream, config, callbacks, NULL, user_data);
+}
+
+/* Like cs_ws_conn_new (), waiting on the socket with @poller's others
+ * when the stream is a socket's. */
+CsWsConn *
+cs_ws_conn_new_polled (GIOStream           *stream,
+                       const CsConfig      *config,
+                       const CsWsCallbacks *callbacks,
+                       CsWsPoller          *poller,
+                       gpointer             user_data)
+{
   CsWsConn *conn = g_new0 (CsWsConn, 1);
   guint tick;
 
@@ -960,6 +1153,9 @@ cs_ws_conn_new (GIOStream           *stream,
       if (conn->socket)
         conn->fd = g_socket_get_fd (conn->socket);
     }
+  if (poller && conn->fd >= 0 && G_IS_POLLABLE_INPUT_STREAM (conn->in) &&
+      g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (conn->in)))
+    conn->poller = cs_ws_poller_ref (poller);
   conn->cancellable = g_cancellable_new ();
   conn->callbacks = *callbacks;
   conn->user_data = user_data;
