@@ -248,8 +248,9 @@ cs_hub_deliver (GPtrArray *events,
   CsHub *hub = data;
   /* One write per socket for the whole batch: at high rates a batch holds
    * many events, and a write per frame would cost a system call per
-   * delivery. */
-  g_autoptr(GPtrArray) touched = g_ptr_array_new ();
+   * delivery. A batch of one event (low rates) is written at once,
+   * without queueing. */
+  g_autoptr(GPtrArray) touched = events->len > 1 ? g_ptr_array_new () : NULL;
 
   for (guint i = 0; i < events->len; i++)
     {
@@ -268,7 +269,7 @@ cs_hub_deliver (GPtrArray *events,
             client_send_event (g_ptr_array_index (list, k), ev, frame, own, touched);
         }
     }
-  for (guint i = 0; i < touched->len; i++)
+  for (guint i = 0; touched && i < touched->len; i++)
     {
       Client *c = g_ptr_array_index (touched, i);
 

@@ -549,6 +549,23 @@ queue_frame (CsWsConn *conn,
       send_close (conn, CS_WS_CLOSE_TRY_AGAIN_LATER, "Too far behind; reconnect and sync");
       return FALSE;
     }
+  if (now && conn->fd >= 0 && !conn->writing && g_queue_is_empty (&conn->queue))
+    {
+      /* Nothing waits before it: straight to the socket, and queued only
+       * if the socket does not take all of it. At low rates this is every
+       * delivery. */
+      gsize size;
+      const guint8 *data = g_bytes_get_data (frame, &size);
+      gssize r;
+
+      do
+        r = send (conn->fd, data, size, MSG_DONTWAIT | MSG_NOSIGNAL);
+      while (r < 0 && errno == EINTR);
+      if (r == (gssize) size)
+        return TRUE;
+      /* The rest goes as any queued frame would (a failure too). */
+      conn->head_written = r > 0 ? (gsize) r : 0;
+    }
   conn->queued_bytes += g_bytes_get_size (frame);
   g_queue_push_tail (&conn->queue, g_bytes_ref (frame));
   if (now)
