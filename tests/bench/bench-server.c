@@ -503,7 +503,7 @@ create_rooms (Bench   *b,
 
 /* ---- WebSocket clients ------------------------------------------------- */
 
-typedef enum { FRAME_OTHER, FRAME_MESSAGE, FRAME_ACK, FRAME_PONG, FRAME_ERROR } FrameKind;
+typedef enum { FRAME_OTHER, FRAME_MESSAGE, FRAME_ACK, FRAME_PONG, FRAME_ERROR, FRAME_READY, FRAME_SYNCED } FrameKind;
 typedef enum { PHASE_FANOUT, PHASE_THROUGHPUT } Phase;
 
 typedef struct {
@@ -534,6 +534,7 @@ typedef struct {
   guint8                  *seen;       /* (a): bitmap of message numbers received */
   guint                    in_flight;  /* (b) */
   guint                    counter;    /* (b) */
+  gboolean                 synced;     /* its first sync answered: live */
 } Client;
 
 struct _Worker {
@@ -562,6 +563,7 @@ frame_kind (const char *text,
 {
   static const struct { const char *name; FrameKind kind; } kinds[] = {
     { "message.new\"", FRAME_MESSAGE }, { "ack\"", FRAME_ACK }, { "pong\"", FRAME_PONG }, { "error\"", FRAME_ERROR },
+    { "ready\"", FRAME_READY }, { "synced\"", FRAME_SYNCED },
   };
   static const char prefix[] = "{\"type\":\"";
 
@@ -582,7 +584,8 @@ frame_kind (const char *text,
     if (obj == NULL || !cau_json_get_string (obj, "type", TRUE, &type, NULL))
       return FRAME_OTHER;
     return g_str_equal (type, "message.new") ? FRAME_MESSAGE : g_str_equal (type, "ack") ? FRAME_ACK
-         : g_str_equal (type, "pong") ? FRAME_PONG : g_str_equal (type, "error") ? FRAME_ERROR : FRAME_OTHER;
+         : g_str_equal (type, "pong") ? FRAME_PONG : g_str_equal (type, "error") ? FRAME_ERROR
+         : g_str_equal (type, "ready") ? FRAME_READY : g_str_equal (type, "synced") ? FRAME_SYNCED : FRAME_OTHER;
   }
 }
 
@@ -681,6 +684,31 @@ on_ack (Client     *c,
     }
 }
 
+static void ready_one (Worker *w, gboolean ok);
+
+/* What the desktop client does on `ready`: a first frame `sync` from
+ * ready's seq. The server holds a new socket's events until its first
+ * frame (up to [websocket] first_frame_grace_ms), so a client that never
+ * sends one would measure that hold, not the delivery. A client counts as
+ * connected once its `synced` arrives. */
+static void
+client_sync (Client     *c,
+             const char *text,
+             gsize       len)
+{
+  g_autoptr(JsonObject) obj = cau_json_parse_object (text, len, NULL);
+  gint64 seq = 0;
+  g_autofree char *frame = NULL;
+
+  if (obj == NULL || !cau_json_get_int (obj, "seq", TRUE, &seq, NULL))
+    {
+      g_printerr ("bench: WebSocket %u: a ready frame without seq\n", c->index);
+      seq = 0;
+    }
+  frame = g_strdup_printf ("{\"type\":\"sync\",\"since\":%" G_GINT64_FORMAT "}", seq);
+  soup_websocket_connection_send_text (c->ws, frame);
+}
+
 static void
 message_cb (SoupWebsocketConnection *ws,
             gint                     type,
@@ -709,6 +737,17 @@ message_cb (SoupWebsocketConnection *ws,
     case FRAME_ERROR:
       if (w->errors++ < 3)
         g_printerr ("bench: error frame: %.*s\n", (int) MIN (len, 300), text);
+      break;
+    case FRAME_READY:
+      client_sync (c, text, len);
+      break;
+    case FRAME_SYNCED:
+      if (!c->synced)
+        {
+          c->synced = TRUE;
+          if (w->connecting != G_MAXUINT)
+            ready_one (w, TRUE);
+        }
       break;
     case FRAME_OTHER:
       break;
@@ -756,9 +795,8 @@ connected_cb (GObject      *source,
       return;
     }
   soup_websocket_connection_set_keepalive_interval (c->ws, 0);
+  /* Connected once `synced` answers the first frame (message_cb). */
   g_signal_connect (c->ws, "message", G_CALLBACK (message_cb), c);
-  if (c->worker->connecting != G_MAXUINT)
-    ready_one (c->worker, TRUE);
 }
 
 static void

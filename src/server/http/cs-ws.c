@@ -5,7 +5,12 @@
 
 #include "cs-ws.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #define READ_CHUNK   16384
 #define MAX_VECTORS  64
@@ -14,6 +19,15 @@
  * ping about as rarely). More is a flood: closed with 1008. */
 #define PING_WINDOW_US (10 * G_USEC_PER_SEC)
 #define PING_WINDOW_MAX 50
+
+#define POLL_BATCH   64
+
+/* Many sockets as one source of the main loop (see cs_ws_poller_new). */
+struct _CsWsPoller {
+  GSource  source;
+  gint     ref_count;   /* the owner's and each connection's */
+  int      epfd;
+};
 
 enum { OP_CONT = 0x0, OP_TEXT = 0x1, OP_BINARY = 0x2, OP_CLOSE = 0x8, OP_PING = 0x9, OP_PONG = 0xA };
 
@@ -30,6 +44,14 @@ struct _CsWsConn {
   guint          peer_timeout_ms;
 
   guint8         read_buf[READ_CHUNK];
+  CsWsPoller    *poller;         /* waits on the socket with many others, or NULL */
+  gboolean       poll_in;        /* ... for the peer's bytes */
+  gboolean       poll_out;       /* ... until the socket takes more */
+  gboolean       polled;         /* in the poller's set, holding a reference */
+  GSource       *in_source;      /* waits for the peer's bytes, for as long as we read */
+  guint          first_read_id;  /* reads what libsoup buffered past the handshake */
+  GSocket       *socket;         /* under the output stream, when it is a socket's */
+  int            fd;             /* ... written with sendmsg () (see flush_now), or -1 */
   GByteArray    *incoming;       /* bytes not yet parsed */
   GByteArray    *message;        /* a fragmented text message being assembled */
   gboolean       in_message;
@@ -59,14 +81,36 @@ struct _CsWsConn {
 
 static void start_read   (CsWsConn *conn);
 static void flush        (CsWsConn *conn);
+static void update_poll  (CsWsConn *conn);
 
 static void
 stop_waiting (CsWsConn *conn)
 {
+  if (conn->poll_out)
+    {
+      conn->poll_out = FALSE;
+      update_poll (conn);
+    }
   if (conn->out_source)
     {
       g_source_destroy (conn->out_source);
       g_clear_pointer (&conn->out_source, g_source_unref);
+    }
+}
+
+static void
+stop_reading (CsWsConn *conn)
+{
+  g_clear_handle_id (&conn->first_read_id, g_source_remove);
+  if (conn->poll_in)
+    {
+      conn->poll_in = FALSE;
+      update_poll (conn);
+    }
+  if (conn->in_source)
+    {
+      g_source_destroy (conn->in_source);
+      g_clear_pointer (&conn->in_source, g_source_unref);
     }
 }
 
@@ -86,11 +130,14 @@ cs_ws_conn_unref (CsWsConn *conn)
   g_clear_handle_id (&conn->close_id, g_source_remove);
   g_clear_handle_id (&conn->fail_id, g_source_remove);
   stop_waiting (conn);
+  g_assert (conn->in_source == NULL && !conn->polled);   /* they hold a reference */
   g_queue_clear_full (&conn->queue, (GDestroyNotify) g_bytes_unref);
   g_byte_array_unref (conn->incoming);
   g_byte_array_unref (conn->message);
   g_clear_object (&conn->cancellable);
+  g_clear_object (&conn->socket);
   g_clear_object (&conn->stream);
+  g_clear_pointer (&conn->poller, cs_ws_poller_unref);
   g_free (conn);
 }
 
@@ -135,6 +182,7 @@ shut (CsWsConn *conn)
   g_clear_handle_id (&conn->close_id, g_source_remove);
   g_clear_handle_id (&conn->fail_id, g_source_remove);
   stop_waiting (conn);
+  stop_reading (conn);
   g_cancellable_cancel (conn->cancellable);
   g_io_stream_close_async (conn->stream, G_PRIORITY_DEFAULT, NULL, stream_closed_cb, cs_ws_conn_ref (conn));
   if (conn->callbacks.closed)
@@ -286,6 +334,47 @@ consume (CsWsConn *conn,
     }
 }
 
+/* Writes @n of conn->vectors without blocking. On a socket, with one
+ * sendmsg (): GIO's pollable writev adds a dozen checks and calls per
+ * write, and at low rates there is one write per delivery. */
+static GPollableReturn
+write_vectors (CsWsConn *conn,
+               guint     n,
+               gsize    *written,
+               GError  **error)
+{
+  struct iovec iov[MAX_VECTORS];
+  struct msghdr msg = { 0 };
+  gssize r;
+
+  if (conn->fd < 0)
+    return g_pollable_output_stream_writev_nonblocking (G_POLLABLE_OUTPUT_STREAM (conn->out), conn->vectors, n,
+                                                        written, NULL, error);
+  for (guint i = 0; i < n; i++)
+    {
+      iov[i].iov_base = (void *) conn->vectors[i].buffer;
+      iov[i].iov_len = conn->vectors[i].size;
+    }
+  msg.msg_iov = iov;
+  msg.msg_iovlen = n;
+  do
+    r = sendmsg (conn->fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+  while (r < 0 && errno == EINTR);
+  if (r >= 0)
+    {
+      *written = r;
+      return G_POLLABLE_RETURN_OK;
+    }
+  if (errno == EAGAIN || errno == EWOULDBLOCK)
+    return G_POLLABLE_RETURN_WOULD_BLOCK;
+  {
+    int saved = errno;
+
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "Error sending data: %s", g_strerror (saved));
+  }
+  return G_POLLABLE_RETURN_FAILED;
+}
+
 /* Writes what the socket takes now, without blocking, and waits for it
  * to take more only when it is full. An asynchronous write per frame
  * cost two GTasks and two main-loop dispatches per delivery, which is
@@ -310,8 +399,7 @@ flush_now (CsWsConn *conn)
           conn->vectors[n].buffer = data + skip;
           conn->vectors[n].size = size - skip;
         }
-      r = g_pollable_output_stream_writev_nonblocking (G_POLLABLE_OUTPUT_STREAM (conn->out), conn->vectors, n,
-                                                       &written, NULL, &error);
+      r = write_vectors (conn, n, &written, &error);
       if (r == G_POLLABLE_RETURN_WOULD_BLOCK)
         break;
       if (r == G_POLLABLE_RETURN_FAILED)
@@ -341,13 +429,21 @@ flush (CsWsConn *conn)
     return;
   if (conn->pollable)
     {
-      if (flush_now (conn) && !g_queue_is_empty (&conn->queue))
+      if (!flush_now (conn) || g_queue_is_empty (&conn->queue))
+        return;
+      conn->writing = TRUE;
+      if (conn->poller)
         {
-          conn->writing = TRUE;
+          conn->poll_out = TRUE;
+          update_poll (conn);
+        }
+      else
+        {
           conn->out_source = g_pollable_output_stream_create_source (G_POLLABLE_OUTPUT_STREAM (conn->out),
                                                                      conn->cancellable);
           g_source_set_callback (conn->out_source, (GSourceFunc) G_CALLBACK (writable_cb), conn, NULL);
           g_source_set_static_name (conn->out_source, "[causerie] WebSocket writable");
+          g_source_set_can_recurse (conn->out_source, TRUE);   /* as in_source */
           g_source_attach (conn->out_source, g_main_context_get_thread_default ());
         }
       return;
@@ -452,6 +548,23 @@ queue_frame (CsWsConn *conn,
                  conn->queue_max);
       send_close (conn, CS_WS_CLOSE_TRY_AGAIN_LATER, "Too far behind; reconnect and sync");
       return FALSE;
+    }
+  if (now && conn->fd >= 0 && !conn->writing && g_queue_is_empty (&conn->queue))
+    {
+      /* Nothing waits before it: straight to the socket, and queued only
+       * if the socket does not take all of it. At low rates this is every
+       * delivery. */
+      gsize size;
+      const guint8 *data = g_bytes_get_data (frame, &size);
+      gssize r;
+
+      do
+        r = send (conn->fd, data, size, MSG_DONTWAIT | MSG_NOSIGNAL);
+      while (r < 0 && errno == EINTR);
+      if (r == (gssize) size)
+        return TRUE;
+      /* The rest goes as any queued frame would (a failure too). */
+      conn->head_written = r > 0 ? (gsize) r : 0;
     }
   conn->queued_bytes += g_bytes_get_size (frame);
   g_queue_push_tail (&conn->queue, g_bytes_ref (frame));
@@ -745,11 +858,257 @@ read_done_cb (GObject      *source,
   cs_ws_conn_unref (conn);
 }
 
+/* Reads what is there without blocking; @full says whether it filled
+ * the buffer. Returns FALSE when reading has stopped (in_source is gone). */
+static gboolean
+read_some (CsWsConn *conn,
+           gboolean *full)
+{
+  g_autoptr(GError) error = NULL;
+  gssize n;
+
+  n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (conn->in), conn->read_buf,
+                                                sizeof conn->read_buf, NULL, &error);
+  if (full)
+    *full = n == sizeof conn->read_buf;
+  if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    return TRUE;
+  if (n <= 0)
+    {
+      if (n < 0)
+        g_message ("Shutting a WebSocket whose read failed: %s", error->message);
+      else if (!conn->closed)
+        g_debug ("A WebSocket peer closed the connection without a closing handshake");
+      shut (conn);   /* stops reading */
+      return FALSE;
+    }
+  conn->last_recv_us = g_get_monotonic_time ();
+  g_byte_array_append (conn->incoming, conn->read_buf, n);
+  if (!parse_frames (conn) || conn->closed)
+    {
+      stop_reading (conn);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+socket_readable_cb (GSocket      *socket,
+                    GIOCondition  condition,
+                    gpointer      data)
+{
+  return read_some (data, NULL) ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static gboolean
+stream_readable_cb (GObject  *stream,
+                    gpointer  data)
+{
+  return read_some (data, NULL) ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+/* libsoup may have read past the handshake into its buffer, which the
+ * socket's source would not see: read once at the start. in_source keeps
+ * @data alive until then (stop_reading removes this). */
+static gboolean
+first_read_cb (gpointer data)
+{
+  CsWsConn *conn = data;
+  gboolean full = FALSE;
+
+  conn->first_read_id = 0;
+  /* Until the buffer is empty (what is left in it would wait), within
+   * reason: past libsoup's buffer, the socket's source takes over. */
+  for (guint i = 0; i < 8 && read_some (conn, &full) && full; i++)
+    ;
+  return G_SOURCE_REMOVE;
+}
+
+/* Reading is one source for the life of the connection, read without
+ * blocking when it fires. An asynchronous read per frame attached and
+ * destroyed a source or two each time, and GLib wakes its loop up for
+ * every file descriptor added to or removed from it: a dozen extra
+ * main-loop iterations per message, each walking every socket. */
 static void
 start_read (CsWsConn *conn)
 {
-  g_input_stream_read_async (conn->in, conn->read_buf, sizeof conn->read_buf, G_PRIORITY_DEFAULT,
-                             conn->cancellable, read_done_cb, cs_ws_conn_ref (conn));
+  if (!G_IS_POLLABLE_INPUT_STREAM (conn->in) ||
+      !g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (conn->in)))
+    {
+      g_input_stream_read_async (conn->in, conn->read_buf, sizeof conn->read_buf, G_PRIORITY_DEFAULT,
+                                 conn->cancellable, read_done_cb, cs_ws_conn_ref (conn));
+      return;
+    }
+  g_assert (conn->in_source == NULL && !conn->poll_in);
+  if (conn->poller)
+    {
+      conn->poll_in = TRUE;
+      update_poll (conn);
+    }
+  else if (conn->socket)
+    {
+      /* The input stream reads this socket (through libsoup's buffer):
+       * a plain socket source is one source, the pollable stream's three. */
+      conn->in_source = g_socket_create_source (conn->socket, G_IO_IN, NULL);
+      g_source_set_callback (conn->in_source, (GSourceFunc) (void (*) (void)) socket_readable_cb,
+                             cs_ws_conn_ref (conn), (GDestroyNotify) cs_ws_conn_unref);
+    }
+  else
+    {
+      conn->in_source = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (conn->in), NULL);
+      g_source_set_callback (conn->in_source, (GSourceFunc) (void (*) (void)) stream_readable_cb,
+                             cs_ws_conn_ref (conn), (GDestroyNotify) cs_ws_conn_unref);
+    }
+  if (conn->in_source)
+    {
+      g_source_set_static_name (conn->in_source, "[causerie] WebSocket readable");
+      /* GLib takes a source's descriptors out of the poll set while it
+   * dispatches it, unless it may recurse, and wakes the loop at each
+   * removal and addition: two more turns of the whole loop per read. This
+   * callback never iterates the main context. */
+      g_source_set_can_recurse (conn->in_source, TRUE);
+      g_source_attach (conn->in_source, g_main_context_get_thread_default ());
+    }
+  conn->first_read_id = g_idle_add_full (G_PRIORITY_DEFAULT, first_read_cb, conn, NULL);
+}
+
+
+/* ---- many sockets, one source ----------------------------------------- */
+
+/* The socket's place in the poller's set: in it while we read or wait to
+ * write, out of it otherwise. Being in it holds a reference. */
+static void
+update_poll (CsWsConn *conn)
+{
+  struct epoll_event ev = { 0 };
+  gboolean want = !conn->closed && (conn->poll_in || conn->poll_out);
+
+  if (conn->poller == NULL)
+    return;
+  ev.events = (conn->poll_in ? EPOLLIN : 0) | (conn->poll_out ? EPOLLOUT : 0);
+  ev.data.ptr = conn;
+  if (want && conn->polled)
+    {
+      if (epoll_ctl (conn->poller->epfd, EPOLL_CTL_MOD, conn->fd, &ev) != 0)
+        g_warning ("epoll_ctl (MOD): %s", g_strerror (errno));
+    }
+  else if (want)
+    {
+      if (epoll_ctl (conn->poller->epfd, EPOLL_CTL_ADD, conn->fd, &ev) != 0)
+        {
+          /* Cannot be waited for: shut from the main loop. */
+          g_message ("Shutting a WebSocket that cannot be polled: %s", g_strerror (errno));
+          conn->write_failed = TRUE;
+          if (conn->fail_id == 0)
+            conn->fail_id = g_idle_add_full (G_PRIORITY_DEFAULT, write_failed_cb, conn, NULL);
+          return;
+        }
+      conn->polled = TRUE;
+      cs_ws_conn_ref (conn);
+    }
+  else if (conn->polled)
+    {
+      /* The descriptor is still open here (shut closes the stream later). */
+      epoll_ctl (conn->poller->epfd, EPOLL_CTL_DEL, conn->fd, &ev);
+      conn->polled = FALSE;
+      cs_ws_conn_unref (conn);
+    }
+}
+
+static void
+poll_writable (CsWsConn *conn)
+{
+  conn->poll_out = FALSE;
+  update_poll (conn);
+  conn->writing = FALSE;
+  flush (conn);
+  finish_if_closed (conn);
+}
+
+static gboolean
+poller_dispatch (GSource     *source,
+                 GSourceFunc  callback,
+                 gpointer     data)
+{
+  CsWsPoller *poller = (CsWsPoller *) source;
+  struct epoll_event events[POLL_BATCH];
+  int n = epoll_wait (poller->epfd, events, POLL_BATCH, 0);
+
+  /* A socket handled here may close another one of this batch. */
+  for (int i = 0; i < n; i++)
+    cs_ws_conn_ref (events[i].data.ptr);
+  for (int i = 0; i < n; i++)
+    {
+      CsWsConn *conn = events[i].data.ptr;
+      guint32 e = events[i].events;
+
+      if (conn->poll_out && (e & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
+        poll_writable (conn);
+      if (conn->poll_in && (e & (EPOLLIN | EPOLLERR | EPOLLHUP)))
+        read_some (conn, NULL);
+    }
+  for (int i = 0; i < n; i++)
+    cs_ws_conn_unref (events[i].data.ptr);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+poller_finalize (GSource *source)
+{
+  close (((CsWsPoller *) source)->epfd);
+}
+
+static GSourceFuncs poller_funcs = { NULL, NULL, poller_dispatch, poller_finalize, NULL, NULL };
+
+/**
+ * cs_ws_poller_new:
+ *
+ * One source on the thread-default main context for the sockets of many
+ * connections, waited on with epoll. GLib's own loop polls every file
+ * descriptor of every source at each turn and walks all its sources: with
+ * a source per socket, each turn of the loop cost time in proportion to
+ * the number of WebSockets open, several turns per message.
+ *
+ * Returns: (transfer full): a poller for cs_ws_conn_new_polled ()
+ */
+CsWsPoller *
+cs_ws_poller_new (void)
+{
+  int epfd = epoll_create1 (EPOLL_CLOEXEC);
+  CsWsPoller *poller;
+
+  if (epfd < 0)
+    {
+      g_warning ("epoll_create1: %s; WebSockets are polled one source each", g_strerror (errno));
+      return NULL;
+    }
+  poller = (CsWsPoller *) g_source_new (&poller_funcs, sizeof (CsWsPoller));
+  poller->ref_count = 1;
+  poller->epfd = epfd;
+  g_source_add_unix_fd (&poller->source, epfd, G_IO_IN);
+  g_source_set_static_name (&poller->source, "[causerie] WebSockets");
+  /* Never iterates the loop; see in_source. */
+  g_source_set_can_recurse (&poller->source, TRUE);
+  g_source_attach (&poller->source, g_main_context_get_thread_default ());
+  return poller;
+}
+
+CsWsPoller *
+cs_ws_poller_ref (CsWsPoller *poller)
+{
+  poller->ref_count++;
+  return poller;
+}
+
+/* The last reference (the owner's, or a connection's that outlived it)
+ * takes the source off the main loop. */
+void
+cs_ws_poller_unref (CsWsPoller *poller)
+{
+  if (poller == NULL || --poller->ref_count > 0)
+    return;
+  g_source_destroy (&poller->source);
+  g_source_unref (&poller->source);
 }
 
 static gboolean
@@ -779,6 +1138,18 @@ cs_ws_conn_new (GIOStream           *stream,
                 const CsWsCallbacks *callbacks,
                 gpointer             user_data)
 {
+  return cs_ws_conn_new_polled (stream, config, callbacks, NULL, user_data);
+}
+
+/* Like cs_ws_conn_new (), waiting on the socket with @poller's others
+ * when the stream is a socket's. */
+CsWsConn *
+cs_ws_conn_new_polled (GIOStream           *stream,
+                       const CsConfig      *config,
+                       const CsWsCallbacks *callbacks,
+                       CsWsPoller          *poller,
+                       gpointer             user_data)
+{
   CsWsConn *conn = g_new0 (CsWsConn, 1);
   guint tick;
 
@@ -788,6 +1159,20 @@ cs_ws_conn_new (GIOStream           *stream,
   conn->out = g_io_stream_get_output_stream (stream);
   conn->pollable = G_IS_POLLABLE_OUTPUT_STREAM (conn->out) &&
                    g_pollable_output_stream_can_poll (G_POLLABLE_OUTPUT_STREAM (conn->out));
+  conn->fd = -1;
+  /* libsoup hands over its own stream around the socket's, with the
+   * socket's output stream as it is (GSocketOutputStream is not public
+   * API, hence its name): what is written to it goes to the socket
+   * unchanged, so it may be written to the socket directly. */
+  if (conn->pollable && g_str_equal (G_OBJECT_TYPE_NAME (conn->out), "GSocketOutputStream"))
+    {
+      g_object_get (conn->out, "socket", &conn->socket, NULL);
+      if (conn->socket)
+        conn->fd = g_socket_get_fd (conn->socket);
+    }
+  if (poller && conn->fd >= 0 && G_IS_POLLABLE_INPUT_STREAM (conn->in) &&
+      g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (conn->in)))
+    conn->poller = cs_ws_poller_ref (poller);
   conn->cancellable = g_cancellable_new ();
   conn->callbacks = *callbacks;
   conn->user_data = user_data;

@@ -13,6 +13,7 @@
 G_BEGIN_DECLS
 
 typedef struct _CsWsConn CsWsConn;
+typedef struct _CsWsPoller CsWsPoller;
 
 typedef enum {
   CS_WS_CLOSE_NORMAL = 1000,
@@ -33,6 +34,11 @@ typedef struct {
 CsWsConn *cs_ws_conn_new        (GIOStream           *stream,
                                  const CsConfig      *config,
                                  const CsWsCallbacks *callbacks,
+                                 gpointer             user_data);
+CsWsConn *cs_ws_conn_new_polled (GIOStream           *stream,
+                                 const CsConfig      *config,
+                                 const CsWsCallbacks *callbacks,
+                                 CsWsPoller          *poller,
                                  gpointer             user_data);
 CsWsConn *cs_ws_conn_ref        (CsWsConn   *conn);
 void      cs_ws_conn_unref      (CsWsConn   *conn);
@@ -58,6 +64,11 @@ gboolean  cs_ws_conn_is_open    (CsWsConn   *conn);
 /* No more callbacks, whatever happens to the connection afterwards. */
 void      cs_ws_conn_detach     (CsWsConn   *conn);
 gsize     cs_ws_conn_queued     (CsWsConn   *conn);
+
+/* Sockets of many connections waited on as one main-loop source. */
+CsWsPoller *cs_ws_poller_new   (void);
+CsWsPoller *cs_ws_poller_ref   (CsWsPoller *poller);
+void        cs_ws_poller_unref (CsWsPoller *poller);
 
 /* One client frame's header, as cs_ws_parse_frame_header() reads it. */
 typedef struct {

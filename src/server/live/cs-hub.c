@@ -56,6 +56,7 @@ struct _CsHub {
   GHashTable *offline_timers; /* user id -> GSource id */
   GHashTable *typing;         /* "room\nuser" -> Typing* */
   GHashTable *members;        /* room id -> GStrv of member ids (a cache) */
+  CsWsPoller *poller;         /* every socket's reads and waits, one main-loop source */
   guint       n_clients;
 };
 
@@ -249,8 +250,9 @@ deliver_events (GPtrArray *events,
   CsHub *hub = data;
   /* One write per socket for the whole batch: at high rates a batch holds
    * many events, and a write per frame would cost a system call per
-   * delivery. */
-  g_autoptr(GPtrArray) touched = g_ptr_array_new ();
+   * delivery. A batch of one event (low rates) is written at once,
+   * without queueing. */
+  g_autoptr(GPtrArray) touched = events->len > 1 ? g_ptr_array_new () : NULL;
 
   for (guint i = 0; i < events->len; i++)
     {
@@ -269,7 +271,7 @@ deliver_events (GPtrArray *events,
             client_send_event (g_ptr_array_index (list, k), ev, frame, own, touched);
         }
     }
-  for (guint i = 0; i < touched->len; i++)
+  for (guint i = 0; touched && i < touched->len; i++)
     {
       Client *c = g_ptr_array_index (touched, i);
 
@@ -978,7 +980,7 @@ cs_hub_accept (CsHub      *hub,
   g_queue_init (&c->held);
   c->sent_upto = cs_store_head_seq (hub->store);
   c->covered_from = c->sent_upto;
-  c->ws = cs_ws_conn_new (stream, hub->config, &callbacks, c);
+  c->ws = cs_ws_conn_new_polled (stream, hub->config, &callbacks, hub->poller, c);
   /* How long after `ready` a socket's stored events wait for its first
    * frame ([websocket] first_frame_grace_ms). A first frame `sync` (what
    * every client sends on `ready`, one round trip later) gets the whole
@@ -1099,6 +1101,7 @@ cs_hub_new (CsConfig    *config,
   hub->offline_timers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, remove_source);
   hub->typing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, typing_free);
   hub->members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
+  hub->poller = cs_ws_poller_new ();
   cs_bus_subscribe (bus, &subscriber, hub);
   return hub;
 }
@@ -1130,6 +1133,7 @@ cs_hub_free (CsHub *hub)
   g_hash_table_unref (hub->offline_timers);
   g_hash_table_unref (hub->typing);
   g_hash_table_unref (hub->members);
+  g_clear_pointer (&hub->poller, cs_ws_poller_unref);   /* sockets still closing keep it */
   g_free (hub);
 }
 
