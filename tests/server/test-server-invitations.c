@@ -38,8 +38,14 @@ wait_for_file (const char *dir, guint timeout_ms)
   for (guint waited = 0; waited < timeout_ms; waited += 100)
     {
       g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-      const char *name = d ? g_dir_read_name (d) : NULL;
+      const char *name = NULL;
 
+      /* The outbox's mail is written beside it first (NAME.eml.XXXXXX)
+       * and renamed: only a whole .eml counts. A maildir's new/ only ever
+       * holds whole files. */
+      while (d && (name = g_dir_read_name (d)) != NULL &&
+             !g_str_has_suffix (name, ".eml") && !g_str_has_suffix (dir, "new"))
+        ;
       if (name)
         {
           g_autofree char *path = g_build_filename (dir, name, NULL);
