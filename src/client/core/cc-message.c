@@ -8,6 +8,7 @@
 #include "cc-attachment-private.h"
 #include "cc-json-private.h"
 #include "cc-message-private.h"
+#include "cc-bidi.h"
 
 #include <glib/gi18n-lib.h>
 
@@ -640,26 +641,26 @@ _cc_message_system_text (JsonObject *system,
 
   if (g_str_equal (kind, "room.created") && room_name != NULL)
     /* Translators: a system line: "Alice created the room “Design”". */
-    return g_strdup_printf (_("%s created the room “%s”"), actor, room_name);
+    return cc_bidi_printf (_("%s created the room “%s”"), actor, room_name);
   if (g_str_equal (kind, "room.renamed") && room_name != NULL)
     /* Translators: a system line: "Alice renamed the room to “Design”". */
-    return g_strdup_printf (_("%s renamed the room to “%s”"), actor, room_name);
+    return cc_bidi_printf (_("%s renamed the room to “%s”"), actor, room_name);
   if (g_str_equal (kind, "member.joined"))
     /* Translators: a system line: "Alice joined". */
-    return g_strdup_printf (_("%s joined"), actor);
+    return cc_bidi_printf (_("%s joined"), actor);
   if (g_str_equal (kind, "member.left"))
     /* Translators: a system line: "Alice left". */
-    return g_strdup_printf (_("%s left"), actor);
+    return cc_bidi_printf (_("%s left"), actor);
   if (g_str_equal (kind, "member.added"))
     /* Translators: a system line: "Alice added Bob". */
-    return g_strdup_printf (_("%s added %s"), actor, target);
+    return cc_bidi_printf (_("%s added %s"), actor, target);
   if (g_str_equal (kind, "member.removed"))
     /* Translators: a system line: "Alice removed Bob". */
-    return g_strdup_printf (_("%s removed %s"), actor, target);
+    return cc_bidi_printf (_("%s removed %s"), actor, target);
   if (g_str_equal (kind, "member.role") && role_phrase (_cc_json_str (system, "role")) != NULL)
     /* Translators: a system line: "Alice made Bob an admin"; the last %s is
      * "an owner", "an admin", "a member" or "a guest". */
-    return g_strdup_printf (_("%s made %s %s"), actor, target, role_phrase (_cc_json_str (system, "role")));
+    return cc_bidi_printf (_("%s made %s %s"), actor, target, role_phrase (_cc_json_str (system, "role")));
   return g_strdup (body ? body : "");
 }
 

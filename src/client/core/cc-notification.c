@@ -9,6 +9,7 @@
 
 #include "cau-time.h"
 #include "cc-json-private.h"
+#include "cc-bidi.h"
 
 struct _CcNotification
 {
@@ -111,15 +112,15 @@ local_title (CcNotification *self,
     {
     case CC_NOTIFICATION_MENTION:
       /* Translators: an Activity entry: "Alice mentioned you in Design". */
-      return g_strdup_printf (_("%s mentioned you in %s"), self->actor_name, room);
+      return cc_bidi_printf (_("%s mentioned you in %s"), self->actor_name, room);
     case CC_NOTIFICATION_REPLY:
       /* Translators: an Activity entry: "Alice replied to you in Design". */
-      return g_strdup_printf (_("%s replied to you in %s"), self->actor_name, room);
+      return cc_bidi_printf (_("%s replied to you in %s"), self->actor_name, room);
     case CC_NOTIFICATION_DIRECT:
       return g_strdup (self->actor_name);
     case CC_NOTIFICATION_INVITATION:
       /* Translators: an Activity entry: "Alice invited you to Design". */
-      return g_strdup_printf (_("%s invited you to %s"), self->actor_name, room);
+      return cc_bidi_printf (_("%s invited you to %s"), self->actor_name, room);
     case CC_NOTIFICATION_OTHER:
     default:
       return g_strdup (title ? title : "");

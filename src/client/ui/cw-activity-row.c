@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "cw-utils.h"
+#include "cc-bidi.h"
 
 struct _CwActivityRow
 {
@@ -140,10 +141,10 @@ cw_activity_row_new_invitation (CcInvitation *invitation)
   inviter = cc_invitation_get_inviter_name (invitation);
   if (inviter && *inviter)
     /* Translators: a pending invitation; a person's name, then a room's. */
-    title = g_strdup_printf (_("%s invited you to %s"), inviter, cc_invitation_get_room_name (invitation));
+    title = cc_bidi_printf (_("%s invited you to %s"), inviter, cc_invitation_get_room_name (invitation));
   else
     /* Translators: a pending invitation; %s is a room's name. */
-    title = g_strdup_printf (_("Invitation to %s"), cc_invitation_get_room_name (invitation));
+    title = cc_bidi_printf (_("Invitation to %s"), cc_invitation_get_room_name (invitation));
   gtk_image_set_from_icon_name (self->icon, "list-add-symbolic");
   gtk_label_set_text (self->title_label, title);
   gtk_widget_add_css_class (GTK_WIDGET (self->title_label), "heading");

@@ -16,6 +16,7 @@
 #include "cw-attachment-utils.h"
 #include "cw-composer.h"
 #include "cw-utils.h"
+#include "cc-bidi.h"
 
 typedef enum {
   MODE_NORMAL,
@@ -134,10 +135,10 @@ update_placeholder (CwComposer *self)
     text = g_strdup (_("Message"));
   else if (g_strcmp0 (cc_room_get_room_type (self->room), "direct") == 0)
     /* Translators: composer placeholder in a direct room, %s a person. */
-    text = g_strdup_printf (_("Message %s"), cc_room_get_name (self->room));
+    text = cc_bidi_printf (_("Message %s"), cc_room_get_name (self->room));
   else
     /* Translators: composer placeholder in a group or channel. */
-    text = g_strdup_printf (_("Message #%s"), cc_room_get_name (self->room));
+    text = cc_bidi_printf (_("Message #%s"), cc_room_get_name (self->room));
   gtk_label_set_text (self->placeholder, text);
 }
 
@@ -165,7 +166,7 @@ set_mode (CwComposer *self,
       const char *sender = cc_message_get_sender_name (message);
 
       /* Translators: banner above the composer, %s a person. */
-      title = g_strdup_printf (_("Replying to %s"), sender ? sender : _("Deleted user"));
+      title = cc_bidi_printf (_("Replying to %s"), sender ? sender : _("Deleted user"));
       gtk_image_set_from_icon_name (self->context_icon, "mail-reply-sender-symbolic");
       gtk_label_set_text (self->context_title, title);
     }

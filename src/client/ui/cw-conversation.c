@@ -20,6 +20,7 @@
 #include "cw-room-header.h"
 #include "cw-timeline-slice.h"
 #include "cw-utils.h"
+#include "cc-bidi.h"
 
 #define NEAR_TOP_PX 400
 /* The list shows a slice of the timeline of at most SLICE_ITEMS messages,
@@ -90,10 +91,10 @@ cw_conversation_typing_text (const char * const *names)
     return NULL;
   if (n == 1)
     /* Translators: %s is a person's name. */
-    return g_strdup_printf (_("%s is typing…"), names[0]);
+    return cc_bidi_printf (_("%s is typing…"), names[0]);
   if (n == 2)
     /* Translators: two people's names. */
-    return g_strdup_printf (_("%s and %s are typing…"), names[0], names[1]);
+    return cc_bidi_printf (_("%s and %s are typing…"), names[0], names[1]);
   return g_strdup (_("Several people are typing…"));
 }
 

@@ -14,6 +14,7 @@
 #include "cw-join-dialog.h"
 #include "cw-utils.h"
 #include "cw-window.h"
+#include "cc-bidi.h"
 
 typedef enum {
   MODE_ACCEPT,   /* signed in as the invited address on that server */
@@ -220,14 +221,14 @@ lookup_cb (GObject      *source,
   day = cw_format_day (cc_invitation_get_expires_at (self->invitation));
   if (g_strcmp0 (type, "channel") == 0)
     /* Translators: inviter, email, room, organisation, expiry day. */
-    details = g_strdup_printf (_("%s invited %s to the channel %s of %s. The invitation expires: %s."),
+    details = cc_bidi_printf (_("%s invited %s to the channel %s of %s. The invitation expires: %s."),
                                cc_invitation_get_inviter_name (self->invitation),
                                cc_invitation_get_email (self->invitation),
                                cc_invitation_get_room_name (self->invitation),
                                cc_invitation_get_tenant (self->invitation), day);
   else
     /* Translators: inviter, email, room, organisation, expiry day. */
-    details = g_strdup_printf (_("%s invited %s to the group %s of %s. The invitation expires: %s."),
+    details = cc_bidi_printf (_("%s invited %s to the group %s of %s. The invitation expires: %s."),
                                cc_invitation_get_inviter_name (self->invitation),
                                cc_invitation_get_email (self->invitation),
                                cc_invitation_get_room_name (self->invitation),

@@ -15,6 +15,7 @@
 #include "cw-application.h"
 #include "cw-notifier.h"
 #include "cw-window.h"
+#include "cc-bidi.h"
 
 #define LAUNCHER_PATH "/com/canonical/unity/launcherentry/causerie"
 #define LAUNCHER_URI  "application://" APP_ID ".desktop"
@@ -89,7 +90,7 @@ on_notification_cb (CcClient  *client,
     title = g_strdup (sender ? sender : cc_room_get_name (room));
   else
     /* Translators: notification title: "Alice in Design" */
-    title = g_strdup_printf (_("%s in %s"), sender ? sender : _("Someone"),
+    title = cc_bidi_printf (_("%s in %s"), sender ? sender : _("Someone"),
                              cc_room_get_name (room));
 
   n = notify_notification_new (title, cc_message_get_body (message), APP_ID);
@@ -139,7 +140,7 @@ cw_notifier_show_invitation (CwNotifier   *self,
     return;
 
   /* Translators: notification title: "Alice Martin invited you to Design" */
-  title = g_strdup_printf (_("%s invited you to %s"),
+  title = cc_bidi_printf (_("%s invited you to %s"),
                            cc_invitation_get_inviter_name (invitation),
                            cc_invitation_get_room_name (invitation));
   message = cc_invitation_get_message (invitation);

@@ -9,6 +9,7 @@
 #include "cw-picker-dialog.h"
 #include "cw-utils.h"
 #include "cc-members.h"
+#include "cc-bidi.h"
 
 struct _CwPickerDialog
 {
@@ -178,7 +179,7 @@ added_cb (GObject      *source,
     }
   if (user != NULL)
     {
-      g_autofree char *text = g_strdup_printf (_("%s was added"), cc_user_get_display_name (user));
+      g_autofree char *text = cc_bidi_printf (_("%s was added"), cc_user_get_display_name (user));
 
       drop_result (self, user);
       cw_show_toast (GTK_WIDGET (self), text);

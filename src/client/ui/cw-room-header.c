@@ -13,6 +13,7 @@
 #include "cw-room-header.h"
 #include "cw-room-settings.h"
 #include "cw-utils.h"
+#include "cc-bidi.h"
 
 struct _CwRoomHeader
 {
@@ -210,7 +211,7 @@ leave_action (GtkWidget  *widget,
     return;
 
   /* Translators: %s is a room name. */
-  heading = g_strdup_printf (_("Leave %s?"), cc_room_get_name (self->room));
+  heading = cc_bidi_printf (_("Leave %s?"), cc_room_get_name (self->room));
   dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), heading,
                                    _("You will stop receiving its messages. Someone will have to add you again to come back."));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),

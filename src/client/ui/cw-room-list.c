@@ -13,6 +13,7 @@
 #include "cw-room-list.h"
 #include "cw-utils.h"
 #include "cw-room-row.h"
+#include "cc-bidi.h"
 
 /* GTK 4.8's GtkListView keeps a row for up to 200 items around the ones it
  * shows, so 200 rooms meant 200 rows, built before the first frame and
@@ -372,7 +373,7 @@ update_invitations (CwRoomList *self)
 
   if (n == 1)
     /* Translators: "Alice Martin invited you to Design" */
-    text = g_strdup_printf (_("%s invited you to %s"), cc_invitation_get_inviter_name (newest),
+    text = cc_bidi_printf (_("%s invited you to %s"), cc_invitation_get_inviter_name (newest),
                             cc_invitation_get_room_name (newest));
   else
     /* Translators: the banner when several invitations wait; the newest is reviewed first. */

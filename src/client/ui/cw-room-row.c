@@ -10,6 +10,7 @@
 
 #include "cw-room-row.h"
 #include "cw-utils.h"
+#include "cc-bidi.h"
 
 struct _CwRoomRow
 {
@@ -98,12 +99,12 @@ update (CwRoomRow *self)
 
   if (cc_room_get_draft (room) != NULL)
     /* Translators: the room list shows a room's unsent text: "Draft: see you" */
-    excerpt_text = g_strdup_printf (_("Draft: %s"), cc_room_get_draft (room));
+    excerpt_text = cc_bidi_printf (_("Draft: %s"), cc_room_get_draft (room));
   else if (excerpt == NULL || *excerpt == '\0')
     excerpt_text = g_strdup (_("No messages yet"));
   else if (!direct && sender != NULL && *sender)
     /* Translators: last message in the room list: "Alice: see you" */
-    excerpt_text = g_strdup_printf (_("%s: %s"), sender, excerpt);
+    excerpt_text = cc_bidi_printf (_("%s: %s"), sender, excerpt);
   else
     excerpt_text = g_strdup (excerpt);
   /* Messages of ours still waiting to be sent. */

@@ -9,6 +9,7 @@
 
 #include "cw-search-row.h"
 #include "cw-utils.h"
+#include "cc-bidi.h"
 
 struct _CwSearchRow
 {
@@ -179,7 +180,7 @@ cw_search_row_set_message (CwSearchRow *self,
 
   /* Translators: a search result as a screen reader reads it: room,
    * sender, time, then the message. */
-  accessible = g_strdup_printf (_("%s, %s, %s: %s"), room_name ? room_name : "", sender, when, text);
+  accessible = cc_bidi_printf (_("%s, %s, %s: %s"), room_name ? room_name : "", sender, when, text);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
 }
 
