@@ -9,7 +9,7 @@ PACKAGES="
   clang libclang-rt-14-dev
   libglib2.0-dev libglib2.0-bin libjson-glib-dev libsoup-3.0-dev
   libsqlite3-dev sqlite3 libsodium-dev libcurl4-openssl-dev
-  libgtk-4-dev libadwaita-1-dev libnotify-dev libsecret-1-dev
+  libgtk-4-dev libadwaita-1-dev libsecret-1-dev
   libgdk-pixbuf-2.0-dev webp-pixbuf-loader
   desktop-file-utils appstream
   libgtk-4-bin librsvg2-bin librsvg2-common

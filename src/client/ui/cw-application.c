@@ -507,7 +507,12 @@ cw_application_open_room (CwApplication *self,
   window = get_window (self);
   cw_window_open_room (window, room_id);
   cw_notifier_withdraw (self->notifier, room_id);
-  gtk_window_present (GTK_WINDOW (window));
+  /* Started by a notification (D-Bus activation, app.open-room): the
+   * window shows once the account is restored, on that room. */
+  if (self->restoring)
+    self->present_wanted = TRUE;
+  else
+    gtk_window_present (GTK_WINDOW (window));
 }
 
 /* Links and invitations -------------------------------------------------- */

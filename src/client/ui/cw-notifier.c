@@ -1,15 +1,18 @@
-/* cw-notifier.c: libnotify notifications and the Unity launcher badge.
+/* cw-notifier.c: desktop notifications and the Unity launcher badge.
  *
  * A notification is shown for what the core's "notification" signal
  * reports (it already applied mute and notify level) unless the window is
- * focused on that room. Activating it opens the room.
+ * focused on that room. They are GNotifications whose default action is
+ * an app action with its target (app.open-room ROOM_ID,
+ * app.review-invitation TOKEN): the desktop (GNOME Shell, the portal in a
+ * Flatpak) activates it over D-Bus, which starts the app when it has quit
+ * (DBusActivatable=true in the desktop file, a D-Bus service file).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "causerie-ui"
 
 #include <glib/gi18n.h>
-#include <libnotify/notify.h>
 
 #include "cc-invitation.h"
 #include "cw-application.h"
@@ -28,35 +31,11 @@ struct _CwNotifier
   CcClient       *client;
   gulong          notification_id;
   gulong          unread_id;
-  /* room id -> GList of NotifyNotification (owned) */
+  /* ids of the notifications shown ("room:ID", "invitation:TOKEN") */
   GHashTable     *shown;
-  gboolean        notify_ready;
 };
 
 G_DEFINE_FINAL_TYPE (CwNotifier, cw_notifier, G_TYPE_OBJECT)
-
-static void
-close_all (GList *list)
-{
-  for (GList *l = list; l; l = l->next)
-    {
-      notify_notification_close (l->data, NULL);
-      g_object_unref (l->data);
-    }
-  g_list_free (list);
-}
-
-static void
-on_activate_cb (NotifyNotification *notification,
-                char               *action,
-                gpointer            user_data)
-{
-  CwNotifier *self = user_data;
-  const char *room_id = g_object_get_data (G_OBJECT (notification), "room-id");
-
-  if (room_id != NULL && self->app != NULL)
-    cw_application_open_room (CW_APPLICATION (self->app), room_id);
-}
 
 static gboolean
 window_shows_room (CwNotifier *self,
@@ -70,20 +49,39 @@ window_shows_room (CwNotifier *self,
 }
 
 static void
+send (CwNotifier    *self,
+      char          *id,            /* (transfer full) */
+      GNotification *notification)
+{
+  g_application_send_notification (G_APPLICATION (self->app), id, notification);
+  g_hash_table_add (self->shown, id);
+}
+
+static void
+withdraw_all (CwNotifier *self)
+{
+  GHashTableIter iter;
+  const char *id;
+
+  g_hash_table_iter_init (&iter, self->shown);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
+    g_application_withdraw_notification (G_APPLICATION (self->app), id);
+  g_hash_table_remove_all (self->shown);
+}
+
+static void
 on_notification_cb (CcClient  *client,
                     CcRoom    *room,
                     CcMessage *message,
                     gpointer   user_data)
 {
   CwNotifier *self = user_data;
-  g_autoptr(GObject) notification = NULL;
-  NotifyNotification *n;
+  g_autoptr(GNotification) n = NULL;
   g_autofree char *title = NULL;
   const char *sender = cc_message_get_sender_name (message);
   const char *room_id = cc_room_get_id (room);
-  GList *list;
 
-  if (!self->notify_ready || window_shows_room (self, room_id))
+  if (window_shows_room (self, room_id))
     return;
 
   if (g_strcmp0 (cc_room_get_room_type (room), "direct") == 0)
@@ -93,50 +91,28 @@ on_notification_cb (CcClient  *client,
     title = cc_bidi_printf (_("%s in %s"), sender ? sender : _("Someone"),
                              cc_room_get_name (room));
 
-  n = notify_notification_new (title, cc_message_get_body (message), APP_ID);
-  notification = G_OBJECT (n);
-  notify_notification_set_app_name (n, _("Causerie"));
-  notify_notification_set_category (n, "im.received");
-  notify_notification_set_hint_string (n, "desktop-entry", APP_ID);
-  g_object_set_data_full (G_OBJECT (n), "room-id", g_strdup (room_id), g_free);
-  notify_notification_add_action (n, "default", _("Open"), on_activate_cb, self, NULL);
-
-  if (!notify_notification_show (n, NULL))
-    return;
-
-  list = g_hash_table_lookup (self->shown, room_id);
-  g_hash_table_steal (self->shown, room_id);
-  list = g_list_prepend (list, g_object_ref (n));
-  g_hash_table_insert (self->shown, g_strdup (room_id), list);
-}
-
-static void
-on_review_cb (NotifyNotification *notification,
-              char               *action,
-              gpointer            user_data)
-{
-  CwNotifier *self = user_data;
-  const char *token = g_object_get_data (G_OBJECT (notification), "token");
-
-  if (token != NULL && self->app != NULL)
-    g_action_group_activate_action (G_ACTION_GROUP (self->app), "review-invitation",
-                                    g_variant_new_string (token));
+  n = g_notification_new (title);
+  g_notification_set_body (n, cc_message_get_body (message));
+  g_notification_set_category (n, "im.received");
+  g_notification_set_default_action_and_target (n, "app.open-room", "s", room_id);
+  /* One per room: a newer message replaces the room's notification. */
+  send (self, g_strconcat ("room:", room_id, NULL), n);
 }
 
 void
 cw_notifier_show_invitation (CwNotifier   *self,
                              CcInvitation *invitation)
 {
-  g_autoptr(GObject) notification = NULL;
-  NotifyNotification *n;
+  g_autoptr(GNotification) n = NULL;
   g_autofree char *title = NULL;
-  g_autofree char *key = NULL;
   const char *message;
+  const char *token;
 
   g_return_if_fail (CW_IS_NOTIFIER (self));
   g_return_if_fail (CC_IS_INVITATION (invitation));
 
-  if (!self->notify_ready || cc_invitation_get_token (invitation) == NULL)
+  token = cc_invitation_get_token (invitation);
+  if (token == NULL)
     return;
 
   /* Translators: notification title: "Alice Martin invited you to Design" */
@@ -144,20 +120,12 @@ cw_notifier_show_invitation (CwNotifier   *self,
                            cc_invitation_get_inviter_name (invitation),
                            cc_invitation_get_room_name (invitation));
   message = cc_invitation_get_message (invitation);
-  n = notify_notification_new (title, message && *message ? message : _("Open Causerie to accept or decline."),
-                               APP_ID);
-  notification = G_OBJECT (n);
-  notify_notification_set_app_name (n, _("Causerie"));
-  notify_notification_set_category (n, "im");
-  notify_notification_set_hint_string (n, "desktop-entry", APP_ID);
-  g_object_set_data_full (G_OBJECT (n), "token", g_strdup (cc_invitation_get_token (invitation)), g_free);
-  notify_notification_add_action (n, "default", _("Review"), on_review_cb, self, NULL);
-
-  if (!notify_notification_show (n, NULL))
-    return;
-
-  key = g_strconcat ("invitation:", cc_invitation_get_token (invitation), NULL);
-  g_hash_table_insert (self->shown, g_steal_pointer (&key), g_list_prepend (NULL, g_object_ref (n)));
+  n = g_notification_new (title);
+  g_notification_set_body (n, message && *message ? message : _("Open Causerie to accept or decline."));
+  g_notification_set_category (n, "im");
+  g_notification_set_default_action_and_target (n, "app.review-invitation", "s", token);
+  g_notification_add_button_with_target (n, _("Review"), "app.review-invitation", "s", token);
+  send (self, g_strconcat ("invitation:", token, NULL), n);
 }
 
 void
@@ -206,7 +174,7 @@ cw_notifier_set_client (CwNotifier *self,
       g_clear_object (&self->client);
     }
 
-  g_hash_table_remove_all (self->shown);
+  withdraw_all (self);
 
   if (client != NULL)
     {
@@ -228,7 +196,12 @@ cw_notifier_withdraw (CwNotifier *self,
   g_return_if_fail (CW_IS_NOTIFIER (self));
 
   if (room_id != NULL)
-    g_hash_table_remove (self->shown, room_id);
+    {
+      g_autofree char *id = g_strconcat ("room:", room_id, NULL);
+
+      if (g_hash_table_remove (self->shown, id))
+        g_application_withdraw_notification (G_APPLICATION (self->app), id);
+    }
 }
 
 static void
@@ -256,8 +229,7 @@ cw_notifier_class_init (CwNotifierClass *klass)
 static void
 cw_notifier_init (CwNotifier *self)
 {
-  self->shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                       (GDestroyNotify) close_all);
+  self->shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 CwNotifier *
@@ -266,6 +238,5 @@ cw_notifier_new (GtkApplication *app)
   CwNotifier *self = g_object_new (CW_TYPE_NOTIFIER, NULL);
 
   self->app = app;
-  self->notify_ready = notify_is_initted () || notify_init (APP_ID);
   return self;
 }

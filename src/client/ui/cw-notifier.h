@@ -1,4 +1,4 @@
-/* cw-notifier.h: desktop notifications (libnotify) for mentions and direct
+/* cw-notifier.h: desktop notifications (GNotification) for mentions and direct
  * messages, and the unread count on the launcher (Unity LauncherEntry).
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
