@@ -1,14 +1,19 @@
 #!/usr/bin/python3
 """check-flatpak-manifest.py: checks the Flatpak manifest without
 flatpak-builder: it is JSON, every downloaded source is pinned (a sha256 of
-64 hex digits, or a git tag or commit), and a colour emoji font is bundled
-into /app/share/fonts (issue 11: emoji showed as boxes in the Flatpak).
+64 hex digits, or a git commit of 40 hex digits: a tag can move), a colour
+emoji font is bundled into /app/share/fonts (issue 11: emoji showed as
+boxes in the Flatpak), the app is built alone (-Dserver=false
+-Dtests=false) and the GNOME runtime is one still supported (issue 16).
 When the same file is at hand (apt's cache), its checksum is compared too.
 
     check-flatpak-manifest.py MANIFEST
 SPDX-License-Identifier: GPL-3.0-or-later
 """
 import hashlib, json, os, re, sys
+
+
+MIN_GNOME = 50
 
 
 def fail(text):
@@ -30,8 +35,26 @@ def main():
                     if url and not url.startswith("https://"):
                         fail(f"{module['name']}: {url} is not https")
             elif kind == "git":
-                if not (source.get("tag") or source.get("commit")):
-                    fail(f"{module['name']}: git source without a tag or commit")
+                if not re.fullmatch(r"[0-9a-f]{40}", source.get("commit", "")):
+                    fail(f"{module['name']}: git source not pinned to a commit of 40 hex digits")
+            elif kind not in ("dir", "patch", "shell", "script", "inline"):
+                fail(f"{module['name']}: source type {kind!r} is not checked here")
+
+    # A GNOME runtime lives a year: N is end-of-life when N+2 is out
+    # (47 on 15 October 2025, 48 on 24 March 2026). Raise this floor with
+    # each September release.
+    if manifest.get("runtime") != "org.gnome.Platform" or manifest.get("sdk") != "org.gnome.Sdk":
+        fail("not the GNOME runtime and SDK")
+    if not re.fullmatch(r"\d+", manifest.get("runtime-version", "")) or int(manifest["runtime-version"]) < MIN_GNOME:
+        fail(f"runtime-version {manifest.get('runtime-version')!r}: GNOME {MIN_GNOME} or later is needed")
+
+    app = [m for m in modules if m.get("name") == "causerie"]
+    if not app:
+        fail("no causerie module")
+    opts = app[0].get("config-opts", [])
+    for opt in ("-Dserver=false", "-Dtests=false"):
+        if opt not in opts:
+            fail(f"the app module does not pass {opt}: the Flatpak builds the app alone")
 
     emoji = [m for m in modules if m.get("name") == "noto-color-emoji"]
     if not emoji:
@@ -56,7 +79,8 @@ def main():
             if digest != source["sha256"]:
                 fail(f"{name}: sha256 {digest} in apt's cache, {source['sha256']} in the manifest")
             print(f"ok: {name} matches apt's cache")
-    print("ok: manifest is JSON, sources are pinned, a colour emoji font is bundled")
+    print(f"ok: manifest is JSON, sources are pinned, GNOME {manifest['runtime-version']}, "
+          "the app alone, a colour emoji font is bundled")
 
 
 if __name__ == "__main__":
