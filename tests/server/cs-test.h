@@ -136,6 +136,13 @@ gushort       cs_test_ws_wait_closed (CsTestWs     *ws,
                                       guint         timeout_ms);
 void          cs_test_ws_free        (CsTestWs     *ws);
 
+/* A WebSocket that completes the handshake (every byte of the server's
+ * answer read, up to its blank line) and then does nothing on its own: a
+ * silent, slow or hostile peer. Its receive window is small, so a reader
+ * that never reads backs up at once. */
+GSocketConnection *cs_test_raw_ws    (CsTestServer *server,
+                                      const char   *token);
+
 /* Runs the main context for @ms milliseconds. */
 void          cs_test_spin           (guint         ms);
 

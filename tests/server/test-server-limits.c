@@ -80,32 +80,6 @@ rss_kb (CsTestServer *s)
   return g_ascii_strtoll (line + strlen ("VmRSS:"), NULL, 10);
 }
 
-static GSocket *
-raw_ws (CsTestServer *s, const char *token)
-{
-  g_autoptr(GError) error = NULL;
-  GSocket *sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, s->port);
-  g_autofree char *req = NULL;
-  char buf[2048];
-  gssize n;
-
-  g_assert_no_error (error);
-  /* A small receive window: the server's replies back up at once. */
-  g_socket_set_option (sock, SOL_SOCKET, SO_RCVBUF, 4096, NULL);
-  g_socket_connect (sock, addr, NULL, &error);
-  g_assert_no_error (error);
-  req = g_strdup_printf ("GET /api/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                         "Authorization: Bearer %s\r\n\r\n", token);
-  g_assert_cmpint (g_socket_send (sock, req, strlen (req), NULL, &error), ==, (gssize) strlen (req));
-  n = g_socket_receive (sock, buf, 12, NULL, &error);
-  g_assert_cmpint (n, ==, 12);
-  g_assert_true (memcmp (buf, "HTTP/1.1 101", 12) == 0);
-  return sock;
-}
-
 /* Sends up to @count empty masked pings, never reading; returns how many
  * went out before the connection was shut or stopped taking them (the
  * kernel's buffers take a megabyte or two of them whatever the server does). */
@@ -191,7 +165,8 @@ static void
 test_ping_flood (void)
 {
   Team t;
-  g_autoptr(GSocket) flood = NULL;
+  g_autoptr(GSocketConnection) conn = NULL;
+  GSocket *flood;
   gint64 before, peak = 0, after = 0;
   guint sent, code;
 
@@ -204,7 +179,8 @@ test_ping_flood (void)
     }
   before = rss_kb (t.s);
 
-  flood = raw_ws (t.s, t.alice);
+  conn = cs_test_raw_ws (t.s, t.alice);
+  flood = g_socket_connection_get_socket (conn);
   sent = ping_flood (flood, 200000);
   peak = rss_kb (t.s);
   code = read_close_code (flood);

@@ -288,37 +288,6 @@ test_bad_frames (void)
   team_clear (&t);
 }
 
-/* A raw WebSocket that completes the handshake and then never reads nor
- * answers pings: a silent or slow peer. */
-static GSocketConnection *
-raw_ws (CsTestServer *s, const char *token)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSocket) sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, s->port);
-  GSocketConnection *conn;
-  g_autofree char *req = NULL;
-  char buf[1024];
-  gssize n;
-
-  g_assert_no_error (error);
-  /* A small receive window, so that a reader that never reads backs up fast. */
-  g_socket_set_option (sock, SOL_SOCKET, SO_RCVBUF, 4096, NULL);
-  g_socket_connect (sock, addr, NULL, &error);
-  g_assert_no_error (error);
-  conn = g_socket_connection_factory_create_connection (sock);
-  req = g_strdup_printf ("GET /api/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                         "Authorization: Bearer %s\r\n\r\n", token);
-  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), req, strlen (req), NULL, NULL, &error);
-  g_assert_no_error (error);
-  n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buf, sizeof buf - 1, NULL, &error);
-  g_assert_cmpint (n, >, 0);
-  buf[n] = '\0';
-  g_assert_nonnull (strstr (buf, "101"));
-  return conn;
-}
 
 static gint64
 metric (CsTestServer *s, const char *name)
@@ -341,7 +310,7 @@ test_slow_reader (void)
   int sent = 0;
 
   team_init (&t, "[limits]\nws_queue_bytes=65536\n[metrics]\nlisten=127.0.0.1:0\n");
-  slow = raw_ws (t.s, t.bob);
+  slow = cs_test_raw_ws (t.s, t.bob);
   path = g_strdup_printf ("/api/rooms/%s/messages", t.room);
   /* Bob's socket never reads: its queue fills and the server lets it go
    * (1013) instead of holding ever more memory for it. */
@@ -367,7 +336,7 @@ test_silent_peer (void)
   int waited = 0;
 
   team_init (&t, "[websocket]\nping_interval_seconds=1\npeer_timeout_seconds=2\n[metrics]\nlisten=127.0.0.1:0\n");
-  silent = raw_ws (t.s, t.alice);
+  silent = cs_test_raw_ws (t.s, t.alice);
   g_assert_cmpint (metric (t.s, "causerie_ws_connections"), ==, 1);
   /* It answers no ping: dropped once silent for the timeout. */
   while (waited < 80 && metric (t.s, "causerie_ws_connections") > 0)
