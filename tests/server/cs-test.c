@@ -534,6 +534,38 @@ cs_test_ws_free (CsTestWs *ws)
   g_free (ws);
 }
 
+void
+cs_test_team_init (CsTestTeam *t,
+                   const char *config,
+                   gboolean    carol)
+{
+  g_autoptr(JsonObject) me = NULL;
+
+  memset (t, 0, sizeof *t);
+  t->s = cs_test_server_new (config);
+  t->alice = cs_test_tenant (t->s, "acme", "alice@acme.test");
+  me = cs_test_call (t->s, "GET", "/api/me", t->alice, NULL, 200);
+  t->alice_id = g_strdup (json_object_get_string_member (me, "id"));
+  t->bob = cs_test_user (t->s, "acme", "bob@acme.test", "Bob", "member", &t->bob_id);
+  if (carol)
+    t->carol = cs_test_user (t->s, "acme", "carol@acme.test", "Carol", "member", &t->carol_id);
+  t->room = cs_test_room (t->s, t->alice, "group", "Launch", t->bob_id);
+  if (carol)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/rooms/%s/members", t->room);
+      g_autofree char *body = g_strdup_printf ("{\"user_id\":\"%s\"}", t->carol_id);
+      g_autoptr(JsonObject) room = cs_test_call (t->s, "POST", path, t->alice, body, 201);
+    }
+}
+
+void
+cs_test_team_clear (CsTestTeam *t)
+{
+  g_free (t->alice); g_free (t->alice_id); g_free (t->bob); g_free (t->bob_id);
+  g_free (t->carol); g_free (t->carol_id); g_free (t->room);
+  cs_test_server_free (t->s);
+}
+
 GSocketConnection *
 cs_test_raw_ws (CsTestServer *s,
                 const char   *token)
