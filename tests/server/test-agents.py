@@ -72,6 +72,20 @@ class Endpoint:
                     return
                 if mode == "hang":
                     time.sleep(4)
+                if mode == "flood":
+                    # One endless line: the server must give up, not grow.
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/event-stream")
+                    self.send_header("Transfer-Encoding", "chunked")
+                    self.end_headers()
+                    try:
+                        self.chunk("data: {\"choices\":[{\"delta\":{\"content\":\"")
+                        for _ in range(64):
+                            self.chunk("x" * 16384)
+                        self.wfile.write(b"0\r\n\r\n")
+                    except (BrokenPipeError, ConnectionResetError):
+                        pass
+                    return
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Transfer-Encoding", "chunked")
@@ -292,6 +306,15 @@ async def invocations(s, ep, admin, bob, agent, room, other_room):
           "an endpoint slower than timeout_seconds ends it with agent_error (%.1f s, %r)"
           % (time.time() - t, final))
 
+    # A hostile endpoint sending one endless line.
+    ep.mode = "flood"
+    async with Socket(s.port, bob) as ws:
+        q = post(s, admin, room, "@architect flood me", "f1")
+        frames = await ws.answer(q["id"])
+    final = frames[-1]["data"]
+    check(final["streaming"] is False and "64 KiB" in final.get("agent_error", ""),
+          "a line longer than 64 KiB ends the answer with agent_error (%r)" % final.get("agent_error"))
+
     # A mention deleted while the answer streams ends the stream.
     ep.mode = "slow"
     async with Socket(s.port, bob) as ws:
@@ -314,19 +337,19 @@ async def invocations(s, ep, admin, bob, agent, room, other_room):
     time.sleep(0.5)
     check(q6["mentions"] == [] and ep.count() == n0, "an agent not in the room: no mention resolved, no request")
 
-    # Per person: invocations_per_minute = 6; Bob's seventh is refused.
+    # Per person: invocations_per_minute = 7; Bob's eighth is refused.
     ep.mode = "quick"
     n0 = ep.count()
     async with Socket(s.port, admin) as ws:
-        for i in range(6):
+        for i in range(7):
             q = post(s, bob, room, "@architect quick %d" % i, "b%d" % i)
             await ws.answer(q["id"])
         q = post(s, bob, room, "@architect one more", "b7")
         frames = await ws.answer(q["id"])
     final = frames[-1]["data"]
-    check(ep.count() == n0 + 6, "six invocations reach the endpoint (%d)" % (ep.count() - n0))
+    check(ep.count() == n0 + 7, "seven invocations reach the endpoint (%d)" % (ep.count() - n0))
     check(final["streaming"] is False and "too often" in final.get("agent_error", "")
-          and "too often" in final["body"], "the seventh is answered at once: asked too often")
+          and "too often" in final["body"], "the eighth is answered at once: asked too often")
 
     entries = audits(s, admin)
     by_status = {}
@@ -401,7 +424,7 @@ def with_endpoint():
     with open(key, "w") as f:
         f.write("sk-test-123\n")
     config = ("[agents]\nendpoint = http://127.0.0.1:%d/\nmodel = tiny-model\napi_key_file = %s\n"
-              "timeout_seconds = 3\ninvocations_per_minute = 6\ncontext_messages = 5\n" % (ep.port, key))
+              "timeout_seconds = 3\ninvocations_per_minute = 7\ncontext_messages = 5\n" % (ep.port, key))
     try:
         with cs_test.Server(config) as s:
             s.tenant("acme", ADMIN)
@@ -451,6 +474,19 @@ def without_endpoint():
               "an endpoint refusing connections ends the answer with agent_error (%r)" % final.get("agent_error"))
 
 
+def bad_config():
+    for text, what in (("[agents]\nendpoint = ftp://127.0.0.1:8080\n", "an endpoint that is not http(s)"),
+                       ("[agents]\napi_key_file = /nonexistent/key\n", "an api_key_file that cannot be read"),
+                       ("[agents]\ntimeout_seconds = 0\n", "a timeout of 0"),
+                       ("[agents]\nendpont = http://127.0.0.1:1\n", "an unknown key")):
+        try:
+            cs_test.Server(text).close()
+            started = True
+        except RuntimeError:
+            started = False
+        check(not started, "the server refuses to start with %s" % what)
+
+
 def main():
     t0 = time.time()
     with cs_test.Server("") as s:
@@ -488,6 +524,7 @@ def main():
         check(all(a in actions for a in ("agent.create", "agent.update", "agent.delete")),
               "create, edit and delete are audited (%s)" % [a for a in actions if a.startswith("agent")])
     print("took %.1f s" % (time.time() - t0))
+    bad_config()
     t0 = time.time()
     without_endpoint()
     print("took %.1f s" % (time.time() - t0))
