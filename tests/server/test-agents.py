@@ -513,8 +513,19 @@ def main():
         check(status == 201 and msg["mentions"] == [{"type": "agent", "id": agent["id"], "start": 0, "end": 10}],
               "a mention of its handle resolves to the agent, type agent (%s)" % msg["mentions"])
 
-        status, _, _ = s.request("DELETE", "/api/admin/agents/" + agent["id"], token=admin)
+        async def delete_seen():
+            async with Socket(s.port, bob) as ws:
+                status, _, _ = s.request("DELETE", "/api/admin/agents/" + agent["id"], token=admin)
+                while True:
+                    f = json.loads(await asyncio.wait_for(ws.ws.recv(), 10))
+                    if f["type"] == "member.remove":
+                        return status, f
+
+        s.request("POST", "/api/rooms/%s/members" % room["id"], {"user_id": bob_id(s, bob)}, token=admin)
+        status, frame = asyncio.run(delete_seen())
         check(status == 204, "a tenant admin removes the agent (%d)" % status)
+        check(frame["room_id"] == room["id"] and frame["data"]["user_id"] == agent["id"],
+              "the room's members are told: member.remove")
         _, _, listed = s.request("GET", "/api/admin/agents", token=admin)
         check(listed["agents"] == [], "it is no longer listed")
         _, _, members = s.request("GET", "/api/rooms/%s/members" % room["id"], token=admin)

@@ -388,7 +388,7 @@ grow_job (CsCtx *ctx)
     {
       /* Deleted while it streamed: nothing to show, only the flag to drop. */
       job->gone = TRUE;
-      if (answer && !cs_messages_set_answer (ctx->db, job->answer_seq, answer->body, FALSE, NULL, answer->edited_at))
+      if (answer && !cs_messages_set_answer (ctx->db, job->answer_seq, answer->body, FALSE, NULL, cau_time_now_ms ()))
         cs_ctx_fail_db (ctx, "ending a deleted answer");
       else if (end)
         audit_invoke (ctx, job);
