@@ -271,6 +271,7 @@ async def invocations(s, ep, admin, bob, agent, room, other_room):
     final = edits[-1]["data"]
     check(final["streaming"] is False and final["body"] == "Hello there, I am the architect."
           and "agent_error" not in final, "the last edit has streaming false and the whole answer")
+    check(final["edited_at"] is None, "an answer that grew was not edited: edited_at stays null")
     check(all(f["data"]["streaming"] is True for f in edits[:-1]), "and only the last one says so")
     check(len(edits) <= len(ep.pieces) + 1, "edits are coalesced, never more than the pieces (%d)" % len(edits))
 

@@ -220,14 +220,15 @@ _cs_agents_grow_job (CsCtx *ctx)
     {
       /* Deleted while it streamed: nothing to show, only the flag to drop. */
       job->gone = TRUE;
-      if (answer && !cs_messages_set_answer (ctx->db, job->answer_seq, answer->body, FALSE, NULL, cau_time_now_ms ()))
+      if (answer && !cs_messages_set_answer (ctx->db, job->answer_seq, answer->body, FALSE, NULL, CS_TIME_NONE))
         cs_ctx_fail_db (ctx, "ending a deleted answer");
       else if (end)
         audit_invoke (ctx, job);
       return;
     }
+  /* It grows; nobody edits it: edited_at stays null. */
   if (!cs_messages_set_answer (ctx->db, job->answer_seq, job->body, !end, end ? job->error : NULL,
-                               cau_time_now_ms ()))
+                               CS_TIME_NONE))
     {
       cs_ctx_fail_db (ctx, "growing an agent's answer");
       return;
@@ -253,7 +254,7 @@ _cs_agents_recover_job (CsCtx *ctx)
 
       g_free (ctx->tenant_id);
       ctx->tenant_id = g_strdup (m->tenant_id);
-      if (!cs_messages_set_answer (ctx->db, m->seq, body, FALSE, error, cau_time_now_ms ()))
+      if (!cs_messages_set_answer (ctx->db, m->seq, body, FALSE, error, CS_TIME_NONE))
         {
           cs_ctx_fail_db (ctx, "ending an interrupted answer");
           return;
