@@ -251,6 +251,7 @@ async def invocations(s, ep, admin, bob, agent, room, other_room):
           "the API key from api_key_file goes in the Authorization header")
     check(msgs[0]["role"] == "system" and "You are a careful architect." in msgs[0]["content"]
           and "Design" in msgs[0]["content"], "the system turn holds the agent's prompt and the room's name")
+    check("crm.deal D-42 (ACME renewal)" in msgs[0]["content"], "and the room's business context")
     check(msgs[-1] == {"role": "user", "content": "Admin: @architect which cache would you use?"},
           "the mentioning message is last, a user turn prefixed with the sender's name")
     check({"role": "user", "content": "Bob: We need a cache in front of the API."} in msgs,
@@ -398,7 +399,10 @@ async def shutdown_and_crash(s, ep, admin, bob, room):
 
 
 def setup_room(s, admin, bob, agent):
-    _, _, room = s.request("POST", "/api/rooms", {"type": "group", "name": "Design"}, token=admin)
+    _, _, room = s.request("POST", "/api/rooms",
+                           {"type": "group", "name": "Design",
+                            "context": {"entity_type": "crm.deal", "entity_id": "D-42", "label": "ACME renewal"}},
+                           token=admin)
     _, _, other = s.request("POST", "/api/rooms", {"type": "group", "name": "Secret"}, token=admin)
     for uid in (agent["id"], bob_id(s, bob)):
         assert s.request("POST", "/api/rooms/%s/members" % room["id"], {"user_id": uid}, token=admin)[0] == 201
