@@ -63,6 +63,7 @@ struct _Invocation {
   gboolean      dirty;         /* the answer grew since the last write */
   gboolean      writing;       /* a writer job is in flight */
   gboolean      ending;        /* the final write is due or done */
+  gboolean      end_sent;      /* the final write was submitted */
   gboolean      timed_out;
   const char   *status;        /* "ok", "error", "timeout", "cancelled" ... */
   char         *error;         /* agent_error, or NULL */
@@ -222,6 +223,7 @@ submit_write (Invocation *inv)
   job->body = answer_text (inv);
   inv->dirty = FALSE;
   inv->writing = TRUE;
+  inv->end_sent = inv->ending;
   ctx->input = job;
   cs_store_submit (inv->owner->store, CS_JOB_WRITE, _cs_agents_grow_job, ctx, write_done, inv);
 }
@@ -700,7 +702,7 @@ cs_agents_free (CsAgents *agents)
       g_clear_handle_id (&inv->timeout_id, g_source_remove);
       g_clear_handle_id (&inv->flush_id, g_source_remove);
       g_cancellable_cancel (inv->cancel);
-      if (inv->answer_id && !(inv->ending && !inv->writing))
+      if (inv->answer_id && !inv->end_sent)
         {
           /* Stored now, waiting for the commit: the main loop is stopping
            * and the store closes next, so this one write blocks it. */
