@@ -226,6 +226,10 @@ def admin_agents(s, admin, member, other_admin):
     kinds = {u["display_name"]: u["kind"] for u in users["users"]}
     check(kinds.get("Architect") == "agent" and kinds.get("Bob") == "person",
           "GET /api/users lists the agent with kind agent, people with kind person")
+    s.request("POST", "/api/admin/agents", {"handle": "qa-bot", "display_name": "Tess"}, token=admin)
+    _, _, found = s.request("GET", "/api/users?q=qa-b", token=member)
+    check([u["display_name"] for u in found["users"]] == ["Tess"] and found["users"][0]["handle"] == "qa-bot",
+          "and finds an agent by its handle (for @ completion)")
     return agent
 
 
@@ -532,7 +536,7 @@ def main():
         check(frame["room_id"] == room["id"] and frame["data"]["user_id"] == agent["id"],
               "the room's members are told: member.remove")
         _, _, listed = s.request("GET", "/api/admin/agents", token=admin)
-        check(listed["agents"] == [], "it is no longer listed")
+        check(all(a["id"] != agent["id"] for a in listed["agents"]), "it is no longer listed")
         _, _, members = s.request("GET", "/api/rooms/%s/members" % room["id"], token=admin)
         check(all(m["user"]["id"] != agent["id"] for m in members["members"]), "nor a member of its rooms")
         _, _, audit = s.request("GET", "/api/admin/audit", token=admin)
