@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <stdarg.h>
 #include <string.h>
 #include <glib/gstdio.h>
@@ -531,6 +532,72 @@ cs_test_ws_free (CsTestWs *ws)
   g_object_unref (ws->conn);
   g_queue_clear_full (&ws->frames, (GDestroyNotify) json_object_unref);
   g_free (ws);
+}
+
+void
+cs_test_team_init (CsTestTeam *t,
+                   const char *config,
+                   gboolean    carol)
+{
+  g_autoptr(JsonObject) me = NULL;
+
+  memset (t, 0, sizeof *t);
+  t->s = cs_test_server_new (config);
+  t->alice = cs_test_tenant (t->s, "acme", "alice@acme.test");
+  me = cs_test_call (t->s, "GET", "/api/me", t->alice, NULL, 200);
+  t->alice_id = g_strdup (json_object_get_string_member (me, "id"));
+  t->bob = cs_test_user (t->s, "acme", "bob@acme.test", "Bob", "member", &t->bob_id);
+  if (carol)
+    t->carol = cs_test_user (t->s, "acme", "carol@acme.test", "Carol", "member", &t->carol_id);
+  t->room = cs_test_room (t->s, t->alice, "group", "Launch", t->bob_id);
+  if (carol)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/rooms/%s/members", t->room);
+      g_autofree char *body = g_strdup_printf ("{\"user_id\":\"%s\"}", t->carol_id);
+      g_autoptr(JsonObject) room = cs_test_call (t->s, "POST", path, t->alice, body, 201);
+    }
+}
+
+void
+cs_test_team_clear (CsTestTeam *t)
+{
+  g_free (t->alice); g_free (t->alice_id); g_free (t->bob); g_free (t->bob_id);
+  g_free (t->carol); g_free (t->carol_id); g_free (t->room);
+  cs_test_server_free (t->s);
+}
+
+GSocketConnection *
+cs_test_raw_ws (CsTestServer *s,
+                const char   *token)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, s->port);
+  g_autoptr(GString) answer = g_string_new (NULL);
+  g_autofree char *req = NULL;
+
+  g_assert_no_error (error);
+  g_socket_set_option (sock, SOL_SOCKET, SO_RCVBUF, 4096, NULL);
+  g_socket_connect (sock, addr, NULL, &error);
+  g_assert_no_error (error);
+  req = g_strdup_printf ("GET /api/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                         "Authorization: Bearer %s\r\n\r\n", token);
+  g_assert_cmpint (g_socket_send (sock, req, strlen (req), NULL, &error), ==, (gssize) strlen (req));
+  /* Byte by byte, so that the first frame is left for the caller. */
+  g_socket_set_timeout (sock, 10);
+  while (!g_str_has_suffix (answer->str, "\r\n\r\n"))
+    {
+      char c;
+
+      g_assert_cmpint (g_socket_receive (sock, &c, 1, NULL, &error), ==, 1);
+      g_string_append_c (answer, c);
+      g_assert_cmpuint (answer->len, <, 4096);
+    }
+  g_socket_set_timeout (sock, 0);
+  g_assert_true (g_str_has_prefix (answer->str, "HTTP/1.1 101"));
+  return g_socket_connection_factory_create_connection (sock);
 }
 
 void

@@ -136,6 +136,25 @@ gushort       cs_test_ws_wait_closed (CsTestWs     *ws,
                                       guint         timeout_ms);
 void          cs_test_ws_free        (CsTestWs     *ws);
 
+/* Alice, admin of tenant "acme", Bob (and with @carol, Carol) members of
+ * her group "Launch", on a fresh server started with @config. */
+typedef struct {
+  CsTestServer *s;
+  char *alice, *alice_id, *bob, *bob_id, *carol, *carol_id, *room;
+} CsTestTeam;
+
+void          cs_test_team_init      (CsTestTeam   *team,
+                                      const char   *config,
+                                      gboolean      carol);
+void          cs_test_team_clear     (CsTestTeam   *team);
+
+/* A WebSocket that completes the handshake (every byte of the server's
+ * answer read, up to its blank line) and then does nothing on its own: a
+ * silent, slow or hostile peer. Its receive window is small, so a reader
+ * that never reads backs up at once. */
+GSocketConnection *cs_test_raw_ws    (CsTestServer *server,
+                                      const char   *token);
+
 /* Runs the main context for @ms milliseconds. */
 void          cs_test_spin           (guint         ms);
 

@@ -7,40 +7,18 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "cs-test.h"
+#include "cs-test-load.h"
 
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 
-typedef struct {
-  CsTestServer *s;
-  char *alice, *alice_id, *bob, *bob_id, *room;
-} Team;
+typedef CsTestTeam Team;
 
 static const char *
 str (JsonObject *o, const char *m)
 {
   return json_object_get_string_member (o, m);
-}
-
-static void
-team_init (Team *t, const char *config)
-{
-  g_autoptr(JsonObject) me = NULL;
-
-  t->s = cs_test_server_new (config);
-  t->alice = cs_test_tenant (t->s, "acme", "alice@acme.test");
-  me = cs_test_call (t->s, "GET", "/api/me", t->alice, NULL, 200);
-  t->alice_id = g_strdup (str (me, "id"));
-  t->bob = cs_test_user (t->s, "acme", "bob@acme.test", "Bob", "member", &t->bob_id);
-  t->room = cs_test_room (t->s, t->alice, "group", "Launch", t->bob_id);
-}
-
-static void
-team_clear (Team *t)
-{
-  g_free (t->alice); g_free (t->alice_id); g_free (t->bob); g_free (t->bob_id); g_free (t->room);
-  cs_test_server_free (t->s);
 }
 
 /* The server answers /healthz and @token's fresh socket receives a message
@@ -66,45 +44,6 @@ check_still_serving (Team *t, const char *token, const char *sender_token, const
 }
 
 /* ---- a ping flood ------------------------------------------------------ */
-
-static gint64
-rss_kb (CsTestServer *s)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%s/status", g_subprocess_get_identifier (s->process));
-  g_autofree char *text = NULL;
-  const char *line;
-
-  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  line = strstr (text, "VmRSS:");
-  g_assert_nonnull (line);
-  return g_ascii_strtoll (line + strlen ("VmRSS:"), NULL, 10);
-}
-
-static GSocket *
-raw_ws (CsTestServer *s, const char *token)
-{
-  g_autoptr(GError) error = NULL;
-  GSocket *sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, s->port);
-  g_autofree char *req = NULL;
-  char buf[2048];
-  gssize n;
-
-  g_assert_no_error (error);
-  /* A small receive window: the server's replies back up at once. */
-  g_socket_set_option (sock, SOL_SOCKET, SO_RCVBUF, 4096, NULL);
-  g_socket_connect (sock, addr, NULL, &error);
-  g_assert_no_error (error);
-  req = g_strdup_printf ("GET /api/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                         "Authorization: Bearer %s\r\n\r\n", token);
-  g_assert_cmpint (g_socket_send (sock, req, strlen (req), NULL, &error), ==, (gssize) strlen (req));
-  n = g_socket_receive (sock, buf, 12, NULL, &error);
-  g_assert_cmpint (n, ==, 12);
-  g_assert_true (memcmp (buf, "HTTP/1.1 101", 12) == 0);
-  return sock;
-}
 
 /* Sends up to @count empty masked pings, never reading; returns how many
  * went out before the connection was shut or stopped taking them (the
@@ -191,22 +130,24 @@ static void
 test_ping_flood (void)
 {
   Team t;
-  g_autoptr(GSocket) flood = NULL;
+  g_autoptr(GSocketConnection) conn = NULL;
+  GSocket *flood;
   gint64 before, peak = 0, after = 0;
   guint sent, code;
 
-  team_init (&t, NULL);
+  cs_test_team_init (&t, NULL, FALSE);
   /* Warm the server up: sockets, messages, the allocator's arenas. */
   for (int i = 0; i < 3; i++)
     {
       g_autofree char *txn = g_strdup_printf ("warm-%d", i);
       check_still_serving (&t, t.bob, t.alice, txn);
     }
-  before = rss_kb (t.s);
+  before = cs_test_server_rss_kb (t.s, NULL);
 
-  flood = raw_ws (t.s, t.alice);
+  conn = cs_test_raw_ws (t.s, t.alice);
+  flood = g_socket_connection_get_socket (conn);
   sent = ping_flood (flood, 200000);
-  peak = rss_kb (t.s);
+  peak = cs_test_server_rss_kb (t.s, NULL);
   code = read_close_code (flood);
   g_test_message ("pings sent before the server stopped taking them: %u; close code read: %u", sent, code);
   /* It may have been reset before we could read its close frame; if we
@@ -224,13 +165,13 @@ test_ping_flood (void)
   }
 
   cs_test_spin (500);
-  after = rss_kb (t.s);
+  after = cs_test_server_rss_kb (t.s, NULL);
   g_test_message ("server VmRSS: %" G_GINT64_FORMAT " kB before, %" G_GINT64_FORMAT
                   " kB during, %" G_GINT64_FORMAT " kB after a flood of pings", before, peak, after);
   g_assert_cmpint (after, <, before + 4096);
 
   check_still_serving (&t, t.bob, t.alice, "after-flood");
-  team_clear (&t);
+  cs_test_team_clear (&t);
 }
 
 /* ---- the message rate limit -------------------------------------------- */
@@ -267,7 +208,7 @@ test_rate_limit_rest (void)
   g_autofree char *retry = NULL;
   guint wait;
 
-  team_init (&t, LIMIT_CONFIG);
+  cs_test_team_init (&t, LIMIT_CONFIG, FALSE);
   for (int i = 0; i < 3; i++)
     {
       g_autofree char *txn = g_strdup_printf ("burst-%d", i);
@@ -290,7 +231,7 @@ test_rate_limit_rest (void)
   g_assert_cmpuint (post_raw (&t, t.alice, "over", NULL), ==, 200);
 
   check_still_serving (&t, t.bob, t.bob, "check");
-  team_clear (&t);
+  cs_test_team_clear (&t);
 }
 
 static void
@@ -302,7 +243,7 @@ test_rate_limit_ws (void)
   gint64 retry_after;
   guint acks = 0;
 
-  team_init (&t, LIMIT_CONFIG);
+  cs_test_team_init (&t, LIMIT_CONFIG, FALSE);
   a = cs_test_ws_connect (t.s, t.alice);
   g_assert_nonnull (cs_test_ws_wait (a, "ready", 5000));
   for (int i = 0; i < 4; i++)
@@ -348,7 +289,7 @@ test_rate_limit_ws (void)
     g_assert_nonnull (ack);
     g_assert_cmpstr (str (ack, "txn_id"), ==, "w-3");
   }
-  team_clear (&t);
+  cs_test_team_clear (&t);
 }
 
 int

@@ -36,37 +36,6 @@ static const char config[] =
   "[metrics]\n"
   "listen=127.0.0.1:0\n";
 
-/* A WebSocket that never reads: the server must close it (1013) rather
- * than queue for it without end. */
-static GSocketConnection *
-stalled_ws (CsTestServer *s,
-            const char   *token)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSocket) sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, s->port);
-  g_autofree char *req = NULL;
-  GSocketConnection *conn;
-  char buf[1024];
-  gssize n;
-
-  g_assert_no_error (error);
-  g_socket_set_option (sock, SOL_SOCKET, SO_RCVBUF, 4096, NULL);
-  g_socket_connect (sock, addr, NULL, &error);
-  g_assert_no_error (error);
-  conn = g_socket_connection_factory_create_connection (sock);
-  req = g_strdup_printf ("GET /api/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                         "Authorization: Bearer %s\r\n\r\n", token);
-  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), req, strlen (req), NULL, NULL, &error);
-  g_assert_no_error (error);
-  n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buf, sizeof buf - 1, NULL, &error);
-  g_assert_cmpint (n, >, 0);
-  buf[n] = '\0';
-  g_assert_nonnull (strstr (buf, "101"));
-  return conn;
-}
 
 static gint64
 metric (CsTestServer *s,
@@ -86,7 +55,7 @@ test_memory_bounded (void)
   static const guint rooms[] = { 50, 10, 5, 0 };
   g_autoptr(CsTestServer) s = cs_test_server_new (config);
   g_autoptr(CsTestLoad) load = cs_test_load_new (s, rooms, SOCKETS);
-  g_autoptr(GSocketConnection) stalled = stalled_ws (s, cs_test_load_token (load, SOCKETS));
+  g_autoptr(GSocketConnection) stalled = cs_test_raw_ws (s, cs_test_load_token (load, SOCKETS));
   gint64 start_kb, half_kb, end_kb, ceiling_kb;
 
   /* Typing in more rooms than member_lists keeps lists for. */

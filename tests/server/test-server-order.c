@@ -10,10 +10,7 @@
 
 #include <string.h>
 
-typedef struct {
-  CsTestServer *s;
-  char *alice, *alice_id, *bob, *bob_id, *carol, *carol_id, *room;
-} Team;
+typedef CsTestTeam Team;
 
 static const char *
 str (JsonObject *o, const char *m)
@@ -21,40 +18,14 @@ str (JsonObject *o, const char *m)
   return json_object_get_string_member (o, m);
 }
 
-static void
-team_init_with (Team       *t,
-                const char *config)
-{
-  g_autoptr(JsonObject) me = NULL;
-  g_autofree char *path = NULL, *body = NULL;
-
-  t->s = cs_test_server_new (config);
-  t->alice = cs_test_tenant (t->s, "acme", "alice@acme.test");
-  me = cs_test_call (t->s, "GET", "/api/me", t->alice, NULL, 200);
-  t->alice_id = g_strdup (str (me, "id"));
-  t->bob = cs_test_user (t->s, "acme", "bob@acme.test", "Bob", "member", &t->bob_id);
-  t->carol = cs_test_user (t->s, "acme", "carol@acme.test", "Carol", "member", &t->carol_id);
-  t->room = cs_test_room (t->s, t->alice, "group", "Launch", t->bob_id);
-  path = g_strdup_printf ("/api/rooms/%s/members", t->room);
-  body = g_strdup_printf ("{\"user_id\":\"%s\"}", t->carol_id);
-  g_clear_pointer (&me, json_object_unref);
-  me = cs_test_call (t->s, "POST", path, t->alice, body, 201);
-}
 
 /* Ordering, not the message rate limit: a random burst may pass it. */
 static void
 team_init (Team *t)
 {
-  team_init_with (t, "[limits]\nmessages_per_minute=0\n");
+  cs_test_team_init (t, "[limits]\nmessages_per_minute=0\n", TRUE);
 }
 
-static void
-team_clear (Team *t)
-{
-  g_free (t->alice); g_free (t->alice_id); g_free (t->bob); g_free (t->bob_id);
-  g_free (t->carol); g_free (t->carol_id); g_free (t->room);
-  cs_test_server_free (t->s);
-}
 
 static gint64
 post (Team *t, const char *token, const char *txn, const char *text)
@@ -173,7 +144,7 @@ check_scenario (gboolean use_query)
 
   /* The posts between `ready` and `sync` must all land before the first
    * frame's grace runs out, on a loaded machine too. */
-  team_init_with (&t, "[limits]\nmessages_per_minute=0\n[websocket]\nfirst_frame_grace_ms=20000\n");
+  cs_test_team_init (&t, "[limits]\nmessages_per_minute=0\n[websocket]\nfirst_frame_grace_ms=20000\n", TRUE);
   since = head_seq (&t, t.bob);
   for (int i = 0; i < 20; i++)
     {
@@ -245,7 +216,7 @@ check_scenario (gboolean use_query)
     g_assert_nonnull (m);
   }
   g_clear_pointer (&b, cs_test_ws_free);
-  team_clear (&t);
+  cs_test_team_clear (&t);
 }
 
 static void
@@ -303,7 +274,7 @@ test_no_sync_is_live (void)
     g_assert_nonnull (cs_test_ws_wait (b, "synced", 5000));
   }
   g_clear_pointer (&b, cs_test_ws_free);
-  team_clear (&t);
+  cs_test_team_clear (&t);
 }
 
 /* Randomized: three senders over WebSocket and REST while Bob's sockets
@@ -465,7 +436,7 @@ test_randomized (void)
     }
   for (int i = 0; i < 3; i++)
     cs_test_ws_free (senders[i]);
-  team_clear (&t);
+  cs_test_team_clear (&t);
 }
 
 int

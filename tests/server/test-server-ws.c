@@ -14,30 +14,8 @@ str (JsonObject *o, const char *m)
   return json_object_get_string_member (o, m);
 }
 
-typedef struct {
-  CsTestServer *s;
-  char *alice, *alice_id, *bob, *bob_id, *room;
-} Team;
+typedef CsTestTeam Team;
 
-static void
-team_init (Team *t, const char *config)
-{
-  g_autoptr(JsonObject) me = NULL;
-
-  t->s = cs_test_server_new (config);
-  t->alice = cs_test_tenant (t->s, "acme", "alice@acme.test");
-  me = cs_test_call (t->s, "GET", "/api/me", t->alice, NULL, 200);
-  t->alice_id = g_strdup (str (me, "id"));
-  t->bob = cs_test_user (t->s, "acme", "bob@acme.test", "Bob", "member", &t->bob_id);
-  t->room = cs_test_room (t->s, t->alice, "group", "Launch", t->bob_id);
-}
-
-static void
-team_clear (Team *t)
-{
-  g_free (t->alice); g_free (t->alice_id); g_free (t->bob); g_free (t->bob_id); g_free (t->room);
-  cs_test_server_free (t->s);
-}
 
 static char *
 send_frame (const char *room, const char *txn, const char *body)
@@ -67,7 +45,7 @@ test_live_and_idempotent (void)
   g_autoptr(JsonObject) ready = NULL, ack = NULL, ack2 = NULL, live = NULL, rest = NULL, receipt = NULL;
   g_autofree char *frame = NULL, *path = NULL, *read = NULL;
 
-  team_init (&t, NULL);
+  cs_test_team_init (&t, NULL, FALSE);
   a = cs_test_ws_connect (t.s, t.alice);
   b = cs_test_ws_connect (t.s, t.bob);
   ready = cs_test_ws_wait (a, "ready", 2000);
@@ -116,7 +94,7 @@ test_live_and_idempotent (void)
   }
   g_clear_pointer (&a, cs_test_ws_free);
   g_clear_pointer (&b, cs_test_ws_free);
-  team_clear (&t);
+  cs_test_team_clear (&t);
 }
 
 static void
@@ -129,7 +107,7 @@ test_sync_after_gap (void)
   gint64 last;
   GPtrArray *bodies = g_ptr_array_new_with_free_func (g_free);
 
-  team_init (&t, NULL);
+  cs_test_team_init (&t, NULL, FALSE);
   b = cs_test_ws_connect (t.s, t.bob);
   ready = cs_test_ws_wait (b, "ready", 2000);
   last = json_object_get_int_member (ready, "seq");
@@ -168,7 +146,7 @@ test_sync_after_gap (void)
   g_assert_cmpstr (g_ptr_array_index (bodies, 2), ==, "missed 2");
   g_ptr_array_unref (bodies);
   g_clear_pointer (&b2, cs_test_ws_free);
-  team_clear (&t);
+  cs_test_team_clear (&t);
 }
 
 static void
@@ -179,7 +157,7 @@ test_resync_required (void)
   g_autoptr(JsonObject) resync = NULL;
   g_autofree char *path = NULL;
 
-  team_init (&t, "[events]\nkeep=5\n");
+  cs_test_team_init (&t, "[events]\nkeep=5\n", FALSE);
   path = g_strdup_printf ("/api/rooms/%s/messages", t.room);
   for (int i = 0; i < 20; i++)
     {
@@ -193,7 +171,7 @@ test_resync_required (void)
   /* And the connection goes on, live, after it. */
   g_assert_nonnull (cs_test_ws_wait (b, "synced", 5000));
   g_clear_pointer (&b, cs_test_ws_free);
-  team_clear (&t);
+  cs_test_team_clear (&t);
 }
 
 static void
@@ -205,7 +183,7 @@ test_typing_and_presence (void)
   g_autofree char *typing = NULL;
   gint64 start;
 
-  team_init (&t, "[websocket]\ntyping_timeout_ms=400\noffline_delay_ms=300\n");
+  cs_test_team_init (&t, "[websocket]\ntyping_timeout_ms=400\noffline_delay_ms=300\n", FALSE);
   a = cs_test_ws_connect (t.s, t.alice);
   g_assert_nonnull (cs_test_ws_wait (a, "ready", 2000));
   b = cs_test_ws_connect (t.s, t.bob);
@@ -251,7 +229,7 @@ test_typing_and_presence (void)
       }
   }
   g_clear_pointer (&a, cs_test_ws_free);
-  team_clear (&t);
+  cs_test_team_clear (&t);
 }
 
 static void
@@ -262,7 +240,7 @@ test_bad_frames (void)
   g_autoptr(JsonObject) e1 = NULL, e2 = NULL, pong = NULL;
   g_autofree char *huge = NULL;
 
-  team_init (&t, "[websocket]\nabuse_limit=3\n[limits]\nws_frame_bytes=2048\n");
+  cs_test_team_init (&t, "[websocket]\nabuse_limit=3\n[limits]\nws_frame_bytes=2048\n", FALSE);
   a = cs_test_ws_connect (t.s, t.alice);
   g_assert_nonnull (cs_test_ws_wait (a, "ready", 2000));
   cs_test_ws_send (a, "{\"type\":\"ping\"}");
@@ -285,40 +263,9 @@ test_bad_frames (void)
 
   /* Unauthenticated upgrades are refused. */
   g_assert_null (cs_test_ws_connect (t.s, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"));
-  team_clear (&t);
+  cs_test_team_clear (&t);
 }
 
-/* A raw WebSocket that completes the handshake and then never reads nor
- * answers pings: a silent or slow peer. */
-static GSocketConnection *
-raw_ws (CsTestServer *s, const char *token)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSocket) sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (lo, s->port);
-  GSocketConnection *conn;
-  g_autofree char *req = NULL;
-  char buf[1024];
-  gssize n;
-
-  g_assert_no_error (error);
-  /* A small receive window, so that a reader that never reads backs up fast. */
-  g_socket_set_option (sock, SOL_SOCKET, SO_RCVBUF, 4096, NULL);
-  g_socket_connect (sock, addr, NULL, &error);
-  g_assert_no_error (error);
-  conn = g_socket_connection_factory_create_connection (sock);
-  req = g_strdup_printf ("GET /api/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                         "Authorization: Bearer %s\r\n\r\n", token);
-  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), req, strlen (req), NULL, NULL, &error);
-  g_assert_no_error (error);
-  n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buf, sizeof buf - 1, NULL, &error);
-  g_assert_cmpint (n, >, 0);
-  buf[n] = '\0';
-  g_assert_nonnull (strstr (buf, "101"));
-  return conn;
-}
 
 static gint64
 metric (CsTestServer *s, const char *name)
@@ -340,8 +287,8 @@ test_slow_reader (void)
   g_autofree char *filler = g_strnfill (9000, 'z');
   int sent = 0;
 
-  team_init (&t, "[limits]\nws_queue_bytes=65536\n[metrics]\nlisten=127.0.0.1:0\n");
-  slow = raw_ws (t.s, t.bob);
+  cs_test_team_init (&t, "[limits]\nws_queue_bytes=65536\n[metrics]\nlisten=127.0.0.1:0\n", FALSE);
+  slow = cs_test_raw_ws (t.s, t.bob);
   path = g_strdup_printf ("/api/rooms/%s/messages", t.room);
   /* Bob's socket never reads: its queue fills and the server lets it go
    * (1013) instead of holding ever more memory for it. */
@@ -356,7 +303,7 @@ test_slow_reader (void)
   for (int i = 0; i < 50 && metric (t.s, "causerie_ws_connections") > 0; i++)
     cs_test_spin (100);
   g_assert_cmpint (metric (t.s, "causerie_ws_connections"), ==, 0);
-  team_clear (&t);
+  cs_test_team_clear (&t);
 }
 
 static void
@@ -366,8 +313,8 @@ test_silent_peer (void)
   g_autoptr(GSocketConnection) silent = NULL;
   int waited = 0;
 
-  team_init (&t, "[websocket]\nping_interval_seconds=1\npeer_timeout_seconds=2\n[metrics]\nlisten=127.0.0.1:0\n");
-  silent = raw_ws (t.s, t.alice);
+  cs_test_team_init (&t, "[websocket]\nping_interval_seconds=1\npeer_timeout_seconds=2\n[metrics]\nlisten=127.0.0.1:0\n", FALSE);
+  silent = cs_test_raw_ws (t.s, t.alice);
   g_assert_cmpint (metric (t.s, "causerie_ws_connections"), ==, 1);
   /* It answers no ping: dropped once silent for the timeout. */
   while (waited < 80 && metric (t.s, "causerie_ws_connections") > 0)
@@ -377,7 +324,7 @@ test_silent_peer (void)
     }
   g_assert_cmpint (metric (t.s, "causerie_ws_connections"), ==, 0);
   g_assert_cmpint (waited, >=, 15);
-  team_clear (&t);
+  cs_test_team_clear (&t);
 }
 
 static void
@@ -390,7 +337,7 @@ test_crash_loses_nothing_acked (void)
   guint found = 0;
   gint64 before = G_MAXINT64;
 
-  team_init (&t, NULL);
+  cs_test_team_init (&t, NULL, FALSE);
   a = cs_test_ws_connect (t.s, t.alice);
   g_assert_nonnull (cs_test_ws_wait (a, "ready", 2000));
   for (int i = 0; i < 60; i++)
@@ -430,7 +377,7 @@ test_crash_loses_nothing_acked (void)
       before = json_object_get_int_member (json_array_get_object_element (arr, 0), "seq");
     }
   g_assert_cmpuint (found, ==, 30);
-  team_clear (&t);
+  cs_test_team_clear (&t);
 }
 
 static void
@@ -439,12 +386,12 @@ test_logout_closes_sockets (void)
   Team t;
   g_autoptr(CsTestWs) b = NULL;
 
-  team_init (&t, NULL);
+  cs_test_team_init (&t, NULL, FALSE);
   b = cs_test_ws_connect (t.s, t.bob);
   g_assert_nonnull (cs_test_ws_wait (b, "ready", 2000));
   cs_test_call (t.s, "POST", "/api/auth/logout", t.bob, NULL, 204);
   g_assert_cmpuint (cs_test_ws_wait_closed (b, 5000), ==, 1008);
-  team_clear (&t);
+  cs_test_team_clear (&t);
 }
 
 /* A mention reaches the mentioned member as notification.new, the same
@@ -459,7 +406,7 @@ test_notification_event (void)
   g_autofree char *path = NULL;
   JsonArray *list;
 
-  team_init (&t, NULL);
+  cs_test_team_init (&t, NULL, FALSE);
   bob_ws = cs_test_ws_connect (t.s, t.bob);
   ready = cs_test_ws_wait (bob_ws, "ready", 5000);
   g_assert_nonnull (ready);
@@ -476,7 +423,7 @@ test_notification_event (void)
   g_assert_cmpstr (str (json_node_get_object (from_event), "body"), ==, "@Bob have a look");
   g_assert_false (json_object_get_boolean_member (json_node_get_object (from_event), "read"));
   g_assert_true (json_node_equal (from_event, from_list));
-  team_clear (&t);
+  cs_test_team_clear (&t);
 }
 
 static guint
@@ -502,7 +449,7 @@ test_search_index (void)
   g_autofree char *edit_path = NULL, *delete_path = NULL;
   g_autofree char *insert = NULL;
 
-  team_init (&t, NULL);
+  cs_test_team_init (&t, NULL, FALSE);
   a = cs_test_ws_connect (t.s, t.alice);
   g_assert_nonnull (cs_test_ws_wait (a, "ready", 2000));
   for (int i = 0; i < 40; i++)
@@ -569,7 +516,7 @@ test_search_index (void)
   cs_test_server_stop (t.s, FALSE);
   g_assert_cmpint (cs_test_search_mismatches (t.s), ==, 0);
   cs_test_server_start (t.s);
-  team_clear (&t);
+  cs_test_team_clear (&t);
 }
 
 int
