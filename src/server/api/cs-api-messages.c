@@ -55,10 +55,18 @@ find_mentions (CsCtx      *ctx,
         CsMemberUser *m = g_ptr_array_index (members, i);
         CauMentionCandidate *c = g_new0 (CauMentionCandidate, 1);
 
-        c->type = g_strdup ("user");
         c->id = g_steal_pointer (&m->user_id);
         c->display_name = g_steal_pointer (&m->display_name);
-        c->handle = cau_mention_handle_for_email (m->email);
+        if (g_strcmp0 (m->kind, "agent") == 0)
+          {
+            c->type = g_strdup ("agent");
+            c->handle = g_steal_pointer (&m->handle);
+          }
+        else
+          {
+            c->type = g_strdup ("user");
+            c->handle = cau_mention_handle_for_email (m->email);
+          }
         g_ptr_array_add (candidates, c);
       }
   }
@@ -73,8 +81,11 @@ find_mentions (CsCtx      *ctx,
       json_object_set_int_member (o, "start", m->start);
       json_object_set_int_member (o, "end", m->end);
       json_array_add_object_element (array, o);
+      /* Agents are not notified: a mention asks them to answer (agents/). */
       if (g_str_equal (m->type, "room"))
         everyone = TRUE;
+      else if (g_str_equal (m->type, "agent"))
+        continue;
       else if (!g_ptr_array_find_with_equal_func (user_ids, m->id, g_str_equal, NULL) &&
                g_strcmp0 (m->id, ctx->user_id) != 0)
         g_ptr_array_add (user_ids, g_strdup (m->id));
@@ -84,7 +95,8 @@ find_mentions (CsCtx      *ctx,
       {
         CauMentionCandidate *c = g_ptr_array_index (candidates, i);
 
-        if (!g_ptr_array_find_with_equal_func (user_ids, c->id, g_str_equal, NULL) &&
+        if (g_str_equal (c->type, "user") &&
+            !g_ptr_array_find_with_equal_func (user_ids, c->id, g_str_equal, NULL) &&
             g_strcmp0 (c->id, ctx->user_id) != 0)
           g_ptr_array_add (user_ids, g_strdup (c->id));
       }

@@ -23,6 +23,12 @@ void cs_api_admin_audit            (CsCtx *ctx);   /* read */
 void cs_api_presence               (CsCtx *ctx);   /* read */
 void cs_api_touch_last_seen        (CsCtx *ctx);   /* write */
 
+/* cs-api-agents.c: tenant admins only */
+void cs_api_agents_create          (CsCtx *ctx);   /* write */
+void cs_api_agents_list            (CsCtx *ctx);   /* read */
+void cs_api_agent_patch            (CsCtx *ctx);   /* write */
+void cs_api_agent_delete           (CsCtx *ctx);   /* write */
+
 /* cs-api-rooms.c */
 void cs_api_rooms_create           (CsCtx *ctx);   /* write */
 void cs_api_rooms_direct           (CsCtx *ctx);   /* write */

@@ -66,6 +66,12 @@ cs_model_user_json (CsCtx        *ctx,
   set_time_value (u, "last_seen_at", user->last_seen_at);
   if (user->deleted)
     json_object_set_boolean_member (u, "deleted", TRUE);
+  json_object_set_string_member (u, "kind", user->kind ? user->kind : "person");
+  if (g_strcmp0 (user->kind, "agent") == 0)
+    {
+      cau_json_set_string_or_null (u, "handle", user->handle);
+      json_object_set_string_member (u, "description", user->description ? user->description : "");
+    }
   return u;
 }
 
@@ -145,6 +151,7 @@ cs_model_message_json (CsCtx           *ctx,
 
       json_object_set_string_member (sender, "id", message->sender_id);
       json_object_set_string_member (sender, "display_name", message->sender_name ? message->sender_name : "");
+      json_object_set_string_member (sender, "kind", message->sender_kind ? message->sender_kind : "person");
       json_object_set_object_member (m, "sender", sender);
     }
   else
@@ -180,6 +187,12 @@ cs_model_message_json (CsCtx           *ctx,
   if (message->system != NULL)
     json_object_set_member (m, "system", parse_json_text (message->system));
   json_object_set_boolean_member (m, "deleted", deleted);
+  /* An agent's answer says whether it is still growing, and why it
+   * ended early when it did. */
+  if (g_strcmp0 (message->kind, "agent") == 0)
+    json_object_set_boolean_member (m, "streaming", message->streaming && !deleted);
+  if (message->agent_error != NULL)
+    json_object_set_string_member (m, "agent_error", message->agent_error);
   if (viewer_id && g_strcmp0 (viewer_id, message->sender_id) == 0 && message->txn_id)
     json_object_set_string_member (m, "txn_id", message->txn_id);
   return m;

@@ -127,4 +127,16 @@ gboolean      cs_messages_backdate (CsDb            *db,
                                     gint64           now_ms,
                                     gint64           step_ms);
 
+/* An agent's answer as it grows: its body, whether it is still
+ * streaming, and the error that ended it (NULL: none). */
+gboolean      cs_messages_set_answer (CsDb          *db,
+                                      gint64         seq,
+                                      const char    *body,
+                                      gboolean       streaming,
+                                      const char    *agent_error,
+                                      gint64         edited_at);
+/* Every message still streaming, with its tenant_id (CsMessage*): after
+ * a crash, answers nobody will finish. */
+GPtrArray    *cs_messages_streaming  (CsDb          *db);
+
 G_END_DECLS

@@ -21,6 +21,9 @@ cs_message_free (CsMessage *m)
   g_free (m->context);
   g_free (m->txn_id);
   g_free (m->system);
+  g_free (m->sender_kind);
+  g_free (m->agent_error);
+  g_free (m->tenant_id);
   g_free (m);
 }
 
@@ -55,6 +58,8 @@ cs_member_user_free (CsMemberUser *m)
   g_free (m->user_id);
   g_free (m->display_name);
   g_free (m->email);
+  g_free (m->kind);
+  g_free (m->handle);
   g_free (m);
 }
 
@@ -94,6 +99,11 @@ cs_user_free (CsUser *u)
   g_free (u->display_name);
   g_free (u->role);
   g_free (u->status_text);
+  g_free (u->kind);
+  g_free (u->handle);
+  g_free (u->description);
+  g_free (u->system_prompt);
+  g_free (u->model);
   g_free (u);
 }
 

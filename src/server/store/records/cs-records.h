@@ -34,6 +34,10 @@ typedef struct {
   gboolean has_attachments;
   char    *system;          /* JSON text: what a system line says, or NULL */
   gint64   written_at;      /* when its sender wrote it, or CS_TIME_NONE */
+  char    *sender_kind;     /* "person" or "agent"; NULL for a system message */
+  gboolean streaming;       /* an agent's answer still growing */
+  char    *agent_error;     /* why an agent's answer ended early, or NULL */
+  char    *tenant_id;       /* filled by cs_messages_streaming () only */
 } CsMessage;
 
 void cs_message_free (CsMessage *message);
@@ -69,6 +73,8 @@ typedef struct {
   char *user_id;
   char *display_name;
   char *email;
+  char *kind;               /* "person" or "agent" */
+  char *handle;             /* an agent's handle, or NULL */
 } CsMemberUser;
 
 void cs_member_user_free (CsMemberUser *member);
@@ -108,6 +114,11 @@ typedef struct {
   char    *status_text;
   gint64   last_seen_at;    /* or CS_TIME_NONE */
   gboolean deleted;
+  char    *kind;            /* "person" or "agent" */
+  char    *handle;          /* agents only, else NULL */
+  char    *description;     /* agents only, else "" */
+  char    *system_prompt;   /* agents only, else "" */
+  char    *model;           /* agents only: a model of their own, or NULL */
 } CsUser;
 
 void cs_user_free (CsUser *user);

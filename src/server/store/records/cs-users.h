@@ -135,4 +135,41 @@ char      *cs_users_find_by_email (CsDb       *db,
 char      *cs_users_email         (CsDb       *db,
                                    const char *user_id);
 
+/* Agents: accounts of kind "agent" (no address, no password). */
+gboolean   cs_agents_insert       (CsDb       *db,
+                                   const char *user_id,
+                                   const char *tenant_id,
+                                   const char *handle,
+                                   const char *display_name,
+                                   const char *description,
+                                   const char *system_prompt,
+                                   const char *model,
+                                   gint64      created_at);
+/* Whether @handle is an agent's handle, or a person's (the local part of
+ * their address), in @tenant_id, other than @except_id's. */
+gboolean   cs_users_handle_taken  (CsDb       *db,
+                                   const char *tenant_id,
+                                   const char *handle,
+                                   const char *except_id);
+/* The agents of @tenant_id not removed, by name (CsUser*). */
+GPtrArray *cs_agents_list         (CsDb       *db,
+                                   const char *tenant_id);
+/* The agent @agent_id of @tenant_id, not removed, or NULL. */
+CsUser    *cs_agents_get          (CsDb       *db,
+                                   const char *tenant_id,
+                                   const char *agent_id);
+/* NULL leaves a field as it is; an empty @model clears it. */
+gboolean   cs_agents_update       (CsDb       *db,
+                                   const char *agent_id,
+                                   const char *handle,
+                                   const char *display_name,
+                                   const char *description,
+                                   const char *system_prompt,
+                                   const char *model);
+/* Removes the agent: out of every room, handle freed; its messages stay
+ * under its name. */
+gboolean   cs_agents_remove       (CsDb       *db,
+                                   const char *agent_id,
+                                   gint64      at);
+
 G_END_DECLS

@@ -8,7 +8,7 @@
 
 #define MESSAGE_COLS "m.seq, m.id, m.room_id, m.sender_id, m.kind, m.body, m.reply_to_id," \
                      " m.mentions, m.context, m.created_at, m.edited_at, m.deleted, m.txn_id, su.display_name," \
-                     " m.has_attachments, m.system, m.written_at"
+                     " m.has_attachments, m.system, m.written_at, su.kind, m.streaming, m.agent_error"
 #define MESSAGE_SENDER "LEFT JOIN users su ON su.id = m.sender_id"
 
 static char *
@@ -47,6 +47,9 @@ message_row (sqlite3_stmt *stmt)
   m->has_attachments = sqlite3_column_int (stmt, 14) != 0;
   m->system = col_dup (stmt, 15);
   m->written_at = col_time (stmt, 16);
+  m->sender_kind = col_dup (stmt, 17);
+  m->streaming = sqlite3_column_int (stmt, 18) != 0;
+  m->agent_error = col_dup (stmt, 19);
   return m;
 }
 
@@ -239,12 +242,12 @@ cs_messages_insert (CsDb            *db,
 {
   return cs_db_exec (db,
                      "INSERT INTO messages (seq, id, room_id, tenant_id, sender_id, kind, body, reply_to_id,"
-                     " mentions, context, created_at, txn_id, has_attachments, system, written_at)"
-                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF (?, 0))",
-                     "isssssssssisbsi", m->seq, m->id, m->room_id, tenant_id, m->sender_id, m->kind, m->body,
+                     " mentions, context, created_at, txn_id, has_attachments, system, written_at, streaming, agent_error)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF (?, 0), ?, ?)",
+                     "isssssssssisbsibs", m->seq, m->id, m->room_id, tenant_id, m->sender_id, m->kind, m->body,
                      m->reply_to_id, m->mentions, m->context, m->created_at, m->txn_id,
                      m->has_attachments, m->system,
-                     m->written_at == CS_TIME_NONE ? 0 : m->written_at) == SQLITE_DONE &&
+                     m->written_at == CS_TIME_NONE ? 0 : m->written_at, m->streaming, m->agent_error) == SQLITE_DONE &&
          cs_db_exec (db, "UPDATE rooms SET last_activity_at = ?, last_seq = ? WHERE id = ?",
                      "iis", m->created_at, m->seq, m->room_id) == SQLITE_DONE;
 }
@@ -301,4 +304,34 @@ cs_messages_backdate (CsDb       *db,
                      "UPDATE rooms SET created_at = ?1 - 86400000, last_activity_at ="
                      " COALESCE((SELECT MAX(created_at) FROM messages WHERE room_id = rooms.id), ?1)"
                      " WHERE tenant_id = ?2", "is", now_ms, tenant_id) == SQLITE_DONE;
+}
+
+gboolean
+cs_messages_set_answer (CsDb       *db,
+                        gint64      seq,
+                        const char *body,
+                        gboolean    streaming,
+                        const char *agent_error,
+                        gint64      edited_at)
+{
+  return cs_db_exec (db, "UPDATE messages SET body = ?, streaming = ?, agent_error = ?, edited_at = ? WHERE seq = ?",
+                     "sbsii", body, streaming, agent_error, edited_at, seq) == SQLITE_DONE;
+}
+
+GPtrArray *
+cs_messages_streaming (CsDb *db)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_message_free);
+  CS_STMT stmt = cs_db_query (db,
+                              "SELECT " MESSAGE_COLS ", m.tenant_id FROM messages m " MESSAGE_SENDER
+                              " WHERE m.streaming = 1 ORDER BY m.seq", "");
+
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      CsMessage *m = message_row (stmt);
+
+      m->tenant_id = col_dup (stmt, 20);
+      g_ptr_array_add (rows, m);
+    }
+  return rows;
 }

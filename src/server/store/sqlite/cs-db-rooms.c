@@ -67,7 +67,7 @@ cs_members_users (CsDb       *db,
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_member_user_free);
   CS_STMT stmt = cs_db_query (db,
-                              "SELECT u.id, u.display_name, u.email FROM members mb JOIN users u ON u.id = mb.user_id"
+                              "SELECT u.id, u.display_name, u.email, u.kind, u.handle FROM members mb JOIN users u ON u.id = mb.user_id"
                               " WHERE mb.room_id = ?", "s", room_id);
 
   while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
@@ -77,6 +77,8 @@ cs_members_users (CsDb       *db,
       m->user_id = g_strdup (cs_col_text (stmt, 0));
       m->display_name = g_strdup (cs_col_text (stmt, 1));
       m->email = g_strdup (cs_col_text (stmt, 2));
+      m->kind = g_strdup (cs_col_text (stmt, 3));
+      m->handle = g_strdup (cs_col_text (stmt, 4));
       g_ptr_array_add (list, m);
     }
   return list;
@@ -244,9 +246,9 @@ cs_members_list (CsDb       *db,
       CsMember *m = g_new0 (CsMember, 1);
 
       m->user = cs_db_user_row (stmt, 0);
-      m->role = g_strdup (cs_col_text (stmt, 7));
-      m->joined_at = cs_db_col_time (stmt, 8);
-      m->last_read_seq = sqlite3_column_int64 (stmt, 9);
+      m->role = g_strdup (cs_col_text (stmt, CS_USER_NCOLS));
+      m->joined_at = cs_db_col_time (stmt, CS_USER_NCOLS + 1);
+      m->last_read_seq = sqlite3_column_int64 (stmt, CS_USER_NCOLS + 2);
       g_ptr_array_add (list, m);
     }
   return list;

@@ -9,7 +9,8 @@
 
 G_BEGIN_DECLS
 
-#define CS_USER_COLS "u.id, u.email, u.display_name, u.role, u.status_text, u.last_seen_at, u.deleted_at"
+#define CS_USER_COLS "u.id, u.email, u.display_name, u.role, u.status_text, u.last_seen_at, u.deleted_at," \
+                     " u.kind, u.handle, u.description, u.system_prompt, u.model"
 
 static inline gint64
 cs_db_col_time (sqlite3_stmt *stmt,
@@ -17,6 +18,9 @@ cs_db_col_time (sqlite3_stmt *stmt,
 {
   return sqlite3_column_type (stmt, col) == SQLITE_NULL ? CS_TIME_NONE : sqlite3_column_int64 (stmt, col);
 }
+
+/* How many columns CS_USER_COLS takes. */
+#define CS_USER_NCOLS 12
 
 /* CS_USER_COLS from @first_col on. */
 static inline CsUser *
@@ -32,6 +36,11 @@ cs_db_user_row (sqlite3_stmt *stmt,
   u->status_text = g_strdup (cs_col_text (stmt, c + 4));
   u->last_seen_at = cs_db_col_time (stmt, c + 5);
   u->deleted = sqlite3_column_type (stmt, c + 6) != SQLITE_NULL;
+  u->kind = g_strdup (cs_col_text (stmt, c + 7));
+  u->handle = g_strdup (cs_col_text (stmt, c + 8));
+  u->description = g_strdup (cs_col_text (stmt, c + 9));
+  u->system_prompt = g_strdup (cs_col_text (stmt, c + 10));
+  u->model = g_strdup (cs_col_text (stmt, c + 11));
   return u;
 }
 

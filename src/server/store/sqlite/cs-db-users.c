@@ -382,3 +382,93 @@ cs_users_email (CsDb       *db,
 {
   return cs_db_text (db, "SELECT email FROM users WHERE id = ?", "s", user_id);
 }
+
+gboolean
+cs_agents_insert (CsDb       *db,
+                  const char *user_id,
+                  const char *tenant_id,
+                  const char *handle,
+                  const char *display_name,
+                  const char *description,
+                  const char *system_prompt,
+                  const char *model,
+                  gint64      created_at)
+{
+  return cs_db_exec (db,
+                     "INSERT INTO users (id, tenant_id, email, display_name, role, password_hash, created_at,"
+                     " kind, handle, description, system_prompt, model)"
+                     " VALUES (?, ?, NULL, ?, 'member', NULL, ?, 'agent', ?, ?, ?, ?)",
+                     "sssissss", user_id, tenant_id, display_name, created_at, handle, description,
+                     system_prompt, model) == SQLITE_DONE;
+}
+
+gboolean
+cs_users_handle_taken (CsDb       *db,
+                       const char *tenant_id,
+                       const char *handle,
+                       const char *except_id)
+{
+  return cs_db_int (db, 0,
+                    "SELECT COUNT(*) FROM users WHERE tenant_id = ?1 AND deleted_at IS NULL"
+                    " AND id IS NOT ?3 AND (handle = ?2 COLLATE NOCASE"
+                    "  OR (email IS NOT NULL AND lower (substr (email, 1, instr (email, '@') - 1)) = lower (?2)))",
+                    "sss", tenant_id, handle, except_id) > 0;
+}
+
+GPtrArray *
+cs_agents_list (CsDb       *db,
+                const char *tenant_id)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_user_free);
+  CS_STMT stmt = cs_db_query (db,
+                              "SELECT " CS_USER_COLS " FROM users u WHERE u.tenant_id = ? AND u.kind = 'agent'"
+                              " AND u.deleted_at IS NULL ORDER BY u.display_name COLLATE NOCASE",
+                              "s", tenant_id);
+
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (list, cs_db_user_row (stmt, 0));
+  return list;
+}
+
+CsUser *
+cs_agents_get (CsDb       *db,
+               const char *tenant_id,
+               const char *agent_id)
+{
+  CS_STMT stmt = cs_db_query (db,
+                              "SELECT " CS_USER_COLS " FROM users u WHERE u.id = ? AND u.tenant_id = ?"
+                              " AND u.kind = 'agent' AND u.deleted_at IS NULL",
+                              "ss", agent_id, tenant_id);
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return cs_db_user_row (stmt, 0);
+}
+
+gboolean
+cs_agents_update (CsDb       *db,
+                  const char *agent_id,
+                  const char *handle,
+                  const char *display_name,
+                  const char *description,
+                  const char *system_prompt,
+                  const char *model)
+{
+  return cs_db_exec (db,
+                     "UPDATE users SET handle = IFNULL (?1, handle), display_name = IFNULL (?2, display_name),"
+                     " description = IFNULL (?3, description), system_prompt = IFNULL (?4, system_prompt),"
+                     " model = CASE WHEN ?5 IS NULL THEN model WHEN ?5 = '' THEN NULL ELSE ?5 END"
+                     " WHERE id = ?6 AND kind = 'agent'",
+                     "ssssss", handle, display_name, description, system_prompt, model, agent_id) == SQLITE_DONE;
+}
+
+gboolean
+cs_agents_remove (CsDb       *db,
+                  const char *agent_id,
+                  gint64      at)
+{
+  return cs_db_exec (db, "UPDATE users SET handle = NULL, deleted_at = ? WHERE id = ? AND kind = 'agent'",
+                     "is", at, agent_id) == SQLITE_DONE &&
+         cs_db_exec (db, "DELETE FROM members WHERE user_id = ?", "s", agent_id) == SQLITE_DONE &&
+         cs_db_exec (db, "DELETE FROM mentions WHERE user_id = ?", "s", agent_id) == SQLITE_DONE;
+}

@@ -151,6 +151,21 @@ static const char *migrations[] = {
   "ALTER TABLE messages ADD COLUMN written_at INTEGER;"
   "ALTER TABLE notifications ADD COLUMN actor_name TEXT;"
   "ALTER TABLE notifications ADD COLUMN room_name TEXT;",
+
+  /* 6 -> 7: agents are accounts of kind 'agent' (no address, no password:
+   * they cannot sign in) with a handle people mention, a description, the
+   * system prompt and, optionally, a model of their own. An agent's
+   * answer is a message that may still be streaming, or that ended with
+   * an error the endpoint caused. */
+  "ALTER TABLE users ADD COLUMN kind TEXT NOT NULL DEFAULT 'person';"
+  "ALTER TABLE users ADD COLUMN handle TEXT;"
+  "ALTER TABLE users ADD COLUMN description TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE users ADD COLUMN system_prompt TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE users ADD COLUMN model TEXT;"
+  "CREATE UNIQUE INDEX users_handle ON users(tenant_id, handle) WHERE handle IS NOT NULL;"
+  "ALTER TABLE messages ADD COLUMN streaming INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE messages ADD COLUMN agent_error TEXT;"
+  "CREATE INDEX messages_streaming ON messages(seq) WHERE streaming = 1;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CS_SCHEMA_VERSION);

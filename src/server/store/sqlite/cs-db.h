@@ -9,7 +9,7 @@
 
 G_BEGIN_DECLS
 
-#define CS_SCHEMA_VERSION 6
+#define CS_SCHEMA_VERSION 7
 
 typedef struct _CsDb CsDb;
 
