@@ -243,6 +243,7 @@ cs_api_agent_delete (CsCtx *ctx)
   const char *id = ctx->params[0];
   g_autoptr(CsUser) agent = NULL;
   g_autoptr(JsonObject) details = NULL;
+  g_auto(GStrv) rooms = NULL;
 
   if (!require_tenant_admin (ctx))
     return;
@@ -250,6 +251,16 @@ cs_api_agent_delete (CsCtx *ctx)
     {
       cs_ctx_fail (ctx, CAU_ERROR_NOT_FOUND, "There is no such agent.");
       return;
+    }
+  /* Its rooms' members see it go, as when a person is removed. */
+  rooms = cs_users_room_ids (ctx->db, id);
+  for (char **r = rooms; *r; r++)
+    {
+      g_autoptr(JsonObject) data = json_object_new ();
+
+      json_object_set_string_member (data, "user_id", id);
+      if (cs_model_emit (ctx, 0, "member.remove", *r, NULL, data, NULL, NULL) == 0)
+        return;
     }
   if (!cs_agents_remove (ctx->db, id, cau_time_now_ms ()))
     {

@@ -29,6 +29,7 @@ struct _CsServer {
   CsLimits   *limits;
   CsSealer   *sealer;
   CsHub      *hub;
+  struct _CsAgents *agents;   /* agents' answers */
   struct _CsMailer *mailer;
   SoupServer *soup;
   guint       port;

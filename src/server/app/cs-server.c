@@ -9,6 +9,7 @@
 #include "cs-sessions.h"
 #include "cs-users.h"
 #include "cs-mailer.h"
+#include "cs-agents.h"
 #include "cs-presence.h"
 #include "cs-rate-limit.h"
 #include "cau-time.h"
@@ -113,6 +114,7 @@ cs_server_new (CsConfig *config,
   server->hub = cs_hub_new (config, server->store, server->presence, server->message_limit, server->bus,
                             &server->metrics);
   cs_store_set_event_sink (server->store, cs_bus_event_sink, server->bus);
+  server->agents = cs_agents_new (config, server->store, server->presence, server->bus);
 
   /* Read once at start-up, before anything listens: afterwards every
    * request is authenticated from memory, never from the disk. */
@@ -180,6 +182,8 @@ cs_server_free (CsServer *server)
   g_clear_object (&server->soup);
   g_clear_object (&server->metrics_soup);
   g_clear_pointer (&server->mailer, cs_mailer_free);
+  /* Before the store closes: answers still streaming are ended in it. */
+  g_clear_pointer (&server->agents, cs_agents_free);
   g_clear_pointer (&server->hub, cs_hub_free);
   /* After the hub: its WebSockets were connections the listener counted. */
   g_clear_pointer (&server->listener, cs_listener_free);

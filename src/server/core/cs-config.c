@@ -54,6 +54,10 @@ cs_config_new (void)
   c->page_cache_kib = 4096;
   c->sqlite_heap_mb = 48;
   c->member_lists = 1000;
+  c->agents_path = g_strdup ("/v1/chat/completions");
+  c->agents_context_messages = 20;
+  c->agents_timeout_s = 120;
+  c->agents_per_minute = 10;
   return c;
 }
 
@@ -74,6 +78,12 @@ cs_config_free (CsConfig *c)
   g_strfreev (c->forbid_direct);
   g_clear_pointer (&c->trusted_proxies, g_ptr_array_unref);
   g_free (c->metrics_host);
+  g_free (c->agents_endpoint);
+  g_free (c->agents_path);
+  g_free (c->agents_model);
+  if (c->agents_api_key)
+    memset (c->agents_api_key, 0, strlen (c->agents_api_key));
+  g_free (c->agents_api_key);
   g_free (c);
 }
 
@@ -352,6 +362,11 @@ cs_config_load_file (CsConfig   *config,
   g_autofree char *proxies = NULL;
   g_autofree char *metrics = NULL;
   g_auto(GStrv) forbid = NULL;
+  g_autofree char *agents_endpoint = NULL;
+  g_autofree char *agents_path = NULL;
+  g_autofree char *agents_model = NULL;
+  g_autofree char *agents_key_file = NULL;
+  g_autofree char *agents_key = NULL;
   static const char * const kdfs[] = { "min", "interactive", "moderate", NULL };
   static const char * const backends[] = { "sqlite", NULL };
   guint kdf = config->kdf;
@@ -413,6 +428,13 @@ cs_config_load_file (CsConfig   *config,
   READ_UINT ("memory", "sqlite_heap_mb", 0, 1024 * 1024, sqlite_heap_mb);
   READ_UINT ("memory", "member_lists", 1, 10 * 1000 * 1000, member_lists);
   metrics = read_string (&r, "metrics", "listen");
+  agents_endpoint = read_string (&r, "agents", "endpoint");
+  agents_path = read_string (&r, "agents", "path");
+  agents_model = read_string (&r, "agents", "model");
+  agents_key_file = read_string (&r, "agents", "api_key_file");
+  READ_UINT ("agents", "context_messages", 0, 200, agents_context_messages);
+  READ_UINT ("agents", "timeout_seconds", 1, 3600, agents_timeout_s);
+  READ_UINT ("agents", "invocations_per_minute", 0, 100000, agents_per_minute);
   read_bool (&r, "smtp", "starttls", &starttls);
 
 #define SMTP_STRING(key, field) \
@@ -487,12 +509,45 @@ cs_config_load_file (CsConfig   *config,
                          "“%s” is not a pair of roles such as guest:admin (roles: admin, member, guest).", *p);
         }
     }
+  if (r.error == NULL && agents_endpoint)
+    {
+      g_autoptr(GUri) uri = g_uri_parse (agents_endpoint, G_URI_FLAGS_NONE, NULL);
+
+      if (uri == NULL || g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0' ||
+          (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 && g_strcmp0 (g_uri_get_scheme (uri), "https") != 0))
+        reader_fail (&r, "agents", "endpoint", "“%s” is not an http:// or https:// address%s.",
+                     agents_endpoint, comment_hint (agents_endpoint));
+      while (g_str_has_suffix (agents_endpoint, "/"))
+        agents_endpoint[strlen (agents_endpoint) - 1] = '\0';
+    }
+  if (r.error == NULL && agents_path && agents_path[0] != '/')
+    reader_fail (&r, "agents", "path", "“%s” does not start with “/”.", agents_path);
+  if (r.error == NULL && agents_key_file)
+    {
+      /* The key itself never reaches a log: only the file's name does. */
+      if (!g_file_get_contents (agents_key_file, &agents_key, NULL, &local_error))
+        reader_fail (&r, "agents", "api_key_file", "cannot read it: %s", local_error->message);
+      else if (g_strstrip (agents_key)[0] == '\0' || strpbrk (agents_key, "\r\n") != NULL)
+        reader_fail (&r, "agents", "api_key_file", "%s must hold the key on one line.", agents_key_file);
+    }
   reader_check_unknown (&r);
   if (r.error)
     {
+      if (agents_key)
+        memset (agents_key, 0, strlen (agents_key));
       g_propagate_error (error, r.error);
       return FALSE;
     }
+
+#define TAKE_STRING(field, value) \
+  if (value) { g_free (config->field); config->field = g_steal_pointer (&value); }
+  TAKE_STRING (agents_endpoint, agents_endpoint);
+  TAKE_STRING (agents_path, agents_path);
+  TAKE_STRING (agents_model, agents_model);
+  if (agents_key && config->agents_api_key)
+    memset (config->agents_api_key, 0, strlen (config->agents_api_key));
+  TAKE_STRING (agents_api_key, agents_key);
+#undef TAKE_STRING
 
   config->json_body_max = json_max;
   config->ws_frame_max = frame_max;

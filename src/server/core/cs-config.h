@@ -79,6 +79,15 @@ typedef struct {
   guint      page_cache_kib;       /* SQLite page cache of each connection */
   guint      sqlite_heap_mb;       /* soft limit on all of SQLite's memory; 0: none */
   guint      member_lists;         /* rooms whose member list the hub keeps for typing */
+
+  /* [agents]: the OpenAI-compatible chat-completions endpoint agents ask. */
+  char      *agents_endpoint;      /* http(s)://host:port, no trailing slash; NULL: no model */
+  char      *agents_path;          /* appended to the endpoint: /v1/chat/completions */
+  char      *agents_model;         /* the "model" sent unless an agent names its own */
+  char      *agents_api_key;       /* read from api_key_file; never logged; NULL: none */
+  guint      agents_context_messages; /* the room's latest messages sent as context */
+  guint      agents_timeout_s;     /* a whole answer must be in by then */
+  guint      agents_per_minute;    /* invocations per person; 0: no limit */
 } CsConfig;
 
 CsConfig *cs_config_new       (void);

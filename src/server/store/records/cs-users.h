@@ -166,6 +166,9 @@ gboolean   cs_agents_update       (CsDb       *db,
                                    const char *description,
                                    const char *system_prompt,
                                    const char *model);
+/* The rooms @user_id is a member of (a NULL-terminated array). */
+char     **cs_users_room_ids      (CsDb       *db,
+                                   const char *user_id);
 /* Removes the agent: out of every room, handle freed; its messages stay
  * under its name. */
 gboolean   cs_agents_remove       (CsDb       *db,

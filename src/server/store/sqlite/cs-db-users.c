@@ -472,3 +472,15 @@ cs_agents_remove (CsDb       *db,
          cs_db_exec (db, "DELETE FROM members WHERE user_id = ?", "s", agent_id) == SQLITE_DONE &&
          cs_db_exec (db, "DELETE FROM mentions WHERE user_id = ?", "s", agent_id) == SQLITE_DONE;
 }
+
+char **
+cs_users_room_ids (CsDb       *db,
+                   const char *user_id)
+{
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  CS_STMT stmt = cs_db_query (db, "SELECT room_id FROM members WHERE user_id = ? ORDER BY room_id", "s", user_id);
+
+  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    g_strv_builder_add (ids, cs_col_text (stmt, 0));
+  return g_strv_builder_end (ids);
+}
