@@ -350,8 +350,8 @@ test_stream (void)
   Watch wa = { 0 }, wb = { 0 };
 
   fake_model_start (&fm);
-  config = g_strdup_printf ("[agents]\nendpoint = %s/v1\nmodel = fake\ncontext_messages = 10\n"
-                            "timeout_seconds = 30\n", fm.url);
+  config = g_strdup_printf ("[agents]\nendpoint = %s\nmodel = fake\ncontext_messages = 10\n"
+                            "timeout_seconds = 30\ninvocations_per_minute = 0\n", fm.url);
   cc_test_pair_init_full (&p, 0, config);
 
   agent = create_agent (p.a, "architect", "Architect", &error);

@@ -34,9 +34,8 @@ def start_services():
           "fake-openai")
     conf = os.path.join(TMP, "server.conf")
     with open(conf, "w") as f:
-        if not os.environ.get("UI_AGENTS_NO_ENDPOINT"):   # a server without streaming yet
-            f.write(f"[agents]\nendpoint = http://127.0.0.1:{FAKE_PORT}/v1\nmodel = fake\n"
-                    "context_messages = 10\ntimeout_seconds = 30\n")
+        f.write(f"[agents]\nendpoint = http://127.0.0.1:{FAKE_PORT}\nmodel = fake\n"
+                "context_messages = 10\ntimeout_seconds = 30\ninvocations_per_minute = 0\n")
     subprocess.run([SERVER, "--data-dir", DATA, "demo"], check=True, stdout=subprocess.DEVNULL)
     p = start([SERVER, "--data-dir", DATA, "--config", conf, "serve", "--listen", f"127.0.0.1:{PORT}"],
               "server")
@@ -327,6 +326,14 @@ def main():
 
     open_room("alice", alice, "general")
     open_room("bruno", bruno, "general")
+    # In the member list: the badge, and its description instead of presence.
+    click(WINDOWS["bruno"], button(bruno, "Members"))
+    label(bruno, "Architect", 10)
+    label(bruno, "Reviews designs and release plans", 10)
+    label(bruno, "Agent", 10)
+    time.sleep(0.5)
+    shot("agents-en-members.png")
+    key(WINDOWS["bruno"], "Escape")
     ask("bruno", bruno, "is the build green?")
     watch_stream(apps, "Writing…", "en")
 
