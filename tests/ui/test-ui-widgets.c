@@ -362,7 +362,7 @@ test_message_row_agent (void)
   g_assert_cmpuint (avatars->len, ==, 1);
   g_assert_false (adw_avatar_get_show_initials (avatars->pdata[0]));
   g_assert_cmpstr (adw_avatar_get_icon_name (avatars->pdata[0]), ==, CW_AGENT_ICON);
-  g_assert_true (gtk_widget_has_css_class (avatars->pdata[0], "agent"));
+  g_assert_true (gtk_widget_has_css_class (avatars->pdata[0], "agent-avatar"));
   n_widgets = count_of (row, GTK_TYPE_WIDGET);
 
   /* It grows in place: same widgets, no "edited". */

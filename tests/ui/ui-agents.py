@@ -4,7 +4,9 @@
 Started by ui-e2e.sh inside a private X server and session bus, with the
 real server pointed at fake-openai.py (tests/client), a real HTTP endpoint
 that streams its answer a word at a time. Alice (admin) opens Organisation,
-Agents, and adds "Architect"; it joins "general". Bruno types "@arch": the
+Agents, and adds "Architect"; she adds it to "general" from the member
+picker (badge and description shown there and in the member list). Bruno
+types "@arch": the
 completion offers the agent with its badge and description; he asks. In
 both windows the answer appears with "Writing…", grows, and ends (the
 writing line gone, the whole answer shown). A mention that makes the model
@@ -309,23 +311,36 @@ def main():
     label(alice, "general", 60)
     label(bruno, "general", 60)
 
-    # Bruno (a member) has no Organisation at all; Alice adds the agent.
+    # Alice (admin) adds the agent on the Agents page.
     admin = open_agents_page("alice", alice)
     add_agent(alice, admin)
     time.sleep(0.5)
     shot("agents-en-admin.png")
     close_window(alice, "Organisation")
 
-    # It joins "general" like a person (POST /api/rooms/{id}/members).
-    s = session("alice")
-    agent = [u for u in s.get(URL + "/api/admin/agents", timeout=10).json()["agents"]
-             if u["handle"] == "architect"][0]
-    general = [r for r in s.get(URL + "/api/rooms", timeout=10).json()["rooms"] if r["name"] == "general"][0]
-    s.post(f"{URL}/api/rooms/{general['id']}/members", json={"user_id": agent["id"]},
-           timeout=10).raise_for_status()
-
+    # Alice adds it to "general" from the member picker, like a person: the
+    # picker shows its badge and description.
     open_room("alice", alice, "general")
     open_room("bruno", bruno, "general")
+    click(WINDOWS["alice"], button(alice, "Members"))
+    known = windows(".")
+    press(button(alice, "Add People…"))
+    picker = new_window(known, "^Add People$")
+    entry = find(alice, lambda n: n.getRoleName() in ("text", "entry") and n.name == "Search people" and
+                 showing(n), "the picker's search")
+    click(picker, entry)
+    type_text("Arch")
+    label(alice, "Architect", 10)
+    label(alice, "Reviews designs and release plans", 10)
+    label(alice, "Agent", 10)
+    time.sleep(0.5)
+    shot("agents-en-picker.png")
+    subprocess.run(["xdotool", "key", "Return"], check=True)
+    label(alice, "Architect was added", 20)
+    log("Alice added the agent to general from the picker")
+    close_window(alice, "Add People")
+    wait_for(lambda: picker not in windows("."), "the picker to close", 10)
+
     # In the member list: the badge, and its description instead of presence.
     click(WINDOWS["bruno"], button(bruno, "Members"))
     label(bruno, "Architect", 10)

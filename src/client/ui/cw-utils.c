@@ -255,6 +255,17 @@ avatar_icon_cb (gpointer    this,
   return g_strdup (g_strcmp0 (kind, "agent") == 0 ? CW_AGENT_ICON : NULL);
 }
 
+/* For AdwAvatar:css-classes (its own node has none of its own). */
+static GStrv
+avatar_classes_cb (gpointer    this,
+                   const char *kind)
+{
+  const char *agent[] = { "agent-avatar", NULL };
+  const char *none[] = { NULL };
+
+  return g_strdupv ((char **) (g_strcmp0 (kind, "agent") == 0 ? agent : none));
+}
+
 void
 cw_add_agent_callbacks (GtkBuilderScope *scope)
 {
@@ -262,6 +273,7 @@ cw_add_agent_callbacks (GtkBuilderScope *scope)
                                            "is_agent_cb", G_CALLBACK (is_agent_cb),
                                            "is_person_cb", G_CALLBACK (is_person_cb),
                                            "avatar_icon_cb", G_CALLBACK (avatar_icon_cb),
+                                           "avatar_classes_cb", G_CALLBACK (avatar_classes_cb),
                                            NULL);
 }
 
@@ -272,9 +284,9 @@ cw_avatar_set_agent (AdwAvatar *avatar,
   adw_avatar_set_show_initials (avatar, !agent);
   adw_avatar_set_icon_name (avatar, agent ? CW_AGENT_ICON : NULL);
   if (agent)
-    gtk_widget_add_css_class (GTK_WIDGET (avatar), "agent");
+    gtk_widget_add_css_class (GTK_WIDGET (avatar), "agent-avatar");
   else
-    gtk_widget_remove_css_class (GTK_WIDGET (avatar), "agent");
+    gtk_widget_remove_css_class (GTK_WIDGET (avatar), "agent-avatar");
 }
 
 GtkWidget *

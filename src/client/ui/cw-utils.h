@@ -54,7 +54,8 @@ G_END_DECLS
  * Closures for list item templates (register them with
  * cw_add_agent_callbacks): "is_agent_cb" (kind -> gboolean),
  * "is_person_cb" (kind -> gboolean, for AdwAvatar:show-initials) and
- * "avatar_icon_cb" (kind -> icon name or NULL). */
+ * "avatar_icon_cb" (kind -> icon name or NULL) and "avatar_classes_cb"
+ * (kind -> AdwAvatar:css-classes: the rounded square of an agent). */
 #define CW_AGENT_ICON "cw-agent-symbolic"
 void       cw_add_agent_callbacks    (GtkBuilderScope *scope);
 /* Shows @avatar as an agent's (rounded square with the agent icon) or a
