@@ -256,14 +256,24 @@ def ask(user, app, question, pick=True):
     key(WINDOWS[user], "Return")
 
 
+def in_view(app, node):
+    """@node is laid out above the composer: the view stayed at the bottom."""
+    e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    c = composer(app).queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    return e.y > 0 and e.y + e.height <= c.y
+
+
 def partial(app, writing):
-    """A label holding part of the answer while "Writing…" shows."""
+    """A label holding part of the answer while "Writing…" shows; the
+    conversation, pinned to the bottom, keeps the growing answer in view."""
     texts = labels(app)
     if writing not in texts:
         return None
     for t in texts:
         if t and ANSWER.startswith(t) and len(t) < len(ANSWER) and t.count(" ") >= 2:
-            return t
+            # (wait_for() retries on exceptions: this is a condition.)
+            shown = pyatspi.findDescendant(app, lambda n: n.getRoleName() == "label" and n.name == writing)
+            return t if shown is not None and in_view(app, shown) else None
     return None
 
 
@@ -271,7 +281,7 @@ def watch_stream(apps, writing, lang):
     # Both windows show the answer growing, with "Writing…".
     seen = {}
     for user, app in apps.items():
-        seen[user] = wait_for(lambda: partial(app, writing), f"{user}: a partial answer with {writing!r}",
+        seen[user] = wait_for(lambda: partial(app, writing), f"{user}: a partial answer with {writing!r}, in view",
                               40, app)
         log(f"{user} sees the answer growing: {seen[user]!r}")
     shot(f"agents-{lang}-streaming.png")
