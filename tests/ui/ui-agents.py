@@ -4,14 +4,15 @@
 Started by ui-e2e.sh inside a private X server and session bus, with the
 real server pointed at fake-openai.py (tests/client), a real HTTP endpoint
 that streams its answer a word at a time. Alice (admin) opens Organisation,
-Agents, and adds "Architect"; she adds it to "general" from the member
+Agents, adds "Architect" and edits its description; she adds it to "general" from the member
 picker (badge and description shown there and in the member list). Bruno
 types "@arch": the
 completion offers the agent with its badge and description; he asks. In
 both windows the answer appears with "Writing…", grows, and ends (the
 writing line gone, the whole answer shown). A mention that makes the model
 fail ends with the error sentence in both windows. Then Alice's window in
-French: the Agents page, and an answer streaming, finished and failed.
+French: the Agents page, an answer streaming, finished and failed, and the
+agent removed after a question.
 Screenshots go to $CAUSERIE_ARTIFACTS (look at them).
 """
 import os, re, subprocess, sys, time
@@ -205,7 +206,7 @@ def entry_row(app, title):
 
 def add_agent(app, admin):
     for title, text in (("Handle", "architect"), ("Display Name", "Architect"),
-                        ("Description", "Reviews designs and release plans")):
+                        ("Description", "Reviews designs")):
         click(admin, entry_row(app, title))
         type_text(text)
     # The prompt's text view, under its heading.
@@ -217,7 +218,7 @@ def add_agent(app, admin):
     time.sleep(0.3)
     type_text("You are a careful software architect. Answer briefly.")
     press(button(app, "Add Agent"))
-    label(app, "@architect · Reviews designs and release plans", 20)
+    label(app, "@architect · Reviews designs", 20)
     log("Alice added the agent on the Agents page")
 
 
@@ -324,6 +325,16 @@ def main():
     # Alice (admin) adds the agent on the Agents page.
     admin = open_agents_page("alice", alice)
     add_agent(alice, admin)
+    # Edit: the form takes the agent's fields; Save changes the row.
+    press(button(alice, "Edit Architect"))
+    label(alice, "Edit Architect", 10)
+    click(admin, entry_row(alice, "Description"))
+    key(admin, "ctrl+a")
+    type_text("Reviews designs and release plans")
+    press(button(alice, "Save"))
+    label(alice, "Add an Agent", 10)
+    label(alice, "@architect · Reviews designs and release plans", 20)
+    log("Alice edited the agent")
     time.sleep(0.5)
     shot("agents-en-admin.png")
     close_window(alice, "Organisation")
@@ -390,6 +401,16 @@ def main():
     shot("agents-fr-finished.png")
     ask("bruno", bruno, "please fail again", pick=False)
     watch_error({"alice": alice}, "fr")
+
+    # Removal, after a question: the agent goes from the page.
+    admin = open_agents_page("alice", alice, fr=True)
+    press(button(alice, "Retirer Architect"))
+    label(alice, "Retirer Architect ?", 10)
+    press(find(alice, lambda n: n.getRoleName() == "push button" and clean(n.name) in ("Retirer", "Retirer Retirer")
+               and showing(n), "the Retirer response", 10))
+    label(alice, "Aucun agent pour l’instant.", 20)
+    log("Alice removed the agent")
+    shot("agents-fr-removed.png")
     print("ok: agents added by the admin, offered in completion, answers streamed and failed, in two windows")
 
 
