@@ -226,6 +226,10 @@ def admin_agents(s, admin, member, other_admin):
     kinds = {u["display_name"]: u["kind"] for u in users["users"]}
     check(kinds.get("Architect") == "agent" and kinds.get("Bob") == "person",
           "GET /api/users lists the agent with kind agent, people with kind person")
+    s.request("POST", "/api/admin/agents", {"handle": "qa-bot", "display_name": "Tess"}, token=admin)
+    _, _, found = s.request("GET", "/api/users?q=qa-b", token=member)
+    check([u["display_name"] for u in found["users"]] == ["Tess"] and found["users"][0]["handle"] == "qa-bot",
+          "and finds an agent by its handle (for @ completion)")
     return agent
 
 
@@ -251,6 +255,7 @@ async def invocations(s, ep, admin, bob, agent, room, other_room):
           "the API key from api_key_file goes in the Authorization header")
     check(msgs[0]["role"] == "system" and "You are a careful architect." in msgs[0]["content"]
           and "Design" in msgs[0]["content"], "the system turn holds the agent's prompt and the room's name")
+    check("crm.deal D-42 (ACME renewal)" in msgs[0]["content"], "and the room's business context")
     check(msgs[-1] == {"role": "user", "content": "Admin: @architect which cache would you use?"},
           "the mentioning message is last, a user turn prefixed with the sender's name")
     check({"role": "user", "content": "Bob: We need a cache in front of the API."} in msgs,
@@ -271,6 +276,7 @@ async def invocations(s, ep, admin, bob, agent, room, other_room):
     final = edits[-1]["data"]
     check(final["streaming"] is False and final["body"] == "Hello there, I am the architect."
           and "agent_error" not in final, "the last edit has streaming false and the whole answer")
+    check(final["edited_at"] is None, "an answer that grew was not edited: edited_at stays null")
     check(all(f["data"]["streaming"] is True for f in edits[:-1]), "and only the last one says so")
     check(len(edits) <= len(ep.pieces) + 1, "edits are coalesced, never more than the pieces (%d)" % len(edits))
 
@@ -397,7 +403,10 @@ async def shutdown_and_crash(s, ep, admin, bob, room):
 
 
 def setup_room(s, admin, bob, agent):
-    _, _, room = s.request("POST", "/api/rooms", {"type": "group", "name": "Design"}, token=admin)
+    _, _, room = s.request("POST", "/api/rooms",
+                           {"type": "group", "name": "Design",
+                            "context": {"entity_type": "crm.deal", "entity_id": "D-42", "label": "ACME renewal"}},
+                           token=admin)
     _, _, other = s.request("POST", "/api/rooms", {"type": "group", "name": "Secret"}, token=admin)
     for uid in (agent["id"], bob_id(s, bob)):
         assert s.request("POST", "/api/rooms/%s/members" % room["id"], {"user_id": uid}, token=admin)[0] == 201
@@ -527,7 +536,7 @@ def main():
         check(frame["room_id"] == room["id"] and frame["data"]["user_id"] == agent["id"],
               "the room's members are told: member.remove")
         _, _, listed = s.request("GET", "/api/admin/agents", token=admin)
-        check(listed["agents"] == [], "it is no longer listed")
+        check(all(a["id"] != agent["id"] for a in listed["agents"]), "it is no longer listed")
         _, _, members = s.request("GET", "/api/rooms/%s/members" % room["id"], token=admin)
         check(all(m["user"]["id"] != agent["id"] for m in members["members"]), "nor a member of its rooms")
         _, _, audit = s.request("GET", "/api/admin/audit", token=admin)

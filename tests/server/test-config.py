@@ -39,6 +39,10 @@ BAD = [
      ["[storage] backend", "“postgresql” is not one of sqlite"]),
     ("[smtp]\nstarttls=yes\n",
      ["[smtp] starttls", "“yes” is neither true nor false"]),
+    ("[agents]\nendpoint=127.0.0.1:8080\n",
+     ["[agents] endpoint", "not an http:// or https:// address"]),
+    ("[agents]\napi_key_file=/nonexistent/agents.key\n",
+     ["[agents] api_key_file", "cannot read it"]),
     ("[smtp]\nurl=mail.example.com:25\n",
      ["[smtp] url", "smtp:// or smtps://"]),
     ("[server]\ntrusted_proxies=10.0.0.0/8, nginx\n",
@@ -99,9 +103,17 @@ def main():
 
     config = readme_config()
     config = re.sub(r"(\[metrics\]\nlisten = )\S+", r"\g<1>127.0.0.1:0", config)
+    # The key file the README names is one this test writes.
+    key_dir = tempfile.mkdtemp(prefix="causerie-config-key-")
+    key = os.path.join(key_dir, "agents.key")
+    with open(key, "w") as f:
+        f.write("sk-readme-example\n")
+    config = re.sub(r"(api_key_file = )\S+", lambda m: m.group(1) + key, config)
     status, out, err, path = run(config)
     check("listening on" in out and "metrics on" in out,
           "every key of the README's configuration block is accepted (%r)" % (out.strip() or err.strip()))
+    check("sk-readme-example" not in out + err, "and the agents' API key is not logged")
+    shutil.rmtree(key_dir, ignore_errors=True)
 
 
 main()

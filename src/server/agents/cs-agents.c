@@ -8,19 +8,15 @@
  * a time into a bounded line buffer; the answer grows through writer jobs
  * at most every FLUSH_MS, one at a time; a final job ends it (streaming
  * false, agent_error on failure) and writes the agent.invoke audit entry.
+ * The writer jobs are in cs-agents-jobs.c.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "cs-agents"
 
-#include "cs-agents.h"
-#include "cs-model.h"
-#include "cs-messages.h"
-#include "cs-rooms.h"
-#include "cs-users.h"
+#include "cs-agents-private.h"
 #include "cs-store.h"
 #include "cs-rate-limit.h"
 #include "cau-json.h"
-#include "cau-time.h"
 #include "cau-validate.h"
 
 #include <libsoup/soup.h>
@@ -31,22 +27,6 @@
 #define LINE_MAX_BYTES  (64 * 1024)    /* one server-sent event line */
 
 typedef struct _Invocation Invocation;
-
-static JsonObject *
-parse_object (const char *text)
-{
-  return text ? cau_json_parse_object (text, strlen (text), NULL) : NULL;
-}
-
-/* @member of @obj when it is an object, else NULL. */
-static JsonObject *
-member_object (JsonObject *obj,
-               const char *member)
-{
-  JsonNode *node = obj ? json_object_get_member (obj, member) : NULL;
-
-  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
 
 struct _CsAgents {
   CsConfig    *config;
@@ -83,6 +63,7 @@ struct _Invocation {
   gboolean      dirty;         /* the answer grew since the last write */
   gboolean      writing;       /* a writer job is in flight */
   gboolean      ending;        /* the final write is due or done */
+  gboolean      end_sent;      /* the final write was submitted */
   gboolean      timed_out;
   const char   *status;        /* "ok", "error", "timeout", "cancelled" ... */
   char         *error;         /* agent_error, or NULL */
@@ -92,51 +73,6 @@ struct _Invocation {
   guint         pending;       /* a send or a read in flight */
   gboolean      dead;          /* done: freed once nothing is in flight */
 };
-
-typedef enum {
-  JOB_START,
-  JOB_GROW,
-  JOB_END,
-} JobKind;
-
-/* What a writer job reads and fills: copies, so that the main context
- * and the writer never share the invocation. */
-typedef struct {
-  JobKind   kind;
-  CsConfig *config;
-  char     *agent_id;
-  char     *room_id;
-  char     *mention_id;
-  char     *requested_by;
-  gboolean  refused;           /* JOB_START: answered at once with @error */
-  const char *status;
-  char     *body;
-  char     *error;
-  gint64    answer_seq;
-  char     *answer_id;
-  gint64    prompt_tokens;
-  gint64    completion_tokens;
-  gboolean  usage_known;
-  /* out */
-  gboolean  go;                /* JOB_START: ask the endpoint */
-  char     *request;
-  gsize     prompt_chars;
-  gboolean  gone;              /* the answer was deleted */
-} Job;
-
-static void
-job_free (Job *job)
-{
-  g_free (job->agent_id);
-  g_free (job->room_id);
-  g_free (job->mention_id);
-  g_free (job->requested_by);
-  g_free (job->body);
-  g_free (job->error);
-  g_free (job->answer_id);
-  g_free (job->request);
-  g_free (job);
-}
 
 static void
 invocation_free (Invocation *inv)
@@ -212,227 +148,6 @@ job_for (Invocation *inv,
   return job;
 }
 
-/* ---- writer jobs -------------------------------------------------------- */
-
-static gboolean
-emit_answer (CsCtx      *ctx,
-             const char *type,
-             gint64      seq,
-             const char *answer_id,
-             const char *room_id)
-{
-  g_autoptr(JsonObject) message = cs_model_message (ctx, answer_id, NULL);
-
-  return message != NULL && cs_model_emit (ctx, seq, type, room_id, NULL, message, NULL, NULL) != 0;
-}
-
-static void
-audit_invoke (CsCtx *ctx,
-              Job   *job)
-{
-  JsonObject *d = json_object_new ();
-
-  json_object_set_string_member (d, "agent_id", job->agent_id);
-  json_object_set_string_member (d, "room_id", job->room_id);
-  json_object_set_string_member (d, "message_id", job->mention_id);
-  cau_json_set_string_or_null (d, "answer_id", job->answer_id);
-  json_object_set_string_member (d, "requested_by", job->requested_by);
-  json_object_set_string_member (d, "status", job->status);
-  json_object_set_int_member (d, "prompt_tokens", job->prompt_tokens);
-  json_object_set_int_member (d, "completion_tokens", job->completion_tokens);
-  /* "reported" by the endpoint's usage, or "estimated" at four
-   * characters a token when it sent none. */
-  json_object_set_string_member (d, "tokens", job->usage_known ? "reported" : "estimated");
-  cs_ctx_audit (ctx, "agent.invoke", "user", job->agent_id, d);
-}
-
-/* The chat-completions request: the agent's system prompt with where it
- * speaks, then the room's latest messages up to the mention, as turns. */
-static char *
-build_request (CsCtx        *ctx,
-               Job          *job,
-               const CsUser *agent,
-               gint64        mention_seq,
-               gsize        *out_chars)
-{
-  g_autoptr(JsonObject) root = json_object_new ();
-  g_autoptr(CsRoom) room = cs_rooms_get (ctx->db, ctx->tenant_id, job->room_id, job->agent_id);
-  g_autoptr(GPtrArray) rows = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  JsonArray *turns = json_array_new ();
-  JsonObject *system = json_object_new ();
-  JsonObject *options;
-  GString *text = g_string_new (agent->system_prompt ? agent->system_prompt : "");
-  const char *model = agent->model ? agent->model : job->config->agents_model;
-  guint n = MAX (job->config->agents_context_messages, 1);
-  gsize chars = 0;
-
-  if (text->len)
-    g_string_append (text, "\n\n");
-  g_string_append_printf (text, "You are %s (@%s), a member of the room “%s” in a team chat. "
-                          "Answer the last message, which mentions you.",
-                          agent->display_name, agent->handle ? agent->handle : "",
-                          room && room->name ? room->name : "");
-  if (room && room->description && room->description[0])
-    g_string_append_printf (text, "\nThe room's description: %s", room->description);
-  if (room && room->context)
-    {
-      g_autoptr(JsonObject) c = parse_object (room->context);
-      const char *label = c && json_object_has_member (c, "label") ? json_object_get_string_member (c, "label") : NULL;
-
-      if (c)
-        g_string_append_printf (text, "\nThe room discusses %s %s%s%s%s.",
-                                json_object_get_string_member_with_default (c, "entity_type", ""),
-                                json_object_get_string_member_with_default (c, "entity_id", ""),
-                                label ? " (" : "", label ? label : "", label ? ")" : "");
-    }
-  json_object_set_string_member (system, "role", "system");
-  json_object_set_string_member (system, "content", text->str);
-  chars += text->len;
-  g_string_free (text, TRUE);
-  json_array_add_object_element (turns, system);
-
-  /* That room only, the mention last; newest first from the store. */
-  rows = cs_messages_page (ctx->db, job->room_id, CS_PAGE_BEFORE, mention_seq + 1, n);
-  for (guint i = rows->len; i > 0; i--)
-    {
-      CsMessage *m = g_ptr_array_index (rows, i - 1);
-      JsonObject *turn;
-
-      if (m->deleted || m->sender_id == NULL || m->body == NULL || m->body[0] == '\0')
-        continue;
-      turn = json_object_new ();
-      if (g_str_equal (m->sender_id, job->agent_id))
-        {
-          json_object_set_string_member (turn, "role", "assistant");
-          json_object_set_string_member (turn, "content", m->body);
-          chars += strlen (m->body);
-        }
-      else
-        {
-          g_autofree char *content = g_strdup_printf ("%s: %s", m->sender_name ? m->sender_name : "Someone", m->body);
-
-          json_object_set_string_member (turn, "role", "user");
-          json_object_set_string_member (turn, "content", content);
-          chars += strlen (content);
-        }
-      json_array_add_object_element (turns, turn);
-    }
-
-  if (model && model[0])
-    json_object_set_string_member (root, "model", model);
-  json_object_set_boolean_member (root, "stream", TRUE);
-  options = json_object_new ();
-  json_object_set_boolean_member (options, "include_usage", TRUE);
-  json_object_set_object_member (root, "stream_options", options);
-  json_object_set_array_member (root, "messages", turns);
-  *out_chars = chars;
-  node = json_node_init_object (json_node_alloc (), root);
-  return cau_json_to_string (node);
-}
-
-static void
-start_job (CsCtx *ctx)
-{
-  Job *job = ctx->input;
-  g_autoptr(CsUser) agent = cs_agents_get (ctx->db, ctx->tenant_id, job->agent_id);
-  g_autoptr(CsMessage) mention = cs_messages_get (ctx->db, ctx->tenant_id, job->mention_id);
-  g_autofree char *role = cs_members_role (ctx->db, job->room_id, job->agent_id);
-  g_autofree char *body = NULL;
-  CsMessage m = { 0 };
-
-  /* Removed since, or out of the room since: no answer, no request. */
-  if (agent == NULL || role == NULL || mention == NULL || mention->deleted)
-    return;
-  if (job->refused)
-    body = g_strdup_printf ("I cannot answer: %s", job->error);
-  job->answer_seq = cs_store_next_seq (ctx->store);
-  job->answer_id = g_uuid_string_random ();
-  m.seq = job->answer_seq;
-  m.id = job->answer_id;
-  m.room_id = job->room_id;
-  m.sender_id = job->agent_id;
-  m.kind = (char *) "agent";
-  m.body = body ? body : (char *) "";
-  m.reply_to_id = job->mention_id;
-  m.mentions = (char *) "[]";
-  m.created_at = cau_time_now_ms ();
-  m.edited_at = CS_TIME_NONE;
-  m.written_at = CS_TIME_NONE;
-  m.streaming = !job->refused;
-  m.agent_error = job->refused ? job->error : NULL;
-  if (!cs_messages_insert (ctx->db, ctx->tenant_id, &m))
-    {
-      cs_ctx_fail_db (ctx, "storing an agent's answer");
-      return;
-    }
-  if (!emit_answer (ctx, "message.new", job->answer_seq, job->answer_id, job->room_id))
-    return;
-  if (job->refused)
-    {
-      audit_invoke (ctx, job);
-      return;
-    }
-  job->request = build_request (ctx, job, agent, mention->seq, &job->prompt_chars);
-  job->go = TRUE;
-}
-
-static void
-grow_job (CsCtx *ctx)
-{
-  Job *job = ctx->input;
-  g_autoptr(CsMessage) answer = cs_messages_get (ctx->db, ctx->tenant_id, job->answer_id);
-  gboolean end = job->kind == JOB_END;
-
-  if (answer == NULL || answer->deleted)
-    {
-      /* Deleted while it streamed: nothing to show, only the flag to drop. */
-      job->gone = TRUE;
-      if (answer && !cs_messages_set_answer (ctx->db, job->answer_seq, answer->body, FALSE, NULL, cau_time_now_ms ()))
-        cs_ctx_fail_db (ctx, "ending a deleted answer");
-      else if (end)
-        audit_invoke (ctx, job);
-      return;
-    }
-  if (!cs_messages_set_answer (ctx->db, job->answer_seq, job->body, !end, end ? job->error : NULL,
-                               cau_time_now_ms ()))
-    {
-      cs_ctx_fail_db (ctx, "growing an agent's answer");
-      return;
-    }
-  if (!emit_answer (ctx, "message.edit", 0, job->answer_id, job->room_id))
-    return;
-  if (end)
-    audit_invoke (ctx, job);
-}
-
-/* After a crash: every answer left streaming ends, saying so. */
-static void
-recover_job (CsCtx *ctx)
-{
-  g_autoptr(GPtrArray) rows = cs_messages_streaming (ctx->db);
-  const char *error = "The server stopped before the answer was complete (interrupted).";
-
-  for (guint i = 0; i < rows->len; i++)
-    {
-      CsMessage *m = g_ptr_array_index (rows, i);
-      g_autofree char *body = m->body && m->body[0] ? g_strdup (m->body)
-                                                    : g_strdup_printf ("I could not answer: %s", error);
-
-      g_free (ctx->tenant_id);
-      ctx->tenant_id = g_strdup (m->tenant_id);
-      if (!cs_messages_set_answer (ctx->db, m->seq, body, FALSE, error, cau_time_now_ms ()))
-        {
-          cs_ctx_fail_db (ctx, "ending an interrupted answer");
-          return;
-        }
-      if (!emit_answer (ctx, "message.edit", 0, m->id, m->room_id))
-        return;
-    }
-  if (rows->len)
-    g_message ("Ended %u agent answers a stop had left streaming", rows->len);
-}
-
 /* ---- the stream ----------------------------------------------------------- */
 
 static void read_more (Invocation *inv);
@@ -480,7 +195,7 @@ write_done (CsCtx   *ctx,
   gboolean end = job->kind == JOB_END;
   gboolean gone = job->gone;
 
-  job_free (job);
+  _cs_agents_job_free (job);
   ctx->input = NULL;
   inv->writing = FALSE;
   if (inv->owner == NULL)
@@ -508,8 +223,9 @@ submit_write (Invocation *inv)
   job->body = answer_text (inv);
   inv->dirty = FALSE;
   inv->writing = TRUE;
+  inv->end_sent = inv->ending;
   ctx->input = job;
-  cs_store_submit (inv->owner->store, CS_JOB_WRITE, grow_job, ctx, write_done, inv);
+  cs_store_submit (inv->owner->store, CS_JOB_WRITE, _cs_agents_grow_job, ctx, write_done, inv);
 }
 
 static gboolean
@@ -553,7 +269,7 @@ take_line (Invocation *inv,
       finish (inv, "ok", NULL);
       return FALSE;
     }
-  event = parse_object (line);
+  event = _cs_agents_parse_object (line);
   if (event == NULL)
     return TRUE;
   if (json_object_has_member (event, "error"))
@@ -561,7 +277,7 @@ take_line (Invocation *inv,
       finish (inv, "error", "The model's endpoint reported an error.");
       return FALSE;
     }
-  usage = member_object (event, "usage");
+  usage = _cs_agents_member_object (event, "usage");
   if (usage)
     {
       inv->prompt_tokens = json_object_get_int_member_with_default (usage, "prompt_tokens", 0);
@@ -574,7 +290,7 @@ take_line (Invocation *inv,
   if (choices && json_array_get_length (choices) > 0 &&
       JSON_NODE_HOLDS_OBJECT (json_array_get_element (choices, 0)))
     {
-      JsonObject *delta = member_object (json_array_get_object_element (choices, 0), "delta");
+      JsonObject *delta = _cs_agents_member_object (json_array_get_object_element (choices, 0), "delta");
       JsonNode *content = delta ? json_object_get_member (delta, "content") : NULL;
 
       if (content && JSON_NODE_HOLDS_VALUE (content) && json_node_get_value_type (content) == G_TYPE_STRING)
@@ -760,12 +476,12 @@ start_done (CsCtx   *ctx,
   inv->writing = FALSE;
   if (inv->owner == NULL)
     {
-      job_free (job);
+      _cs_agents_job_free (job);
       return;
     }
   if (!job->go || ctx->error)
     {
-      job_free (job);
+      _cs_agents_job_free (job);
       invocation_done (inv);
       return;
     }
@@ -773,7 +489,7 @@ start_done (CsCtx   *ctx,
   inv->answer_id = g_steal_pointer (&job->answer_id);
   inv->request = g_steal_pointer (&job->request);
   inv->prompt_chars = job->prompt_chars;
-  job_free (job);
+  _cs_agents_job_free (job);
   if (inv->ending)
     {
       /* The mention was deleted before the answer began. */
@@ -827,7 +543,7 @@ invoke (CsAgents   *agents,
   ctx = new_ctx (agents, tenant_id, requested_by);
   ctx->input = job;
   inv->writing = TRUE;
-  cs_store_submit (agents->store, CS_JOB_WRITE, start_job, ctx, start_done, inv);
+  cs_store_submit (agents->store, CS_JOB_WRITE, _cs_agents_start_job, ctx, start_done, inv);
 }
 
 /* A message.new frame: who sent it, and which agents it mentions. */
@@ -843,9 +559,9 @@ take_message (CsAgents *agents,
   /* Most messages mention no agent: no parse for those. */
   if (strstr (ev->frame, "\"agent\"") == NULL)
     return;
-  frame = parse_object (ev->frame);
-  message = frame ? member_object (frame, "data") : NULL;
-  sender = message ? member_object (message, "sender") : NULL;
+  frame = _cs_agents_parse_object (ev->frame);
+  message = frame ? _cs_agents_member_object (frame, "data") : NULL;
+  sender = message ? _cs_agents_member_object (message, "sender") : NULL;
   if (sender == NULL || g_strcmp0 (json_object_get_string_member_with_default (sender, "kind", ""), "person") != 0 ||
       !json_object_has_member (message, "mentions") ||
       !JSON_NODE_HOLDS_ARRAY (json_object_get_member (message, "mentions")))
@@ -881,8 +597,8 @@ take_delete (CsAgents *agents,
 
   if (g_hash_table_size (agents->active) == 0)
     return;
-  frame = parse_object (ev->frame);
-  data = frame ? member_object (frame, "data") : NULL;
+  frame = _cs_agents_parse_object (ev->frame);
+  data = frame ? _cs_agents_member_object (frame, "data") : NULL;
   id = data ? json_object_get_string_member_with_default (data, "id", NULL) : NULL;
   if (id == NULL)
     return;
@@ -952,8 +668,13 @@ cs_agents_new (CsConfig   *config,
                                                    NULL);
   cs_bus_subscribe (bus, &subscriber, agents);
 
+  /* Before anything listens, and waiting for the commit (start-up, like
+   * the sessions' load): no one may read an answer still "streaming". */
   ctx = cs_ctx_new (config, store, presence);
-  cs_store_submit (store, CS_JOB_WRITE, recover_job, ctx, NULL, NULL);
+  if (!cs_store_run_write (store, _cs_agents_recover_job, ctx))
+    g_warning ("Answers a stop left streaming could not be ended: %s",
+               ctx->error ? ctx->error->message : "storage failure");
+  cs_ctx_free (ctx);
   return agents;
 }
 
@@ -981,7 +702,7 @@ cs_agents_free (CsAgents *agents)
       g_clear_handle_id (&inv->timeout_id, g_source_remove);
       g_clear_handle_id (&inv->flush_id, g_source_remove);
       g_cancellable_cancel (inv->cancel);
-      if (inv->answer_id && !(inv->ending && !inv->writing))
+      if (inv->answer_id && !inv->end_sent)
         {
           /* Stored now, waiting for the commit: the main loop is stopping
            * and the store closes next, so this one write blocks it. */
@@ -998,8 +719,8 @@ cs_agents_free (CsAgents *agents)
           job->body = answer_text (inv);
           ctx = new_ctx (agents, inv->tenant_id, inv->requested_by);
           ctx->input = job;
-          cs_store_run_write (agents->store, grow_job, ctx);
-          job_free (job);
+          cs_store_run_write (agents->store, _cs_agents_grow_job, ctx);
+          _cs_agents_job_free (job);
           ctx->input = NULL;
         }
       /* Callbacks may still be due: they find no owner and leave it. */

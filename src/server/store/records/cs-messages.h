@@ -128,7 +128,8 @@ gboolean      cs_messages_backdate (CsDb            *db,
                                     gint64           step_ms);
 
 /* An agent's answer as it grows: its body, whether it is still
- * streaming, and the error that ended it (NULL: none). */
+ * streaming, and the error that ended it (NULL: none). @edited_at
+ * CS_TIME_NONE leaves the message's edited_at as it is. */
 gboolean      cs_messages_set_answer (CsDb          *db,
                                       gint64         seq,
                                       const char    *body,

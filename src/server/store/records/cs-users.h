@@ -18,7 +18,8 @@ char      *cs_users_display_name  (CsDb       *db,
 char      *cs_users_tenant_role   (CsDb       *db,
                                    const char *tenant_id,
                                    const char *user_id);
-/* At most @n accounts of @tenant_id not erased whose name or address holds
+/* At most @n accounts of @tenant_id not erased whose name, address or (an
+ * agent's) handle holds
  * @text (as typed: no wildcards), by name (CsUser*). */
 GPtrArray *cs_users_search        (CsDb       *db,
                                    const char *tenant_id,

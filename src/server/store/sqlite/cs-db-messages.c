@@ -314,6 +314,9 @@ cs_messages_set_answer (CsDb       *db,
                         const char *agent_error,
                         gint64      edited_at)
 {
+  if (edited_at == CS_TIME_NONE)
+    return cs_db_exec (db, "UPDATE messages SET body = ?, streaming = ?, agent_error = ? WHERE seq = ?",
+                       "sbsi", body, streaming, agent_error, seq) == SQLITE_DONE;
   return cs_db_exec (db, "UPDATE messages SET body = ?, streaming = ?, agent_error = ?, edited_at = ? WHERE seq = ?",
                      "sbsii", body, streaming, agent_error, edited_at, seq) == SQLITE_DONE;
 }

@@ -61,7 +61,7 @@ cs_users_search (CsDb       *db,
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_user_free);
   CS_STMT stmt = cs_db_query (db,
                               "SELECT " CS_USER_COLS " FROM users u WHERE u.tenant_id = ? AND u.deleted_at IS NULL"
-                              " AND (u.display_name LIKE ?2 ESCAPE '\\' OR u.email LIKE ?2 ESCAPE '\\')"
+                              " AND (u.display_name LIKE ?2 ESCAPE '\\' OR u.email LIKE ?2 ESCAPE '\\' OR u.handle LIKE ?2 ESCAPE '\\')"
                               " ORDER BY u.display_name COLLATE NOCASE LIMIT ?3",
                               "ssi", tenant_id, pattern, (gint64) n);
 
