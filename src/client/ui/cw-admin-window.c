@@ -287,8 +287,11 @@ users_loaded_cb (GObject      *source,
   for (guint i = 0; i < users->len; i++)
     g_hash_table_replace (self->names, g_strdup (cc_user_get_id (users->pdata[i])),
                           g_strdup (cc_user_get_display_name (users->pdata[i])));
-  g_list_store_splice (self->users, 0, g_list_model_get_n_items (G_LIST_MODEL (self->users)),
-                       users->pdata, users->len);
+  /* Agents have their own page; their names still serve the audit log. */
+  g_list_store_remove_all (self->users);
+  for (guint i = 0; i < users->len; i++)
+    if (!cc_user_is_agent (users->pdata[i]))
+      g_list_store_append (self->users, users->pdata[i]);
   /* Names for the audit entries already shown. */
   reload_audit (self);
 }
