@@ -320,6 +320,82 @@ test_message_row_parts (void)
 
 static void collect (GtkWidget *widget, GType type, GPtrArray *out);
 
+/* An agent's answer (issue 14): the "Agent" badge and the agent's avatar;
+ * "Writing…" while it streams, with the body growing in the same widgets
+ * (no row rebuilt); no "edited" for its growth; the end; the error. */
+static void
+test_message_row_agent (void)
+{
+  g_autoptr(JsonObject) obj = parse_object (
+    "{\"id\":\"m7\",\"room_id\":\"r\",\"seq\":7,\"sender\":{\"id\":\"a1\",\"display_name\":\"Architect\"},"
+    "\"kind\":\"agent\",\"body\":\"\",\"streaming\":true,\"mentions\":[],\"attachments\":[],"
+    "\"created_at\":\"2026-11-22T09:00:00.000Z\",\"deleted\":false}");
+  g_autoptr(JsonObject) grow = parse_object ("{\"id\":\"m7\",\"body\":\"The build\",\"streaming\":true,"
+                                             "\"edited_at\":\"2026-11-22T09:00:01.000Z\"}");
+  g_autoptr(JsonObject) end = parse_object ("{\"id\":\"m7\",\"body\":\"The build is green.\",\"streaming\":false,"
+                                            "\"edited_at\":\"2026-11-22T09:00:02.000Z\"}");
+  g_autoptr(JsonObject) fail = parse_object ("{\"id\":\"m7\",\"body\":\"The agent could not answer.\","
+                                             "\"streaming\":false,\"agent_error\":\"The model did not answer in time.\"}");
+  g_autoptr(CcMessage) m = cc_message_new_from_json (obj);
+  CwMessageContext context = { .my_user_id = "u9" };
+  g_autoptr(GString) texts = g_string_new (NULL);
+  g_autofree char *clock = cw_format_clock (cc_message_get_created_at (m));
+  g_autofree char *day = cw_format_day (cc_message_get_created_at (m));
+  g_autofree char *head = g_strdup_printf ("%s | Architect | Agent | %s", day, clock);
+  g_autofree char *want = NULL;
+  g_autoptr(GPtrArray) avatars = g_ptr_array_new ();
+  GtkWidget *row;
+  guint n_widgets;
+
+  if (!gtk_is_initialized ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  row = g_object_ref_sink (GTK_WIDGET (cw_message_row_new ()));
+  cw_message_row_set_message (CW_MESSAGE_ROW (row), m, &context);
+  visible_texts (row, texts);
+  want = g_strdup_printf ("%s | Writing…", head);
+  g_assert_cmpstr (texts->str, ==, want);
+  collect (row, ADW_TYPE_AVATAR, avatars);
+  g_assert_cmpuint (avatars->len, ==, 1);
+  g_assert_false (adw_avatar_get_show_initials (avatars->pdata[0]));
+  g_assert_cmpstr (adw_avatar_get_icon_name (avatars->pdata[0]), ==, CW_AGENT_ICON);
+  g_assert_true (gtk_widget_has_css_class (avatars->pdata[0], "agent-avatar"));
+  n_widgets = count_of (row, GTK_TYPE_WIDGET);
+
+  /* It grows in place: same widgets, no "edited". */
+  cc_message_update_from_json (m, grow);
+  g_string_truncate (texts, 0);
+  visible_texts (row, texts);
+  g_free (want);
+  want = g_strdup_printf ("%s | The build | Writing…", head);
+  g_assert_cmpstr (texts->str, ==, want);
+  g_assert_cmpuint (count_of (row, GTK_TYPE_WIDGET), ==, n_widgets);
+
+  /* The end: the writing line goes. */
+  cc_message_update_from_json (m, end);
+  g_string_truncate (texts, 0);
+  visible_texts (row, texts);
+  g_free (want);
+  want = g_strdup_printf ("%s | The build is green.", head);
+  g_assert_cmpstr (texts->str, ==, want);
+
+  /* The error: the sentence, styled as one. */
+  cc_message_update_from_json (m, fail);
+  g_string_truncate (texts, 0);
+  visible_texts (row, texts);
+  g_free (want);
+  want = g_strdup_printf ("%s | The agent could not answer. | The model did not answer in time.", head);
+  g_assert_cmpstr (texts->str, ==, want);
+
+  cw_message_row_set_message (CW_MESSAGE_ROW (row), NULL, NULL);
+  g_object_unref (row);
+}
+
+
+
 static void
 collect_menu_items (GtkWidget *widget,
                     GPtrArray *items,
@@ -1341,6 +1417,7 @@ main (int   argc,
   g_test_add_func ("/ui/attachments/image-viewer", test_image_viewer);
   g_test_add_func ("/ui/attachments/composer-paste-and-drop", test_composer_paste_and_drop);
   g_test_add_func ("/ui/composer/draft-kept", test_composer_draft_kept);
+  g_test_add_func ("/ui/message-row/agent", test_message_row_agent);
   g_test_add_func ("/ui/room-settings/notify", test_room_settings_notify);
   g_test_add_func ("/ui/room-list/draft-marker", test_room_draft_marker);
   g_test_add_func ("/ui/room-list/moves-no-duplicates", test_room_list_moves);

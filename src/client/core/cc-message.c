@@ -26,6 +26,7 @@ struct _CcMessage
   char           *reply_to_excerpt;
   char           *txn_id;
   char           *error;
+  char           *agent_error;   /* an agent's answer that failed: why */
   JsonArray      *mentions;
   JsonObject     *system;        /* what a system line says, as data, or NULL */
   GListStore     *attachments;   /* of CcAttachment, made on first use */
@@ -37,6 +38,7 @@ struct _CcMessage
   guint           read_by;
   gboolean        deleted;
   gboolean        is_own;
+  gboolean        streaming;     /* an agent's answer still being written */
 };
 
 G_DEFINE_FINAL_TYPE (CcMessage, cc_message, G_TYPE_OBJECT)
@@ -63,6 +65,8 @@ enum {
   PROP_ERROR,
   PROP_IS_OWN,
   PROP_READ_BY,
+  PROP_STREAMING,
+  PROP_AGENT_ERROR,
   N_PROPS
 };
 
@@ -89,6 +93,7 @@ cc_message_finalize (GObject *object)
   g_free (self->reply_to_excerpt);
   g_free (self->txn_id);
   g_free (self->error);
+  g_free (self->agent_error);
   G_OBJECT_CLASS (cc_message_parent_class)->finalize (object);
 }
 
@@ -119,6 +124,8 @@ cc_message_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
     case PROP_ERROR: g_value_set_string (value, self->error); break;
     case PROP_IS_OWN: g_value_set_boolean (value, self->is_own); break;
     case PROP_READ_BY: g_value_set_uint (value, self->read_by); break;
+    case PROP_STREAMING: g_value_set_boolean (value, self->streaming); break;
+    case PROP_AGENT_ERROR: g_value_set_string (value, self->agent_error); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -153,6 +160,8 @@ cc_message_class_init (CcMessageClass *klass)
   props[PROP_ERROR] = g_param_spec_string ("error", NULL, NULL, NULL, flags);
   props[PROP_IS_OWN] = g_param_spec_boolean ("is-own", NULL, NULL, FALSE, flags);
   props[PROP_READ_BY] = g_param_spec_uint ("read-by", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  props[PROP_STREAMING] = g_param_spec_boolean ("streaming", NULL, NULL, FALSE, flags);
+  props[PROP_AGENT_ERROR] = g_param_spec_string ("agent-error", NULL, NULL, NULL, flags);
   g_object_class_install_properties (object_class, N_PROPS, props);
 }
 
@@ -277,6 +286,14 @@ cc_message_update_from_json (CcMessage  *self,
       self->edited_at = _cc_json_time (obj, "edited_at");
       NOTIFY (self, PROP_EDITED_AT);
     }
+  /* An agent's answer: `streaming` while it grows through message.edit,
+   * false at the end; `agent_error` set when it could not answer. */
+  if (_cc_json_has (obj, "streaming") && _cc_json_bool (obj, "streaming") != self->streaming)
+    {
+      self->streaming = _cc_json_bool (obj, "streaming");
+      NOTIFY (self, PROP_STREAMING);
+    }
+  UPDATE_STR ("agent_error", agent_error, PROP_AGENT_ERROR);
   if (_cc_json_has (obj, "deleted") && _cc_json_bool (obj, "deleted") != self->deleted)
     {
       self->deleted = _cc_json_bool (obj, "deleted");
@@ -367,6 +384,10 @@ cc_message_to_json (CcMessage *self)
   if (self->system != NULL)
     json_object_set_object_member (obj, "system", json_object_ref (self->system));
   json_object_set_boolean_member (obj, "deleted", self->deleted);
+  if (self->streaming)
+    json_object_set_boolean_member (obj, "streaming", TRUE);
+  if (self->agent_error != NULL)
+    json_object_set_string_member (obj, "agent_error", self->agent_error);
   cau_json_set_string_or_null (obj, "txn_id", self->txn_id);
   return obj;
 }
@@ -396,6 +417,8 @@ GETTER (CcMessageState, state, state, CC_MESSAGE_STATE_STORED)
 GETTER (const char *, error, error, NULL)
 GETTER (gboolean, is_own, is_own, FALSE)
 GETTER (guint, read_by, read_by, 0)
+GETTER (gboolean, streaming, streaming, FALSE)
+GETTER (const char *, agent_error, agent_error, NULL)
 
 guint
 cc_message_get_n_mentions (CcMessage *self)

@@ -24,7 +24,10 @@ G_DECLARE_FINAL_TYPE (CcMessage, cc_message, CC, MESSAGE, GObject)
  *   "deleted", "txn-id" (our own messages only), "state" (CcMessageState),
  *   "error" (a sentence when failed), "is-own" (sent by the signed-in user),
  *   "read-by" (guint: members other than the sender whose read watermark
- *   has passed this message; ✓✓ in a direct room when >= 1). */
+ *   has passed this message; ✓✓ in a direct room when >= 1),
+ *   "streaming" (an agent's answer still being written: it grows through
+ *   message.edit until this turns FALSE), "agent-error" (a sentence when
+ *   the agent could not answer, else NULL). */
 
 CcMessage     *cc_message_new_from_json      (JsonObject *obj);
 /* A pending message built from an outbox entry. */
@@ -61,6 +64,8 @@ CcMessageState cc_message_get_state          (CcMessage *self);
 const char    *cc_message_get_error          (CcMessage *self);
 gboolean       cc_message_get_is_own         (CcMessage *self);
 guint          cc_message_get_read_by        (CcMessage *self);
+gboolean       cc_message_get_streaming      (CcMessage *self);
+const char    *cc_message_get_agent_error    (CcMessage *self);
 
 /* Mentions found by the server, offsets in characters of the body.
  * @type is "user", "agent" or "room"; @id is NULL for "room". */

@@ -17,6 +17,11 @@ struct _CcUser
   char       *status_text;
   char       *presence;
   gint64      last_seen_at;
+  char       *kind;
+  char       *handle;
+  char       *description;
+  char       *system_prompt;   /* admin answers only */
+  char       *model;           /* admin answers only; NULL = the server's */
 };
 
 G_DEFINE_FINAL_TYPE (CcUser, cc_user, G_TYPE_OBJECT)
@@ -30,6 +35,9 @@ enum {
   PROP_STATUS_TEXT,
   PROP_PRESENCE,
   PROP_LAST_SEEN_AT,
+  PROP_KIND,
+  PROP_HANDLE,
+  PROP_DESCRIPTION,
   N_PROPS
 };
 
@@ -47,6 +55,11 @@ cc_user_finalize (GObject *object)
   g_free (self->role);
   g_free (self->status_text);
   g_free (self->presence);
+  g_free (self->kind);
+  g_free (self->handle);
+  g_free (self->description);
+  g_free (self->system_prompt);
+  g_free (self->model);
   G_OBJECT_CLASS (cc_user_parent_class)->finalize (object);
 }
 
@@ -64,6 +77,9 @@ cc_user_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec 
     case PROP_STATUS_TEXT: g_value_set_string (value, self->status_text); break;
     case PROP_PRESENCE: g_value_set_string (value, self->presence); break;
     case PROP_LAST_SEEN_AT: g_value_set_int64 (value, self->last_seen_at); break;
+    case PROP_KIND: g_value_set_string (value, self->kind); break;
+    case PROP_HANDLE: g_value_set_string (value, self->handle); break;
+    case PROP_DESCRIPTION: g_value_set_string (value, self->description); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -84,6 +100,9 @@ cc_user_class_init (CcUserClass *klass)
   props[PROP_STATUS_TEXT] = g_param_spec_string ("status-text", NULL, NULL, NULL, flags);
   props[PROP_PRESENCE] = g_param_spec_string ("presence", NULL, NULL, "offline", flags);
   props[PROP_LAST_SEEN_AT] = g_param_spec_int64 ("last-seen-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  props[PROP_KIND] = g_param_spec_string ("kind", NULL, NULL, "person", flags);
+  props[PROP_HANDLE] = g_param_spec_string ("handle", NULL, NULL, NULL, flags);
+  props[PROP_DESCRIPTION] = g_param_spec_string ("description", NULL, NULL, NULL, flags);
   g_object_class_install_properties (object_class, N_PROPS, props);
 }
 
@@ -92,6 +111,7 @@ cc_user_init (CcUser *self)
 {
   self->json = json_object_new ();
   self->presence = g_strdup ("offline");
+  self->kind = g_strdup ("person");
 }
 
 CcUser *
@@ -126,6 +146,20 @@ cc_user_update_from_json (CcUser     *self,
   if (_cc_json_has (obj, "status_text") &&
       _cc_set_str (&self->status_text, _cc_json_str (obj, "status_text")))
     g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATUS_TEXT]);
+  /* A v1.0 server sends no kind: everyone is a person then. */
+  if (_cc_json_has (obj, "kind") &&
+      _cc_set_str (&self->kind, g_strcmp0 (_cc_json_str (obj, "kind"), "agent") == 0 ? "agent" : "person"))
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_KIND]);
+  if (_cc_json_has (obj, "handle") && _cc_set_str (&self->handle, _cc_json_str (obj, "handle")))
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_HANDLE]);
+  if (_cc_json_has (obj, "description") &&
+      _cc_set_str (&self->description, _cc_json_str (obj, "description")))
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_DESCRIPTION]);
+  /* Not properties: only the admin's agent page reads them. */
+  if (_cc_json_has (obj, "system_prompt"))
+    _cc_set_str (&self->system_prompt, _cc_json_str (obj, "system_prompt"));
+  if (_cc_json_has (obj, "model"))
+    _cc_set_str (&self->model, _cc_json_str (obj, "model"));
   if (_cc_json_str (obj, "presence") != NULL || _cc_json_has (obj, "last_seen_at"))
     cc_user_set_presence (self,
                           _cc_json_str (obj, "presence") ? _cc_json_str (obj, "presence") : self->presence,
@@ -148,6 +182,12 @@ const char *cc_user_get_role (CcUser *self) { g_return_val_if_fail (CC_IS_USER (
 const char *cc_user_get_status_text (CcUser *self) { g_return_val_if_fail (CC_IS_USER (self), NULL); return self->status_text; }
 const char *cc_user_get_presence (CcUser *self) { g_return_val_if_fail (CC_IS_USER (self), NULL); return self->presence; }
 gint64 cc_user_get_last_seen_at (CcUser *self) { g_return_val_if_fail (CC_IS_USER (self), 0); return self->last_seen_at; }
+const char *cc_user_get_kind (CcUser *self) { g_return_val_if_fail (CC_IS_USER (self), NULL); return self->kind; }
+const char *cc_user_get_handle (CcUser *self) { g_return_val_if_fail (CC_IS_USER (self), NULL); return self->handle; }
+const char *cc_user_get_description (CcUser *self) { g_return_val_if_fail (CC_IS_USER (self), NULL); return self->description; }
+const char *cc_user_get_system_prompt (CcUser *self) { g_return_val_if_fail (CC_IS_USER (self), NULL); return self->system_prompt; }
+const char *cc_user_get_model (CcUser *self) { g_return_val_if_fail (CC_IS_USER (self), NULL); return self->model; }
+gboolean cc_user_is_agent (CcUser *self) { g_return_val_if_fail (CC_IS_USER (self), FALSE); return g_strcmp0 (self->kind, "agent") == 0; }
 
 void
 cc_user_set_presence (CcUser     *self,

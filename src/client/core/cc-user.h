@@ -12,7 +12,9 @@ G_DECLARE_FINAL_TYPE (CcUser, cc_user, CC, USER, GObject)
 
 /* Properties (all notify): "id", "email", "display-name", "role",
  * "status-text", "presence" ("online", "idle" or "offline"),
- * "last-seen-at" (gint64, ms since the epoch, 0 when unknown). */
+ * "last-seen-at" (gint64, ms since the epoch, 0 when unknown),
+ * "kind" ("person" or "agent"; "person" when the server says nothing),
+ * "handle" and "description" (agents only, NULL for people). */
 
 CcUser     *cc_user_new_from_json      (JsonObject *obj);
 /* Updates the members present in @obj (a wire `user`); notifies changes. */
@@ -27,6 +29,14 @@ const char *cc_user_get_role           (CcUser *self);
 const char *cc_user_get_status_text    (CcUser *self);
 const char *cc_user_get_presence       (CcUser *self);
 gint64      cc_user_get_last_seen_at   (CcUser *self);
+const char *cc_user_get_kind           (CcUser *self);
+const char *cc_user_get_handle         (CcUser *self);
+const char *cc_user_get_description    (CcUser *self);
+gboolean    cc_user_is_agent           (CcUser *self);
+/* An agent's system prompt and model, as the admin endpoints give them
+ * (NULL elsewhere, and the model NULL when the server's default is used). */
+const char *cc_user_get_system_prompt  (CcUser *self);
+const char *cc_user_get_model          (CcUser *self);
 void        cc_user_set_presence       (CcUser     *self,
                                         const char *presence,
                                         gint64      last_seen_at);

@@ -1,6 +1,6 @@
 /* cw-admin-window.c: for a tenant admin only: the audit log (filter by
  * action and period, newest first, a page at a time) and the users of the
- * organisation (add one, change a role).
+ * organisation (add one, change a role), and its agents (cw-admin-agents.c).
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "cw-admin"
@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "cc-admin.h"
+#include "cw-admin-agents.h"
 #include "cw-admin-window.h"
 
 #define AUDIT_PAGE 50
@@ -40,6 +41,7 @@ struct _CwAdminWindow
   GtkWidget    *create_error;
   GtkWidget    *create_button;
   GtkListBox   *users_list;
+  CwAdminAgents *agents_page;
 };
 
 G_DEFINE_FINAL_TYPE (CwAdminWindow, cw_admin_window, ADW_TYPE_WINDOW)
@@ -285,8 +287,11 @@ users_loaded_cb (GObject      *source,
   for (guint i = 0; i < users->len; i++)
     g_hash_table_replace (self->names, g_strdup (cc_user_get_id (users->pdata[i])),
                           g_strdup (cc_user_get_display_name (users->pdata[i])));
-  g_list_store_splice (self->users, 0, g_list_model_get_n_items (G_LIST_MODEL (self->users)),
-                       users->pdata, users->len);
+  /* Agents have their own page; their names still serve the audit log. */
+  g_list_store_remove_all (self->users);
+  for (guint i = 0; i < users->len; i++)
+    if (!cc_user_is_agent (users->pdata[i]))
+      g_list_store_append (self->users, users->pdata[i]);
   /* Names for the audit entries already shown. */
   reload_audit (self);
 }
@@ -368,6 +373,7 @@ cw_admin_window_class_init (CwAdminWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CwAdminWindow, create_error);
   gtk_widget_class_bind_template_child (widget_class, CwAdminWindow, create_button);
   gtk_widget_class_bind_template_child (widget_class, CwAdminWindow, users_list);
+  gtk_widget_class_bind_template_child (widget_class, CwAdminWindow, agents_page);
   gtk_widget_class_bind_template_callback (widget_class, on_load_more_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_create_cb);
 }
@@ -378,6 +384,7 @@ cw_admin_window_init (CwAdminWindow *self)
   g_autoptr(GtkStringList) actions = gtk_string_list_new (NULL);
   GtkListItemFactory *factory;
 
+  g_type_ensure (CW_TYPE_ADMIN_AGENTS);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
@@ -413,5 +420,6 @@ cw_admin_window_new (CcClient *client)
   g_signal_connect_swapped (self->action_filter, "notify::selected", G_CALLBACK (reload_audit), self);
   g_signal_connect_swapped (self->period_filter, "notify::selected", G_CALLBACK (reload_audit), self);
   cc_client_list_users_async (client, self->cancellable, users_loaded_cb, g_object_ref (self));
+  cw_admin_agents_set_client (self->agents_page, client);
   return self;
 }

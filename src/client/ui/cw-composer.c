@@ -1,7 +1,7 @@
 /* cw-composer.c: the message bar. Enter sends, Shift+Enter adds a line.
  * Every change goes to cc_client_set_draft() (saved to SQLite, typing
- * notices). "@" opens a completion popover of the room's members and
- * @room. A banner above shows the message being replied to or edited.
+ * notices). "@" opens a completion popover of the room's members (agents
+ * with their badge and description, completed by handle) and @room. A banner above shows the message being replied to or edited.
  * Files wait in a tray above the bar (from the attach button's file
  * chooser, a drop on the conversation, or a pasted image or file list)
  * and are sent with the text.
@@ -15,6 +15,7 @@
 #include "cw-attachment-tray.h"
 #include "cw-attachment-utils.h"
 #include "cw-composer.h"
+#include "cw-mention-item.h"
 #include "cw-utils.h"
 #include "cc-bidi.h"
 
@@ -48,7 +49,7 @@ struct _CwComposer
   gboolean            loading;       /* setting text: not a draft change */
 
   GListModel         *members;
-  GtkStringList      *room_entry;
+  GListStore         *room_entry;     /* of CwMentionItem: @room */
   GtkFilterListModel *mention_filter;
   GtkStringFilter    *string_filter;
   GtkSingleSelection *mention_selection;
@@ -185,10 +186,10 @@ static gpointer
 member_to_string (gpointer item,
                   gpointer user_data)
 {
-  GtkStringObject *s = gtk_string_object_new (cc_member_get_display_name (item));
+  CwMentionItem *mention = cw_mention_item_new_member (item);
 
   g_object_unref (item);
-  return s;
+  return mention;
 }
 
 /* Nobody mentions themselves: the list offers the other members. */
@@ -252,7 +253,7 @@ static void
 insert_mention (CwComposer *self,
                 guint       position)
 {
-  g_autoptr(GtkStringObject) item = g_list_model_get_item (G_LIST_MODEL (self->mention_selection), position);
+  g_autoptr(CwMentionItem) item = g_list_model_get_item (G_LIST_MODEL (self->mention_selection), position);
   g_autofree char *insert = NULL;
   GtkTextIter start, cursor;
 
@@ -261,7 +262,7 @@ insert_mention (CwComposer *self,
 
   gtk_text_buffer_get_iter_at_mark (buffer (self), &cursor, gtk_text_buffer_get_insert (buffer (self)));
   gtk_text_buffer_get_iter_at_offset (buffer (self), &start, self->mention_start);
-  insert = g_strdup_printf ("@%s ", gtk_string_object_get_string (item));
+  insert = g_strdup_printf ("@%s ", cw_mention_item_get_insert (item));
 
   gtk_text_buffer_begin_user_action (buffer (self));
   gtk_text_buffer_delete (buffer (self), &start, &cursor);
@@ -888,22 +889,25 @@ cw_composer_class_init (CwComposerClass *klass)
 static void
 cw_composer_init (CwComposer *self)
 {
-  static const char *room_entry[] = { "room", NULL };
+  g_autoptr(CwMentionItem) room_item = cw_mention_item_new_room ();
+  g_autoptr(GtkBuilderScope) scope = gtk_builder_cscope_new ();
   GtkEventController *keys;
   GtkListItemFactory *factory;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_set_parent (GTK_WIDGET (self->mention_popover), GTK_WIDGET (self->text_view));
 
-  self->room_entry = gtk_string_list_new (room_entry);
-  self->string_filter = gtk_string_filter_new (gtk_property_expression_new (GTK_TYPE_STRING_OBJECT,
-                                                                            NULL, "string"));
+  self->room_entry = g_list_store_new (CW_TYPE_MENTION_ITEM);
+  g_list_store_append (self->room_entry, room_item);
+  self->string_filter = gtk_string_filter_new (gtk_property_expression_new (CW_TYPE_MENTION_ITEM,
+                                                                            NULL, "search"));
   gtk_string_filter_set_match_mode (self->string_filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
   gtk_string_filter_set_ignore_case (self->string_filter, TRUE);
   self->mention_filter = gtk_filter_list_model_new (NULL, GTK_FILTER (self->string_filter));
   self->mention_selection = gtk_single_selection_new (G_LIST_MODEL (self->mention_filter));
 
-  factory = gtk_builder_list_item_factory_new_from_resource (NULL, "/org/causerie/Causerie/cw-mention-row.ui");
+  cw_add_agent_callbacks (scope);
+  factory = gtk_builder_list_item_factory_new_from_resource (scope, "/org/causerie/Causerie/cw-mention-row.ui");
   gtk_list_view_set_factory (self->mention_list, factory);
   g_object_unref (factory);
   gtk_list_view_set_model (self->mention_list, GTK_SELECTION_MODEL (self->mention_selection));

@@ -9,6 +9,7 @@
 #include "cc-members.h"
 #include "cw-members-actions.h"
 #include "cw-members-popover.h"
+#include "cw-utils.h"
 
 struct _CwMembersPopover
 {
@@ -71,9 +72,16 @@ static char *
 member_subtitle_cb (gpointer    this,
                     const char *status_text,
                     const char *presence,
-                    gint64      last_seen_at)
+                    gint64      last_seen_at,
+                    const char *kind,
+                    const char *description)
 {
-  g_autofree char *seen = cc_format_last_seen (presence, last_seen_at, 0);
+  g_autofree char *seen = NULL;
+
+  /* An agent is never "online": it says what it is for. */
+  if (g_strcmp0 (kind, "agent") == 0)
+    return g_strdup (description);
+  seen = cc_format_last_seen (presence, last_seen_at, 0);
 
   if (status_text != NULL && *status_text && seen != NULL)
     return g_strdup_printf ("%s · %s", status_text, seen);
@@ -208,6 +216,7 @@ cw_members_popover_init (CwMembersPopover *self)
                                            "nonempty_cb", G_CALLBACK (nonempty_cb),
                                            "member_clicked_cb", G_CALLBACK (member_clicked_cb),
                                            NULL);
+  cw_add_agent_callbacks (scope);
   factory = gtk_builder_list_item_factory_new_from_resource (scope, "/org/causerie/Causerie/cw-member-row.ui");
   gtk_list_view_set_factory (self->list_view, factory);
   update_title (self);

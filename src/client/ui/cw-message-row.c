@@ -1,7 +1,9 @@
 /* cw-message-row.c: one message: day separator and unread marker above
  * it, avatar and sender for the first of a group, reply quote, body with
  * mentions, "edited", the state of our own messages (clock, ✓, ✓✓ or
- * "read by N", failed with retry/discard), tombstones and system lines.
+ * "read by N", failed with retry/discard), tombstones and system lines;
+ * an agent's answer with its badge, avatar, "Writing…" while it streams
+ * and the reason when it failed.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "causerie-ui"
@@ -50,6 +52,11 @@ struct _CwMessageRow
   GtkWidget     *retry_button;   /* in failed_box */
   GtkLabel      *error_label;
   CwAttachmentView *attachments;
+  GtkWidget     *agent_badge;    /* in header_box, after the sender */
+  GtkWidget     *agent_box;      /* after the body: writing… or the error */
+  GtkWidget     *agent_spinner;
+  GtkWidget     *agent_icon;
+  GtkLabel      *agent_label;
 
   CcMessage     *message;
   gulong         notify_id;
@@ -398,6 +405,83 @@ ensure_read_by (CwMessageRow *self)
   gtk_box_append (GTK_BOX (self->meta_box), GTK_WIDGET (self->read_by_label));
 }
 
+/* An agent's answer: the badge beside its name, and under the body the
+ * line that says it is still writing, or why it could not answer. */
+static void
+ensure_agent_badge (CwMessageRow *self)
+{
+  if (self->agent_badge != NULL)
+    return;
+  self->agent_badge = cw_agent_badge_new ();
+  gtk_box_insert_child_after (GTK_BOX (self->header_box), self->agent_badge,
+                              GTK_WIDGET (self->sender_label));
+}
+
+static void
+ensure_agent_status (CwMessageRow *self)
+{
+  if (self->agent_box != NULL)
+    return;
+  self->agent_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_add_css_class (self->agent_box, "agent-status");
+  gtk_widget_set_halign (self->agent_box, GTK_ALIGN_START);
+  self->agent_spinner = gtk_spinner_new ();
+  gtk_box_append (GTK_BOX (self->agent_box), self->agent_spinner);
+  self->agent_icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+  gtk_widget_add_css_class (self->agent_icon, "error");
+  gtk_box_append (GTK_BOX (self->agent_box), self->agent_icon);
+  self->agent_label = new_label (NULL, "caption", NULL);
+  gtk_label_set_xalign (self->agent_label, 0);
+  gtk_label_set_wrap (self->agent_label, TRUE);
+  gtk_label_set_wrap_mode (self->agent_label, PANGO_WRAP_WORD_CHAR);
+  gtk_box_append (GTK_BOX (self->agent_box), GTK_WIDGET (self->agent_label));
+  gtk_box_insert_child_after (GTK_BOX (self->content_box), self->agent_box, self->body_row);
+}
+
+/* Returns what a screen reader hears of the state ("writing…", the
+ * error), or NULL. */
+static const char *
+update_agent (CwMessageRow *self,
+              CcMessage    *m,
+              gboolean      deleted)
+{
+  gboolean agent = g_strcmp0 (cc_message_get_kind (m), "agent") == 0;
+  gboolean streaming = agent && !deleted && cc_message_get_streaming (m);
+  const char *error = agent && !deleted ? cc_message_get_agent_error (m) : NULL;
+  gboolean failed = error != NULL && *error != '\0';
+
+  if (agent)
+    ensure_agent_badge (self);
+  show_part (self->agent_badge, agent);
+  if (self->avatar != NULL)
+    cw_avatar_set_agent (self->avatar, agent);
+
+  if (streaming || failed)
+    ensure_agent_status (self);
+  show_part (self->agent_box, streaming || failed);
+  if (self->agent_box == NULL)
+    return NULL;
+  gtk_widget_set_visible (self->agent_spinner, streaming && !failed);
+  gtk_spinner_set_spinning (GTK_SPINNER (self->agent_spinner), streaming && !failed);
+  gtk_widget_set_visible (self->agent_icon, failed);
+  set_class (self->agent_box, "error", failed);
+  set_class (GTK_WIDGET (self->agent_label), "error", failed);
+  set_class (GTK_WIDGET (self->agent_label), "dim-label", !failed);
+  if (failed)
+    {
+      gtk_label_set_text (self->agent_label, error);
+      return error;
+    }
+  if (streaming)
+    {
+      /* Translators: shown under an AI agent's answer while it is still
+       * being written. */
+      gtk_label_set_text (self->agent_label, _("Writing…"));
+      return _("Writing…");
+    }
+  return NULL;
+}
+
 /* Last: the failed line, with Retry and Discard. */
 static void
 ensure_failed (CwMessageRow *self)
@@ -619,7 +703,8 @@ update (CwMessageRow *self)
   g_autofree char *clock = NULL;
   g_autofree char *a11y = NULL;
   g_autofree char *files_text = NULL;
-  gboolean no_text;
+  const char *agent_state;
+  gboolean no_text, streaming;
   guint n_files;
 
   if (m == NULL)
@@ -676,6 +761,7 @@ update (CwMessageRow *self)
     {
       ensure_avatar (self);
       adw_avatar_set_text (self->avatar, sender);
+      /* The agent's look is set by update_agent() below. */
     }
   show_part (self->side_time_label, grouped);
   show_part (self->avatar, !grouped);
@@ -713,9 +799,13 @@ update (CwMessageRow *self)
   set_class (GTK_WIDGET (self), "mentions-me", mentions_me && !cc_message_get_is_own (m));
   set_class (GTK_WIDGET (self), "own", cc_message_get_is_own (m));
   set_class (GTK_WIDGET (self), "pending", cc_message_get_state (m) == CC_MESSAGE_STATE_PENDING);
-  if (!deleted && cc_message_get_edited_at (m) > 0)
+  /* An agent's answer is edited as it grows: that is no "edited". */
+  streaming = g_strcmp0 (cc_message_get_kind (m), "agent") == 0;
+  if (!deleted && !streaming && cc_message_get_edited_at (m) > 0)
     ensure_edited (self);
-  show_part (self->edited_label, !deleted && cc_message_get_edited_at (m) > 0);
+  show_part (self->edited_label, !deleted && !streaming && cc_message_get_edited_at (m) > 0);
+  agent_state = update_agent (self, m, deleted);
+  streaming = !deleted && cc_message_get_streaming (m);
 
   update_state (self);
   update_actions (self);
@@ -724,13 +814,23 @@ update (CwMessageRow *self)
   n_files = update_attachments (self, deleted);
   /* Only files: no empty line above them. */
   no_text = cc_message_get_body (m) == NULL || *cc_message_get_body (m) == '\0';
-  gtk_widget_set_visible (GTK_WIDGET (self->body_label), deleted || n_files == 0 || !no_text);
+  /* An answer that has not begun shows only its "Writing…" line. */
+  gtk_widget_set_visible (GTK_WIDGET (self->body_label),
+                          deleted || !no_text || (n_files == 0 && !streaming));
   if (!deleted && n_files > 0 && no_text)
     /* Translators: what a screen reader says of a message of files only. */
     files_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u file", "%u files", n_files), n_files);
 
   a11y = g_strdup_printf ("%s, %s: %s", sender, clock, files_text ? files_text :
                           deleted ? _("This message was deleted") : cc_message_get_body (m));
+  if (agent_state != NULL)
+    {
+      g_autofree char *said = g_steal_pointer (&a11y);
+
+      /* Translators: a screen reader's sentence for an agent's answer,
+       * then its state ("Writing…" or why it failed). */
+      a11y = g_strdup_printf (C_("agent answer", "%s (%s)"), said, agent_state);
+    }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
 }
 

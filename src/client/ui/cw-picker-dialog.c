@@ -49,9 +49,19 @@ title_cb (gpointer this,
 }
 
 static char *
+kind_cb (gpointer this,
+         GObject *item)
+{
+  return g_strdup (CC_IS_USER (item) ? cc_user_get_kind (CC_USER (item)) : NULL);
+}
+
+static char *
 subtitle_cb (gpointer this,
              GObject *item)
 {
+  /* An agent has no email: it says what it is for. */
+  if (CC_IS_USER (item) && cc_user_is_agent (CC_USER (item)))
+    return g_strdup (cc_user_get_description (CC_USER (item)));
   if (CC_IS_USER (item))
     return g_strdup (cc_user_get_email (CC_USER (item)));
   if (CC_IS_ROOM (item))
@@ -378,7 +388,9 @@ cw_picker_dialog_init (CwPickerDialog *self)
   gtk_builder_cscope_add_callback_symbols (GTK_BUILDER_CSCOPE (scope),
                                            "title_cb", G_CALLBACK (title_cb),
                                            "subtitle_cb", G_CALLBACK (subtitle_cb),
+                                           "kind_cb", G_CALLBACK (kind_cb),
                                            NULL);
+  cw_add_agent_callbacks (scope);
   factory = gtk_builder_list_item_factory_new_from_resource (scope, "/org/causerie/Causerie/cw-picker-row.ui");
   gtk_list_view_set_factory (self->list_view, factory);
 }

@@ -231,3 +231,71 @@ cw_release_memory_soon (void)
     g_source_remove (release_id);
   release_id = g_timeout_add (RELEASE_AFTER_MS, release_cb, NULL);
 }
+
+/* Agents ------------------------------------------------------------------ */
+
+static gboolean
+is_agent_cb (gpointer    this,
+             const char *kind)
+{
+  return g_strcmp0 (kind, "agent") == 0;
+}
+
+static gboolean
+is_person_cb (gpointer    this,
+              const char *kind)
+{
+  return g_strcmp0 (kind, "agent") != 0;
+}
+
+static char *
+avatar_icon_cb (gpointer    this,
+                const char *kind)
+{
+  return g_strdup (g_strcmp0 (kind, "agent") == 0 ? CW_AGENT_ICON : NULL);
+}
+
+/* For AdwAvatar:css-classes (its own node has none of its own). */
+static GStrv
+avatar_classes_cb (gpointer    this,
+                   const char *kind)
+{
+  const char *agent[] = { "agent-avatar", NULL };
+  const char *none[] = { NULL };
+
+  return g_strdupv ((char **) (g_strcmp0 (kind, "agent") == 0 ? agent : none));
+}
+
+void
+cw_add_agent_callbacks (GtkBuilderScope *scope)
+{
+  gtk_builder_cscope_add_callback_symbols (GTK_BUILDER_CSCOPE (scope),
+                                           "is_agent_cb", G_CALLBACK (is_agent_cb),
+                                           "is_person_cb", G_CALLBACK (is_person_cb),
+                                           "avatar_icon_cb", G_CALLBACK (avatar_icon_cb),
+                                           "avatar_classes_cb", G_CALLBACK (avatar_classes_cb),
+                                           NULL);
+}
+
+void
+cw_avatar_set_agent (AdwAvatar *avatar,
+                     gboolean   agent)
+{
+  adw_avatar_set_show_initials (avatar, !agent);
+  adw_avatar_set_icon_name (avatar, agent ? CW_AGENT_ICON : NULL);
+  if (agent)
+    gtk_widget_add_css_class (GTK_WIDGET (avatar), "agent-avatar");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (avatar), "agent-avatar");
+}
+
+GtkWidget *
+cw_agent_badge_new (void)
+{
+  /* Translators: a small badge beside the name of an AI agent. */
+  GtkWidget *badge = gtk_label_new (C_("badge", "Agent"));
+
+  gtk_widget_add_css_class (badge, "agent-badge");
+  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+  return badge;
+}

@@ -3,7 +3,7 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 G_BEGIN_DECLS
 
@@ -49,3 +49,18 @@ void cw_release_memory_soon (void);
  * GTK 4.8 only clears the children the template names. */
 void cw_unparent_children (GtkWidget *widget);
 G_END_DECLS
+
+/* Agents (API.md v1.1): an icon instead of initials, and an "Agent" badge.
+ * Closures for list item templates (register them with
+ * cw_add_agent_callbacks): "is_agent_cb" (kind -> gboolean),
+ * "is_person_cb" (kind -> gboolean, for AdwAvatar:show-initials) and
+ * "avatar_icon_cb" (kind -> icon name or NULL) and "avatar_classes_cb"
+ * (kind -> AdwAvatar:css-classes: the rounded square of an agent). */
+#define CW_AGENT_ICON "cw-agent-symbolic"
+void       cw_add_agent_callbacks    (GtkBuilderScope *scope);
+/* Shows @avatar as an agent's (rounded square with the agent icon) or a
+ * person's (round with initials). */
+void       cw_avatar_set_agent       (AdwAvatar *avatar,
+                                      gboolean   agent);
+/* A small "Agent" badge label (made here, so every place says it alike). */
+GtkWidget *cw_agent_badge_new        (void);
