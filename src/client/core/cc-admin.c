@@ -342,27 +342,6 @@ cc_account_erase_local_data_finish (GAsyncResult  *result,
 
 /* Admin ------------------------------------------------------------------ */
 
-static JsonArray *
-finish_array (GAsyncResult *result,
-              gpointer      source,
-              gpointer      tag,
-              const char   *member,
-              GError      **error)
-{
-  g_autoptr(JsonObject) obj = cc_api_task_finish_object (result, source, tag, error);
-  JsonNode *node;
-
-  if (obj == NULL)
-    return NULL;
-  node = json_object_get_member (obj, member);
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    {
-      g_set_error (error, CAU_ERROR, CAU_ERROR_INTERNAL, _("The server sent an answer Causerie does not understand."));
-      return NULL;
-    }
-  return json_array_ref (json_node_get_array (node));
-}
-
 void
 cc_client_list_audit_async (CcClient            *self,
                             const char          *action,
@@ -406,7 +385,7 @@ cc_client_list_audit_finish (CcClient      *self,
                              GAsyncResult  *result,
                              GError       **error)
 {
-  g_autoptr(JsonArray) array = finish_array (result, self, cc_client_list_audit_async, "entries", error);
+  g_autoptr(JsonArray) array = cc_api_task_finish_array (result, self, cc_client_list_audit_async, "entries", error);
   GPtrArray *entries;
 
   if (array == NULL)
@@ -442,20 +421,9 @@ cc_client_list_users_finish (CcClient      *self,
                              GAsyncResult  *result,
                              GError       **error)
 {
-  g_autoptr(JsonArray) array = finish_array (result, self, cc_client_list_users_async, "users", error);
-  GPtrArray *users;
+  g_autoptr(JsonArray) array = cc_api_task_finish_array (result, self, cc_client_list_users_async, "users", error);
 
-  if (array == NULL)
-    return NULL;
-  users = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *node = json_array_get_element (array, i);
-
-      if (JSON_NODE_HOLDS_OBJECT (node))
-        g_ptr_array_add (users, cc_user_new_from_json (json_node_get_object (node)));
-    }
-  return users;
+  return array ? cc_user_list_new_from_json (array) : NULL;
 }
 
 void

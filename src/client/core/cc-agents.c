@@ -6,9 +6,7 @@
 
 #include "cc-agents.h"
 
-#include <glib/gi18n-lib.h>
 
-#include "cau-error.h"
 #include "cc-api.h"
 
 void
@@ -31,33 +29,9 @@ cc_client_list_agents_finish (CcClient      *self,
                               GAsyncResult  *result,
                               GError       **error)
 {
-  g_autoptr(JsonObject) obj = cc_api_task_finish_object (result, self, cc_client_list_agents_async, error);
-  JsonNode *node;
-  JsonArray *array;
-  GPtrArray *agents;
+  g_autoptr(JsonArray) array = cc_api_task_finish_array (result, self, cc_client_list_agents_async, "agents", error);
 
-  if (obj == NULL)
-    return NULL;
-  /* API.md names no wrapper: {agents: [...]} like {users: [...]}, or the
-   * users' own. */
-  node = json_object_get_member (obj, "agents");
-  if (node == NULL)
-    node = json_object_get_member (obj, "users");
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    {
-      g_set_error (error, CAU_ERROR, CAU_ERROR_INTERNAL, _("The server sent an answer Causerie does not understand."));
-      return NULL;
-    }
-  array = json_node_get_array (node);
-  agents = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-
-      if (JSON_NODE_HOLDS_OBJECT (element))
-        g_ptr_array_add (agents, cc_user_new_from_json (json_node_get_object (element)));
-    }
-  return agents;
+  return array ? cc_user_list_new_from_json (array) : NULL;
 }
 
 static JsonObject *

@@ -440,6 +440,27 @@ cc_api_task_finish_object (GAsyncResult  *result,
   return object_of (node, NULL, error);
 }
 
+JsonArray *
+cc_api_task_finish_array (GAsyncResult  *result,
+                          gpointer       source_object,
+                          gpointer       source_tag,
+                          const char    *member,
+                          GError       **error)
+{
+  g_autoptr(JsonObject) obj = cc_api_task_finish_object (result, source_object, source_tag, error);
+  JsonNode *node;
+
+  if (obj == NULL)
+    return NULL;
+  node = json_object_get_member (obj, member);
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_propagate_error (error, unintelligible_error ());
+      return NULL;
+    }
+  return json_array_ref (json_node_get_array (node));
+}
+
 gboolean
 cc_api_task_finish (GAsyncResult  *result,
                     gpointer       source_object,

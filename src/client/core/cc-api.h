@@ -81,6 +81,13 @@ JsonObject  *cc_api_task_finish_object (GAsyncResult  *result,
                                         gpointer       source_object,
                                         gpointer       source_tag,
                                         GError       **error);
+/* The array @member of that answer's object; NULL and an error when the
+ * answer has none. */
+JsonArray   *cc_api_task_finish_array  (GAsyncResult  *result,
+                                        gpointer       source_object,
+                                        gpointer       source_tag,
+                                        const char    *member,
+                                        GError       **error);
 /* TRUE, or FALSE and the error; the answer, if any, is dropped. */
 gboolean     cc_api_task_finish        (GAsyncResult  *result,
                                         gpointer       source_object,

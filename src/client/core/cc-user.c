@@ -168,6 +168,21 @@ cc_user_update_from_json (CcUser     *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+GPtrArray *
+cc_user_list_new_from_json (JsonArray *array)
+{
+  GPtrArray *users = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        g_ptr_array_add (users, cc_user_new_from_json (json_node_get_object (node)));
+    }
+  return users;
+}
+
 JsonObject *
 cc_user_to_json (CcUser *self)
 {

@@ -21,6 +21,8 @@ CcUser     *cc_user_new_from_json      (JsonObject *obj);
 void        cc_user_update_from_json   (CcUser     *self,
                                         JsonObject *obj);
 JsonObject *cc_user_to_json            (CcUser     *self);
+/* A CcUser for each object of @array (other elements are skipped). */
+GPtrArray  *cc_user_list_new_from_json (JsonArray  *array);
 
 const char *cc_user_get_id             (CcUser *self);
 const char *cc_user_get_email          (CcUser *self);

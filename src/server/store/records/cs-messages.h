@@ -78,48 +78,6 @@ gboolean      cs_mentions_add      (CsDb            *db,
                                     gint64           seq,
                                     GPtrArray       *user_ids);
 
-/* The id of the message @sender_id sent to @room_id with @txn_id, or NULL. */
-char         *cs_messages_id_for_txn (CsDb          *db,
-                                      const char    *room_id,
-                                      const char    *sender_id,
-                                      const char    *txn_id);
-gboolean      cs_messages_in_room  (CsDb            *db,
-                                    const char      *message_id,
-                                    const char      *room_id);
-/* The message of @tenant_id in a room @user_id is in, or NULL; only
- * room_id, sender_id, kind, seq, created_at and deleted are filled. */
-CsMessage    *cs_messages_visible  (CsDb            *db,
-                                    const char      *tenant_id,
-                                    const char      *user_id,
-                                    const char      *message_id);
-char         *cs_messages_txn_id   (CsDb            *db,
-                                    gint64           seq);
-
-/* Writes, inside the writer's transaction; FALSE when the engine failed
- * (the job then fails with cs_ctx_fail_db ()). */
-
-/* Stores @message (every field but sender_name) in @tenant_id and makes
- * it its room's latest activity. */
-gboolean      cs_messages_insert   (CsDb            *db,
-                                    const char      *tenant_id,
-                                    const CsMessage *message);
-/* A new body and mentions; the message's mention rows are dropped. */
-gboolean      cs_messages_edit     (CsDb            *db,
-                                    const char      *room_id,
-                                    gint64           seq,
-                                    const char      *body,
-                                    const char      *mentions,
-                                    gint64           edited_at);
-/* Empties the message and drops its mention rows. */
-gboolean      cs_messages_mark_deleted (CsDb        *db,
-                                        const char  *room_id,
-                                        gint64       seq);
-/* Records that each of @user_ids (char*) is mentioned at @seq. */
-gboolean      cs_mentions_add      (CsDb            *db,
-                                    const char      *room_id,
-                                    gint64           seq,
-                                    GPtrArray       *user_ids);
-
 /* The demo: spreads @tenant_id's messages back in time, @step_ms apart,
  * the last at @now_ms; the rooms' activity follows. */
 gboolean      cs_messages_backdate (CsDb            *db,
