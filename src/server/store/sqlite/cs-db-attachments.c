@@ -5,25 +5,19 @@
 
 #include "cs-attachments.h"
 #include "cs-db.h"
+#include "cs-db-rows.h"
 
 #define ATTACHMENT_COLS "a.id, a.name, a.size, a.mime_type, a.width, a.height, a.thumb_type"
-
-static char *
-col_dup (sqlite3_stmt *stmt,
-         int           col)
-{
-  return g_strdup (cs_col_text (stmt, col));
-}
 
 static CsAttachment *
 attachment_row (sqlite3_stmt *stmt)
 {
   CsAttachment *a = g_new0 (CsAttachment, 1);
 
-  a->id = col_dup (stmt, 0);
-  a->name = col_dup (stmt, 1);
+  a->id = cs_db_col_dup (stmt, 0);
+  a->name = cs_db_col_dup (stmt, 1);
   a->size = sqlite3_column_int64 (stmt, 2);
-  a->mime_type = col_dup (stmt, 3);
+  a->mime_type = cs_db_col_dup (stmt, 3);
   a->width = sqlite3_column_type (stmt, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 4);
   a->height = sqlite3_column_type (stmt, 5) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 5);
   a->has_thumbnail = sqlite3_column_type (stmt, 6) != SQLITE_NULL;
@@ -73,10 +67,10 @@ cs_attachments_access (CsDb       *db,
   if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
     return NULL;
   a = g_new0 (CsAttachmentAccess, 1);
-  a->name = col_dup (stmt, 0);
-  a->mime_type = col_dup (stmt, 1);
-  a->thumb_type = col_dup (stmt, 2);
-  a->uploader_id = col_dup (stmt, 3);
+  a->name = cs_db_col_dup (stmt, 0);
+  a->mime_type = cs_db_col_dup (stmt, 1);
+  a->thumb_type = cs_db_col_dup (stmt, 2);
+  a->uploader_id = cs_db_col_dup (stmt, 3);
   a->in_message = sqlite3_column_type (stmt, 4) != SQLITE_NULL;
   a->viewer_is_member = sqlite3_column_int (stmt, 5) > 0;
   return a;
@@ -155,7 +149,7 @@ collect_ids (sqlite3_stmt *stmt)
   GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
 
   while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-    g_ptr_array_add (ids, g_strdup (cs_col_text (stmt, 0)));
+    g_ptr_array_add (ids, cs_db_col_dup (stmt, 0));
   return ids;
 }
 

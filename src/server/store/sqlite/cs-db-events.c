@@ -4,6 +4,7 @@
 #define G_LOG_DOMAIN "cs-db"
 
 #include "cs-db.h"
+#include "cs-db-rows.h"
 #include "cs-events.h"
 
 gboolean
@@ -44,10 +45,10 @@ cs_events_page (CsDb       *db,
       CsLoggedEvent *e = g_new0 (CsLoggedEvent, 1);
 
       e->seq = sqlite3_column_int64 (stmt, 0);
-      e->type = g_strdup (cs_col_text (stmt, 1));
-      e->payload = g_strdup (cs_col_text (stmt, 2));
-      e->actor_id = g_strdup (cs_col_text (stmt, 3));
-      e->txn_id = g_strdup (cs_col_text (stmt, 4));
+      e->type = cs_db_col_dup (stmt, 1);
+      e->payload = cs_db_col_dup (stmt, 2);
+      e->actor_id = cs_db_col_dup (stmt, 3);
+      e->txn_id = cs_db_col_dup (stmt, 4);
       g_ptr_array_add (list, e);
     }
   return list;

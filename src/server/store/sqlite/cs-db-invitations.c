@@ -9,29 +9,22 @@
 #define INVITE_COLS "i.id, i.email, i.status, i.expires_at, i.created_at, i.token_box, i.message," \
                     " i.inviter_id, u.display_name, i.mail_status, i.room_id"
 
-static char *
-col_dup (sqlite3_stmt *stmt,
-         int           col)
-{
-  return g_strdup (cs_col_text (stmt, col));
-}
-
 static CsInvitation *
 invite_row (sqlite3_stmt *stmt)
 {
   CsInvitation *i = g_new0 (CsInvitation, 1);
 
-  i->id = col_dup (stmt, 0);
-  i->email = col_dup (stmt, 1);
-  i->status = col_dup (stmt, 2);
+  i->id = cs_db_col_dup (stmt, 0);
+  i->email = cs_db_col_dup (stmt, 1);
+  i->status = cs_db_col_dup (stmt, 2);
   i->expires_at = cs_db_col_time (stmt, 3);
   i->created_at = cs_db_col_time (stmt, 4);
-  i->token_box = col_dup (stmt, 5);
-  i->message = col_dup (stmt, 6);
-  i->inviter_id = col_dup (stmt, 7);
-  i->inviter_name = col_dup (stmt, 8);
-  i->mail_status = col_dup (stmt, 9);
-  i->room_id = col_dup (stmt, 10);
+  i->token_box = cs_db_col_dup (stmt, 5);
+  i->message = cs_db_col_dup (stmt, 6);
+  i->inviter_id = cs_db_col_dup (stmt, 7);
+  i->inviter_name = cs_db_col_dup (stmt, 8);
+  i->mail_status = cs_db_col_dup (stmt, 9);
+  i->room_id = cs_db_col_dup (stmt, 10);
   return i;
 }
 
@@ -47,12 +40,12 @@ cs_invitations_by_token (CsDb       *db,
   if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
     return NULL;
   i = g_new0 (CsInvitation, 1);
-  i->id = col_dup (stmt, 0);
-  i->tenant_id = col_dup (stmt, 1);
-  i->room_id = col_dup (stmt, 2);
-  i->inviter_id = col_dup (stmt, 3);
-  i->email = col_dup (stmt, 4);
-  i->status = col_dup (stmt, 5);
+  i->id = cs_db_col_dup (stmt, 0);
+  i->tenant_id = cs_db_col_dup (stmt, 1);
+  i->room_id = cs_db_col_dup (stmt, 2);
+  i->inviter_id = cs_db_col_dup (stmt, 3);
+  i->email = cs_db_col_dup (stmt, 4);
+  i->status = cs_db_col_dup (stmt, 5);
   i->expires_at = sqlite3_column_int64 (stmt, 6);
   return i;
 }
@@ -82,9 +75,9 @@ cs_invitations_in_tenant (CsDb       *db,
     return NULL;
   i = g_new0 (CsInvitation, 1);
   i->id = g_strdup (invitation_id);
-  i->room_id = col_dup (stmt, 0);
-  i->inviter_id = col_dup (stmt, 1);
-  i->status = col_dup (stmt, 2);
+  i->room_id = cs_db_col_dup (stmt, 0);
+  i->inviter_id = cs_db_col_dup (stmt, 1);
+  i->status = cs_db_col_dup (stmt, 2);
   return i;
 }
 
@@ -126,15 +119,15 @@ cs_invitations_for_user (CsDb       *db,
     {
       CsInvitation *i = g_new0 (CsInvitation, 1);
 
-      i->id = col_dup (stmt, 0);
-      i->room_id = col_dup (stmt, 1);
-      i->room_name = col_dup (stmt, 2);
-      i->room_type = col_dup (stmt, 3);
-      i->inviter_name = col_dup (stmt, 4);
-      i->message = col_dup (stmt, 5);
+      i->id = cs_db_col_dup (stmt, 0);
+      i->room_id = cs_db_col_dup (stmt, 1);
+      i->room_name = cs_db_col_dup (stmt, 2);
+      i->room_type = cs_db_col_dup (stmt, 3);
+      i->inviter_name = cs_db_col_dup (stmt, 4);
+      i->message = cs_db_col_dup (stmt, 5);
       i->expires_at = cs_db_col_time (stmt, 6);
       i->created_at = cs_db_col_time (stmt, 7);
-      i->token_box = col_dup (stmt, 8);
+      i->token_box = cs_db_col_dup (stmt, 8);
       g_ptr_array_add (list, i);
     }
   return list;
@@ -154,11 +147,11 @@ cs_invitations_context (CsDb       *db,
   if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
     return NULL;
   c = g_new0 (CsInvitationContext, 1);
-  c->tenant_language = col_dup (stmt, 0);
-  c->tenant_name = col_dup (stmt, 1);
-  c->room_name = col_dup (stmt, 2);
-  c->room_type = col_dup (stmt, 3);
-  c->inviter_name = col_dup (stmt, 4);
+  c->tenant_language = cs_db_col_dup (stmt, 0);
+  c->tenant_name = cs_db_col_dup (stmt, 1);
+  c->room_name = cs_db_col_dup (stmt, 2);
+  c->room_type = cs_db_col_dup (stmt, 3);
+  c->inviter_name = cs_db_col_dup (stmt, 4);
   return c;
 }
 
@@ -242,14 +235,14 @@ cs_invitations_mail_due (CsDb  *db,
     {
       CsInvitation *i = g_new0 (CsInvitation, 1);
 
-      i->id = col_dup (stmt, 0);
-      i->email = col_dup (stmt, 1);
-      i->token_box = col_dup (stmt, 2);
-      i->inviter_name = col_dup (stmt, 3);
-      i->room_name = col_dup (stmt, 4);
-      i->tenant_name = col_dup (stmt, 5);
-      i->tenant_language = col_dup (stmt, 6);
-      i->message = col_dup (stmt, 7);
+      i->id = cs_db_col_dup (stmt, 0);
+      i->email = cs_db_col_dup (stmt, 1);
+      i->token_box = cs_db_col_dup (stmt, 2);
+      i->inviter_name = cs_db_col_dup (stmt, 3);
+      i->room_name = cs_db_col_dup (stmt, 4);
+      i->tenant_name = cs_db_col_dup (stmt, 5);
+      i->tenant_language = cs_db_col_dup (stmt, 6);
+      i->message = cs_db_col_dup (stmt, 7);
       i->expires_at = sqlite3_column_int64 (stmt, 8);
       i->mail_attempts = sqlite3_column_int64 (stmt, 9);
       g_ptr_array_add (list, i);

@@ -5,25 +5,12 @@
 
 #include "cs-messages.h"
 #include "cs-db.h"
+#include "cs-db-rows.h"
 
 #define MESSAGE_COLS "m.seq, m.id, m.room_id, m.sender_id, m.kind, m.body, m.reply_to_id," \
                      " m.mentions, m.context, m.created_at, m.edited_at, m.deleted, m.txn_id, su.display_name," \
                      " m.has_attachments, m.system, m.written_at, su.kind, m.streaming, m.agent_error"
 #define MESSAGE_SENDER "LEFT JOIN users su ON su.id = m.sender_id"
-
-static char *
-col_dup (sqlite3_stmt *stmt,
-         int           col)
-{
-  return g_strdup (cs_col_text (stmt, col));
-}
-
-static gint64
-col_time (sqlite3_stmt *stmt,
-          int           col)
-{
-  return sqlite3_column_type (stmt, col) == SQLITE_NULL ? CS_TIME_NONE : sqlite3_column_int64 (stmt, col);
-}
 
 static CsMessage *
 message_row (sqlite3_stmt *stmt)
@@ -31,25 +18,25 @@ message_row (sqlite3_stmt *stmt)
   CsMessage *m = g_new0 (CsMessage, 1);
 
   m->seq = sqlite3_column_int64 (stmt, 0);
-  m->id = col_dup (stmt, 1);
-  m->room_id = col_dup (stmt, 2);
-  m->sender_id = col_dup (stmt, 3);
-  m->kind = col_dup (stmt, 4);
-  m->body = col_dup (stmt, 5);
-  m->reply_to_id = col_dup (stmt, 6);
-  m->mentions = col_dup (stmt, 7);
-  m->context = col_dup (stmt, 8);
-  m->created_at = col_time (stmt, 9);
-  m->edited_at = col_time (stmt, 10);
+  m->id = cs_db_col_dup (stmt, 1);
+  m->room_id = cs_db_col_dup (stmt, 2);
+  m->sender_id = cs_db_col_dup (stmt, 3);
+  m->kind = cs_db_col_dup (stmt, 4);
+  m->body = cs_db_col_dup (stmt, 5);
+  m->reply_to_id = cs_db_col_dup (stmt, 6);
+  m->mentions = cs_db_col_dup (stmt, 7);
+  m->context = cs_db_col_dup (stmt, 8);
+  m->created_at = cs_db_col_time (stmt, 9);
+  m->edited_at = cs_db_col_time (stmt, 10);
   m->deleted = sqlite3_column_int (stmt, 11) != 0;
-  m->txn_id = col_dup (stmt, 12);
-  m->sender_name = col_dup (stmt, 13);
+  m->txn_id = cs_db_col_dup (stmt, 12);
+  m->sender_name = cs_db_col_dup (stmt, 13);
   m->has_attachments = sqlite3_column_int (stmt, 14) != 0;
-  m->system = col_dup (stmt, 15);
-  m->written_at = col_time (stmt, 16);
-  m->sender_kind = col_dup (stmt, 17);
+  m->system = cs_db_col_dup (stmt, 15);
+  m->written_at = cs_db_col_time (stmt, 16);
+  m->sender_kind = cs_db_col_dup (stmt, 17);
   m->streaming = sqlite3_column_int (stmt, 18) != 0;
-  m->agent_error = col_dup (stmt, 19);
+  m->agent_error = cs_db_col_dup (stmt, 19);
   return m;
 }
 
@@ -173,11 +160,11 @@ cs_messages_quote (CsDb       *db,
   if (r == NULL || sqlite3_step (r) != SQLITE_ROW)
     return NULL;
   q = g_new0 (CsQuote, 1);
-  q->id = col_dup (r, 0);
-  q->sender_name = col_dup (r, 1);
-  q->body = col_dup (r, 2);
+  q->id = cs_db_col_dup (r, 0);
+  q->sender_name = cs_db_col_dup (r, 1);
+  q->body = cs_db_col_dup (r, 2);
   q->deleted = sqlite3_column_int (r, 3) != 0;
-  q->sender_id = col_dup (r, 4);
+  q->sender_id = cs_db_col_dup (r, 4);
   return q;
 }
 
@@ -217,9 +204,9 @@ cs_messages_visible (CsDb       *db,
     return NULL;
   m = g_new0 (CsMessage, 1);
   m->id = g_strdup (message_id);
-  m->room_id = col_dup (stmt, 0);
-  m->sender_id = col_dup (stmt, 1);
-  m->kind = col_dup (stmt, 2);
+  m->room_id = cs_db_col_dup (stmt, 0);
+  m->sender_id = cs_db_col_dup (stmt, 1);
+  m->kind = cs_db_col_dup (stmt, 2);
   m->seq = sqlite3_column_int64 (stmt, 3);
   m->created_at = sqlite3_column_int64 (stmt, 4);
   m->edited_at = CS_TIME_NONE;
@@ -333,7 +320,7 @@ cs_messages_streaming (CsDb *db)
     {
       CsMessage *m = message_row (stmt);
 
-      m->tenant_id = col_dup (stmt, 20);
+      m->tenant_id = cs_db_col_dup (stmt, 20);
       g_ptr_array_add (rows, m);
     }
   return rows;

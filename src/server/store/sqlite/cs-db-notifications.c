@@ -5,6 +5,7 @@
 
 #include "cs-notifications.h"
 #include "cs-db.h"
+#include "cs-db-rows.h"
 
 #define NOTIFICATION_COLS "id, type, room_id, message_id, title, body, created_at, read, message_seq," \
                           " actor_name, room_name"
@@ -14,17 +15,17 @@ notification_row (sqlite3_stmt *stmt)
 {
   CsNotification *n = g_new0 (CsNotification, 1);
 
-  n->id = g_strdup (cs_col_text (stmt, 0));
-  n->type = g_strdup (cs_col_text (stmt, 1));
-  n->room_id = g_strdup (cs_col_text (stmt, 2));
-  n->message_id = g_strdup (cs_col_text (stmt, 3));
-  n->title = g_strdup (cs_col_text (stmt, 4));
-  n->body = g_strdup (cs_col_text (stmt, 5));
+  n->id = cs_db_col_dup (stmt, 0);
+  n->type = cs_db_col_dup (stmt, 1);
+  n->room_id = cs_db_col_dup (stmt, 2);
+  n->message_id = cs_db_col_dup (stmt, 3);
+  n->title = cs_db_col_dup (stmt, 4);
+  n->body = cs_db_col_dup (stmt, 5);
   n->created_at = sqlite3_column_type (stmt, 6) == SQLITE_NULL ? CS_TIME_NONE : sqlite3_column_int64 (stmt, 6);
   n->read = sqlite3_column_int (stmt, 7) != 0;
   n->message_seq = sqlite3_column_int64 (stmt, 8);
-  n->actor_name = g_strdup (cs_col_text (stmt, 9));
-  n->room_name = g_strdup (cs_col_text (stmt, 10));
+  n->actor_name = cs_db_col_dup (stmt, 9);
+  n->room_name = cs_db_col_dup (stmt, 10);
   return n;
 }
 
@@ -86,7 +87,7 @@ cs_notifications_unread_ids (CsDb       *db,
     return NULL;
   ids = g_ptr_array_new_with_free_func (g_free);
   while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_ptr_array_add (ids, g_strdup (cs_col_text (stmt, 0)));
+    g_ptr_array_add (ids, cs_db_col_dup (stmt, 0));
   return ids;
 }
 

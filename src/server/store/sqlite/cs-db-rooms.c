@@ -74,11 +74,11 @@ cs_members_users (CsDb       *db,
     {
       CsMemberUser *m = g_new0 (CsMemberUser, 1);
 
-      m->user_id = g_strdup (cs_col_text (stmt, 0));
-      m->display_name = g_strdup (cs_col_text (stmt, 1));
-      m->email = g_strdup (cs_col_text (stmt, 2));
-      m->kind = g_strdup (cs_col_text (stmt, 3));
-      m->handle = g_strdup (cs_col_text (stmt, 4));
+      m->user_id = cs_db_col_dup (stmt, 0);
+      m->display_name = cs_db_col_dup (stmt, 1);
+      m->email = cs_db_col_dup (stmt, 2);
+      m->kind = cs_db_col_dup (stmt, 3);
+      m->handle = cs_db_col_dup (stmt, 4);
       g_ptr_array_add (list, m);
     }
   return list;
@@ -98,9 +98,9 @@ cs_members_prefs (CsDb       *db,
     {
       CsMemberPrefs *p = g_new0 (CsMemberPrefs, 1);
 
-      p->user_id = g_strdup (cs_col_text (stmt, 0));
+      p->user_id = cs_db_col_dup (stmt, 0);
       p->muted = sqlite3_column_int (stmt, 1) != 0;
-      p->notify = g_strdup (cs_col_text (stmt, 2));
+      p->notify = cs_db_col_dup (stmt, 2);
       g_ptr_array_add (list, p);
     }
   return list;
@@ -125,20 +125,20 @@ cs_rooms_get (CsDb       *db,
   if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
     return NULL;
   r = g_new0 (CsRoom, 1);
-  r->id = g_strdup (cs_col_text (stmt, 0));
-  r->type = g_strdup (cs_col_text (stmt, 1));
-  r->name = g_strdup (cs_col_text (stmt, 2));
-  r->description = g_strdup (cs_col_text (stmt, 3));
+  r->id = cs_db_col_dup (stmt, 0);
+  r->type = cs_db_col_dup (stmt, 1);
+  r->name = cs_db_col_dup (stmt, 2);
+  r->description = cs_db_col_dup (stmt, 3);
   r->is_private = sqlite3_column_int (stmt, 4) != 0;
   r->is_archived = sqlite3_column_int (stmt, 5) != 0;
-  r->created_by = g_strdup (cs_col_text (stmt, 6));
+  r->created_by = cs_db_col_dup (stmt, 6);
   r->created_at = cs_db_col_time (stmt, 7);
   r->last_activity_at = cs_db_col_time (stmt, 8);
-  r->context = g_strdup (cs_col_text (stmt, 9));
-  r->my_role = g_strdup (cs_col_text (stmt, 10));
+  r->context = cs_db_col_dup (stmt, 9);
+  r->my_role = cs_db_col_dup (stmt, 10);
   r->last_read_seq = sqlite3_column_int64 (stmt, 11);
   r->muted = sqlite3_column_int (stmt, 12) != 0;
-  r->notify = g_strdup (cs_col_text (stmt, 13));
+  r->notify = cs_db_col_dup (stmt, 13);
   r->member_count = sqlite3_column_int64 (stmt, 14);
   return r;
 }
@@ -194,14 +194,14 @@ cs_rooms_last_message (CsDb       *db,
   if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
     return NULL;
   m = g_new0 (CsMessage, 1);
-  m->id = g_strdup (cs_col_text (stmt, 0));
+  m->id = cs_db_col_dup (stmt, 0);
   m->seq = sqlite3_column_int64 (stmt, 1);
-  m->sender_name = g_strdup (cs_col_text (stmt, 2));
-  m->body = g_strdup (cs_col_text (stmt, 3));
+  m->sender_name = cs_db_col_dup (stmt, 2);
+  m->body = cs_db_col_dup (stmt, 3);
   m->created_at = cs_db_col_time (stmt, 4);
   m->edited_at = CS_TIME_NONE;
   m->deleted = sqlite3_column_int (stmt, 5) != 0;
-  m->system = g_strdup (cs_col_text (stmt, 6));
+  m->system = cs_db_col_dup (stmt, 6);
   m->written_at = CS_TIME_NONE;
   return m;
 }
@@ -246,7 +246,7 @@ cs_members_list (CsDb       *db,
       CsMember *m = g_new0 (CsMember, 1);
 
       m->user = cs_db_user_row (stmt, 0);
-      m->role = g_strdup (cs_col_text (stmt, CS_USER_NCOLS));
+      m->role = cs_db_col_dup (stmt, CS_USER_NCOLS);
       m->joined_at = cs_db_col_time (stmt, CS_USER_NCOLS + 1);
       m->last_read_seq = sqlite3_column_int64 (stmt, CS_USER_NCOLS + 2);
       g_ptr_array_add (list, m);
@@ -325,7 +325,7 @@ collect_ids (sqlite3_stmt *stmt)
   GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
 
   while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-    g_ptr_array_add (ids, g_strdup (cs_col_text (stmt, 0)));
+    g_ptr_array_add (ids, cs_db_col_dup (stmt, 0));
   return ids;
 }
 
@@ -419,7 +419,7 @@ cs_members_prefs_of (CsDb       *db,
   p = g_new0 (CsMemberPrefs, 1);
   p->user_id = g_strdup (user_id);
   p->muted = sqlite3_column_int (stmt, 0) != 0;
-  p->notify = g_strdup (cs_col_text (stmt, 1));
+  p->notify = cs_db_col_dup (stmt, 1);
   return p;
 }
 

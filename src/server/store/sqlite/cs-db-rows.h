@@ -12,6 +12,13 @@ G_BEGIN_DECLS
 #define CS_USER_COLS "u.id, u.email, u.display_name, u.role, u.status_text, u.last_seen_at, u.deleted_at," \
                      " u.kind, u.handle, u.description, u.system_prompt, u.model"
 
+static inline char *
+cs_db_col_dup (sqlite3_stmt *stmt,
+               int           col)
+{
+  return g_strdup (cs_col_text (stmt, col));
+}
+
 static inline gint64
 cs_db_col_time (sqlite3_stmt *stmt,
                 int           col)
@@ -29,18 +36,18 @@ cs_db_user_row (sqlite3_stmt *stmt,
 {
   CsUser *u = g_new0 (CsUser, 1);
 
-  u->id = g_strdup (cs_col_text (stmt, c));
-  u->email = g_strdup (cs_col_text (stmt, c + 1));
-  u->display_name = g_strdup (cs_col_text (stmt, c + 2));
-  u->role = g_strdup (cs_col_text (stmt, c + 3));
-  u->status_text = g_strdup (cs_col_text (stmt, c + 4));
+  u->id = cs_db_col_dup (stmt, c);
+  u->email = cs_db_col_dup (stmt, c + 1);
+  u->display_name = cs_db_col_dup (stmt, c + 2);
+  u->role = cs_db_col_dup (stmt, c + 3);
+  u->status_text = cs_db_col_dup (stmt, c + 4);
   u->last_seen_at = cs_db_col_time (stmt, c + 5);
   u->deleted = sqlite3_column_type (stmt, c + 6) != SQLITE_NULL;
-  u->kind = g_strdup (cs_col_text (stmt, c + 7));
-  u->handle = g_strdup (cs_col_text (stmt, c + 8));
-  u->description = g_strdup (cs_col_text (stmt, c + 9));
-  u->system_prompt = g_strdup (cs_col_text (stmt, c + 10));
-  u->model = g_strdup (cs_col_text (stmt, c + 11));
+  u->kind = cs_db_col_dup (stmt, c + 7);
+  u->handle = cs_db_col_dup (stmt, c + 8);
+  u->description = cs_db_col_dup (stmt, c + 9);
+  u->system_prompt = cs_db_col_dup (stmt, c + 10);
+  u->model = cs_db_col_dup (stmt, c + 11);
   return u;
 }
 

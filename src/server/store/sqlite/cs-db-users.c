@@ -146,9 +146,9 @@ cs_users_find_login (CsDb       *db,
 
   if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
     return FALSE;
-  *out_user_id = g_strdup (cs_col_text (stmt, 0));
-  *out_tenant_id = g_strdup (cs_col_text (stmt, 1));
-  *out_password_hash = g_strdup (cs_col_text (stmt, 2));
+  *out_user_id = cs_db_col_dup (stmt, 0);
+  *out_tenant_id = cs_db_col_dup (stmt, 1);
+  *out_password_hash = cs_db_col_dup (stmt, 2);
   return TRUE;
 }
 
@@ -206,7 +206,7 @@ cs_users_last_seen (CsDb       *db,
     {
       CsUser *u = g_new0 (CsUser, 1);
 
-      u->id = g_strdup (cs_col_text (stmt, 0));
+      u->id = cs_db_col_dup (stmt, 0);
       u->last_seen_at = cs_db_col_time (stmt, 1);
       g_ptr_array_add (list, u);
     }
@@ -273,7 +273,7 @@ cs_users_export (CsDb         *db,
               break;
             default:
               cell.type = CS_CELL_TEXT;
-              cell.text = g_strdup (cs_col_text (stmt, i));
+              cell.text = cs_db_col_dup (stmt, i);
               break;
             }
           g_array_append_val (cells, cell);
@@ -304,12 +304,12 @@ cs_audit_list (CsDb       *db,
 
       e->id = sqlite3_column_int64 (stmt, 0);
       e->at = cs_db_col_time (stmt, 1);
-      e->user_id = g_strdup (cs_col_text (stmt, 2));
-      e->action = g_strdup (cs_col_text (stmt, 3));
-      e->entity_type = g_strdup (cs_col_text (stmt, 4));
-      e->entity_id = g_strdup (cs_col_text (stmt, 5));
-      e->ip = g_strdup (cs_col_text (stmt, 6));
-      e->details = g_strdup (cs_col_text (stmt, 7));
+      e->user_id = cs_db_col_dup (stmt, 2);
+      e->action = cs_db_col_dup (stmt, 3);
+      e->entity_type = cs_db_col_dup (stmt, 4);
+      e->entity_id = cs_db_col_dup (stmt, 5);
+      e->ip = cs_db_col_dup (stmt, 6);
+      e->details = cs_db_col_dup (stmt, 7);
       g_ptr_array_add (list, e);
     }
   return list;
@@ -358,9 +358,9 @@ cs_stored_sessions_live (CsDb  *db,
     {
       CsStoredSession *s = g_new0 (CsStoredSession, 1);
 
-      s->token_hash = g_strdup (cs_col_text (stmt, 0));
-      s->user_id = g_strdup (cs_col_text (stmt, 1));
-      s->tenant_id = g_strdup (cs_col_text (stmt, 2));
+      s->token_hash = cs_db_col_dup (stmt, 0);
+      s->user_id = cs_db_col_dup (stmt, 1);
+      s->tenant_id = cs_db_col_dup (stmt, 2);
       s->expires_at = sqlite3_column_int64 (stmt, 3);
       g_ptr_array_add (list, s);
     }
