@@ -657,8 +657,8 @@ user_sessions_revoked (gpointer data)
     cs_sessions_remove_user (h->sessions, h->arg);
 }
 
-static void
-erase_write (CsCtx *ctx)
+void
+cs_api_account_erase (CsCtx *ctx)
 {
   g_autoptr(GPtrArray) rooms = cs_members_rooms_of (ctx->db, ctx->user_id);
   gint64 now = cau_time_now_ms ();
@@ -710,6 +710,6 @@ cs_api_me_delete (CsCtx *ctx)
       cs_ctx_fail (ctx, CAU_ERROR_FORBIDDEN, "The password is not right; the account was not deleted.");
       return;
     }
-  if (cs_store_run_write (ctx->store, erase_write, ctx))
+  if (cs_store_run_write (ctx->store, cs_api_account_erase, ctx))
     cs_ctx_reply_empty (ctx);
 }

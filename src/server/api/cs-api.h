@@ -15,6 +15,9 @@ void cs_api_logout                 (CsCtx *ctx);   /* write */
 void cs_api_me_get                 (CsCtx *ctx);   /* read */
 void cs_api_me_patch               (CsCtx *ctx);   /* write */
 void cs_api_me_delete              (CsCtx *ctx);   /* slow */
+/* Write: erases ctx->user_id's account as DELETE /api/me does (also the
+ * command line's user delete). */
+void cs_api_account_erase          (CsCtx *ctx);
 void cs_api_me_export              (CsCtx *ctx);   /* read */
 void cs_api_users_list             (CsCtx *ctx);   /* read */
 void cs_api_admin_users_create     (CsCtx *ctx);   /* slow */

@@ -1,10 +1,11 @@
 /* cs-cli.c: the causerie-server command line: serve, tenant create,
- * user add, demo.
+ * user add, demo (the operator's other commands are in cs-cli-ops.c).
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "causerie-server"
 
 #include "cs-cli.h"
+#include "cs-cli-private.h"
 #include "cs-users.h"
 #include "cs-api.h"
 #include "cs-auth.h"
@@ -26,12 +27,19 @@ static const char usage[] =
   "  causerie-server [--data-dir DIR] tenant create NAME --admin-email EMAIL [--admin-name NAME] [--language fr|en]\n"
   "  causerie-server [--data-dir DIR] user add --tenant NAME --email EMAIL --name NAME [--role admin|member|guest]\n"
   "  causerie-server [--data-dir DIR] demo\n"
+  "  causerie-server [--data-dir DIR] backup DEST [--overwrite]\n"
+  "  causerie-server [--data-dir DIR] restore BACKUP_DIR [--seq-gap N]\n"
+  "  causerie-server [--data-dir DIR] tenant list\n"
+  "  causerie-server [--data-dir DIR] user list --tenant NAME\n"
+  "  causerie-server [--data-dir DIR] user disable|enable|delete --tenant NAME EMAIL_OR_ID\n"
+  "  causerie-server [--data-dir DIR] user reset-password --tenant NAME EMAIL_OR_ID [--stdin]\n"
   "\n"
   "tenant create and user add read the new password as one line on standard input.\n"
+  "backup runs beside a live server; restore fills an empty data directory.\n"
   "The data directory defaults to $XDG_DATA_HOME/causerie-server.\n";
 
-static int
-fail (const char *format,
+int
+cs_cli_fail (const char *format,
       ...)
 {
   va_list args;
@@ -45,8 +53,8 @@ fail (const char *format,
 }
 
 /* Reads one line; on a terminal, asks without echoing it. */
-static char *
-read_password (const char *prompt)
+char *
+cs_cli_read_password (const char *prompt)
 {
   struct termios saved, quiet;
   gboolean tty = isatty (STDIN_FILENO);
@@ -77,8 +85,8 @@ read_password (const char *prompt)
 }
 
 /* Takes "--name VALUE" out of argv. */
-static const char *
-take_option (GPtrArray  *args,
+const char *
+cs_cli_take_option (GPtrArray  *args,
              const char *name)
 {
   for (guint i = 0; i < args->len; i++)
@@ -154,26 +162,26 @@ add_user (CsConfig   *config,
 
   /* Names from the command line meet the same rules as over HTTP. */
   if (!g_utf8_validate (a->tenant_name, -1, NULL))
-    return fail ("the organisation name is not valid UTF-8 text");
+    return cs_cli_fail ("the organisation name is not valid UTF-8 text");
   if (!cau_validate_email (email_in, &email, &error) ||
       !cau_validate_name (name_in, &name, &error) ||
       (a->create_tenant && !cau_validate_name (a->tenant_name, NULL, &error)))
-    return fail ("%s", error->message);
-  password = read_password ("Password: ");
+    return cs_cli_fail ("%s", error->message);
+  password = cs_cli_read_password ("Password: ");
   if (password == NULL)
-    return fail ("no password on standard input");
+    return cs_cli_fail ("no password on standard input");
   if (!cau_validate_password (password, &error))
-    return fail ("%s", error->message);
+    return cs_cli_fail ("%s", error->message);
   if (!cs_auth_init ())
-    return fail ("libsodium could not start");
+    return cs_cli_fail ("libsodium could not start");
   hash = cs_auth_hash_password (password, config->kdf);
   memset (password, 0, strlen (password));
   if (hash == NULL)
-    return fail ("out of memory while hashing the password");
+    return cs_cli_fail ("out of memory while hashing the password");
 
   store = cs_store_open (config, &error);
   if (store == NULL)
-    return fail ("%s", error->message);
+    return cs_cli_fail ("%s", error->message);
   a->email = email;
   a->name = name;
   a->hash = hash;
@@ -182,7 +190,7 @@ add_user (CsConfig   *config,
   ok = cs_store_run_write (store, add_user_write, ctx);
   cs_store_close (store);
   if (!ok)
-    return fail ("%s", ctx->error->message);
+    return cs_cli_fail ("%s", ctx->error->message);
   if (a->create_tenant)
     printf ("Created organisation “%s” with administrator %s.\n", a->tenant_name, email);
   else
@@ -197,6 +205,13 @@ quit_cb (gpointer loop)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+reopen_cb (gpointer server)
+{
+  cs_server_reopen_logs (server);
+  return G_SOURCE_CONTINUE;
+}
+
 static int
 serve (CsConfig  *config,
        GPtrArray *args)
@@ -204,13 +219,13 @@ serve (CsConfig  *config,
   g_autoptr(GError) error = NULL;
   g_autoptr(CsServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
-  const char *listen = take_option (args, "--listen");
-  const char *url = take_option (args, "--public-url");
+  const char *listen = cs_cli_take_option (args, "--listen");
+  const char *url = cs_cli_take_option (args, "--public-url");
 
   if (args->len > 0)
-    return fail ("unexpected argument “%s”\n\n%s", (char *) g_ptr_array_index (args, 0), usage);
+    return cs_cli_fail ("unexpected argument “%s”\n\n%s", (char *) g_ptr_array_index (args, 0), usage);
   if (listen && !cs_config_set_listen (config, listen, &error))
-    return fail ("%s", error->message);
+    return cs_cli_fail ("%s", error->message);
   if (url)
     {
       g_free (config->public_url);
@@ -220,15 +235,18 @@ serve (CsConfig  *config,
         config->public_url[strlen (config->public_url) - 1] = '\0';
     }
   cs_listener_raise_fd_limit ();
+  if (!cs_cli_lock_data_dir (config->data_dir, &error))
+    return cs_cli_fail ("%s", error->message);
   server = cs_server_new (config, &error);
   if (server == NULL || !cs_server_listen (server, &error))
-    return fail ("%s", error->message);
+    return cs_cli_fail ("%s", error->message);
 
   /* Before the line that says the server is up: a SIGTERM right after it
    * is a clean stop, not death by signal. */
   loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGINT, quit_cb, loop);
   g_unix_signal_add (SIGTERM, quit_cb, loop);
+  g_unix_signal_add (SIGHUP, reopen_cb, server);
   /* One line, which tests read: the metrics address is on it too. */
   if (cs_server_metrics_port (server))
     {
@@ -270,21 +288,21 @@ cs_cli_main (int    argc,
   /* Global options come before the command. */
   while (args->len > 0 && g_str_has_prefix (g_ptr_array_index (args, 0), "--"))
     {
-      if ((data_dir = take_option (args, "--data-dir")))
+      if ((data_dir = cs_cli_take_option (args, "--data-dir")))
         {
           g_free (config->data_dir);
           config->data_dir = g_strdup (data_dir);
         }
-      else if ((config_file = take_option (args, "--config")))
+      else if ((config_file = cs_cli_take_option (args, "--config")))
         {
           if (!cs_config_load_file (config, config_file, &error))
-            return fail ("%s", error->message);
+            return cs_cli_fail ("%s", error->message);
         }
       else
-        return fail ("unknown option “%s”\n\n%s", (char *) g_ptr_array_index (args, 0), usage);
+        return cs_cli_fail ("unknown option “%s”\n\n%s", (char *) g_ptr_array_index (args, 0), usage);
     }
   if (args->len == 0)
-    return fail ("say what to do\n\n%s", usage), 2;
+    return cs_cli_fail ("say what to do\n\n%s", usage), 2;
 
   command = g_ptr_array_index (args, 0);
   g_ptr_array_remove_index (args, 0);
@@ -299,11 +317,11 @@ cs_cli_main (int    argc,
 
       a.tenant_name = g_ptr_array_index (args, 1);
       g_ptr_array_remove_range (args, 0, 2);
-      email = take_option (args, "--admin-email");
-      name = take_option (args, "--admin-name");
-      a.language = take_option (args, "--language");
+      email = cs_cli_take_option (args, "--admin-email");
+      name = cs_cli_take_option (args, "--admin-name");
+      a.language = cs_cli_take_option (args, "--language");
       if (email == NULL || args->len > 0)
-        return fail ("tenant create NAME --admin-email EMAIL [--admin-name NAME] [--language fr|en]");
+        return cs_cli_fail ("tenant create NAME --admin-email EMAIL [--admin-name NAME] [--language fr|en]");
       a.role = "admin";
       a.create_tenant = TRUE;
       return add_user (config, &a, email, name ? name : email);
@@ -316,16 +334,37 @@ cs_cli_main (int    argc,
       static const char * const roles[] = { "admin", "member", "guest", NULL };
 
       g_ptr_array_remove_index (args, 0);
-      a.tenant_name = take_option (args, "--tenant");
-      email = take_option (args, "--email");
-      name = take_option (args, "--name");
-      role = take_option (args, "--role");
+      a.tenant_name = cs_cli_take_option (args, "--tenant");
+      email = cs_cli_take_option (args, "--email");
+      name = cs_cli_take_option (args, "--name");
+      role = cs_cli_take_option (args, "--role");
       if (a.tenant_name == NULL || email == NULL || name == NULL || args->len > 0)
-        return fail ("user add --tenant NAME --email EMAIL --name NAME [--role admin|member|guest]");
+        return cs_cli_fail ("user add --tenant NAME --email EMAIL --name NAME [--role admin|member|guest]");
       a.role = role ? role : "member";
       if (!g_strv_contains (roles, a.role))
-        return fail ("--role must be admin, member or guest");
+        return cs_cli_fail ("--role must be admin, member or guest");
       return add_user (config, &a, email, name);
+    }
+
+  if (g_str_equal (command, "backup"))
+    return cs_cli_backup (config, args);
+  if (g_str_equal (command, "restore"))
+    return cs_cli_restore (config, args);
+  if (g_str_equal (command, "tenant") && args->len >= 1 && g_str_equal (g_ptr_array_index (args, 0), "list"))
+    {
+      g_ptr_array_remove_index (args, 0);
+      return cs_cli_tenant_list (config, args);
+    }
+  if (g_str_equal (command, "user") && args->len >= 1)
+    {
+      const char *verb = g_ptr_array_index (args, 0);
+      g_autoptr(GPtrArray) rest = g_ptr_array_copy (args, NULL, NULL);
+      int rc;
+
+      g_ptr_array_remove_index (rest, 0);
+      rc = cs_cli_user (config, verb, rest);
+      if (rc >= 0)
+        return rc;
     }
 
   if (g_str_equal (command, "demo") && args->len == 0)
@@ -334,14 +373,14 @@ cs_cli_main (int    argc,
       gboolean ok;
 
       if (!cs_auth_init ())
-        return fail ("libsodium could not start");
+        return cs_cli_fail ("libsodium could not start");
       store = cs_store_open (config, &error);
       if (store == NULL)
-        return fail ("%s", error->message);
+        return cs_cli_fail ("%s", error->message);
       ok = cs_demo_create (store, config, &error);
       cs_store_close (store);
-      return ok ? 0 : fail ("%s", error->message);
+      return ok ? 0 : cs_cli_fail ("%s", error->message);
     }
 
-  return fail ("unknown command “%s”\n\n%s", command, usage), 2;
+  return cs_cli_fail ("unknown command “%s”\n\n%s", command, usage), 2;
 }

@@ -411,6 +411,8 @@ early_cb (SoupServer        *soup,
   pending->route_class = CS_ROUTE_OTHER;
   g_object_set_data_full (G_OBJECT (msg), "cs-pending", pending, pending_free);
   g_object_set_data_full (G_OBJECT (msg), "cs-client-ip", ip, g_free);
+  if (server->access_log)
+    cs_access_log_watch (server->access_log, msg, ip);
 
   /* Every response says the connection closes, because it does: libsoup
    * keeps a connection alive only for its own listeners, and ours hands

@@ -135,10 +135,17 @@ cs_server_new (CsConfig *config,
   cs_store_run_read (server->store, load_sessions, ctx);
   cs_store_run_read (server->store, cs_api_attachments_remove_orphans, ctx);
 
+  if (config->access_log)
+    {
+      server->access_log = cs_access_log_open (config->access_log, error);
+      if (server->access_log == NULL)
+        return NULL;
+    }
   server->soup = soup_server_new ("server-header", "causerie-server/" PACKAGE_VERSION " ", NULL);
   server->listener = cs_listener_new (config);
   cs_http_setup (server);
   server->sweep_id = g_timeout_add_seconds (config->attach_sweep_s, sweep_cb, server);
+  server->ops = cs_server_ops_start (server);
   return g_steal_pointer (&server);
 }
 
@@ -170,6 +177,13 @@ cs_server_listen (CsServer *server,
   return TRUE;
 }
 
+void
+cs_server_reopen_logs (CsServer *server)
+{
+  if (server->access_log)
+    cs_access_log_reopen (server->access_log);
+}
+
 guint
 cs_server_port (CsServer *server)
 {
@@ -188,6 +202,7 @@ cs_server_free (CsServer *server)
   if (server == NULL)
     return;
   g_clear_handle_id (&server->sweep_id, g_source_remove);
+  g_clear_pointer (&server->ops, cs_server_ops_stop);
   if (server->soup)
     soup_server_disconnect (server->soup);
   if (server->metrics_soup)
@@ -209,5 +224,6 @@ cs_server_free (CsServer *server)
   g_clear_pointer (&server->sessions, cs_sessions_free);
   g_clear_pointer (&server->limits, cs_limits_free);
   g_clear_pointer (&server->sealer, cs_sealer_free);
+  g_clear_pointer (&server->access_log, cs_access_log_close);
   g_free (server);
 }

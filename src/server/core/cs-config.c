@@ -59,6 +59,7 @@ cs_config_new (void)
   c->agents_context_messages = 20;
   c->agents_timeout_s = 120;
   c->agents_per_minute = 10;
+  c->audit_keep_days = 365;
   return c;
 }
 
@@ -70,6 +71,7 @@ cs_config_free (CsConfig *c)
   g_free (c->data_dir);
   g_free (c->listen_host);
   g_free (c->public_url);
+  g_free (c->access_log);
   g_free (c->smtp_url);
   g_free (c->smtp_user);
   if (c->smtp_password)
@@ -362,6 +364,7 @@ cs_config_load_file (CsConfig   *config,
   g_autofree char *listen = NULL;
   g_autofree char *url = NULL;
   g_autofree char *proxies = NULL;
+  g_autofree char *access_log = NULL;
   g_autofree char *metrics = NULL;
   g_autofree char *redis = NULL;
   g_auto(GStrv) forbid = NULL;
@@ -393,6 +396,8 @@ cs_config_load_file (CsConfig   *config,
   listen = read_string (&r, "server", "listen");
   url = read_string (&r, "server", "public_url");
   proxies = read_string (&r, "server", "trusted_proxies");
+  access_log = read_string (&r, "server", "access_log");
+  READ_UINT ("audit", "keep_days", 1, 100 * 365, audit_keep_days);
 
   read_uint (&r, "limits", "json_body_bytes", 1024, 64 * 1024 * 1024, &json_max, sizeof json_max);
   read_uint (&r, "limits", "ws_frame_bytes", 1024, 16 * 1024 * 1024, &frame_max, sizeof frame_max);
@@ -536,6 +541,10 @@ cs_config_load_file (CsConfig   *config,
       while (g_str_has_suffix (agents_endpoint, "/"))
         agents_endpoint[strlen (agents_endpoint) - 1] = '\0';
     }
+  if (r.error == NULL && access_log && access_log[0] == '\0')
+    g_clear_pointer (&access_log, g_free);
+  if (r.error == NULL && access_log && !g_path_is_absolute (access_log))
+    reader_fail (&r, "server", "access_log", "“%s” is not an absolute path.", access_log);
   if (r.error == NULL && agents_path && agents_path[0] != '/')
     reader_fail (&r, "agents", "path", "“%s” does not start with “/”.", agents_path);
   if (r.error == NULL && agents_key_file)
@@ -557,6 +566,7 @@ cs_config_load_file (CsConfig   *config,
 
 #define TAKE_STRING(field, value) \
   if (value) { g_free (config->field); config->field = g_steal_pointer (&value); }
+  TAKE_STRING (access_log, access_log);
   TAKE_STRING (agents_endpoint, agents_endpoint);
   TAKE_STRING (agents_path, agents_path);
   TAKE_STRING (agents_model, agents_model);

@@ -26,6 +26,8 @@ typedef struct {
   char      *public_url;     /* NULL: http://HOST:PORT */
   gboolean   public_url_set; /* given by the operator, not derived */
   GPtrArray *trusted_proxies; /* GInetAddressMask*: X-Forwarded-For believed from these */
+  char      *access_log;     /* [server] access_log: a file, one line per request; NULL: none */
+  guint      audit_keep_days; /* [audit] keep_days: older audit entries are pruned */
 
   char      *bus_redis;      /* [bus] redis: redis://HOST:PORT/DB; NULL: the in-process bus */
 
