@@ -126,10 +126,15 @@ def main():
     with open(key, "w") as f:
         f.write("sk-readme-example\n")
     config = re.sub(r"(api_key_file = )\S+", lambda m: m.group(1) + key, config)
+    # ... and so is the access log.
+    access_log = os.path.join(key_dir, "access.log")
+    config = re.sub(r"(access_log = )\S+", lambda m: m.group(1) + access_log, config)
+    check("access_log = " + access_log in config, "the README's [server] access_log is replaced")
     status, out, err, path = run(config)
     check("listening on" in out and "metrics on" in out,
           "every key of the README's configuration block is accepted (%r)" % (out.strip() or err.strip()))
     check("sk-readme-example" not in out + err, "and the agents' API key is not logged")
+    check(os.path.exists(access_log), "the access log is opened at start-up")
     shutil.rmtree(key_dir, ignore_errors=True)
 
 
