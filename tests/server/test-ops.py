@@ -416,6 +416,7 @@ def test_access_log():
             check(any(" POST /api/invitations/-/accept " in l for l in lines()) and
                   any(" GET /invite/- " in l for l in lines()), "invitation tokens in paths are redacted")
             check(any(" POST /api/auth/login 200 " in l for l in lines()), "sign-ins are logged, without the body")
+            check(mode(path) & 0o007 == 0, "the log is not world-readable (client addresses)")
             os.rename(path, path + ".1")
             os.kill(s.pid, signal.SIGHUP)
             deadline = time.monotonic() + 20

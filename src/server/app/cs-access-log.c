@@ -15,7 +15,10 @@
 #include "cau-time.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 
 struct _CsAccessLog {
@@ -34,13 +37,21 @@ typedef struct {
   guint64      bytes;
 } Request;
 
+/* Client addresses are personal data: the file is not world-readable. */
 static FILE *
 open_file (const char *path)
 {
-  FILE *f = fopen (path, "ae");
+  int fd = g_open (path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+  FILE *f = fd >= 0 ? fdopen (fd, "a") : NULL;
 
   if (f == NULL)
-    g_warning ("Cannot open the access log %s: %s", path, g_strerror (errno));
+    {
+      int saved = errno;
+
+      if (fd >= 0)
+        close (fd);
+      g_warning ("Cannot open the access log %s: %s", path, g_strerror (saved));
+    }
   return f;
 }
 
@@ -79,17 +90,17 @@ cs_access_log_open (const char *path,
                     GError    **error)
 {
   CsAccessLog *log;
-  FILE *f = fopen (path, "ae");
+  int fd = g_open (path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 
   /* Refused at start-up rather than lost line by line. */
-  if (f == NULL)
+  if (fd < 0)
     {
       int saved = errno;
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
                    "[server] access_log: cannot open %s: %s", path, g_strerror (saved));
       return NULL;
     }
-  fclose (f);
+  close (fd);
   log = g_new0 (CsAccessLog, 1);
   log->path = g_strdup (path);
   log->lines = g_async_queue_new ();
