@@ -16,6 +16,7 @@
 #include "cau-validate.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
@@ -31,6 +32,20 @@
  * (cs_ops_restore_mark): more events than a server writes between two
  * backups, far below 2^53 (what a JSON number holds exactly). */
 #define DEFAULT_SEQ_GAP G_GINT64_CONSTANT (1000000000)
+
+int
+cs_cli_fail (const char *format,
+             ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  fputs ("causerie-server: ", stderr);
+  vfprintf (stderr, format, args);
+  fputc ('\n', stderr);
+  va_end (args);
+  return 1;
+}
 
 /* ---- the data directory's lock ----------------------------------------- */
 

@@ -38,8 +38,8 @@ static const char usage[] =
   "backup runs beside a live server; restore fills an empty data directory.\n"
   "The data directory defaults to $XDG_DATA_HOME/causerie-server.\n";
 
-int
-cs_cli_fail (const char *format,
+static int
+fail (const char *format,
       ...)
 {
   va_list args;
@@ -53,8 +53,8 @@ cs_cli_fail (const char *format,
 }
 
 /* Reads one line; on a terminal, asks without echoing it. */
-char *
-cs_cli_read_password (const char *prompt)
+static char *
+read_password (const char *prompt)
 {
   struct termios saved, quiet;
   gboolean tty = isatty (STDIN_FILENO);
@@ -85,8 +85,8 @@ cs_cli_read_password (const char *prompt)
 }
 
 /* Takes "--name VALUE" out of argv. */
-const char *
-cs_cli_take_option (GPtrArray  *args,
+static const char *
+take_option (GPtrArray  *args,
              const char *name)
 {
   for (guint i = 0; i < args->len; i++)
@@ -107,6 +107,20 @@ cs_cli_take_option (GPtrArray  *args,
         }
     }
   return NULL;
+}
+
+/* For cs-cli-ops.c. */
+char *
+cs_cli_read_password (const char *prompt)
+{
+  return read_password (prompt);
+}
+
+const char *
+cs_cli_take_option (GPtrArray  *args,
+                    const char *name)
+{
+  return take_option (args, name);
 }
 
 typedef struct {
@@ -162,26 +176,26 @@ add_user (CsConfig   *config,
 
   /* Names from the command line meet the same rules as over HTTP. */
   if (!g_utf8_validate (a->tenant_name, -1, NULL))
-    return cs_cli_fail ("the organisation name is not valid UTF-8 text");
+    return fail ("the organisation name is not valid UTF-8 text");
   if (!cau_validate_email (email_in, &email, &error) ||
       !cau_validate_name (name_in, &name, &error) ||
       (a->create_tenant && !cau_validate_name (a->tenant_name, NULL, &error)))
-    return cs_cli_fail ("%s", error->message);
-  password = cs_cli_read_password ("Password: ");
+    return fail ("%s", error->message);
+  password = read_password ("Password: ");
   if (password == NULL)
-    return cs_cli_fail ("no password on standard input");
+    return fail ("no password on standard input");
   if (!cau_validate_password (password, &error))
-    return cs_cli_fail ("%s", error->message);
+    return fail ("%s", error->message);
   if (!cs_auth_init ())
-    return cs_cli_fail ("libsodium could not start");
+    return fail ("libsodium could not start");
   hash = cs_auth_hash_password (password, config->kdf);
   memset (password, 0, strlen (password));
   if (hash == NULL)
-    return cs_cli_fail ("out of memory while hashing the password");
+    return fail ("out of memory while hashing the password");
 
   store = cs_store_open (config, &error);
   if (store == NULL)
-    return cs_cli_fail ("%s", error->message);
+    return fail ("%s", error->message);
   a->email = email;
   a->name = name;
   a->hash = hash;
@@ -190,7 +204,7 @@ add_user (CsConfig   *config,
   ok = cs_store_run_write (store, add_user_write, ctx);
   cs_store_close (store);
   if (!ok)
-    return cs_cli_fail ("%s", ctx->error->message);
+    return fail ("%s", ctx->error->message);
   if (a->create_tenant)
     printf ("Created organisation “%s” with administrator %s.\n", a->tenant_name, email);
   else
@@ -219,13 +233,13 @@ serve (CsConfig  *config,
   g_autoptr(GError) error = NULL;
   g_autoptr(CsServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
-  const char *listen = cs_cli_take_option (args, "--listen");
-  const char *url = cs_cli_take_option (args, "--public-url");
+  const char *listen = take_option (args, "--listen");
+  const char *url = take_option (args, "--public-url");
 
   if (args->len > 0)
-    return cs_cli_fail ("unexpected argument “%s”\n\n%s", (char *) g_ptr_array_index (args, 0), usage);
+    return fail ("unexpected argument “%s”\n\n%s", (char *) g_ptr_array_index (args, 0), usage);
   if (listen && !cs_config_set_listen (config, listen, &error))
-    return cs_cli_fail ("%s", error->message);
+    return fail ("%s", error->message);
   if (url)
     {
       g_free (config->public_url);
@@ -236,10 +250,10 @@ serve (CsConfig  *config,
     }
   cs_listener_raise_fd_limit ();
   if (!cs_cli_lock_data_dir (config->data_dir, &error))
-    return cs_cli_fail ("%s", error->message);
+    return fail ("%s", error->message);
   server = cs_server_new (config, &error);
   if (server == NULL || !cs_server_listen (server, &error))
-    return cs_cli_fail ("%s", error->message);
+    return fail ("%s", error->message);
 
   /* Before the line that says the server is up: a SIGTERM right after it
    * is a clean stop, not death by signal. */
@@ -288,21 +302,21 @@ cs_cli_main (int    argc,
   /* Global options come before the command. */
   while (args->len > 0 && g_str_has_prefix (g_ptr_array_index (args, 0), "--"))
     {
-      if ((data_dir = cs_cli_take_option (args, "--data-dir")))
+      if ((data_dir = take_option (args, "--data-dir")))
         {
           g_free (config->data_dir);
           config->data_dir = g_strdup (data_dir);
         }
-      else if ((config_file = cs_cli_take_option (args, "--config")))
+      else if ((config_file = take_option (args, "--config")))
         {
           if (!cs_config_load_file (config, config_file, &error))
-            return cs_cli_fail ("%s", error->message);
+            return fail ("%s", error->message);
         }
       else
-        return cs_cli_fail ("unknown option “%s”\n\n%s", (char *) g_ptr_array_index (args, 0), usage);
+        return fail ("unknown option “%s”\n\n%s", (char *) g_ptr_array_index (args, 0), usage);
     }
   if (args->len == 0)
-    return cs_cli_fail ("say what to do\n\n%s", usage), 2;
+    return fail ("say what to do\n\n%s", usage), 2;
 
   command = g_ptr_array_index (args, 0);
   g_ptr_array_remove_index (args, 0);
@@ -317,11 +331,11 @@ cs_cli_main (int    argc,
 
       a.tenant_name = g_ptr_array_index (args, 1);
       g_ptr_array_remove_range (args, 0, 2);
-      email = cs_cli_take_option (args, "--admin-email");
-      name = cs_cli_take_option (args, "--admin-name");
-      a.language = cs_cli_take_option (args, "--language");
+      email = take_option (args, "--admin-email");
+      name = take_option (args, "--admin-name");
+      a.language = take_option (args, "--language");
       if (email == NULL || args->len > 0)
-        return cs_cli_fail ("tenant create NAME --admin-email EMAIL [--admin-name NAME] [--language fr|en]");
+        return fail ("tenant create NAME --admin-email EMAIL [--admin-name NAME] [--language fr|en]");
       a.role = "admin";
       a.create_tenant = TRUE;
       return add_user (config, &a, email, name ? name : email);
@@ -334,15 +348,15 @@ cs_cli_main (int    argc,
       static const char * const roles[] = { "admin", "member", "guest", NULL };
 
       g_ptr_array_remove_index (args, 0);
-      a.tenant_name = cs_cli_take_option (args, "--tenant");
-      email = cs_cli_take_option (args, "--email");
-      name = cs_cli_take_option (args, "--name");
-      role = cs_cli_take_option (args, "--role");
+      a.tenant_name = take_option (args, "--tenant");
+      email = take_option (args, "--email");
+      name = take_option (args, "--name");
+      role = take_option (args, "--role");
       if (a.tenant_name == NULL || email == NULL || name == NULL || args->len > 0)
-        return cs_cli_fail ("user add --tenant NAME --email EMAIL --name NAME [--role admin|member|guest]");
+        return fail ("user add --tenant NAME --email EMAIL --name NAME [--role admin|member|guest]");
       a.role = role ? role : "member";
       if (!g_strv_contains (roles, a.role))
-        return cs_cli_fail ("--role must be admin, member or guest");
+        return fail ("--role must be admin, member or guest");
       return add_user (config, &a, email, name);
     }
 
@@ -373,14 +387,14 @@ cs_cli_main (int    argc,
       gboolean ok;
 
       if (!cs_auth_init ())
-        return cs_cli_fail ("libsodium could not start");
+        return fail ("libsodium could not start");
       store = cs_store_open (config, &error);
       if (store == NULL)
-        return cs_cli_fail ("%s", error->message);
+        return fail ("%s", error->message);
       ok = cs_demo_create (store, config, &error);
       cs_store_close (store);
-      return ok ? 0 : cs_cli_fail ("%s", error->message);
+      return ok ? 0 : fail ("%s", error->message);
     }
 
-  return cs_cli_fail ("unknown command “%s”\n\n%s", command, usage), 2;
+  return fail ("unknown command “%s”\n\n%s", command, usage), 2;
 }
