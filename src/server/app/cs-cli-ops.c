@@ -84,7 +84,10 @@ cs_cli_lock_data_dir (const char *data_dir,
 gboolean
 cs_cli_data_dir_busy (const char *data_dir)
 {
-  int fd = open_lock (data_dir);
+  g_autofree char *path = g_build_filename (data_dir, LOCK_FILE, NULL);
+  /* Never created here: a command run as another user (root) must not
+   * leave a lock file the server's user cannot open. */
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
   gboolean busy;
 
   if (fd < 0)
