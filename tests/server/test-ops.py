@@ -217,6 +217,11 @@ def test_backup_restore():
         ids = {m["id"] for m in msgs}
         check(all(mid in ids for mid in before), "all %d messages acknowledged before the backup are served"
               % len(before))
+        order = [mid for _, mid in acked]
+        kept = [mid in ids for mid in order]
+        n = kept.count(True)
+        check(kept == [True] * n + [False] * (len(order) - n),
+              "the backup is one moment of the writer's sequence: its first %d messages, none after" % n)
         check(with_att["id"] in ids, "the message with the picture is served")
         st, data = get_bytes(b, bob, "/api/attachments/%s" % att["id"])
         check(st == 200 and data == picture, "the attachment's bytes are served")
