@@ -421,6 +421,20 @@ format_time (gint64 ms)
   return ms == CS_TIME_NONE || ms <= 0 ? g_strdup ("-") : cau_time_format (ms);
 }
 
+/* TEXT padded with spaces to WIDTH characters (not bytes: “Chloé” is five),
+ * so columns stay aligned for names written outside ASCII. */
+static char *
+pad (const char *text,
+     guint       width)
+{
+  glong len = g_utf8_strlen (text, -1);
+  GString *out = g_string_new (text);
+
+  for (; len < (glong) width; len++)
+    g_string_append_c (out, ' ');
+  return g_string_free (out, FALSE);
+}
+
 int
 cs_cli_tenant_list (CsConfig  *config,
                     GPtrArray *args)
@@ -441,8 +455,9 @@ cs_cli_tenant_list (CsConfig  *config,
     {
       CsOpsTenant *t = g_ptr_array_index (tenants, i);
       g_autofree char *created = format_time (t->created_at);
+      g_autofree char *name = pad (t->name, 30);
 
-      printf ("%-30s %-8s %-7" G_GINT64_FORMAT " %s\n", t->name, t->language ? t->language : "-", t->people, created);
+      printf ("%s %-8s %-7" G_GINT64_FORMAT " %s\n", name, t->language ? t->language : "-", t->people, created);
     }
   return 0;
 }
@@ -487,9 +502,10 @@ user_list (CsConfig   *config,
   for (guint i = 0; i < users->len; i++)
     {
       CsOpsUser *u = g_ptr_array_index (users, i);
+      g_autofree char *email = pad (u->email ? u->email : "-", 32);
+      g_autofree char *name = pad (u->display_name, 24);
 
-      printf ("%-36s %-32s %-24s %-6s %-8s %-8s %" G_GINT64_FORMAT "\n", u->id, u->email ? u->email : "-",
-              u->display_name, u->role, u->kind,
+      printf ("%-36s %s %s %-6s %-8s %-8s %" G_GINT64_FORMAT "\n", u->id, email, name, u->role, u->kind,
               u->deleted ? "deleted" : u->disabled ? "disabled" : "active", u->sessions);
     }
   return 0;
