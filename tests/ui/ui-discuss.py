@@ -16,6 +16,8 @@ opened the way a browser or another application does, by a second
      the deal as a removable chip; the message sent carries the context.
   4. Malformed links (a bad type, a javascript: address, another server)
      are refused with a sentence; nothing is created.
+  5. The app not running: the link starts it; the view shows once the
+     saved session is restored.
 Waits are bounded; screenshots go to $CAUSERIE_ARTIFACTS.
 """
 import os, subprocess, sys, traceback, urllib.parse
@@ -180,6 +182,17 @@ def main():
     rooms_after = len(bruno_s.get(URL + "/api/rooms", timeout=10).json()["rooms"])
     assert rooms_after == rooms_before + 1, (rooms_before, rooms_after)
     log("malformed links are refused with a sentence; nothing was created")
+
+    # 5. The app not running: the link starts it, and the view shows once
+    #    the saved session is back.
+    stop(p)
+    p = start([APP, discuss_link()], "bruno-cold", env_for("bruno"))
+    cold = app_of(p.pid)
+    dialog = in_frame(cold, "Discuss")
+    label(dialog, "ACME renewal", 60)
+    label(dialog, "Pricing agreed at 12k", 30)
+    log("a cold start by the link shows the Discuss view")
+    shot("ui-discuss-7-cold-start.png")
     print("ok: Discuss link forwarded; open a room, start a room, cite in the composer; refusals")
 
 
@@ -192,7 +205,7 @@ if __name__ == "__main__":
         print(f"FAIL: {e!r}", flush=True)
         traceback.print_exc()
         shot("ui-discuss-failure.png")
-        print_logs(("server", "bruno"))
+        print_logs(("server", "bruno", "bruno-cold"))
     finally:
         for p in reversed(list(procs)):
             stop(p)

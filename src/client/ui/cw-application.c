@@ -38,6 +38,7 @@ struct _CwApplication
   gboolean        busy;
   gboolean        restoring;        /* a saved session is being restored */
   gboolean        present_wanted;   /* activated meanwhile */
+  char           *pending_discuss;  /* a Discuss link that came meanwhile */
 };
 
 G_DEFINE_FINAL_TYPE (CwApplication, cw_application, ADW_TYPE_APPLICATION)
@@ -382,6 +383,9 @@ restore_free (gpointer data)
   g_free (restore);
 }
 
+static void open_discuss_link (CwApplication *self,
+                               const char    *link);
+
 static void
 present_now (CwApplication *self)
 {
@@ -391,6 +395,14 @@ present_now (CwApplication *self)
     {
       self->present_wanted = FALSE;
       gtk_window_present (GTK_WINDOW (get_window (self)));
+    }
+  /* Shown early (the restore is slow), the link waits for the account. */
+  if (self->pending_discuss != NULL && self->client != NULL &&
+      !g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_autofree char *link = g_steal_pointer (&self->pending_discuss);
+
+      open_discuss_link (self, link);
     }
 }
 
@@ -426,6 +438,13 @@ restore_step_done (GTask *task)
       g_task_return_boolean (task, TRUE);
     }
   present_now (self);
+  /* No account after all: the link is refused with its sentence. */
+  if (self->pending_discuss != NULL && !g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_autofree char *link = g_steal_pointer (&self->pending_discuss);
+
+      open_discuss_link (self, link);
+    }
 }
 
 static void
@@ -583,6 +602,15 @@ open_discuss_link (CwApplication *self,
   GtkWindow *window;
   GList *windows;
 
+  /* The app started by the link: it is shown once the saved session is
+   * back (or known to be missing). */
+  if (self->client == NULL && self->restoring)
+    {
+      g_free (self->pending_discuss);
+      self->pending_discuss = g_strdup (link);
+      self->present_wanted = TRUE;
+      return;
+    }
   if (self->client == NULL)
     {
       refuse_link (self, _("Sign in first, then open the Discuss link again."));
@@ -913,6 +941,7 @@ cw_application_dispose (GObject *object)
   g_clear_object (&self->notifier);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->prefill, g_hash_table_unref);
+  g_clear_pointer (&self->pending_discuss, g_free);
 
   G_OBJECT_CLASS (cw_application_parent_class)->dispose (object);
 }
