@@ -322,6 +322,15 @@ test_migration (Fixture *f, gconstpointer data)
   entry = g_ptr_array_index (outbox, 1);
   g_assert_cmpstr (entry->body, ==, "Offline two");
   g_assert_cmpstr (entry->reply_to, ==, "m1");
+  /* Version 5: the object a waiting message cites. */
+  if (version >= 5)
+    {
+      g_assert_nonnull (entry->context);
+      g_assert_cmpstr (entry->context->entity_id, ==, "D-42");
+      g_assert_cmpstr (entry->context->url, ==, "https://crm.example/deals/42");
+    }
+  else
+    g_assert_null (entry->context);
   if (version >= 2)
     {
       g_assert_cmpint (entry->state, ==, CC_MESSAGE_STATE_FAILED);
@@ -565,6 +574,8 @@ main (int argc, char **argv)
   g_test_add ("/client-core/cache/open-v3", Fixture, GINT_TO_POINTER (3),
               fixture_setup, test_migration, fixture_teardown);
   g_test_add ("/client-core/cache/open-v4", Fixture, GINT_TO_POINTER (4),
+              fixture_setup, test_migration, fixture_teardown);
+  g_test_add ("/client-core/cache/open-v5", Fixture, GINT_TO_POINTER (5),
               fixture_setup, test_migration, fixture_teardown);
   g_test_add ("/client-core/cache/outbox-files", Fixture, NULL,
               fixture_setup, test_outbox_files, fixture_teardown);

@@ -3,6 +3,7 @@
  */
 #define G_LOG_DOMAIN "cc-message"
 
+#include "cau-context.h"
 #include "cau-json.h"
 #include "cau-time.h"
 #include "cc-attachment-private.h"
@@ -29,6 +30,7 @@ struct _CcMessage
   char           *agent_error;   /* an agent's answer that failed: why */
   JsonArray      *mentions;
   JsonObject     *system;        /* what a system line says, as data, or NULL */
+  CauContext     *context;       /* the object it cites, or NULL */
   GListStore     *attachments;   /* of CcAttachment, made on first use */
   gint64          seq;
   gint64          created_at;
@@ -67,6 +69,7 @@ enum {
   PROP_READ_BY,
   PROP_STREAMING,
   PROP_AGENT_ERROR,
+  PROP_HAS_CONTEXT,
   N_PROPS
 };
 
@@ -81,6 +84,7 @@ cc_message_finalize (GObject *object)
 
   g_clear_pointer (&self->mentions, json_array_unref);
   g_clear_pointer (&self->system, json_object_unref);
+  g_clear_pointer (&self->context, cau_context_free);
   g_clear_object (&self->attachments);
   g_free (self->id);
   g_free (self->room_id);
@@ -126,6 +130,7 @@ cc_message_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
     case PROP_READ_BY: g_value_set_uint (value, self->read_by); break;
     case PROP_STREAMING: g_value_set_boolean (value, self->streaming); break;
     case PROP_AGENT_ERROR: g_value_set_string (value, self->agent_error); break;
+    case PROP_HAS_CONTEXT: g_value_set_boolean (value, self->context != NULL); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -162,6 +167,7 @@ cc_message_class_init (CcMessageClass *klass)
   props[PROP_READ_BY] = g_param_spec_uint ("read-by", NULL, NULL, 0, G_MAXUINT, 0, flags);
   props[PROP_STREAMING] = g_param_spec_boolean ("streaming", NULL, NULL, FALSE, flags);
   props[PROP_AGENT_ERROR] = g_param_spec_string ("agent-error", NULL, NULL, NULL, flags);
+  props[PROP_HAS_CONTEXT] = g_param_spec_boolean ("has-context", NULL, NULL, FALSE, flags);
   g_object_class_install_properties (object_class, N_PROPS, props);
 }
 
@@ -257,6 +263,19 @@ cc_message_update_from_json (CcMessage  *self,
     }
   if (_cc_json_has (obj, "attachments"))
     _cc_message_set_attachments (self, _cc_json_array (obj, "attachments"));
+  if (_cc_json_has (obj, "context"))
+    {
+      JsonObject *context = _cc_json_obj (obj, "context");
+
+      /* A context the rules refuse is shown as none. */
+      cc_message_set_context (self, NULL);
+      if (context != NULL)
+        {
+          g_autoptr(CauContext) checked = cau_context_from_json (context, NULL);
+
+          cc_message_set_context (self, checked);
+        }
+    }
   if (_cc_json_has (obj, "seq") && _cc_json_int (obj, "seq") != self->seq)
     {
       self->seq = _cc_json_int (obj, "seq");
@@ -383,6 +402,10 @@ cc_message_to_json (CcMessage *self)
     set_time (obj, "written_at", self->written_at);
   if (self->system != NULL)
     json_object_set_object_member (obj, "system", json_object_ref (self->system));
+  if (self->context != NULL)
+    json_object_set_object_member (obj, "context", cau_context_to_json (self->context));
+  else
+    json_object_set_null_member (obj, "context");
   json_object_set_boolean_member (obj, "deleted", self->deleted);
   if (self->streaming)
     json_object_set_boolean_member (obj, "streaming", TRUE);
@@ -702,4 +725,28 @@ cc_message_dup_system_text (CcMessage *self)
 {
   g_return_val_if_fail (CC_IS_MESSAGE (self), NULL);
   return _cc_message_system_text (self->system, self->body);
+}
+
+const CauContext *
+cc_message_get_context (CcMessage *self)
+{
+  g_return_val_if_fail (CC_IS_MESSAGE (self), NULL);
+  return self->context;
+}
+
+void
+cc_message_set_context (CcMessage        *self,
+                        const CauContext *context)
+{
+  gboolean had;
+
+  g_return_if_fail (CC_IS_MESSAGE (self));
+  had = self->context != NULL;
+  if (context == NULL && !had)
+    return;
+  g_clear_pointer (&self->context, cau_context_free);
+  self->context = cau_context_copy (context);
+  /* One notification either way: a card bound to "has-context" reads the
+   * context again. */
+  NOTIFY (self, PROP_HAS_CONTEXT);
 }

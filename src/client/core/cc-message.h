@@ -6,6 +6,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "cau-context.h"
 #include "cc-attachment.h"
 #include "cc-types.h"
 
@@ -27,7 +28,8 @@ G_DECLARE_FINAL_TYPE (CcMessage, cc_message, CC, MESSAGE, GObject)
  *   has passed this message; ✓✓ in a direct room when >= 1),
  *   "streaming" (an agent's answer still being written: it grows through
  *   message.edit until this turns FALSE), "agent-error" (a sentence when
- *   the agent could not answer, else NULL). */
+ *   the agent could not answer, else NULL), "has-context" (it cites an
+ *   object of another application: cc_message_get_context). */
 
 CcMessage     *cc_message_new_from_json      (JsonObject *obj);
 /* A pending message built from an outbox entry. */
@@ -89,5 +91,10 @@ void           cc_message_set_is_own         (CcMessage *self,
                                               gboolean   is_own);
 void           cc_message_set_read_by        (CcMessage *self,
                                               guint      read_by);
+
+/* The object of another application the message cites, or NULL. */
+const CauContext *cc_message_get_context     (CcMessage        *self);
+void           cc_message_set_context        (CcMessage        *self,
+                                              const CauContext *context);
 
 G_END_DECLS

@@ -467,6 +467,7 @@ _cc_timeline_add_pending (CcTimeline          *self,
   message = cc_message_new_pending (entry->room_id, entry->txn_id, entry->body, entry->reply_to,
                                     self->own_user_id, self->own_name, entry->created_at);
   _cc_message_set_attachments (message, entry->files);
+  cc_message_set_context (message, entry->context);
   if (entry->state == CC_MESSAGE_STATE_FAILED)
     cc_message_set_state (message, CC_MESSAGE_STATE_FAILED, entry->error);
   g_ptr_array_add (self->items, message);

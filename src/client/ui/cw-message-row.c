@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "cw-attachment-view.h"
+#include "cw-context-card.h"
 #include "cw-message-row.h"
 #include "cw-utils.h"
 
@@ -52,6 +53,7 @@ struct _CwMessageRow
   GtkWidget     *retry_button;   /* in failed_box */
   GtkLabel      *error_label;
   CwAttachmentView *attachments;
+  CwContextCard    *cited;       /* made when a message first cites an object */
   GtkWidget     *agent_badge;    /* in header_box, after the sender */
   GtkWidget     *agent_box;      /* after the body: writing… or the error */
   GtkWidget     *agent_spinner;
@@ -645,6 +647,22 @@ update_attachments (CwMessageRow *self,
   return n;
 }
 
+/* Few messages cite an object: the card is made when one first does. */
+static void
+update_cited (CwMessageRow *self,
+              gboolean      deleted)
+{
+  const CauContext *context = deleted ? NULL : cc_message_get_context (self->message);
+
+  if (context != NULL && self->cited == NULL)
+    {
+      self->cited = cw_context_card_new ();
+      gtk_box_insert_child_after (GTK_BOX (self->content_box), GTK_WIDGET (self->cited), self->body_row);
+    }
+  if (self->cited != NULL)
+    cw_context_card_set_context (self->cited, context);
+}
+
 /* A message that waited in an outbox shows when it was written (issue 11):
  * its clock, with the day when that differs from the day it arrived, and
  * when it was delivered in the tooltip. *clock becomes what was shown. */
@@ -812,6 +830,7 @@ update (CwMessageRow *self)
 
   /* One sentence for screen readers: "Alice, 14:02: see you tomorrow". */
   n_files = update_attachments (self, deleted);
+  update_cited (self, deleted);
   /* Only files: no empty line above them. */
   no_text = cc_message_get_body (m) == NULL || *cc_message_get_body (m) == '\0';
   /* An answer that has not begun shows only its "Writing…" line. */

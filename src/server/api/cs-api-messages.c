@@ -294,7 +294,6 @@ cs_api_store_message (CsCtx      *ctx,
   g_autofree char *type = NULL;
   g_autoptr(GPtrArray) mentioned = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(JsonObject) message = NULL;
-  JsonObject *context_obj = NULL;
   const char *written_in = NULL;
   gint64 written_at = 0;
   gint64 seq;
@@ -305,7 +304,6 @@ cs_api_store_message (CsCtx      *ctx,
       !cau_json_get_string (input, "body", TRUE, &body_in, &error) ||
       !cau_json_get_string (input, "reply_to", FALSE, &reply_to, &error) ||
       !cau_json_get_strv (input, "attachment_ids", FALSE, &attachment_ids, &error) ||
-      !cau_json_get_object (input, "context", FALSE, &context_obj, &error) ||
       !cau_json_get_string (input, "written_at", FALSE, &written_in, &error))
     return cs_ctx_fail_error (ctx, error), NULL;
   if (!cs_model_require_member (ctx, room_id, NULL))
@@ -328,23 +326,8 @@ cs_api_store_message (CsCtx      *ctx,
     return cs_ctx_fail (ctx, CAU_ERROR_NOT_FOUND, "The message replied to is not in this room."), NULL;
   if (!cs_api_attachments_check (ctx, room_id, attachment_ids))
     return NULL;
-  if (context_obj)
-    {
-      g_autoptr(JsonObject) clean = json_object_new ();
-      const char *et = NULL, *eid = NULL, *label = NULL;
-
-      if (!cau_json_get_string (context_obj, "entity_type", TRUE, &et, &error) ||
-          !cau_json_get_string (context_obj, "entity_id", TRUE, &eid, &error) ||
-          !cau_json_get_string (context_obj, "label", FALSE, &label, &error) ||
-          !cau_validate_text (et, "context type", 1, 64, NULL, &error) ||
-          !cau_validate_text (eid, "context id", 1, 256, NULL, &error) ||
-          (label && !cau_validate_label (label, "context label", FALSE, 0, CAU_LIMIT_NAME_CHARS, NULL, &error)))
-        return cs_ctx_fail_error (ctx, error), NULL;
-      json_object_set_string_member (clean, "entity_type", et);
-      json_object_set_string_member (clean, "entity_id", eid);
-      cau_json_set_string_or_null (clean, "label", label);
-      context = cau_json_object_to_string (clean);
-    }
+  if (!cs_api_read_context (ctx, input, &context))
+    return NULL;
 
   /* Only a message that would be stored takes a token: a retry of one
    * stored already (above) or a refusal costs nothing. */

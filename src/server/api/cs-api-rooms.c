@@ -30,37 +30,6 @@ room_type (CsCtx      *ctx,
   return cs_rooms_type (ctx->db, room_id);
 }
 
-/* Validates a business context {entity_type, entity_id, label}. */
-static gboolean
-read_context (CsCtx      *ctx,
-              JsonObject *body,
-              char      **out_json)
-{
-  g_autoptr(GError) error = NULL;
-  JsonObject *context = NULL;
-  const char *type = NULL, *id = NULL, *label = NULL;
-  g_autoptr(JsonObject) clean = NULL;
-
-  *out_json = NULL;
-  if (!cau_json_get_object (body, "context", FALSE, &context, &error))
-    return cs_ctx_fail_error (ctx, error);
-  if (context == NULL)
-    return TRUE;
-  if (!cau_json_get_string (context, "entity_type", TRUE, &type, &error) ||
-      !cau_json_get_string (context, "entity_id", TRUE, &id, &error) ||
-      !cau_json_get_string (context, "label", FALSE, &label, &error) ||
-      !cau_validate_text (type, "context type", 1, 64, NULL, &error) ||
-      !cau_validate_text (id, "context id", 1, 256, NULL, &error) ||
-      (label && !cau_validate_label (label, "context label", FALSE, 0, CAU_LIMIT_NAME_CHARS, NULL, &error)))
-    return cs_ctx_fail_error (ctx, error);
-  clean = json_object_new ();
-  json_object_set_string_member (clean, "entity_type", type);
-  json_object_set_string_member (clean, "entity_id", id);
-  cau_json_set_string_or_null (clean, "label", label);
-  *out_json = cau_json_object_to_string (clean);
-  return TRUE;
-}
-
 /* A user of the caller's tenant, still active: their tenant role, or NULL. */
 static char *
 active_user_role (CsCtx      *ctx,
@@ -211,7 +180,7 @@ cs_api_rooms_create (CsCtx *ctx)
         cs_ctx_fail_error (ctx, error);
       return;
     }
-  if (!read_context (ctx, body, &context))
+  if (!cs_api_read_context (ctx, body, &context))
     return;
   my_role = cs_model_tenant_role (ctx);
   if (g_strcmp0 (my_role, "guest") == 0)

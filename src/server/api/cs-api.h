@@ -53,6 +53,15 @@ typedef struct {
 } CsApiRoomMembers;
 void cs_api_room_member_ids        (CsCtx *ctx);   /* read */
 
+/* cs-api-context.c */
+void cs_api_context_get            (CsCtx *ctx);   /* read */
+/* Checks the optional "context" of @body ({entity_type, entity_id, label,
+ * url?}); *out_json gets its clean JSON text, or NULL when there is none.
+ * FALSE, with the reply set, when it is not a valid context. */
+gboolean cs_api_read_context       (CsCtx      *ctx,
+                                    JsonObject *body,
+                                    char      **out_json);
+
 /* cs-api-messages.c */
 void cs_api_messages_list          (CsCtx *ctx);   /* read */
 void cs_api_messages_post          (CsCtx *ctx);   /* write */

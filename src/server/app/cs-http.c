@@ -63,6 +63,7 @@ static const Route routes[] = {
   { "PATCH",  "/api/messages/:id",                CS_JOB_WRITE, USER,  cs_api_message_patch },
   { "DELETE", "/api/messages/:id",                CS_JOB_WRITE, USER,  cs_api_message_delete },
   { "GET",    "/api/search",                      CS_JOB_READ,  USER,  cs_api_search },
+  { "GET",    "/api/context/:type/*id",           CS_JOB_READ,  USER,  cs_api_context_get },
   { "GET",    "/api/notifications",               CS_JOB_READ,  USER,  cs_api_notifications_list },
   { "POST",   "/api/notifications/read-all",      CS_JOB_WRITE, USER,  cs_api_notifications_read_all },
   { "POST",   "/api/notifications/:id/read",      CS_JOB_WRITE, USER,  cs_api_notification_read },
@@ -168,6 +169,14 @@ match_path (const char  *pattern,
     {
       if (segments[i] == NULL || segments[i][0] == '\0')
         return FALSE;
+      /* "*name" last takes the rest of the path: libsoup decodes the path
+       * before us, so an id holding an encoded "/" (an invoice "2026/7")
+       * arrives as several segments. */
+      if (parts[i][0] == '*' && parts[i + 1] == NULL)
+        {
+          g_ptr_array_add (params, g_strjoinv ("/", segments + i));
+          return TRUE;
+        }
       if (parts[i][0] == ':')
         g_ptr_array_add (params, g_strdup (segments[i]));
       else if (strcmp (parts[i], segments[i]) != 0)

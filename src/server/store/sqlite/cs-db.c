@@ -166,6 +166,24 @@ static const char *migrations[] = {
   "ALTER TABLE messages ADD COLUMN streaming INTEGER NOT NULL DEFAULT 0;"
   "ALTER TABLE messages ADD COLUMN agent_error TEXT;"
   "CREATE INDEX messages_streaming ON messages(seq) WHERE streaming = 1;",
+
+  /* 7 -> 8: the object of another application a room is tied to or a
+   * message cites is found by its entity (GET /api/context/...): the
+   * context's type and id as columns computed from its JSON (virtual: no
+   * rewrite of the table, nothing more to write), indexed for the rows
+   * that have one only. */
+  "ALTER TABLE rooms ADD COLUMN context_type TEXT"
+  "  GENERATED ALWAYS AS (json_extract(context, '$.entity_type')) VIRTUAL;"
+  "ALTER TABLE rooms ADD COLUMN context_id TEXT"
+  "  GENERATED ALWAYS AS (json_extract(context, '$.entity_id')) VIRTUAL;"
+  "CREATE INDEX rooms_context ON rooms(tenant_id, context_type, context_id)"
+  "  WHERE context_type IS NOT NULL;"
+  "ALTER TABLE messages ADD COLUMN context_type TEXT"
+  "  GENERATED ALWAYS AS (json_extract(context, '$.entity_type')) VIRTUAL;"
+  "ALTER TABLE messages ADD COLUMN context_id TEXT"
+  "  GENERATED ALWAYS AS (json_extract(context, '$.entity_id')) VIRTUAL;"
+  "CREATE INDEX messages_context ON messages(tenant_id, context_type, context_id, seq)"
+  "  WHERE context_type IS NOT NULL;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CS_SCHEMA_VERSION);
