@@ -986,15 +986,15 @@ copy_action (GtkWidget  *widget,
     gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), cc_message_get_body (self->message));
 }
 
-/* "Add Reaction": the picker under the button shown on hover, or under
- * the menu button when it came from the menu. */
+/* "Add Reaction": the picker under the header's button, or under the
+ * menu button for a grouped message (no header). */
 static void
 react_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *param)
 {
   CwMessageRow *self = CW_MESSAGE_ROW (widget);
-  GtkWidget *anchor = gtk_widget_get_visible (self->react_button) ? self->react_button : self->menu_button;
+  GtkWidget *anchor = gtk_widget_is_visible (self->react_button) ? self->react_button : self->menu_button;
 
   if (self->message != NULL && cc_message_get_id (self->message) != NULL)
     cw_reaction_picker_popup (anchor, self->message);
