@@ -216,6 +216,8 @@ _cc_client_on_sync_event (CcSync     *sync,
     _cc_client_on_presence (self, frame);
   else if (data == NULL)
     return;
+  else if (g_strcmp0 (type, CC_EVENT_MESSAGE_REACTION) == 0)
+    _cc_client_apply_reaction (self, room_id, frame);
   else if (g_str_has_prefix (type, CC_EVENT_MESSAGE_PREFIX))
     {
       /* The same reading of the payload as the cache's (cc-event.c). */

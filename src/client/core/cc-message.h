@@ -29,7 +29,9 @@ G_DECLARE_FINAL_TYPE (CcMessage, cc_message, CC, MESSAGE, GObject)
  *   "streaming" (an agent's answer still being written: it grows through
  *   message.edit until this turns FALSE), "agent-error" (a sentence when
  *   the agent could not answer, else NULL), "has-context" (it cites an
- *   object of another application: cc_message_get_context). */
+ *   object of another application: cc_message_get_context), "n-reactions" (guint, notified
+ *   whenever the reactions change), "read-at" (gint64 ms: on our last
+ *   message another member has read, when they first read it; else 0). */
 
 CcMessage     *cc_message_new_from_json      (JsonObject *obj);
 /* A pending message built from an outbox entry. */
@@ -83,6 +85,19 @@ gboolean       cc_message_get_mention        (CcMessage   *self,
  * for the life of the message (pending files turn into the server's in
  * place when the message is stored). */
 GListModel    *cc_message_get_attachments    (CcMessage *self);
+
+/* Reactions, ordered by first use. cc_message_get_reaction returns the
+ * emoji at @index (NULL past the end), how many reacted and who (at most
+ * the first 50, (transfer full) NULL-terminated; nullable out arguments). */
+guint          cc_message_get_n_reactions    (CcMessage *self);
+const char    *cc_message_get_reaction       (CcMessage *self,
+                                              guint      index,
+                                              guint     *out_count,
+                                              GStrv     *out_user_ids);
+gboolean       cc_message_has_reaction       (CcMessage  *self,
+                                              const char *emoji,
+                                              const char *user_id);
+gint64         cc_message_get_read_at        (CcMessage *self);
 
 void           cc_message_set_state          (CcMessage     *self,
                                               CcMessageState state,

@@ -64,6 +64,7 @@ cc_timeline_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  _cc_timeline_reads_clear (self);
   if (self->members != NULL)
     g_signal_handlers_disconnect_by_data (self->members, self);
   g_clear_object (&self->members);
@@ -247,6 +248,7 @@ _cc_timeline_update_read_by (CcTimeline *self)
     }
   for (guint i = 0; i < self->n_stored; i++)
     compute_read_by (self, g_ptr_array_index (self->items, i), watermarks, readers);
+  _cc_timeline_update_read_at (self);
 }
 
 void

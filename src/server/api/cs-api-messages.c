@@ -7,6 +7,7 @@
 #include "cs-api.h"
 #include "cs-messages.h"
 #include "cs-notifications.h"
+#include "cs-reactions.h"
 #include "cs-rooms.h"
 #include "cs-model.h"
 #include "cs-rate-limit.h"
@@ -587,6 +588,8 @@ mark_read (CsCtx      *ctx,
   g_autoptr(JsonObject) data = NULL;
   gint64 up_to = -1;
   g_autoptr(JsonArray) now_read = NULL;
+  g_autofree char *read_at = NULL;
+  gint64 now = cau_time_now_ms ();
   gint64 current, last;
 
   if (!cau_json_get_int (input, "up_to_seq", TRUE, &up_to, &error))
@@ -607,6 +610,7 @@ mark_read (CsCtx      *ctx,
   if (up_to > current)
     {
       if (!cs_members_set_last_read (ctx->db, room_id, ctx->user_id, up_to) ||
+          !cs_reads_record (ctx->db, room_id, ctx->user_id, up_to, now) ||
           !collect_unread (ctx, room_id, up_to, &now_read) ||
           !cs_notifications_mark_read_up_to (ctx->db, ctx->user_id, room_id, up_to) ||
           !emit_notifications_read (ctx, g_steal_pointer (&now_read)))
@@ -618,6 +622,9 @@ mark_read (CsCtx      *ctx,
       json_object_set_string_member (data, "room_id", room_id);
       json_object_set_string_member (data, "user_id", ctx->user_id);
       json_object_set_int_member (data, "last_read_seq", up_to);
+      /* When it moved (v1.1; older clients ignore it). */
+      read_at = cs_model_time_text (now);
+      json_object_set_string_member (data, "read_at", read_at);
       if (cs_model_emit (ctx, 0, "receipt", room_id, NULL, data, NULL, NULL) == 0)
         return;
     }

@@ -68,6 +68,11 @@ void cs_api_messages_post          (CsCtx *ctx);   /* write */
 void cs_api_message_patch          (CsCtx *ctx);   /* write */
 void cs_api_message_delete         (CsCtx *ctx);   /* write */
 void cs_api_room_read              (CsCtx *ctx);   /* write */
+
+/* cs-api-reactions.c */
+void cs_api_reaction_put           (CsCtx *ctx);   /* write */
+void cs_api_reaction_delete        (CsCtx *ctx);   /* write */
+void cs_api_receipts_list          (CsCtx *ctx);   /* read */
 void cs_api_search                 (CsCtx *ctx);   /* read */
 void cs_api_notifications_list     (CsCtx *ctx);   /* read */
 void cs_api_notification_read      (CsCtx *ctx);   /* write */

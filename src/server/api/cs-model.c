@@ -7,6 +7,8 @@
 #include "cs-attachments.h"
 #include "cs-events.h"
 #include "cs-messages.h"
+#include "cs-reactions.h"
+#include "cau-emoji.h"
 #include "cs-rooms.h"
 #include "cs-users.h"
 #include "cs-presence.h"
@@ -178,6 +180,9 @@ cs_model_message_json (CsCtx           *ctx,
                                 deleted || !message->has_attachments
                                 ? json_array_new () : cs_model_message_attachments (ctx, message->id));
   json_object_set_member (m, "context", parse_json_text (message->context));
+  /* A deleted message keeps none (deleting drops them). */
+  json_object_set_array_member (m, "reactions",
+                                deleted ? json_array_new () : cs_model_message_reactions (ctx, message->seq));
   set_time_value (m, "created_at", message->created_at);
   set_time_value (m, "edited_at", message->edited_at);
   /* Only where there is one: the time its sender wrote it, when it
@@ -259,6 +264,29 @@ cs_model_message_attachments (CsCtx      *ctx,
 
   for (guint i = 0; i < rows->len; i++)
     json_array_add_object_element (list, cs_model_attachment_json (g_ptr_array_index (rows, i)));
+  return list;
+}
+
+JsonArray *
+cs_model_message_reactions (CsCtx  *ctx,
+                            gint64  message_seq)
+{
+  g_autoptr(GPtrArray) rows = cs_reactions_of_message (ctx->db, message_seq, CAU_REACTION_USERS_MAX);
+  JsonArray *list = json_array_new ();
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      CsReaction *r = g_ptr_array_index (rows, i);
+      JsonObject *o = json_object_new ();
+      JsonArray *ids = json_array_new ();
+
+      for (guint k = 0; k < r->user_ids->len; k++)
+        json_array_add_string_element (ids, g_ptr_array_index (r->user_ids, k));
+      json_object_set_string_member (o, "emoji", r->emoji);
+      json_object_set_int_member (o, "count", r->count);
+      json_object_set_array_member (o, "user_ids", ids);
+      json_array_add_object_element (list, o);
+    }
   return list;
 }
 

@@ -184,6 +184,21 @@ static const char *migrations[] = {
   "  GENERATED ALWAYS AS (json_extract(context, '$.entity_id')) VIRTUAL;"
   "CREATE INDEX messages_context ON messages(tenant_id, context_type, context_id, seq)"
   "  WHERE context_type IS NOT NULL;",
+  /* 8 -> 9: reactions, one row per person and emoji on a message (by its
+   * seq); added_seq is the seq of the event that added it, so "ordered by
+   * first use" is MIN(added_seq) per emoji. Read times: each move of a
+   * member's read watermark is kept (read_marks), so "when did X read
+   * message S" is the first move to a watermark >= S; members keep the
+   * time of the latest move. Moves made before this version have none. */
+  "CREATE TABLE reactions ("
+  "  message_seq INTEGER NOT NULL, emoji TEXT NOT NULL, user_id TEXT NOT NULL,"
+  "  added_seq INTEGER NOT NULL, created_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (message_seq, emoji, user_id)) WITHOUT ROWID;"
+  "CREATE INDEX reactions_user ON reactions(user_id);"
+  "ALTER TABLE members ADD COLUMN last_read_at INTEGER;"
+  "CREATE TABLE read_marks ("
+  "  room_id TEXT NOT NULL, user_id TEXT NOT NULL, up_to_seq INTEGER NOT NULL, at INTEGER NOT NULL,"
+  "  PRIMARY KEY (room_id, user_id, up_to_seq)) WITHOUT ROWID;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CS_SCHEMA_VERSION);

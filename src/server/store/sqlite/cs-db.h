@@ -9,7 +9,7 @@
 
 G_BEGIN_DECLS
 
-#define CS_SCHEMA_VERSION 8
+#define CS_SCHEMA_VERSION 9
 
 typedef struct _CsDb CsDb;
 
