@@ -166,6 +166,18 @@ static const char *migrations[] = {
   "ALTER TABLE messages ADD COLUMN streaming INTEGER NOT NULL DEFAULT 0;"
   "ALTER TABLE messages ADD COLUMN agent_error TEXT;"
   "CREATE INDEX messages_streaming ON messages(seq) WHERE streaming = 1;",
+
+  /* 7 -> 8: the contact policy (issue 17). A tenant's ranks in their
+   * order, the (from, to) rank pairs that may open a direct room, and each
+   * person's rank (NULL: none, the policy does not apply to them). A
+   * tenant without ranks has no policy: everyone reaches everyone. */
+  "ALTER TABLE users ADD COLUMN rank TEXT;"
+  "CREATE TABLE contact_ranks ("
+  "  tenant_id TEXT NOT NULL REFERENCES tenants(id), position INTEGER NOT NULL,"
+  "  name TEXT NOT NULL, PRIMARY KEY (tenant_id, position)) WITHOUT ROWID;"
+  "CREATE TABLE contact_allow ("
+  "  tenant_id TEXT NOT NULL REFERENCES tenants(id), from_rank TEXT NOT NULL,"
+  "  to_rank TEXT NOT NULL, PRIMARY KEY (tenant_id, from_rank, to_rank)) WITHOUT ROWID;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CS_SCHEMA_VERSION);
