@@ -34,6 +34,7 @@ struct _CwAdminPolicy
   CcContactPolicy *desired;    /* what the page shows */
   gboolean         saving;
   gboolean         dirty;      /* changed again while saving */
+  gboolean         ranks_moved; /* the saved ranks changed: people's may have */
   GPtrArray       *people;     /* CcUser (people, not agents) */
   gboolean         filling;    /* the page is being built: no saving */
 };
@@ -73,7 +74,6 @@ saved_cb (GObject      *source,
   g_autoptr(CwAdminPolicy) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(CcContactPolicy) stored = cc_client_set_contact_policy_finish (CC_CLIENT (source), result, &error);
-  gboolean ranks_changed;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -86,9 +86,12 @@ saved_cb (GObject      *source,
       g_clear_object (&self->desired);
       self->desired = cc_contact_policy_copy (self->stored);
       rebuild (self);
+      if (self->ranks_moved)
+        load_people (self);
+      self->ranks_moved = FALSE;
       return;
     }
-  ranks_changed = !same_ranks (self->stored, stored);
+  self->ranks_moved |= !same_ranks (self->stored, stored);
   g_set_object (&self->stored, stored);
   if (self->dirty)
     {
@@ -97,8 +100,9 @@ saved_cb (GObject      *source,
     }
   show_error (self, NULL);
   /* People of a removed rank have none now. */
-  if (ranks_changed)
+  if (self->ranks_moved)
     load_people (self);
+  self->ranks_moved = FALSE;
 }
 
 static void
