@@ -223,16 +223,6 @@ cs_api_rooms_create (CsCtx *ctx)
   reply_room (ctx, 201, id);
 }
 
-static gboolean
-direct_forbidden (CsCtx      *ctx,
-                  const char *from_role,
-                  const char *to_role)
-{
-  g_autofree char *pair = g_strdup_printf ("%s:%s", from_role, to_role);
-
-  return g_strv_contains ((const char * const *) ctx->config->forbid_direct, pair);
-}
-
 void
 cs_api_rooms_direct (CsCtx *ctx)
 {
@@ -240,7 +230,6 @@ cs_api_rooms_direct (CsCtx *ctx)
   g_autoptr(GError) error = NULL;
   const char *other = NULL;
   g_autofree char *other_role = NULL;
-  g_autofree char *my_role = NULL;
   g_autofree char *key = NULL;
   g_autofree char *existing = NULL;
   g_autofree char *id = NULL;
@@ -264,14 +253,9 @@ cs_api_rooms_direct (CsCtx *ctx)
       cs_ctx_fail (ctx, CAU_ERROR_NOT_FOUND, "There is no such user.");
       return;
     }
-  my_role = cs_model_tenant_role (ctx);
-  if (direct_forbidden (ctx, my_role, other_role))
-    {
-      cs_ctx_fail (ctx, CAU_ERROR_FORBIDDEN,
-                   "Your organisation does not allow a %s to start a direct conversation with an %s.",
-                   my_role, other_role);
-      return;
-    }
+  /* The role pairs of [policy] forbid_direct, then the tenant's ranks. */
+  if (!cs_api_policy_check_direct (ctx, other))
+    return;
   key = strcmp (ctx->user_id, other) < 0 ? g_strdup_printf ("%s:%s", ctx->user_id, other)
                                          : g_strdup_printf ("%s:%s", other, ctx->user_id);
   existing = cs_rooms_find_direct (ctx->db, ctx->tenant_id, key);

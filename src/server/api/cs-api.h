@@ -32,6 +32,25 @@ void cs_api_agents_list            (CsCtx *ctx);   /* read */
 void cs_api_agent_patch            (CsCtx *ctx);   /* write */
 void cs_api_agent_delete           (CsCtx *ctx);   /* write */
 
+/* cs-api-policy.c: the contact policy (issue 17) */
+void cs_api_policy_get             (CsCtx *ctx);   /* read: GET /api/contact-policy */
+void cs_api_admin_policy_get       (CsCtx *ctx);   /* read */
+void cs_api_admin_policy_put       (CsCtx *ctx);   /* write */
+/* Whether the caller may open a direct room with @other_id; when not,
+ * fails @ctx with a 403 naming the rule (audited as forbidden_attempt). */
+gboolean cs_api_policy_check_direct (CsCtx     *ctx,
+                                     const char *other_id);
+/* Adds can_direct (and, when FALSE, contact_reason and contact_rule) to
+ * each of @json_users, the JSON of @users (CsUser*), for the caller. */
+void     cs_api_policy_annotate_users (CsCtx     *ctx,
+                                       GPtrArray *users,
+                                       JsonArray *json_users);
+/* Writer thread: @user_id's rank (NULL: none); a rank the tenant does not
+ * have fails @ctx with a 400. Audited as user.rank. */
+gboolean cs_api_policy_set_rank     (CsCtx      *ctx,
+                                     const char *user_id,
+                                     const char *rank);
+
 /* cs-api-rooms.c */
 void cs_api_rooms_create           (CsCtx *ctx);   /* write */
 void cs_api_rooms_direct           (CsCtx *ctx);   /* write */

@@ -69,6 +69,7 @@ cs_model_user_json (CsCtx        *ctx,
   if (user->deleted)
     json_object_set_boolean_member (u, "deleted", TRUE);
   json_object_set_string_member (u, "kind", user->kind ? user->kind : "person");
+  cau_json_set_string_or_null (u, "rank", user->rank);
   if (g_strcmp0 (user->kind, "agent") == 0)
     {
       cau_json_set_string_or_null (u, "handle", user->handle);

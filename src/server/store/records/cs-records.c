@@ -104,6 +104,7 @@ cs_user_free (CsUser *u)
   g_free (u->description);
   g_free (u->system_prompt);
   g_free (u->model);
+  g_free (u->rank);
   g_free (u);
 }
 

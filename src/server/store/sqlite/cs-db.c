@@ -199,6 +199,17 @@ static const char *migrations[] = {
   "CREATE TABLE read_marks ("
   "  room_id TEXT NOT NULL, user_id TEXT NOT NULL, up_to_seq INTEGER NOT NULL, at INTEGER NOT NULL,"
   "  PRIMARY KEY (room_id, user_id, up_to_seq)) WITHOUT ROWID;",
+  /* 9 -> 10: the contact policy (issue 17). A tenant's ranks in their
+   * order, the (from, to) rank pairs that may open a direct room, and each
+   * person's rank (NULL: none, the policy does not apply to them). A
+   * tenant without ranks has no policy: everyone reaches everyone. */
+  "ALTER TABLE users ADD COLUMN rank TEXT;"
+  "CREATE TABLE contact_ranks ("
+  "  tenant_id TEXT NOT NULL REFERENCES tenants(id), position INTEGER NOT NULL,"
+  "  name TEXT NOT NULL, PRIMARY KEY (tenant_id, position)) WITHOUT ROWID;"
+  "CREATE TABLE contact_allow ("
+  "  tenant_id TEXT NOT NULL REFERENCES tenants(id), from_rank TEXT NOT NULL,"
+  "  to_rank TEXT NOT NULL, PRIMARY KEY (tenant_id, from_rank, to_rank)) WITHOUT ROWID;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CS_SCHEMA_VERSION);
