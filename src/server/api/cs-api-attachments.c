@@ -399,9 +399,9 @@ removal_free (gpointer data)
 
 /* Deletes the rows of @ids (taken); their files are unlinked once the
  * deletion has committed, never before. */
-static gboolean
-remove_ids (CsCtx     *ctx,
-            GPtrArray *ids)
+gboolean
+cs_api_attachments_remove_ids (CsCtx     *ctx,
+                               GPtrArray *ids)
 {
   Removal *r;
 
@@ -427,14 +427,14 @@ gboolean
 cs_api_attachments_remove_for_message (CsCtx      *ctx,
                                        const char *message_id)
 {
-  return remove_ids (ctx, cs_attachments_ids_of_message (ctx->db, message_id));
+  return cs_api_attachments_remove_ids (ctx, cs_attachments_ids_of_message (ctx->db, message_id));
 }
 
 gboolean
 cs_api_attachments_remove_for_user (CsCtx      *ctx,
                                     const char *user_id)
 {
-  return remove_ids (ctx, cs_attachments_ids_of_uploader (ctx->db, user_id));
+  return cs_api_attachments_remove_ids (ctx, cs_attachments_ids_of_uploader (ctx->db, user_id));
 }
 
 void
@@ -442,7 +442,7 @@ cs_api_attachments_sweep (CsCtx *ctx)
 {
   gint64 cutoff = cau_time_now_ms () - ctx->config->attach_unused_s * 1000;
 
-  remove_ids (ctx, cs_attachments_ids_unused (ctx->db, cutoff, SWEEP_BATCH));
+  cs_api_attachments_remove_ids (ctx, cs_attachments_ids_unused (ctx->db, cutoff, SWEEP_BATCH));
 }
 
 /* Start-up, before serving: a file whose row never committed (the server

@@ -49,6 +49,8 @@ cs_config_new (void)
   c->attach_sweep_s = 3600;
   c->attach_per_message = 10;
   c->attach_scan_timeout_s = 30;
+  c->retention_interval_s = 3600;
+  c->retention_batch = 500;
   c->forbid_direct = g_new0 (char *, 1);
   c->header_timeout_s = 10;
   c->body_timeout_s = 60;
@@ -432,6 +434,8 @@ cs_config_load_file (CsConfig   *config,
   READ_UINT ("attachments", "max_per_message", 1, 100, attach_per_message);
   clamd = read_string (&r, "attachments", "clamd");
   READ_UINT ("attachments", "scan_timeout_seconds", 1, 3600, attach_scan_timeout_s);
+  READ_UINT ("retention", "interval_seconds", 1, 86400, retention_interval_s);
+  READ_UINT ("retention", "batch_messages", 1, 100000, retention_batch);
   READ_UINT ("memory", "page_cache_kib", 64, 4 * 1024 * 1024, page_cache_kib);
   READ_UINT ("memory", "sqlite_heap_mb", 0, 1024 * 1024, sqlite_heap_mb);
   READ_UINT ("memory", "member_lists", 1, 10 * 1000 * 1000, member_lists);

@@ -166,6 +166,13 @@ static const char *migrations[] = {
   "ALTER TABLE messages ADD COLUMN streaming INTEGER NOT NULL DEFAULT 0;"
   "ALTER TABLE messages ADD COLUMN agent_error TEXT;"
   "CREATE INDEX messages_streaming ON messages(seq) WHERE streaming = 1;",
+
+  /* 7 -> 8: retention (issue 17). A tenant keeps messages retention_days
+   * days (NULL: for ever) unless legal_hold suspends removal; a room may
+   * set its own days (NULL: its tenant's). */
+  "ALTER TABLE tenants ADD COLUMN retention_days INTEGER;"
+  "ALTER TABLE tenants ADD COLUMN legal_hold INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE rooms ADD COLUMN retention_days INTEGER;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CS_SCHEMA_VERSION);

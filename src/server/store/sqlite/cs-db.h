@@ -9,7 +9,7 @@
 
 G_BEGIN_DECLS
 
-#define CS_SCHEMA_VERSION 7
+#define CS_SCHEMA_VERSION 8
 
 typedef struct _CsDb CsDb;
 
