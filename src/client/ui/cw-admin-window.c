@@ -9,6 +9,7 @@
 
 #include "cc-admin.h"
 #include "cw-admin-agents.h"
+#include "cw-admin-retention.h"
 #include "cw-admin-window.h"
 
 #define AUDIT_PAGE 50
@@ -42,6 +43,7 @@ struct _CwAdminWindow
   GtkWidget    *create_button;
   GtkListBox   *users_list;
   CwAdminAgents *agents_page;
+  CwAdminRetention *retention_page;
 };
 
 G_DEFINE_FINAL_TYPE (CwAdminWindow, cw_admin_window, ADW_TYPE_WINDOW)
@@ -374,6 +376,7 @@ cw_admin_window_class_init (CwAdminWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CwAdminWindow, create_button);
   gtk_widget_class_bind_template_child (widget_class, CwAdminWindow, users_list);
   gtk_widget_class_bind_template_child (widget_class, CwAdminWindow, agents_page);
+  gtk_widget_class_bind_template_child (widget_class, CwAdminWindow, retention_page);
   gtk_widget_class_bind_template_callback (widget_class, on_load_more_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_create_cb);
 }
@@ -385,6 +388,7 @@ cw_admin_window_init (CwAdminWindow *self)
   GtkListItemFactory *factory;
 
   g_type_ensure (CW_TYPE_ADMIN_AGENTS);
+  g_type_ensure (CW_TYPE_ADMIN_RETENTION);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
@@ -421,5 +425,6 @@ cw_admin_window_new (CcClient *client)
   g_signal_connect_swapped (self->period_filter, "notify::selected", G_CALLBACK (reload_audit), self);
   cc_client_list_users_async (client, self->cancellable, users_loaded_cb, g_object_ref (self));
   cw_admin_agents_set_client (self->agents_page, client);
+  cw_admin_retention_set_client (self->retention_page, client);
   return self;
 }
