@@ -89,7 +89,7 @@ saved_cb (GObject      *source,
   if (hold)
     set_status (self, _("Saved. The legal hold is on: no message is removed."), FALSE);
   else if (days > 0)
-    set_status (self, _("Saved. Older messages are removed within the hour."), FALSE);
+    set_status (self, _("Saved. Older messages will be removed shortly."), FALSE);
   else
     set_status (self, _("Saved. Messages are kept."), FALSE);
 }

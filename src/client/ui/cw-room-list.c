@@ -61,6 +61,7 @@ struct _CwRoomList
   char               *selected_id;
   guint               tick_id;
   guint               grow_id;
+  guint               recount_id;     /* the filters' counts, once per change */
   gboolean            syncing;
 };
 
@@ -121,16 +122,27 @@ recount (CwRoomList *self)
   cw_room_filters_count (self->kind_filters, self->client ? cc_client_get_rooms (self->client) : NULL);
 }
 
-/* A room's unread or mention count changed: the counts follow, and so do
- * the rooms listed under Unread and Mentions. */
-static void
-on_unread_changed_cb (CwRoomList *self)
+/* Once the event that changed a room's counts has been applied whole (its
+ * unread and mention counts change one after the other): the counts
+ * follow, and so do the rooms listed under Unread and Mentions. */
+static gboolean
+recount_idle_cb (gpointer user_data)
 {
+  CwRoomList *self = user_data;
   CwRoomKind kind = cw_room_filters_get_kind (self->kind_filters);
 
+  self->recount_id = 0;
   recount (self);
   if (kind == CW_ROOM_KIND_UNREAD || kind == CW_ROOM_KIND_MENTIONS)
     gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_rooms_changed_cb (CwRoomList *self)
+{
+  if (self->recount_id == 0)
+    self->recount_id = g_idle_add (recount_idle_cb, self);
 }
 
 static void
@@ -457,9 +469,9 @@ cw_room_list_set_client (CwRoomList *self,
   g_clear_pointer (&self->selected_id, g_free);
   if (client != NULL)
     {
-      g_signal_connect_swapped (cc_client_get_rooms (client), "items-changed", G_CALLBACK (recount), self);
+      g_signal_connect_swapped (cc_client_get_rooms (client), "items-changed", G_CALLBACK (on_rooms_changed_cb), self);
       g_signal_connect_swapped (cc_client_get_rooms (client), "notify::unread-total",
-                                G_CALLBACK (on_unread_changed_cb), self);
+                                G_CALLBACK (on_rooms_changed_cb), self);
     }
   recount (self);
 
@@ -523,6 +535,7 @@ cw_room_list_dispose (GObject *object)
   g_clear_object (&self->invitations);
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->grow_id, g_source_remove);
+  g_clear_handle_id (&self->recount_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_ROOM_LIST);
   cw_unparent_children (GTK_WIDGET (self));
   g_clear_object (&self->selection);
