@@ -16,6 +16,7 @@ struct _CwRoomFilters
 
   GtkWidget       *box;
   GtkToggleButton *buttons[CW_ROOM_N_KINDS];
+  GtkLabel        *labels[CW_ROOM_N_KINDS];
   guint            counts[CW_ROOM_N_KINDS];
   CwRoomKind       kind;
 };
@@ -85,19 +86,30 @@ kind_name (CwRoomKind kind)
     }
 }
 
+/* On the button, where the sidebar leaves about a third of its width:
+ * the full name is in the tooltip and what a screen reader says. */
+static const char *
+short_name (CwRoomKind kind)
+{
+  if (kind == CW_ROOM_KIND_GROUPS)
+    /* Translators: the short label of the "Groups and channels" room filter */
+    return C_("room filter", "Groups");
+  return kind_name (kind);
+}
+
 static void
 update_labels (CwRoomFilters *self)
 {
   for (guint i = 0; i < CW_ROOM_N_KINDS; i++)
     {
       /* Translators: a room filter and how many rooms it shows, "Unread 3" */
-      g_autofree char *text = g_strdup_printf (C_("room filter", "%s %u"), kind_name (i), self->counts[i]);
+      g_autofree char *text = g_strdup_printf (C_("room filter", "%s %u"), short_name (i), self->counts[i]);
       /* Translators: what a screen reader says for a room filter, "Unread, 3 rooms" */
       g_autofree char *spoken = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s, %u room", "%s, %u rooms",
                                                               self->counts[i]),
                                                  kind_name (i), self->counts[i]);
 
-      gtk_button_set_label (GTK_BUTTON (self->buttons[i]), text);
+      gtk_label_set_text (self->labels[i], text);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->buttons[i]), GTK_ACCESSIBLE_PROPERTY_LABEL, spoken, -1);
     }
 }
@@ -241,6 +253,18 @@ cw_room_filters_class_init (CwRoomFiltersClass *klass)
                                              G_STRUCT_OFFSET (CwRoomFilters, buttons[CW_ROOM_KIND_GROUPS]));
   gtk_widget_class_bind_template_child_full (widget_class, "projects_button", FALSE,
                                              G_STRUCT_OFFSET (CwRoomFilters, buttons[CW_ROOM_KIND_PROJECTS]));
+  gtk_widget_class_bind_template_child_full (widget_class, "all_label", FALSE,
+                                             G_STRUCT_OFFSET (CwRoomFilters, labels[CW_ROOM_KIND_ALL]));
+  gtk_widget_class_bind_template_child_full (widget_class, "unread_label", FALSE,
+                                             G_STRUCT_OFFSET (CwRoomFilters, labels[CW_ROOM_KIND_UNREAD]));
+  gtk_widget_class_bind_template_child_full (widget_class, "mentions_label", FALSE,
+                                             G_STRUCT_OFFSET (CwRoomFilters, labels[CW_ROOM_KIND_MENTIONS]));
+  gtk_widget_class_bind_template_child_full (widget_class, "direct_label", FALSE,
+                                             G_STRUCT_OFFSET (CwRoomFilters, labels[CW_ROOM_KIND_DIRECT]));
+  gtk_widget_class_bind_template_child_full (widget_class, "groups_label", FALSE,
+                                             G_STRUCT_OFFSET (CwRoomFilters, labels[CW_ROOM_KIND_GROUPS]));
+  gtk_widget_class_bind_template_child_full (widget_class, "projects_label", FALSE,
+                                             G_STRUCT_OFFSET (CwRoomFilters, labels[CW_ROOM_KIND_PROJECTS]));
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "roomfilters");
 }
