@@ -202,8 +202,23 @@ test_round_trip (Fixture *f, gconstpointer data)
                                                   "display_name"), ==, "Bea");
   g_assert_cmpint (last_seq (f), ==, 13);
 
+  /* Retention removed room b's messages below seq 9 (issue 17): the cached
+   * ones go, the newer one and the other room's stay. */
+  event = obj ("{\"type\":\"messages.expired\",\"seq\":14,\"room_id\":\"b\","
+               "\"data\":{\"room_id\":\"b\",\"before_seq\":9}}");
+  AWAIT_OK (f, cc_cache_apply_event_async (f->cache, event, NULL, cc_test_result_cb, &r_));
+  g_clear_pointer (&event, json_object_unref);
+  messages = load_messages (f, "b", 0, 10);
+  g_assert_cmpuint (messages->len, ==, 1);
+  g_assert_cmpstr (str_of (messages, 0, "id"), ==, "m3");
+  g_clear_pointer (&messages, g_ptr_array_unref);
+  messages = load_messages (f, "a", 0, 10);
+  g_assert_cmpuint (messages->len, ==, 1);
+  g_clear_pointer (&messages, g_ptr_array_unref);
+  g_assert_cmpint (last_seq (f), ==, 14);
+
   /* Removed from a room: it goes with its messages; the other stays. */
-  event = obj ("{\"type\":\"room.removed\",\"seq\":14,\"room_id\":\"b\",\"data\":{}}");
+  event = obj ("{\"type\":\"room.removed\",\"seq\":15,\"room_id\":\"b\",\"data\":{}}");
   AWAIT_OK (f, cc_cache_apply_event_async (f->cache, event, NULL, cc_test_result_cb, &r_));
   g_clear_pointer (&rooms, g_ptr_array_unref);
   cc_cache_load_rooms_async (f->cache, NULL, cc_test_result_cb, &res);
@@ -215,7 +230,7 @@ test_round_trip (Fixture *f, gconstpointer data)
   g_clear_pointer (&messages, g_ptr_array_unref);
   messages = load_messages (f, "a", 0, 10);
   g_assert_cmpuint (messages->len, ==, 1);
-  g_assert_cmpint (last_seq (f), ==, 14);
+  g_assert_cmpint (last_seq (f), ==, 15);
 }
 
 static void

@@ -74,6 +74,12 @@ apply_event (CcCacheDb   *db,
 
       return user_id == NULL || room_id == NULL || _cc_cache_delete_member (db, room_id, user_id, error);
     }
+  if (g_str_equal (type, CC_EVENT_MESSAGES_EXPIRED))
+    {
+      gint64 before_seq = _cc_json_int (_cc_json_obj (event, "data"), "before_seq");
+
+      return room_id == NULL || before_seq <= 0 || _cc_cache_forget_messages (db, room_id, before_seq, error);
+    }
   if (g_str_equal (type, CC_EVENT_RECEIPT))
     {
       JsonObject *data = _cc_json_obj (event, "data");

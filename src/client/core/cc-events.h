@@ -21,6 +21,8 @@
 #define CC_EVENT_NOTIFICATION_NEW   "notification.new"
 #define CC_EVENT_NOTIFICATION_READ  "notification.read"
 #define CC_EVENT_INVITATION_NEW     "invitation.new"
+/* Retention removed a room's messages below data.before_seq (issue 17). */
+#define CC_EVENT_MESSAGES_EXPIRED   "messages.expired"
 
 /* Every message.* event, whatever comes next (an edit while streaming…). */
 #define CC_EVENT_MESSAGE_PREFIX     "message."

@@ -120,6 +120,10 @@ void        _cc_timeline_drop_stored     (CcTimeline   *self,
                                           guint         n);
 void        _cc_timeline_insert_message  (CcTimeline   *self,
                                           JsonObject   *json);
+/* Retention removed the room's messages below @before_seq: they leave the
+ * window (issue 17). */
+void        _cc_timeline_drop_below      (CcTimeline   *self,
+                                          gint64        before_seq);
 
 /* cc-timeline-pages.c: the window replaced by @messages (wire objects in
  * ascending seq), in one change; the flags are the caller's. */

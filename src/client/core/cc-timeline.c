@@ -322,6 +322,13 @@ _cc_timeline_drop_stored (CcTimeline *self,
   g_list_model_items_changed (G_LIST_MODEL (self), pos, n, 0);
 }
 
+void
+_cc_timeline_drop_below (CcTimeline *self,
+                         gint64      before_seq)
+{
+  _cc_timeline_drop_stored (self, 0, _cc_timeline_stored_position (self, before_seq));
+}
+
 /* Adds or updates @json wherever its seq puts it (a page's message). */
 void
 _cc_timeline_insert_message (CcTimeline *self,

@@ -10,6 +10,7 @@
 #include "cc-admin.h"
 #include "cw-admin-agents.h"
 #include "cw-admin-policy.h"
+#include "cw-admin-retention.h"
 #include "cw-admin-window.h"
 
 #define AUDIT_PAGE 50
@@ -45,6 +46,7 @@ struct _CwAdminWindow
   CwAdminAgents *agents_page;
   CwAdminPolicy *policy_page;
   AdwViewStack  *stack;
+  CwAdminRetention *retention_page;
 };
 
 G_DEFINE_FINAL_TYPE (CwAdminWindow, cw_admin_window, ADW_TYPE_WINDOW)
@@ -397,6 +399,7 @@ cw_admin_window_class_init (CwAdminWindowClass *klass)
   gtk_widget_class_add_binding (widget_class, GDK_KEY_2, GDK_ALT_MASK, show_page_cb, "s", "users");
   gtk_widget_class_add_binding (widget_class, GDK_KEY_3, GDK_ALT_MASK, show_page_cb, "s", "agents");
   gtk_widget_class_add_binding (widget_class, GDK_KEY_4, GDK_ALT_MASK, show_page_cb, "s", "policy");
+  gtk_widget_class_bind_template_child (widget_class, CwAdminWindow, retention_page);
   gtk_widget_class_bind_template_callback (widget_class, on_load_more_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_create_cb);
 }
@@ -409,6 +412,7 @@ cw_admin_window_init (CwAdminWindow *self)
 
   g_type_ensure (CW_TYPE_ADMIN_AGENTS);
   g_type_ensure (CW_TYPE_ADMIN_POLICY);
+  g_type_ensure (CW_TYPE_ADMIN_RETENTION);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
@@ -446,5 +450,6 @@ cw_admin_window_new (CcClient *client)
   cc_client_list_users_async (client, self->cancellable, users_loaded_cb, g_object_ref (self));
   cw_admin_agents_set_client (self->agents_page, client);
   cw_admin_policy_set_client (self->policy_page, client);
+  cw_admin_retention_set_client (self->retention_page, client);
   return self;
 }

@@ -150,6 +150,23 @@ gboolean cs_api_attachments_remove_for_message (CsCtx      *ctx,
                                                 const char *message_id);
 gboolean cs_api_attachments_remove_for_user    (CsCtx      *ctx,
                                                 const char *user_id);
+/* ... or of the attachment ids in @ids (taken). */
+gboolean cs_api_attachments_remove_ids         (CsCtx      *ctx,
+                                                GPtrArray  *ids);
+
+/* cs-api-retention.c: how long messages are kept (issue 17). */
+void cs_api_retention_get          (CsCtx *ctx);   /* read */
+void cs_api_retention_put          (CsCtx *ctx);   /* write */
+void cs_api_retention_room_put     (CsCtx *ctx);   /* write */
+/* One step of the scheduled removal (write): ctx->input is a
+ * CsApiRetentionRun; at most run->budget messages go, and run->more says
+ * whether more were due. */
+typedef struct {
+  guint    budget;
+  guint    removed;   /* out */
+  gboolean more;      /* out */
+} CsApiRetentionRun;
+void cs_api_retention_run          (CsCtx *ctx);   /* write */
 
 /* cs-api-sync.c: one page of the event log for a WebSocket `sync`. */
 typedef struct {

@@ -38,6 +38,9 @@ struct _CsServer {
   guint       metrics_port;
   gboolean    close_after_response;
   guint       sweep_id;       /* removal of unused uploads */
+  guint       retention_id;   /* removal of expired messages (cs-api-retention.c) */
+  gboolean    retention_busy; /* a step is queued or running */
+  CsApiRetentionRun retention_run;
   CsMetrics   metrics;
   struct _CsServerOps *ops;   /* revocations from the command line, audit pruning */
   struct _CsAccessLog *access_log;  /* [server] access_log, or NULL */

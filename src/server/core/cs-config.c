@@ -48,6 +48,9 @@ cs_config_new (void)
   c->attach_unused_s = 24 * 3600;
   c->attach_sweep_s = 3600;
   c->attach_per_message = 10;
+  c->attach_scan_timeout_s = 30;
+  c->retention_interval_s = 3600;
+  c->retention_batch = 500;
   c->forbid_direct = g_new0 (char *, 1);
   c->header_timeout_s = 10;
   c->body_timeout_s = 60;
@@ -83,6 +86,7 @@ cs_config_free (CsConfig *c)
   g_free (c->metrics_host);
   g_free (c->bus_redis);
   g_free (c->agents_endpoint);
+  g_free (c->attach_clamd);
   g_free (c->agents_path);
   g_free (c->agents_model);
   if (c->agents_api_key)
@@ -367,6 +371,7 @@ cs_config_load_file (CsConfig   *config,
   g_autofree char *access_log = NULL;
   g_autofree char *metrics = NULL;
   g_autofree char *redis = NULL;
+  g_autofree char *clamd = NULL;
   g_auto(GStrv) forbid = NULL;
   g_autofree char *agents_endpoint = NULL;
   g_autofree char *agents_path = NULL;
@@ -432,6 +437,10 @@ cs_config_load_file (CsConfig   *config,
   READ_UINT ("attachments", "unused_lifetime_seconds", 1, 365 * 86400, attach_unused_s);
   READ_UINT ("attachments", "sweep_interval_seconds", 1, 86400, attach_sweep_s);
   READ_UINT ("attachments", "max_per_message", 1, 100, attach_per_message);
+  clamd = read_string (&r, "attachments", "clamd");
+  READ_UINT ("attachments", "scan_timeout_seconds", 1, 3600, attach_scan_timeout_s);
+  READ_UINT ("retention", "interval_seconds", 1, 86400, retention_interval_s);
+  READ_UINT ("retention", "batch_messages", 1, 100000, retention_batch);
   READ_UINT ("memory", "page_cache_kib", 64, 4 * 1024 * 1024, page_cache_kib);
   READ_UINT ("memory", "sqlite_heap_mb", 0, 1024 * 1024, sqlite_heap_mb);
   READ_UINT ("memory", "member_lists", 1, 10 * 1000 * 1000, member_lists);
@@ -511,6 +520,16 @@ cs_config_load_file (CsConfig   *config,
           config->bus_redis = g_steal_pointer (&redis);
         }
     }
+  if (r.error == NULL && clamd)
+    {
+      g_autofree char *host = NULL;
+      guint port = 0;
+
+      if (!(g_str_has_prefix (clamd, "unix:/") && clamd[6] != '\0') &&
+          !(g_str_has_prefix (clamd, "tcp:") && cs_config_parse_host_port (clamd + 4, &host, &port, NULL) && port > 0))
+        reader_fail (&r, "attachments", "clamd", "“%s” is neither unix:/absolute/path nor tcp:host:port%s.",
+                     clamd, comment_hint (clamd));
+    }
   if (r.error == NULL && config->smtp_url && !g_str_has_prefix (config->smtp_url, "smtp://") &&
       !g_str_has_prefix (config->smtp_url, "smtps://"))
     reader_fail (&r, "smtp", "url", "“%s” does not start with smtp:// or smtps://.", config->smtp_url);
@@ -568,6 +587,7 @@ cs_config_load_file (CsConfig   *config,
   if (value) { g_free (config->field); config->field = g_steal_pointer (&value); }
   TAKE_STRING (access_log, access_log);
   TAKE_STRING (agents_endpoint, agents_endpoint);
+  TAKE_STRING (attach_clamd, clamd);
   TAKE_STRING (agents_path, agents_path);
   TAKE_STRING (agents_model, agents_model);
   if (agents_key && config->agents_api_key)

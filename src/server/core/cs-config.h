@@ -72,6 +72,11 @@ typedef struct {
   gint64     attach_unused_s;      /* uploads not in a message are removed after this */
   guint      attach_sweep_s;       /* how often the sweep runs */
   guint      attach_per_message;   /* attachment_ids in one message */
+  char      *attach_clamd;         /* unix:/path or tcp:host:port; NULL: uploads are not scanned */
+  guint      attach_scan_timeout_s; /* each step of a scan (connect, write, read) */
+
+  guint      retention_interval_s; /* how often expired messages are looked for */
+  guint      retention_batch;      /* messages removed per write job */
 
   guint      messages_per_minute; /* per user, REST and WebSocket; 0: no limit */
   guint      message_burst;  /* messages a user may send at once before the rate applies */

@@ -210,6 +210,12 @@ static const char *migrations[] = {
   "CREATE TABLE contact_allow ("
   "  tenant_id TEXT NOT NULL REFERENCES tenants(id), from_rank TEXT NOT NULL,"
   "  to_rank TEXT NOT NULL, PRIMARY KEY (tenant_id, from_rank, to_rank)) WITHOUT ROWID;",
+  /* 10 -> 11: retention (issue 17). A tenant keeps messages retention_days
+   * days (NULL: for ever) unless legal_hold suspends removal; a room may
+   * set its own days (NULL: its tenant's). */
+  "ALTER TABLE tenants ADD COLUMN retention_days INTEGER;"
+  "ALTER TABLE tenants ADD COLUMN legal_hold INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE rooms ADD COLUMN retention_days INTEGER;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CS_SCHEMA_VERSION);

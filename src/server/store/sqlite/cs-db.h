@@ -9,7 +9,7 @@
 
 G_BEGIN_DECLS
 
-#define CS_SCHEMA_VERSION 10
+#define CS_SCHEMA_VERSION 11
 
 typedef struct _CsDb CsDb;
 
