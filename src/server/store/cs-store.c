@@ -701,6 +701,7 @@ cs_store_open (CsConfig *config,
       return NULL;
     }
   cs_db_set_cache_kib (store->write_db, config->page_cache_kib);
+  cs_db_keep_member_lists (store->write_db, config->member_lists);
   {
     gint64 max_event = cs_db_int (store->write_db, 0, "SELECT MAX(seq) FROM events", "");
     gint64 max_message = cs_db_int (store->write_db, 0, "SELECT MAX(seq) FROM messages", "");
