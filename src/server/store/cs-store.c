@@ -289,11 +289,11 @@ run_in_savepoint (CsStore *store,
   return in_transaction (store);
 }
 
-/* Full-text indexing runs once per batch, after its jobs and inside its
- * transaction: FTS5 writes its pending terms out at every savepoint, so
- * indexing inside each job's savepoint wrote one index segment per message.
- * Indexed here, a message is searchable exactly when it is acknowledged.
- * Every message from meta.fts_next_seq on is not indexed yet (the triggers
+/* Full-text indexing runs after a batch's jobs and inside its transaction
+ * (in the batches index_due picks): FTS5 writes its pending terms out at
+ * every savepoint, so indexing inside each job's savepoint wrote one index
+ * segment per message. A search first has every acknowledged message
+ * indexed (cs_store_index_for_search). Every message from meta.fts_next_seq on is not indexed yet (the triggers
  * for edits and removals leave those alone), including any stored while
  * the server was not running. */
 static gboolean
