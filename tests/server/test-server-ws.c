@@ -64,6 +64,41 @@ test_live_and_idempotent (void)
   g_assert_cmpint (json_object_get_int_member (live, "seq"), ==,
                    json_object_get_int_member (json_object_get_object_member (ack, "message"), "seq"));
 
+  /* The sender's own copy of a message is the same frame with its txn_id
+   * (whichever of it and the ack comes first). */
+  {
+    g_autofree char *own_frame = send_frame (t.room, "w-own", "Mine too");
+    g_autoptr(JsonObject) own = NULL, own_ack = NULL, theirs = NULL;
+    g_autoptr(JsonNode) own_node = NULL, their_node = NULL;
+    g_autofree char *own_text = NULL, *their_text = NULL;
+    JsonObject *own_data;
+
+    cs_test_ws_send (a, own_frame);
+    while (own == NULL || own_ack == NULL)
+      {
+        JsonObject *f = cs_test_ws_next (a, 5000);
+
+        g_assert_nonnull (f);
+        if (own == NULL && g_str_equal (str (f, "type"), "message.new"))
+          own = f;
+        else if (own_ack == NULL && g_str_equal (str (f, "type"), "ack"))
+          own_ack = f;
+        else
+          json_object_unref (f);
+      }
+    theirs = cs_test_ws_wait (b, "message.new", 5000);
+    g_assert_nonnull (theirs);
+    own_data = json_object_get_object_member (own, "data");
+    g_assert_cmpstr (str (own_data, "txn_id"), ==, "w-own");
+    g_assert_cmpstr (str (own_data, "body"), ==, "Mine too");
+    json_object_remove_member (own_data, "txn_id");
+    own_node = json_node_init_object (json_node_alloc (), own);
+    their_node = json_node_init_object (json_node_alloc (), theirs);
+    own_text = json_to_string (own_node, FALSE);
+    their_text = json_to_string (their_node, FALSE);
+    g_assert_cmpstr (own_text, ==, their_text);
+  }
+
   /* The same frame again, then over REST: one message, the same id. */
   cs_test_ws_send (a, frame);
   ack2 = cs_test_ws_wait (a, "ack", 5000);
