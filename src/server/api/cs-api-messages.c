@@ -676,6 +676,9 @@ cs_api_search (CsCtx *ctx)
       cs_ctx_fail (ctx, CAU_ERROR_BAD_REQUEST, "Say what to search for with the parameter “q”.");
       return;
     }
+  /* Before the first read of this job: its snapshot (a deferred BEGIN)
+   * then includes the index of every message acknowledged so far. */
+  cs_store_index_for_search (ctx->store);
   if (room_id && !cs_model_require_member (ctx, room_id, NULL))
     return;
   reply = json_object_new ();

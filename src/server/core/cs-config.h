@@ -87,7 +87,7 @@ typedef struct {
   /* Memory bounds (README, "Memory"). */
   guint      page_cache_kib;       /* SQLite page cache of each connection */
   guint      sqlite_heap_mb;       /* soft limit on all of SQLite's memory; 0: none */
-  guint      member_lists;         /* rooms whose member list the hub keeps for typing */
+  guint      member_lists;         /* rooms whose member list the hub keeps for typing, and the writer for fan-out */
 
   /* [agents]: the OpenAI-compatible chat-completions endpoint agents ask. */
   char      *agents_endpoint;      /* http(s)://host:port, no trailing slash; NULL: no model */

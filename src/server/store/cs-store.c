@@ -53,6 +53,8 @@ struct _CsStore {
   GArray       *hooks;          /* Hook, for the batch being run */
 
   gint64        head_seq;       /* atomic */
+  gint64        fts_next_seq;   /* atomic: messages from here on are not indexed yet */
+  gint64        fts_since;      /* writer: when the oldest of those was committed, or 0 */
   gint64        pruned_seq;     /* atomic */
 
   GMutex        done_lock;
@@ -287,17 +289,20 @@ run_in_savepoint (CsStore *store,
   return in_transaction (store);
 }
 
-/* Full-text indexing runs once per batch, after its jobs and inside its
- * transaction: FTS5 writes its pending terms out at every savepoint, so
- * indexing inside each job's savepoint wrote one index segment per message.
- * Indexed here, a message is searchable exactly when it is acknowledged.
- * Every message from meta.fts_next_seq on is not indexed yet (the triggers
+/* Full-text indexing runs after a batch's jobs and inside its transaction
+ * (in the batches index_due picks): FTS5 writes its pending terms out at
+ * every savepoint, so indexing inside each job's savepoint wrote one index
+ * segment per message. A search first has every acknowledged message
+ * indexed (cs_store_index_for_search). Every message from meta.fts_next_seq on is not indexed yet (the triggers
  * for edits and removals leave those alone), including any stored while
  * the server was not running. */
 static gboolean
 index_new_messages (CsDb  *db,
                     gint64 next_seq)
 {
+  /* Nothing stored since the last indexing: no statement, no page. */
+  if (next_seq <= cs_db_int (db, 0, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'fts_next_seq'", ""))
+    return TRUE;
   return cs_db_exec (db,
                      "INSERT INTO messages_fts (rowid, body) SELECT seq, body FROM messages"
                      " WHERE seq >= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'fts_next_seq')",
@@ -364,13 +369,57 @@ note_outcome (CsStore *store,
     }
 }
 
+/* Indexing is deferred over several small batches: a batch of one message
+ * that also wrote its own index segment, the search structure record and
+ * the meta row spent about a third of its log pages on search, and the
+ * segments then had to be merged again. Messages are indexed once this
+ * many seqs are waiting, or the oldest has waited this long, or a search
+ * asks (cs_store_index_for_search), or the server stops; so a search still
+ * finds every acknowledged message. */
+#define FTS_DEFER_SEQS 64
+#define FTS_DEFER_US   (2 * G_USEC_PER_SEC)
+
+/* The job a search sends: it writes nothing; its batch indexes. */
+static void
+index_request (CsCtx *ctx)
+{
+}
+
+static gboolean
+index_due (CsStore   *store,
+           GPtrArray *batch)
+{
+  gint64 waiting = store->next_seq - store->fts_next_seq;
+
+  if (waiting <= 0)
+    return FALSE;
+  if (waiting >= FTS_DEFER_SEQS ||
+      (store->fts_since && g_get_monotonic_time () - store->fts_since >= FTS_DEFER_US))
+    return TRUE;
+  for (guint i = 0; i < batch->len; i++)
+    if (((Job *) g_ptr_array_index (batch, i))->handler == index_request)
+      return TRUE;
+  return FALSE;
+}
+
+void
+cs_store_index_for_search (CsStore *store)
+{
+  g_autoptr(CsCtx) ctx = NULL;
+
+  if (__atomic_load_n (&store->fts_next_seq, __ATOMIC_ACQUIRE) > cs_store_head_seq (store))
+    return;
+  ctx = cs_ctx_new (store->config, store, NULL);
+  cs_store_run_write (store, index_request, ctx);
+}
+
 static void
 run_batch (CsStore   *store,
            GPtrArray *batch)
 {
   g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_event_unref);
   gint64 seq_at_start = store->next_seq;
-  gboolean committed;
+  gboolean committed, indexed = FALSE;
 
   if (!exec_simple (store->write_db, "BEGIN IMMEDIATE"))
     {
@@ -383,8 +432,9 @@ run_batch (CsStore   *store,
 
       for (guint i = 0; i < batch->len && open; i++)
         open = run_in_savepoint (store, g_ptr_array_index (batch, i));
+      indexed = open && index_due (store, batch);
       committed = open &&
-                  (store->next_seq == seq_at_start || index_new_messages (store->write_db, store->next_seq)) &&
+                  (!indexed || index_new_messages (store->write_db, store->next_seq)) &&
                   exec_simple (store->write_db, "COMMIT");
       if (!committed)
         {
@@ -411,6 +461,13 @@ run_batch (CsStore   *store,
             g_ptr_array_add (events, cs_event_ref (g_ptr_array_index (job->ctx->events, e)));
           g_ptr_array_set_size (job->ctx->events, 0);
         }
+      if (indexed)
+        {
+          __atomic_store_n (&store->fts_next_seq, store->next_seq, __ATOMIC_RELEASE);
+          store->fts_since = 0;
+        }
+      else if (store->next_seq > seq_at_start && store->fts_since == 0)
+        store->fts_since = g_get_monotonic_time ();
       if (store->next_seq - 1 > store->head_seq)
         __atomic_store_n (&store->head_seq, store->next_seq - 1, __ATOMIC_RELEASE);
       store->n_commits++;
@@ -482,6 +539,13 @@ writer_thread (gpointer data)
         }
       run_batch (store, batch);
       g_ptr_array_set_size (batch, 0);
+    }
+  /* A stopping server leaves its index complete. */
+  if (store->next_seq > store->fts_next_seq &&
+      exec_simple (store->write_db, "BEGIN IMMEDIATE"))
+    {
+      if (!index_new_messages (store->write_db, store->next_seq) || !exec_simple (store->write_db, "COMMIT"))
+        exec_simple (store->write_db, "ROLLBACK");
     }
   return NULL;
 }
@@ -701,6 +765,7 @@ cs_store_open (CsConfig *config,
       return NULL;
     }
   cs_db_set_cache_kib (store->write_db, config->page_cache_kib);
+  cs_db_keep_member_lists (store->write_db, config->member_lists);
   {
     gint64 max_event = cs_db_int (store->write_db, 0, "SELECT MAX(seq) FROM events", "");
     gint64 max_message = cs_db_int (store->write_db, 0, "SELECT MAX(seq) FROM messages", "");
@@ -710,6 +775,7 @@ cs_store_open (CsConfig *config,
     store->pruned_seq = pruned ? g_ascii_strtoll (pruned, NULL, 10) : 0;
     store->head_seq = MAX (MAX (max_event, max_message), store->pruned_seq);
     store->next_seq = store->head_seq + 1;
+    store->fts_next_seq = store->next_seq;
   }
   /* Messages stored without the server (a tool, a restored copy) are
    * searchable before it serves. */

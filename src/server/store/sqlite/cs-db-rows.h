@@ -26,6 +26,17 @@ cs_db_col_time (sqlite3_stmt *stmt,
   return sqlite3_column_type (stmt, col) == SQLITE_NULL ? CS_TIME_NONE : sqlite3_column_int64 (stmt, col);
 }
 
+/* The cache of cs_db_keep_member_lists: a copy of a room's member ids or
+ * NULL; keep a copy of what was read; forget a room (NULL: every room)
+ * whose membership this transaction writes. */
+char        **cs_db_member_ids_lookup (CsDb       *db,
+                                       const char *room_id);
+void          cs_db_member_ids_keep   (CsDb       *db,
+                                       const char *room_id,
+                                       char      **ids);
+void          cs_db_members_changed   (CsDb       *db,
+                                       const char *room_id);
+
 /* How many columns CS_USER_COLS takes. */
 #define CS_USER_NCOLS 13
 

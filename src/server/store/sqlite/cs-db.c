@@ -4,6 +4,7 @@
 #define G_LOG_DOMAIN "cs-db"
 
 #include "cs-db.h"
+#include "cs-db-rows.h"
 #include "cau-error.h"
 
 #include <stdarg.h>
@@ -17,6 +18,11 @@ struct _CsDb {
   gboolean    collect;
   int         error_rc;
   char       *error_msg;
+  /* The writer's member ids per room (cs_db_keep_member_lists), or NULL. */
+  GHashTable *member_ids;     /* room id -> GStrv */
+  guint       member_ids_max;
+  gboolean    members_dirty;  /* a membership write in the open transaction */
+  gint64      data_version;   /* of the last look-up: another process's commit changes it */
 };
 
 /* Each entry migrates from version i to i + 1. Never edit a released step:
@@ -289,11 +295,102 @@ cs_db_set_cache_kib (CsDb  *db,
   return exec_sql (db->handle, sql, NULL);
 }
 
+/* ---- the writer's member lists ----------------------------------------- */
+
+/* A transaction with a membership write ends: its rooms were dropped from
+ * the cache when written and not read into it since. A rollback drops
+ * everything, whatever it undid. */
+static int
+members_commit_cb (gpointer data)
+{
+  CsDb *db = data;
+
+  db->members_dirty = FALSE;
+  return 0;
+}
+
+static void
+members_rollback_cb (gpointer data)
+{
+  CsDb *db = data;
+
+  g_hash_table_remove_all (db->member_ids);
+  db->members_dirty = FALSE;
+}
+
+void
+cs_db_keep_member_lists (CsDb  *db,
+                         guint  max_rooms)
+{
+  g_return_if_fail (db->member_ids == NULL);
+  if (max_rooms == 0)
+    return;
+  db->member_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
+  db->member_ids_max = max_rooms;
+  db->data_version = -1;
+  sqlite3_commit_hook (db->handle, members_commit_cb, db);
+  sqlite3_rollback_hook (db->handle, members_rollback_cb, db);
+}
+
+char **
+cs_db_member_ids_lookup (CsDb       *db,
+                         const char *room_id)
+{
+  char **ids;
+  gint64 version;
+
+  if (db->member_ids == NULL || db->members_dirty)
+    return NULL;
+  /* Another process (the command line) may have changed the members. */
+  version = cs_db_int (db, -1, "PRAGMA data_version", "");
+  if (version != db->data_version)
+    {
+      g_hash_table_remove_all (db->member_ids);
+      db->data_version = version;
+      return NULL;
+    }
+  ids = g_hash_table_lookup (db->member_ids, room_id);
+  return ids ? g_strdupv (ids) : NULL;
+}
+
+void
+cs_db_member_ids_keep (CsDb       *db,
+                       const char *room_id,
+                       char      **ids)
+{
+  if (db->member_ids == NULL || db->members_dirty)
+    return;
+  if (g_hash_table_size (db->member_ids) >= db->member_ids_max)
+    {
+      /* Bounded: one list goes (it is read again when needed). */
+      GHashTableIter iter;
+
+      g_hash_table_iter_init (&iter, db->member_ids);
+      if (g_hash_table_iter_next (&iter, NULL, NULL))
+        g_hash_table_iter_remove (&iter);
+    }
+  g_hash_table_replace (db->member_ids, g_strdup (room_id), g_strdupv (ids));
+}
+
+void
+cs_db_members_changed (CsDb       *db,
+                       const char *room_id)
+{
+  if (db->member_ids == NULL)
+    return;
+  db->members_dirty = TRUE;
+  if (room_id)
+    g_hash_table_remove (db->member_ids, room_id);
+  else
+    g_hash_table_remove_all (db->member_ids);
+}
+
 void
 cs_db_close (CsDb *db)
 {
   if (db == NULL)
     return;
+  g_clear_pointer (&db->member_ids, g_hash_table_unref);
   g_clear_pointer (&db->stmts, g_hash_table_unref);
   g_free (db->error_msg);
   if (db->handle)

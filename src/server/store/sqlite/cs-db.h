@@ -23,6 +23,13 @@ void          cs_db_close     (CsDb        *db);
 /* Bounds the connection's page cache (PRAGMA cache_size) to @kib KiB. */
 gboolean      cs_db_set_cache_kib (CsDb    *db,
                                    guint    kib);
+/* On the writer's connection: keeps the member ids of at most @max_rooms
+ * rooms for cs_members_ids (every event of a room asks for them; a room
+ * of 200 read 200 rows per message). A membership write in a transaction
+ * keeps that room out until the transaction ends; a commit of another
+ * process (PRAGMA data_version) empties the cache. 0: none kept. */
+void          cs_db_keep_member_lists (CsDb *db,
+                                       guint max_rooms);
 sqlite3      *cs_db_handle    (CsDb        *db);
 gboolean      cs_db_migrate   (CsDb        *db,
                                GError     **error);
