@@ -286,7 +286,8 @@ test_message_row_parts (void)
   g_assert_cmpstr (texts->str, ==, b_texts);
   g_assert_cmpuint (count_of (row, GTK_TYPE_SEPARATOR), ==, 0);
   g_assert_cmpuint (count_of (row, ADW_TYPE_AVATAR), ==, 0);
-  g_assert_cmpuint (count_of (row, GTK_TYPE_BUTTON), ==, 1);   /* the menu's own */
+  /* The menu's own and the header's Add Reaction (in the hidden header). */
+  g_assert_cmpuint (count_of (row, GTK_TYPE_BUTTON), ==, 2);
 
   /* The next day, after the unread marker, a reply of ours, edited, read
    * by two; then it fails. */
@@ -469,7 +470,7 @@ test_message_row_menu (void)
   while (g_main_context_iteration (NULL, FALSE));
   /* Someone else's message: no Edit, no Delete. */
   collect_menu_items (menu, items, labels);
-  g_assert_cmpstr (labels->str, ==, "Reply | Copy Text");
+  g_assert_cmpstr (labels->str, ==, "Reply | Add Reaction… | Copy Text");
 
   g_signal_emit_by_name (items->pdata[0], "clicked");
   while (g_main_context_iteration (NULL, FALSE));
