@@ -636,6 +636,53 @@ test_member_lists (void)
   cs_test_team_clear (&t);
 }
 
+/* A room made with several people: the room.new each of them hears (the
+ * creator too, whose copy arrives after the reply) counts everyone, not
+ * the members there were half-way through the creation. */
+static void
+test_room_new_counts_everyone (void)
+{
+  CsTestTeam t;
+  g_autoptr(CsTestWs) a = NULL, b = NULL, c = NULL;
+  g_autofree char *body = NULL, *direct = NULL;
+  CsTestWs *sockets[3];
+
+  cs_test_team_init (&t, NULL, TRUE);
+  a = cs_test_ws_connect (t.s, t.alice);
+  b = cs_test_ws_connect (t.s, t.bob);
+  c = cs_test_ws_connect (t.s, t.carol);
+  sockets[0] = a, sockets[1] = b, sockets[2] = c;
+  for (guint i = 0; i < G_N_ELEMENTS (sockets); i++)
+    cs_test_ws_expect (sockets[i], "ready", 2000);
+  body = g_strdup_printf ("{\"type\":\"group\",\"name\":\"Three\",\"member_ids\":[\"%s\",\"%s\"]}",
+                          t.bob_id, t.carol_id);
+  {
+    g_autoptr(JsonObject) room = cs_test_call (t.s, "POST", "/api/rooms", t.alice, body, 201);
+
+    g_assert_cmpint (json_object_get_int_member (room, "member_count"), ==, 3);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (sockets); i++)
+    {
+      g_autoptr(JsonObject) f = cs_test_ws_wait (sockets[i], "room.new", 5000);
+
+      g_assert_nonnull (f);
+      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (f, "data"), "name"), ==, "Three");
+      g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (f, "data"), "member_count"), ==, 3);
+    }
+
+  /* A direct room: both hear it with its two members. */
+  direct = g_strdup_printf ("{\"user_id\":\"%s\"}", t.carol_id);
+  cs_test_ok (t.s, "POST", "/api/rooms/direct", t.bob, direct, 201);
+  for (guint i = 1; i < G_N_ELEMENTS (sockets); i++)
+    {
+      g_autoptr(JsonObject) f = cs_test_ws_wait (sockets[i], "room.new", 5000);
+
+      g_assert_nonnull (f);
+      g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (f, "data"), "member_count"), ==, 2);
+    }
+  cs_test_team_clear (&t);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -652,5 +699,6 @@ main (int argc, char **argv)
   g_test_add_func ("/server/ws/notification-event", test_notification_event);
   g_test_add_func ("/server/ws/search-index", test_search_index);
   g_test_add_func ("/server/ws/member-lists", test_member_lists);
+  g_test_add_func ("/server/ws/room-new-counts-everyone", test_room_new_counts_everyone);
   return g_test_run ();
 }

@@ -38,17 +38,30 @@ active_user_role (CsCtx      *ctx,
   return cs_users_active_role (ctx->db, ctx->tenant_id, user_id);
 }
 
-/* Adds @user_id to the room and tells everyone: member.add to the room,
- * room.new to the newcomer. */
+/* Tells @user_id about the room as it is now: room.new to them alone. */
 static gboolean
-add_member (CsCtx      *ctx,
-            const char *room_id,
-            const char *user_id,
-            const char *role)
+tell_room_new (CsCtx      *ctx,
+               const char *room_id,
+               const char *user_id)
+{
+  g_autoptr(JsonObject) room = cs_model_room (ctx, room_id, user_id);
+
+  return cs_model_emit (ctx, 0, "room.new", room_id, user_id, room, NULL, NULL) != 0;
+}
+
+/* Adds @user_id to the room and says so to the room (member.add); with
+ * @tell, room.new to the newcomer too. A room made with several people
+ * tells them all once everyone is in, so that no room.new carries a
+ * member count the room had only half-way through its creation. */
+static gboolean
+add_member_full (CsCtx      *ctx,
+                 const char *room_id,
+                 const char *user_id,
+                 const char *role,
+                 gboolean    tell)
 {
   gint64 now = cau_time_now_ms ();
   g_autoptr(JsonObject) data = json_object_new ();
-  JsonObject *room;
   g_autofree char *joined = cau_time_format (now);
   JsonObject *user;
 
@@ -61,15 +74,19 @@ add_member (CsCtx      *ctx,
   json_object_set_int_member (data, "last_read_seq", 0);
   if (cs_model_emit (ctx, 0, "member.add", room_id, NULL, data, NULL, NULL) == 0)
     return FALSE;
-  room = cs_model_room (ctx, room_id, user_id);
-  if (cs_model_emit (ctx, 0, "room.new", room_id, user_id, room, NULL, NULL) == 0)
-    {
-      json_object_unref (room);
-      return FALSE;
-    }
-  json_object_unref (room);
+  if (tell && !tell_room_new (ctx, room_id, user_id))
+    return FALSE;
   cs_ctx_audit (ctx, "member.add", "room", room_id, NULL);
   return TRUE;
+}
+
+static gboolean
+add_member (CsCtx      *ctx,
+            const char *room_id,
+            const char *user_id,
+            const char *role)
+{
+  return add_member_full (ctx, room_id, user_id, role, TRUE);
 }
 
 /* A system line: what happened as data in "system", which clients write in
@@ -161,6 +178,7 @@ cs_api_rooms_create (CsCtx *ctx)
   g_autofree char *context = NULL;
   g_autofree char *id = g_uuid_string_random ();
   g_autofree char *my_role = NULL;
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_free);
   gint64 now = cau_time_now_ms ();
 
   if (body == NULL)
@@ -206,8 +224,9 @@ cs_api_rooms_create (CsCtx *ctx)
       return;
     }
   cs_ctx_audit (ctx, "room.create", "room", id, NULL);
-  if (!add_member (ctx, id, ctx->user_id, "owner"))
+  if (!add_member_full (ctx, id, ctx->user_id, "owner", FALSE))
     return;
+  g_ptr_array_add (added, g_strdup (ctx->user_id));
   for (char **m = member_ids; m && *m; m++)
     {
       g_autofree char *role = active_user_role (ctx, *m);
@@ -215,9 +234,13 @@ cs_api_rooms_create (CsCtx *ctx)
       if (g_str_equal (*m, ctx->user_id) ||
           cs_members_is_member (ctx->db, id, *m))
         continue;
-      if (!add_member (ctx, id, *m, g_strcmp0 (role, "guest") == 0 ? "guest" : "member"))
+      if (!add_member_full (ctx, id, *m, g_strcmp0 (role, "guest") == 0 ? "guest" : "member", FALSE))
         return;
+      g_ptr_array_add (added, g_strdup (*m));
     }
+  for (guint i = 0; i < added->len; i++)
+    if (!tell_room_new (ctx, id, g_ptr_array_index (added, i)))
+      return;
   if (!system_line (ctx, id, "room.created", ctx->user_id, NULL, name, NULL))
     return;
   reply_room (ctx, 201, id);
@@ -275,8 +298,10 @@ cs_api_rooms_direct (CsCtx *ctx)
       return;
     }
   cs_ctx_audit (ctx, "room.create", "room", id, NULL);
-  if (!add_member (ctx, id, ctx->user_id, "member") ||
-      !add_member (ctx, id, other, "member"))
+  if (!add_member_full (ctx, id, ctx->user_id, "member", FALSE) ||
+      !add_member_full (ctx, id, other, "member", FALSE) ||
+      !tell_room_new (ctx, id, ctx->user_id) ||
+      !tell_room_new (ctx, id, other))
     return;
   reply_room (ctx, 201, id);
 }
