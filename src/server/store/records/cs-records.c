@@ -231,3 +231,23 @@ cs_invitation_context_free (CsInvitationContext *c)
   g_free (c->inviter_name);
   g_free (c);
 }
+
+void
+cs_engine_missing (CsDb       *db,
+               const char *function)
+{
+  static GHashTable *logged;   /* const char * (static strings), once each */
+  static GMutex lock;
+  gboolean first;
+
+  if (db->missing == NULL)
+    db->missing = function;
+  g_mutex_lock (&lock);
+  if (logged == NULL)
+    logged = g_hash_table_new (g_str_hash, g_str_equal);
+  first = g_hash_table_add (logged, (gpointer) function);
+  g_mutex_unlock (&lock);
+  if (first)
+    g_warning ("%s is not implemented by the %s storage engine: the requests that need it fail",
+               function, db->engine->label);
+}
