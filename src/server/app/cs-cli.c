@@ -26,6 +26,7 @@ static const char usage[] =
   "  causerie-server [--data-dir DIR] tenant create NAME --admin-email EMAIL [--admin-name NAME] [--language fr|en]\n"
   "  causerie-server [--data-dir DIR] user add --tenant NAME --email EMAIL --name NAME [--role admin|member|guest]\n"
   "  causerie-server [--data-dir DIR] demo\n"
+  "  causerie-server [--data-dir DIR] [--config FILE] migrate\n"
   "\n"
   "tenant create and user add read the new password as one line on standard input.\n"
   "The data directory defaults to $XDG_DATA_HOME/causerie-server.\n";
@@ -326,6 +327,20 @@ cs_cli_main (int    argc,
       if (!g_strv_contains (roles, a.role))
         return fail ("--role must be admin, member or guest");
       return add_user (config, &a, email, name);
+    }
+
+  /* Creates or upgrades the schema of the configured store, and stops:
+   * what an operator runs before starting nodes on a new release. */
+  if (g_str_equal (command, "migrate") && args->len == 0)
+    {
+      CsStore *store = cs_store_open (config, &error);
+
+      if (store == NULL)
+        return fail ("%s", error->message);
+      cs_store_close (store);
+      printf ("The %s store's schema is current.\n",
+              config->storage_backend == CS_STORAGE_POSTGRESQL ? "PostgreSQL" : "SQLite");
+      return 0;
     }
 
   if (g_str_equal (command, "demo") && args->len == 0)

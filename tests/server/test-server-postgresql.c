@@ -1,0 +1,135 @@
+/* test-server-postgresql.c: what only the PostgreSQL store does: its
+ * migrate command, and two nodes writing to one database with seqs that
+ * stay unique and follow the shared counter. Every server stores in a
+ * private cluster (CAUSERIE_TEST_STORAGE=postgresql, set by meson).
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "cs-test.h"
+
+#define PER_NODE 40
+
+/* `migrate` creates the schema, is idempotent, and refuses a database
+ * newer than the server, changing nothing. */
+static void
+test_migrate (void)
+{
+  CsTestServer *s = cs_test_server_new (NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *out2 = NULL;
+  g_autofree char *out3 = NULL;
+
+  cs_test_server_stop (s, FALSE);
+  g_assert_cmpint (cs_test_cli (s, NULL, &out, "migrate", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "The PostgreSQL store's schema is current."));
+  g_assert_cmpint (cs_test_cli (s, NULL, &out2, "migrate", NULL), ==, 0);
+  g_assert_cmpint (cs_test_db_int (s, "SELECT MAX(version) FROM schema_version"), ==, 1);
+  g_assert_cmpint (cs_test_db_int (s, "SELECT value FROM seq_counter WHERE id = 1"), ==, 0);
+
+  cs_test_db_exec (s, "UPDATE schema_version SET version = 99");
+  g_assert_cmpint (cs_test_cli (s, NULL, &out3, "migrate", NULL), ==, 1);
+  g_assert_nonnull (strstr (out3, "newer than this server"));
+  g_assert_cmpint (cs_test_db_int (s, "SELECT MAX(version) FROM schema_version"), ==, 99);
+  cs_test_server_free (s);
+}
+
+typedef struct {
+  CsTestServer *server;
+  const char   *token;
+  const char   *room;
+  const char   *tag;
+  gint64        seqs[PER_NODE];
+} Poster;
+
+static gpointer
+post_all (gpointer data)
+{
+  Poster *p = data;
+  g_autofree char *path = g_strdup_printf ("/api/rooms/%s/messages", p->room);
+
+  for (guint i = 0; i < PER_NODE; i++)
+    {
+      g_autofree char *body = g_strdup_printf ("{\"txn_id\":\"%s-%u\",\"body\":\"%s %u\"}", p->tag, i, p->tag, i);
+      JsonObject *msg = cs_test_call (p->server, "POST", path, p->token, body, 201);
+
+      p->seqs[i] = json_object_get_int_member (msg, "seq");
+      json_object_unref (msg);
+    }
+  return NULL;
+}
+
+static int
+compare_seq (gconstpointer a,
+             gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Two nodes on one database, posting to one room at the same time: every
+ * message gets its own seq, each node's own in increasing order, the
+ * shared counter ends at the largest, and either node pages through all
+ * of them in seq order. */
+static void
+test_two_nodes (void)
+{
+  const char *limits = "[limits]\nmessages_per_minute=0\n";
+  CsTestServer *a = cs_test_server_new (limits);
+  g_autofree char *shared = g_strdup_printf ("%s[storage]\npostgresql=%s\n", limits, a->pg_conninfo);
+  CsTestServer *b = cs_test_server_new (shared);
+  g_autofree char *admin = cs_test_tenant (a, "Acme", "admin@acme.test");
+  g_autofree char *bob_id = NULL;
+  g_autofree char *bob = cs_test_user (a, "Acme", "bob@acme.test", "Bob", "member", &bob_id);
+  /* Sessions are loaded at a node's start: each signs in on its node. */
+  g_autofree char *bob_on_b = cs_test_login (b, "Acme", "bob@acme.test", NULL);
+  g_autofree char *room = cs_test_room (a, admin, "channel", "general", bob_id);
+  g_autofree char *page_path = g_strdup_printf ("/api/rooms/%s/messages?limit=100", room);
+  Poster pa = { a, admin, room, "a", { 0 } };
+  Poster pb = { b, bob_on_b, room, "b", { 0 } };
+  GThread *ta, *tb;
+  gint64 all[2 * PER_NODE];
+  JsonObject *page;
+  JsonArray *list;
+
+  ta = g_thread_new ("node-a", post_all, &pa);
+  tb = g_thread_new ("node-b", post_all, &pb);
+  g_thread_join (ta);
+  g_thread_join (tb);
+
+  for (guint i = 0; i < PER_NODE; i++)
+    {
+      if (i > 0)
+        {
+          g_assert_cmpint (pa.seqs[i], >, pa.seqs[i - 1]);
+          g_assert_cmpint (pb.seqs[i], >, pb.seqs[i - 1]);
+        }
+      all[i] = pa.seqs[i];
+      all[PER_NODE + i] = pb.seqs[i];
+    }
+  qsort (all, G_N_ELEMENTS (all), sizeof (gint64), compare_seq);
+  for (guint i = 1; i < G_N_ELEMENTS (all); i++)
+    g_assert_cmpint (all[i], >, all[i - 1]);
+  g_assert_cmpint (cs_test_db_int (a, "SELECT value FROM seq_counter WHERE id = 1"), >=, all[G_N_ELEMENTS (all) - 1]);
+  g_assert_cmpint (cs_test_db_int (a, "SELECT COUNT(*) FROM messages WHERE txn_id IS NOT NULL"), ==, 2 * PER_NODE);
+
+  /* Node B pages through what both stored, in seq order. */
+  page = cs_test_call (b, "GET", page_path, bob_on_b, NULL, 200);
+  list = json_object_get_array_member (page, "messages");
+  g_assert_cmpuint (json_array_get_length (list), >=, 2 * PER_NODE);
+  for (guint i = 1; i < json_array_get_length (list); i++)
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (list, i), "seq"), >,
+                     json_object_get_int_member (json_array_get_object_element (list, i - 1), "seq"));
+  json_object_unref (page);
+
+  cs_test_server_free (b);
+  cs_test_server_free (a);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/postgresql/migrate", test_migrate);
+  g_test_add_func ("/postgresql/two-nodes", test_two_nodes);
+  return g_test_run ();
+}
