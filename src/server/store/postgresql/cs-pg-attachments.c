@@ -29,9 +29,9 @@ pg_attachments_of_message (CsDb       *db,
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_attachment_free);
   CS_PG_RES stmt = cs_pg_query (db,
-                              "SELECT " ATTACHMENT_COLS " FROM attachments a"
-                              " WHERE a.message_id = ? ORDER BY a.position",
-                              "s", message_id);
+                                "SELECT " ATTACHMENT_COLS " FROM attachments a"
+                                " WHERE a.message_id = ? ORDER BY a.position",
+                                "s", message_id);
 
   while (stmt && cs_pg_next (stmt))
     g_ptr_array_add (list, attachment_row (stmt));
@@ -43,7 +43,7 @@ pg_attachments_get (CsDb       *db,
                     const char *attachment_id)
 {
   CS_PG_RES stmt = cs_pg_query (db, "SELECT " ATTACHMENT_COLS " FROM attachments a WHERE a.id = ?",
-                              "s", attachment_id);
+                                "s", attachment_id);
 
   if (stmt == NULL || !cs_pg_next (stmt))
     return NULL;
@@ -57,10 +57,10 @@ pg_attachments_access (CsDb       *db,
                        const char *viewer_id)
 {
   CS_PG_RES stmt = cs_pg_query (db,
-                              "SELECT a.name, a.mime_type, a.thumb_type, a.uploader_id, a.message_id,"
-                              " (SELECT COUNT(*) FROM members mb WHERE mb.room_id = a.room_id AND mb.user_id = ?1)"
-                              " FROM attachments a WHERE a.id = ?2 AND a.tenant_id = ?3",
-                              "sss", viewer_id, attachment_id, tenant_id);
+                                "SELECT a.name, a.mime_type, a.thumb_type, a.uploader_id, a.message_id,"
+                                " (SELECT COUNT(*) FROM members mb WHERE mb.room_id = a.room_id AND mb.user_id = ?1)"
+                                " FROM attachments a WHERE a.id = ?2 AND a.tenant_id = ?3",
+                                "sss", viewer_id, attachment_id, tenant_id);
   CsAttachmentAccess *a;
 
   if (stmt == NULL || !cs_pg_next (stmt))
@@ -113,9 +113,9 @@ pg_attachments_unsent (CsDb       *db,
                        const char *attachment_id)
 {
   return cs_pg_int1 (db, 0,
-                    "SELECT COUNT(*) FROM attachments WHERE id = ? AND tenant_id = ? AND room_id = ?"
-                    " AND uploader_id = ? AND message_id IS NULL",
-                    "ssss", attachment_id, tenant_id, room_id, uploader_id) != 0;
+                     "SELECT COUNT(*) FROM attachments WHERE id = ? AND tenant_id = ? AND room_id = ?"
+                     " AND uploader_id = ? AND message_id IS NULL",
+                     "ssss", attachment_id, tenant_id, room_id, uploader_id) != 0;
 }
 
 static gboolean
@@ -176,7 +176,7 @@ pg_attachments_ids_unused (CsDb  *db,
                            guint  n)
 {
   CS_PG_RES stmt = cs_pg_query (db, "SELECT id FROM attachments WHERE message_id IS NULL AND created_at < ? LIMIT ?",
-                              "ii", before_ms, (gint64) n);
+                                "ii", before_ms, (gint64) n);
 
   return collect_ids (stmt);
 }

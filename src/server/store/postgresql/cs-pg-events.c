@@ -34,10 +34,10 @@ pg_events_page (CsDb       *db,
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_logged_event_free);
   CS_PG_RES stmt = cs_pg_query (db,
-                              "SELECT seq, type, payload, actor_id, txn_id FROM events"
-                              " WHERE seq > ?1 AND tenant_id = ?2 AND (user_id = ?3 OR (user_id IS NULL AND room_id IN"
-                              " (SELECT room_id FROM members WHERE user_id = ?3))) ORDER BY seq LIMIT ?4",
-                              "issi", since_seq, tenant_id, user_id, (gint64) n);
+                                "SELECT seq, type, payload, actor_id, txn_id FROM events"
+                                " WHERE seq > ?1 AND tenant_id = ?2 AND (user_id = ?3 OR (user_id IS NULL AND room_id IN"
+                                " (SELECT room_id FROM members WHERE user_id = ?3))) ORDER BY seq LIMIT ?4",
+                                "issi", since_seq, tenant_id, user_id, (gint64) n);
 
   while (stmt && list->len < n && cs_pg_next (stmt))
     {

@@ -33,8 +33,8 @@ pg_invitations_by_token (CsDb       *db,
                          const char *token_hash)
 {
   CS_PG_RES stmt = cs_pg_query (db,
-                              "SELECT id, tenant_id, room_id, inviter_id, email, status, expires_at FROM invitations"
-                              " WHERE token_hash = ?", "s", token_hash);
+                                "SELECT id, tenant_id, room_id, inviter_id, email, status, expires_at FROM invitations"
+                                " WHERE token_hash = ?", "s", token_hash);
   CsInvitation *i;
 
   if (stmt == NULL || !cs_pg_next (stmt))
@@ -55,7 +55,7 @@ pg_invitations_get (CsDb       *db,
                     const char *invitation_id)
 {
   CS_PG_RES stmt = cs_pg_query (db, "SELECT " INVITE_COLS " FROM invitations i JOIN users u ON u.id = i.inviter_id"
-                              " WHERE i.id = ?", "s", invitation_id);
+                                " WHERE i.id = ?", "s", invitation_id);
 
   if (stmt == NULL || !cs_pg_next (stmt))
     return NULL;
@@ -68,7 +68,7 @@ pg_invitations_in_tenant (CsDb       *db,
                           const char *invitation_id)
 {
   CS_PG_RES stmt = cs_pg_query (db, "SELECT room_id, inviter_id, status FROM invitations WHERE id = ? AND tenant_id = ?",
-                              "ss", invitation_id, tenant_id);
+                                "ss", invitation_id, tenant_id);
   CsInvitation *i;
 
   if (stmt == NULL || !cs_pg_next (stmt))
@@ -88,8 +88,8 @@ pg_invitations_pending (CsDb       *db,
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_invitation_free);
   CS_PG_RES stmt = cs_pg_query (db, "SELECT " INVITE_COLS " FROM invitations i JOIN users u ON u.id = i.inviter_id"
-                              " WHERE i.room_id = ? AND i.status = 'pending' AND i.expires_at > ? ORDER BY i.created_at DESC",
-                              "si", room_id, now_ms);
+                                " WHERE i.room_id = ? AND i.status = 'pending' AND i.expires_at > ? ORDER BY i.created_at DESC",
+                                "si", room_id, now_ms);
 
   while (stmt && cs_pg_next (stmt))
     g_ptr_array_add (list, invite_row (stmt));
@@ -104,16 +104,16 @@ pg_invitations_for_user (CsDb       *db,
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_invitation_free);
   CS_PG_RES stmt = cs_pg_query (db,
-                              "SELECT i.id, i.room_id, r.name, r.type, u.display_name, i.message,"
-                              " i.expires_at, i.created_at, i.token_box"
-                              " FROM invitations i JOIN users me ON me.id = ?1"
-                              " JOIN rooms r ON r.id = i.room_id"
-                              " LEFT JOIN users u ON u.id = i.inviter_id"
-                              " WHERE i.tenant_id = ?2 AND me.tenant_id = ?2 AND i.email = me.email"
-                              " AND i.status = 'pending' AND i.expires_at > ?3"
-                              " AND NOT EXISTS (SELECT 1 FROM members m WHERE m.room_id = i.room_id AND m.user_id = ?1)"
-                              " ORDER BY i.created_at DESC LIMIT 100",
-                              "ssi", user_id, tenant_id, now_ms);
+                                "SELECT i.id, i.room_id, r.name, r.type, u.display_name, i.message,"
+                                " i.expires_at, i.created_at, i.token_box"
+                                " FROM invitations i JOIN users me ON me.id = ?1"
+                                " JOIN rooms r ON r.id = i.room_id"
+                                " LEFT JOIN users u ON u.id = i.inviter_id"
+                                " WHERE i.tenant_id = ?2 AND me.tenant_id = ?2 AND i.email = me.email"
+                                " AND i.status = 'pending' AND i.expires_at > ?3"
+                                " AND NOT EXISTS (SELECT 1 FROM members m WHERE m.room_id = i.room_id AND m.user_id = ?1)"
+                                " ORDER BY i.created_at DESC LIMIT 100",
+                                "ssi", user_id, tenant_id, now_ms);
 
   while (stmt && cs_pg_next (stmt))
     {
@@ -139,9 +139,9 @@ pg_invitations_context (CsDb       *db,
                         const char *inviter_id)
 {
   CS_PG_RES stmt = cs_pg_query (db,
-                              "SELECT t.language, t.name, r.name, r.type, u.display_name FROM rooms r"
-                              " JOIN tenants t ON t.id = r.tenant_id JOIN users u ON u.id = ? WHERE r.id = ?",
-                              "ss", inviter_id, room_id);
+                                "SELECT t.language, t.name, r.name, r.type, u.display_name FROM rooms r"
+                                " JOIN tenants t ON t.id = r.tenant_id JOIN users u ON u.id = ? WHERE r.id = ?",
+                                "ss", inviter_id, room_id);
   CsInvitationContext *c;
 
   if (stmt == NULL || !cs_pg_next (stmt))
@@ -224,12 +224,12 @@ pg_invitations_mail_due (CsDb  *db,
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_invitation_free);
   CS_PG_RES stmt = cs_pg_query (db,
-                              "SELECT i.id, i.email, i.token_box, u.display_name, r.name, t.name, t.language,"
-                              " i.message, i.expires_at, i.mail_attempts FROM invitations i"
-                              " JOIN users u ON u.id = i.inviter_id JOIN rooms r ON r.id = i.room_id"
-                              " JOIN tenants t ON t.id = i.tenant_id"
-                              " WHERE i.mail_status = 'queued' AND i.mail_next_at <= ? AND i.status = 'pending'"
-                              " ORDER BY i.mail_next_at LIMIT ?", "ii", now_ms, (gint64) n);
+                                "SELECT i.id, i.email, i.token_box, u.display_name, r.name, t.name, t.language,"
+                                " i.message, i.expires_at, i.mail_attempts FROM invitations i"
+                                " JOIN users u ON u.id = i.inviter_id JOIN rooms r ON r.id = i.room_id"
+                                " JOIN tenants t ON t.id = i.tenant_id"
+                                " WHERE i.mail_status = 'queued' AND i.mail_next_at <= ? AND i.status = 'pending'"
+                                " ORDER BY i.mail_next_at LIMIT ?", "ii", now_ms, (gint64) n);
 
   while (stmt && cs_pg_next (stmt))
     {

@@ -56,9 +56,9 @@ pg_messages_get (CsDb       *db,
                  const char *message_id)
 {
   CS_PG_RES stmt = cs_pg_query (db,
-                              "SELECT " MESSAGE_COLS " FROM messages m " MESSAGE_SENDER
-                              " WHERE m.id = ? AND m.tenant_id = ?",
-                              "ss", message_id, tenant_id);
+                                "SELECT " MESSAGE_COLS " FROM messages m " MESSAGE_SENDER
+                                " WHERE m.id = ? AND m.tenant_id = ?",
+                                "ss", message_id, tenant_id);
 
   if (stmt == NULL || !cs_pg_next (stmt))
     return NULL;
@@ -157,9 +157,9 @@ pg_messages_quote (CsDb       *db,
                    const char *message_id)
 {
   CS_PG_RES r = cs_pg_query (db,
-                           "SELECT m.id, u.display_name, m.body, m.deleted, m.sender_id FROM messages m"
-                           " LEFT JOIN users u ON u.id = m.sender_id WHERE m.id = ?",
-                           "s", message_id);
+                             "SELECT m.id, u.display_name, m.body, m.deleted, m.sender_id FROM messages m"
+                             " LEFT JOIN users u ON u.id = m.sender_id WHERE m.id = ?",
+                             "s", message_id);
   CsQuote *q;
 
   if (r == NULL || !cs_pg_next (r))
@@ -180,7 +180,7 @@ pg_messages_id_for_txn (CsDb       *db,
                         const char *txn_id)
 {
   return cs_pg_text1 (db, "SELECT id FROM messages WHERE room_id = ? AND sender_id = ? AND txn_id = ?",
-                     "sss", room_id, sender_id, txn_id);
+                      "sss", room_id, sender_id, txn_id);
 }
 
 static gboolean
@@ -189,7 +189,7 @@ pg_messages_in_room (CsDb       *db,
                      const char *room_id)
 {
   return cs_pg_int1 (db, 0, "SELECT COUNT(*) FROM messages WHERE id = ? AND room_id = ?", "ss",
-                    message_id, room_id) != 0;
+                     message_id, room_id) != 0;
 }
 
 static CsMessage *
@@ -199,10 +199,10 @@ pg_messages_visible (CsDb       *db,
                      const char *message_id)
 {
   CS_PG_RES stmt = cs_pg_query (db,
-                              "SELECT m.room_id, m.sender_id, m.kind, m.seq, m.created_at, m.deleted FROM messages m"
-                              " JOIN members mb ON mb.room_id = m.room_id AND mb.user_id = ?"
-                              " WHERE m.id = ? AND m.tenant_id = ?",
-                              "sss", user_id, message_id, tenant_id);
+                                "SELECT m.room_id, m.sender_id, m.kind, m.seq, m.created_at, m.deleted FROM messages m"
+                                " JOIN members mb ON mb.room_id = m.room_id AND mb.user_id = ?"
+                                " WHERE m.id = ? AND m.tenant_id = ?",
+                                "sss", user_id, message_id, tenant_id);
   CsMessage *m;
 
   if (stmt == NULL || !cs_pg_next (stmt))
@@ -318,8 +318,8 @@ pg_messages_streaming (CsDb *db)
 {
   GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_message_free);
   CS_PG_RES stmt = cs_pg_query (db,
-                              "SELECT " MESSAGE_COLS ", m.tenant_id FROM messages m " MESSAGE_SENDER
-                              " WHERE m.streaming = 1 ORDER BY m.seq", "");
+                                "SELECT " MESSAGE_COLS ", m.tenant_id FROM messages m " MESSAGE_SENDER
+                                " WHERE m.streaming = 1 ORDER BY m.seq", "");
 
   while (stmt && cs_pg_next (stmt))
     {

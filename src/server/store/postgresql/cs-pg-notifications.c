@@ -44,12 +44,12 @@ pg_notifications_insert (CsDb       *db,
 {
   g_autofree char *id = g_uuid_string_random ();
   CS_PG_RES stmt = cs_pg_query (db,
-                              "INSERT INTO notifications (id, tenant_id, user_id, type, room_id, message_id, message_seq,"
-                              " title, body, created_at, actor_name, room_name)"
-                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                              " RETURNING " NOTIFICATION_COLS,
-                              "ssssssississ", id, tenant_id, user_id, type, room_id, message_id, message_seq,
-                              title, body, created_at, actor_name, room_name);
+                                "INSERT INTO notifications (id, tenant_id, user_id, type, room_id, message_id, message_seq,"
+                                " title, body, created_at, actor_name, room_name)"
+                                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                " RETURNING " NOTIFICATION_COLS,
+                                "ssssssississ", id, tenant_id, user_id, type, room_id, message_id, message_seq,
+                                title, body, created_at, actor_name, room_name);
 
   if (stmt == NULL || !cs_pg_next (stmt))
     return NULL;
@@ -63,9 +63,9 @@ pg_notifications_list (CsDb       *db,
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_notification_free);
   CS_PG_RES stmt = cs_pg_query (db,
-                              "SELECT " NOTIFICATION_COLS " FROM notifications"
-                              " WHERE user_id = ? AND (? = 0 OR read = 0) ORDER BY created_at DESC LIMIT 200",
-                              "sb", user_id, only_unread);
+                                "SELECT " NOTIFICATION_COLS " FROM notifications"
+                                " WHERE user_id = ? AND (? = 0 OR read = 0) ORDER BY created_at DESC LIMIT 200",
+                                "sb", user_id, only_unread);
 
   while (stmt && cs_pg_next (stmt))
     g_ptr_array_add (list, notification_row (stmt));
@@ -79,7 +79,7 @@ pg_notifications_unread_ids (CsDb       *db,
                              gint64      up_to_seq)
 {
   CS_PG_RES stmt = cs_pg_query (db, "SELECT id FROM notifications WHERE user_id = ? AND read = 0"
-                              " AND room_id = ? AND message_seq <= ?", "ssi", user_id, room_id, up_to_seq);
+                                " AND room_id = ? AND message_seq <= ?", "ssi", user_id, room_id, up_to_seq);
   GPtrArray *ids;
 
   if (stmt == NULL)

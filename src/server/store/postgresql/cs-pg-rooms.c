@@ -48,7 +48,7 @@ pg_members_last_read (CsDb       *db,
                       const char *user_id)
 {
   return cs_pg_int1 (db, 0, "SELECT last_read_seq FROM members WHERE room_id = ? AND user_id = ?",
-                    "ss", room_id, user_id);
+                     "ss", room_id, user_id);
 }
 
 static gboolean
@@ -67,8 +67,8 @@ pg_members_users (CsDb       *db,
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_member_user_free);
   CS_PG_RES stmt = cs_pg_query (db,
-                              "SELECT u.id, u.display_name, u.email, u.kind, u.handle FROM members mb JOIN users u ON u.id = mb.user_id"
-                              " WHERE mb.room_id = ?", "s", room_id);
+                                "SELECT u.id, u.display_name, u.email, u.kind, u.handle FROM members mb JOIN users u ON u.id = mb.user_id"
+                                " WHERE mb.room_id = ?", "s", room_id);
 
   while (stmt && cs_pg_next (stmt))
     {
@@ -91,8 +91,8 @@ pg_members_prefs (CsDb       *db,
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_member_prefs_free);
   CS_PG_RES stmt = cs_pg_query (db,
-                              "SELECT user_id, muted, notify FROM members WHERE room_id = ? AND user_id != ?",
-                              "ss", room_id, except_user_id);
+                                "SELECT user_id, muted, notify FROM members WHERE room_id = ? AND user_id != ?",
+                                "ss", room_id, except_user_id);
 
   while (stmt && cs_pg_next (stmt))
     {
@@ -113,13 +113,13 @@ pg_rooms_get (CsDb       *db,
               const char *viewer_id)
 {
   CS_PG_RES stmt = cs_pg_query (db,
-                              "SELECT r.id, r.type, r.name, r.description, r.is_private, r.is_archived,"
-                              " r.created_by, r.created_at, r.last_activity_at, r.context,"
-                              " me.role, me.last_read_seq, me.muted, me.notify,"
-                              " (SELECT COUNT(*) FROM members WHERE room_id = r.id)"
-                              " FROM rooms r LEFT JOIN members me ON me.room_id = r.id AND me.user_id = ?"
-                              " WHERE r.id = ? AND r.tenant_id = ?",
-                              "sss", viewer_id, room_id, tenant_id);
+                                "SELECT r.id, r.type, r.name, r.description, r.is_private, r.is_archived,"
+                                " r.created_by, r.created_at, r.last_activity_at, r.context,"
+                                " me.role, me.last_read_seq, me.muted, me.notify,"
+                                " (SELECT COUNT(*) FROM members WHERE room_id = r.id)"
+                                " FROM rooms r LEFT JOIN members me ON me.room_id = r.id AND me.user_id = ?"
+                                " WHERE r.id = ? AND r.tenant_id = ?",
+                                "sss", viewer_id, room_id, tenant_id);
   CsRoom *r;
 
   if (stmt == NULL || !cs_pg_next (stmt))
@@ -149,9 +149,9 @@ pg_rooms_direct_name (CsDb       *db,
                       const char *viewer_id)
 {
   return cs_pg_text1 (db,
-                     "SELECT u.display_name FROM members mb JOIN users u ON u.id = mb.user_id"
-                     " WHERE mb.room_id = ? AND mb.user_id != ? LIMIT 1",
-                     "ss", room_id, viewer_id);
+                      "SELECT u.display_name FROM members mb JOIN users u ON u.id = mb.user_id"
+                      " WHERE mb.room_id = ? AND mb.user_id != ? LIMIT 1",
+                      "ss", room_id, viewer_id);
 }
 
 static gint64
@@ -161,9 +161,9 @@ pg_rooms_unread_count (CsDb       *db,
                        const char *viewer_id)
 {
   return cs_pg_int1 (db, 0,
-                    "SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE room_id = ? AND seq > ?"
-                    " AND deleted = 0 AND kind != 'system' AND sender_id IS DISTINCT FROM ? LIMIT 1000) AS recent",
-                    "sis", room_id, after_seq, viewer_id);
+                     "SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE room_id = ? AND seq > ?"
+                     " AND deleted = 0 AND kind != 'system' AND sender_id IS DISTINCT FROM ? LIMIT 1000) AS recent",
+                     "sis", room_id, after_seq, viewer_id);
 }
 
 static gint64
@@ -173,9 +173,9 @@ pg_rooms_mention_count (CsDb       *db,
                         const char *viewer_id)
 {
   return cs_pg_int1 (db, 0,
-                    "SELECT COUNT(*) FROM (SELECT 1 FROM mentions mn JOIN messages m ON m.seq = mn.seq"
-                    " WHERE mn.user_id = ? AND mn.room_id = ? AND mn.seq > ? AND m.deleted = 0 LIMIT 1000) AS recent",
-                    "ssi", viewer_id, room_id, after_seq);
+                     "SELECT COUNT(*) FROM (SELECT 1 FROM mentions mn JOIN messages m ON m.seq = mn.seq"
+                     " WHERE mn.user_id = ? AND mn.room_id = ? AND mn.seq > ? AND m.deleted = 0 LIMIT 1000) AS recent",
+                     "ssi", viewer_id, room_id, after_seq);
 }
 
 static CsMessage *
@@ -183,12 +183,12 @@ pg_rooms_last_message (CsDb       *db,
                        const char *room_id)
 {
   CS_PG_RES stmt = cs_pg_query (db,
-                              "SELECT m.id, m.seq, u.display_name, m.body, m.created_at, m.deleted, m.system"
-                              " FROM messages m LEFT JOIN users u ON u.id = m.sender_id"
-                              /* A deleted last message leaves the one before it
-                               * as the preview (as Slack shows). */
-                              " WHERE m.room_id = ? AND m.deleted = 0 ORDER BY m.seq DESC LIMIT 1",
-                              "s", room_id);
+                                "SELECT m.id, m.seq, u.display_name, m.body, m.created_at, m.deleted, m.system"
+                                " FROM messages m LEFT JOIN users u ON u.id = m.sender_id"
+                                /* A deleted last message leaves the one before it
+                                * as the preview (as Slack shows). */
+                                " WHERE m.room_id = ? AND m.deleted = 0 ORDER BY m.seq DESC LIMIT 1",
+                                "s", room_id);
   CsMessage *m;
 
   if (stmt == NULL || !cs_pg_next (stmt))
@@ -213,9 +213,9 @@ pg_members_role_in_tenant (CsDb       *db,
                            const char *user_id)
 {
   return cs_pg_text1 (db,
-                     "SELECT mb.role FROM members mb JOIN rooms r ON r.id = mb.room_id"
-                     " WHERE mb.room_id = ? AND mb.user_id = ? AND r.tenant_id = ?",
-                     "sss", room_id, user_id, tenant_id);
+                      "SELECT mb.role FROM members mb JOIN rooms r ON r.id = mb.room_id"
+                      " WHERE mb.room_id = ? AND mb.user_id = ? AND r.tenant_id = ?",
+                      "sss", room_id, user_id, tenant_id);
 }
 
 static char **
@@ -236,10 +236,10 @@ pg_members_list (CsDb       *db,
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_member_free);
   CS_PG_RES stmt = cs_pg_query (db,
-                              "SELECT " CS_USER_COLS ", mb.role, mb.joined_at, mb.last_read_seq"
-                              " FROM members mb JOIN users u ON u.id = mb.user_id WHERE mb.room_id = ?"
-                              " ORDER BY (mb.role = 'owner') DESC, (mb.role = 'admin') DESC, lower (u.display_name)",
-                              "s", room_id);
+                                "SELECT " CS_USER_COLS ", mb.role, mb.joined_at, mb.last_read_seq"
+                                " FROM members mb JOIN users u ON u.id = mb.user_id WHERE mb.room_id = ?"
+                                " ORDER BY (mb.role = 'owner') DESC, (mb.role = 'admin') DESC, lower (u.display_name)",
+                                "s", room_id);
 
   while (stmt && cs_pg_next (stmt))
     {
@@ -336,10 +336,10 @@ pg_rooms_ids_of_member (CsDb       *db,
                         gboolean    archived)
 {
   CS_PG_RES stmt = cs_pg_query (db,
-                              "SELECT r.id FROM members mb JOIN rooms r ON r.id = mb.room_id"
-                              " WHERE mb.user_id = ? AND r.tenant_id = ? AND r.is_archived = ?"
-                              " ORDER BY r.last_activity_at DESC, r.id",
-                              "ssb", user_id, tenant_id, archived);
+                                "SELECT r.id FROM members mb JOIN rooms r ON r.id = mb.room_id"
+                                " WHERE mb.user_id = ? AND r.tenant_id = ? AND r.is_archived = ?"
+                                " ORDER BY r.last_activity_at DESC, r.id",
+                                "ssb", user_id, tenant_id, archived);
 
   return collect_ids (stmt);
 }
@@ -350,11 +350,11 @@ pg_rooms_ids_to_discover (CsDb       *db,
                           const char *user_id)
 {
   CS_PG_RES stmt = cs_pg_query (db,
-                              "SELECT r.id FROM rooms r WHERE r.tenant_id = ? AND r.type = 'channel'"
-                              " AND r.is_private = 0 AND r.is_archived = 0"
-                              " AND NOT EXISTS (SELECT 1 FROM members WHERE room_id = r.id AND user_id = ?)"
-                              " ORDER BY lower (r.name)",
-                              "ss", tenant_id, user_id);
+                                "SELECT r.id FROM rooms r WHERE r.tenant_id = ? AND r.type = 'channel'"
+                                " AND r.is_private = 0 AND r.is_archived = 0"
+                                " AND NOT EXISTS (SELECT 1 FROM members WHERE room_id = r.id AND user_id = ?)"
+                                " ORDER BY lower (r.name)",
+                                "ss", tenant_id, user_id);
 
   return collect_ids (stmt);
 }
@@ -366,10 +366,10 @@ pg_rooms_visible (CsDb       *db,
                   const char *user_id)
 {
   return cs_pg_int1 (db, 0,
-                    "SELECT COUNT(*) FROM rooms r WHERE r.id = ?1 AND r.tenant_id = ?2 AND"
-                    " (EXISTS (SELECT 1 FROM members WHERE room_id = r.id AND user_id = ?3)"
-                    "  OR (r.type = 'channel' AND r.is_private = 0))",
-                    "sss", room_id, tenant_id, user_id) > 0;
+                     "SELECT COUNT(*) FROM rooms r WHERE r.id = ?1 AND r.tenant_id = ?2 AND"
+                     " (EXISTS (SELECT 1 FROM members WHERE room_id = r.id AND user_id = ?3)"
+                     "  OR (r.type = 'channel' AND r.is_private = 0))",
+                     "sss", room_id, tenant_id, user_id) > 0;
 }
 
 static gboolean
@@ -378,8 +378,8 @@ pg_rooms_is_open_channel (CsDb       *db,
                           const char *room_id)
 {
   return cs_pg_int1 (db, 0,
-                    "SELECT COUNT(*) FROM rooms WHERE id = ? AND tenant_id = ? AND type = 'channel'"
-                    " AND is_private = 0 AND is_archived = 0", "ss", room_id, tenant_id) != 0;
+                     "SELECT COUNT(*) FROM rooms WHERE id = ? AND tenant_id = ? AND type = 'channel'"
+                     " AND is_private = 0 AND is_archived = 0", "ss", room_id, tenant_id) != 0;
 }
 
 static gboolean
@@ -388,7 +388,7 @@ pg_members_is_member (CsDb       *db,
                       const char *user_id)
 {
   return cs_pg_int1 (db, 0, "SELECT COUNT(*) FROM members WHERE room_id = ? AND user_id = ?",
-                    "ss", room_id, user_id) != 0;
+                     "ss", room_id, user_id) != 0;
 }
 
 static gint64
@@ -411,7 +411,7 @@ pg_members_prefs_of (CsDb       *db,
                      const char *user_id)
 {
   CS_PG_RES stmt = cs_pg_query (db, "SELECT muted, notify FROM members WHERE room_id = ? AND user_id = ?",
-                              "ss", room_id, user_id);
+                                "ss", room_id, user_id);
   CsMemberPrefs *p;
 
   if (stmt == NULL || !cs_pg_next (stmt))

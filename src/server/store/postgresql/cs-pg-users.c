@@ -12,8 +12,8 @@ pg_users_get (CsDb       *db,
               const char *user_id)
 {
   CS_PG_RES stmt = cs_pg_query (db,
-                              "SELECT " CS_USER_COLS " FROM users u WHERE u.id = ? AND u.tenant_id = ?",
-                              "ss", user_id, tenant_id);
+                                "SELECT " CS_USER_COLS " FROM users u WHERE u.id = ? AND u.tenant_id = ?",
+                                "ss", user_id, tenant_id);
 
   if (stmt == NULL || !cs_pg_next (stmt))
     return NULL;
@@ -60,10 +60,10 @@ pg_users_search (CsDb       *db,
   g_autofree char *pattern = like_pattern (text ? text : "");
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_user_free);
   CS_PG_RES stmt = cs_pg_query (db,
-                              "SELECT " CS_USER_COLS " FROM users u WHERE u.tenant_id = ? AND u.deleted_at IS NULL"
-                              " AND (u.display_name ILIKE ?2 ESCAPE '\\' OR u.email ILIKE ?2 ESCAPE '\\' OR u.handle ILIKE ?2 ESCAPE '\\')"
-                              " ORDER BY lower (u.display_name) LIMIT ?3",
-                              "ssi", tenant_id, pattern, (gint64) n);
+                                "SELECT " CS_USER_COLS " FROM users u WHERE u.tenant_id = ? AND u.deleted_at IS NULL"
+                                " AND (u.display_name ILIKE ?2 ESCAPE '\\' OR u.email ILIKE ?2 ESCAPE '\\' OR u.handle ILIKE ?2 ESCAPE '\\')"
+                                " ORDER BY lower (u.display_name) LIMIT ?3",
+                                "ssi", tenant_id, pattern, (gint64) n);
 
   while (stmt && cs_pg_next (stmt))
     g_ptr_array_add (list, cs_pg_user_row (stmt, 0));
@@ -76,7 +76,7 @@ pg_users_active_role (CsDb       *db,
                       const char *user_id)
 {
   return cs_pg_text1 (db, "SELECT role FROM users WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL",
-                     "ss", user_id, tenant_id);
+                      "ss", user_id, tenant_id);
 }
 
 static gboolean
@@ -110,7 +110,7 @@ pg_users_email_taken (CsDb       *db,
                       const char *email)
 {
   return cs_pg_int1 (db, 0, "SELECT COUNT(*) FROM users WHERE tenant_id = ? AND email = ?",
-                    "ss", tenant_id, email) > 0;
+                     "ss", tenant_id, email) > 0;
 }
 
 static gboolean
@@ -139,10 +139,10 @@ pg_users_find_login (CsDb       *db,
                      char      **out_password_hash)
 {
   CS_PG_RES stmt = cs_pg_query (db,
-                              "SELECT u.id, u.tenant_id, u.password_hash FROM users u"
-                              " JOIN tenants t ON t.id = u.tenant_id"
-                              " WHERE lower (t.name) = lower (?) AND u.email = ? AND u.deleted_at IS NULL",
-                              "ss", tenant_name, email);
+                                "SELECT u.id, u.tenant_id, u.password_hash FROM users u"
+                                " JOIN tenants t ON t.id = u.tenant_id"
+                                " WHERE lower (t.name) = lower (?) AND u.email = ? AND u.deleted_at IS NULL",
+                                "ss", tenant_name, email);
 
   if (stmt == NULL || !cs_pg_next (stmt))
     return FALSE;
@@ -199,8 +199,8 @@ pg_users_last_seen (CsDb       *db,
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_user_free);
   CS_PG_RES stmt = cs_pg_query (db,
-                              "SELECT id, last_seen_at FROM users WHERE tenant_id = ? AND deleted_at IS NULL",
-                              "s", tenant_id);
+                                "SELECT id, last_seen_at FROM users WHERE tenant_id = ? AND deleted_at IS NULL",
+                                "s", tenant_id);
 
   while (stmt && cs_pg_next (stmt))
     {
@@ -292,10 +292,10 @@ pg_audit_list (CsDb       *db,
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_audit_entry_free);
   CS_PG_RES stmt = cs_pg_query (db,
-                              "SELECT id, at, user_id, action, entity_type, entity_id, ip, details FROM audit"
-                              " WHERE tenant_id = ? AND (?2 IS NULL OR action = ?2) AND at >= ?3 AND id < ?5"
-                              " ORDER BY id DESC LIMIT ?4",
-                              "ssiii", tenant_id, action, since_ms, (gint64) n, before_id);
+                                "SELECT id, at, user_id, action, entity_type, entity_id, ip, details FROM audit"
+                                " WHERE tenant_id = ? AND (?2 IS NULL OR action = ?2) AND at >= ?3 AND id < ?5"
+                                " ORDER BY id DESC LIMIT ?4",
+                                "ssiii", tenant_id, action, since_ms, (gint64) n, before_id);
 
   while (stmt && cs_pg_next (stmt))
     {
@@ -350,8 +350,8 @@ pg_stored_sessions_live (CsDb  *db,
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_stored_session_free);
   CS_PG_RES stmt = cs_pg_query (db,
-                              "SELECT token_hash, user_id, tenant_id, expires_at FROM sessions"
-                              " WHERE revoked_at IS NULL AND expires_at > ?", "i", now_ms);
+                                "SELECT token_hash, user_id, tenant_id, expires_at FROM sessions"
+                                " WHERE revoked_at IS NULL AND expires_at > ?", "i", now_ms);
 
   while (stmt && cs_pg_next (stmt))
     {
@@ -372,7 +372,7 @@ pg_users_find_by_email (CsDb       *db,
                         const char *email)
 {
   return cs_pg_text1 (db, "SELECT id FROM users WHERE tenant_id = ? AND email = ? AND deleted_at IS NULL",
-                     "ss", tenant_id, email);
+                      "ss", tenant_id, email);
 }
 
 static char *
@@ -408,10 +408,10 @@ pg_users_handle_taken (CsDb       *db,
                        const char *except_id)
 {
   return cs_pg_int1 (db, 0,
-                    "SELECT COUNT(*) FROM users WHERE tenant_id = ?1 AND deleted_at IS NULL"
-                    " AND id IS DISTINCT FROM ?3 AND (lower (handle) = lower (?2)"
-                    "  OR (email IS NOT NULL AND lower (split_part (email, '@', 1)) = lower (?2)))",
-                    "sss", tenant_id, handle, except_id) > 0;
+                     "SELECT COUNT(*) FROM users WHERE tenant_id = ?1 AND deleted_at IS NULL"
+                     " AND id IS DISTINCT FROM ?3 AND (lower (handle) = lower (?2)"
+                     "  OR (email IS NOT NULL AND lower (split_part (email, '@', 1)) = lower (?2)))",
+                     "sss", tenant_id, handle, except_id) > 0;
 }
 
 static GPtrArray *
@@ -420,9 +420,9 @@ pg_agents_list (CsDb       *db,
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_user_free);
   CS_PG_RES stmt = cs_pg_query (db,
-                              "SELECT " CS_USER_COLS " FROM users u WHERE u.tenant_id = ? AND u.kind = 'agent'"
-                              " AND u.deleted_at IS NULL ORDER BY lower (u.display_name)",
-                              "s", tenant_id);
+                                "SELECT " CS_USER_COLS " FROM users u WHERE u.tenant_id = ? AND u.kind = 'agent'"
+                                " AND u.deleted_at IS NULL ORDER BY lower (u.display_name)",
+                                "s", tenant_id);
 
   while (stmt && cs_pg_next (stmt))
     g_ptr_array_add (list, cs_pg_user_row (stmt, 0));
@@ -435,9 +435,9 @@ pg_agents_get (CsDb       *db,
                const char *agent_id)
 {
   CS_PG_RES stmt = cs_pg_query (db,
-                              "SELECT " CS_USER_COLS " FROM users u WHERE u.id = ? AND u.tenant_id = ?"
-                              " AND u.kind = 'agent' AND u.deleted_at IS NULL",
-                              "ss", agent_id, tenant_id);
+                                "SELECT " CS_USER_COLS " FROM users u WHERE u.id = ? AND u.tenant_id = ?"
+                                " AND u.kind = 'agent' AND u.deleted_at IS NULL",
+                                "ss", agent_id, tenant_id);
 
   if (stmt == NULL || !cs_pg_next (stmt))
     return NULL;
