@@ -785,6 +785,24 @@ cs_store_pruned_seq (CsStore *store)
 }
 
 void
+cs_store_seqs_in (CsStore *store,
+                  CsDb    *db,
+                  gint64  *out_head,
+                  gint64  *out_pruned)
+{
+  *out_head = cs_store_head_seq (store);
+  *out_pruned = cs_store_pruned_seq (store);
+  if (store->engine->shared_seqs)
+    {
+      gint64 head = 0, pruned = 0;
+
+      store->engine->shared_seqs (db, &head, &pruned);
+      *out_head = MAX (*out_head, head);
+      *out_pruned = MAX (*out_pruned, pruned);
+    }
+}
+
+void
 cs_store_get_stats (CsStore      *store,
                     CsStoreStats *stats)
 {

@@ -608,6 +608,19 @@ pg_start (CsDb    *db,
   return TRUE;
 }
 
+/* Within the reader's snapshot: the counter moves only at commits, in
+ * seq order, so every seq up to it is committed and visible. */
+static void
+pg_shared_seqs (CsDb   *db,
+                gint64 *head_seq,
+                gint64 *pruned_seq)
+{
+  g_autofree char *pruned = cs_pg_text1 (db, "SELECT value FROM meta WHERE key = 'events_pruned_seq'", "");
+
+  *head_seq = cs_pg_int1 (db, 0, "SELECT value FROM seq_counter WHERE id = 1", "");
+  *pruned_seq = pruned ? g_ascii_strtoll (pruned, NULL, 10) : 0;
+}
+
 /* ---- transactions ---------------------------------------------------------- */
 
 static void
@@ -784,6 +797,7 @@ const CsEngine cs_engine_postgresql = {
   .close = pg_close,
   .migrate = pg_migrate,
   .start = pg_start,
+  .shared_seqs = pg_shared_seqs,
   .read_begin = pg_read_begin,
   .read_end = pg_read_end,
   .begin = pg_begin,

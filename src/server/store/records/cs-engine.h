@@ -76,6 +76,11 @@ struct _CsEngine {
   gpointer  (*upkeep_start) (CsDb *write_db, const char *location, CsConfig *config);
   void      (*upkeep_stop)  (gpointer upkeep);
 
+  /* Optional, for an engine several nodes share: the latest seq committed
+   * by any node and the seq the event log was pruned to, as @db's
+   * snapshot sees them (a node's own counters know only its commits). */
+  void      (*shared_seqs)  (CsDb *db, gint64 *head_seq, gint64 *pruned_seq);
+
   /* ---- a read job: one snapshot for the whole handler ---- */
   void      (*read_begin)   (CsDb *db);
   void      (*read_end)     (CsDb *db);
