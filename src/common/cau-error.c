@@ -22,6 +22,8 @@ static const struct {
   { CAU_ERROR_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", 415 },
   { CAU_ERROR_RATE_LIMITED, "rate_limited", 429 },
   { CAU_ERROR_INTERNAL, "internal", 500 },
+  { CAU_ERROR_UNPROCESSABLE, "unprocessable", 422 },
+  { CAU_ERROR_UNAVAILABLE, "unavailable", 503 },
 };
 
 const char *

@@ -21,6 +21,8 @@ typedef enum {
   CAU_ERROR_UNSUPPORTED_MEDIA_TYPE,
   CAU_ERROR_RATE_LIMITED,
   CAU_ERROR_INTERNAL,
+  CAU_ERROR_UNPROCESSABLE,         /* 422: well formed, refused for its content */
+  CAU_ERROR_UNAVAILABLE,           /* 503: a service the server needs is down */
 } CauErrorCode;
 
 GQuark       cau_error_quark            (void);

@@ -9,7 +9,12 @@
  *
  * BENCH_MEMORY_SOCKETS: connected WebSockets (default 20; each is a member
  * of both rooms and receives every message). BENCH_MEMORY_CONFIG: key-file
- * text added to the server's configuration.
+ * text added to the server's configuration. BENCH_MEMORY_SENDERS (default
+ * 10, at most the sockets) and BENCH_MEMORY_WINDOW (sends in flight per
+ * sender, default 16): with 1 and 1, every message is a commit and a
+ * fan-out of its own, the shape of a lightly loaded server, which makes
+ * a short run under `valgrind --tool=callgrind` (CAUSERIE_SERVER pointing
+ * at a wrapper) an instruction count per message of the low-rate path.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -69,6 +74,8 @@ main (int    argc,
   guint messages = env_uint ("BENCH_MEMORY_MESSAGES", 1000000);
   guint every = env_uint ("BENCH_MEMORY_EVERY", 100000);
   guint sockets = MIN (env_uint ("BENCH_MEMORY_SOCKETS", 20), 50);
+  guint senders = MIN (env_uint ("BENCH_MEMORY_SENDERS", 10), sockets);
+  guint window = env_uint ("BENCH_MEMORY_WINDOW", 16);
   /* The load comes from one sender: the per-person message rate limit
    * is off, the rest is the default configuration. */
   g_autofree char *config = g_strdup_printf ("[limits]\nmessages_per_minute=0\n%s",
@@ -87,7 +94,7 @@ main (int    argc,
   load = cs_test_load_new (server, rooms, sockets);
   print_rss (&b, "after set-up (200 users, 2 rooms, sockets connected)");
   b.t0 = b.last_us = g_get_monotonic_time ();
-  cs_test_load_send (load, messages, MIN (sockets, 10), 16, every, progress_cb, &b);
+  cs_test_load_send (load, messages, senders, window, every, progress_cb, &b);
   /* The deliveries of the last acknowledged messages may still be on the way. */
   cs_test_spin (1000);
   delivered = cs_test_load_delivered (load);

@@ -202,8 +202,23 @@ test_round_trip (Fixture *f, gconstpointer data)
                                                   "display_name"), ==, "Bea");
   g_assert_cmpint (last_seq (f), ==, 13);
 
+  /* Retention removed room b's messages below seq 9 (issue 17): the cached
+   * ones go, the newer one and the other room's stay. */
+  event = obj ("{\"type\":\"messages.expired\",\"seq\":14,\"room_id\":\"b\","
+               "\"data\":{\"room_id\":\"b\",\"before_seq\":9}}");
+  AWAIT_OK (f, cc_cache_apply_event_async (f->cache, event, NULL, cc_test_result_cb, &r_));
+  g_clear_pointer (&event, json_object_unref);
+  messages = load_messages (f, "b", 0, 10);
+  g_assert_cmpuint (messages->len, ==, 1);
+  g_assert_cmpstr (str_of (messages, 0, "id"), ==, "m3");
+  g_clear_pointer (&messages, g_ptr_array_unref);
+  messages = load_messages (f, "a", 0, 10);
+  g_assert_cmpuint (messages->len, ==, 1);
+  g_clear_pointer (&messages, g_ptr_array_unref);
+  g_assert_cmpint (last_seq (f), ==, 14);
+
   /* Removed from a room: it goes with its messages; the other stays. */
-  event = obj ("{\"type\":\"room.removed\",\"seq\":14,\"room_id\":\"b\",\"data\":{}}");
+  event = obj ("{\"type\":\"room.removed\",\"seq\":15,\"room_id\":\"b\",\"data\":{}}");
   AWAIT_OK (f, cc_cache_apply_event_async (f->cache, event, NULL, cc_test_result_cb, &r_));
   g_clear_pointer (&rooms, g_ptr_array_unref);
   cc_cache_load_rooms_async (f->cache, NULL, cc_test_result_cb, &res);
@@ -215,7 +230,7 @@ test_round_trip (Fixture *f, gconstpointer data)
   g_clear_pointer (&messages, g_ptr_array_unref);
   messages = load_messages (f, "a", 0, 10);
   g_assert_cmpuint (messages->len, ==, 1);
-  g_assert_cmpint (last_seq (f), ==, 14);
+  g_assert_cmpint (last_seq (f), ==, 15);
 }
 
 static void
@@ -322,6 +337,15 @@ test_migration (Fixture *f, gconstpointer data)
   entry = g_ptr_array_index (outbox, 1);
   g_assert_cmpstr (entry->body, ==, "Offline two");
   g_assert_cmpstr (entry->reply_to, ==, "m1");
+  /* Version 5: the object a waiting message cites. */
+  if (version >= 5)
+    {
+      g_assert_nonnull (entry->context);
+      g_assert_cmpstr (entry->context->entity_id, ==, "D-42");
+      g_assert_cmpstr (entry->context->url, ==, "https://crm.example/deals/42");
+    }
+  else
+    g_assert_null (entry->context);
   if (version >= 2)
     {
       g_assert_cmpint (entry->state, ==, CC_MESSAGE_STATE_FAILED);
@@ -565,6 +589,8 @@ main (int argc, char **argv)
   g_test_add ("/client-core/cache/open-v3", Fixture, GINT_TO_POINTER (3),
               fixture_setup, test_migration, fixture_teardown);
   g_test_add ("/client-core/cache/open-v4", Fixture, GINT_TO_POINTER (4),
+              fixture_setup, test_migration, fixture_teardown);
+  g_test_add ("/client-core/cache/open-v5", Fixture, GINT_TO_POINTER (5),
               fixture_setup, test_migration, fixture_teardown);
   g_test_add ("/client-core/cache/outbox-files", Fixture, NULL,
               fixture_setup, test_outbox_files, fixture_teardown);

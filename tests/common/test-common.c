@@ -6,6 +6,7 @@
 #include "cau-mention.h"
 #include "cau-time.h"
 #include "cau-validate.h"
+#include "cau-emoji.h"
 
 static CauMentionCandidate *
 cand (const char *id, const char *name, const char *handle)
@@ -347,6 +348,52 @@ test_validate_bidi (void)
 }
 
 static void
+test_emoji (void)
+{
+  const char *good[] = {
+    "\xf0\x9f\x91\x8d",                                     /* thumbs up */
+    "\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd",                 /* with a skin tone */
+    "\xe2\x9d\xa4\xef\xb8\x8f",                           /* red heart, VS16 */
+    "\xe2\x9d\xa4",                                         /* heart, no VS16 */
+    "\xf0\x9f\x87\xab\xf0\x9f\x87\xb7",                 /* flag of France */
+    "1\xef\xb8\x8f\xe2\x83\xa3",                          /* keycap 1 */
+    "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7", /* family, ZWJ */
+    "\xf0\x9f\x8f\xb4\xf3\xa0\x81\xa7\xf3\xa0\x81\xa2\xf3\xa0\x81\xa5\xf3\xa0\x81\xae\xf3\xa0\x81\xa7\xf3\xa0\x81\xbf", /* England */
+  };
+  const char *bad[] = {
+    "", "a", "ok", "1", "\xf0\x9f\x91\x8d\xf0\x9f\x91\x8d",  /* two thumbs */
+    "\xf0\x9f\x91\x8d ", "\xf0\x9f\x87\xab",                   /* one regional indicator */
+    "\xf0\x9f\x91\xa8\xe2\x80\x8d",                           /* a dangling ZWJ */
+    "\xf0\x9f\x91",                                               /* cut UTF-8 */
+    "\xc3\x28", "\xed\xa0\x80",                                 /* invalid, a surrogate */
+    "\xe2\x80\xae\xf0\x9f\x91\x8d",                           /* RLO first */
+  };
+  g_autoptr(GString) long_one = g_string_new ("\xf0\x9f\x91\xa8");
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_assert_true (cau_validate_emoji (good[i], -1, &error));
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_assert_false (cau_validate_emoji (bad[i], -1, &error));
+      g_assert_error (error, CAU_ERROR, CAU_ERROR_BAD_REQUEST);
+      g_clear_error (&error);
+    }
+  /* A NUL inside the given length. */
+  g_assert_false (cau_validate_emoji ("\xf0\x9f\x91\x8d\0", 5, &error));
+  g_clear_error (&error);
+  /* Eight people joined by ZWJ: one cluster, but past 32 bytes. */
+  for (guint i = 0; i < 7; i++)
+    g_string_append (long_one, "\xe2\x80\x8d\xf0\x9f\x91\xa8");
+  g_assert_cmpuint (long_one->len, >, CAU_EMOJI_MAX_BYTES);
+  g_assert_false (cau_validate_emoji (long_one->str, -1, &error));
+  g_assert_nonnull (strstr (error->message, "32 bytes"));
+}
+
+static void
 test_time (void)
 {
   g_autofree char *s = cau_time_format (1795248000123);
@@ -364,6 +411,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/common/mention/parse", test_mentions);
   g_test_add_func ("/common/validate/inputs", test_validate);
+  g_test_add_func ("/common/validate/emoji", test_emoji);
   g_test_add_func ("/common/json/typed", test_json);
   g_test_add_func ("/common/json/depth", test_json_depth);
   g_test_add_func ("/common/json/rfc8259", test_json_rfc8259);

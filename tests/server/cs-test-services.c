@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gio/gio.h>
+#include <gio/gunixsocketaddress.h>
+#include <string.h>
 #include <glib/gstdio.h>
 #include <pwd.h>
 #include <signal.h>
@@ -191,6 +193,29 @@ tcp_exchange (guint       port,
   g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_CR_LF);
   reply = g_data_input_stream_read_line (in, NULL, NULL, NULL);
   return reply;
+}
+
+/* One NUL-terminated command to clamd on a unix socket, its answer without
+ * the NUL, or NULL when nothing listens. */
+static char *
+clamd_exchange (const char *socket_path,
+                const char *command)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketAddress) addr = g_unix_socket_address_new (socket_path);
+  g_autoptr(GSocketConnection) conn = NULL;
+  char buf[256] = { 0 };
+  gsize n = 0;
+
+  g_socket_client_set_timeout (client, 10);
+  conn = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (addr), NULL, NULL);
+  if (conn == NULL ||
+      !g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), command,
+                                  strlen (command) + 1, NULL, NULL, NULL) ||
+      !g_input_stream_read_all (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buf, sizeof buf - 1,
+                                &n, NULL, NULL))
+    return NULL;
+  return g_strndup (buf, n);
 }
 
 /* ---- Redis --------------------------------------------------------------- */
@@ -482,4 +507,86 @@ cs_test_nginx_free (CsTestNginx *n)
   g_free (n->dir);
   g_free (n->conf_path);
   g_free (n);
+}
+
+/* ---- clamd --------------------------------------------------------------- */
+
+const char *
+cs_test_eicar (void)
+{
+  return "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
+}
+
+CsTestClamd *
+cs_test_clamd_start (char **why)
+{
+  const char *clamd = find_program ("clamd", "/usr/sbin/clamd");
+  CsTestClamd *c;
+  g_autofree char *checksum = NULL;
+  g_autofree char *hdb = NULL;
+  g_autofree char *hdb_path = NULL;
+  g_autofree char *conf = NULL;
+  g_autofree char *log = NULL;
+
+  if (clamd == NULL)
+    {
+      *why = g_strdup ("clamd is not installed (apt-get install clamav-daemon)");
+      return NULL;
+    }
+  c = g_new0 (CsTestClamd, 1);
+  c->dir = g_dir_make_tmp ("causerie-clamd-XXXXXX", NULL);
+  g_assert_nonnull (c->dir);
+  c->socket = g_build_filename (c->dir, "clamd.sock", NULL);
+  c->address = g_strconcat ("unix:", c->socket, NULL);
+  c->conf_path = g_build_filename (c->dir, "clamd.conf", NULL);
+  log = g_build_filename (c->dir, "clamd.log", NULL);
+  /* The public database cannot be downloaded here: one MD5 signature. */
+  checksum = g_compute_checksum_for_string (G_CHECKSUM_MD5, cs_test_eicar (), -1);
+  hdb = g_strdup_printf ("%s:%zu:Eicar-Test-Signature\n", checksum, strlen (cs_test_eicar ()));
+  hdb_path = g_build_filename (c->dir, "test.hdb", NULL);
+  g_assert_true (g_file_set_contents (hdb_path, hdb, -1, NULL));
+  conf = g_strdup_printf ("DatabaseDirectory %s\nLocalSocket %s\nForeground yes\nTemporaryDirectory %s\n%s",
+                          c->dir, c->socket, c->dir, geteuid () == 0 ? "User root\n" : "");
+  g_assert_true (g_file_set_contents (c->conf_path, conf, -1, NULL));
+  {
+    const char *argv[] = { clamd, "-c", c->conf_path, NULL };
+
+    c->pid = spawn (argv, log, NULL);
+  }
+  for (guint tries = 0;; tries++)
+    {
+      g_autofree char *pong = g_file_test (c->socket, G_FILE_TEST_EXISTS) ? clamd_exchange (c->socket, "zPING") : NULL;
+
+      if (g_strcmp0 (pong, "PONG") == 0)
+        break;
+      if (!still_running (c->pid) || tries > 6000)   /* 60 s */
+        {
+          g_autofree char *text = NULL;
+
+          g_file_get_contents (log, &text, NULL, NULL);
+          g_error ("clamd did not start: %s", text ? text : "");
+        }
+      g_usleep (10000);
+    }
+  return c;
+}
+
+void
+cs_test_clamd_stop (CsTestClamd *c)
+{
+  stop_pid (&c->pid, SIGTERM);
+}
+
+void
+cs_test_clamd_free (CsTestClamd *c)
+{
+  if (c == NULL)
+    return;
+  cs_test_clamd_stop (c);
+  remove_tree (c->dir);
+  g_free (c->dir);
+  g_free (c->conf_path);
+  g_free (c->socket);
+  g_free (c->address);
+  g_free (c);
 }

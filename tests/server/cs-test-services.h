@@ -71,6 +71,24 @@ char           *cs_test_nginx_http_common (const char   *dir);
 void            cs_test_nginx_stop      (CsTestNginx    *nginx);
 void            cs_test_nginx_free      (CsTestNginx    *nginx);
 
+typedef struct {
+  char  *dir;
+  char  *conf_path;
+  char  *socket;    /* DIR/clamd.sock */
+  char  *address;   /* unix:DIR/clamd.sock, for [attachments] clamd */
+  GPid   pid;
+} CsTestClamd;
+
+/* Writes a signature database that detects the EICAR test file (by its
+ * MD5, as Eicar-Test-Signature), starts clamd in the foreground on a unix
+ * socket in a temporary folder and waits for its PONG. NULL (and @why set)
+ * when clamd is not installed. */
+CsTestClamd    *cs_test_clamd_start     (char          **why);
+/* The EICAR test file's 68 bytes. */
+const char     *cs_test_eicar           (void);
+void            cs_test_clamd_stop      (CsTestClamd    *clamd);
+void            cs_test_clamd_free      (CsTestClamd    *clamd);
+
 /* A TCP port on 127.0.0.1 that nothing listens on at the time of the call. */
 guint           cs_test_free_port       (void);
 

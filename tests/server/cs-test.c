@@ -216,6 +216,8 @@ cs_test_cli (CsTestServer *s,
   g_autoptr(GError) error = NULL;
   g_autofree char *db_dir = g_build_filename (s->data_dir, "db", NULL);
   g_autofree char *input = password ? g_strdup_printf ("%s\n", password) : NULL;
+  g_autofree char *input_path = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autofree char *out = NULL;
   va_list args;
   const char *arg;
@@ -231,12 +233,19 @@ cs_test_cli (CsTestServer *s,
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  proc = g_subprocess_newv ((const char * const *) argv->pdata,
-                            G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                            G_SUBPROCESS_FLAGS_STDERR_MERGE, &error);
+  /* The password comes from a file, not a pipe: a command that refuses its
+   * arguments before reading stdin must not make the write fail (EPIPE). */
+  input_path = g_build_filename (s->data_dir, "cli-input", NULL);
+  g_file_set_contents (input_path, input ? input : "", -1, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, input, NULL, &out, NULL, &error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_subprocess_launcher_set_stdin_file_path (launcher, input_path);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_unlink (input_path);
   if (out_stdout)
     *out_stdout = g_steal_pointer (&out);
   return g_subprocess_get_exit_status (proc);

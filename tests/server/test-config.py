@@ -51,6 +51,10 @@ BAD = [
      ["[agents] endpoint", "not an http:// or https:// address"]),
     ("[agents]\napi_key_file=/nonexistent/agents.key\n",
      ["[agents] api_key_file", "cannot read it"]),
+    ("[attachments]\nclamd=/run/clamav/clamd.ctl\n",
+     ["[attachments] clamd", "neither unix:/absolute/path nor tcp:host:port"]),
+    ("[attachments]\nclamd=tcp:localhost\n",
+     ["[attachments] clamd", "“tcp:localhost”"]),
     ("[smtp]\nurl=mail.example.com:25\n",
      ["[smtp] url", "smtp:// or smtps://"]),
     ("[server]\ntrusted_proxies=10.0.0.0/8, nginx\n",
@@ -128,10 +132,15 @@ def main():
     with open(key, "w") as f:
         f.write("sk-readme-example\n")
     config = re.sub(r"(api_key_file = )\S+", lambda m: m.group(1) + key, config)
+    # ... and so is the access log.
+    access_log = os.path.join(key_dir, "access.log")
+    config = re.sub(r"(access_log = )\S+", lambda m: m.group(1) + access_log, config)
+    check("access_log = " + access_log in config, "the README's [server] access_log is replaced")
     status, out, err, path = run(config)
     check("listening on" in out and "metrics on" in out,
           "every key of the README's configuration block is accepted (%r)" % (out.strip() or err.strip()))
     check("sk-readme-example" not in out + err, "and the agents' API key is not logged")
+    check(os.path.exists(access_log), "the access log is opened at start-up")
     shutil.rmtree(key_dir, ignore_errors=True)
 
 

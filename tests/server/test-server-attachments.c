@@ -1178,6 +1178,13 @@ test_messages_carry_files (void)
 /* Turns the stopped server's database back into schema version 3: the
  * column and the search triggers that later steps changed. */
 static const char downgrade_to_v3[] =
+  "DROP INDEX rooms_context; DROP INDEX messages_context;"
+  "ALTER TABLE rooms DROP COLUMN context_type; ALTER TABLE rooms DROP COLUMN context_id;"
+  "ALTER TABLE messages DROP COLUMN context_type; ALTER TABLE messages DROP COLUMN context_id;"
+  "DROP TABLE reactions; DROP TABLE read_marks; ALTER TABLE members DROP COLUMN last_read_at;"
+  "DROP TABLE contact_ranks; DROP TABLE contact_allow; ALTER TABLE users DROP COLUMN rank;"
+  "ALTER TABLE tenants DROP COLUMN retention_days; ALTER TABLE tenants DROP COLUMN legal_hold;"
+  "ALTER TABLE rooms DROP COLUMN retention_days;"
   "DROP INDEX users_handle; DROP INDEX messages_streaming;"
   "ALTER TABLE users DROP COLUMN kind; ALTER TABLE users DROP COLUMN handle;"
   "ALTER TABLE users DROP COLUMN description; ALTER TABLE users DROP COLUMN system_prompt;"
@@ -1219,7 +1226,7 @@ test_upgrade_from_v2 (void)
   cs_test_db_exec (f.s, downgrade);
   cs_test_server_start (f.s);
   json_object_unref (upload (f.s, f.bob, f.room, "after.txt", "text/plain", "after\n", 6, 201));
-  g_assert_cmpint (cs_test_db_int (f.s, "PRAGMA user_version"), ==, 7);
+  g_assert_cmpint (cs_test_db_int (f.s, "PRAGMA user_version"), ==, 11);
   fixture_clear (&f);
 }
 
@@ -1245,7 +1252,7 @@ test_upgrade_from_v3 (void)
                     " SELECT seq + 1000, 'v3-direct', room_id, tenant_id, sender_id, 'text', 'dugong', '[]', created_at"
                     " FROM messages ORDER BY seq DESC LIMIT 1");
   cs_test_server_start (f.s);
-  g_assert_cmpint (cs_test_db_int (f.s, "PRAGMA user_version"), ==, 7);
+  g_assert_cmpint (cs_test_db_int (f.s, "PRAGMA user_version"), ==, 11);
 
   hist = cs_test_printf_path ("/api/rooms/%s/messages?limit=100", f.room);
   history = cs_test_call (f.s, "GET", hist, f.admin, NULL, 200);

@@ -64,6 +64,41 @@ test_live_and_idempotent (void)
   g_assert_cmpint (json_object_get_int_member (live, "seq"), ==,
                    json_object_get_int_member (json_object_get_object_member (ack, "message"), "seq"));
 
+  /* The sender's own copy of a message is the same frame with its txn_id
+   * (whichever of it and the ack comes first). */
+  {
+    g_autofree char *own_frame = send_frame (t.room, "w-own", "Mine too");
+    g_autoptr(JsonObject) own = NULL, own_ack = NULL, theirs = NULL;
+    g_autoptr(JsonNode) own_node = NULL, their_node = NULL;
+    g_autofree char *own_text = NULL, *their_text = NULL;
+    JsonObject *own_data;
+
+    cs_test_ws_send (a, own_frame);
+    while (own == NULL || own_ack == NULL)
+      {
+        JsonObject *f = cs_test_ws_next (a, 5000);
+
+        g_assert_nonnull (f);
+        if (own == NULL && g_str_equal (str (f, "type"), "message.new"))
+          own = f;
+        else if (own_ack == NULL && g_str_equal (str (f, "type"), "ack"))
+          own_ack = f;
+        else
+          json_object_unref (f);
+      }
+    theirs = cs_test_ws_wait (b, "message.new", 5000);
+    g_assert_nonnull (theirs);
+    own_data = json_object_get_object_member (own, "data");
+    g_assert_cmpstr (str (own_data, "txn_id"), ==, "w-own");
+    g_assert_cmpstr (str (own_data, "body"), ==, "Mine too");
+    json_object_remove_member (own_data, "txn_id");
+    own_node = json_node_init_object (json_node_alloc (), own);
+    their_node = json_node_init_object (json_node_alloc (), theirs);
+    own_text = json_to_string (own_node, FALSE);
+    their_text = json_to_string (their_node, FALSE);
+    g_assert_cmpstr (own_text, ==, their_text);
+  }
+
   /* The same frame again, then over REST: one message, the same id. */
   cs_test_ws_send (a, frame);
   ack2 = cs_test_ws_wait (a, "ack", 5000);
@@ -525,6 +560,88 @@ test_search_index (void)
   cs_test_team_clear (&t);
 }
 
+static void
+send_acked (CsTestWs   *ws,
+            const char *room,
+            const char *txn,
+            const char *body)
+{
+  g_autofree char *frame = send_frame (room, txn, body);
+  g_autoptr(JsonObject) ack = NULL;
+
+  cs_test_ws_send (ws, frame);
+  ack = cs_test_ws_wait (ws, "ack", 5000);
+  g_assert_nonnull (ack);
+  g_assert_cmpstr (str (ack, "txn_id"), ==, txn);
+}
+
+/* The next message.new that a person wrote (system lines skipped). */
+static void
+expect_body (CsTestWs   *ws,
+             const char *body)
+{
+  for (;;)
+    {
+      g_autoptr(JsonObject) live = cs_test_ws_wait (ws, "message.new", 5000);
+      JsonObject *data;
+
+      g_assert_nonnull (live);
+      data = json_object_get_object_member (live, "data");
+      if (g_strcmp0 (str (data, "kind"), "system") == 0)
+        continue;
+      g_assert_cmpstr (str (data, "body"), ==, body);
+      return;
+    }
+}
+
+/* Who receives a room's events follows its membership from the next
+ * message on: the writer keeps each room's member ids between messages,
+ * and a join, a removal, and a member written behind the server's back
+ * (another process on the same database) all reach it. Each step checks
+ * the first message.new Carol gets after it, so a stale list shows as the
+ * wrong body (or none). */
+static void
+test_member_lists (void)
+{
+  Team t;
+  g_autoptr(CsTestWs) a = NULL, c = NULL;
+  g_autofree char *carol = NULL, *carol_id = NULL, *members = NULL, *member = NULL;
+  g_autofree char *body = NULL, *insert = NULL;
+
+  cs_test_team_init (&t, NULL, FALSE);
+  carol = cs_test_user (t.s, "acme", "carol@acme.test", "Carol", "member", &carol_id);
+  a = cs_test_ws_connect (t.s, t.alice);
+  c = cs_test_ws_connect (t.s, carol);
+  cs_test_ws_expect (a, "ready", 2000);
+  cs_test_ws_expect (c, "ready", 2000);
+  members = g_strdup_printf ("/api/rooms/%s/members", t.room);
+  member = g_strdup_printf ("/api/rooms/%s/members/%s", t.room, carol_id);
+  body = g_strdup_printf ("{\"user_id\":\"%s\"}", carol_id);
+
+  /* Two messages before Carol is a member: the room's list is kept. */
+  send_acked (a, t.room, "m-1", "before Carol");
+  send_acked (a, t.room, "m-2", "still before Carol");
+
+  /* She joins: the next message reaches her. */
+  cs_test_ok (t.s, "POST", members, t.alice, body, 201);
+  send_acked (a, t.room, "m-3", "Carol is in");
+  expect_body (c, "Carol is in");
+
+  /* She is removed: the next one does not; then she is added by another
+   * process, and the one after reaches her, first. */
+  cs_test_ok (t.s, "DELETE", member, t.alice, NULL, 204);
+  send_acked (a, t.room, "m-4", "Carol is out");
+  insert = g_strdup_printf ("INSERT INTO members (room_id, user_id, role, joined_at) VALUES ('%s', '%s', 'member', 0)",
+                            t.room, carol_id);
+  cs_test_db_exec (t.s, insert);
+  send_acked (a, t.room, "m-5", "Carol is back");
+  expect_body (c, "Carol is back");
+
+  g_clear_pointer (&a, cs_test_ws_free);
+  g_clear_pointer (&c, cs_test_ws_free);
+  cs_test_team_clear (&t);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -540,5 +657,6 @@ main (int argc, char **argv)
   g_test_add_func ("/server/ws/logout-closes", test_logout_closes_sockets);
   g_test_add_func ("/server/ws/notification-event", test_notification_event);
   g_test_add_func ("/server/ws/search-index", test_search_index);
+  g_test_add_func ("/server/ws/member-lists", test_member_lists);
   return g_test_run ();
 }

@@ -105,13 +105,9 @@ def open_main_menu(win, app, name="Main Menu"):
 
 def switch_page(win, side):
     # GTK 4.8 leaves AdwViewSwitcher's buttons out of the accessibility
-    # tree: click the header. Three pages (Audit Log, Users, Agents): Users
-    # sits in the middle, the audit log left of it.
-    out = subprocess.run(["xdotool", "getwindowgeometry", win], capture_output=True, text=True).stdout
-    x, y = map(int, re.search(r"Position: (-?\d+),(-?\d+)", out).groups())
-    w = int(re.search(r"Geometry: (\d+)x", out).group(1))
-    dx = 0 if side > 0 else -125
-    subprocess.run(["xdotool", "mousemove", str(x + w // 2 + dx), str(y + 27), "click", "1"], check=True)
+    # tree: the window's Alt+1… shortcuts show the pages (Audit Log, Users,
+    # Agents, Contact Policy).
+    key(win, "alt+2" if side > 0 else "alt+1")
     time.sleep(0.5)
 
 

@@ -187,13 +187,8 @@ def open_agents_page(user, app, fr=False):
     subprocess.run(["xdotool", "windowsize", admin, "760", "740"], check=False)
     title = "Ajouter un agent" if fr else "Add an Agent"
     # GTK 4.8 leaves AdwViewSwitcher's buttons out of the accessibility
-    # tree: click along the header, right of the centre, until the page shows.
-    x, y, w, _ = geometry(admin)
-    for dx in (150, 120, 180, 100, 210, 80):
-        subprocess.run(["xdotool", "mousemove", str(x + w // 2 + dx), str(y + 27), "click", "1"], check=True)
-        time.sleep(0.6)
-        if pyatspi.findDescendant(app, lambda n: n.getRoleName() == "label" and n.name == title and showing(n)):
-            break
+    # tree: the window's Alt+3 shows the Agents page.
+    key(admin, "alt+3")
     label(app, title, 10)
     return admin
 

@@ -95,8 +95,8 @@ static const char * const audit_actions[] = {
   "auth.login", "auth.login_failed", "auth.logout", "ws.connect", "ws.disconnect",
   "room.create", "member.add", "member.remove", "message.delete",
   "invitation.create", "invitation.accept", "attachment.upload",
-  "forbidden_attempt", "user.create", "user.role", "account.export",
-  "account.delete", NULL,
+  "forbidden_attempt", "user.create", "user.role", "user.rank", "policy.update",
+  "account.export", "account.delete", NULL,
 };
 
 const char * const *

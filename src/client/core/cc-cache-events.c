@@ -10,6 +10,30 @@
 #include "cc-events.h"
 #include "cc-json-private.h"
 
+/* A reaction changes the `reactions` of the message's stored JSON (what
+ * the timeline shows offline); a message the cache does not hold yet
+ * brings its reactions with it when it comes. */
+static gboolean
+apply_reaction (CcCacheDb   *db,
+                JsonObject  *event,
+                GError     **error)
+{
+  const char *id = _cc_event_reaction_message_id (event);
+  g_autoptr(JsonObject) stored = NULL;
+  g_autoptr(JsonObject) update = NULL;
+
+  if (id == NULL)
+    return TRUE;
+  stored = _cc_cache_load_json (db, "SELECT json FROM messages WHERE id = ?", id, NULL);
+  if (stored == NULL)
+    return TRUE;
+  update = json_object_new ();
+  json_object_set_string_member (update, "id", id);
+  json_object_set_array_member (update, "reactions",
+                                _cc_event_apply_reaction (_cc_json_array (stored, "reactions"), event));
+  return _cc_cache_upsert_message (db, update, error);
+}
+
 static gboolean
 apply_event (CcCacheDb   *db,
              JsonObject  *event,
@@ -21,6 +45,8 @@ apply_event (CcCacheDb   *db,
   if (type == NULL)
     return TRUE;
 
+  if (g_str_equal (type, CC_EVENT_MESSAGE_REACTION))
+    return apply_reaction (db, event, error);
   if (g_str_has_prefix (type, CC_EVENT_MESSAGE_PREFIX))
     {
       g_autoptr(JsonObject) message = _cc_event_message (type, event);
@@ -47,6 +73,12 @@ apply_event (CcCacheDb   *db,
       const char *user_id = _cc_cache_member_user_id (_cc_event_member (event));
 
       return user_id == NULL || room_id == NULL || _cc_cache_delete_member (db, room_id, user_id, error);
+    }
+  if (g_str_equal (type, CC_EVENT_MESSAGES_EXPIRED))
+    {
+      gint64 before_seq = _cc_json_int (_cc_json_obj (event, "data"), "before_seq");
+
+      return room_id == NULL || before_seq <= 0 || _cc_cache_forget_messages (db, room_id, before_seq, error);
     }
   if (g_str_equal (type, CC_EVENT_RECEIPT))
     {

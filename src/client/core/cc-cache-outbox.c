@@ -146,8 +146,8 @@ outbox_add_job (CcCacheDb *db, GTask *task, CcCacheArgs *args)
   sqlite3_stmt *stmt;
 
   CC_CACHE_CHECK_OPEN (db, task);
-  stmt = _cc_cache_db_prepare (db, "INSERT INTO outbox (txn_id, room_id, body, reply_to, created_at, state, files) "
-                                   "VALUES (?, ?, ?, ?, ?, 0, ?)", &error);
+  stmt = _cc_cache_db_prepare (db, "INSERT INTO outbox (txn_id, room_id, body, reply_to, created_at, state, files, context) "
+                                   "VALUES (?, ?, ?, ?, ?, 0, ?, ?)", &error);
   if (stmt == NULL)
     {
       g_task_return_error (task, error);
@@ -158,8 +158,9 @@ outbox_add_job (CcCacheDb *db, GTask *task, CcCacheArgs *args)
   sqlite3_bind_text (stmt, 3, args->c, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, args->d, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 5, args->n);
-  if (args->texts != NULL && args->texts->len > 0)
-    sqlite3_bind_text (stmt, 6, g_ptr_array_index (args->texts, 0), -1, SQLITE_STATIC);
+  /* texts: the files' JSON text, then the context's, each or NULL. */
+  sqlite3_bind_text (stmt, 6, g_ptr_array_index (args->texts, 0), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, g_ptr_array_index (args->texts, 1), -1, SQLITE_STATIC);
   if (!_cc_cache_db_step_done (db, stmt, &error))
     {
       g_task_return_error (task, error);
@@ -192,6 +193,14 @@ parse_files (const char *text)
   return json_array_ref (json_node_get_array (root));
 }
 
+static CauContext *
+parse_context (const char *text)
+{
+  g_autoptr(JsonObject) object = text ? _cc_cache_parse (text) : NULL;
+
+  return object ? cau_context_from_json (object, NULL) : NULL;
+}
+
 static char *
 files_to_string (JsonArray *files)
 {
@@ -210,7 +219,7 @@ outbox_list_job (CcCacheDb *db, GTask *task, CcCacheArgs *args)
 
   CC_CACHE_CHECK_OPEN (db, task);
   stmt = _cc_cache_db_prepare (db, "SELECT id, txn_id, room_id, body, reply_to, state, error, "
-                                   "created_at, attempts, files FROM outbox "
+                                   "created_at, attempts, files, context FROM outbox "
                                    "WHERE ?1 IS NULL OR room_id = ?1 ORDER BY id", &error);
   if (stmt == NULL)
     {
@@ -233,6 +242,7 @@ outbox_list_job (CcCacheDb *db, GTask *task, CcCacheArgs *args)
       entry->created_at = sqlite3_column_int64 (stmt, 7);
       entry->attempts = sqlite3_column_int (stmt, 8);
       entry->files = parse_files ((const char *) sqlite3_column_text (stmt, 9));
+      entry->context = parse_context ((const char *) sqlite3_column_text (stmt, 10));
       g_ptr_array_add (entries, entry);
     }
   sqlite3_reset (stmt);
@@ -439,6 +449,16 @@ cc_cache_outbox_add_files_async (CcCache *self, const char *txn_id, const char *
                                  JsonArray *files,
                                  GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
+  cc_cache_outbox_add_cited_async (self, txn_id, room_id, body, reply_to, created_at, files, NULL,
+                                   cancellable, callback, user_data);
+}
+
+void
+cc_cache_outbox_add_cited_async (CcCache *self, const char *txn_id, const char *room_id,
+                                 const char *body, const char *reply_to, gint64 created_at,
+                                 JsonArray *files, const CauContext *context,
+                                 GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
   CcCacheArgs *args;
 
   g_return_if_fail (CC_IS_CACHE (self));
@@ -449,9 +469,9 @@ cc_cache_outbox_add_files_async (CcCache *self, const char *txn_id, const char *
   args->d = g_strdup (reply_to);
   args->n = created_at;
   args->texts = g_ptr_array_new_with_free_func (g_free);
-  if (files != NULL && json_array_get_length (files) > 0)
-    g_ptr_array_add (args->texts, files_to_string (files));
-  _cc_cache_push (self, outbox_add_job, args, cc_cache_outbox_add_files_async, cancellable, callback, user_data);
+  g_ptr_array_add (args->texts, files != NULL && json_array_get_length (files) > 0 ? files_to_string (files) : NULL);
+  g_ptr_array_add (args->texts, context ? cau_context_to_string (context) : NULL);
+  _cc_cache_push (self, outbox_add_job, args, cc_cache_outbox_add_cited_async, cancellable, callback, user_data);
 }
 
 void

@@ -100,6 +100,9 @@ JsonObject *_cc_cache_merge           (JsonObject *stored, JsonObject *update);
 const char *_cc_cache_member_user_id  (JsonObject *member);
 gboolean    _cc_cache_upsert_room     (CcCacheDb *db, JsonObject *room, GError **error);
 gboolean    _cc_cache_delete_room     (CcCacheDb *db, const char *room_id, GError **error);
+/* Removes @room_id's cached messages below @below_seq (cc-cache-store.c). */
+gboolean    _cc_cache_forget_messages (CcCacheDb *db, const char *room_id, gint64 below_seq,
+                                       GError **error);
 gboolean    _cc_cache_upsert_user     (CcCacheDb *db, JsonObject *user, GError **error);
 gboolean    _cc_cache_upsert_member   (CcCacheDb *db, const char *room_id, JsonObject *member,
                                        GError **error);

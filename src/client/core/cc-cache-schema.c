@@ -81,7 +81,13 @@ static const char migration_4[] =
   "INSERT INTO messages_fts (rowid, body) SELECT rowid, " CC_FTS_BODY ("messages") " FROM messages;"
   "INSERT INTO messages_fts_docs (id, seq, room_id) SELECT rowid, seq, room_id FROM messages;";
 
-static const char * const migrations[] = { migration_1, migration_2, migration_3, migration_4 };
+/* Version 5: an outbox entry keeps the object of another application its
+ * message cites (the context's JSON), so that it leaves with it after a
+ * restart offline. */
+static const char migration_5[] =
+  "ALTER TABLE outbox ADD COLUMN context TEXT;";
+
+static const char * const migrations[] = { migration_1, migration_2, migration_3, migration_4, migration_5 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CC_CACHE_SCHEMA_VERSION);
 

@@ -245,22 +245,28 @@ load_messages_after_job (CcCacheDb *db, GTask *task, CcCacheArgs *args)
                         "ORDER BY seq ASC LIMIT ?3", args->a, args->n, args->m, FALSE);
 }
 
+gboolean
+_cc_cache_forget_messages (CcCacheDb   *db,
+                           const char  *room_id,
+                           gint64       below_seq,
+                           GError     **error)
+{
+  sqlite3_stmt *stmt = _cc_cache_db_prepare (db, "DELETE FROM messages WHERE room_id = ? AND seq < ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, room_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, below_seq);
+  return _cc_cache_db_step_done (db, stmt, error);
+}
+
 static void
 forget_messages_job (CcCacheDb *db, GTask *task, CcCacheArgs *args)
 {
   GError *error = NULL;
-  sqlite3_stmt *stmt;
 
   CC_CACHE_CHECK_OPEN (db, task);
-  stmt = _cc_cache_db_prepare (db, "DELETE FROM messages WHERE room_id = ? AND seq < ?", &error);
-  if (stmt == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  sqlite3_bind_text (stmt, 1, args->a, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, args->n);
-  if (!_cc_cache_db_step_done (db, stmt, &error))
+  if (!_cc_cache_forget_messages (db, args->a, args->n, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);

@@ -51,6 +51,7 @@ cc_outbox_entry_copy (const CcOutboxEntry *entry)
   copy->reply_to = g_strdup (entry->reply_to);
   copy->error = g_strdup (entry->error);
   copy->files = entry->files ? json_array_ref (entry->files) : NULL;
+  copy->context = cau_context_copy (entry->context);
   return copy;
 }
 
@@ -65,6 +66,7 @@ cc_outbox_entry_free (CcOutboxEntry *entry)
   g_free (entry->reply_to);
   g_free (entry->error);
   g_clear_pointer (&entry->files, json_array_unref);
+  g_clear_pointer (&entry->context, cau_context_free);
   g_free (entry);
 }
 

@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include "cau-context.h"
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
@@ -16,7 +17,7 @@ G_BEGIN_DECLS
 
 /* The schema version this build writes; older files are migrated step by
  * step on open. */
-#define CC_CACHE_SCHEMA_VERSION 4
+#define CC_CACHE_SCHEMA_VERSION 5
 
 /**
  * CcOutboxEntry:
@@ -37,6 +38,7 @@ typedef struct {
    * copy), name, size, mime_type} plus, once uploaded, the server's
    * {id, width, height, has_thumbnail}; "error" on the one refused. */
   JsonArray      *files;
+  CauContext     *context;      /* nullable: the object the message cites */
 } CcOutboxEntry;
 
 #define CC_TYPE_OUTBOX_ENTRY (cc_outbox_entry_get_type ())
@@ -153,6 +155,11 @@ void cc_cache_outbox_add_async    (CcCache *self, const char *txn_id, const char
 void cc_cache_outbox_add_files_async (CcCache *self, const char *txn_id, const char *room_id,
                                       const char *body, const char *reply_to, gint64 created_at,
                                       JsonArray *files,
+                                      GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+/* The same citing @context (nullable; see CcOutboxEntry:context). */
+void cc_cache_outbox_add_cited_async (CcCache *self, const char *txn_id, const char *room_id,
+                                      const char *body, const char *reply_to, gint64 created_at,
+                                      JsonArray *files, const CauContext *context,
                                       GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 /* Merges @update into the file of @txn_id whose path is @path, or removes
  * that file when @update is NULL; an entry left with neither files nor

@@ -44,6 +44,7 @@ _cc_client_pending_message (CcClient            *self,
                                     me ? cc_user_get_display_name (me) : NULL, entry->created_at);
   if (entry->files != NULL)
     _cc_message_set_attachments (message, entry->files);
+  cc_message_set_context (message, entry->context);
   return message;
 }
 
@@ -85,6 +86,19 @@ cc_client_send_message_async (CcClient            *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
+  cc_client_send_cited_async (self, room_id, body, reply_to, NULL, cancellable, callback, user_data);
+}
+
+void
+cc_client_send_cited_async (CcClient            *self,
+                            const char          *room_id,
+                            const char          *body,
+                            const char          *reply_to,
+                            const CauContext    *context,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
   g_autofree char *trimmed = NULL;
   GError *error = NULL;
   GTask *task;
@@ -110,7 +124,7 @@ cc_client_send_message_async (CcClient            *self,
       return;
     }
   cc_client_composer_sent (self, room_id);
-  cc_outbox_queue_async (self->outbox, room_id, trimmed, reply_to, NULL, queued_cb, task);
+  cc_outbox_queue_cited_async (self->outbox, room_id, trimmed, reply_to, context, NULL, queued_cb, task);
 }
 
 CcMessage *

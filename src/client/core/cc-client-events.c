@@ -216,6 +216,8 @@ _cc_client_on_sync_event (CcSync     *sync,
     _cc_client_on_presence (self, frame);
   else if (data == NULL)
     return;
+  else if (g_strcmp0 (type, CC_EVENT_MESSAGE_REACTION) == 0)
+    _cc_client_apply_reaction (self, room_id, frame);
   else if (g_str_has_prefix (type, CC_EVENT_MESSAGE_PREFIX))
     {
       /* The same reading of the payload as the cache's (cc-event.c). */
@@ -274,6 +276,15 @@ _cc_client_on_sync_event (CcSync     *sync,
     }
   else if (g_strcmp0 (type, CC_EVENT_RECEIPT) == 0 && room_id != NULL)
     on_receipt (self, room_id, data);
+  else if (g_strcmp0 (type, CC_EVENT_MESSAGES_EXPIRED) == 0 && room_id != NULL)
+    {
+      /* The cache drops them as it applies the event (cc-cache-events.c);
+       * an open timeline drops them now. */
+      CcTimeline *timeline = g_hash_table_lookup (self->timelines, room_id);
+
+      if (timeline != NULL)
+        _cc_timeline_drop_below (timeline, _cc_json_int (data, "before_seq"));
+    }
   else if (g_strcmp0 (type, CC_EVENT_INVITATION_NEW) == 0)
     _cc_client_on_invitation (self, data);
 }

@@ -37,6 +37,12 @@ struct _CcClient
   gboolean      opened;
 };
 
+/* cc-client-reactions.c: a message.reaction @frame applied to the open
+ * timeline of @room_id. */
+void     _cc_client_apply_reaction (CcClient   *self,
+                                    const char *room_id,
+                                    JsonObject *frame);
+
 /* cc-client.c */
 void     _cc_client_apply_live     (CcClient   *self,
                                     CcUser     *user);

@@ -183,6 +183,22 @@ cc_client_create_room_async (CcClient            *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
+  cc_client_create_tied_room_async (self, type, name, description, is_private, member_ids, NULL,
+                                    cancellable, callback, user_data);
+}
+
+void
+cc_client_create_tied_room_async (CcClient            *self,
+                                  const char          *type,
+                                  const char          *name,
+                                  const char          *description,
+                                  gboolean             is_private,
+                                  const char * const  *member_ids,
+                                  const CauContext    *context,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
   JsonObject *body;
 
   g_return_if_fail (CC_IS_CLIENT (self));
@@ -202,6 +218,8 @@ cc_client_create_room_async (CcClient            *self,
         json_array_add_string_element (ids, member_ids[i]);
       json_object_set_array_member (body, "member_ids", ids);
     }
+  if (context != NULL)
+    json_object_set_object_member (body, "context", cau_context_to_json (context));
   room_op (self, cc_client_create_room_async, ROOM_OP_CREATE, "POST", "/api/rooms", NULL, body,
            cancellable, callback, user_data);
 }

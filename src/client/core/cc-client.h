@@ -96,6 +96,17 @@ void         cc_client_send_message_async   (CcClient            *self,
                                              GCancellable        *cancellable,
                                              GAsyncReadyCallback  callback,
                                              gpointer             user_data);
+/* The same, the message citing @context (nullable): the object of another
+ * application, kept with the message in the outbox. Finish with
+ * cc_client_send_message_finish(). */
+void         cc_client_send_cited_async     (CcClient            *self,
+                                             const char          *room_id,
+                                             const char          *body,
+                                             const char          *reply_to,
+                                             const CauContext    *context,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
 CcMessage   *cc_client_send_message_finish  (CcClient      *self,
                                              GAsyncResult  *result,
                                              GError       **error);
@@ -231,6 +242,18 @@ void         cc_client_create_room_async    (CcClient            *self,
                                              GCancellable        *cancellable,
                                              GAsyncReadyCallback  callback,
                                              gpointer             user_data);
+/* The same, the room tied to @context (nullable): the object of another
+ * application it is about. Finish with cc_client_create_room_finish(). */
+void         cc_client_create_tied_room_async (CcClient            *self,
+                                               const char          *type,
+                                               const char          *name,
+                                               const char          *description,
+                                               gboolean             is_private,
+                                               const char * const  *member_ids,
+                                               const CauContext    *context,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
 /* (transfer full) */
 CcRoom      *cc_client_create_room_finish   (CcClient      *self,
                                              GAsyncResult  *result,

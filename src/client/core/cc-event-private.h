@@ -18,6 +18,14 @@ const char *_cc_event_room_id  (JsonObject *frame);
  * its body and attachments. (transfer full), NULL without an id. */
 JsonObject *_cc_event_message  (const char *type,
                                 JsonObject *frame);
+/* message.reaction: the message's id (data.message_id), or NULL. */
+const char *_cc_event_reaction_message_id (JsonObject *frame);
+/* @reactions (a message's wire `reactions`, nullable, not changed) with
+ * the change of a message.reaction @frame applied: a new array (transfer
+ * full). Applying the same change twice changes nothing; a count past the
+ * listed user_ids (the server lists 50) follows the event all the same. */
+JsonArray  *_cc_event_apply_reaction (JsonArray  *reactions,
+                                      JsonObject *frame);
 /* The room of room.new / room.update, with its id. (transfer full), NULL
  * without one. */
 JsonObject *_cc_event_room     (JsonObject *frame);

@@ -9,6 +9,8 @@
 #define CC_EVENT_MESSAGE_NEW        "message.new"
 #define CC_EVENT_MESSAGE_EDIT       "message.edit"
 #define CC_EVENT_MESSAGE_DELETE     "message.delete"
+/* {message_id, emoji, user_id, added}: not a message, a change to one. */
+#define CC_EVENT_MESSAGE_REACTION   "message.reaction"
 #define CC_EVENT_ROOM_NEW           "room.new"
 #define CC_EVENT_ROOM_UPDATE        "room.update"
 #define CC_EVENT_ROOM_REMOVED       "room.removed"
@@ -19,6 +21,8 @@
 #define CC_EVENT_NOTIFICATION_NEW   "notification.new"
 #define CC_EVENT_NOTIFICATION_READ  "notification.read"
 #define CC_EVENT_INVITATION_NEW     "invitation.new"
+/* Retention removed a room's messages below data.before_seq (issue 17). */
+#define CC_EVENT_MESSAGES_EXPIRED   "messages.expired"
 
 /* Every message.* event, whatever comes next (an edit while streaming…). */
 #define CC_EVENT_MESSAGE_PREFIX     "message."

@@ -13,6 +13,14 @@ void          _cc_message_set_attachments (CcMessage  *self,
 CcAttachment *_cc_message_find_pending    (CcMessage  *self,
                                            const char *path);
 
+/* The wire `reactions` (nullable: none); notifies "n-reactions". */
+void          _cc_message_set_reactions   (CcMessage  *self,
+                                           JsonArray  *reactions);
+/* (transfer none) or NULL when there are none. */
+JsonArray    *_cc_message_get_reactions   (CcMessage  *self);
+void          _cc_message_set_read_at     (CcMessage  *self,
+                                           gint64      read_at);
+
 /* A wire system line's text in the reader's language (its @body when
  * @system is NULL or of a kind unknown here). */
 char         *_cc_message_system_text     (JsonObject *system,

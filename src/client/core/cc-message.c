@@ -3,6 +3,7 @@
  */
 #define G_LOG_DOMAIN "cc-message"
 
+#include "cau-context.h"
 #include "cau-json.h"
 #include "cau-time.h"
 #include "cc-attachment-private.h"
@@ -28,12 +29,15 @@ struct _CcMessage
   char           *error;
   char           *agent_error;   /* an agent's answer that failed: why */
   JsonArray      *mentions;
+  JsonArray      *reactions;     /* wire `reactions`, or NULL: none */
   JsonObject     *system;        /* what a system line says, as data, or NULL */
+  CauContext     *context;       /* the object it cites, or NULL */
   GListStore     *attachments;   /* of CcAttachment, made on first use */
   gint64          seq;
   gint64          created_at;
   gint64          edited_at;
   gint64          written_at;    /* 0 = as created_at */
+  gint64          read_at;       /* when the other person read it (see "read-at"), 0 */
   CcMessageState  state;
   guint           read_by;
   gboolean        deleted;
@@ -67,6 +71,9 @@ enum {
   PROP_READ_BY,
   PROP_STREAMING,
   PROP_AGENT_ERROR,
+  PROP_HAS_CONTEXT,
+  PROP_N_REACTIONS,
+  PROP_READ_AT,
   N_PROPS
 };
 
@@ -80,7 +87,9 @@ cc_message_finalize (GObject *object)
   CcMessage *self = CC_MESSAGE (object);
 
   g_clear_pointer (&self->mentions, json_array_unref);
+  g_clear_pointer (&self->reactions, json_array_unref);
   g_clear_pointer (&self->system, json_object_unref);
+  g_clear_pointer (&self->context, cau_context_free);
   g_clear_object (&self->attachments);
   g_free (self->id);
   g_free (self->room_id);
@@ -126,6 +135,9 @@ cc_message_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
     case PROP_READ_BY: g_value_set_uint (value, self->read_by); break;
     case PROP_STREAMING: g_value_set_boolean (value, self->streaming); break;
     case PROP_AGENT_ERROR: g_value_set_string (value, self->agent_error); break;
+    case PROP_HAS_CONTEXT: g_value_set_boolean (value, self->context != NULL); break;
+    case PROP_N_REACTIONS: g_value_set_uint (value, cc_message_get_n_reactions (self)); break;
+    case PROP_READ_AT: g_value_set_int64 (value, self->read_at); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -162,6 +174,10 @@ cc_message_class_init (CcMessageClass *klass)
   props[PROP_READ_BY] = g_param_spec_uint ("read-by", NULL, NULL, 0, G_MAXUINT, 0, flags);
   props[PROP_STREAMING] = g_param_spec_boolean ("streaming", NULL, NULL, FALSE, flags);
   props[PROP_AGENT_ERROR] = g_param_spec_string ("agent-error", NULL, NULL, NULL, flags);
+  props[PROP_HAS_CONTEXT] = g_param_spec_boolean ("has-context", NULL, NULL, FALSE, flags);
+  /* Notified whenever the reactions change, even when their number does not. */
+  props[PROP_N_REACTIONS] = g_param_spec_uint ("n-reactions", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  props[PROP_READ_AT] = g_param_spec_int64 ("read-at", NULL, NULL, 0, G_MAXINT64, 0, flags);
   g_object_class_install_properties (object_class, N_PROPS, props);
 }
 
@@ -257,6 +273,21 @@ cc_message_update_from_json (CcMessage  *self,
     }
   if (_cc_json_has (obj, "attachments"))
     _cc_message_set_attachments (self, _cc_json_array (obj, "attachments"));
+  if (_cc_json_has (obj, "context"))
+    {
+      JsonObject *context = _cc_json_obj (obj, "context");
+
+      /* A context the rules refuse is shown as none. */
+      cc_message_set_context (self, NULL);
+      if (context != NULL)
+        {
+          g_autoptr(CauContext) checked = cau_context_from_json (context, NULL);
+
+          cc_message_set_context (self, checked);
+        }
+    }
+  if (_cc_json_has (obj, "reactions"))
+    _cc_message_set_reactions (self, _cc_json_array (obj, "reactions"));
   if (_cc_json_has (obj, "seq") && _cc_json_int (obj, "seq") != self->seq)
     {
       self->seq = _cc_json_int (obj, "seq");
@@ -377,12 +408,18 @@ cc_message_to_json (CcMessage *self)
       }
     json_object_set_array_member (obj, "attachments", attachments);
   }
+  if (self->reactions != NULL)
+    json_object_set_array_member (obj, "reactions", json_array_ref (self->reactions));
   set_time (obj, "created_at", self->created_at);
   set_time (obj, "edited_at", self->edited_at);
   if (self->written_at > 0)
     set_time (obj, "written_at", self->written_at);
   if (self->system != NULL)
     json_object_set_object_member (obj, "system", json_object_ref (self->system));
+  if (self->context != NULL)
+    json_object_set_object_member (obj, "context", cau_context_to_json (self->context));
+  else
+    json_object_set_null_member (obj, "context");
   json_object_set_boolean_member (obj, "deleted", self->deleted);
   if (self->streaming)
     json_object_set_boolean_member (obj, "streaming", TRUE);
@@ -702,4 +739,125 @@ cc_message_dup_system_text (CcMessage *self)
 {
   g_return_val_if_fail (CC_IS_MESSAGE (self), NULL);
   return _cc_message_system_text (self->system, self->body);
+}
+
+const CauContext *
+cc_message_get_context (CcMessage *self)
+{
+  g_return_val_if_fail (CC_IS_MESSAGE (self), NULL);
+  return self->context;
+}
+
+void
+cc_message_set_context (CcMessage        *self,
+                        const CauContext *context)
+{
+  gboolean had;
+
+  g_return_if_fail (CC_IS_MESSAGE (self));
+  had = self->context != NULL;
+  if (context == NULL && !had)
+    return;
+  g_clear_pointer (&self->context, cau_context_free);
+  self->context = cau_context_copy (context);
+  /* One notification either way: a card bound to "has-context" reads the
+   * context again. */
+  NOTIFY (self, PROP_HAS_CONTEXT);
+}
+
+/* Reactions */
+
+void
+_cc_message_set_reactions (CcMessage *self,
+                           JsonArray *reactions)
+{
+  g_return_if_fail (CC_IS_MESSAGE (self));
+
+  if (reactions == self->reactions)
+    return;
+  g_clear_pointer (&self->reactions, json_array_unref);
+  if (reactions != NULL && json_array_get_length (reactions) > 0)
+    self->reactions = json_array_ref (reactions);
+  NOTIFY (self, PROP_N_REACTIONS);
+}
+
+JsonArray *
+_cc_message_get_reactions (CcMessage *self)
+{
+  return self->reactions;
+}
+
+guint
+cc_message_get_n_reactions (CcMessage *self)
+{
+  g_return_val_if_fail (CC_IS_MESSAGE (self), 0);
+  return self->reactions ? json_array_get_length (self->reactions) : 0;
+}
+
+const char *
+cc_message_get_reaction (CcMessage *self,
+                         guint      index,
+                         guint     *out_count,
+                         GStrv     *out_user_ids)
+{
+  JsonObject *r;
+  JsonArray *ids;
+
+  g_return_val_if_fail (CC_IS_MESSAGE (self), NULL);
+  if (index >= cc_message_get_n_reactions (self) ||
+      (r = json_array_get_object_element (self->reactions, index)) == NULL)
+    return NULL;
+  if (out_count)
+    *out_count = (guint) MAX (_cc_json_int (r, "count"), 0);
+  if (out_user_ids)
+    {
+      g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+
+      ids = _cc_json_array (r, "user_ids");
+      for (guint i = 0; ids != NULL && i < json_array_get_length (ids); i++)
+        if (json_array_get_string_element (ids, i) != NULL)
+          g_strv_builder_add (b, json_array_get_string_element (ids, i));
+      *out_user_ids = g_strv_builder_end (b);
+    }
+  return _cc_json_str (r, "emoji");
+}
+
+gboolean
+cc_message_has_reaction (CcMessage  *self,
+                         const char *emoji,
+                         const char *user_id)
+{
+  g_return_val_if_fail (CC_IS_MESSAGE (self), FALSE);
+
+  for (guint i = 0; i < cc_message_get_n_reactions (self); i++)
+    {
+      JsonObject *r = json_array_get_object_element (self->reactions, i);
+      JsonArray *ids;
+
+      if (r == NULL || g_strcmp0 (_cc_json_str (r, "emoji"), emoji) != 0)
+        continue;
+      ids = _cc_json_array (r, "user_ids");
+      for (guint k = 0; ids != NULL && k < json_array_get_length (ids); k++)
+        if (g_strcmp0 (json_array_get_string_element (ids, k), user_id) == 0)
+          return TRUE;
+    }
+  return FALSE;
+}
+
+gint64
+cc_message_get_read_at (CcMessage *self)
+{
+  g_return_val_if_fail (CC_IS_MESSAGE (self), 0);
+  return self->read_at;
+}
+
+void
+_cc_message_set_read_at (CcMessage *self,
+                         gint64     read_at)
+{
+  g_return_if_fail (CC_IS_MESSAGE (self));
+  if (self->read_at == read_at)
+    return;
+  self->read_at = read_at;
+  NOTIFY (self, PROP_READ_AT);
 }

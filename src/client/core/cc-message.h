@@ -6,6 +6,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "cau-context.h"
 #include "cc-attachment.h"
 #include "cc-types.h"
 
@@ -27,7 +28,10 @@ G_DECLARE_FINAL_TYPE (CcMessage, cc_message, CC, MESSAGE, GObject)
  *   has passed this message; ✓✓ in a direct room when >= 1),
  *   "streaming" (an agent's answer still being written: it grows through
  *   message.edit until this turns FALSE), "agent-error" (a sentence when
- *   the agent could not answer, else NULL). */
+ *   the agent could not answer, else NULL), "has-context" (it cites an
+ *   object of another application: cc_message_get_context), "n-reactions" (guint, notified
+ *   whenever the reactions change), "read-at" (gint64 ms: on our last
+ *   message another member has read, when they first read it; else 0). */
 
 CcMessage     *cc_message_new_from_json      (JsonObject *obj);
 /* A pending message built from an outbox entry. */
@@ -82,6 +86,19 @@ gboolean       cc_message_get_mention        (CcMessage   *self,
  * place when the message is stored). */
 GListModel    *cc_message_get_attachments    (CcMessage *self);
 
+/* Reactions, ordered by first use. cc_message_get_reaction returns the
+ * emoji at @index (NULL past the end), how many reacted and who (at most
+ * the first 50, (transfer full) NULL-terminated; nullable out arguments). */
+guint          cc_message_get_n_reactions    (CcMessage *self);
+const char    *cc_message_get_reaction       (CcMessage *self,
+                                              guint      index,
+                                              guint     *out_count,
+                                              GStrv     *out_user_ids);
+gboolean       cc_message_has_reaction       (CcMessage  *self,
+                                              const char *emoji,
+                                              const char *user_id);
+gint64         cc_message_get_read_at        (CcMessage *self);
+
 void           cc_message_set_state          (CcMessage     *self,
                                               CcMessageState state,
                                               const char    *error);
@@ -89,5 +106,10 @@ void           cc_message_set_is_own         (CcMessage *self,
                                               gboolean   is_own);
 void           cc_message_set_read_by        (CcMessage *self,
                                               guint      read_by);
+
+/* The object of another application the message cites, or NULL. */
+const CauContext *cc_message_get_context     (CcMessage        *self);
+void           cc_message_set_context        (CcMessage        *self,
+                                              const CauContext *context);
 
 G_END_DECLS

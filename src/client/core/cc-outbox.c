@@ -373,6 +373,8 @@ list_cb (GObject      *object,
   json_object_set_string_member (body, "body", next->body);
   if (next->reply_to != NULL)
     json_object_set_string_member (body, "reply_to", next->reply_to);
+  if (next->context != NULL)
+    json_object_set_object_member (body, "context", cau_context_to_json (next->context));
   /* A message that waited here (offline, or behind others) says when Send
    * was pressed, so that everyone sees that time, not the delivery's
    * (issue 11). Past the server's bound it goes without: shown as
@@ -464,6 +466,19 @@ cc_outbox_queue_async (CcOutbox            *self,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
+  cc_outbox_queue_cited_async (self, room_id, body, reply_to, NULL, cancellable, callback, user_data);
+}
+
+void
+cc_outbox_queue_cited_async (CcOutbox            *self,
+                             const char          *room_id,
+                             const char          *body,
+                             const char          *reply_to,
+                             const CauContext    *context,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
   CcOutboxEntry *entry;
   GTask *task;
 
@@ -477,13 +492,14 @@ cc_outbox_queue_async (CcOutbox            *self,
   entry->reply_to = g_strdup (reply_to);
   entry->state = CC_MESSAGE_STATE_PENDING;
   entry->created_at = cau_time_now_ms ();
+  entry->context = cau_context_copy (context);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, cc_outbox_queue_async);
   g_task_set_task_data (task, entry, (GDestroyNotify) cc_outbox_entry_free);
   /* Not cancellable: once asked, the message must reach the disk. */
-  cc_cache_outbox_add_async (self->cache, entry->txn_id, room_id, body, reply_to,
-                             entry->created_at, NULL, added_cb, task);
+  cc_cache_outbox_add_cited_async (self->cache, entry->txn_id, room_id, body, reply_to,
+                                   entry->created_at, NULL, entry->context, NULL, added_cb, task);
 }
 
 void

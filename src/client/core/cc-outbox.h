@@ -48,6 +48,15 @@ void           cc_outbox_queue_async  (CcOutbox            *self,
                                        GCancellable        *cancellable,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data);
+/* The same, the message citing @context (nullable). */
+void           cc_outbox_queue_cited_async (CcOutbox            *self,
+                                            const char          *room_id,
+                                            const char          *body,
+                                            const char          *reply_to,
+                                            const CauContext    *context,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
 CcOutboxEntry *cc_outbox_queue_finish (CcOutbox      *self,
                                        GAsyncResult  *result,
                                        GError       **error);

@@ -3,6 +3,7 @@
  */
 #define G_LOG_DOMAIN "cc-room"
 
+#include "cau-context.h"
 #include <string.h>
 
 #include "cau-json.h"
@@ -618,4 +619,17 @@ cc_room_set_pending (CcRoom *self,
     return;
   self->pending = pending;
   NOTIFY (self, PROP_PENDING);
+}
+
+CauContext *
+cc_room_dup_context (CcRoom *self)
+{
+  g_autoptr(JsonObject) json = NULL;
+  JsonObject *context;
+
+  g_return_val_if_fail (CC_IS_ROOM (self), NULL);
+  json = room_json (self);
+  context = _cc_json_obj (json, "context");
+  /* A context the rules refuse is shown as none. */
+  return context ? cau_context_from_json (context, NULL) : NULL;
 }

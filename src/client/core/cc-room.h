@@ -3,6 +3,7 @@
  */
 #pragma once
 
+#include "cau-context.h"
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
@@ -87,5 +88,9 @@ void        cc_room_set_other_user           (CcRoom     *self,
                                               const char *presence);
 void        cc_room_set_presence             (CcRoom     *self,
                                               const char *presence);
+
+/* (transfer full) The object of another application the room is tied
+ * to, or NULL. */
+CauContext *cc_room_dup_context              (CcRoom *self);
 
 G_END_DECLS

@@ -42,6 +42,15 @@ void        _cc_timeline_remove_pending  (CcTimeline   *self,
 void        _cc_timeline_set_members     (CcTimeline   *self,
                                           GListModel   *members);
 void        _cc_timeline_update_read_by  (CcTimeline   *self);
+/* cc-timeline-reads.c: "read-at" on our last message another member read,
+ * asked of the server (GET /api/rooms/{id}/receipts?seq=) when that
+ * message changes. */
+void        _cc_timeline_update_read_at  (CcTimeline   *self);
+void        _cc_timeline_reads_clear     (CcTimeline   *self);
+/* GListModel of CcReceipt (cc-reactions.h) from a wire `receipts` array,
+ * leaving out @except_user_id (cc-client-reactions.c). */
+GListModel *_cc_receipts_from_json       (JsonArray    *receipts,
+                                          const char   *except_user_id);
 
 G_END_DECLS
 
@@ -74,6 +83,11 @@ struct _CcTimeline
   /* The window was loaded around a message the cache does not hold
    * (cc-timeline-around.c): its pages come from the server, unsaved. */
   gboolean      detached;
+  /* cc-timeline-reads.c: the message carrying "read-at", and the request
+   * for it in flight. */
+  CcMessage    *read_at_message;
+  gint64        read_at_seq;
+  GCancellable *read_at_cancellable;
 };
 
 /* cc-timeline.c: the flags, notified when they change, and "error". */
@@ -106,6 +120,10 @@ void        _cc_timeline_drop_stored     (CcTimeline   *self,
                                           guint         n);
 void        _cc_timeline_insert_message  (CcTimeline   *self,
                                           JsonObject   *json);
+/* Retention removed the room's messages below @before_seq: they leave the
+ * window (issue 17). */
+void        _cc_timeline_drop_below      (CcTimeline   *self,
+                                          gint64        before_seq);
 
 /* cc-timeline-pages.c: the window replaced by @messages (wire objects in
  * ascending seq), in one change; the flags are the caller's. */

@@ -64,6 +64,7 @@ cc_timeline_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  _cc_timeline_reads_clear (self);
   if (self->members != NULL)
     g_signal_handlers_disconnect_by_data (self->members, self);
   g_clear_object (&self->members);
@@ -247,6 +248,7 @@ _cc_timeline_update_read_by (CcTimeline *self)
     }
   for (guint i = 0; i < self->n_stored; i++)
     compute_read_by (self, g_ptr_array_index (self->items, i), watermarks, readers);
+  _cc_timeline_update_read_at (self);
 }
 
 void
@@ -318,6 +320,13 @@ _cc_timeline_drop_stored (CcTimeline *self,
   g_ptr_array_remove_range (self->items, pos, n);
   self->n_stored -= n;
   g_list_model_items_changed (G_LIST_MODEL (self), pos, n, 0);
+}
+
+void
+_cc_timeline_drop_below (CcTimeline *self,
+                         gint64      before_seq)
+{
+  _cc_timeline_drop_stored (self, 0, _cc_timeline_stored_position (self, before_seq));
 }
 
 /* Adds or updates @json wherever its seq puts it (a page's message). */
@@ -467,6 +476,7 @@ _cc_timeline_add_pending (CcTimeline          *self,
   message = cc_message_new_pending (entry->room_id, entry->txn_id, entry->body, entry->reply_to,
                                     self->own_user_id, self->own_name, entry->created_at);
   _cc_message_set_attachments (message, entry->files);
+  cc_message_set_context (message, entry->context);
   if (entry->state == CC_MESSAGE_STATE_FAILED)
     cc_message_set_state (message, CC_MESSAGE_STATE_FAILED, entry->error);
   g_ptr_array_add (self->items, message);

@@ -22,6 +22,14 @@ struct _CcUser
   char       *description;
   char       *system_prompt;   /* admin answers only */
   char       *model;           /* admin answers only; NULL = the server's */
+  /* The contact policy (issue 17): the person's rank, and whether the
+   * signed-in user may open a direct room with them (GET /api/users). */
+  char       *rank;
+  gboolean    can_direct;
+  char       *contact_reason;
+  char       *contact_rule_kind;
+  char       *contact_rule_from;
+  char       *contact_rule_to;
 };
 
 G_DEFINE_FINAL_TYPE (CcUser, cc_user, G_TYPE_OBJECT)
@@ -38,6 +46,7 @@ enum {
   PROP_KIND,
   PROP_HANDLE,
   PROP_DESCRIPTION,
+  PROP_CAN_DIRECT,
   N_PROPS
 };
 
@@ -60,6 +69,11 @@ cc_user_finalize (GObject *object)
   g_free (self->description);
   g_free (self->system_prompt);
   g_free (self->model);
+  g_free (self->rank);
+  g_free (self->contact_reason);
+  g_free (self->contact_rule_kind);
+  g_free (self->contact_rule_from);
+  g_free (self->contact_rule_to);
   G_OBJECT_CLASS (cc_user_parent_class)->finalize (object);
 }
 
@@ -80,6 +94,7 @@ cc_user_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec 
     case PROP_KIND: g_value_set_string (value, self->kind); break;
     case PROP_HANDLE: g_value_set_string (value, self->handle); break;
     case PROP_DESCRIPTION: g_value_set_string (value, self->description); break;
+    case PROP_CAN_DIRECT: g_value_set_boolean (value, self->can_direct); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -103,6 +118,7 @@ cc_user_class_init (CcUserClass *klass)
   props[PROP_KIND] = g_param_spec_string ("kind", NULL, NULL, "person", flags);
   props[PROP_HANDLE] = g_param_spec_string ("handle", NULL, NULL, NULL, flags);
   props[PROP_DESCRIPTION] = g_param_spec_string ("description", NULL, NULL, NULL, flags);
+  props[PROP_CAN_DIRECT] = g_param_spec_boolean ("can-direct", NULL, NULL, TRUE, flags);
   g_object_class_install_properties (object_class, N_PROPS, props);
 }
 
@@ -112,6 +128,7 @@ cc_user_init (CcUser *self)
   self->json = json_object_new ();
   self->presence = g_strdup ("offline");
   self->kind = g_strdup ("person");
+  self->can_direct = TRUE;
 }
 
 CcUser *
@@ -160,6 +177,25 @@ cc_user_update_from_json (CcUser     *self,
     _cc_set_str (&self->system_prompt, _cc_json_str (obj, "system_prompt"));
   if (_cc_json_has (obj, "model"))
     _cc_set_str (&self->model, _cc_json_str (obj, "model"));
+  if (_cc_json_has (obj, "rank"))
+    _cc_set_str (&self->rank, _cc_json_str (obj, "rank"));
+  /* Only the people listing says it; a server without a policy never does. */
+  if (_cc_json_has (obj, "can_direct"))
+    {
+      JsonObject *rule = _cc_json_obj (obj, "contact_rule");
+      gboolean can = _cc_json_bool (obj, "can_direct");
+
+      /* Set before the notification, which bindings act on. */
+      _cc_set_str (&self->contact_reason, can ? NULL : _cc_json_str (obj, "contact_reason"));
+      _cc_set_str (&self->contact_rule_kind, rule && !can ? _cc_json_str (rule, "kind") : NULL);
+      _cc_set_str (&self->contact_rule_from, rule && !can ? _cc_json_str (rule, "from") : NULL);
+      _cc_set_str (&self->contact_rule_to, rule && !can ? _cc_json_str (rule, "to") : NULL);
+      if (can != self->can_direct)
+        {
+          self->can_direct = can;
+          g_object_notify_by_pspec (G_OBJECT (self), props[PROP_CAN_DIRECT]);
+        }
+    }
   if (_cc_json_str (obj, "presence") != NULL || _cc_json_has (obj, "last_seen_at"))
     cc_user_set_presence (self,
                           _cc_json_str (obj, "presence") ? _cc_json_str (obj, "presence") : self->presence,
@@ -202,6 +238,23 @@ const char *cc_user_get_handle (CcUser *self) { g_return_val_if_fail (CC_IS_USER
 const char *cc_user_get_description (CcUser *self) { g_return_val_if_fail (CC_IS_USER (self), NULL); return self->description; }
 const char *cc_user_get_system_prompt (CcUser *self) { g_return_val_if_fail (CC_IS_USER (self), NULL); return self->system_prompt; }
 const char *cc_user_get_model (CcUser *self) { g_return_val_if_fail (CC_IS_USER (self), NULL); return self->model; }
+const char *cc_user_get_rank (CcUser *self) { g_return_val_if_fail (CC_IS_USER (self), NULL); return self->rank; }
+gboolean cc_user_get_can_direct (CcUser *self) { g_return_val_if_fail (CC_IS_USER (self), TRUE); return self->can_direct; }
+const char *cc_user_get_contact_reason (CcUser *self) { g_return_val_if_fail (CC_IS_USER (self), NULL); return self->contact_reason; }
+
+const char *
+cc_user_get_contact_rule (CcUser      *self,
+                          const char **from,
+                          const char **to)
+{
+  g_return_val_if_fail (CC_IS_USER (self), NULL);
+  if (from)
+    *from = self->contact_rule_from;
+  if (to)
+    *to = self->contact_rule_to;
+  return self->contact_rule_kind;
+}
+
 gboolean cc_user_is_agent (CcUser *self) { g_return_val_if_fail (CC_IS_USER (self), FALSE); return g_strcmp0 (self->kind, "agent") == 0; }
 
 void

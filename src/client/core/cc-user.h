@@ -14,7 +14,8 @@ G_DECLARE_FINAL_TYPE (CcUser, cc_user, CC, USER, GObject)
  * "status-text", "presence" ("online", "idle" or "offline"),
  * "last-seen-at" (gint64, ms since the epoch, 0 when unknown),
  * "kind" ("person" or "agent"; "person" when the server says nothing),
- * "handle" and "description" (agents only, NULL for people). */
+ * "handle" and "description" (agents only, NULL for people), "can-direct" (see
+ * cc_user_get_can_direct()). */
 
 CcUser     *cc_user_new_from_json      (JsonObject *obj);
 /* Updates the members present in @obj (a wire `user`); notifies changes. */
@@ -39,6 +40,18 @@ gboolean    cc_user_is_agent           (CcUser *self);
  * (NULL elsewhere, and the model NULL when the server's default is used). */
 const char *cc_user_get_system_prompt  (CcUser *self);
 const char *cc_user_get_model          (CcUser *self);
+/* The contact policy (issue 17). The person's rank, or NULL. Whether the
+ * signed-in user may open a direct room with them, as the people listing
+ * (GET /api/users) said (TRUE when it said nothing); when not, the
+ * server's English sentence and the rule: "rank" or "role" (or NULL when
+ * the server gave none), with the signed-in user's rank or role in @from
+ * and theirs in @to. */
+const char *cc_user_get_rank           (CcUser *self);
+gboolean    cc_user_get_can_direct     (CcUser *self);
+const char *cc_user_get_contact_reason (CcUser *self);
+const char *cc_user_get_contact_rule   (CcUser      *self,
+                                        const char **from,
+                                        const char **to);
 void        cc_user_set_presence       (CcUser     *self,
                                         const char *presence,
                                         gint64      last_seen_at);

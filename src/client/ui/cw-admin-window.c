@@ -9,6 +9,8 @@
 
 #include "cc-admin.h"
 #include "cw-admin-agents.h"
+#include "cw-admin-policy.h"
+#include "cw-admin-retention.h"
 #include "cw-admin-window.h"
 
 #define AUDIT_PAGE 50
@@ -42,6 +44,9 @@ struct _CwAdminWindow
   GtkWidget    *create_button;
   GtkListBox   *users_list;
   CwAdminAgents *agents_page;
+  CwAdminPolicy *policy_page;
+  AdwViewStack  *stack;
+  CwAdminRetention *retention_page;
 };
 
 G_DEFINE_FINAL_TYPE (CwAdminWindow, cw_admin_window, ADW_TYPE_WINDOW)
@@ -350,6 +355,20 @@ cw_admin_window_dispose (GObject *object)
   G_OBJECT_CLASS (cw_admin_window_parent_class)->dispose (object);
 }
 
+/* Alt+1…Alt+4 show the pages: GTK 4.8 leaves AdwViewSwitcher's buttons
+ * out of the accessibility tree, so this is how keyboard and screen reader
+ * users (and the UI tests) reach them. */
+static gboolean
+show_page_cb (GtkWidget *widget,
+              GVariant  *args,
+              gpointer   user_data)
+{
+  CwAdminWindow *self = CW_ADMIN_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->stack, g_variant_get_string (args, NULL));
+  return TRUE;
+}
+
 static void
 cw_admin_window_class_init (CwAdminWindowClass *klass)
 {
@@ -374,6 +393,13 @@ cw_admin_window_class_init (CwAdminWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CwAdminWindow, create_button);
   gtk_widget_class_bind_template_child (widget_class, CwAdminWindow, users_list);
   gtk_widget_class_bind_template_child (widget_class, CwAdminWindow, agents_page);
+  gtk_widget_class_bind_template_child (widget_class, CwAdminWindow, policy_page);
+  gtk_widget_class_bind_template_child (widget_class, CwAdminWindow, stack);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_1, GDK_ALT_MASK, show_page_cb, "s", "audit");
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_2, GDK_ALT_MASK, show_page_cb, "s", "users");
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_3, GDK_ALT_MASK, show_page_cb, "s", "agents");
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_4, GDK_ALT_MASK, show_page_cb, "s", "policy");
+  gtk_widget_class_bind_template_child (widget_class, CwAdminWindow, retention_page);
   gtk_widget_class_bind_template_callback (widget_class, on_load_more_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_create_cb);
 }
@@ -385,6 +411,8 @@ cw_admin_window_init (CwAdminWindow *self)
   GtkListItemFactory *factory;
 
   g_type_ensure (CW_TYPE_ADMIN_AGENTS);
+  g_type_ensure (CW_TYPE_ADMIN_POLICY);
+  g_type_ensure (CW_TYPE_ADMIN_RETENTION);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
@@ -421,5 +449,7 @@ cw_admin_window_new (CcClient *client)
   g_signal_connect_swapped (self->period_filter, "notify::selected", G_CALLBACK (reload_audit), self);
   cc_client_list_users_async (client, self->cancellable, users_loaded_cb, g_object_ref (self));
   cw_admin_agents_set_client (self->agents_page, client);
+  cw_admin_policy_set_client (self->policy_page, client);
+  cw_admin_retention_set_client (self->retention_page, client);
   return self;
 }

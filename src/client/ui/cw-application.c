@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "cc-invitation.h"
+#include "cw-discuss-dialog.h"
 #include "cw-account-actions.h"
 #include "cw-application.h"
 #include "cw-join-dialog.h"
@@ -37,6 +38,7 @@ struct _CwApplication
   gboolean        busy;
   gboolean        restoring;        /* a saved session is being restored */
   gboolean        present_wanted;   /* activated meanwhile */
+  char           *pending_discuss;  /* a Discuss link that came meanwhile */
 };
 
 G_DEFINE_FINAL_TYPE (CwApplication, cw_application, ADW_TYPE_APPLICATION)
@@ -117,6 +119,13 @@ get_window (CwApplication *self)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
+  /* A dialog of the app (the Discuss view) may be the active one: its
+   * main window is the one it belongs to. */
+  while (window != NULL && !CW_IS_WINDOW (window))
+    window = gtk_window_get_transient_for (window);
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); window == NULL && l; l = l->next)
+    if (CW_IS_WINDOW (l->data))
+      window = l->data;
   if (window == NULL)
     window = GTK_WINDOW (cw_window_new (self));
   return CW_WINDOW (window);
@@ -374,6 +383,9 @@ restore_free (gpointer data)
   g_free (restore);
 }
 
+static void open_discuss_link (CwApplication *self,
+                               const char    *link);
+
 static void
 present_now (CwApplication *self)
 {
@@ -383,6 +395,14 @@ present_now (CwApplication *self)
     {
       self->present_wanted = FALSE;
       gtk_window_present (GTK_WINDOW (get_window (self)));
+    }
+  /* Shown early (the restore is slow), the link waits for the account. */
+  if (self->pending_discuss != NULL && self->client != NULL &&
+      !g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_autofree char *link = g_steal_pointer (&self->pending_discuss);
+
+      open_discuss_link (self, link);
     }
 }
 
@@ -418,6 +438,13 @@ restore_step_done (GTask *task)
       g_task_return_boolean (task, TRUE);
     }
   present_now (self);
+  /* No account after all: the link is refused with its sentence. */
+  if (self->pending_discuss != NULL && !g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_autofree char *link = g_steal_pointer (&self->pending_discuss);
+
+      open_discuss_link (self, link);
+    }
 }
 
 static void
@@ -563,6 +590,56 @@ cw_application_review_invitation (CwApplication *self,
   gtk_window_present (GTK_WINDOW (cw_join_dialog_new (window, self, token, server_url)));
 }
 
+/* causerie://discuss?...: another application's "Discuss" button. A link
+ * that breaks a rule, or names another server than the signed-in one, is
+ * refused with a sentence; nothing else happens. */
+static void
+open_discuss_link (CwApplication *self,
+                   const char    *link)
+{
+  g_autoptr(CcDiscussLink) discuss = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWindow *window;
+  GList *windows;
+
+  /* The app started by the link: it is shown once the saved session is
+   * back (or known to be missing). */
+  if (self->client == NULL && self->restoring)
+    {
+      g_free (self->pending_discuss);
+      self->pending_discuss = g_strdup (link);
+      self->present_wanted = TRUE;
+      return;
+    }
+  if (self->client == NULL)
+    {
+      refuse_link (self, _("Sign in first, then open the Discuss link again."));
+      return;
+    }
+  discuss = cc_discuss_link_parse (link, &error);
+  if (discuss == NULL ||
+      !cc_discuss_link_check_server (discuss, cc_account_get_server_url (cc_client_get_account (self->client)),
+                                     &error))
+    {
+      g_message ("Refused a Discuss link: %s", error->message);
+      refuse_link (self, error->message);
+      return;
+    }
+
+  window = GTK_WINDOW (get_window (self));
+  gtk_window_present (window);
+  /* The same object twice: bring its view forward. */
+  windows = gtk_application_get_windows (GTK_APPLICATION (self));
+  for (GList *l = windows; l; l = l->next)
+    if (CW_IS_DISCUSS_DIALOG (l->data) &&
+        cau_context_same_entity (cw_discuss_dialog_get_context (l->data), discuss->context))
+      {
+        gtk_window_present (l->data);
+        return;
+      }
+  gtk_window_present (GTK_WINDOW (cw_discuss_dialog_new (window, self, discuss)));
+}
+
 void
 cw_application_open_link (CwApplication *self,
                           const char    *link)
@@ -575,6 +652,11 @@ cw_application_open_link (CwApplication *self,
 
   g_return_if_fail (CW_IS_APPLICATION (self));
 
+  if (cc_discuss_link_is_discuss (link))
+    {
+      open_discuss_link (self, link);
+      return;
+    }
   parsed = link ? g_uri_parse (link, G_URI_FLAGS_ENCODED_QUERY, NULL) : NULL;
   if (parsed != NULL && g_strcmp0 (g_uri_get_scheme (parsed), "causerie") == 0 &&
       g_strcmp0 (g_uri_get_host (parsed), "room") == 0)
@@ -859,6 +941,7 @@ cw_application_dispose (GObject *object)
   g_clear_object (&self->notifier);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->prefill, g_hash_table_unref);
+  g_clear_pointer (&self->pending_discuss, g_free);
 
   G_OBJECT_CLASS (cw_application_parent_class)->dispose (object);
 }

@@ -15,6 +15,7 @@
 #include "cw-attachment-tray.h"
 #include "cw-attachment-utils.h"
 #include "cw-composer.h"
+#include "cw-context-card.h"
 #include "cw-mention-item.h"
 #include "cw-utils.h"
 #include "cc-bidi.h"
@@ -34,6 +35,7 @@ struct _CwComposer
   GtkLabel           *context_title;
   GtkLabel           *context_excerpt;
   CwAttachmentTray   *tray;
+  CwContextCard      *cite_card;     /* the object the next message cites */
   GtkButton          *attach_button;
   GtkTextView        *text_view;
   GtkLabel           *placeholder;
@@ -391,9 +393,15 @@ cw_composer_send (CwComposer *self)
     cc_client_edit_message_async (self->client, room_id, self->target_id, body,
                                   self->cancellable, edit_cb, g_object_ref (self));
   else
-    cc_client_send_message_async (self->client, room_id, body,
-                                  self->mode == MODE_REPLY ? self->target_id : NULL,
-                                  self->cancellable, send_cb, g_object_ref (self));
+    cc_client_send_cited_async (self->client, room_id, body,
+                                self->mode == MODE_REPLY ? self->target_id : NULL,
+                                cw_context_card_get_context (self->cite_card),
+                                self->cancellable, send_cb, g_object_ref (self));
+  /* Cited once: the next message is about whatever it says. Files go
+   * without a citation (the files call takes none): it waits for the
+   * next text. */
+  if (self->mode != MODE_EDIT && !has_files)
+    cw_composer_set_context (self, NULL);
 
   set_mode (self, MODE_NORMAL, NULL);
   cw_composer_set_text (self, "");
@@ -756,8 +764,9 @@ cw_composer_set_room (CwComposer *self,
   hide_mentions (self);
   set_mode (self, MODE_NORMAL, NULL);
   cw_composer_set_text (self, "");
-  /* Files chosen for one room never go to another. */
+  /* Files chosen for one room never go to another; nor does a citation. */
   cw_attachment_tray_clear (self->tray);
+  cw_context_card_set_context (self->cite_card, NULL);
   g_set_object (&self->room, room);
   g_clear_object (&self->members);
 
@@ -791,6 +800,21 @@ cw_composer_set_room (CwComposer *self,
     g_autofree char *text = cw_composer_get_text (self);
     update_from_text (self, text);
   }
+}
+
+void
+cw_composer_set_context (CwComposer       *self,
+                         const CauContext *context)
+{
+  g_return_if_fail (CW_IS_COMPOSER (self));
+  cw_context_card_set_context (self->cite_card, context);
+}
+
+static void
+on_cite_remove_cb (CwComposer *self)
+{
+  cw_composer_set_context (self, NULL);
+  gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
 }
 
 void
@@ -864,8 +888,10 @@ cw_composer_class_init (CwComposerClass *klass)
                                 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (CW_TYPE_ATTACHMENT_TRAY);
+  g_type_ensure (CW_TYPE_CONTEXT_CARD);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/causerie/Causerie/cw-composer.ui");
   gtk_widget_class_bind_template_child (widget_class, CwComposer, tray);
+  gtk_widget_class_bind_template_child (widget_class, CwComposer, cite_card);
   gtk_widget_class_bind_template_child (widget_class, CwComposer, attach_button);
   gtk_widget_class_bind_template_child (widget_class, CwComposer, context_revealer);
   gtk_widget_class_bind_template_child (widget_class, CwComposer, context_icon);
@@ -881,6 +907,7 @@ cw_composer_class_init (CwComposerClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_mention_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_attach_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_tray_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_cite_remove_cb);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "composer");
@@ -895,6 +922,7 @@ cw_composer_init (CwComposer *self)
   GtkListItemFactory *factory;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  cw_context_card_set_removable (self->cite_card, TRUE);
   gtk_widget_set_parent (GTK_WIDGET (self->mention_popover), GTK_WIDGET (self->text_view));
 
   self->room_entry = g_list_store_new (CW_TYPE_MENTION_ITEM);

@@ -21,6 +21,10 @@ void  cw_composer_set_client (CwComposer *self,
  * the draft of @room. */
 void  cw_composer_set_room   (CwComposer *self,
                               CcRoom     *room);
+/* The next message cites @context (NULL: none): shown as a removable
+ * card above the text; a change of room drops it. */
+void  cw_composer_set_context (CwComposer       *self,
+                               const CauContext *context);
 void  cw_composer_reply_to   (CwComposer *self,
                               CcMessage  *message);
 void  cw_composer_edit       (CwComposer *self,

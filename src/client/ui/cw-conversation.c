@@ -872,6 +872,15 @@ cw_conversation_set_folded (CwConversation *self,
 }
 
 void
+cw_conversation_cite (CwConversation   *self,
+                      const CauContext *context)
+{
+  g_return_if_fail (CW_IS_CONVERSATION (self));
+  cw_composer_set_context (self->composer, context);
+  cw_composer_focus (self->composer);
+}
+
+void
 cw_conversation_focus_composer (CwConversation *self)
 {
   g_return_if_fail (CW_IS_CONVERSATION (self));

@@ -22,6 +22,9 @@ CcRoom *cw_conversation_get_room       (CwConversation *self);
 void    cw_conversation_set_folded     (CwConversation *self,
                                         gboolean        folded);
 void    cw_conversation_focus_composer (CwConversation *self);
+/* The composer's next message cites @context (see cw_composer_set_context). */
+void    cw_conversation_cite           (CwConversation   *self,
+                                        const CauContext *context);
 /* Search: shows the room's messages around @message_id (of @seq), however
  * far back, and marks it. */
 void    cw_conversation_show_message   (CwConversation *self,

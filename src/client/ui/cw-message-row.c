@@ -11,8 +11,12 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "cc-reactions.h"
 #include "cw-attachment-view.h"
+#include "cw-context-card.h"
 #include "cw-message-row.h"
+#include "cw-reactions-bar.h"
+#include "cw-read-list.h"
 #include "cw-utils.h"
 
 #define GROUP_WINDOW_MS (5 * 60 * 1000)
@@ -29,6 +33,7 @@ struct _CwMessageRow
   GtkWidget     *body_row;
   GtkLabel      *body_label;
   GtkWidget     *menu_button;
+  GtkWidget     *react_button;
   GMenuModel    *message_menu;
   GtkWidget     *menu;          /* made when first opened */
 
@@ -47,11 +52,14 @@ struct _CwMessageRow
   GtkWidget     *meta_box;       /* after the body */
   GtkLabel      *edited_label;
   GtkImage      *state_icon;
-  GtkLabel      *read_by_label;
+  GtkButton     *read_by_button;  /* "read by N": opens who read it, when */
+  CwReactionsBar *reactions;     /* under the message, once it has some */
+  GtkLabel      *read_at_label;  /* "Read 14:02" (direct rooms) */
   GtkWidget     *failed_box;
   GtkWidget     *retry_button;   /* in failed_box */
   GtkLabel      *error_label;
   CwAttachmentView *attachments;
+  CwContextCard    *cited;       /* made when a message first cites an object */
   GtkWidget     *agent_badge;    /* in header_box, after the sender */
   GtkWidget     *agent_box;      /* after the body: writing… or the error */
   GtkWidget     *agent_spinner;
@@ -396,13 +404,68 @@ ensure_state_icon (CwMessageRow *self)
 }
 
 static void
+on_read_by_clicked_cb (GtkButton    *button,
+                       CwMessageRow *self)
+{
+  if (self->message != NULL)
+    cw_read_list_popup (GTK_WIDGET (button), self->message);
+}
+
+static void
 ensure_read_by (CwMessageRow *self)
 {
-  if (self->read_by_label != NULL)
+  if (self->read_by_button != NULL)
     return;
   ensure_meta (self);
-  self->read_by_label = new_label (NULL, "caption", "dim-label", NULL);
-  gtk_box_append (GTK_BOX (self->meta_box), GTK_WIDGET (self->read_by_label));
+  self->read_by_button = GTK_BUTTON (gtk_button_new ());
+  gtk_widget_add_css_class (GTK_WIDGET (self->read_by_button), "flat");
+  gtk_widget_add_css_class (GTK_WIDGET (self->read_by_button), "read-by");
+  gtk_widget_add_css_class (GTK_WIDGET (self->read_by_button), "caption");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->read_by_button), _("Who read it, and when"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->read_by_button),
+                                  GTK_ACCESSIBLE_PROPERTY_HAS_POPUP, TRUE, -1);
+  g_signal_connect (self->read_by_button, "clicked", G_CALLBACK (on_read_by_clicked_cb), self);
+  gtk_box_append (GTK_BOX (self->meta_box), GTK_WIDGET (self->read_by_button));
+}
+
+/* Under the body: the reactions, then "Read 14:02". */
+static void
+update_reactions (CwMessageRow *self,
+                  gboolean      deleted)
+{
+  guint n = deleted ? 0 : cc_message_get_n_reactions (self->message);
+
+  if (n > 0 && self->reactions == NULL)
+    {
+      self->reactions = cw_reactions_bar_new ();
+      gtk_box_append (GTK_BOX (self->content_box), GTK_WIDGET (self->reactions));
+      if (self->read_at_label != NULL)
+        gtk_box_reorder_child_after (GTK_BOX (self->content_box), GTK_WIDGET (self->read_at_label),
+                                     GTK_WIDGET (self->reactions));
+    }
+  if (self->reactions != NULL)
+    cw_reactions_bar_set_message (self->reactions, n > 0 ? self->message : NULL);
+}
+
+static void
+update_read_at (CwMessageRow *self,
+                gboolean      deleted)
+{
+  gint64 at = cc_message_get_read_at (self->message);
+  g_autofree char *text = NULL;
+  gboolean show = self->context.direct && !deleted && cc_message_get_is_own (self->message) && at > 0;
+
+  if (show && self->read_at_label == NULL)
+    {
+      self->read_at_label = new_label (NULL, "caption", "dim-label", "read-at", NULL);
+      gtk_widget_set_halign (GTK_WIDGET (self->read_at_label), GTK_ALIGN_END);
+      gtk_box_append (GTK_BOX (self->content_box), GTK_WIDGET (self->read_at_label));
+    }
+  show_part (self->read_at_label, show);
+  if (!show)
+    return;
+  text = cc_format_read_at (at, 0);
+  gtk_label_set_text (self->read_at_label, text);
 }
 
 /* An agent's answer: the badge beside its name, and under the body the
@@ -548,6 +611,8 @@ update_actions (CwMessageRow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "message.delete",
                                  stored && !deleted && plain && (own || self->context.can_moderate));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "message.copy", !deleted && plain);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "message.react", stored && !deleted && plain);
+  gtk_widget_set_visible (self->react_button, stored && !deleted && plain);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "message.retry",
                                  cc_message_get_state (m) == CC_MESSAGE_STATE_FAILED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "message.discard",
@@ -566,7 +631,7 @@ update_state (CwMessageRow *self)
   g_autofree char *read_text = NULL;
   const char *a11y = NULL;
 
-  show_part (self->read_by_label, FALSE);
+  show_part (self->read_by_button, FALSE);
   if (state == CC_MESSAGE_STATE_FAILED)
     {
       gboolean refused = has_refused_file (m);
@@ -606,8 +671,8 @@ update_state (CwMessageRow *self)
           read_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "read by %u",
                                                     "read by %u", read_by), read_by);
           ensure_read_by (self);
-          gtk_label_set_text (self->read_by_label, read_text);
-          gtk_widget_set_visible (GTK_WIDGET (self->read_by_label), TRUE);
+          gtk_button_set_label (self->read_by_button, read_text);
+          gtk_widget_set_visible (GTK_WIDGET (self->read_by_button), TRUE);
         }
     }
 
@@ -643,6 +708,22 @@ update_attachments (CwMessageRow *self,
       gtk_widget_set_visible (GTK_WIDGET (self->attachments), n > 0);
     }
   return n;
+}
+
+/* Few messages cite an object: the card is made when one first does. */
+static void
+update_cited (CwMessageRow *self,
+              gboolean      deleted)
+{
+  const CauContext *context = deleted ? NULL : cc_message_get_context (self->message);
+
+  if (context != NULL && self->cited == NULL)
+    {
+      self->cited = cw_context_card_new ();
+      gtk_box_insert_child_after (GTK_BOX (self->content_box), GTK_WIDGET (self->cited), self->body_row);
+    }
+  if (self->cited != NULL)
+    cw_context_card_set_context (self->cited, context);
 }
 
 /* A message that waited in an outbox shows when it was written (issue 11):
@@ -809,9 +890,12 @@ update (CwMessageRow *self)
 
   update_state (self);
   update_actions (self);
+  update_reactions (self, deleted);
+  update_read_at (self, deleted);
 
   /* One sentence for screen readers: "Alice, 14:02: see you tomorrow". */
   n_files = update_attachments (self, deleted);
+  update_cited (self, deleted);
   /* Only files: no empty line above them. */
   no_text = cc_message_get_body (m) == NULL || *cc_message_get_body (m) == '\0';
   /* An answer that has not begun shows only its "Writing…" line. */
@@ -921,6 +1005,20 @@ copy_action (GtkWidget  *widget,
     gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), cc_message_get_body (self->message));
 }
 
+/* "Add Reaction": the picker under the header's button, or under the
+ * menu button for a grouped message (no header). */
+static void
+react_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *param)
+{
+  CwMessageRow *self = CW_MESSAGE_ROW (widget);
+  GtkWidget *anchor = gtk_widget_is_visible (self->react_button) ? self->react_button : self->menu_button;
+
+  if (self->message != NULL && cc_message_get_id (self->message) != NULL)
+    cw_reaction_picker_popup (anchor, self->message);
+}
+
 /* The menu is made when first opened: a popover menu per row would be
  * most of the cost of a row when a room opens. The button is a plain
  * GtkButton: a GtkMenuButton costs four times as much memory (10.7 against
@@ -1012,6 +1110,7 @@ cw_message_row_class_init (CwMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CwMessageRow, body_row);
   gtk_widget_class_bind_template_child (widget_class, CwMessageRow, body_label);
   gtk_widget_class_bind_template_child (widget_class, CwMessageRow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, CwMessageRow, react_button);
   gtk_widget_class_bind_template_child (widget_class, CwMessageRow, message_menu);
 
   gtk_widget_class_install_action (widget_class, "message.reply", NULL, forward_action);
@@ -1020,6 +1119,7 @@ cw_message_row_class_init (CwMessageRowClass *klass)
   gtk_widget_class_install_action (widget_class, "message.retry", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "message.discard", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "message.copy", NULL, copy_action);
+  gtk_widget_class_install_action (widget_class, "message.react", NULL, react_action);
 
   /* The row lays out its children itself, top to bottom: no box around
    * them (one widget less in every row). */

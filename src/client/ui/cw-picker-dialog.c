@@ -10,6 +10,7 @@
 #include "cw-utils.h"
 #include "cc-members.h"
 #include "cc-bidi.h"
+#include "cau-error.h"
 
 struct _CwPickerDialog
 {
@@ -74,6 +75,65 @@ subtitle_cb (gpointer this,
       return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u member", "%u members", n), n);
     }
   return NULL;
+}
+
+/* Why the signed-in user may not message @user directly, in the reader's
+ * language when the server said which rule (else the server's sentence). */
+static char *
+cw_contact_reason (CcUser *user)
+{
+  const char *from = NULL, *to = NULL;
+  const char *kind = cc_user_get_contact_rule (user, &from, &to);
+
+  if (g_strcmp0 (kind, "rank") == 0 && from != NULL && to != NULL)
+    /* Translators: why a person cannot be messaged directly; both are
+     * rank names the organisation chose (CEO, Employee…). */
+    return g_strdup_printf (_("Your organisation’s contact policy does not let people ranked “%s” "
+                              "open a direct conversation with people ranked “%s”."), from, to);
+  if (g_strcmp0 (kind, "role") == 0)
+    return g_strdup (_("Your organisation does not let people with your role open a direct "
+                       "conversation with people with theirs."));
+  if (cc_user_get_contact_reason (user) != NULL)
+    return g_strdup (cc_user_get_contact_reason (user));
+  return g_strdup (_("Your organisation’s contact policy does not let you message this person directly."));
+}
+
+/* The contact policy (issue 17), for a new direct conversation only:
+ * people one cannot message show why, and cannot be chosen. */
+static gboolean
+reachable_direct_cb (gpointer this,
+                     gboolean can_direct)
+{
+  return can_direct;
+}
+
+static gboolean
+unreachable_direct_cb (gpointer this,
+                       gboolean can_direct)
+{
+  return !can_direct;
+}
+
+static gboolean
+reachable_always_cb (gpointer this,
+                     gboolean can_direct)
+{
+  return TRUE;
+}
+
+static gboolean
+unreachable_never_cb (gpointer this,
+                      gboolean can_direct)
+{
+  return FALSE;
+}
+
+static char *
+unreachable_reason_cb (gpointer this,
+                       GObject *item,
+                       gboolean can_direct)
+{
+  return CC_IS_USER (item) && !can_direct ? cw_contact_reason (CC_USER (item)) : NULL;
 }
 
 static gboolean
@@ -284,6 +344,9 @@ chosen_cb (GObject      *source,
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         cw_show_toast (GTK_WIDGET (self), cw_error_sentence (error));
       gtk_widget_set_sensitive (GTK_WIDGET (self->list_view), TRUE);
+      /* The policy changed since the list came: show it as it is now. */
+      if (g_error_matches (error, CAU_ERROR, CAU_ERROR_FORBIDDEN))
+        refresh (self);
       return;
     }
   gtk_widget_activate_action (GTK_WIDGET (self), "app.open-room", "s", cc_room_get_id (room));
@@ -303,6 +366,13 @@ on_activate_cb (CwPickerDialog *self,
   if (self->mode == CW_PICKER_ADD_PEOPLE && CC_IS_USER (item))
     {
       choose_person (self, CC_USER (item));   /* issue 11 (people) */
+      return;
+    }
+  if (CC_IS_USER (item) && !cc_user_get_can_direct (CC_USER (item)))
+    {
+      g_autofree char *why = cw_contact_reason (CC_USER (item));
+
+      cw_show_toast (GTK_WIDGET (self), why);
       return;
     }
   gtk_widget_set_sensitive (GTK_WIDGET (self->list_view), FALSE);
@@ -367,10 +437,30 @@ cw_picker_dialog_class_init (CwPickerDialogClass *klass)
 }
 
 static void
-cw_picker_dialog_init (CwPickerDialog *self)
+setup_factory (CwPickerDialog *self)
 {
   g_autoptr(GtkBuilderScope) scope = gtk_builder_cscope_new ();
   g_autoptr(GtkListItemFactory) factory = NULL;
+  gboolean direct = self->mode == CW_PICKER_PEOPLE;
+
+  gtk_builder_cscope_add_callback_symbols (GTK_BUILDER_CSCOPE (scope),
+                                           "title_cb", G_CALLBACK (title_cb),
+                                           "subtitle_cb", G_CALLBACK (subtitle_cb),
+                                           "kind_cb", G_CALLBACK (kind_cb),
+                                           "reachable_cb", direct ? G_CALLBACK (reachable_direct_cb)
+                                                                  : G_CALLBACK (reachable_always_cb),
+                                           "unreachable_cb", direct ? G_CALLBACK (unreachable_direct_cb)
+                                                                    : G_CALLBACK (unreachable_never_cb),
+                                           "unreachable_reason_cb", G_CALLBACK (unreachable_reason_cb),
+                                           NULL);
+  cw_add_agent_callbacks (scope);
+  factory = gtk_builder_list_item_factory_new_from_resource (scope, "/org/causerie/Causerie/cw-picker-row.ui");
+  gtk_list_view_set_factory (self->list_view, factory);
+}
+
+static void
+cw_picker_dialog_init (CwPickerDialog *self)
+{
   GtkFilterListModel *filtered;
   g_autoptr(GtkNoSelection) selection = NULL;
 
@@ -384,15 +474,8 @@ cw_picker_dialog_init (CwPickerDialog *self)
   g_signal_connect_swapped (filtered, "items-changed", G_CALLBACK (update_stack), self);
   selection = gtk_no_selection_new (G_LIST_MODEL (filtered));
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
-
-  gtk_builder_cscope_add_callback_symbols (GTK_BUILDER_CSCOPE (scope),
-                                           "title_cb", G_CALLBACK (title_cb),
-                                           "subtitle_cb", G_CALLBACK (subtitle_cb),
-                                           "kind_cb", G_CALLBACK (kind_cb),
-                                           NULL);
-  cw_add_agent_callbacks (scope);
-  factory = gtk_builder_list_item_factory_new_from_resource (scope, "/org/causerie/Causerie/cw-picker-row.ui");
-  gtk_list_view_set_factory (self->list_view, factory);
+  /* The row template looks up CcUser's "can-direct" by type name. */
+  g_type_ensure (CC_TYPE_USER);
 }
 
 CwPickerDialog *
@@ -406,6 +489,7 @@ cw_picker_dialog_new (GtkWindow    *parent,
 
   self->client = g_object_ref (client);
   self->mode = mode;
+  setup_factory (self);
   adw_window_title_set_title (self->window_title, title);
   gtk_window_set_title (GTK_WINDOW (self), title);
   g_object_set (self->search_entry, "placeholder-text",

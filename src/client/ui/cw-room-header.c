@@ -7,6 +7,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "cw-context-card.h"
 #include "cw-invite-dialog.h"
 #include "cw-members-actions.h"
 #include "cw-members-popover.h"
@@ -24,6 +25,8 @@ struct _CwRoomHeader
   GtkButton        *back_button;
   GtkMenuButton    *menu_button;
   GtkMenuButton    *members_button;
+  GtkButton        *context_button;  /* the object the room is tied to */
+  GtkLabel         *context_label;
   CwMembersPopover *members_popover;   /* made when first opened */
   GMenuModel       *room_menu;
 
@@ -72,12 +75,47 @@ follow_other (CwRoomHeader *self,
     self->other_id = g_signal_connect_swapped (user, "notify::status-text", G_CALLBACK (update), self);
 }
 
+/* A room tied to an object of another application shows it; a click opens
+ * its address in the browser. */
+static void
+update_context (CwRoomHeader *self)
+{
+  g_autoptr(CauContext) context = self->room ? cc_room_dup_context (self->room) : NULL;
+  g_autofree char *a11y = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->context_button), context != NULL);
+  if (context == NULL)
+    return;
+  gtk_label_set_text (self->context_label, context->label);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->context_button), context->url != NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->context_button),
+                               context->url ? context->url : context->entity_id);
+  a11y = context->url
+    /* Translators: a button's name; %s is the label of the object of another application the room is about. */
+    ? g_strdup_printf (_("Open “%s” in the Browser"), context->label)
+    /* Translators: %s is the label of the object of another application the room is about. */
+    : g_strdup_printf (_("About: %s"), context->label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->context_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+}
+
+static void
+on_context_clicked_cb (CwRoomHeader *self)
+{
+  g_autoptr(CauContext) context = self->room ? cc_room_dup_context (self->room) : NULL;
+
+  if (context != NULL)
+    cw_context_open_url (GTK_WIDGET (self), context->url);
+}
+
 static void
 update (CwRoomHeader *self)
 {
   CcRoom *room = self->room;
   gboolean direct;
   g_autofree char *subtitle = NULL;
+
+  update_context (self);
 
   if (room == NULL)
     {
@@ -344,6 +382,9 @@ cw_room_header_class_init (CwRoomHeaderClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CwRoomHeader, back_button);
   gtk_widget_class_bind_template_child (widget_class, CwRoomHeader, menu_button);
   gtk_widget_class_bind_template_child (widget_class, CwRoomHeader, members_button);
+  gtk_widget_class_bind_template_child (widget_class, CwRoomHeader, context_button);
+  gtk_widget_class_bind_template_child (widget_class, CwRoomHeader, context_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_context_clicked_cb);
   gtk_widget_class_bind_template_child (widget_class, CwRoomHeader, room_menu);
 
   gtk_widget_class_install_action (widget_class, "room.settings", NULL, settings_action);

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "cc-invitation.h"
+#include "cw-room-filters.h"
 #include "cw-room-list.h"
 #include "cw-utils.h"
 #include "cw-room-row.h"
@@ -44,6 +45,8 @@ struct _CwRoomList
   GtkLabel           *invitation_label;
   GtkButton          *invitation_button;
   GtkSearchEntry     *filter_entry;
+  CwRoomFilters      *kind_filters;
+  GSettings          *settings;      /* "room-filter"; NULL without the schema */
   GtkStack           *list_stack;
   GtkListView        *list_view;
 
@@ -58,6 +61,7 @@ struct _CwRoomList
   char               *selected_id;
   guint               tick_id;
   guint               grow_id;
+  guint               recount_id;     /* the filters' counts, once per change */
   gboolean            syncing;
 };
 
@@ -102,8 +106,53 @@ filter_func (gpointer item,
              gpointer user_data)
 {
   CwRoomList *self = user_data;
+  CcRoom *room = CC_ROOM (item);
 
-  return cw_room_list_filter_match (CC_ROOM (item), self->filter_text);
+  /* The open room stays listed while it is open (reading it takes it out
+   * of Unread, for one). */
+  if (!cw_room_kind_match (room, cw_room_filters_get_kind (self->kind_filters)) &&
+      g_strcmp0 (cc_room_get_id (room), self->selected_id) != 0)
+    return FALSE;
+  return cw_room_list_filter_match (room, self->filter_text);
+}
+
+static void
+recount (CwRoomList *self)
+{
+  cw_room_filters_count (self->kind_filters, self->client ? cc_client_get_rooms (self->client) : NULL);
+}
+
+/* Once the event that changed a room's counts has been applied whole (its
+ * unread and mention counts change one after the other): the counts
+ * follow, and so do the rooms listed under Unread and Mentions. */
+static gboolean
+recount_idle_cb (gpointer user_data)
+{
+  CwRoomList *self = user_data;
+  CwRoomKind kind = cw_room_filters_get_kind (self->kind_filters);
+
+  self->recount_id = 0;
+  recount (self);
+  if (kind == CW_ROOM_KIND_UNREAD || kind == CW_ROOM_KIND_MENTIONS)
+    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_rooms_changed_cb (CwRoomList *self)
+{
+  if (self->recount_id == 0)
+    self->recount_id = g_idle_add (recount_idle_cb, self);
+}
+
+static void
+on_kind_changed_cb (CwRoomList *self)
+{
+  CwRoomKind kind = cw_room_filters_get_kind (self->kind_filters);
+
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "room-filter", cw_room_kind_to_key (kind));
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
 }
 
 static void
@@ -113,7 +162,8 @@ update_stack (CwRoomList *self)
 
   if (n > 0)
     gtk_stack_set_visible_child_name (self->list_stack, "list");
-  else if (self->filter_text != NULL && *self->filter_text)
+  else if ((self->filter_text != NULL && *self->filter_text) ||
+           cw_room_filters_get_kind (self->kind_filters) != CW_ROOM_KIND_ALL)
     gtk_stack_set_visible_child_name (self->list_stack, "no-match");
   else
     gtk_stack_set_visible_child_name (self->list_stack, "empty");
@@ -411,9 +461,19 @@ cw_room_list_set_client (CwRoomList *self,
     return;
 
   if (self->client != NULL)
-    g_signal_handlers_disconnect_by_data (self->client, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->client, self);
+      g_signal_handlers_disconnect_by_data (cc_client_get_rooms (self->client), self);
+    }
   g_set_object (&self->client, client);
   g_clear_pointer (&self->selected_id, g_free);
+  if (client != NULL)
+    {
+      g_signal_connect_swapped (cc_client_get_rooms (client), "items-changed", G_CALLBACK (on_rooms_changed_cb), self);
+      g_signal_connect_swapped (cc_client_get_rooms (client), "notify::unread-total",
+                                G_CALLBACK (on_rooms_changed_cb), self);
+    }
+  recount (self);
 
   gtk_slice_list_model_set_size (self->slice, first_rows (self));
   gtk_filter_list_model_set_model (self->filter_model,
@@ -464,13 +524,18 @@ cw_room_list_dispose (GObject *object)
   CwRoomList *self = CW_ROOM_LIST (object);
 
   if (self->client != NULL)
-    g_signal_handlers_disconnect_by_data (self->client, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->client, self);
+      g_signal_handlers_disconnect_by_data (cc_client_get_rooms (self->client), self);
+    }
   g_clear_object (&self->client);
+  g_clear_object (&self->settings);
   if (self->invitations != NULL)
     g_signal_handlers_disconnect_by_data (self->invitations, self);
   g_clear_object (&self->invitations);
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->grow_id, g_source_remove);
+  g_clear_handle_id (&self->recount_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), CW_TYPE_ROOM_LIST);
   cw_unparent_children (GTK_WIDGET (self));
   g_clear_object (&self->selection);
@@ -498,6 +563,8 @@ cw_room_list_class_init (CwRoomListClass *klass)
   object_class->dispose = cw_room_list_dispose;
   object_class->finalize = cw_room_list_finalize;
 
+  g_type_ensure (CW_TYPE_ROOM_FILTERS);
+
   signals[ROOM_ACTIVATED] =
     g_signal_new ("room-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, CC_TYPE_ROOM);
@@ -519,6 +586,7 @@ cw_room_list_class_init (CwRoomListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, reconnect_button);
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, offline_spinner);
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, filter_entry);
+  gtk_widget_class_bind_template_child (widget_class, CwRoomList, kind_filters);
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, list_stack);
   gtk_widget_class_bind_template_child (widget_class, CwRoomList, list_view);
   gtk_widget_class_bind_template_callback (widget_class, on_activate_cb);
@@ -570,9 +638,21 @@ cw_room_list_init (CwRoomList *self)
 {
   GtkListItemFactory *factory;
   GtkAdjustment *adj;
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
 
   gtk_widget_set_layout_manager (GTK_WIDGET (self), gtk_custom_layout_new (NULL, measure_cb, allocate_cb));
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The filter chosen last time (issue 17). */
+  if (schema != NULL && g_settings_schema_has_key (schema, "room-filter"))
+    {
+      g_autofree char *key = NULL;
+
+      self->settings = g_settings_new (APP_ID);
+      key = g_settings_get_string (self->settings, "room-filter");
+      cw_room_filters_set_kind (self->kind_filters, cw_room_kind_from_key (key));
+    }
+  g_signal_connect_swapped (self->kind_filters, "notify::kind", G_CALLBACK (on_kind_changed_cb), self);
   cw_menu_button_set_menu_later (self->new_button, self->new_menu);
   cw_menu_button_set_menu_later (self->primary_button, self->primary_menu);
 

@@ -168,6 +168,22 @@ cw_window_open_room (CwWindow   *self,
     }
 }
 
+void
+cw_window_cite_in_room (CwWindow         *self,
+                        const char       *room_id,
+                        const CauContext *context)
+{
+  g_return_if_fail (CW_IS_WINDOW (self));
+  g_return_if_fail (room_id != NULL && context != NULL);
+
+  /* Only a room in the list: opening it sets the composer's room, which
+   * drops any citation, so the citation comes after. */
+  if (self->client == NULL || cc_client_lookup_room (self->client, room_id) == NULL)
+    return;
+  cw_window_open_room (self, room_id);
+  cw_conversation_cite (ensure_conversation (self), context);
+}
+
 const char *
 cw_window_get_room_id (CwWindow *self)
 {

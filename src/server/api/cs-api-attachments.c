@@ -7,6 +7,7 @@
 
 #include "cs-api.h"
 #include "cs-attachments.h"
+#include "cs-clamd.h"
 #include "cs-rooms.h"
 #include "cs-model.h"
 #include "cs-sniff.h"
@@ -121,6 +122,43 @@ sync_path (const char *path)
   return ok;
 }
 
+/* With [attachments] clamd, the file is scanned before anything else
+ * looks at it: a detection is refused and audited, and a scan that cannot
+ * finish refuses the file too (never stored unscanned). This runs on an
+ * upload worker thread (CS_JOB_FILE), so waiting for clamd holds neither
+ * the event loop nor the writer. */
+static gboolean
+scan_upload (CsCtx         *ctx,
+             NewAttachment *a)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *signature = NULL;
+  g_autoptr(JsonObject) details = NULL;
+
+  if (ctx->config->attach_clamd == NULL)
+    return TRUE;
+  switch (cs_clamd_scan_file (ctx->config->attach_clamd, a->upload->tmp_path,
+                              ctx->config->attach_scan_timeout_s, &signature, &error))
+    {
+    case CS_CLAMD_CLEAN:
+      return TRUE;
+    case CS_CLAMD_FOUND:
+      details = json_object_new ();
+      json_object_set_string_member (details, "room_id", a->room_id);
+      json_object_set_string_member (details, "name", a->upload->name);
+      json_object_set_int_member (details, "size", a->upload->size);
+      json_object_set_string_member (details, "signature", signature);
+      cs_ctx_audit (ctx, "attachment.infected", "attachment", NULL, details);
+      return cs_ctx_fail (ctx, CAU_ERROR_UNPROCESSABLE,
+                          "The virus scanner found “%s” in this file, so it was not stored.", signature);
+    case CS_CLAMD_FAILED:
+    default:
+      g_warning ("Cannot scan an upload with clamd at %s: %s", ctx->config->attach_clamd, error->message);
+      return cs_ctx_fail (ctx, CAU_ERROR_UNAVAILABLE,
+                          "The virus scanner is not answering, so files cannot be accepted right now. Try again later.");
+    }
+}
+
 /* Sniffs, makes the thumbnail and moves both into place. */
 static gboolean
 prepare_files (CsCtx         *ctx,
@@ -135,6 +173,8 @@ prepare_files (CsCtx         *ctx,
 
   if (a->upload->size == 0)
     return cs_ctx_fail (ctx, CAU_ERROR_BAD_REQUEST, "The file is empty.");
+  if (!scan_upload (ctx, a))
+    return FALSE;
   a->mime_type = cs_sniff_file (a->upload->tmp_path, a->upload->declared_type, a->upload->name, &error);
   if (a->mime_type == NULL)
     return cs_ctx_fail_error (ctx, error);
@@ -359,9 +399,9 @@ removal_free (gpointer data)
 
 /* Deletes the rows of @ids (taken); their files are unlinked once the
  * deletion has committed, never before. */
-static gboolean
-remove_ids (CsCtx     *ctx,
-            GPtrArray *ids)
+gboolean
+cs_api_attachments_remove_ids (CsCtx     *ctx,
+                               GPtrArray *ids)
 {
   Removal *r;
 
@@ -387,14 +427,14 @@ gboolean
 cs_api_attachments_remove_for_message (CsCtx      *ctx,
                                        const char *message_id)
 {
-  return remove_ids (ctx, cs_attachments_ids_of_message (ctx->db, message_id));
+  return cs_api_attachments_remove_ids (ctx, cs_attachments_ids_of_message (ctx->db, message_id));
 }
 
 gboolean
 cs_api_attachments_remove_for_user (CsCtx      *ctx,
                                     const char *user_id)
 {
-  return remove_ids (ctx, cs_attachments_ids_of_uploader (ctx->db, user_id));
+  return cs_api_attachments_remove_ids (ctx, cs_attachments_ids_of_uploader (ctx->db, user_id));
 }
 
 void
@@ -402,7 +442,7 @@ cs_api_attachments_sweep (CsCtx *ctx)
 {
   gint64 cutoff = cau_time_now_ms () - ctx->config->attach_unused_s * 1000;
 
-  remove_ids (ctx, cs_attachments_ids_unused (ctx->db, cutoff, SWEEP_BATCH));
+  cs_api_attachments_remove_ids (ctx, cs_attachments_ids_unused (ctx->db, cutoff, SWEEP_BATCH));
 }
 
 /* Start-up, before serving: a file whose row never committed (the server

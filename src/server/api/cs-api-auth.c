@@ -373,6 +373,8 @@ cs_api_users_list (CsCtx *ctx)
   rows = cs_users_search (ctx->db, ctx->tenant_id, q, limit);
   for (guint i = 0; i < rows->len; i++)
     json_array_add_object_element (users, cs_model_user_json (ctx, g_ptr_array_index (rows, i)));
+  /* Whom the caller may not open a direct room with, and why. */
+  cs_api_policy_annotate_users (ctx, rows, users);
   json_object_set_array_member (reply, "users", users);
   cs_ctx_reply_object (ctx, 200, g_steal_pointer (&reply));
 }
@@ -441,11 +443,13 @@ cs_api_admin_users_create (CsCtx *ctx)
   g_free (u.id);
 }
 
-/* ---- admin: change a user's tenant role (PATCH /api/admin/users/:id) ---- */
+/* ---- admin: change a user's tenant role and rank (PATCH /api/admin/users/:id) ---- */
 
 typedef struct {
   const char *id;
-  const char *role;
+  const char *role;       /* NULL: unchanged */
+  gboolean    set_rank;
+  const char *rank;       /* with set_rank: NULL clears it */
 } RoleChange;
 
 static void
@@ -461,7 +465,10 @@ admin_role_write (CsCtx *ctx)
       cs_ctx_fail (ctx, CAU_ERROR_NOT_FOUND, "There is no such user.");
       return;
     }
-  if (g_strcmp0 (old, rc->role) == 0)
+  /* The rank first: an unknown one fails the job before anything changes. */
+  if (rc->set_rank && !cs_api_policy_set_rank (ctx, rc->id, rc->rank))
+    return;
+  if (rc->role == NULL || g_strcmp0 (old, rc->role) == 0)
     return;
   if (!cs_users_set_role (ctx->db, ctx->tenant_id, rc->id, rc->role))
     {
@@ -479,18 +486,22 @@ cs_api_admin_users_patch (CsCtx *ctx)
 {
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(GError) error = NULL;
-  RoleChange rc = { ctx->params[0], NULL };
+  RoleChange rc = { ctx->params[0], NULL, FALSE, NULL };
 
   if (!require_tenant_admin (ctx) || (body = cs_ctx_body_object (ctx)) == NULL)
     return;
-  if (!cau_json_get_string (body, "role", TRUE, &rc.role, &error) ||
-      !cau_validate_enum (rc.role, "role", tenant_roles, &error))
+  /* {role?, rank?}: rank null takes the person's rank away (issue 17). */
+  rc.set_rank = json_object_has_member (body, "rank");
+  if (!cau_json_get_string (body, "role", !rc.set_rank, &rc.role, &error) ||
+      (rc.role != NULL && !cau_validate_enum (rc.role, "role", tenant_roles, &error)) ||
+      (rc.set_rank && !cau_json_is_null (body, "rank") &&
+       !cau_json_get_string (body, "rank", TRUE, &rc.rank, &error)))
     {
       cs_ctx_fail_error (ctx, error);
       return;
     }
   /* An admin demoting themselves could leave the organisation without one. */
-  if (g_strcmp0 (rc.id, ctx->user_id) == 0)
+  if (rc.role != NULL && g_strcmp0 (rc.id, ctx->user_id) == 0)
     {
       cs_ctx_fail (ctx, CAU_ERROR_CONFLICT, "You cannot change your own role.");
       return;
@@ -657,8 +668,8 @@ user_sessions_revoked (gpointer data)
     cs_sessions_remove_user (h->sessions, h->arg);
 }
 
-static void
-erase_write (CsCtx *ctx)
+void
+cs_api_account_erase (CsCtx *ctx)
 {
   g_autoptr(GPtrArray) rooms = cs_members_rooms_of (ctx->db, ctx->user_id);
   gint64 now = cau_time_now_ms ();
@@ -710,6 +721,6 @@ cs_api_me_delete (CsCtx *ctx)
       cs_ctx_fail (ctx, CAU_ERROR_FORBIDDEN, "The password is not right; the account was not deleted.");
       return;
     }
-  if (cs_store_run_write (ctx->store, erase_write, ctx))
+  if (cs_store_run_write (ctx->store, cs_api_account_erase, ctx))
     cs_ctx_reply_empty (ctx);
 }

@@ -7,6 +7,7 @@
 #include "cs-api.h"
 #include "cs-messages.h"
 #include "cs-notifications.h"
+#include "cs-reactions.h"
 #include "cs-rooms.h"
 #include "cs-model.h"
 #include "cs-rate-limit.h"
@@ -294,7 +295,6 @@ cs_api_store_message (CsCtx      *ctx,
   g_autofree char *type = NULL;
   g_autoptr(GPtrArray) mentioned = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(JsonObject) message = NULL;
-  JsonObject *context_obj = NULL;
   const char *written_in = NULL;
   gint64 written_at = 0;
   gint64 seq;
@@ -305,7 +305,6 @@ cs_api_store_message (CsCtx      *ctx,
       !cau_json_get_string (input, "body", TRUE, &body_in, &error) ||
       !cau_json_get_string (input, "reply_to", FALSE, &reply_to, &error) ||
       !cau_json_get_strv (input, "attachment_ids", FALSE, &attachment_ids, &error) ||
-      !cau_json_get_object (input, "context", FALSE, &context_obj, &error) ||
       !cau_json_get_string (input, "written_at", FALSE, &written_in, &error))
     return cs_ctx_fail_error (ctx, error), NULL;
   if (!cs_model_require_member (ctx, room_id, NULL))
@@ -328,23 +327,8 @@ cs_api_store_message (CsCtx      *ctx,
     return cs_ctx_fail (ctx, CAU_ERROR_NOT_FOUND, "The message replied to is not in this room."), NULL;
   if (!cs_api_attachments_check (ctx, room_id, attachment_ids))
     return NULL;
-  if (context_obj)
-    {
-      g_autoptr(JsonObject) clean = json_object_new ();
-      const char *et = NULL, *eid = NULL, *label = NULL;
-
-      if (!cau_json_get_string (context_obj, "entity_type", TRUE, &et, &error) ||
-          !cau_json_get_string (context_obj, "entity_id", TRUE, &eid, &error) ||
-          !cau_json_get_string (context_obj, "label", FALSE, &label, &error) ||
-          !cau_validate_text (et, "context type", 1, 64, NULL, &error) ||
-          !cau_validate_text (eid, "context id", 1, 256, NULL, &error) ||
-          (label && !cau_validate_label (label, "context label", FALSE, 0, CAU_LIMIT_NAME_CHARS, NULL, &error)))
-        return cs_ctx_fail_error (ctx, error), NULL;
-      json_object_set_string_member (clean, "entity_type", et);
-      json_object_set_string_member (clean, "entity_id", eid);
-      cau_json_set_string_or_null (clean, "label", label);
-      context = cau_json_object_to_string (clean);
-    }
+  if (!cs_api_read_context (ctx, input, &context))
+    return NULL;
 
   /* Only a message that would be stored takes a token: a retry of one
    * stored already (above) or a refusal costs nothing. */
@@ -604,6 +588,8 @@ mark_read (CsCtx      *ctx,
   g_autoptr(JsonObject) data = NULL;
   gint64 up_to = -1;
   g_autoptr(JsonArray) now_read = NULL;
+  g_autofree char *read_at = NULL;
+  gint64 now = cau_time_now_ms ();
   gint64 current, last;
 
   if (!cau_json_get_int (input, "up_to_seq", TRUE, &up_to, &error))
@@ -624,6 +610,7 @@ mark_read (CsCtx      *ctx,
   if (up_to > current)
     {
       if (!cs_members_set_last_read (ctx->db, room_id, ctx->user_id, up_to) ||
+          !cs_reads_record (ctx->db, room_id, ctx->user_id, up_to, now) ||
           !collect_unread (ctx, room_id, up_to, &now_read) ||
           !cs_notifications_mark_read_up_to (ctx->db, ctx->user_id, room_id, up_to) ||
           !emit_notifications_read (ctx, g_steal_pointer (&now_read)))
@@ -635,6 +622,9 @@ mark_read (CsCtx      *ctx,
       json_object_set_string_member (data, "room_id", room_id);
       json_object_set_string_member (data, "user_id", ctx->user_id);
       json_object_set_int_member (data, "last_read_seq", up_to);
+      /* When it moved (v1.1; older clients ignore it). */
+      read_at = cs_model_time_text (now);
+      json_object_set_string_member (data, "read_at", read_at);
       if (cs_model_emit (ctx, 0, "receipt", room_id, NULL, data, NULL, NULL) == 0)
         return;
     }
@@ -686,6 +676,9 @@ cs_api_search (CsCtx *ctx)
       cs_ctx_fail (ctx, CAU_ERROR_BAD_REQUEST, "Say what to search for with the parameter “q”.");
       return;
     }
+  /* Before the first read of this job: its snapshot (a deferred BEGIN)
+   * then includes the index of every message acknowledged so far. */
+  cs_store_index_for_search (ctx->store);
   if (room_id && !cs_model_require_member (ctx, room_id, NULL))
     return;
   reply = json_object_new ();

@@ -30,37 +30,6 @@ room_type (CsCtx      *ctx,
   return cs_rooms_type (ctx->db, room_id);
 }
 
-/* Validates a business context {entity_type, entity_id, label}. */
-static gboolean
-read_context (CsCtx      *ctx,
-              JsonObject *body,
-              char      **out_json)
-{
-  g_autoptr(GError) error = NULL;
-  JsonObject *context = NULL;
-  const char *type = NULL, *id = NULL, *label = NULL;
-  g_autoptr(JsonObject) clean = NULL;
-
-  *out_json = NULL;
-  if (!cau_json_get_object (body, "context", FALSE, &context, &error))
-    return cs_ctx_fail_error (ctx, error);
-  if (context == NULL)
-    return TRUE;
-  if (!cau_json_get_string (context, "entity_type", TRUE, &type, &error) ||
-      !cau_json_get_string (context, "entity_id", TRUE, &id, &error) ||
-      !cau_json_get_string (context, "label", FALSE, &label, &error) ||
-      !cau_validate_text (type, "context type", 1, 64, NULL, &error) ||
-      !cau_validate_text (id, "context id", 1, 256, NULL, &error) ||
-      (label && !cau_validate_label (label, "context label", FALSE, 0, CAU_LIMIT_NAME_CHARS, NULL, &error)))
-    return cs_ctx_fail_error (ctx, error);
-  clean = json_object_new ();
-  json_object_set_string_member (clean, "entity_type", type);
-  json_object_set_string_member (clean, "entity_id", id);
-  cau_json_set_string_or_null (clean, "label", label);
-  *out_json = cau_json_object_to_string (clean);
-  return TRUE;
-}
-
 /* A user of the caller's tenant, still active: their tenant role, or NULL. */
 static char *
 active_user_role (CsCtx      *ctx,
@@ -211,7 +180,7 @@ cs_api_rooms_create (CsCtx *ctx)
         cs_ctx_fail_error (ctx, error);
       return;
     }
-  if (!read_context (ctx, body, &context))
+  if (!cs_api_read_context (ctx, body, &context))
     return;
   my_role = cs_model_tenant_role (ctx);
   if (g_strcmp0 (my_role, "guest") == 0)
@@ -254,16 +223,6 @@ cs_api_rooms_create (CsCtx *ctx)
   reply_room (ctx, 201, id);
 }
 
-static gboolean
-direct_forbidden (CsCtx      *ctx,
-                  const char *from_role,
-                  const char *to_role)
-{
-  g_autofree char *pair = g_strdup_printf ("%s:%s", from_role, to_role);
-
-  return g_strv_contains ((const char * const *) ctx->config->forbid_direct, pair);
-}
-
 void
 cs_api_rooms_direct (CsCtx *ctx)
 {
@@ -271,7 +230,6 @@ cs_api_rooms_direct (CsCtx *ctx)
   g_autoptr(GError) error = NULL;
   const char *other = NULL;
   g_autofree char *other_role = NULL;
-  g_autofree char *my_role = NULL;
   g_autofree char *key = NULL;
   g_autofree char *existing = NULL;
   g_autofree char *id = NULL;
@@ -295,14 +253,9 @@ cs_api_rooms_direct (CsCtx *ctx)
       cs_ctx_fail (ctx, CAU_ERROR_NOT_FOUND, "There is no such user.");
       return;
     }
-  my_role = cs_model_tenant_role (ctx);
-  if (direct_forbidden (ctx, my_role, other_role))
-    {
-      cs_ctx_fail (ctx, CAU_ERROR_FORBIDDEN,
-                   "Your organisation does not allow a %s to start a direct conversation with an %s.",
-                   my_role, other_role);
-      return;
-    }
+  /* The role pairs of [policy] forbid_direct, then the tenant's ranks. */
+  if (!cs_api_policy_check_direct (ctx, other))
+    return;
   key = strcmp (ctx->user_id, other) < 0 ? g_strdup_printf ("%s:%s", ctx->user_id, other)
                                          : g_strdup_printf ("%s:%s", other, ctx->user_id);
   existing = cs_rooms_find_direct (ctx->db, ctx->tenant_id, key);

@@ -15,6 +15,9 @@ void cs_api_logout                 (CsCtx *ctx);   /* write */
 void cs_api_me_get                 (CsCtx *ctx);   /* read */
 void cs_api_me_patch               (CsCtx *ctx);   /* write */
 void cs_api_me_delete              (CsCtx *ctx);   /* slow */
+/* Write: erases ctx->user_id's account as DELETE /api/me does (also the
+ * command line's user delete). */
+void cs_api_account_erase          (CsCtx *ctx);
 void cs_api_me_export              (CsCtx *ctx);   /* read */
 void cs_api_users_list             (CsCtx *ctx);   /* read */
 void cs_api_admin_users_create     (CsCtx *ctx);   /* slow */
@@ -28,6 +31,25 @@ void cs_api_agents_create          (CsCtx *ctx);   /* write */
 void cs_api_agents_list            (CsCtx *ctx);   /* read */
 void cs_api_agent_patch            (CsCtx *ctx);   /* write */
 void cs_api_agent_delete           (CsCtx *ctx);   /* write */
+
+/* cs-api-policy.c: the contact policy (issue 17) */
+void cs_api_policy_get             (CsCtx *ctx);   /* read: GET /api/contact-policy */
+void cs_api_admin_policy_get       (CsCtx *ctx);   /* read */
+void cs_api_admin_policy_put       (CsCtx *ctx);   /* write */
+/* Whether the caller may open a direct room with @other_id; when not,
+ * fails @ctx with a 403 naming the rule (audited as forbidden_attempt). */
+gboolean cs_api_policy_check_direct (CsCtx     *ctx,
+                                     const char *other_id);
+/* Adds can_direct (and, when FALSE, contact_reason and contact_rule) to
+ * each of @json_users, the JSON of @users (CsUser*), for the caller. */
+void     cs_api_policy_annotate_users (CsCtx     *ctx,
+                                       GPtrArray *users,
+                                       JsonArray *json_users);
+/* Writer thread: @user_id's rank (NULL: none); a rank the tenant does not
+ * have fails @ctx with a 400. Audited as user.rank. */
+gboolean cs_api_policy_set_rank     (CsCtx      *ctx,
+                                     const char *user_id,
+                                     const char *rank);
 
 /* cs-api-rooms.c */
 void cs_api_rooms_create           (CsCtx *ctx);   /* write */
@@ -50,12 +72,26 @@ typedef struct {
 } CsApiRoomMembers;
 void cs_api_room_member_ids        (CsCtx *ctx);   /* read */
 
+/* cs-api-context.c */
+void cs_api_context_get            (CsCtx *ctx);   /* read */
+/* Checks the optional "context" of @body ({entity_type, entity_id, label,
+ * url?}); *out_json gets its clean JSON text, or NULL when there is none.
+ * FALSE, with the reply set, when it is not a valid context. */
+gboolean cs_api_read_context       (CsCtx      *ctx,
+                                    JsonObject *body,
+                                    char      **out_json);
+
 /* cs-api-messages.c */
 void cs_api_messages_list          (CsCtx *ctx);   /* read */
 void cs_api_messages_post          (CsCtx *ctx);   /* write */
 void cs_api_message_patch          (CsCtx *ctx);   /* write */
 void cs_api_message_delete         (CsCtx *ctx);   /* write */
 void cs_api_room_read              (CsCtx *ctx);   /* write */
+
+/* cs-api-reactions.c */
+void cs_api_reaction_put           (CsCtx *ctx);   /* write */
+void cs_api_reaction_delete        (CsCtx *ctx);   /* write */
+void cs_api_receipts_list          (CsCtx *ctx);   /* read */
 void cs_api_search                 (CsCtx *ctx);   /* read */
 void cs_api_notifications_list     (CsCtx *ctx);   /* read */
 void cs_api_notification_read      (CsCtx *ctx);   /* write */
@@ -114,6 +150,23 @@ gboolean cs_api_attachments_remove_for_message (CsCtx      *ctx,
                                                 const char *message_id);
 gboolean cs_api_attachments_remove_for_user    (CsCtx      *ctx,
                                                 const char *user_id);
+/* ... or of the attachment ids in @ids (taken). */
+gboolean cs_api_attachments_remove_ids         (CsCtx      *ctx,
+                                                GPtrArray  *ids);
+
+/* cs-api-retention.c: how long messages are kept (issue 17). */
+void cs_api_retention_get          (CsCtx *ctx);   /* read */
+void cs_api_retention_put          (CsCtx *ctx);   /* write */
+void cs_api_retention_room_put     (CsCtx *ctx);   /* write */
+/* One step of the scheduled removal (write): ctx->input is a
+ * CsApiRetentionRun; at most run->budget messages go, and run->more says
+ * whether more were due. */
+typedef struct {
+  guint    budget;
+  guint    removed;   /* out */
+  gboolean more;      /* out */
+} CsApiRetentionRun;
+void cs_api_retention_run          (CsCtx *ctx);   /* write */
 
 /* cs-api-sync.c: one page of the event log for a WebSocket `sync`. */
 typedef struct {

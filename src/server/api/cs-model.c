@@ -7,6 +7,8 @@
 #include "cs-attachments.h"
 #include "cs-events.h"
 #include "cs-messages.h"
+#include "cs-reactions.h"
+#include "cau-emoji.h"
 #include "cs-rooms.h"
 #include "cs-users.h"
 #include "cs-presence.h"
@@ -67,6 +69,7 @@ cs_model_user_json (CsCtx        *ctx,
   if (user->deleted)
     json_object_set_boolean_member (u, "deleted", TRUE);
   json_object_set_string_member (u, "kind", user->kind ? user->kind : "person");
+  cau_json_set_string_or_null (u, "rank", user->rank);
   if (g_strcmp0 (user->kind, "agent") == 0)
     {
       cau_json_set_string_or_null (u, "handle", user->handle);
@@ -178,6 +181,9 @@ cs_model_message_json (CsCtx           *ctx,
                                 deleted || !message->has_attachments
                                 ? json_array_new () : cs_model_message_attachments (ctx, message->id));
   json_object_set_member (m, "context", parse_json_text (message->context));
+  /* A deleted message keeps none (deleting drops them). */
+  json_object_set_array_member (m, "reactions",
+                                deleted ? json_array_new () : cs_model_message_reactions (ctx, message->seq));
   set_time_value (m, "created_at", message->created_at);
   set_time_value (m, "edited_at", message->edited_at);
   /* Only where there is one: the time its sender wrote it, when it
@@ -259,6 +265,29 @@ cs_model_message_attachments (CsCtx      *ctx,
 
   for (guint i = 0; i < rows->len; i++)
     json_array_add_object_element (list, cs_model_attachment_json (g_ptr_array_index (rows, i)));
+  return list;
+}
+
+JsonArray *
+cs_model_message_reactions (CsCtx  *ctx,
+                            gint64  message_seq)
+{
+  g_autoptr(GPtrArray) rows = cs_reactions_of_message (ctx->db, message_seq, CAU_REACTION_USERS_MAX);
+  JsonArray *list = json_array_new ();
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      CsReaction *r = g_ptr_array_index (rows, i);
+      JsonObject *o = json_object_new ();
+      JsonArray *ids = json_array_new ();
+
+      for (guint k = 0; k < r->user_ids->len; k++)
+        json_array_add_string_element (ids, g_ptr_array_index (r->user_ids, k));
+      json_object_set_string_member (o, "emoji", r->emoji);
+      json_object_set_int_member (o, "count", r->count);
+      json_object_set_array_member (o, "user_ids", ids);
+      json_array_add_object_element (list, o);
+    }
   return list;
 }
 
@@ -393,6 +422,27 @@ build_frame (const char *type,
   return cau_json_object_to_string (frame);
 }
 
+/* The actor's copy of @frame (built by build_frame from @data): the same
+ * bytes with "txn_id" added as data's last member, as a second build would
+ * write them, without building and writing the whole frame again. NULL
+ * when that shape cannot be vouched for. */
+static char *
+frame_with_txn_id (const char *frame,
+                   JsonObject *data,
+                   const char *txn_id)
+{
+  gsize len = strlen (frame);
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *quoted = NULL;
+
+  if (json_object_get_size (data) == 0 || json_object_has_member (data, "txn_id") ||
+      len < 2 || strcmp (frame + len - 2, "}}") != 0)
+    return NULL;
+  node = json_node_init_string (json_node_alloc (), txn_id);
+  quoted = json_to_string (node, FALSE);
+  return g_strdup_printf ("%.*s,\"txn_id\":%s}}", (int) (len - 2), frame, quoted);
+}
+
 char *
 cs_model_event_frame (const char *payload,
                       const char *type,
@@ -444,11 +494,15 @@ cs_model_emit (CsCtx      *ctx,
   ev->frame = build_frame (type, seq, room_id, data);
   if (actor_id && txn_id)
     {
-      /* The actor's copy differs by one member: add it for one build. */
+      /* The actor's copy differs by one member, added to the bytes. */
       ev->actor_id = g_strdup (actor_id);
-      json_object_set_string_member (data, "txn_id", txn_id);
-      ev->own_frame = build_frame (type, seq, room_id, data);
-      json_object_remove_member (data, "txn_id");
+      ev->own_frame = frame_with_txn_id (ev->frame, data, txn_id);
+      if (ev->own_frame == NULL)
+        {
+          json_object_set_string_member (data, "txn_id", txn_id);
+          ev->own_frame = build_frame (type, seq, room_id, data);
+          json_object_remove_member (data, "txn_id");
+        }
     }
 
   if (user_id)

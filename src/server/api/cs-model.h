@@ -34,6 +34,10 @@ JsonObject *cs_model_attachment      (CsCtx        *ctx,
 /* The attachments of a message, in the order they were given. */
 JsonArray  *cs_model_message_attachments (CsCtx      *ctx,
                                           const char *message_id);
+/* [{emoji, count, user_ids}] of the message at @message_seq, ordered by
+ * first use, user_ids at most CAU_REACTION_USERS_MAX. */
+JsonArray  *cs_model_message_reactions (CsCtx    *ctx,
+                                        gint64    message_seq);
 /* {id, type, room_id, message_id, title, body, created_at, read, message_seq} */
 JsonObject *cs_model_notification_json (const CsNotification *notification);
 /* The room as @viewer_id sees it; NULL when it is not in the caller's tenant. */

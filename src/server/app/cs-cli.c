@@ -1,10 +1,11 @@
 /* cs-cli.c: the causerie-server command line: serve, tenant create,
- * user add, demo.
+ * user add, demo (the operator's other commands are in cs-cli-ops.c).
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "causerie-server"
 
 #include "cs-cli.h"
+#include "cs-cli-private.h"
 #include "cs-users.h"
 #include "cs-api.h"
 #include "cs-auth.h"
@@ -27,8 +28,15 @@ static const char usage[] =
   "  causerie-server [--data-dir DIR] user add --tenant NAME --email EMAIL --name NAME [--role admin|member|guest]\n"
   "  causerie-server [--data-dir DIR] demo\n"
   "  causerie-server [--data-dir DIR] [--config FILE] migrate\n"
+  "  causerie-server [--data-dir DIR] backup DEST [--overwrite]\n"
+  "  causerie-server [--data-dir DIR] restore BACKUP_DIR [--seq-gap N]\n"
+  "  causerie-server [--data-dir DIR] tenant list\n"
+  "  causerie-server [--data-dir DIR] user list --tenant NAME\n"
+  "  causerie-server [--data-dir DIR] user disable|enable|delete --tenant NAME EMAIL_OR_ID\n"
+  "  causerie-server [--data-dir DIR] user reset-password --tenant NAME EMAIL_OR_ID [--stdin]\n"
   "\n"
   "tenant create and user add read the new password as one line on standard input.\n"
+  "backup runs beside a live server; restore fills an empty data directory.\n"
   "The data directory defaults to $XDG_DATA_HOME/causerie-server.\n";
 
 static int
@@ -100,6 +108,20 @@ take_option (GPtrArray  *args,
         }
     }
   return NULL;
+}
+
+/* For cs-cli-ops.c. */
+char *
+cs_cli_read_password (const char *prompt)
+{
+  return read_password (prompt);
+}
+
+const char *
+cs_cli_take_option (GPtrArray  *args,
+                    const char *name)
+{
+  return take_option (args, name);
 }
 
 typedef struct {
@@ -198,6 +220,13 @@ quit_cb (gpointer loop)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+reopen_cb (gpointer server)
+{
+  cs_server_reopen_logs (server);
+  return G_SOURCE_CONTINUE;
+}
+
 static int
 serve (CsConfig  *config,
        GPtrArray *args)
@@ -221,6 +250,8 @@ serve (CsConfig  *config,
         config->public_url[strlen (config->public_url) - 1] = '\0';
     }
   cs_listener_raise_fd_limit ();
+  if (!cs_cli_lock_data_dir (config->data_dir, &error))
+    return fail ("%s", error->message);
   server = cs_server_new (config, &error);
   if (server == NULL || !cs_server_listen (server, &error))
     return fail ("%s", error->message);
@@ -230,6 +261,7 @@ serve (CsConfig  *config,
   loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGINT, quit_cb, loop);
   g_unix_signal_add (SIGTERM, quit_cb, loop);
+  g_unix_signal_add (SIGHUP, reopen_cb, server);
   /* One line, which tests read: the metrics address is on it too. */
   if (cs_server_metrics_port (server))
     {
@@ -341,6 +373,37 @@ cs_cli_main (int    argc,
       printf ("The %s store's schema is current.\n",
               config->storage_backend == CS_STORAGE_POSTGRESQL ? "PostgreSQL" : "SQLite");
       return 0;
+    }
+
+  /* The operator commands open their own SQLite connection
+   * (cs-cli-ops.c); on PostgreSQL the database's own tools do their
+   * work. */
+  if (config->storage_backend == CS_STORAGE_POSTGRESQL &&
+      (g_str_equal (command, "backup") || g_str_equal (command, "restore") ||
+       (g_str_equal (command, "tenant") && args->len >= 1 && g_str_equal (g_ptr_array_index (args, 0), "list")) ||
+       (g_str_equal (command, "user") && args->len >= 1 && !g_str_equal (g_ptr_array_index (args, 0), "add"))))
+    return fail ("“%s” works on the SQLite store only; with backend = postgresql use pg_dump, "
+                 "pg_restore and SQL instead: README.md, “Operating the server”, “With PostgreSQL”", command);
+
+  if (g_str_equal (command, "backup"))
+    return cs_cli_backup (config, args);
+  if (g_str_equal (command, "restore"))
+    return cs_cli_restore (config, args);
+  if (g_str_equal (command, "tenant") && args->len >= 1 && g_str_equal (g_ptr_array_index (args, 0), "list"))
+    {
+      g_ptr_array_remove_index (args, 0);
+      return cs_cli_tenant_list (config, args);
+    }
+  if (g_str_equal (command, "user") && args->len >= 1)
+    {
+      const char *verb = g_ptr_array_index (args, 0);
+      g_autoptr(GPtrArray) rest = g_ptr_array_copy (args, NULL, NULL);
+      int rc;
+
+      g_ptr_array_remove_index (rest, 0);
+      rc = cs_cli_user (config, verb, rest);
+      if (rc >= 0)
+        return rc;
     }
 
   if (g_str_equal (command, "demo") && args->len == 0)

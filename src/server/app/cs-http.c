@@ -43,7 +43,13 @@ static const Route routes[] = {
   { "GET",    "/api/admin/agents",                CS_JOB_READ,  USER,  cs_api_agents_list },
   { "PATCH",  "/api/admin/agents/:id",            CS_JOB_WRITE, USER,  cs_api_agent_patch },
   { "DELETE", "/api/admin/agents/:id",            CS_JOB_WRITE, USER,  cs_api_agent_delete },
+  { "GET",    "/api/admin/contact-policy",        CS_JOB_READ,  USER,  cs_api_admin_policy_get },
+  { "PUT",    "/api/admin/contact-policy",        CS_JOB_WRITE, USER,  cs_api_admin_policy_put },
+  { "GET",    "/api/contact-policy",              CS_JOB_READ,  USER,  cs_api_policy_get },
   { "GET",    "/api/admin/audit",                 CS_JOB_READ,  USER,  cs_api_admin_audit },
+  { "GET",    "/api/admin/retention",             CS_JOB_READ,  USER,  cs_api_retention_get },
+  { "PUT",    "/api/admin/retention",             CS_JOB_WRITE, USER,  cs_api_retention_put },
+  { "PUT",    "/api/admin/retention/rooms/:id",   CS_JOB_WRITE, USER,  cs_api_retention_room_put },
   { "GET",    "/api/presence",                    CS_JOB_READ,  USER,  cs_api_presence },
   { "POST",   "/api/rooms",                       CS_JOB_WRITE, USER,  cs_api_rooms_create },
   { "GET",    "/api/rooms",                       CS_JOB_READ,  USER,  cs_api_rooms_list },
@@ -62,7 +68,11 @@ static const Route routes[] = {
   { "POST",   "/api/rooms/:id/read",              CS_JOB_WRITE, USER,  cs_api_room_read },
   { "PATCH",  "/api/messages/:id",                CS_JOB_WRITE, USER,  cs_api_message_patch },
   { "DELETE", "/api/messages/:id",                CS_JOB_WRITE, USER,  cs_api_message_delete },
+  { "PUT",    "/api/messages/:id/reactions/:emoji", CS_JOB_WRITE, USER, cs_api_reaction_put },
+  { "DELETE", "/api/messages/:id/reactions/:emoji", CS_JOB_WRITE, USER, cs_api_reaction_delete },
+  { "GET",    "/api/rooms/:id/receipts",          CS_JOB_READ,  USER,  cs_api_receipts_list },
   { "GET",    "/api/search",                      CS_JOB_READ,  USER,  cs_api_search },
+  { "GET",    "/api/context/:type/*id",           CS_JOB_READ,  USER,  cs_api_context_get },
   { "GET",    "/api/notifications",               CS_JOB_READ,  USER,  cs_api_notifications_list },
   { "POST",   "/api/notifications/read-all",      CS_JOB_WRITE, USER,  cs_api_notifications_read_all },
   { "POST",   "/api/notifications/:id/read",      CS_JOB_WRITE, USER,  cs_api_notification_read },
@@ -168,6 +178,14 @@ match_path (const char  *pattern,
     {
       if (segments[i] == NULL || segments[i][0] == '\0')
         return FALSE;
+      /* "*name" last takes the rest of the path: libsoup decodes the path
+       * before us, so an id holding an encoded "/" (an invoice "2026/7")
+       * arrives as several segments. */
+      if (parts[i][0] == '*' && parts[i + 1] == NULL)
+        {
+          g_ptr_array_add (params, g_strjoinv ("/", segments + i));
+          return TRUE;
+        }
       if (parts[i][0] == ':')
         g_ptr_array_add (params, g_strdup (segments[i]));
       else if (strcmp (parts[i], segments[i]) != 0)
@@ -411,6 +429,8 @@ early_cb (SoupServer        *soup,
   pending->route_class = CS_ROUTE_OTHER;
   g_object_set_data_full (G_OBJECT (msg), "cs-pending", pending, pending_free);
   g_object_set_data_full (G_OBJECT (msg), "cs-client-ip", ip, g_free);
+  if (server->access_log)
+    cs_access_log_watch (server->access_log, msg, ip);
 
   /* Every response says the connection closes, because it does: libsoup
    * keeps a connection alive only for its own listeners, and ours hands

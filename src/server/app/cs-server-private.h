@@ -38,8 +38,31 @@ struct _CsServer {
   guint       metrics_port;
   gboolean    close_after_response;
   guint       sweep_id;       /* removal of unused uploads */
+  guint       retention_id;   /* removal of expired messages (cs-api-retention.c) */
+  gboolean    retention_busy; /* a step is queued or running */
+  CsApiRetentionRun retention_run;
   CsMetrics   metrics;
+  struct _CsServerOps *ops;   /* revocations from the command line, audit pruning */
+  struct _CsAccessLog *access_log;  /* [server] access_log, or NULL */
 };
+
+/* cs-server-ops.c */
+typedef struct _CsServerOps CsServerOps;
+CsServerOps *cs_server_ops_start (CsServer    *server);
+void         cs_server_ops_stop  (CsServerOps *ops);
+
+/* cs-access-log.c: one line per HTTP request, written by a thread of its
+ * own. */
+typedef struct _CsAccessLog CsAccessLog;
+CsAccessLog *cs_access_log_open   (const char        *path,
+                                   GError           **error);
+/* From the early handler: logs @msg once it is finished. */
+void         cs_access_log_watch  (CsAccessLog       *log,
+                                   SoupServerMessage *msg,
+                                   const char        *client_ip);
+/* Reopens the file (after logrotate moved it). */
+void         cs_access_log_reopen (CsAccessLog       *log);
+void         cs_access_log_close  (CsAccessLog       *log);
 
 /* cs-http.c */
 void      cs_http_setup          (CsServer   *server);

@@ -88,6 +88,46 @@ sweep_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Expired messages go in steps of [retention] batch_messages, one write
+ * job each, queued one after the other: other writes run between them. */
+static void retention_step (CsServer *server);
+
+static void
+retention_done_cb (CsCtx    *ctx,
+                   gpointer  data)
+{
+  CsServer *server = data;
+  gboolean more = server->retention_run.more && ctx->error == NULL;
+
+  ctx->input = NULL;
+  server->retention_busy = FALSE;
+  if (server->retention_run.removed > 0)
+    g_info ("Removed %u expired messages", server->retention_run.removed);
+  if (more)
+    retention_step (server);
+}
+
+static void
+retention_step (CsServer *server)
+{
+  CsCtx *ctx = cs_server_new_ctx (server);
+
+  server->retention_run = (CsApiRetentionRun) { .budget = server->config->retention_batch };
+  server->retention_busy = TRUE;
+  ctx->input = &server->retention_run;
+  cs_store_submit (server->store, CS_JOB_WRITE, cs_api_retention_run, ctx, retention_done_cb, server);
+}
+
+static gboolean
+retention_cb (gpointer data)
+{
+  CsServer *server = data;
+
+  if (!server->retention_busy)
+    retention_step (server);
+  return G_SOURCE_CONTINUE;
+}
+
 CsServer *
 cs_server_new (CsConfig *config,
                GError  **error)
@@ -135,10 +175,18 @@ cs_server_new (CsConfig *config,
   cs_store_run_read (server->store, load_sessions, ctx);
   cs_store_run_read (server->store, cs_api_attachments_remove_orphans, ctx);
 
+  if (config->access_log)
+    {
+      server->access_log = cs_access_log_open (config->access_log, error);
+      if (server->access_log == NULL)
+        return NULL;
+    }
   server->soup = soup_server_new ("server-header", "causerie-server/" PACKAGE_VERSION " ", NULL);
   server->listener = cs_listener_new (config);
   cs_http_setup (server);
   server->sweep_id = g_timeout_add_seconds (config->attach_sweep_s, sweep_cb, server);
+  server->ops = cs_server_ops_start (server);
+  server->retention_id = g_timeout_add_seconds (config->retention_interval_s, retention_cb, server);
   return g_steal_pointer (&server);
 }
 
@@ -170,6 +218,13 @@ cs_server_listen (CsServer *server,
   return TRUE;
 }
 
+void
+cs_server_reopen_logs (CsServer *server)
+{
+  if (server->access_log)
+    cs_access_log_reopen (server->access_log);
+}
+
 guint
 cs_server_port (CsServer *server)
 {
@@ -188,6 +243,8 @@ cs_server_free (CsServer *server)
   if (server == NULL)
     return;
   g_clear_handle_id (&server->sweep_id, g_source_remove);
+  g_clear_pointer (&server->ops, cs_server_ops_stop);
+  g_clear_handle_id (&server->retention_id, g_source_remove);
   if (server->soup)
     soup_server_disconnect (server->soup);
   if (server->metrics_soup)
@@ -209,5 +266,6 @@ cs_server_free (CsServer *server)
   g_clear_pointer (&server->sessions, cs_sessions_free);
   g_clear_pointer (&server->limits, cs_limits_free);
   g_clear_pointer (&server->sealer, cs_sealer_free);
+  g_clear_pointer (&server->access_log, cs_access_log_close);
   g_free (server);
 }

@@ -17,6 +17,8 @@ CsServer *cs_server_new    (CsConfig  *config,
  * written back into the config. */
 gboolean  cs_server_listen (CsServer  *server,
                             GError   **error);
+/* SIGHUP: reopens the access log (after logrotate moved it). */
+void      cs_server_reopen_logs (CsServer *server);
 guint     cs_server_port   (CsServer  *server);
 /* The metrics listener's port, 0 when it is off. */
 guint     cs_server_metrics_port (CsServer *server);

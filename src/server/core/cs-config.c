@@ -48,6 +48,9 @@ cs_config_new (void)
   c->attach_unused_s = 24 * 3600;
   c->attach_sweep_s = 3600;
   c->attach_per_message = 10;
+  c->attach_scan_timeout_s = 30;
+  c->retention_interval_s = 3600;
+  c->retention_batch = 500;
   c->forbid_direct = g_new0 (char *, 1);
   c->header_timeout_s = 10;
   c->body_timeout_s = 60;
@@ -59,6 +62,7 @@ cs_config_new (void)
   c->agents_context_messages = 20;
   c->agents_timeout_s = 120;
   c->agents_per_minute = 10;
+  c->audit_keep_days = 365;
   return c;
 }
 
@@ -70,6 +74,7 @@ cs_config_free (CsConfig *c)
   g_free (c->data_dir);
   g_free (c->listen_host);
   g_free (c->public_url);
+  g_free (c->access_log);
   g_free (c->smtp_url);
   g_free (c->smtp_user);
   if (c->smtp_password)
@@ -82,6 +87,7 @@ cs_config_free (CsConfig *c)
   g_free (c->bus_redis);
   g_free (c->storage_postgresql);
   g_free (c->agents_endpoint);
+  g_free (c->attach_clamd);
   g_free (c->agents_path);
   g_free (c->agents_model);
   if (c->agents_api_key)
@@ -363,9 +369,11 @@ cs_config_load_file (CsConfig   *config,
   g_autofree char *listen = NULL;
   g_autofree char *url = NULL;
   g_autofree char *proxies = NULL;
+  g_autofree char *access_log = NULL;
   g_autofree char *metrics = NULL;
   g_autofree char *redis = NULL;
   g_autofree char *postgresql = NULL;
+  g_autofree char *clamd = NULL;
   g_auto(GStrv) forbid = NULL;
   g_autofree char *agents_endpoint = NULL;
   g_autofree char *agents_path = NULL;
@@ -395,6 +403,8 @@ cs_config_load_file (CsConfig   *config,
   listen = read_string (&r, "server", "listen");
   url = read_string (&r, "server", "public_url");
   proxies = read_string (&r, "server", "trusted_proxies");
+  access_log = read_string (&r, "server", "access_log");
+  READ_UINT ("audit", "keep_days", 1, 100 * 365, audit_keep_days);
 
   read_uint (&r, "limits", "json_body_bytes", 1024, 64 * 1024 * 1024, &json_max, sizeof json_max);
   read_uint (&r, "limits", "ws_frame_bytes", 1024, 16 * 1024 * 1024, &frame_max, sizeof frame_max);
@@ -430,6 +440,10 @@ cs_config_load_file (CsConfig   *config,
   READ_UINT ("attachments", "unused_lifetime_seconds", 1, 365 * 86400, attach_unused_s);
   READ_UINT ("attachments", "sweep_interval_seconds", 1, 86400, attach_sweep_s);
   READ_UINT ("attachments", "max_per_message", 1, 100, attach_per_message);
+  clamd = read_string (&r, "attachments", "clamd");
+  READ_UINT ("attachments", "scan_timeout_seconds", 1, 3600, attach_scan_timeout_s);
+  READ_UINT ("retention", "interval_seconds", 1, 86400, retention_interval_s);
+  READ_UINT ("retention", "batch_messages", 1, 100000, retention_batch);
   READ_UINT ("memory", "page_cache_kib", 64, 4 * 1024 * 1024, page_cache_kib);
   READ_UINT ("memory", "sqlite_heap_mb", 0, 1024 * 1024, sqlite_heap_mb);
   READ_UINT ("memory", "member_lists", 1, 10 * 1000 * 1000, member_lists);
@@ -517,6 +531,16 @@ cs_config_load_file (CsConfig   *config,
   if (r.error == NULL && backend == CS_STORAGE_POSTGRESQL && config->storage_postgresql == NULL)
     reader_fail (&r, "storage", "postgresql",
                  "backend = postgresql needs the database to use: postgresql = host=/run/postgresql dbname=causerie");
+  if (r.error == NULL && clamd)
+    {
+      g_autofree char *host = NULL;
+      guint port = 0;
+
+      if (!(g_str_has_prefix (clamd, "unix:/") && clamd[6] != '\0') &&
+          !(g_str_has_prefix (clamd, "tcp:") && cs_config_parse_host_port (clamd + 4, &host, &port, NULL) && port > 0))
+        reader_fail (&r, "attachments", "clamd", "“%s” is neither unix:/absolute/path nor tcp:host:port%s.",
+                     clamd, comment_hint (clamd));
+    }
   if (r.error == NULL && config->smtp_url && !g_str_has_prefix (config->smtp_url, "smtp://") &&
       !g_str_has_prefix (config->smtp_url, "smtps://"))
     reader_fail (&r, "smtp", "url", "“%s” does not start with smtp:// or smtps://.", config->smtp_url);
@@ -547,6 +571,10 @@ cs_config_load_file (CsConfig   *config,
       while (g_str_has_suffix (agents_endpoint, "/"))
         agents_endpoint[strlen (agents_endpoint) - 1] = '\0';
     }
+  if (r.error == NULL && access_log && access_log[0] == '\0')
+    g_clear_pointer (&access_log, g_free);
+  if (r.error == NULL && access_log && !g_path_is_absolute (access_log))
+    reader_fail (&r, "server", "access_log", "“%s” is not an absolute path.", access_log);
   if (r.error == NULL && agents_path && agents_path[0] != '/')
     reader_fail (&r, "agents", "path", "“%s” does not start with “/”.", agents_path);
   if (r.error == NULL && agents_key_file)
@@ -568,7 +596,9 @@ cs_config_load_file (CsConfig   *config,
 
 #define TAKE_STRING(field, value) \
   if (value) { g_free (config->field); config->field = g_steal_pointer (&value); }
+  TAKE_STRING (access_log, access_log);
   TAKE_STRING (agents_endpoint, agents_endpoint);
+  TAKE_STRING (attach_clamd, clamd);
   TAKE_STRING (agents_path, agents_path);
   TAKE_STRING (agents_model, agents_model);
   if (agents_key && config->agents_api_key)

@@ -27,6 +27,8 @@ typedef struct {
   char      *public_url;     /* NULL: http://HOST:PORT */
   gboolean   public_url_set; /* given by the operator, not derived */
   GPtrArray *trusted_proxies; /* GInetAddressMask*: X-Forwarded-For believed from these */
+  char      *access_log;     /* [server] access_log: a file, one line per request; NULL: none */
+  guint      audit_keep_days; /* [audit] keep_days: older audit entries are pruned */
 
   char      *bus_redis;      /* [bus] redis: redis://HOST:PORT/DB; NULL: the in-process bus */
 
@@ -72,6 +74,11 @@ typedef struct {
   gint64     attach_unused_s;      /* uploads not in a message are removed after this */
   guint      attach_sweep_s;       /* how often the sweep runs */
   guint      attach_per_message;   /* attachment_ids in one message */
+  char      *attach_clamd;         /* unix:/path or tcp:host:port; NULL: uploads are not scanned */
+  guint      attach_scan_timeout_s; /* each step of a scan (connect, write, read) */
+
+  guint      retention_interval_s; /* how often expired messages are looked for */
+  guint      retention_batch;      /* messages removed per write job */
 
   guint      messages_per_minute; /* per user, REST and WebSocket; 0: no limit */
   guint      message_burst;  /* messages a user may send at once before the rate applies */
@@ -82,7 +89,7 @@ typedef struct {
   /* Memory bounds (README, "Memory"). */
   guint      page_cache_kib;       /* SQLite page cache of each connection */
   guint      sqlite_heap_mb;       /* soft limit on all of SQLite's memory; 0: none */
-  guint      member_lists;         /* rooms whose member list the hub keeps for typing */
+  guint      member_lists;         /* rooms whose member list the hub keeps for typing, and the writer for fan-out */
 
   /* [agents]: the OpenAI-compatible chat-completions endpoint agents ask. */
   char      *agents_endpoint;      /* http(s)://host:port, no trailing slash; NULL: no model */

@@ -51,6 +51,8 @@ struct _CsStore {
   GArray       *hooks;          /* Hook, for the batch being run */
 
   gint64        head_seq;       /* atomic */
+  gint64        fts_next_seq;   /* atomic: messages from here on are not indexed yet */
+  gint64        fts_since;      /* writer: when the oldest of those was committed, or 0 */
   gint64        pruned_seq;     /* atomic */
 
   GMutex        done_lock;
@@ -331,6 +333,51 @@ note_outcome (CsStore *store,
     }
 }
 
+/* Indexing is deferred over several small batches: a batch of one message
+ * that also wrote its own index segment, the search structure record and
+ * the meta row spent about a third of its log pages on search, and the
+ * segments then had to be merged again. Messages are indexed once this
+ * many seqs are waiting, or the oldest has waited this long, or a search
+ * asks (cs_store_index_for_search), or the server stops; so a search still
+ * finds every acknowledged message. */
+#define FTS_DEFER_SEQS 64
+#define FTS_DEFER_US   (2 * G_USEC_PER_SEC)
+
+/* The job a search sends: it writes nothing; its batch indexes. */
+static void
+index_request (CsCtx *ctx)
+{
+}
+
+static gboolean
+index_due (CsStore   *store,
+           GPtrArray *batch)
+{
+  gint64 waiting = store->next_seq - store->fts_next_seq;
+
+  if (!store->engine->defers_indexing || waiting <= 0)
+    return FALSE;
+  if (waiting >= FTS_DEFER_SEQS ||
+      (store->fts_since && g_get_monotonic_time () - store->fts_since >= FTS_DEFER_US))
+    return TRUE;
+  for (guint i = 0; i < batch->len; i++)
+    if (((Job *) g_ptr_array_index (batch, i))->handler == index_request)
+      return TRUE;
+  return FALSE;
+}
+
+void
+cs_store_index_for_search (CsStore *store)
+{
+  g_autoptr(CsCtx) ctx = NULL;
+
+  if (!store->engine->defers_indexing ||
+      __atomic_load_n (&store->fts_next_seq, __ATOMIC_ACQUIRE) > cs_store_head_seq (store))
+    return;
+  ctx = cs_ctx_new (store->config, store, NULL);
+  cs_store_run_write (store, index_request, ctx);
+}
+
 static void
 run_batch (CsStore   *store,
            GPtrArray *batch)
@@ -338,7 +385,7 @@ run_batch (CsStore   *store,
   g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_event_unref);
   const CsEngine *engine = store->engine;
   gint64 seq_at_start;
-  gboolean committed;
+  gboolean committed, indexed = FALSE;
 
   if (!engine->begin (store->write_db, &store->next_seq))
     {
@@ -354,7 +401,8 @@ run_batch (CsStore   *store,
       seq_at_start = store->next_seq;
       for (guint i = 0; i < batch->len && open; i++)
         open = run_in_savepoint (store, g_ptr_array_index (batch, i));
-      committed = open && engine->commit (store->write_db, seq_at_start, store->next_seq);
+      indexed = open && index_due (store, batch);
+      committed = open && engine->commit (store->write_db, seq_at_start, store->next_seq, indexed);
       if (!committed)
         {
           /* The first failure is the cause. */
@@ -378,6 +426,13 @@ run_batch (CsStore   *store,
             g_ptr_array_add (events, cs_event_ref (g_ptr_array_index (job->ctx->events, e)));
           g_ptr_array_set_size (job->ctx->events, 0);
         }
+      if (indexed)
+        {
+          __atomic_store_n (&store->fts_next_seq, store->next_seq, __ATOMIC_RELEASE);
+          store->fts_since = 0;
+        }
+      else if (store->next_seq > seq_at_start && store->fts_since == 0)
+        store->fts_since = g_get_monotonic_time ();
       if (store->next_seq - 1 > store->head_seq)
         __atomic_store_n (&store->head_seq, store->next_seq - 1, __ATOMIC_RELEASE);
       store->n_commits++;
@@ -449,6 +504,15 @@ writer_thread (gpointer data)
         }
       run_batch (store, batch);
       g_ptr_array_set_size (batch, 0);
+    }
+  /* A stopping server leaves its index complete. */
+  if (store->engine->defers_indexing && store->next_seq > store->fts_next_seq)
+    {
+      gint64 next_seq = store->next_seq;
+
+      if (!store->engine->begin (store->write_db, &next_seq) ||
+          !store->engine->commit (store->write_db, next_seq, next_seq, TRUE))
+        store->engine->rollback (store->write_db);
     }
   return NULL;
 }
@@ -640,6 +704,7 @@ cs_store_open (CsConfig *config,
       return NULL;
     }
   store->next_seq = store->head_seq + 1;
+  store->fts_next_seq = store->next_seq;
   store->upkeep = engine->upkeep_start ? engine->upkeep_start (store->write_db, store->path, config) : NULL;
   store->write_queue = g_async_queue_new ();
   store->read_queue = g_async_queue_new ();

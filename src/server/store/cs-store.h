@@ -57,6 +57,10 @@ void      cs_store_on_commit     (CsStore     *store,
                                   CsCommitHook hook,
                                   gpointer     data,
                                   GDestroyNotify destroy);
+/* From a reader before its first read: every acknowledged message is in
+ * the search index (indexing is deferred over small batches); waits for
+ * the writer when some are not. */
+void      cs_store_index_for_search (CsStore *store);
 /* The latest committed seq; any thread. */
 gint64    cs_store_head_seq      (CsStore     *store);
 /* Seqs at or below this were pruned from the event log; any thread. */

@@ -675,10 +675,13 @@ pg_in_transaction (CsDb *db)
   return s == PQTRANS_INTRANS || s == PQTRANS_INERROR;
 }
 
+/* Search needs no work here: the GIN index takes every row as it is
+ * written. */
 static gboolean
-pg_commit (CsDb  *db,
-           gint64 first_seq,
-           gint64 next_seq)
+pg_commit (CsDb    *db,
+           gint64   first_seq,
+           gint64   next_seq,
+           gboolean index)
 {
   if (PQtransactionStatus (P (db)->conn) != PQTRANS_INTRANS)
     return FALSE;
@@ -821,4 +824,8 @@ const CsEngine cs_engine_postgresql = {
   .events = &cs_pg_events_ops,
   .invitations = &cs_pg_invitations_ops,
   .attachments = &cs_pg_attachments_ops,
+  .context = &cs_pg_context_ops,
+  .reactions = &cs_pg_reactions_ops,
+  .policy = &cs_pg_policy_ops,
+  .retention = &cs_pg_retention_ops,
 };

@@ -21,6 +21,10 @@ extern const CsNotificationsOps cs_pg_notifications_ops;
 extern const CsEventsOps        cs_pg_events_ops;
 extern const CsInvitationsOps   cs_pg_invitations_ops;
 extern const CsAttachmentsOps   cs_pg_attachments_ops;
+extern const CsContextOps       cs_pg_context_ops;
+extern const CsReactionsOps     cs_pg_reactions_ops;
+extern const CsPolicyOps        cs_pg_policy_ops;
+extern const CsRetentionOps     cs_pg_retention_ops;
 
 /* The rows of one statement, read in order with cs_pg_next (). */
 typedef struct {

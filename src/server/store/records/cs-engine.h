@@ -35,6 +35,10 @@ typedef struct _CsNotificationsOps CsNotificationsOps;
 typedef struct _CsEventsOps        CsEventsOps;
 typedef struct _CsInvitationsOps   CsInvitationsOps;
 typedef struct _CsAttachmentsOps   CsAttachmentsOps;
+typedef struct _CsContextOps       CsContextOps;
+typedef struct _CsReactionsOps     CsReactionsOps;
+typedef struct _CsPolicyOps        CsPolicyOps;
+typedef struct _CsRetentionOps     CsRetentionOps;
 
 typedef enum {
   CS_DB_WRITER,    /* the one read-write connection (the writer thread, migrations) */
@@ -56,6 +60,11 @@ typedef struct {
 struct _CsEngine {
   const char *name;       /* as in [storage] backend */
   const char *label;      /* in log lines: "SQLite", "PostgreSQL" */
+  /* Whether new messages become searchable only when a commit indexes
+   * them (SQLite's FTS5, deferred over small batches by the store, and
+   * asked for by every search: cs_store_index_for_search); FALSE when the
+   * database indexes every row as it is written (PostgreSQL's GIN). */
+  gboolean    defers_indexing;
 
   /* ---- connections ---- */
   /* Once per store, before any connection: process-wide settings. */
@@ -90,10 +99,12 @@ struct _CsEngine {
    * takes the seq counter's lock here, held to the commit, and sets
    * *next_seq from it; SQLite leaves it (the store counts). */
   gboolean  (*begin)        (CsDb *db, gint64 *next_seq);
-  /* Finishes the batch: its work after the jobs (search indexing of the
-   * messages from @first_seq to @next_seq - 1; the shared counter), then
-   * the commit. FALSE: nothing is stored (call rollback). */
-  gboolean  (*commit)       (CsDb *db, gint64 first_seq, gint64 next_seq);
+  /* Finishes the batch: its work after the jobs (with @index, search
+   * indexing of every message not indexed yet, up to @next_seq - 1, when
+   * the engine defers_indexing; the shared counter when @next_seq moved
+   * past @first_seq), then the commit. FALSE: nothing is stored (call
+   * rollback). */
+  gboolean  (*commit)       (CsDb *db, gint64 first_seq, gint64 next_seq, gboolean index);
   /* Rolls the batch back if its transaction is still open. */
   void      (*rollback)     (CsDb *db);
   /* Whether the batch's transaction is still open (an engine may have
@@ -129,6 +140,10 @@ struct _CsEngine {
   const CsEventsOps        *events;
   const CsInvitationsOps   *invitations;
   const CsAttachmentsOps   *attachments;
+  const CsContextOps       *context;
+  const CsReactionsOps     *reactions;
+  const CsPolicyOps        *policy;
+  const CsRetentionOps     *retention;
 };
 
 /* Records that @function is missing from @db's engine (logged once per

@@ -4,6 +4,8 @@
 #include "cs-records.h"
 #include "cs-attachments.h"
 #include "cs-invitations.h"
+#include "cs-reactions.h"
+#include "cs-retention.h"
 
 void
 cs_message_free (CsMessage *m)
@@ -104,6 +106,7 @@ cs_user_free (CsUser *u)
   g_free (u->description);
   g_free (u->system_prompt);
   g_free (u->model);
+  g_free (u->rank);
   g_free (u);
 }
 
@@ -250,4 +253,44 @@ cs_engine_missing (CsDb       *db,
   if (first)
     g_warning ("%s is not implemented by the %s storage engine: the requests that need it fail",
                function, db->engine->label);
+}
+
+void
+cs_reaction_free (CsReaction *reaction)
+{
+  if (reaction == NULL)
+    return;
+  g_free (reaction->emoji);
+  g_clear_pointer (&reaction->user_ids, g_ptr_array_unref);
+  g_free (reaction);
+}
+
+void
+cs_read_mark_free (CsReadMark *mark)
+{
+  if (mark == NULL)
+    return;
+  g_free (mark->user_id);
+  g_free (mark->display_name);
+  g_free (mark);
+}
+
+void
+cs_retention_room_free (CsRetentionRoom *room)
+{
+  if (room == NULL)
+    return;
+  g_free (room->room_id);
+  g_free (room->tenant_id);
+  g_free (room);
+}
+
+void
+cs_retention_override_free (CsRetentionOverride *o)
+{
+  if (o == NULL)
+    return;
+  g_free (o->room_id);
+  g_free (o->name);
+  g_free (o);
 }

@@ -119,6 +119,7 @@ typedef struct {
   char    *description;     /* agents only, else "" */
   char    *system_prompt;   /* agents only, else "" */
   char    *model;           /* agents only: a model of their own, or NULL */
+  char    *rank;            /* the contact policy's rank, or NULL */
 } CsUser;
 
 void cs_user_free (CsUser *user);

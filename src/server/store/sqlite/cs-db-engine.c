@@ -59,20 +59,27 @@ sqlite_open (const char *location,
 
   if (db)
     cs_db_set_cache_kib (db, config->page_cache_kib);
+  /* Every event of a room asks for its members on the writer. */
+  if (db && role == CS_DB_WRITER)
+    cs_db_keep_member_lists (db, config->member_lists);
   return db;
 }
 
-/* Full-text indexing runs once per batch, after its jobs and inside its
- * transaction: FTS5 writes its pending terms out at every savepoint, so
+/* Full-text indexing runs after a batch's jobs and inside its transaction
+ * (in the batches the store's index_due picks: deferred over small
+ * batches): FTS5 writes its pending terms out at every savepoint, so
  * indexing inside each job's savepoint wrote one index segment per message.
- * Indexed here, a message is searchable exactly when it is acknowledged.
- * Every message from meta.fts_next_seq on is not indexed yet (the triggers
- * for edits and removals leave those alone), including any stored while
- * the server was not running. */
+ * A search first has every acknowledged message indexed
+ * (cs_store_index_for_search). Every message from meta.fts_next_seq on is
+ * not indexed yet (the triggers for edits and removals leave those alone),
+ * including any stored while the server was not running. */
 static gboolean
 index_new_messages (CsDb  *db,
                     gint64 next_seq)
 {
+  /* Nothing stored since the last indexing: no statement, no page. */
+  if (next_seq <= cs_db_int (db, 0, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'fts_next_seq'", ""))
+    return TRUE;
   return cs_db_exec (db,
                      "INSERT INTO messages_fts (rowid, body) SELECT seq, body FROM messages"
                      " WHERE seq >= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'fts_next_seq')",
@@ -233,11 +240,12 @@ sqlite_in_transaction (CsDb *db)
 }
 
 static gboolean
-sqlite_commit (CsDb  *db,
-               gint64 first_seq,
-               gint64 next_seq)
+sqlite_commit (CsDb    *db,
+               gint64   first_seq,
+               gint64   next_seq,
+               gboolean index)
 {
-  return (next_seq == first_seq || index_new_messages (db, next_seq)) &&
+  return (!index || index_new_messages (db, next_seq)) &&
          exec_simple (db, "COMMIT");
 }
 
@@ -301,6 +309,7 @@ sqlite_prune_events (CsDb  *db,
 const CsEngine cs_engine_sqlite = {
   .name = "sqlite",
   .label = "SQLite",
+  .defers_indexing = TRUE,
   .setup = sqlite_setup,
   .locate = sqlite_locate,
   .open = sqlite_open,
@@ -331,4 +340,8 @@ const CsEngine cs_engine_sqlite = {
   .events = &cs_sqlite_events_ops,
   .invitations = &cs_sqlite_invitations_ops,
   .attachments = &cs_sqlite_attachments_ops,
+  .context = &cs_sqlite_context_ops,
+  .reactions = &cs_sqlite_reactions_ops,
+  .policy = &cs_sqlite_policy_ops,
+  .retention = &cs_sqlite_retention_ops,
 };

@@ -259,6 +259,7 @@ sqlite_messages_mark_deleted (CsDb       *db,
 {
   return cs_db_exec (db, "UPDATE messages SET deleted = 1, body = '', mentions = '[]' WHERE seq = ?",
                      "i", seq) == SQLITE_DONE &&
+         cs_db_exec (db, "DELETE FROM reactions WHERE message_seq = ?", "i", seq) == SQLITE_DONE &&
          cs_db_exec (db, "DELETE FROM mentions WHERE room_id = ? AND seq = ?", "si", room_id, seq) == SQLITE_DONE;
 }
 

@@ -222,12 +222,24 @@ static char **
 sqlite_members_ids (CsDb       *db,
                     const char *room_id)
 {
-  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
-  CS_STMT stmt = cs_db_query (db, "SELECT user_id FROM members WHERE room_id = ?", "s", room_id);
+  g_autoptr(GStrvBuilder) builder = NULL;
+  char **ids = cs_db_member_ids_lookup (db, room_id);
 
-  while (stmt && sqlite3_step (stmt) == SQLITE_ROW)
-    g_strv_builder_add (ids, cs_col_text (stmt, 0));
-  return g_strv_builder_end (ids);
+  if (ids)
+    return ids;
+  builder = g_strv_builder_new ();
+  {
+    CS_STMT stmt = cs_db_query (db, "SELECT user_id FROM members WHERE room_id = ?", "s", room_id);
+    int rc = SQLITE_ERROR;
+
+    while (stmt && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      g_strv_builder_add (builder, cs_col_text (stmt, 0));
+    if (rc != SQLITE_DONE)
+      return g_strv_builder_end (builder);   /* not kept: a failed read */
+  }
+  ids = g_strv_builder_end (builder);
+  cs_db_member_ids_keep (db, room_id, ids);
+  return ids;
 }
 
 static GPtrArray *
@@ -430,6 +442,7 @@ sqlite_members_insert (CsDb       *db,
                        const char *role,
                        gint64      joined_at)
 {
+  cs_db_members_changed (db, room_id);
   return cs_db_exec (db,
                      "INSERT INTO members (room_id, user_id, role, joined_at, last_read_seq)"
                      " VALUES (?, ?, ?, ?, (SELECT last_seq FROM rooms WHERE id = ?1))",
@@ -471,6 +484,7 @@ sqlite_members_delete (CsDb       *db,
                        const char *room_id,
                        const char *user_id)
 {
+  cs_db_members_changed (db, room_id);
   return cs_db_exec (db, "DELETE FROM members WHERE room_id = ? AND user_id = ?", "ss", room_id, user_id) == SQLITE_DONE;
 }
 

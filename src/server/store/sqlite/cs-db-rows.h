@@ -10,7 +10,7 @@
 G_BEGIN_DECLS
 
 #define CS_USER_COLS "u.id, u.email, u.display_name, u.role, u.status_text, u.last_seen_at, u.deleted_at," \
-                     " u.kind, u.handle, u.description, u.system_prompt, u.model"
+                     " u.kind, u.handle, u.description, u.system_prompt, u.model, u.rank"
 
 static inline char *
 cs_db_col_dup (sqlite3_stmt *stmt,
@@ -26,8 +26,19 @@ cs_db_col_time (sqlite3_stmt *stmt,
   return sqlite3_column_type (stmt, col) == SQLITE_NULL ? CS_TIME_NONE : sqlite3_column_int64 (stmt, col);
 }
 
+/* The cache of cs_db_keep_member_lists: a copy of a room's member ids or
+ * NULL; keep a copy of what was read; forget a room (NULL: every room)
+ * whose membership this transaction writes. */
+char        **cs_db_member_ids_lookup (CsDb       *db,
+                                       const char *room_id);
+void          cs_db_member_ids_keep   (CsDb       *db,
+                                       const char *room_id,
+                                       char      **ids);
+void          cs_db_members_changed   (CsDb       *db,
+                                       const char *room_id);
+
 /* How many columns CS_USER_COLS takes. */
-#define CS_USER_NCOLS 12
+#define CS_USER_NCOLS 13
 
 /* CS_USER_COLS from @first_col on. */
 static inline CsUser *
@@ -48,6 +59,7 @@ cs_db_user_row (sqlite3_stmt *stmt,
   u->description = cs_db_col_dup (stmt, c + 9);
   u->system_prompt = cs_db_col_dup (stmt, c + 10);
   u->model = cs_db_col_dup (stmt, c + 11);
+  u->rank = cs_db_col_dup (stmt, c + 12);
   return u;
 }
 

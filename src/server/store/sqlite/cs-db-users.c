@@ -467,6 +467,7 @@ sqlite_agents_remove (CsDb       *db,
                       const char *agent_id,
                       gint64      at)
 {
+  cs_db_members_changed (db, NULL);
   return cs_db_exec (db, "UPDATE users SET handle = NULL, deleted_at = ? WHERE id = ? AND kind = 'agent'",
                      "is", at, agent_id) == SQLITE_DONE &&
          cs_db_exec (db, "DELETE FROM members WHERE user_id = ?", "s", agent_id) == SQLITE_DONE &&

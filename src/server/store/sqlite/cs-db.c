@@ -4,6 +4,7 @@
 #define G_LOG_DOMAIN "cs-db"
 
 #include "cs-db.h"
+#include "cs-db-rows.h"
 #include "cau-error.h"
 
 #include <stdarg.h>
@@ -19,6 +20,11 @@ typedef struct {
   gboolean    collect;
   int         error_rc;
   char       *error_msg;
+  /* The writer's member ids per room (cs_db_keep_member_lists), or NULL. */
+  GHashTable *member_ids;     /* room id -> GStrv */
+  guint       member_ids_max;
+  gboolean    members_dirty;  /* a membership write in the open transaction */
+  gint64      data_version;   /* of the last look-up: another process's commit changes it */
 } SqliteDb;
 
 #define S(db) ((SqliteDb *) (db))
@@ -170,6 +176,56 @@ static const char *migrations[] = {
   "ALTER TABLE messages ADD COLUMN streaming INTEGER NOT NULL DEFAULT 0;"
   "ALTER TABLE messages ADD COLUMN agent_error TEXT;"
   "CREATE INDEX messages_streaming ON messages(seq) WHERE streaming = 1;",
+
+  /* 7 -> 8: the object of another application a room is tied to or a
+   * message cites is found by its entity (GET /api/context/...): the
+   * context's type and id as columns computed from its JSON (virtual: no
+   * rewrite of the table, nothing more to write), indexed for the rows
+   * that have one only. */
+  "ALTER TABLE rooms ADD COLUMN context_type TEXT"
+  "  GENERATED ALWAYS AS (json_extract(context, '$.entity_type')) VIRTUAL;"
+  "ALTER TABLE rooms ADD COLUMN context_id TEXT"
+  "  GENERATED ALWAYS AS (json_extract(context, '$.entity_id')) VIRTUAL;"
+  "CREATE INDEX rooms_context ON rooms(tenant_id, context_type, context_id)"
+  "  WHERE context_type IS NOT NULL;"
+  "ALTER TABLE messages ADD COLUMN context_type TEXT"
+  "  GENERATED ALWAYS AS (json_extract(context, '$.entity_type')) VIRTUAL;"
+  "ALTER TABLE messages ADD COLUMN context_id TEXT"
+  "  GENERATED ALWAYS AS (json_extract(context, '$.entity_id')) VIRTUAL;"
+  "CREATE INDEX messages_context ON messages(tenant_id, context_type, context_id, seq)"
+  "  WHERE context_type IS NOT NULL;",
+  /* 8 -> 9: reactions, one row per person and emoji on a message (by its
+   * seq); added_seq is the seq of the event that added it, so "ordered by
+   * first use" is MIN(added_seq) per emoji. Read times: each move of a
+   * member's read watermark is kept (read_marks), so "when did X read
+   * message S" is the first move to a watermark >= S; members keep the
+   * time of the latest move. Moves made before this version have none. */
+  "CREATE TABLE reactions ("
+  "  message_seq INTEGER NOT NULL, emoji TEXT NOT NULL, user_id TEXT NOT NULL,"
+  "  added_seq INTEGER NOT NULL, created_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (message_seq, emoji, user_id)) WITHOUT ROWID;"
+  "CREATE INDEX reactions_user ON reactions(user_id);"
+  "ALTER TABLE members ADD COLUMN last_read_at INTEGER;"
+  "CREATE TABLE read_marks ("
+  "  room_id TEXT NOT NULL, user_id TEXT NOT NULL, up_to_seq INTEGER NOT NULL, at INTEGER NOT NULL,"
+  "  PRIMARY KEY (room_id, user_id, up_to_seq)) WITHOUT ROWID;",
+  /* 9 -> 10: the contact policy (issue 17). A tenant's ranks in their
+   * order, the (from, to) rank pairs that may open a direct room, and each
+   * person's rank (NULL: none, the policy does not apply to them). A
+   * tenant without ranks has no policy: everyone reaches everyone. */
+  "ALTER TABLE users ADD COLUMN rank TEXT;"
+  "CREATE TABLE contact_ranks ("
+  "  tenant_id TEXT NOT NULL REFERENCES tenants(id), position INTEGER NOT NULL,"
+  "  name TEXT NOT NULL, PRIMARY KEY (tenant_id, position)) WITHOUT ROWID;"
+  "CREATE TABLE contact_allow ("
+  "  tenant_id TEXT NOT NULL REFERENCES tenants(id), from_rank TEXT NOT NULL,"
+  "  to_rank TEXT NOT NULL, PRIMARY KEY (tenant_id, from_rank, to_rank)) WITHOUT ROWID;",
+  /* 10 -> 11: retention (issue 17). A tenant keeps messages retention_days
+   * days (NULL: for ever) unless legal_hold suspends removal; a room may
+   * set its own days (NULL: its tenant's). */
+  "ALTER TABLE tenants ADD COLUMN retention_days INTEGER;"
+  "ALTER TABLE tenants ADD COLUMN legal_hold INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE rooms ADD COLUMN retention_days INTEGER;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CS_SCHEMA_VERSION);
@@ -244,11 +300,102 @@ cs_db_set_cache_kib (CsDb  *db,
   return exec_sql (S (db)->handle, sql, NULL);
 }
 
+/* ---- the writer's member lists ----------------------------------------- */
+
+/* A transaction with a membership write ends: its rooms were dropped from
+ * the cache when written and not read into it since. A rollback drops
+ * everything, whatever it undid. */
+static int
+members_commit_cb (gpointer data)
+{
+  CsDb *db = data;
+
+  S (db)->members_dirty = FALSE;
+  return 0;
+}
+
+static void
+members_rollback_cb (gpointer data)
+{
+  CsDb *db = data;
+
+  g_hash_table_remove_all (S (db)->member_ids);
+  S (db)->members_dirty = FALSE;
+}
+
+void
+cs_db_keep_member_lists (CsDb  *db,
+                         guint  max_rooms)
+{
+  g_return_if_fail (S (db)->member_ids == NULL);
+  if (max_rooms == 0)
+    return;
+  S (db)->member_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
+  S (db)->member_ids_max = max_rooms;
+  S (db)->data_version = -1;
+  sqlite3_commit_hook (S (db)->handle, members_commit_cb, db);
+  sqlite3_rollback_hook (S (db)->handle, members_rollback_cb, db);
+}
+
+char **
+cs_db_member_ids_lookup (CsDb       *db,
+                         const char *room_id)
+{
+  char **ids;
+  gint64 version;
+
+  if (S (db)->member_ids == NULL || S (db)->members_dirty)
+    return NULL;
+  /* Another process (the command line) may have changed the members. */
+  version = cs_db_int (db, -1, "PRAGMA data_version", "");
+  if (version != S (db)->data_version)
+    {
+      g_hash_table_remove_all (S (db)->member_ids);
+      S (db)->data_version = version;
+      return NULL;
+    }
+  ids = g_hash_table_lookup (S (db)->member_ids, room_id);
+  return ids ? g_strdupv (ids) : NULL;
+}
+
+void
+cs_db_member_ids_keep (CsDb       *db,
+                       const char *room_id,
+                       char      **ids)
+{
+  if (S (db)->member_ids == NULL || S (db)->members_dirty)
+    return;
+  if (g_hash_table_size (S (db)->member_ids) >= S (db)->member_ids_max)
+    {
+      /* Bounded: one list goes (it is read again when needed). */
+      GHashTableIter iter;
+
+      g_hash_table_iter_init (&iter, S (db)->member_ids);
+      if (g_hash_table_iter_next (&iter, NULL, NULL))
+        g_hash_table_iter_remove (&iter);
+    }
+  g_hash_table_replace (S (db)->member_ids, g_strdup (room_id), g_strdupv (ids));
+}
+
+void
+cs_db_members_changed (CsDb       *db,
+                       const char *room_id)
+{
+  if (S (db)->member_ids == NULL)
+    return;
+  S (db)->members_dirty = TRUE;
+  if (room_id)
+    g_hash_table_remove (S (db)->member_ids, room_id);
+  else
+    g_hash_table_remove_all (S (db)->member_ids);
+}
+
 void
 cs_db_close (CsDb *db)
 {
   if (db == NULL)
     return;
+  g_clear_pointer (&S (db)->member_ids, g_hash_table_unref);
   g_clear_pointer (&S (db)->stmts, g_hash_table_unref);
   g_free (S (db)->error_msg);
   if (S (db)->handle)

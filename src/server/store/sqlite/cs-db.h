@@ -11,7 +11,7 @@
 
 G_BEGIN_DECLS
 
-#define CS_SCHEMA_VERSION 7
+#define CS_SCHEMA_VERSION 11
 
 /* The engine's tables of typed store functions, one per cs-db-AREA.c
  * (cs_engine_sqlite, in cs-db-engine.c, gathers them). */
@@ -22,6 +22,10 @@ extern const CsNotificationsOps cs_sqlite_notifications_ops;
 extern const CsEventsOps        cs_sqlite_events_ops;
 extern const CsInvitationsOps   cs_sqlite_invitations_ops;
 extern const CsAttachmentsOps   cs_sqlite_attachments_ops;
+extern const CsContextOps       cs_sqlite_context_ops;
+extern const CsReactionsOps     cs_sqlite_reactions_ops;
+extern const CsPolicyOps        cs_sqlite_policy_ops;
+extern const CsRetentionOps     cs_sqlite_retention_ops;
 
 /* Opens @path in WAL mode with synchronous=FULL. A read-only connection sets
  * query_only. The writer runs the migrations (cs_db_migrate) once, before
@@ -33,6 +37,13 @@ void          cs_db_close     (CsDb        *db);
 /* Bounds the connection's page cache (PRAGMA cache_size) to @kib KiB. */
 gboolean      cs_db_set_cache_kib (CsDb    *db,
                                    guint    kib);
+/* On the writer's connection: keeps the member ids of at most @max_rooms
+ * rooms for cs_members_ids (every event of a room asks for them; a room
+ * of 200 read 200 rows per message). A membership write in a transaction
+ * keeps that room out until the transaction ends; a commit of another
+ * process (PRAGMA data_version) empties the cache. 0: none kept. */
+void          cs_db_keep_member_lists (CsDb *db,
+                                       guint max_rooms);
 sqlite3      *cs_db_handle    (CsDb        *db);
 gboolean      cs_db_migrate   (CsDb        *db,
                                GError     **error);

@@ -1,0 +1,120 @@
+/* cs-ops.h: what the operator's command line asks of the store (backup,
+ * restore, listing and locking accounts) and the server's housekeeping
+ * that goes with it (audit pruning, sessions revoked from outside).
+ * Every engine implements these.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "cs-records.h"
+
+G_BEGIN_DECLS
+
+/* The name of the database file in the data directory. */
+#define CS_OPS_DB_FILE "causerie.db"
+
+typedef struct {
+  char  *id;
+  char  *name;
+  char  *language;          /* or NULL */
+  gint64 created_at;
+  gint64 people;            /* accounts of kind person, not erased */
+} CsOpsTenant;
+
+void cs_ops_tenant_free (CsOpsTenant *tenant);
+
+typedef struct {
+  char    *id;
+  char    *email;           /* NULL once erased */
+  char    *display_name;
+  char    *role;
+  char    *kind;            /* "person" or "agent" */
+  gint64   created_at;
+  gint64   last_seen_at;    /* or CS_TIME_NONE */
+  gboolean deleted;
+  gboolean disabled;
+  gint64   sessions;        /* live sessions */
+} CsOpsUser;
+
+void cs_ops_user_free (CsOpsUser *user);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsOpsUser, cs_ops_user_free)
+
+/* A connection of its own to the database of @data_dir, for a command
+ * that runs beside a live server (no writer thread, no migration): NULL
+ * with @error when there is no database there or its schema is not this
+ * server's. */
+CsDb      *cs_ops_open              (const char *data_dir,
+                                     gboolean    read_only,
+                                     GError    **error);
+void       cs_ops_close             (CsDb       *db);
+
+/* Every organisation, by name (CsOpsTenant*). */
+GPtrArray *cs_ops_tenants_list      (CsDb       *db);
+/* Every account of @tenant_id, erased ones included, by address (CsOpsUser*). */
+GPtrArray *cs_ops_users_list        (CsDb       *db,
+                                     const char *tenant_id,
+                                     gint64      now_ms);
+/* The account of @tenant_id whose address or id is @who (not erased), or NULL. */
+CsOpsUser *cs_ops_user_find         (CsDb       *db,
+                                     const char *tenant_id,
+                                     const char *who,
+                                     gint64      now_ms);
+/* Locks (or unlocks) @user_id's password in one transaction: a locked
+ * account cannot sign in and keeps its password for when it is unlocked;
+ * locking revokes its live sessions. Audited as user.disable or
+ * user.enable (no actor: the command line), and marked for running
+ * servers (cs_ops_revocation_mark). How many sessions were revoked, or -1. */
+gint64     cs_ops_user_set_disabled (CsDb       *db,
+                                     const char *tenant_id,
+                                     const char *user_id,
+                                     gboolean    disabled,
+                                     gint64      at);
+/* A new password hash (a locked account stays locked), every session
+ * revoked, audited as user.password_reset and marked like a lock. How
+ * many sessions were revoked, or -1. */
+gint64     cs_ops_user_set_password (CsDb       *db,
+                                     const char *tenant_id,
+                                     const char *user_id,
+                                     const char *password_hash,
+                                     gint64      at);
+/* Where the revocations made from outside the server have got to (an
+ * opaque, increasing number; 0 for none). */
+gint64     cs_ops_revocation_mark   (CsDb       *db);
+/* The users whose sessions were revoked from outside after @mark (a
+ * NULL-terminated array of user ids). */
+char     **cs_ops_revoked_users_since (CsDb     *db,
+                                       gint64    mark);
+/* An audit entry written beside the server (no client address). */
+gboolean   cs_ops_audit_insert      (CsDb       *db,
+                                     const char *tenant_id,
+                                     gint64      at,
+                                     const char *user_id,
+                                     const char *action,
+                                     const char *entity_type,
+                                     const char *entity_id,
+                                     const char *details);
+/* Removes at most @limit audit entries older than @before_ms, oldest
+ * first: how many went, or -1 on a failure. */
+gint64     cs_ops_audit_prune       (CsDb       *db,
+                                     gint64      before_ms,
+                                     guint       limit);
+
+/* A consistent copy of the whole database, as of one moment, written to
+ * @dest_path (which must not exist), and the attachment ids that copy
+ * records (a NULL-terminated array). */
+gboolean   cs_ops_backup            (CsDb       *db,
+                                     const char *dest_path,
+                                     char     ***out_attachment_ids,
+                                     GError    **error);
+/* Checks the database file @path: this server's schema, and sound
+ * (PRAGMA integrity_check or the engine's equivalent). */
+gboolean   cs_ops_check_file        (const char *path,
+                                     GError    **error);
+/* After a restore: seqs continue @gap past the restored head and the
+ * event log starts there, so every client reloads once (resync_required)
+ * and no seq a client saw on the old server is ever given again. The new
+ * head, or -1. */
+gint64     cs_ops_restore_mark      (CsDb       *db,
+                                     gint64      gap);
+
+G_END_DECLS
