@@ -828,4 +828,5 @@ const CsEngine cs_engine_postgresql = {
   .reactions = &cs_pg_reactions_ops,
   .policy = &cs_pg_policy_ops,
   .retention = &cs_pg_retention_ops,
+  .ops = &cs_pg_ops_ops,
 };

@@ -25,6 +25,7 @@ extern const CsContextOps       cs_pg_context_ops;
 extern const CsReactionsOps     cs_pg_reactions_ops;
 extern const CsPolicyOps        cs_pg_policy_ops;
 extern const CsRetentionOps     cs_pg_retention_ops;
+extern const CsOpsOps           cs_pg_ops_ops;
 
 /* The rows of one statement, read in order with cs_pg_next (). */
 typedef struct {

@@ -39,6 +39,7 @@ typedef struct _CsContextOps       CsContextOps;
 typedef struct _CsReactionsOps     CsReactionsOps;
 typedef struct _CsPolicyOps        CsPolicyOps;
 typedef struct _CsRetentionOps     CsRetentionOps;
+typedef struct _CsOpsOps           CsOpsOps;
 
 typedef enum {
   CS_DB_WRITER,    /* the one read-write connection (the writer thread, migrations) */
@@ -144,6 +145,7 @@ struct _CsEngine {
   const CsReactionsOps     *reactions;
   const CsPolicyOps        *policy;
   const CsRetentionOps     *retention;
+  const CsOpsOps           *ops;
 };
 
 /* Records that @function is missing from @db's engine (logged once per

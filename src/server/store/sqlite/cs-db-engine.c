@@ -344,4 +344,5 @@ const CsEngine cs_engine_sqlite = {
   .reactions = &cs_sqlite_reactions_ops,
   .policy = &cs_sqlite_policy_ops,
   .retention = &cs_sqlite_retention_ops,
+  .ops = &cs_sqlite_ops_ops,
 };

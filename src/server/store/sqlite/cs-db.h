@@ -26,6 +26,7 @@ extern const CsContextOps       cs_sqlite_context_ops;
 extern const CsReactionsOps     cs_sqlite_reactions_ops;
 extern const CsPolicyOps        cs_sqlite_policy_ops;
 extern const CsRetentionOps     cs_sqlite_retention_ops;
+extern const CsOpsOps           cs_sqlite_ops_ops;
 
 /* Opens @path in WAL mode with synchronous=FULL. A read-only connection sets
  * query_only. The writer runs the migrations (cs_db_migrate) once, before
