@@ -22,7 +22,7 @@ test_migrate (void)
   g_assert_cmpint (cs_test_cli (s, NULL, &out, "migrate", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "The PostgreSQL store's schema is current."));
   g_assert_cmpint (cs_test_cli (s, NULL, &out2, "migrate", NULL), ==, 0);
-  g_assert_cmpint (cs_test_db_int (s, "SELECT MAX(version) FROM schema_version"), ==, 1);
+  g_assert_cmpint (cs_test_db_int (s, "SELECT MAX(version) FROM schema_version"), ==, 2);
   g_assert_cmpint (cs_test_db_int (s, "SELECT value FROM seq_counter WHERE id = 1"), ==, 0);
 
   cs_test_db_exec (s, "UPDATE schema_version SET version = 99");

@@ -264,6 +264,7 @@ pg_messages_mark_deleted (CsDb       *db,
 {
   return cs_pg_exec (db, "UPDATE messages SET deleted = 1, body = '', mentions = '[]' WHERE seq = ?",
                      "i", seq) &&
+         cs_pg_exec (db, "DELETE FROM reactions WHERE message_seq = ?", "i", seq) &&
          cs_pg_exec (db, "DELETE FROM mentions WHERE room_id = ? AND seq = ?", "si", room_id, seq);
 }
 

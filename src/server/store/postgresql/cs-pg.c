@@ -456,6 +456,43 @@ static const char *migrations[] = {
   "CREATE INDEX attachments_unused ON attachments(created_at) WHERE message_id IS NULL;"
   "CREATE INDEX attachments_tenant ON attachments(tenant_id, size);"
   "CREATE INDEX attachments_uploader ON attachments(uploader_id);",
+
+  /* 1 -> 2: SQLite's versions 8 to 11. The object a room is tied to or a
+   * message cites, found by its entity: its type and id as columns
+   * computed from the context's JSON (stored: PostgreSQL has no virtual
+   * ones), indexed for the rows that have one. Reactions and read times;
+   * the contact policy's ranks; retention and legal hold. */
+  "ALTER TABLE rooms ADD COLUMN context_type TEXT GENERATED ALWAYS AS"
+  "  (CASE WHEN context IS NULL OR context = '' THEN NULL ELSE context::jsonb ->> 'entity_type' END) STORED;"
+  "ALTER TABLE rooms ADD COLUMN context_id TEXT GENERATED ALWAYS AS"
+  "  (CASE WHEN context IS NULL OR context = '' THEN NULL ELSE context::jsonb ->> 'entity_id' END) STORED;"
+  "CREATE INDEX rooms_context ON rooms(tenant_id, context_type, context_id)"
+  "  WHERE context_type IS NOT NULL;"
+  "ALTER TABLE messages ADD COLUMN context_type TEXT GENERATED ALWAYS AS"
+  "  (CASE WHEN context IS NULL OR context = '' THEN NULL ELSE context::jsonb ->> 'entity_type' END) STORED;"
+  "ALTER TABLE messages ADD COLUMN context_id TEXT GENERATED ALWAYS AS"
+  "  (CASE WHEN context IS NULL OR context = '' THEN NULL ELSE context::jsonb ->> 'entity_id' END) STORED;"
+  "CREATE INDEX messages_context ON messages(tenant_id, context_type, context_id, seq)"
+  "  WHERE context_type IS NOT NULL;"
+  "CREATE TABLE reactions ("
+  "  message_seq BIGINT NOT NULL, emoji TEXT NOT NULL, user_id TEXT NOT NULL,"
+  "  added_seq BIGINT NOT NULL, created_at BIGINT NOT NULL,"
+  "  PRIMARY KEY (message_seq, emoji, user_id));"
+  "CREATE INDEX reactions_user ON reactions(user_id);"
+  "ALTER TABLE members ADD COLUMN last_read_at BIGINT;"
+  "CREATE TABLE read_marks ("
+  "  room_id TEXT NOT NULL, user_id TEXT NOT NULL, up_to_seq BIGINT NOT NULL, at BIGINT NOT NULL,"
+  "  PRIMARY KEY (room_id, user_id, up_to_seq));"
+  "ALTER TABLE users ADD COLUMN rank TEXT;"
+  "CREATE TABLE contact_ranks ("
+  "  tenant_id TEXT NOT NULL REFERENCES tenants(id), position BIGINT NOT NULL,"
+  "  name TEXT NOT NULL, PRIMARY KEY (tenant_id, position));"
+  "CREATE TABLE contact_allow ("
+  "  tenant_id TEXT NOT NULL REFERENCES tenants(id), from_rank TEXT NOT NULL,"
+  "  to_rank TEXT NOT NULL, PRIMARY KEY (tenant_id, from_rank, to_rank));"
+  "ALTER TABLE tenants ADD COLUMN retention_days BIGINT;"
+  "ALTER TABLE tenants ADD COLUMN legal_hold BIGINT NOT NULL DEFAULT 0;"
+  "ALTER TABLE rooms ADD COLUMN retention_days BIGINT;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CS_PG_SCHEMA_VERSION);

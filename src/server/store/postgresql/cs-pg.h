@@ -12,7 +12,7 @@
 
 G_BEGIN_DECLS
 
-#define CS_PG_SCHEMA_VERSION 1
+#define CS_PG_SCHEMA_VERSION 2
 
 extern const CsMessagesOps      cs_pg_messages_ops;
 extern const CsRoomsOps         cs_pg_rooms_ops;
@@ -97,8 +97,8 @@ cs_pg_col_time (CsPgRes *res,
 }
 
 #define CS_USER_COLS "u.id, u.email, u.display_name, u.role, u.status_text, u.last_seen_at, u.deleted_at," \
-                     " u.kind, u.handle, u.description, u.system_prompt, u.model"
-#define CS_USER_NCOLS 12
+                     " u.kind, u.handle, u.description, u.system_prompt, u.model, u.rank"
+#define CS_USER_NCOLS 13
 
 static inline CsUser *
 cs_pg_user_row (CsPgRes *res,
@@ -118,6 +118,7 @@ cs_pg_user_row (CsPgRes *res,
   u->description = cs_pg_col_dup (res, c + 9);
   u->system_prompt = cs_pg_col_dup (res, c + 10);
   u->model = cs_pg_col_dup (res, c + 11);
+  u->rank = cs_pg_col_dup (res, c + 12);
   return u;
 }
 
