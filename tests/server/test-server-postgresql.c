@@ -32,6 +32,124 @@ test_migrate (void)
   cs_test_server_free (s);
 }
 
+/* The operator's commands that open the SQLite database refuse with
+ * backend = postgresql, naming what to use instead, and change nothing. */
+static void
+test_sqlite_only_commands (void)
+{
+  CsTestServer *s = cs_test_server_new (NULL);
+  g_autofree char *dest = g_build_filename (s->data_dir, "backup", NULL);
+  const char *commands[][4] = {
+    { "backup", dest, NULL },
+    { "restore", dest, NULL },
+    { "tenant", "list", NULL },
+    { "user", "list", "--tenant", NULL },
+    { "user", "disable", "--tenant", NULL },
+  };
+
+  cs_test_server_stop (s, FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *out = NULL;
+
+      g_assert_cmpint (cs_test_cli (s, NULL, &out, commands[i][0], commands[i][1], commands[i][2], NULL), ==, 1);
+      g_assert_nonnull (strstr (out, "works on the SQLite store only"));
+      g_assert_nonnull (strstr (out, "pg_dump"));
+      g_assert_nonnull (strstr (out, "“With PostgreSQL”"));
+    }
+  g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
+  cs_test_server_free (s);
+}
+
+/* Reactions, read times and the contact policy on PostgreSQL (the
+ * Python tests of these run on SQLite only): what a client sees. */
+static void
+test_reactions_reads_policy (void)
+{
+  CsTestTeam t;
+  g_autofree char *path = NULL;
+  g_autofree char *react = NULL;
+  g_autofree char *receipts = NULL;
+  g_autofree char *bob_path = NULL;
+  g_autofree char *msg_id = NULL;
+  JsonObject *msg, *page, *first, *policy, *user;
+  JsonArray *list;
+  gint64 seq;
+  guint status = 0;
+  JsonNode *node;
+
+  cs_test_team_init (&t, NULL, FALSE);
+  path = g_strdup_printf ("/api/rooms/%s/messages", t.room);
+  msg = cs_test_call (t.s, "POST", path, t.alice, "{\"txn_id\":\"react-1\",\"body\":\"react to me\"}", 201);
+  msg_id = g_strdup (json_object_get_string_member (msg, "id"));
+  seq = json_object_get_int_member (msg, "seq");
+  json_object_unref (msg);
+
+  /* Bob's thumbs up, twice (the second changes nothing), then Alice's. */
+  react = g_strdup_printf ("/api/messages/%s/reactions/%%F0%%9F%%91%%8D", msg_id);
+  cs_test_ok (t.s, "PUT", react, t.bob, NULL, 204);
+  cs_test_ok (t.s, "PUT", react, t.bob, NULL, 204);
+  cs_test_ok (t.s, "PUT", react, t.alice, NULL, 204);
+  page = cs_test_call (t.s, "GET", path, t.alice, NULL, 200);
+  list = json_object_get_array_member (page, "messages");
+  first = NULL;
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (list, i), "id"), msg_id))
+      first = json_array_get_object_element (list, i);
+  g_assert_nonnull (first);
+  list = json_object_get_array_member (first, "reactions");
+  g_assert_cmpuint (json_array_get_length (list), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (list, 0), "emoji"), ==, "\U0001F44D");
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (list, 0), "count"), ==, 2);
+  json_object_unref (page);
+  cs_test_ok (t.s, "DELETE", react, t.bob, NULL, 204);
+  g_assert_cmpint (cs_test_db_int (t.s, "SELECT COUNT(*) FROM reactions"), ==, 1);
+
+  /* Bob reads the message: the receipts name him with a time. */
+  {
+    g_autofree char *read = g_strdup_printf ("/api/rooms/%s/read", t.room);
+    g_autofree char *body = g_strdup_printf ("{\"up_to_seq\":%" G_GINT64_FORMAT "}", seq);
+
+    node = cs_test_http (t.s, "POST", read, t.bob, body, &status);
+    g_assert_cmpuint (status / 100, ==, 2);
+    g_clear_pointer (&node, json_node_unref);
+  }
+  receipts = g_strdup_printf ("/api/rooms/%s/receipts?seq=%" G_GINT64_FORMAT, t.room, seq);
+  page = cs_test_call (t.s, "GET", receipts, t.alice, NULL, 200);
+  list = json_object_get_array_member (page, "receipts");
+  first = NULL;
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (list, i), "user_id"), t.bob_id))
+      first = json_array_get_object_element (list, i);
+  g_assert_nonnull (first);
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (first, "read_at"), "Z"));
+  json_object_unref (page);
+
+  /* A policy where members may not open a direct room with the boss. */
+  policy = cs_test_call (t.s, "PUT", "/api/admin/contact-policy", t.alice,
+                         "{\"ranks\":[\"Boss\",\"Staff\"],\"allow\":[[\"Boss\",\"Staff\"],[\"Boss\",\"Boss\"]]}", 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (policy, "ranks")), ==, 2);
+  json_object_unref (policy);
+  bob_path = g_strdup_printf ("/api/admin/users/%s", t.bob_id);
+  user = cs_test_call (t.s, "PATCH", bob_path, t.alice, "{\"rank\":\"Staff\"}", 200);
+  g_assert_cmpstr (json_object_get_string_member (user, "rank"), ==, "Staff");
+  json_object_unref (user);
+  {
+    g_autofree char *alice_path = g_strdup_printf ("/api/admin/users/%s", t.alice_id);
+    g_autofree char *body = g_strdup_printf ("{\"user_id\":\"%s\"}", t.alice_id);
+    g_autofree char *message = NULL;
+
+    user = cs_test_call (t.s, "PATCH", alice_path, t.alice, "{\"rank\":\"Boss\"}", 200);
+    json_object_unref (user);
+    message = cs_test_expect_error (t.s, "POST", "/api/rooms/direct", t.bob, body, 403, "forbidden");
+    g_assert_nonnull (strstr (message, "contact policy"));
+  }
+  policy = cs_test_call (t.s, "GET", "/api/admin/contact-policy", t.alice, NULL, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (policy, "allow")), ==, 2);
+  json_object_unref (policy);
+  cs_test_team_clear (&t);
+}
+
 typedef struct {
   CsTestServer *server;
   const char   *token;
@@ -184,5 +302,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/postgresql/migrate", test_migrate);
   g_test_add_func ("/postgresql/two-nodes", test_two_nodes);
+  g_test_add_func ("/postgresql/sqlite-only-commands", test_sqlite_only_commands);
+  g_test_add_func ("/postgresql/reactions-reads-policy", test_reactions_reads_policy);
   return g_test_run ();
 }
