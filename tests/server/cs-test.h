@@ -20,7 +20,13 @@ typedef struct {
   SoupSession *session;
   guint        metrics_port; /* with "[metrics]\nlisten=127.0.0.1:0" in the config; else 0 */
   char        *log_path;    /* set before a start: the server's stderr is appended there */
+  char        *pg_conninfo; /* its own database, with CAUSERIE_TEST_STORAGE=postgresql; else NULL */
 } CsTestServer;
+
+/* Whether the servers of this test store in PostgreSQL
+ * (CAUSERIE_TEST_STORAGE=postgresql: one private cluster per test
+ * process, a database per server), rather than SQLite. */
+gboolean      cs_test_storage_is_postgresql (void);
 
 /* @config_extra is appended to the config file (key-file text), or NULL. */
 CsTestServer *cs_test_server_new     (const char   *config_extra);

@@ -375,6 +375,15 @@ test_indexes (void)
   sqlite3 *db = NULL;
 
   cs_test_team_init (&t, NULL, FALSE);
+  /* PostgreSQL plans by its statistics (a scan of a table this small is
+   * cheaper than any index): the indexes are there. */
+  if (cs_test_storage_is_postgresql ())
+    {
+      g_assert_cmpint (cs_test_db_int (t.s, "SELECT count(*) FROM pg_indexes"
+                                            " WHERE indexname IN ('messages_context', 'rooms_context')"), ==, 2);
+      cs_test_team_clear (&t);
+      return;
+    }
   path = g_build_filename (t.s->data_dir, "db", "causerie.db", NULL);
   g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
   g_assert_true (plan_uses (db, "EXPLAIN QUERY PLAN SELECT m.id FROM messages m"

@@ -534,8 +534,14 @@ test_search_index (void)
   g_assert_cmpuint (search_count (&t, "w45z"), ==, 1);
 
   /* The index agrees with the messages; then one is stored behind the
-   * server's back and is found once it is back. */
+   * server's back and is found once it is back. SQLite's index of its
+   * own only: PostgreSQL's is an expression index it keeps itself. */
   g_clear_pointer (&a, cs_test_ws_free);
+  if (cs_test_storage_is_postgresql ())
+    {
+      cs_test_team_clear (&t);
+      return;
+    }
   cs_test_server_stop (t.s, FALSE);
   g_assert_cmpint (cs_test_search_mismatches (t.s), ==, 0);
   insert = g_strdup_printf ("INSERT INTO messages (seq, id, room_id, tenant_id, sender_id, kind, body, mentions, created_at)"

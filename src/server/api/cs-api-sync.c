@@ -13,11 +13,13 @@ void
 cs_api_sync_page (CsCtx *ctx)
 {
   CsApiSyncPage *page = ctx->input;
-  gint64 pruned = cs_store_pruned_seq (ctx->store);
+  gint64 pruned;
   g_autoptr(GPtrArray) events = NULL;
 
   page->frames = g_ptr_array_new_with_free_func (g_free);
-  page->head = cs_store_head_seq (ctx->store);
+  /* With a store several nodes share, what all of them committed: a
+   * client that moved here from another node syncs from its seq. */
+  cs_store_seqs_in (ctx->store, ctx->db, &page->head, &pruned);
   page->last_seq = page->since;
   /* The log no longer reaches back (or the client knows a future this
    * server never had, as after a restore from backup): reload over REST. */

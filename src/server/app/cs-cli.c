@@ -27,6 +27,7 @@ static const char usage[] =
   "  causerie-server [--data-dir DIR] tenant create NAME --admin-email EMAIL [--admin-name NAME] [--language fr|en]\n"
   "  causerie-server [--data-dir DIR] user add --tenant NAME --email EMAIL --name NAME [--role admin|member|guest]\n"
   "  causerie-server [--data-dir DIR] demo\n"
+  "  causerie-server [--data-dir DIR] [--config FILE] migrate\n"
   "  causerie-server [--data-dir DIR] backup DEST [--overwrite]\n"
   "  causerie-server [--data-dir DIR] restore BACKUP_DIR [--seq-gap N]\n"
   "  causerie-server [--data-dir DIR] tenant list\n"
@@ -359,6 +360,30 @@ cs_cli_main (int    argc,
         return fail ("--role must be admin, member or guest");
       return add_user (config, &a, email, name);
     }
+
+  /* Creates or upgrades the schema of the configured store, and stops:
+   * what an operator runs before starting nodes on a new release. */
+  if (g_str_equal (command, "migrate") && args->len == 0)
+    {
+      CsStore *store = cs_store_open (config, &error);
+
+      if (store == NULL)
+        return fail ("%s", error->message);
+      cs_store_close (store);
+      printf ("The %s store's schema is current.\n",
+              config->storage_backend == CS_STORAGE_POSTGRESQL ? "PostgreSQL" : "SQLite");
+      return 0;
+    }
+
+  /* The operator commands open their own SQLite connection
+   * (cs-cli-ops.c); on PostgreSQL the database's own tools do their
+   * work. */
+  if (config->storage_backend == CS_STORAGE_POSTGRESQL &&
+      (g_str_equal (command, "backup") || g_str_equal (command, "restore") ||
+       (g_str_equal (command, "tenant") && args->len >= 1 && g_str_equal (g_ptr_array_index (args, 0), "list")) ||
+       (g_str_equal (command, "user") && args->len >= 1 && !g_str_equal (g_ptr_array_index (args, 0), "add"))))
+    return fail ("“%s” works on the SQLite store only; with backend = postgresql use pg_dump, "
+                 "pg_restore and SQL instead: README.md, “Operating the server”, “With PostgreSQL”", command);
 
   if (g_str_equal (command, "backup"))
     return cs_cli_backup (config, args);

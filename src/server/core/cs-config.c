@@ -85,6 +85,7 @@ cs_config_free (CsConfig *c)
   g_clear_pointer (&c->trusted_proxies, g_ptr_array_unref);
   g_free (c->metrics_host);
   g_free (c->bus_redis);
+  g_free (c->storage_postgresql);
   g_free (c->agents_endpoint);
   g_free (c->attach_clamd);
   g_free (c->agents_path);
@@ -371,6 +372,7 @@ cs_config_load_file (CsConfig   *config,
   g_autofree char *access_log = NULL;
   g_autofree char *metrics = NULL;
   g_autofree char *redis = NULL;
+  g_autofree char *postgresql = NULL;
   g_autofree char *clamd = NULL;
   g_auto(GStrv) forbid = NULL;
   g_autofree char *agents_endpoint = NULL;
@@ -379,7 +381,7 @@ cs_config_load_file (CsConfig   *config,
   g_autofree char *agents_key_file = NULL;
   g_autofree char *agents_key = NULL;
   static const char * const kdfs[] = { "min", "interactive", "moderate", NULL };
-  static const char * const backends[] = { "sqlite", NULL };
+  static const char * const backends[] = { "sqlite", "postgresql", NULL };
   guint kdf = config->kdf;
   guint backend = config->storage_backend;
   guint json_max = (guint) config->json_body_max;
@@ -425,6 +427,7 @@ cs_config_load_file (CsConfig   *config,
   READ_UINT ("security", "login_window_seconds", 1, 86400, login_window_s);
   READ_UINT ("events", "keep", 1, G_MAXINT64, events_keep);
   read_choice (&r, "storage", "backend", backends, &backend);
+  postgresql = read_string (&r, "storage", "postgresql");
   READ_UINT ("storage", "readers", 1, 64, readers);
   READ_UINT ("storage", "batch_max", 1, 100000, batch_max);
   READ_UINT ("policy", "edit_window_seconds", 0, G_MAXINT64, edit_window_s);
@@ -520,6 +523,14 @@ cs_config_load_file (CsConfig   *config,
           config->bus_redis = g_steal_pointer (&redis);
         }
     }
+  if (r.error == NULL && postgresql)
+    {
+      g_free (config->storage_postgresql);
+      config->storage_postgresql = g_steal_pointer (&postgresql);
+    }
+  if (r.error == NULL && backend == CS_STORAGE_POSTGRESQL && config->storage_postgresql == NULL)
+    reader_fail (&r, "storage", "postgresql",
+                 "backend = postgresql needs the database to use: postgresql = host=/run/postgresql dbname=causerie");
   if (r.error == NULL && clamd)
     {
       g_autofree char *host = NULL;

@@ -16,7 +16,8 @@ typedef enum {
 
 /* [storage] backend: the engine behind the store interface. */
 typedef enum {
-  CS_STORAGE_SQLITE,   /* the only one for now */
+  CS_STORAGE_SQLITE,       /* the default: one file in data_dir */
+  CS_STORAGE_POSTGRESQL,   /* [storage] postgresql: shared by several nodes */
 } CsStorageBackend;
 
 typedef struct {
@@ -55,6 +56,7 @@ typedef struct {
 
   gint64     events_keep;    /* the event log keeps this many most recent events */
   CsStorageBackend storage_backend;
+  char      *storage_postgresql;  /* [storage] postgresql: a libpq conninfo or URI */
   guint      readers;        /* reader threads */
   guint      batch_max;      /* writes per group commit */
 

@@ -4,7 +4,6 @@
 #define G_LOG_DOMAIN "cs-ctx"
 
 #include "cs-ctx.h"
-#include "cs-db.h"
 #include "cau-json.h"
 
 CsEvent *
@@ -133,8 +132,8 @@ cs_ctx_fail_db (CsCtx      *ctx,
 {
   /* On the writer, the store logs the first failure of a batch, once per
    * episode of failures. */
-  if (ctx->db == NULL || !cs_db_note_failure (ctx->db))
-    g_warning ("Storage failure while %s: %s", what, ctx->db ? cs_db_errmsg (ctx->db) : "no database");
+  if (ctx->db == NULL || !ctx->db->engine->note_failure (ctx->db))
+    g_warning ("Storage failure while %s: %s", what, ctx->db ? ctx->db->engine->errmsg (ctx->db) : "no database");
   return cs_ctx_fail_storage (ctx);
 }
 

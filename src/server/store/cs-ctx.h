@@ -116,8 +116,8 @@ gboolean cs_ctx_fail           (CsCtx       *ctx,
                                 ...) G_GNUC_PRINTF (3, 4);
 gboolean cs_ctx_fail_error     (CsCtx       *ctx,
                                 GError      *error);
-/* A storage failure: logged with SQLite's message (on the writer, by the
- * store: see cs_db_note_failure), answered as internal. */
+/* A storage failure: logged with the engine's message (on the writer, by
+ * the store: see CsEngine.note_failure), answered as internal. */
 gboolean cs_ctx_fail_db        (CsCtx       *ctx,
                                 const char  *what);
 /* The same answer, not logged: for the jobs of a batch that failed as a whole. */

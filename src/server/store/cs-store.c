@@ -4,7 +4,6 @@
 #define G_LOG_DOMAIN "cs-store"
 
 #include "cs-store.h"
-#include "cs-db.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -34,7 +33,8 @@ typedef struct {
 
 struct _CsStore {
   CsConfig     *config;
-  char         *path;
+  const CsEngine *engine;
+  char         *path;           /* the engine's location: a file, a conninfo */
   GMainContext *main_context;
 
   GAsyncQueue  *write_queue;
@@ -44,9 +44,7 @@ struct _CsStore {
   GThread      *writer;
   GPtrArray    *threads;        /* readers and slow threads */
   CsDb         *write_db;
-  GThread      *checkpointer;
-  GAsyncQueue  *checkpoint_queue;
-  gint          checkpoint_pending;  /* atomic */
+  gpointer      upkeep;         /* the engine's background work */
 
   /* Writer-thread state. */
   gint64        next_seq;
@@ -91,7 +89,7 @@ thread_db_free (gpointer data)
 {
   ThreadDb *t = data;
 
-  cs_db_close (t->db);
+  t->db->engine->close (t->db);
   g_free (t->path);
   g_free (t);
 }
@@ -190,18 +188,6 @@ finish_job (CsStore *store,
 
 /* ---- the writer -------------------------------------------------------- */
 
-/* Prepared once per connection (cs_db_query () caches by the static
- * string): parsing BEGIN, SAVEPOINT, RELEASE and COMMIT again for every
- * batch and every job was part of the fixed cost of a small batch. */
-static gboolean
-exec_simple (CsDb       *db,
-             const char *sql)
-{
-  CS_STMT stmt = cs_db_query (db, sql, "");
-
-  return stmt && sqlite3_step (stmt) == SQLITE_DONE;
-}
-
 gint64
 cs_store_next_seq (CsStore *store)
 {
@@ -228,25 +214,36 @@ write_audits (CsStore *store,
   for (guint i = 0; i < ctx->audits->len; i++)
     {
       CsAudit *a = g_ptr_array_index (ctx->audits, i);
+      CsAuditRow row = { ctx->tenant_id, now, ctx->user_id, a->action, a->entity_type,
+                         a->entity_id, ctx->ip, a->details };
 
-      cs_db_exec (store->write_db,
-                  "INSERT INTO audit (tenant_id, at, user_id, action, entity_type, entity_id, ip, details)"
-                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                  "sisssss" "s",
-                  ctx->tenant_id, now, ctx->user_id, a->action, a->entity_type,
-                  a->entity_id, ctx->ip, a->details);
+      store->engine->audit_insert (store->write_db, &row);
     }
   g_ptr_array_set_size (ctx->audits, 0);
 }
 
-/* Whether the batch's transaction is still open. On SQLITE_FULL, an I/O
- * error and a few others, SQLite may roll the whole transaction back by
- * itself; a later "SAVEPOINT job" would then open a transaction of its own
- * and its "RELEASE job" commit a job the batch then reports as failed. */
+/* Whether the batch's transaction is still open: an engine may end it
+ * by itself after a fault (SQLite on a full disk), and a job's savepoint
+ * would then open a transaction of its own, committing a job the batch
+ * then reports as failed. */
 static gboolean
 in_transaction (CsStore *store)
 {
-  return !sqlite3_get_autocommit (cs_db_handle (store->write_db));
+  return store->engine->in_transaction (store->write_db);
+}
+
+/* A job that called a store function its engine lacks fails, whatever
+ * its handler made of the 0 it got (cs_engine_missing). */
+static void
+fail_if_missing (CsCtx *ctx,
+                 CsDb  *db)
+{
+  if (G_LIKELY (db->missing == NULL))
+    return;
+  cs_ctx_fail (ctx, CAU_ERROR_INTERNAL,
+               "This server's storage engine (%s) cannot do this yet (%s is not implemented).",
+               db->engine->label, db->missing);
+  db->missing = NULL;
 }
 
 /* Returns FALSE when the batch's transaction is gone (see in_transaction). */
@@ -260,9 +257,12 @@ run_in_savepoint (CsStore *store,
 
   ctx->db = store->write_db;
   ctx->in_write = TRUE;
-  exec_simple (store->write_db, "SAVEPOINT job");
+  store->engine->job_begin (store->write_db);
   if (job->handler)
     job->handler (ctx);
+  fail_if_missing (ctx, store->write_db);
+  if (ctx->error == NULL && store->engine->job_broken && store->engine->job_broken (store->write_db))
+    cs_ctx_fail_db (ctx, "running a job");
   if (!in_transaction (store))
     {
       ctx->in_write = FALSE;
@@ -271,7 +271,7 @@ run_in_savepoint (CsStore *store,
     }
   if (ctx->error)
     {
-      exec_simple (store->write_db, "ROLLBACK TO job");
+      store->engine->job_rollback (store->write_db);
       cs_ctx_discard_effects (ctx);
       /* The hooks of a rolled-back job must not run. */
       for (guint i = hooks_before; i < store->hooks->len; i++)
@@ -283,34 +283,10 @@ run_in_savepoint (CsStore *store,
       g_array_set_size (store->hooks, hooks_before);
     }
   write_audits (store, ctx);
-  exec_simple (store->write_db, "RELEASE job");
+  store->engine->job_end (store->write_db);
   ctx->in_write = FALSE;
   ctx->db = caller_db;
   return in_transaction (store);
-}
-
-/* Full-text indexing runs after a batch's jobs and inside its transaction
- * (in the batches index_due picks): FTS5 writes its pending terms out at
- * every savepoint, so indexing inside each job's savepoint wrote one index
- * segment per message. A search first has every acknowledged message
- * indexed (cs_store_index_for_search). Every message from meta.fts_next_seq on is not indexed yet (the triggers
- * for edits and removals leave those alone), including any stored while
- * the server was not running. */
-static gboolean
-index_new_messages (CsDb  *db,
-                    gint64 next_seq)
-{
-  /* Nothing stored since the last indexing: no statement, no page. */
-  if (next_seq <= cs_db_int (db, 0, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'fts_next_seq'", ""))
-    return TRUE;
-  return cs_db_exec (db,
-                     "INSERT INTO messages_fts (rowid, body) SELECT seq, body FROM messages"
-                     " WHERE seq >= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'fts_next_seq')",
-                     "") == SQLITE_DONE &&
-         cs_db_exec (db,
-                     "INSERT INTO meta (key, value) VALUES ('fts_next_seq', ?)"
-                     " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                     "i", next_seq) == SQLITE_DONE;
 }
 
 static void
@@ -318,26 +294,13 @@ prune_events (CsStore *store)
 {
   gint64 cutoff = store->head_seq - store->config->events_keep;
 
-  if (!exec_simple (store->write_db, "BEGIN IMMEDIATE"))
-    return;
-  cs_db_exec (store->write_db, "DELETE FROM events WHERE seq <= ?", "i", cutoff);
-  cs_db_exec (store->write_db,
-              "INSERT INTO meta (key, value) VALUES ('events_pruned_seq', ?)"
-              " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-              "i", cutoff);
-  if (exec_simple (store->write_db, "COMMIT"))
+  if (store->engine->prune_events (store->write_db, cutoff))
     __atomic_store_n (&store->pruned_seq, cutoff, __ATOMIC_RELEASE);
-  else
-    {
-      cs_db_note_failure (store->write_db);
-      if (in_transaction (store))
-        exec_simple (store->write_db, "ROLLBACK");
-    }
 }
 
 /* Logs what the writer's connection kept of this batch's failures: a
  * failure of the storage itself (full disk, I/O error) once when an episode
- * starts, with SQLite's message at the step that failed, and once when a
+ * starts, with the engine's message at the step that failed, and once when a
  * batch commits again; any other failure (a bug: a constraint, a bad
  * statement) every time. */
 static void
@@ -346,20 +309,21 @@ note_outcome (CsStore *store,
               guint    n_jobs)
 {
   g_autofree char *message = NULL;
-  int rc = cs_db_take_failure (store->write_db, &message);
+  const CsEngine *engine = store->engine;
+  int rc = engine->take_failure (store->write_db, &message);
 
-  if (!committed || cs_db_is_storage_fault (rc))
+  if (!committed || engine->is_storage_fault (rc))
     {
       if (!committed)
         store->failing_refused += n_jobs;
       if (!store->failing)
-        g_warning ("Storage failure: %s (SQLite error %d); writes are refused until it recovers",
-                   message ? message : "unknown cause", rc);
+        g_warning ("Storage failure: %s (%s error %d); writes are refused until it recovers",
+                   message ? message : "unknown cause", engine->label, rc);
       store->failing = TRUE;
       return;
     }
-  if (rc != SQLITE_OK)
-    g_warning ("A write failed: %s (SQLite error %d)", message ? message : "unknown cause", rc);
+  if (rc != 0)
+    g_warning ("A write failed: %s (%s error %d)", message ? message : "unknown cause", engine->label, rc);
   if (store->failing)
     {
       g_message ("Storage works again; %" G_GUINT64_FORMAT " writes were refused meanwhile",
@@ -391,7 +355,7 @@ index_due (CsStore   *store,
 {
   gint64 waiting = store->next_seq - store->fts_next_seq;
 
-  if (waiting <= 0)
+  if (!store->engine->defers_indexing || waiting <= 0)
     return FALSE;
   if (waiting >= FTS_DEFER_SEQS ||
       (store->fts_since && g_get_monotonic_time () - store->fts_since >= FTS_DEFER_US))
@@ -407,7 +371,8 @@ cs_store_index_for_search (CsStore *store)
 {
   g_autoptr(CsCtx) ctx = NULL;
 
-  if (__atomic_load_n (&store->fts_next_seq, __ATOMIC_ACQUIRE) > cs_store_head_seq (store))
+  if (!store->engine->defers_indexing ||
+      __atomic_load_n (&store->fts_next_seq, __ATOMIC_ACQUIRE) > cs_store_head_seq (store))
     return;
   ctx = cs_ctx_new (store->config, store, NULL);
   cs_store_run_write (store, index_request, ctx);
@@ -418,31 +383,31 @@ run_batch (CsStore   *store,
            GPtrArray *batch)
 {
   g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_event_unref);
-  gint64 seq_at_start = store->next_seq;
+  const CsEngine *engine = store->engine;
+  gint64 seq_at_start;
   gboolean committed, indexed = FALSE;
 
-  if (!exec_simple (store->write_db, "BEGIN IMMEDIATE"))
+  if (!engine->begin (store->write_db, &store->next_seq))
     {
-      cs_db_note_failure (store->write_db);
+      engine->note_failure (store->write_db);
+      engine->rollback (store->write_db);
+      seq_at_start = store->next_seq;
       committed = FALSE;
     }
   else
     {
       gboolean open = TRUE;
 
+      seq_at_start = store->next_seq;
       for (guint i = 0; i < batch->len && open; i++)
         open = run_in_savepoint (store, g_ptr_array_index (batch, i));
       indexed = open && index_due (store, batch);
-      committed = open &&
-                  (!indexed || index_new_messages (store->write_db, store->next_seq)) &&
-                  exec_simple (store->write_db, "COMMIT");
+      committed = open && engine->commit (store->write_db, seq_at_start, store->next_seq, indexed);
       if (!committed)
         {
-          /* The first failure is the cause; a ROLLBACK of a transaction
-           * SQLite already rolled back would only add "cannot rollback". */
-          cs_db_note_failure (store->write_db);
-          if (in_transaction (store))
-            exec_simple (store->write_db, "ROLLBACK");
+          /* The first failure is the cause. */
+          engine->note_failure (store->write_db);
+          engine->rollback (store->write_db);
         }
     }
 
@@ -541,62 +506,14 @@ writer_thread (gpointer data)
       g_ptr_array_set_size (batch, 0);
     }
   /* A stopping server leaves its index complete. */
-  if (store->next_seq > store->fts_next_seq &&
-      exec_simple (store->write_db, "BEGIN IMMEDIATE"))
+  if (store->engine->defers_indexing && store->next_seq > store->fts_next_seq)
     {
-      if (!index_new_messages (store->write_db, store->next_seq) || !exec_simple (store->write_db, "COMMIT"))
-        exec_simple (store->write_db, "ROLLBACK");
+      gint64 next_seq = store->next_seq;
+
+      if (!store->engine->begin (store->write_db, &next_seq) ||
+          !store->engine->commit (store->write_db, next_seq, next_seq, TRUE))
+        store->engine->rollback (store->write_db);
     }
-  return NULL;
-}
-
-/* ---- checkpoints ------------------------------------------------------- */
-
-/* The WAL is copied back into the database by a thread of its own, so
- * that no batch waits for it. SQLite's automatic checkpoint ran on the
- * writer inside the commit of every batch that took the WAL past 1,000
- * pages, copying them and syncing the database file before that batch's
- * events could go out: a stall of the whole commit path, every second or
- * so at 100 msg/s, which was the p99. */
-#define CHECKPOINT_PAGES 1000
-/* A checkpointer that cannot keep up (a reader holding an old snapshot
- * the whole time) does not let the WAL grow without end: past this the
- * writer checkpoints itself, as SQLite would. */
-#define CHECKPOINT_PAGES_MAX (16 * CHECKPOINT_PAGES)
-
-static int
-wal_hook_cb (gpointer    data,
-             sqlite3    *db,
-             const char *name,
-             int         pages)
-{
-  CsStore *store = data;
-
-  if (pages >= CHECKPOINT_PAGES_MAX)
-    sqlite3_wal_checkpoint_v2 (db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-  else if (pages >= CHECKPOINT_PAGES && g_atomic_int_compare_and_exchange (&store->checkpoint_pending, 0, 1))
-    g_async_queue_push (store->checkpoint_queue, store);
-  return SQLITE_OK;
-}
-
-static gpointer
-checkpoint_thread (gpointer data)
-{
-  CsStore *store = data;
-  g_autoptr(GError) error = NULL;
-  CsDb *db = cs_db_open (store->path, FALSE, &error);
-
-  if (db == NULL)
-    g_warning ("Checkpoints will run on the writer: %s", error->message);
-  else
-    cs_db_set_cache_kib (db, 64);
-  while (g_async_queue_pop (store->checkpoint_queue) != &STOP_JOB)
-    {
-      if (db && sqlite3_wal_checkpoint_v2 (cs_db_handle (db), NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) != SQLITE_OK)
-        g_debug ("Checkpoint: %s", cs_db_errmsg (db));
-      g_atomic_int_set (&store->checkpoint_pending, 0);
-    }
-  cs_db_close (db);
   return NULL;
 }
 
@@ -613,12 +530,11 @@ get_thread_db (CsStore *store)
   {
     g_autoptr(GError) error = NULL;
 
-    db = cs_db_open (store->path, TRUE, &error);
+    db = store->engine->open (store->path, CS_DB_READER, store->config, &error);
     if (db == NULL)
       g_warning ("%s", error->message);
     else
       {
-        cs_db_set_cache_kib (db, store->config->page_cache_kib);
         t = g_new0 (ThreadDb, 1);
         t->path = g_strdup (store->path);
         t->db = db;
@@ -642,6 +558,7 @@ cs_store_run_read (CsStore  *store,
     }
   ctx->db = db;
   handler (ctx);
+  fail_if_missing (ctx, db);
   ctx->db = NULL;
 }
 
@@ -657,11 +574,12 @@ run_read_job (CsStore *store,
       return;
     }
   /* One snapshot for the whole handler, so a page and its counts agree. */
-  exec_simple (db, "BEGIN");
+  store->engine->read_begin (db);
   job->ctx->db = db;
   job->handler (job->ctx);
+  fail_if_missing (job->ctx, db);
   job->ctx->db = NULL;
-  exec_simple (db, "COMMIT");
+  store->engine->read_end (db);
 }
 
 /* A read or a sign-in that was refused is in the audit log before its
@@ -727,14 +645,37 @@ start_workers (CsStore     *store,
 
 /* ---- life cycle -------------------------------------------------------- */
 
+/* The engine named by [storage] backend. */
+static const CsEngine *
+engine_for_config (CsConfig *config,
+                   GError  **error)
+{
+  switch (config->storage_backend)
+    {
+    case CS_STORAGE_SQLITE:
+      return &cs_engine_sqlite;
+    case CS_STORAGE_POSTGRESQL:
+#ifdef CS_HAVE_LIBPQ
+      return &cs_engine_postgresql;
+#else
+      g_set_error (error, CAU_ERROR, CAU_ERROR_BAD_REQUEST,
+                   "This causerie-server was built without PostgreSQL (libpq): "
+                   "[storage] backend = postgresql is not available.");
+      return NULL;
+#endif
+    }
+  g_return_val_if_reached (NULL);
+}
+
 CsStore *
 cs_store_open (CsConfig *config,
                GError  **error)
 {
   CsStore *store;
+  const CsEngine *engine = engine_for_config (config, error);
 
-  /* The engine named by [storage] backend; SQLite is the only one. */
-  g_return_val_if_fail (config->storage_backend == CS_STORAGE_SQLITE, NULL);
+  if (engine == NULL)
+    return NULL;
   if (g_mkdir_with_parents (config->data_dir, 0700) != 0)
     {
       int saved = errno;
@@ -745,7 +686,8 @@ cs_store_open (CsConfig *config,
 
   store = g_new0 (CsStore, 1);
   store->config = config;
-  store->path = g_build_filename (config->data_dir, "causerie.db", NULL);
+  store->engine = engine;
+  store->path = engine->locate (config);
   store->main_context = g_main_context_ref_thread_default ();
   store->hooks = g_array_new (FALSE, FALSE, sizeof (Hook));
   g_mutex_init (&store->done_lock);
@@ -753,47 +695,17 @@ cs_store_open (CsConfig *config,
 
   /* Opening and migrating happen before any thread or socket exists: the
    * server does not serve until its schema is current. */
-  /* What SQLite holds (page caches of every connection, statements,
-   * search-index buffers) gives pages back past this soft limit. The
-   * limit is SQLite's, for the whole process: a second store in the same
-   * process (tests) shares it. */
-  sqlite3_soft_heap_limit64 ((sqlite3_int64) config->sqlite_heap_mb * 1024 * 1024);
-  store->write_db = cs_db_open (store->path, FALSE, error);
-  if (store->write_db == NULL || !cs_db_migrate (store->write_db, error))
+  if (!engine->setup (config, error) ||
+      (store->write_db = engine->open (store->path, CS_DB_WRITER, config, error)) == NULL ||
+      !engine->migrate (store->write_db, error) ||
+      !engine->start (store->write_db, &store->head_seq, &store->pruned_seq, error))
     {
       cs_store_close (store);
       return NULL;
     }
-  cs_db_set_cache_kib (store->write_db, config->page_cache_kib);
-  cs_db_keep_member_lists (store->write_db, config->member_lists);
-  {
-    gint64 max_event = cs_db_int (store->write_db, 0, "SELECT MAX(seq) FROM events", "");
-    gint64 max_message = cs_db_int (store->write_db, 0, "SELECT MAX(seq) FROM messages", "");
-    g_autofree char *pruned = cs_db_text (store->write_db,
-                                          "SELECT value FROM meta WHERE key = 'events_pruned_seq'", "");
-
-    store->pruned_seq = pruned ? g_ascii_strtoll (pruned, NULL, 10) : 0;
-    store->head_seq = MAX (MAX (max_event, max_message), store->pruned_seq);
-    store->next_seq = store->head_seq + 1;
-    store->fts_next_seq = store->next_seq;
-  }
-  /* Messages stored without the server (a tool, a restored copy) are
-   * searchable before it serves. */
-  if (!exec_simple (store->write_db, "BEGIN IMMEDIATE") ||
-      !index_new_messages (store->write_db, store->next_seq) ||
-      !exec_simple (store->write_db, "COMMIT"))
-    {
-      g_set_error (error, CAU_ERROR, CAU_ERROR_INTERNAL, "Cannot index messages for search: %s",
-                   cs_db_errmsg (store->write_db));
-      exec_simple (store->write_db, "ROLLBACK");
-      cs_store_close (store);
-      return NULL;
-    }
-
-  store->checkpoint_queue = g_async_queue_new ();
-  store->checkpointer = g_thread_new ("cs-checkpoint", checkpoint_thread, store);
-  /* Replaces SQLite's automatic checkpoint on the writer. */
-  sqlite3_wal_hook (cs_db_handle (store->write_db), wal_hook_cb, store);
+  store->next_seq = store->head_seq + 1;
+  store->fts_next_seq = store->next_seq;
+  store->upkeep = engine->upkeep_start ? engine->upkeep_start (store->write_db, store->path, config) : NULL;
   store->write_queue = g_async_queue_new ();
   store->read_queue = g_async_queue_new ();
   store->slow_queue = g_async_queue_new ();
@@ -816,12 +728,8 @@ cs_store_close (CsStore *store)
       g_async_queue_push (store->write_queue, &STOP_JOB);
       g_thread_join (store->writer);
     }
-  if (store->checkpointer)
-    {
-      g_async_queue_push (store->checkpoint_queue, &STOP_JOB);
-      g_thread_join (store->checkpointer);
-    }
-  g_clear_pointer (&store->checkpoint_queue, g_async_queue_unref);
+  if (store->upkeep)
+    store->engine->upkeep_stop (store->upkeep);
   if (store->threads)
     {
       for (guint i = 0; i < store->threads->len; i++)
@@ -851,7 +759,7 @@ cs_store_close (CsStore *store)
   g_clear_pointer (&store->read_queue, g_async_queue_unref);
   g_clear_pointer (&store->slow_queue, g_async_queue_unref);
   g_clear_pointer (&store->file_queue, g_async_queue_unref);
-  g_clear_pointer (&store->write_db, cs_db_close);
+  g_clear_pointer (&store->write_db, store->engine->close);
   g_clear_pointer (&store->hooks, g_array_unref);
   g_main_context_unref (store->main_context);
   g_mutex_clear (&store->done_lock);
@@ -939,6 +847,24 @@ gint64
 cs_store_pruned_seq (CsStore *store)
 {
   return __atomic_load_n (&store->pruned_seq, __ATOMIC_ACQUIRE);
+}
+
+void
+cs_store_seqs_in (CsStore *store,
+                  CsDb    *db,
+                  gint64  *out_head,
+                  gint64  *out_pruned)
+{
+  *out_head = cs_store_head_seq (store);
+  *out_pruned = cs_store_pruned_seq (store);
+  if (store->engine->shared_seqs)
+    {
+      gint64 head = 0, pruned = 0;
+
+      store->engine->shared_seqs (db, &head, &pruned);
+      *out_head = MAX (*out_head, head);
+      *out_pruned = MAX (*out_pruned, pruned);
+    }
 }
 
 void

@@ -65,6 +65,13 @@ void      cs_store_index_for_search (CsStore *store);
 gint64    cs_store_head_seq      (CsStore     *store);
 /* Seqs at or below this were pruned from the event log; any thread. */
 gint64    cs_store_pruned_seq    (CsStore     *store);
+/* The same two, on a job's connection: with an engine several nodes
+ * share, what every node committed and pruned as the job's snapshot sees
+ * it (sync replays from it); else the node's own. */
+void      cs_store_seqs_in       (CsStore     *store,
+                                  CsDb        *db,
+                                  gint64      *out_head,
+                                  gint64      *out_pruned);
 CsConfig *cs_store_get_config    (CsStore     *store);
 
 /* Counters for /metrics; any thread. */

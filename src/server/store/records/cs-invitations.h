@@ -43,73 +43,181 @@ typedef struct {
 void cs_invitation_context_free (CsInvitationContext *context);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsInvitationContext, cs_invitation_context_free)
 
+/* What an engine implements for this header: one entry per function below,
+ * named without its "cs_invitations_" (or "cs_") prefix; the functions
+ * dispatch to it through the connection's engine (store/README.md). */
+struct _CsInvitationsOps {
+  CsInvitation *(*by_token) (CsDb *db, const char *token_hash);
+  CsInvitation *(*get) (CsDb *db, const char *invitation_id);
+  CsInvitation *(*in_tenant) (CsDb *db, const char *tenant_id, const char *invitation_id);
+  GPtrArray *(*pending) (CsDb *db, const char *room_id, gint64 now_ms);
+  GPtrArray *(*for_user) (CsDb *db, const char *tenant_id, const char *user_id, gint64 now_ms);
+  CsInvitationContext *(*context) (CsDb *db, const char *room_id, const char *inviter_id);
+  char *(*message) (CsDb *db, const char *invitation_id);
+  gboolean (*insert) (CsDb *db, const char *invitation_id, const char *tenant_id, const char *room_id, const char *inviter_id, const char *email, const char *message, const char *token_hash, const char *token_box, gint64 created_at, gint64 expires_at);
+  gboolean (*revoke_to) (CsDb *db, const char *room_id, const char *email);
+  gboolean (*revoke) (CsDb *db, const char *invitation_id);
+  gboolean (*accept) (CsDb *db, const char *invitation_id, const char *user_id, gint64 at);
+  gboolean (*decline) (CsDb *db, const char *invitation_id, gint64 at);
+  GPtrArray *(*mail_due) (CsDb *db, gint64 now_ms, guint n);
+  gboolean (*mail_sent) (CsDb *db, const char *invitation_id);
+  gboolean (*mail_failed) (CsDb *db, const char *invitation_id, gboolean give_up, const char *error, gint64 next_at);
+};
+
 /* The invitation whose token hashes to @token_hash (id, tenant_id,
  * room_id, inviter_id, email, status and expires_at), or NULL. */
-CsInvitation *cs_invitations_by_token (CsDb       *db,
-                                       const char *token_hash);
+static inline CsInvitation *
+cs_invitations_by_token (CsDb       *db,
+                         const char *token_hash)
+{
+  CS_DB_NEEDS (db, invitations, by_token);
+  return db->engine->invitations->by_token (db, token_hash);
+}
+
 /* @invitation_id with its inviter's name, or NULL. */
-CsInvitation *cs_invitations_get      (CsDb       *db,
-                                       const char *invitation_id);
+static inline CsInvitation *
+cs_invitations_get (CsDb       *db,
+                    const char *invitation_id)
+{
+  CS_DB_NEEDS (db, invitations, get);
+  return db->engine->invitations->get (db, invitation_id);
+}
+
 /* @invitation_id in @tenant_id (room_id, inviter_id, status), or NULL. */
-CsInvitation *cs_invitations_in_tenant (CsDb      *db,
-                                        const char *tenant_id,
-                                        const char *invitation_id);
+static inline CsInvitation *
+cs_invitations_in_tenant (CsDb       *db,
+                          const char *tenant_id,
+                          const char *invitation_id)
+{
+  CS_DB_NEEDS (db, invitations, in_tenant);
+  return db->engine->invitations->in_tenant (db, tenant_id, invitation_id);
+}
+
 /* The pending, unexpired invitations of @room_id, newest first. */
-GPtrArray    *cs_invitations_pending  (CsDb       *db,
-                                       const char *room_id,
-                                       gint64      now_ms);
+static inline GPtrArray *
+cs_invitations_pending (CsDb       *db,
+                        const char *room_id,
+                        gint64      now_ms)
+{
+  CS_DB_NEEDS (db, invitations, pending);
+  return db->engine->invitations->pending (db, room_id, now_ms);
+}
+
 /* At most 100 pending, unexpired invitations to @user_id's address in
  * @tenant_id, to rooms they are not in; newest first, with the room's
  * name and type. */
-GPtrArray    *cs_invitations_for_user (CsDb       *db,
-                                       const char *tenant_id,
-                                       const char *user_id,
-                                       gint64      now_ms);
-CsInvitationContext *cs_invitations_context (CsDb       *db,
-                                             const char *room_id,
-                                             const char *inviter_id);
-char         *cs_invitations_message  (CsDb       *db,
-                                       const char *invitation_id);
+static inline GPtrArray *
+cs_invitations_for_user (CsDb       *db,
+                         const char *tenant_id,
+                         const char *user_id,
+                         gint64      now_ms)
+{
+  CS_DB_NEEDS (db, invitations, for_user);
+  return db->engine->invitations->for_user (db, tenant_id, user_id, now_ms);
+}
 
-gboolean      cs_invitations_insert   (CsDb       *db,
-                                       const char *invitation_id,
-                                       const char *tenant_id,
-                                       const char *room_id,
-                                       const char *inviter_id,
-                                       const char *email,
-                                       const char *message,
-                                       const char *token_hash,
-                                       const char *token_box,
-                                       gint64      created_at,
-                                       gint64      expires_at);
+static inline CsInvitationContext *
+cs_invitations_context (CsDb       *db,
+                        const char *room_id,
+                        const char *inviter_id)
+{
+  CS_DB_NEEDS (db, invitations, context);
+  return db->engine->invitations->context (db, room_id, inviter_id);
+}
+
+static inline char *
+cs_invitations_message (CsDb       *db,
+                        const char *invitation_id)
+{
+  CS_DB_NEEDS (db, invitations, message);
+  return db->engine->invitations->message (db, invitation_id);
+}
+
+static inline gboolean
+cs_invitations_insert (CsDb       *db,
+                       const char *invitation_id,
+                       const char *tenant_id,
+                       const char *room_id,
+                       const char *inviter_id,
+                       const char *email,
+                       const char *message,
+                       const char *token_hash,
+                       const char *token_box,
+                       gint64      created_at,
+                       gint64      expires_at)
+{
+  CS_DB_NEEDS (db, invitations, insert);
+  return db->engine->invitations->insert (db, invitation_id, tenant_id, room_id, inviter_id, email, message, token_hash, token_box, created_at, expires_at);
+}
+
 /* Withdraws the pending invitations of @room_id to @email. */
-gboolean      cs_invitations_revoke_to (CsDb      *db,
-                                        const char *room_id,
-                                        const char *email);
-gboolean      cs_invitations_revoke   (CsDb       *db,
-                                       const char *invitation_id);
-gboolean      cs_invitations_accept   (CsDb       *db,
-                                       const char *invitation_id,
-                                       const char *user_id,
-                                       gint64      at);
-gboolean      cs_invitations_decline  (CsDb       *db,
-                                       const char *invitation_id,
-                                       gint64      at);
+static inline gboolean
+cs_invitations_revoke_to (CsDb       *db,
+                          const char *room_id,
+                          const char *email)
+{
+  CS_DB_NEEDS (db, invitations, revoke_to);
+  return db->engine->invitations->revoke_to (db, room_id, email);
+}
+
+static inline gboolean
+cs_invitations_revoke (CsDb       *db,
+                       const char *invitation_id)
+{
+  CS_DB_NEEDS (db, invitations, revoke);
+  return db->engine->invitations->revoke (db, invitation_id);
+}
+
+static inline gboolean
+cs_invitations_accept (CsDb       *db,
+                       const char *invitation_id,
+                       const char *user_id,
+                       gint64      at)
+{
+  CS_DB_NEEDS (db, invitations, accept);
+  return db->engine->invitations->accept (db, invitation_id, user_id, at);
+}
+
+static inline gboolean
+cs_invitations_decline (CsDb       *db,
+                        const char *invitation_id,
+                        gint64      at)
+{
+  CS_DB_NEEDS (db, invitations, decline);
+  return db->engine->invitations->decline (db, invitation_id, at);
+}
 
 /* The mailer's queue: at most @n pending invitations whose mail is due
  * at @now_ms, soonest first, with what the mail says (email, token_box,
  * inviter_name, room_name, tenant_name, tenant_language, message,
  * expires_at, mail_attempts). */
-GPtrArray    *cs_invitations_mail_due (CsDb       *db,
-                                       gint64      now_ms,
-                                       guint       n);
-gboolean      cs_invitations_mail_sent (CsDb      *db,
-                                        const char *invitation_id);
+static inline GPtrArray *
+cs_invitations_mail_due (CsDb   *db,
+                         gint64  now_ms,
+                         guint   n)
+{
+  CS_DB_NEEDS (db, invitations, mail_due);
+  return db->engine->invitations->mail_due (db, now_ms, n);
+}
+
+static inline gboolean
+cs_invitations_mail_sent (CsDb       *db,
+                          const char *invitation_id)
+{
+  CS_DB_NEEDS (db, invitations, mail_sent);
+  return db->engine->invitations->mail_sent (db, invitation_id);
+}
+
 /* A failed attempt: queued again at @next_at, or failed for good. */
-gboolean      cs_invitations_mail_failed (CsDb       *db,
-                                          const char *invitation_id,
-                                          gboolean    give_up,
-                                          const char *error,
-                                          gint64      next_at);
+static inline gboolean
+cs_invitations_mail_failed (CsDb       *db,
+                            const char *invitation_id,
+                            gboolean    give_up,
+                            const char *error,
+                            gint64      next_at)
+{
+  CS_DB_NEEDS (db, invitations, mail_failed);
+  return db->engine->invitations->mail_failed (db, invitation_id, give_up, error, next_at);
+}
 
 G_END_DECLS

@@ -48,6 +48,19 @@ CsDb      *cs_ops_open              (const char *data_dir,
                                      GError    **error);
 void       cs_ops_close             (CsDb       *db);
 
+/* What an engine implements for this header: the three functions the
+ * running server calls on its own connections (the revocations the
+ * command line made, the audit log's pruning), named without their
+ * "cs_ops_" prefix; they dispatch through the connection's engine
+ * (store/README.md). The others open and use a SQLite connection of
+ * their own (sqlite/cs-db-ops.c): the command line refuses them with
+ * backend = postgresql. */
+struct _CsOpsOps {
+  gint64 (*revocation_mark) (CsDb *db);
+  char **(*revoked_users_since) (CsDb *db, gint64 mark);
+  gint64 (*audit_prune) (CsDb *db, gint64 before_ms, guint limit);
+};
+
 /* Every organisation, by name (CsOpsTenant*). */
 GPtrArray *cs_ops_tenants_list      (CsDb       *db);
 /* Every account of @tenant_id, erased ones included, by address (CsOpsUser*). */
@@ -79,11 +92,23 @@ gint64     cs_ops_user_set_password (CsDb       *db,
                                      gint64      at);
 /* Where the revocations made from outside the server have got to (an
  * opaque, increasing number; 0 for none). */
-gint64     cs_ops_revocation_mark   (CsDb       *db);
+static inline gint64
+cs_ops_revocation_mark (CsDb *db)
+{
+  CS_DB_NEEDS (db, ops, revocation_mark);
+  return db->engine->ops->revocation_mark (db);
+}
+
 /* The users whose sessions were revoked from outside after @mark (a
  * NULL-terminated array of user ids). */
-char     **cs_ops_revoked_users_since (CsDb     *db,
-                                       gint64    mark);
+static inline char **
+cs_ops_revoked_users_since (CsDb   *db,
+                            gint64  mark)
+{
+  CS_DB_NEEDS (db, ops, revoked_users_since);
+  return db->engine->ops->revoked_users_since (db, mark);
+}
+
 /* An audit entry written beside the server (no client address). */
 gboolean   cs_ops_audit_insert      (CsDb       *db,
                                      const char *tenant_id,
@@ -95,9 +120,14 @@ gboolean   cs_ops_audit_insert      (CsDb       *db,
                                      const char *details);
 /* Removes at most @limit audit entries older than @before_ms, oldest
  * first: how many went, or -1 on a failure. */
-gint64     cs_ops_audit_prune       (CsDb       *db,
-                                     gint64      before_ms,
-                                     guint       limit);
+static inline gint64
+cs_ops_audit_prune (CsDb   *db,
+                    gint64  before_ms,
+                    guint   limit)
+{
+  CS_DB_NEEDS (db, ops, audit_prune);
+  return db->engine->ops->audit_prune (db, before_ms, limit);
+}
 
 /* A consistent copy of the whole database, as of one moment, written to
  * @dest_path (which must not exist), and the attachment ids that copy

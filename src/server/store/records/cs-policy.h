@@ -32,18 +32,44 @@ gboolean         cs_contact_policy_allows   (const CsContactPolicy *policy,
                                              const char            *from_rank,
                                              const char            *to_rank);
 
+/* What an engine implements for this header: one entry per function below,
+ * named without its prefix; the functions dispatch to it through the
+ * connection's engine (store/README.md). */
+struct _CsPolicyOps {
+  CsContactPolicy *(*get) (CsDb *db, const char *tenant_id);
+  gboolean (*replace) (CsDb *db, const char *tenant_id, const CsContactPolicy *policy);
+  gboolean (*users_set_rank) (CsDb *db, const char *tenant_id, const char *user_id, const char *rank);
+};
+
 /* The policy of @tenant_id (never NULL; no ranks when it has none). */
-CsContactPolicy *cs_policy_get              (CsDb                  *db,
-                                             const char            *tenant_id);
+static inline CsContactPolicy *
+cs_policy_get (CsDb       *db,
+               const char *tenant_id)
+{
+  CS_DB_NEEDS (db, policy, get);
+  return db->engine->policy->get (db, tenant_id);
+}
+
 /* Replaces @tenant_id's policy with @policy; people whose rank it no
  * longer lists lose their rank. */
-gboolean         cs_policy_replace          (CsDb                  *db,
-                                             const char            *tenant_id,
-                                             const CsContactPolicy *policy);
+static inline gboolean
+cs_policy_replace (CsDb                  *db,
+                   const char            *tenant_id,
+                   const CsContactPolicy *policy)
+{
+  CS_DB_NEEDS (db, policy, replace);
+  return db->engine->policy->replace (db, tenant_id, policy);
+}
+
 /* @rank NULL: none. */
-gboolean         cs_users_set_rank          (CsDb                  *db,
-                                             const char            *tenant_id,
-                                             const char            *user_id,
-                                             const char            *rank);
+static inline gboolean
+cs_users_set_rank (CsDb       *db,
+                   const char *tenant_id,
+                   const char *user_id,
+                   const char *rank)
+{
+  CS_DB_NEEDS (db, policy, users_set_rank);
+  return db->engine->policy->users_set_rank (db, tenant_id, user_id, rank);
+}
 
 G_END_DECLS

@@ -4,6 +4,8 @@
 #include "cs-records.h"
 #include "cs-attachments.h"
 #include "cs-invitations.h"
+#include "cs-reactions.h"
+#include "cs-retention.h"
 
 void
 cs_message_free (CsMessage *m)
@@ -231,4 +233,64 @@ cs_invitation_context_free (CsInvitationContext *c)
   g_free (c->room_type);
   g_free (c->inviter_name);
   g_free (c);
+}
+
+void
+cs_engine_missing (CsDb       *db,
+               const char *function)
+{
+  static GHashTable *logged;   /* const char * (static strings), once each */
+  static GMutex lock;
+  gboolean first;
+
+  if (db->missing == NULL)
+    db->missing = function;
+  g_mutex_lock (&lock);
+  if (logged == NULL)
+    logged = g_hash_table_new (g_str_hash, g_str_equal);
+  first = g_hash_table_add (logged, (gpointer) function);
+  g_mutex_unlock (&lock);
+  if (first)
+    g_warning ("%s is not implemented by the %s storage engine: the requests that need it fail",
+               function, db->engine->label);
+}
+
+void
+cs_reaction_free (CsReaction *reaction)
+{
+  if (reaction == NULL)
+    return;
+  g_free (reaction->emoji);
+  g_clear_pointer (&reaction->user_ids, g_ptr_array_unref);
+  g_free (reaction);
+}
+
+void
+cs_read_mark_free (CsReadMark *mark)
+{
+  if (mark == NULL)
+    return;
+  g_free (mark->user_id);
+  g_free (mark->display_name);
+  g_free (mark);
+}
+
+void
+cs_retention_room_free (CsRetentionRoom *room)
+{
+  if (room == NULL)
+    return;
+  g_free (room->room_id);
+  g_free (room->tenant_id);
+  g_free (room);
+}
+
+void
+cs_retention_override_free (CsRetentionOverride *o)
+{
+  if (o == NULL)
+    return;
+  g_free (o->room_id);
+  g_free (o->name);
+  g_free (o);
 }

@@ -8,10 +8,10 @@
 
 #include <glib.h>
 
-G_BEGIN_DECLS
+/* CsDb: the engine's connection, held by one job at a time (CsCtx.db). */
+#include "cs-engine.h"
 
-/* The engine's connection, held by one job at a time (CsCtx.db). */
-typedef struct _CsDb CsDb;
+G_BEGIN_DECLS
 
 /* A time that is not there (a message never edited). */
 #define CS_TIME_NONE G_MININT64

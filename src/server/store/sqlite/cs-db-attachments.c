@@ -24,9 +24,9 @@ attachment_row (sqlite3_stmt *stmt)
   return a;
 }
 
-GPtrArray *
-cs_attachments_of_message (CsDb       *db,
-                           const char *message_id)
+static GPtrArray *
+sqlite_attachments_of_message (CsDb       *db,
+                               const char *message_id)
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_attachment_free);
   CS_STMT stmt = cs_db_query (db,
@@ -39,9 +39,9 @@ cs_attachments_of_message (CsDb       *db,
   return list;
 }
 
-CsAttachment *
-cs_attachments_get (CsDb       *db,
-                    const char *attachment_id)
+static CsAttachment *
+sqlite_attachments_get (CsDb       *db,
+                        const char *attachment_id)
 {
   CS_STMT stmt = cs_db_query (db, "SELECT " ATTACHMENT_COLS " FROM attachments a WHERE a.id = ?",
                               "s", attachment_id);
@@ -51,11 +51,11 @@ cs_attachments_get (CsDb       *db,
   return attachment_row (stmt);
 }
 
-CsAttachmentAccess *
-cs_attachments_access (CsDb       *db,
-                       const char *tenant_id,
-                       const char *attachment_id,
-                       const char *viewer_id)
+static CsAttachmentAccess *
+sqlite_attachments_access (CsDb       *db,
+                           const char *tenant_id,
+                           const char *attachment_id,
+                           const char *viewer_id)
 {
   CS_STMT stmt = cs_db_query (db,
                               "SELECT a.name, a.mime_type, a.thumb_type, a.uploader_id, a.message_id,"
@@ -76,26 +76,26 @@ cs_attachments_access (CsDb       *db,
   return a;
 }
 
-gint64
-cs_attachments_tenant_usage (CsDb       *db,
-                             const char *tenant_id)
+static gint64
+sqlite_attachments_tenant_usage (CsDb       *db,
+                                 const char *tenant_id)
 {
   return cs_db_int (db, 0, "SELECT SUM(size) FROM attachments WHERE tenant_id = ?", "s", tenant_id);
 }
 
-gboolean
-cs_attachments_insert (CsDb       *db,
-                       const char *tenant_id,
-                       const char *room_id,
-                       const char *uploader_id,
-                       const char *attachment_id,
-                       const char *name,
-                       gint64      size,
-                       const char *mime_type,
-                       gint64      width,
-                       gint64      height,
-                       const char *thumb_type,
-                       gint64      created_at)
+static gboolean
+sqlite_attachments_insert (CsDb       *db,
+                           const char *tenant_id,
+                           const char *room_id,
+                           const char *uploader_id,
+                           const char *attachment_id,
+                           const char *name,
+                           gint64      size,
+                           const char *mime_type,
+                           gint64      width,
+                           gint64      height,
+                           const char *thumb_type,
+                           gint64      created_at)
 {
   return cs_db_exec (db,
                      "INSERT INTO attachments (id, tenant_id, room_id, uploader_id, name, size, mime_type,"
@@ -106,12 +106,12 @@ cs_attachments_insert (CsDb       *db,
                      thumb_type, created_at) == SQLITE_DONE;
 }
 
-gboolean
-cs_attachments_unsent (CsDb       *db,
-                       const char *tenant_id,
-                       const char *room_id,
-                       const char *uploader_id,
-                       const char *attachment_id)
+static gboolean
+sqlite_attachments_unsent (CsDb       *db,
+                           const char *tenant_id,
+                           const char *room_id,
+                           const char *uploader_id,
+                           const char *attachment_id)
 {
   return cs_db_int (db, 0,
                     "SELECT COUNT(*) FROM attachments WHERE id = ? AND tenant_id = ? AND room_id = ?"
@@ -119,25 +119,25 @@ cs_attachments_unsent (CsDb       *db,
                     "ssss", attachment_id, tenant_id, room_id, uploader_id) != 0;
 }
 
-gboolean
-cs_attachments_exists (CsDb       *db,
-                       const char *attachment_id)
+static gboolean
+sqlite_attachments_exists (CsDb       *db,
+                           const char *attachment_id)
 {
   return cs_db_int (db, 0, "SELECT COUNT(*) FROM attachments WHERE id = ?", "s", attachment_id) > 0;
 }
 
-char *
-cs_attachments_name (CsDb       *db,
-                     const char *attachment_id)
+static char *
+sqlite_attachments_name (CsDb       *db,
+                         const char *attachment_id)
 {
   return cs_db_text (db, "SELECT name FROM attachments WHERE id = ?", "s", attachment_id);
 }
 
-gboolean
-cs_attachments_attach (CsDb       *db,
-                       const char *attachment_id,
-                       const char *message_id,
-                       guint       position)
+static gboolean
+sqlite_attachments_attach (CsDb       *db,
+                           const char *attachment_id,
+                           const char *message_id,
+                           guint       position)
 {
   return cs_db_exec (db, "UPDATE attachments SET message_id = ?, position = ? WHERE id = ?",
                      "sis", message_id, (gint64) position, attachment_id) == SQLITE_DONE;
@@ -153,28 +153,28 @@ collect_ids (sqlite3_stmt *stmt)
   return ids;
 }
 
-GPtrArray *
-cs_attachments_ids_of_message (CsDb       *db,
-                               const char *message_id)
+static GPtrArray *
+sqlite_attachments_ids_of_message (CsDb       *db,
+                                   const char *message_id)
 {
   CS_STMT stmt = cs_db_query (db, "SELECT id FROM attachments WHERE message_id = ?", "s", message_id);
 
   return collect_ids (stmt);
 }
 
-GPtrArray *
-cs_attachments_ids_of_uploader (CsDb       *db,
-                                const char *uploader_id)
+static GPtrArray *
+sqlite_attachments_ids_of_uploader (CsDb       *db,
+                                    const char *uploader_id)
 {
   CS_STMT stmt = cs_db_query (db, "SELECT id FROM attachments WHERE uploader_id = ?", "s", uploader_id);
 
   return collect_ids (stmt);
 }
 
-GPtrArray *
-cs_attachments_ids_unused (CsDb  *db,
-                           gint64 before_ms,
-                           guint  n)
+static GPtrArray *
+sqlite_attachments_ids_unused (CsDb  *db,
+                               gint64 before_ms,
+                               guint  n)
 {
   CS_STMT stmt = cs_db_query (db, "SELECT id FROM attachments WHERE message_id IS NULL AND created_at < ? LIMIT ?",
                               "ii", before_ms, (gint64) n);
@@ -182,9 +182,25 @@ cs_attachments_ids_unused (CsDb  *db,
   return collect_ids (stmt);
 }
 
-gboolean
-cs_attachments_delete (CsDb       *db,
-                       const char *attachment_id)
+static gboolean
+sqlite_attachments_delete (CsDb       *db,
+                           const char *attachment_id)
 {
   return cs_db_exec (db, "DELETE FROM attachments WHERE id = ?", "s", attachment_id) == SQLITE_DONE;
 }
+
+const CsAttachmentsOps cs_sqlite_attachments_ops = {
+  .of_message = sqlite_attachments_of_message,
+  .get = sqlite_attachments_get,
+  .access = sqlite_attachments_access,
+  .tenant_usage = sqlite_attachments_tenant_usage,
+  .insert = sqlite_attachments_insert,
+  .unsent = sqlite_attachments_unsent,
+  .exists = sqlite_attachments_exists,
+  .name = sqlite_attachments_name,
+  .attach = sqlite_attachments_attach,
+  .ids_of_message = sqlite_attachments_ids_of_message,
+  .ids_of_uploader = sqlite_attachments_ids_of_uploader,
+  .ids_unused = sqlite_attachments_ids_unused,
+  .delete = sqlite_attachments_delete,
+};

@@ -19,13 +19,13 @@ collect_ids (sqlite3_stmt *stmt)
   return ids;
 }
 
-GPtrArray *
-cs_context_room_ids (CsDb       *db,
-                     const char *tenant_id,
-                     const char *user_id,
-                     const char *entity_type,
-                     const char *entity_id,
-                     guint       n)
+static GPtrArray *
+sqlite_context_room_ids (CsDb       *db,
+                         const char *tenant_id,
+                         const char *user_id,
+                         const char *entity_type,
+                         const char *entity_id,
+                         guint       n)
 {
   CS_STMT stmt = cs_db_query (db,
                               "SELECT r.id FROM rooms r INDEXED BY rooms_context"
@@ -37,13 +37,13 @@ cs_context_room_ids (CsDb       *db,
   return collect_ids (stmt);
 }
 
-GPtrArray *
-cs_context_message_ids (CsDb       *db,
-                        const char *tenant_id,
-                        const char *user_id,
-                        const char *entity_type,
-                        const char *entity_id,
-                        guint       n)
+static GPtrArray *
+sqlite_context_message_ids (CsDb       *db,
+                            const char *tenant_id,
+                            const char *user_id,
+                            const char *entity_type,
+                            const char *entity_id,
+                            guint       n)
 {
   CS_STMT stmt = cs_db_query (db,
                               "SELECT m.id FROM messages m INDEXED BY messages_context"
@@ -55,3 +55,8 @@ cs_context_message_ids (CsDb       *db,
 
   return collect_ids (stmt);
 }
+
+const CsContextOps cs_sqlite_context_ops = {
+  .room_ids = sqlite_context_room_ids,
+  .message_ids = sqlite_context_message_ids,
+};

@@ -7,17 +7,17 @@
 #include "cs-db-rows.h"
 #include "cs-events.h"
 
-gboolean
-cs_events_append (CsDb       *db,
-                  gint64      seq,
-                  const char *tenant_id,
-                  const char *room_id,
-                  const char *user_id,
-                  const char *type,
-                  const char *payload,
-                  const char *actor_id,
-                  const char *txn_id,
-                  gint64      created_at)
+static gboolean
+sqlite_events_append (CsDb       *db,
+                      gint64      seq,
+                      const char *tenant_id,
+                      const char *room_id,
+                      const char *user_id,
+                      const char *type,
+                      const char *payload,
+                      const char *actor_id,
+                      const char *txn_id,
+                      gint64      created_at)
 {
   return cs_db_exec (db,
                      "INSERT INTO events (seq, tenant_id, room_id, user_id, type, payload, actor_id, txn_id, created_at)"
@@ -26,12 +26,12 @@ cs_events_append (CsDb       *db,
                      actor_id, txn_id, created_at) == SQLITE_DONE;
 }
 
-GPtrArray *
-cs_events_page (CsDb       *db,
-                const char *tenant_id,
-                const char *user_id,
-                gint64      since_seq,
-                guint       n)
+static GPtrArray *
+sqlite_events_page (CsDb       *db,
+                    const char *tenant_id,
+                    const char *user_id,
+                    gint64      since_seq,
+                    guint       n)
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_logged_event_free);
   CS_STMT stmt = cs_db_query (db,
@@ -53,3 +53,8 @@ cs_events_page (CsDb       *db,
     }
   return list;
 }
+
+const CsEventsOps cs_sqlite_events_ops = {
+  .append = sqlite_events_append,
+  .page = sqlite_events_page,
+};

@@ -28,9 +28,9 @@ invite_row (sqlite3_stmt *stmt)
   return i;
 }
 
-CsInvitation *
-cs_invitations_by_token (CsDb       *db,
-                         const char *token_hash)
+static CsInvitation *
+sqlite_invitations_by_token (CsDb       *db,
+                             const char *token_hash)
 {
   CS_STMT stmt = cs_db_query (db,
                               "SELECT id, tenant_id, room_id, inviter_id, email, status, expires_at FROM invitations"
@@ -50,9 +50,9 @@ cs_invitations_by_token (CsDb       *db,
   return i;
 }
 
-CsInvitation *
-cs_invitations_get (CsDb       *db,
-                    const char *invitation_id)
+static CsInvitation *
+sqlite_invitations_get (CsDb       *db,
+                        const char *invitation_id)
 {
   CS_STMT stmt = cs_db_query (db, "SELECT " INVITE_COLS " FROM invitations i JOIN users u ON u.id = i.inviter_id"
                               " WHERE i.id = ?", "s", invitation_id);
@@ -62,10 +62,10 @@ cs_invitations_get (CsDb       *db,
   return invite_row (stmt);
 }
 
-CsInvitation *
-cs_invitations_in_tenant (CsDb       *db,
-                          const char *tenant_id,
-                          const char *invitation_id)
+static CsInvitation *
+sqlite_invitations_in_tenant (CsDb       *db,
+                              const char *tenant_id,
+                              const char *invitation_id)
 {
   CS_STMT stmt = cs_db_query (db, "SELECT room_id, inviter_id, status FROM invitations WHERE id = ? AND tenant_id = ?",
                               "ss", invitation_id, tenant_id);
@@ -81,10 +81,10 @@ cs_invitations_in_tenant (CsDb       *db,
   return i;
 }
 
-GPtrArray *
-cs_invitations_pending (CsDb       *db,
-                        const char *room_id,
-                        gint64      now_ms)
+static GPtrArray *
+sqlite_invitations_pending (CsDb       *db,
+                            const char *room_id,
+                            gint64      now_ms)
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_invitation_free);
   CS_STMT stmt = cs_db_query (db, "SELECT " INVITE_COLS " FROM invitations i JOIN users u ON u.id = i.inviter_id"
@@ -96,11 +96,11 @@ cs_invitations_pending (CsDb       *db,
   return list;
 }
 
-GPtrArray *
-cs_invitations_for_user (CsDb       *db,
-                         const char *tenant_id,
-                         const char *user_id,
-                         gint64      now_ms)
+static GPtrArray *
+sqlite_invitations_for_user (CsDb       *db,
+                             const char *tenant_id,
+                             const char *user_id,
+                             gint64      now_ms)
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_invitation_free);
   CS_STMT stmt = cs_db_query (db,
@@ -133,10 +133,10 @@ cs_invitations_for_user (CsDb       *db,
   return list;
 }
 
-CsInvitationContext *
-cs_invitations_context (CsDb       *db,
-                        const char *room_id,
-                        const char *inviter_id)
+static CsInvitationContext *
+sqlite_invitations_context (CsDb       *db,
+                            const char *room_id,
+                            const char *inviter_id)
 {
   CS_STMT stmt = cs_db_query (db,
                               "SELECT t.language, t.name, r.name, r.type, u.display_name FROM rooms r"
@@ -155,25 +155,25 @@ cs_invitations_context (CsDb       *db,
   return c;
 }
 
-char *
-cs_invitations_message (CsDb       *db,
-                        const char *invitation_id)
+static char *
+sqlite_invitations_message (CsDb       *db,
+                            const char *invitation_id)
 {
   return cs_db_text (db, "SELECT message FROM invitations WHERE id = ?", "s", invitation_id);
 }
 
-gboolean
-cs_invitations_insert (CsDb       *db,
-                       const char *invitation_id,
-                       const char *tenant_id,
-                       const char *room_id,
-                       const char *inviter_id,
-                       const char *email,
-                       const char *message,
-                       const char *token_hash,
-                       const char *token_box,
-                       gint64      created_at,
-                       gint64      expires_at)
+static gboolean
+sqlite_invitations_insert (CsDb       *db,
+                           const char *invitation_id,
+                           const char *tenant_id,
+                           const char *room_id,
+                           const char *inviter_id,
+                           const char *email,
+                           const char *message,
+                           const char *token_hash,
+                           const char *token_box,
+                           gint64      created_at,
+                           gint64      expires_at)
 {
   return cs_db_exec (db,
                      "INSERT INTO invitations (id, tenant_id, room_id, inviter_id, email, message, token_hash, token_box,"
@@ -182,45 +182,45 @@ cs_invitations_insert (CsDb       *db,
                      token_box, created_at, expires_at) == SQLITE_DONE;
 }
 
-gboolean
-cs_invitations_revoke_to (CsDb       *db,
-                          const char *room_id,
-                          const char *email)
+static gboolean
+sqlite_invitations_revoke_to (CsDb       *db,
+                              const char *room_id,
+                              const char *email)
 {
   return cs_db_exec (db, "UPDATE invitations SET status = 'revoked' WHERE room_id = ? AND email = ? AND status = 'pending'",
                      "ss", room_id, email) == SQLITE_DONE;
 }
 
-gboolean
-cs_invitations_revoke (CsDb       *db,
-                       const char *invitation_id)
+static gboolean
+sqlite_invitations_revoke (CsDb       *db,
+                           const char *invitation_id)
 {
   return cs_db_exec (db, "UPDATE invitations SET status = 'revoked' WHERE id = ?", "s", invitation_id) == SQLITE_DONE;
 }
 
-gboolean
-cs_invitations_accept (CsDb       *db,
-                       const char *invitation_id,
-                       const char *user_id,
-                       gint64      at)
+static gboolean
+sqlite_invitations_accept (CsDb       *db,
+                           const char *invitation_id,
+                           const char *user_id,
+                           gint64      at)
 {
   return cs_db_exec (db, "UPDATE invitations SET status = 'accepted', used_at = ?, used_by = ? WHERE id = ?",
                      "iss", at, user_id, invitation_id) == SQLITE_DONE;
 }
 
-gboolean
-cs_invitations_decline (CsDb       *db,
-                        const char *invitation_id,
-                        gint64      at)
+static gboolean
+sqlite_invitations_decline (CsDb       *db,
+                            const char *invitation_id,
+                            gint64      at)
 {
   return cs_db_exec (db, "UPDATE invitations SET status = 'declined', used_at = ? WHERE id = ?",
                      "is", at, invitation_id) == SQLITE_DONE;
 }
 
-GPtrArray *
-cs_invitations_mail_due (CsDb  *db,
-                         gint64 now_ms,
-                         guint  n)
+static GPtrArray *
+sqlite_invitations_mail_due (CsDb  *db,
+                             gint64 now_ms,
+                             guint  n)
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_invitation_free);
   CS_STMT stmt = cs_db_query (db,
@@ -250,22 +250,40 @@ cs_invitations_mail_due (CsDb  *db,
   return list;
 }
 
-gboolean
-cs_invitations_mail_sent (CsDb       *db,
-                          const char *invitation_id)
+static gboolean
+sqlite_invitations_mail_sent (CsDb       *db,
+                              const char *invitation_id)
 {
   return cs_db_exec (db, "UPDATE invitations SET mail_status = 'sent', mail_error = NULL,"
                      " mail_attempts = mail_attempts + 1 WHERE id = ?", "s", invitation_id) == SQLITE_DONE;
 }
 
-gboolean
-cs_invitations_mail_failed (CsDb       *db,
-                            const char *invitation_id,
-                            gboolean    give_up,
-                            const char *error,
-                            gint64      next_at)
+static gboolean
+sqlite_invitations_mail_failed (CsDb       *db,
+                                const char *invitation_id,
+                                gboolean    give_up,
+                                const char *error,
+                                gint64      next_at)
 {
   return cs_db_exec (db, "UPDATE invitations SET mail_status = ?, mail_error = ?,"
                      " mail_attempts = mail_attempts + 1, mail_next_at = ? WHERE id = ?",
                      "ssis", give_up ? "failed" : "queued", error, next_at, invitation_id) == SQLITE_DONE;
 }
+
+const CsInvitationsOps cs_sqlite_invitations_ops = {
+  .by_token = sqlite_invitations_by_token,
+  .get = sqlite_invitations_get,
+  .in_tenant = sqlite_invitations_in_tenant,
+  .pending = sqlite_invitations_pending,
+  .for_user = sqlite_invitations_for_user,
+  .context = sqlite_invitations_context,
+  .message = sqlite_invitations_message,
+  .insert = sqlite_invitations_insert,
+  .revoke_to = sqlite_invitations_revoke_to,
+  .revoke = sqlite_invitations_revoke,
+  .accept = sqlite_invitations_accept,
+  .decline = sqlite_invitations_decline,
+  .mail_due = sqlite_invitations_mail_due,
+  .mail_sent = sqlite_invitations_mail_sent,
+  .mail_failed = sqlite_invitations_mail_failed,
+};

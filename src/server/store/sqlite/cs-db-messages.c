@@ -51,10 +51,10 @@ message_rows (sqlite3_stmt *stmt,
   return rows;
 }
 
-CsMessage *
-cs_messages_get (CsDb       *db,
-                 const char *tenant_id,
-                 const char *message_id)
+static CsMessage *
+sqlite_messages_get (CsDb       *db,
+                     const char *tenant_id,
+                     const char *message_id)
 {
   CS_STMT stmt = cs_db_query (db,
                               "SELECT " MESSAGE_COLS " FROM messages m " MESSAGE_SENDER
@@ -66,12 +66,12 @@ cs_messages_get (CsDb       *db,
   return message_row (stmt);
 }
 
-GPtrArray *
-cs_messages_page (CsDb            *db,
-                  const char      *room_id,
-                  CsPageDirection  direction,
-                  gint64           cursor,
-                  guint            n)
+static GPtrArray *
+sqlite_messages_page (CsDb            *db,
+                      const char      *room_id,
+                      CsPageDirection  direction,
+                      gint64           cursor,
+                      guint            n)
 {
   CS_STMT stmt = NULL;
 
@@ -124,13 +124,13 @@ fts_query (const char *q)
   return g_string_free (s, FALSE);
 }
 
-GPtrArray *
-cs_messages_search (CsDb       *db,
-                    const char *tenant_id,
-                    const char *user_id,
-                    const char *room_id,
-                    const char *words,
-                    guint       n)
+static GPtrArray *
+sqlite_messages_search (CsDb       *db,
+                        const char *tenant_id,
+                        const char *user_id,
+                        const char *room_id,
+                        const char *words,
+                        guint       n)
 {
   g_autofree char *match = words ? fts_query (words) : NULL;
   CS_STMT stmt = NULL;
@@ -147,9 +147,9 @@ cs_messages_search (CsDb       *db,
   return message_rows (stmt, n);
 }
 
-CsQuote *
-cs_messages_quote (CsDb       *db,
-                   const char *message_id)
+static CsQuote *
+sqlite_messages_quote (CsDb       *db,
+                       const char *message_id)
 {
   CS_STMT r = cs_db_query (db,
                            "SELECT m.id, u.display_name, m.body, m.deleted, m.sender_id FROM messages m"
@@ -168,30 +168,30 @@ cs_messages_quote (CsDb       *db,
   return q;
 }
 
-char *
-cs_messages_id_for_txn (CsDb       *db,
-                        const char *room_id,
-                        const char *sender_id,
-                        const char *txn_id)
+static char *
+sqlite_messages_id_for_txn (CsDb       *db,
+                            const char *room_id,
+                            const char *sender_id,
+                            const char *txn_id)
 {
   return cs_db_text (db, "SELECT id FROM messages WHERE room_id = ? AND sender_id = ? AND txn_id = ?",
                      "sss", room_id, sender_id, txn_id);
 }
 
-gboolean
-cs_messages_in_room (CsDb       *db,
-                     const char *message_id,
-                     const char *room_id)
+static gboolean
+sqlite_messages_in_room (CsDb       *db,
+                         const char *message_id,
+                         const char *room_id)
 {
   return cs_db_int (db, 0, "SELECT COUNT(*) FROM messages WHERE id = ? AND room_id = ?", "ss",
                     message_id, room_id) != 0;
 }
 
-CsMessage *
-cs_messages_visible (CsDb       *db,
-                     const char *tenant_id,
-                     const char *user_id,
-                     const char *message_id)
+static CsMessage *
+sqlite_messages_visible (CsDb       *db,
+                         const char *tenant_id,
+                         const char *user_id,
+                         const char *message_id)
 {
   CS_STMT stmt = cs_db_query (db,
                               "SELECT m.room_id, m.sender_id, m.kind, m.seq, m.created_at, m.deleted FROM messages m"
@@ -215,17 +215,17 @@ cs_messages_visible (CsDb       *db,
   return m;
 }
 
-char *
-cs_messages_txn_id (CsDb  *db,
-                    gint64 seq)
+static char *
+sqlite_messages_txn_id (CsDb  *db,
+                        gint64 seq)
 {
   return cs_db_text (db, "SELECT txn_id FROM messages WHERE seq = ?", "i", seq);
 }
 
-gboolean
-cs_messages_insert (CsDb            *db,
-                    const char      *tenant_id,
-                    const CsMessage *m)
+static gboolean
+sqlite_messages_insert (CsDb            *db,
+                        const char      *tenant_id,
+                        const CsMessage *m)
 {
   return cs_db_exec (db,
                      "INSERT INTO messages (seq, id, room_id, tenant_id, sender_id, kind, body, reply_to_id,"
@@ -239,23 +239,23 @@ cs_messages_insert (CsDb            *db,
                      "iis", m->created_at, m->seq, m->room_id) == SQLITE_DONE;
 }
 
-gboolean
-cs_messages_edit (CsDb       *db,
-                  const char *room_id,
-                  gint64      seq,
-                  const char *body,
-                  const char *mentions,
-                  gint64      edited_at)
+static gboolean
+sqlite_messages_edit (CsDb       *db,
+                      const char *room_id,
+                      gint64      seq,
+                      const char *body,
+                      const char *mentions,
+                      gint64      edited_at)
 {
   return cs_db_exec (db, "UPDATE messages SET body = ?, mentions = ?, edited_at = ? WHERE seq = ?",
                      "ssii", body, mentions, edited_at, seq) == SQLITE_DONE &&
          cs_db_exec (db, "DELETE FROM mentions WHERE room_id = ? AND seq = ?", "si", room_id, seq) == SQLITE_DONE;
 }
 
-gboolean
-cs_messages_mark_deleted (CsDb       *db,
-                          const char *room_id,
-                          gint64      seq)
+static gboolean
+sqlite_messages_mark_deleted (CsDb       *db,
+                              const char *room_id,
+                              gint64      seq)
 {
   return cs_db_exec (db, "UPDATE messages SET deleted = 1, body = '', mentions = '[]' WHERE seq = ?",
                      "i", seq) == SQLITE_DONE &&
@@ -263,11 +263,11 @@ cs_messages_mark_deleted (CsDb       *db,
          cs_db_exec (db, "DELETE FROM mentions WHERE room_id = ? AND seq = ?", "si", room_id, seq) == SQLITE_DONE;
 }
 
-gboolean
-cs_mentions_add (CsDb       *db,
-                 const char *room_id,
-                 gint64      seq,
-                 GPtrArray  *user_ids)
+static gboolean
+sqlite_mentions_add (CsDb       *db,
+                     const char *room_id,
+                     gint64      seq,
+                     GPtrArray  *user_ids)
 {
   for (guint i = 0; i < user_ids->len; i++)
     if (cs_db_exec (db, "INSERT OR IGNORE INTO mentions (room_id, seq, user_id) VALUES (?, ?, ?)",
@@ -276,11 +276,11 @@ cs_mentions_add (CsDb       *db,
   return TRUE;
 }
 
-gboolean
-cs_messages_backdate (CsDb       *db,
-                      const char *tenant_id,
-                      gint64      now_ms,
-                      gint64      step_ms)
+static gboolean
+sqlite_messages_backdate (CsDb       *db,
+                          const char *tenant_id,
+                          gint64      now_ms,
+                          gint64      step_ms)
 {
   gint64 n = cs_db_int (db, 0, "SELECT COUNT(*) FROM messages WHERE tenant_id = ?", "s", tenant_id);
 
@@ -294,13 +294,13 @@ cs_messages_backdate (CsDb       *db,
                      " WHERE tenant_id = ?2", "is", now_ms, tenant_id) == SQLITE_DONE;
 }
 
-gboolean
-cs_messages_set_answer (CsDb       *db,
-                        gint64      seq,
-                        const char *body,
-                        gboolean    streaming,
-                        const char *agent_error,
-                        gint64      edited_at)
+static gboolean
+sqlite_messages_set_answer (CsDb       *db,
+                            gint64      seq,
+                            const char *body,
+                            gboolean    streaming,
+                            const char *agent_error,
+                            gint64      edited_at)
 {
   if (edited_at == CS_TIME_NONE)
     return cs_db_exec (db, "UPDATE messages SET body = ?, streaming = ?, agent_error = ? WHERE seq = ?",
@@ -309,8 +309,8 @@ cs_messages_set_answer (CsDb       *db,
                      "sbsii", body, streaming, agent_error, edited_at, seq) == SQLITE_DONE;
 }
 
-GPtrArray *
-cs_messages_streaming (CsDb *db)
+static GPtrArray *
+sqlite_messages_streaming (CsDb *db)
 {
   GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_message_free);
   CS_STMT stmt = cs_db_query (db,
@@ -326,3 +326,21 @@ cs_messages_streaming (CsDb *db)
     }
   return rows;
 }
+
+const CsMessagesOps cs_sqlite_messages_ops = {
+  .get = sqlite_messages_get,
+  .page = sqlite_messages_page,
+  .search = sqlite_messages_search,
+  .quote = sqlite_messages_quote,
+  .id_for_txn = sqlite_messages_id_for_txn,
+  .in_room = sqlite_messages_in_room,
+  .visible = sqlite_messages_visible,
+  .txn_id = sqlite_messages_txn_id,
+  .insert = sqlite_messages_insert,
+  .edit = sqlite_messages_edit,
+  .mark_deleted = sqlite_messages_mark_deleted,
+  .mentions_add = sqlite_mentions_add,
+  .backdate = sqlite_messages_backdate,
+  .set_answer = sqlite_messages_set_answer,
+  .streaming = sqlite_messages_streaming,
+};

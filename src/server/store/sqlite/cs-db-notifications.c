@@ -29,19 +29,19 @@ notification_row (sqlite3_stmt *stmt)
   return n;
 }
 
-CsNotification *
-cs_notifications_insert (CsDb       *db,
-                         const char *tenant_id,
-                         const char *user_id,
-                         const char *type,
-                         const char *room_id,
-                         const char *message_id,
-                         gint64      message_seq,
-                         const char *title,
-                         const char *body,
-                         const char *actor_name,
-                         const char *room_name,
-                         gint64      created_at)
+static CsNotification *
+sqlite_notifications_insert (CsDb       *db,
+                             const char *tenant_id,
+                             const char *user_id,
+                             const char *type,
+                             const char *room_id,
+                             const char *message_id,
+                             gint64      message_seq,
+                             const char *title,
+                             const char *body,
+                             const char *actor_name,
+                             const char *room_name,
+                             gint64      created_at)
 {
   g_autofree char *id = g_uuid_string_random ();
   CS_STMT stmt = cs_db_query (db,
@@ -57,10 +57,10 @@ cs_notifications_insert (CsDb       *db,
   return notification_row (stmt);
 }
 
-GPtrArray *
-cs_notifications_list (CsDb       *db,
-                       const char *user_id,
-                       gboolean    only_unread)
+static GPtrArray *
+sqlite_notifications_list (CsDb       *db,
+                           const char *user_id,
+                           gboolean    only_unread)
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_notification_free);
   CS_STMT stmt = cs_db_query (db,
@@ -73,11 +73,11 @@ cs_notifications_list (CsDb       *db,
   return list;
 }
 
-GPtrArray *
-cs_notifications_unread_ids (CsDb       *db,
-                             const char *user_id,
-                             const char *room_id,
-                             gint64      up_to_seq)
+static GPtrArray *
+sqlite_notifications_unread_ids (CsDb       *db,
+                                 const char *user_id,
+                                 const char *room_id,
+                                 gint64      up_to_seq)
 {
   CS_STMT stmt = cs_db_query (db, "SELECT id FROM notifications WHERE user_id = ? AND read = 0"
                               " AND room_id = ? AND message_seq <= ?", "ssi", user_id, room_id, up_to_seq);
@@ -91,37 +91,47 @@ cs_notifications_unread_ids (CsDb       *db,
   return ids;
 }
 
-gboolean
-cs_notifications_mark_read_up_to (CsDb       *db,
-                                  const char *user_id,
-                                  const char *room_id,
-                                  gint64      up_to_seq)
+static gboolean
+sqlite_notifications_mark_read_up_to (CsDb       *db,
+                                      const char *user_id,
+                                      const char *room_id,
+                                      gint64      up_to_seq)
 {
   return cs_db_exec (db, "UPDATE notifications SET read = 1 WHERE user_id = ? AND room_id = ? AND message_seq <= ?",
                      "ssi", user_id, room_id, up_to_seq) == SQLITE_DONE;
 }
 
-int
-cs_notifications_state (CsDb       *db,
-                        const char *user_id,
-                        const char *id)
+static int
+sqlite_notifications_state (CsDb       *db,
+                            const char *user_id,
+                            const char *id)
 {
   if (cs_db_int (db, 0, "SELECT COUNT(*) FROM notifications WHERE id = ? AND user_id = ?", "ss", id, user_id) == 0)
     return -1;
   return cs_db_int (db, 0, "SELECT read FROM notifications WHERE id = ?", "s", id) != 0;
 }
 
-gboolean
-cs_notifications_mark_read (CsDb       *db,
-                            const char *id)
+static gboolean
+sqlite_notifications_mark_read (CsDb       *db,
+                                const char *id)
 {
   return cs_db_exec (db, "UPDATE notifications SET read = 1 WHERE id = ?", "s", id) == SQLITE_DONE;
 }
 
-gboolean
-cs_notifications_mark_all_read (CsDb       *db,
-                                const char *user_id)
+static gboolean
+sqlite_notifications_mark_all_read (CsDb       *db,
+                                    const char *user_id)
 {
   return cs_db_exec (db, "UPDATE notifications SET read = 1 WHERE user_id = ? AND read = 0",
                      "s", user_id) == SQLITE_DONE;
 }
+
+const CsNotificationsOps cs_sqlite_notifications_ops = {
+  .insert = sqlite_notifications_insert,
+  .list = sqlite_notifications_list,
+  .unread_ids = sqlite_notifications_unread_ids,
+  .mark_read_up_to = sqlite_notifications_mark_read_up_to,
+  .state = sqlite_notifications_state,
+  .mark_read = sqlite_notifications_mark_read,
+  .mark_all_read = sqlite_notifications_mark_all_read,
+};

@@ -254,15 +254,15 @@ cs_ops_user_set_password (CsDb       *db,
   return finish (db, ok) ? revoked : -1;
 }
 
-gint64
-cs_ops_revocation_mark (CsDb *db)
+static gint64
+sqlite_ops_revocation_mark (CsDb *db)
 {
   return cs_db_int (db, 0, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = '" MARK_KEY "'", "");
 }
 
-char **
-cs_ops_revoked_users_since (CsDb  *db,
-                            gint64 mark)
+static char **
+sqlite_ops_revoked_users_since (CsDb  *db,
+                                gint64 mark)
 {
   GPtrArray *ids = g_ptr_array_new ();
   /* By id, the audit table's own key: only the newest entries are read. */
@@ -293,10 +293,10 @@ cs_ops_audit_insert (CsDb       *db,
                      "sisssss", tenant_id, at, user_id, action, entity_type, entity_id, details) == SQLITE_DONE;
 }
 
-gint64
-cs_ops_audit_prune (CsDb  *db,
-                    gint64 before_ms,
-                    guint  limit)
+static gint64
+sqlite_ops_audit_prune (CsDb  *db,
+                        gint64 before_ms,
+                        guint  limit)
 {
   /* Oldest first by id (the entries were written in time order), so the
    * scan stops at the first @limit old ones instead of reading the table. */
@@ -433,3 +433,9 @@ cs_ops_restore_mark (CsDb  *db,
     return -1;
   return mark;
 }
+
+const CsOpsOps cs_sqlite_ops_ops = {
+  .revocation_mark = sqlite_ops_revocation_mark,
+  .revoked_users_since = sqlite_ops_revoked_users_since,
+  .audit_prune = sqlite_ops_audit_prune,
+};

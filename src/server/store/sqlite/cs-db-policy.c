@@ -7,9 +7,9 @@
 #include "cs-db.h"
 #include "cs-policy.h"
 
-CsContactPolicy *
-cs_policy_get (CsDb       *db,
-               const char *tenant_id)
+static CsContactPolicy *
+sqlite_policy_get (CsDb       *db,
+                   const char *tenant_id)
 {
   CsContactPolicy *p = cs_contact_policy_new ();
 
@@ -30,10 +30,10 @@ cs_policy_get (CsDb       *db,
   return p;
 }
 
-gboolean
-cs_policy_replace (CsDb                  *db,
-                   const char            *tenant_id,
-                   const CsContactPolicy *policy)
+static gboolean
+sqlite_policy_replace (CsDb                  *db,
+                       const char            *tenant_id,
+                       const CsContactPolicy *policy)
 {
   GHashTableIter iter;
   gpointer key;
@@ -61,12 +61,18 @@ cs_policy_replace (CsDb                  *db,
                      "s", tenant_id) == SQLITE_DONE;
 }
 
-gboolean
-cs_users_set_rank (CsDb       *db,
-                   const char *tenant_id,
-                   const char *user_id,
-                   const char *rank)
+static gboolean
+sqlite_users_set_rank (CsDb       *db,
+                       const char *tenant_id,
+                       const char *user_id,
+                       const char *rank)
 {
   return cs_db_exec (db, "UPDATE users SET rank = ? WHERE id = ? AND tenant_id = ?",
                      "sss", rank, user_id, tenant_id) == SQLITE_DONE;
 }
+
+const CsPolicyOps cs_sqlite_policy_ops = {
+  .get = sqlite_policy_get,
+  .replace = sqlite_policy_replace,
+  .users_set_rank = sqlite_users_set_rank,
+};

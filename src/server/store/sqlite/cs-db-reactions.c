@@ -7,30 +7,10 @@
 #include "cs-db.h"
 #include "cs-db-rows.h"
 
-void
-cs_reaction_free (CsReaction *reaction)
-{
-  if (reaction == NULL)
-    return;
-  g_free (reaction->emoji);
-  g_clear_pointer (&reaction->user_ids, g_ptr_array_unref);
-  g_free (reaction);
-}
-
-void
-cs_read_mark_free (CsReadMark *mark)
-{
-  if (mark == NULL)
-    return;
-  g_free (mark->user_id);
-  g_free (mark->display_name);
-  g_free (mark);
-}
-
-GPtrArray *
-cs_reactions_of_message (CsDb  *db,
-                         gint64 message_seq,
-                         guint  max_users)
+static GPtrArray *
+sqlite_reactions_of_message (CsDb  *db,
+                             gint64 message_seq,
+                             guint  max_users)
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_reaction_free);
   /* Rows in the order they were added, grouped by emoji in the order of
@@ -60,18 +40,18 @@ cs_reactions_of_message (CsDb  *db,
   return list;
 }
 
-gint64
-cs_reactions_distinct (CsDb  *db,
-                       gint64 message_seq)
+static gint64
+sqlite_reactions_distinct (CsDb  *db,
+                           gint64 message_seq)
 {
   return cs_db_int (db, 0, "SELECT COUNT(DISTINCT emoji) FROM reactions WHERE message_seq = ?", "i", message_seq);
 }
 
-gboolean
-cs_reactions_has (CsDb       *db,
-                  gint64      message_seq,
-                  const char *emoji,
-                  const char *user_id)
+static gboolean
+sqlite_reactions_has (CsDb       *db,
+                      gint64      message_seq,
+                      const char *emoji,
+                      const char *user_id)
 {
   return cs_db_int (db, 0,
                     "SELECT EXISTS (SELECT 1 FROM reactions WHERE message_seq = ?1 AND emoji = ?2"
@@ -79,14 +59,14 @@ cs_reactions_has (CsDb       *db,
                     "iss", message_seq, emoji, user_id) != 0;
 }
 
-gboolean
-cs_reactions_add (CsDb       *db,
-                  gint64      message_seq,
-                  const char *emoji,
-                  const char *user_id,
-                  gint64      added_seq,
-                  gint64      at,
-                  gboolean   *out_changed)
+static gboolean
+sqlite_reactions_add (CsDb       *db,
+                      gint64      message_seq,
+                      const char *emoji,
+                      const char *user_id,
+                      gint64      added_seq,
+                      gint64      at,
+                      gboolean   *out_changed)
 {
   if (cs_db_exec (db,
                   "INSERT OR IGNORE INTO reactions (message_seq, emoji, user_id, added_seq, created_at)"
@@ -97,12 +77,12 @@ cs_reactions_add (CsDb       *db,
   return TRUE;
 }
 
-gboolean
-cs_reactions_remove (CsDb       *db,
-                     gint64      message_seq,
-                     const char *emoji,
-                     const char *user_id,
-                     gboolean   *out_changed)
+static gboolean
+sqlite_reactions_remove (CsDb       *db,
+                         gint64      message_seq,
+                         const char *emoji,
+                         const char *user_id,
+                         gboolean   *out_changed)
 {
   if (cs_db_exec (db, "DELETE FROM reactions WHERE message_seq = ? AND emoji = ? AND user_id = ?",
                   "iss", message_seq, emoji, user_id) != SQLITE_DONE)
@@ -111,12 +91,12 @@ cs_reactions_remove (CsDb       *db,
   return TRUE;
 }
 
-gboolean
-cs_reads_record (CsDb       *db,
-                 const char *room_id,
-                 const char *user_id,
-                 gint64      up_to_seq,
-                 gint64      at)
+static gboolean
+sqlite_reads_record (CsDb       *db,
+                     const char *room_id,
+                     const char *user_id,
+                     gint64      up_to_seq,
+                     gint64      at)
 {
   return cs_db_exec (db, "INSERT OR REPLACE INTO read_marks (room_id, user_id, up_to_seq, at) VALUES (?, ?, ?, ?)",
                      "ssii", room_id, user_id, up_to_seq, at) == SQLITE_DONE &&
@@ -124,10 +104,10 @@ cs_reads_record (CsDb       *db,
                      "iss", at, room_id, user_id) == SQLITE_DONE;
 }
 
-GPtrArray *
-cs_reads_list (CsDb       *db,
-               const char *room_id,
-               gint64      seq)
+static GPtrArray *
+sqlite_reads_list (CsDb       *db,
+                   const char *room_id,
+                   gint64      seq)
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_read_mark_free);
   /* A watermark only moves forward, so the first move at or past @seq is
@@ -154,3 +134,13 @@ cs_reads_list (CsDb       *db,
     }
   return list;
 }
+
+const CsReactionsOps cs_sqlite_reactions_ops = {
+  .of_message = sqlite_reactions_of_message,
+  .distinct = sqlite_reactions_distinct,
+  .has = sqlite_reactions_has,
+  .add = sqlite_reactions_add,
+  .remove = sqlite_reactions_remove,
+  .reads_record = sqlite_reads_record,
+  .reads_list = sqlite_reads_list,
+};

@@ -7,31 +7,11 @@
 #include "cs-db.h"
 #include "cs-retention.h"
 
-void
-cs_retention_room_free (CsRetentionRoom *room)
-{
-  if (room == NULL)
-    return;
-  g_free (room->room_id);
-  g_free (room->tenant_id);
-  g_free (room);
-}
-
-void
-cs_retention_override_free (CsRetentionOverride *o)
-{
-  if (o == NULL)
-    return;
-  g_free (o->room_id);
-  g_free (o->name);
-  g_free (o);
-}
-
-gboolean
-cs_retention_tenant (CsDb       *db,
-                     const char *tenant_id,
-                     gint64     *days,
-                     gboolean   *legal_hold)
+static gboolean
+sqlite_retention_tenant (CsDb       *db,
+                         const char *tenant_id,
+                         gint64     *days,
+                         gboolean   *legal_hold)
 {
   CS_STMT stmt = cs_db_query (db, "SELECT IFNULL(retention_days, 0), legal_hold FROM tenants WHERE id = ?",
                               "s", tenant_id);
@@ -43,11 +23,11 @@ cs_retention_tenant (CsDb       *db,
   return TRUE;
 }
 
-gboolean
-cs_retention_set_tenant (CsDb       *db,
-                         const char *tenant_id,
-                         gint64      days,
-                         gboolean    legal_hold)
+static gboolean
+sqlite_retention_set_tenant (CsDb       *db,
+                             const char *tenant_id,
+                             gint64      days,
+                             gboolean    legal_hold)
 {
   if (days > 0)
     return cs_db_exec (db, "UPDATE tenants SET retention_days = ?, legal_hold = ? WHERE id = ?",
@@ -56,18 +36,18 @@ cs_retention_set_tenant (CsDb       *db,
                      "bs", legal_hold, tenant_id) == SQLITE_DONE;
 }
 
-gint64
-cs_retention_room_days (CsDb       *db,
-                        const char *room_id)
+static gint64
+sqlite_retention_room_days (CsDb       *db,
+                            const char *room_id)
 {
   return cs_db_int (db, 0, "SELECT IFNULL(retention_days, 0) FROM rooms WHERE id = ?", "s", room_id);
 }
 
-int
-cs_retention_set_room (CsDb       *db,
-                       const char *tenant_id,
-                       const char *room_id,
-                       gint64      days)
+static int
+sqlite_retention_set_room (CsDb       *db,
+                           const char *tenant_id,
+                           const char *room_id,
+                           gint64      days)
 {
   int rc = days > 0
     ? cs_db_exec (db, "UPDATE rooms SET retention_days = ? WHERE id = ? AND tenant_id = ?", "iss",
@@ -80,9 +60,9 @@ cs_retention_set_room (CsDb       *db,
   return cs_db_changes (db) > 0 ? 1 : 0;
 }
 
-GPtrArray *
-cs_retention_overrides (CsDb       *db,
-                        const char *tenant_id)
+static GPtrArray *
+sqlite_retention_overrides (CsDb       *db,
+                            const char *tenant_id)
 {
   CS_STMT stmt = cs_db_query (db,
                               "SELECT id, IFNULL(name, ''), retention_days FROM rooms"
@@ -102,8 +82,8 @@ cs_retention_overrides (CsDb       *db,
   return rows;
 }
 
-GPtrArray *
-cs_retention_due_rooms (CsDb *db)
+static GPtrArray *
+sqlite_retention_due_rooms (CsDb *db)
 {
   CS_STMT stmt = cs_db_query (db,
                               "SELECT r.id, r.tenant_id, IFNULL(r.retention_days, t.retention_days)"
@@ -125,12 +105,12 @@ cs_retention_due_rooms (CsDb *db)
   return rows;
 }
 
-gint64
-cs_retention_floor (CsDb       *db,
-                    const char *room_id,
-                    gint64      cutoff_ms,
-                    guint       max,
-                    guint      *n_messages)
+static gint64
+sqlite_retention_floor (CsDb       *db,
+                        const char *room_id,
+                        gint64      cutoff_ms,
+                        guint       max,
+                        guint      *n_messages)
 {
   /* The oldest first, on messages_room (room_id, seq); stops at the first
    * message that is not due, so what goes is always a prefix of the room
@@ -150,10 +130,10 @@ cs_retention_floor (CsDb       *db,
   return floor;
 }
 
-GPtrArray *
-cs_retention_attachment_ids (CsDb       *db,
-                             const char *room_id,
-                             gint64      before_seq)
+static GPtrArray *
+sqlite_retention_attachment_ids (CsDb       *db,
+                                 const char *room_id,
+                                 gint64      before_seq)
 {
   CS_STMT stmt = cs_db_query (db,
                               "SELECT a.id FROM messages m JOIN attachments a ON a.message_id = m.id"
@@ -166,10 +146,10 @@ cs_retention_attachment_ids (CsDb       *db,
   return ids;
 }
 
-gboolean
-cs_retention_remove (CsDb       *db,
-                     const char *room_id,
-                     gint64      before_seq)
+static gboolean
+sqlite_retention_remove (CsDb       *db,
+                         const char *room_id,
+                         gint64      before_seq)
 {
   /* The events first: the edits and deletions above the floor are found
    * by the ids of the messages still there. */
@@ -199,3 +179,15 @@ cs_retention_remove (CsDb       *db,
          cs_db_exec (db, "DELETE FROM messages WHERE room_id = ? AND seq < ?",
                      "si", room_id, before_seq) == SQLITE_DONE;
 }
+
+const CsRetentionOps cs_sqlite_retention_ops = {
+  .tenant = sqlite_retention_tenant,
+  .set_tenant = sqlite_retention_set_tenant,
+  .room_days = sqlite_retention_room_days,
+  .set_room = sqlite_retention_set_room,
+  .overrides = sqlite_retention_overrides,
+  .due_rooms = sqlite_retention_due_rooms,
+  .floor = sqlite_retention_floor,
+  .attachment_ids = sqlite_retention_attachment_ids,
+  .remove = sqlite_retention_remove,
+};

@@ -6,64 +6,64 @@
 #include "cs-db-rows.h"
 #include "cs-rooms.h"
 
-char *
-cs_rooms_name (CsDb       *db,
-               const char *room_id)
+static char *
+sqlite_rooms_name (CsDb       *db,
+                   const char *room_id)
 {
   return cs_db_text (db, "SELECT name FROM rooms WHERE id = ?", "s", room_id);
 }
 
-char *
-cs_rooms_type (CsDb       *db,
-               const char *room_id)
+static char *
+sqlite_rooms_type (CsDb       *db,
+                   const char *room_id)
 {
   return cs_db_text (db, "SELECT type FROM rooms WHERE id = ?", "s", room_id);
 }
 
-gboolean
-cs_rooms_is_archived (CsDb       *db,
-                      const char *room_id)
+static gboolean
+sqlite_rooms_is_archived (CsDb       *db,
+                          const char *room_id)
 {
   return cs_db_int (db, 0, "SELECT is_archived FROM rooms WHERE id = ?", "s", room_id) != 0;
 }
 
-gint64
-cs_rooms_last_seq (CsDb       *db,
-                   const char *room_id)
+static gint64
+sqlite_rooms_last_seq (CsDb       *db,
+                       const char *room_id)
 {
   return cs_db_int (db, 0, "SELECT last_seq FROM rooms WHERE id = ?", "s", room_id);
 }
 
-char *
-cs_members_role (CsDb       *db,
-                 const char *room_id,
-                 const char *user_id)
+static char *
+sqlite_members_role (CsDb       *db,
+                     const char *room_id,
+                     const char *user_id)
 {
   return cs_db_text (db, "SELECT role FROM members WHERE room_id = ? AND user_id = ?", "ss", room_id, user_id);
 }
 
-gint64
-cs_members_last_read (CsDb       *db,
-                      const char *room_id,
-                      const char *user_id)
+static gint64
+sqlite_members_last_read (CsDb       *db,
+                          const char *room_id,
+                          const char *user_id)
 {
   return cs_db_int (db, 0, "SELECT last_read_seq FROM members WHERE room_id = ? AND user_id = ?",
                     "ss", room_id, user_id);
 }
 
-gboolean
-cs_members_set_last_read (CsDb       *db,
-                          const char *room_id,
-                          const char *user_id,
-                          gint64      seq)
+static gboolean
+sqlite_members_set_last_read (CsDb       *db,
+                              const char *room_id,
+                              const char *user_id,
+                              gint64      seq)
 {
   return cs_db_exec (db, "UPDATE members SET last_read_seq = ? WHERE room_id = ? AND user_id = ?",
                      "iss", seq, room_id, user_id) == SQLITE_DONE;
 }
 
-GPtrArray *
-cs_members_users (CsDb       *db,
-                  const char *room_id)
+static GPtrArray *
+sqlite_members_users (CsDb       *db,
+                      const char *room_id)
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_member_user_free);
   CS_STMT stmt = cs_db_query (db,
@@ -84,10 +84,10 @@ cs_members_users (CsDb       *db,
   return list;
 }
 
-GPtrArray *
-cs_members_prefs (CsDb       *db,
-                  const char *room_id,
-                  const char *except_user_id)
+static GPtrArray *
+sqlite_members_prefs (CsDb       *db,
+                      const char *room_id,
+                      const char *except_user_id)
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_member_prefs_free);
   CS_STMT stmt = cs_db_query (db,
@@ -106,11 +106,11 @@ cs_members_prefs (CsDb       *db,
   return list;
 }
 
-CsRoom *
-cs_rooms_get (CsDb       *db,
-              const char *tenant_id,
-              const char *room_id,
-              const char *viewer_id)
+static CsRoom *
+sqlite_rooms_get (CsDb       *db,
+                  const char *tenant_id,
+                  const char *room_id,
+                  const char *viewer_id)
 {
   CS_STMT stmt = cs_db_query (db,
                               "SELECT r.id, r.type, r.name, r.description, r.is_private, r.is_archived,"
@@ -143,10 +143,10 @@ cs_rooms_get (CsDb       *db,
   return r;
 }
 
-char *
-cs_rooms_direct_name (CsDb       *db,
-                      const char *room_id,
-                      const char *viewer_id)
+static char *
+sqlite_rooms_direct_name (CsDb       *db,
+                          const char *room_id,
+                          const char *viewer_id)
 {
   return cs_db_text (db,
                      "SELECT u.display_name FROM members mb JOIN users u ON u.id = mb.user_id"
@@ -154,11 +154,11 @@ cs_rooms_direct_name (CsDb       *db,
                      "ss", room_id, viewer_id);
 }
 
-gint64
-cs_rooms_unread_count (CsDb       *db,
-                       const char *room_id,
-                       gint64      after_seq,
-                       const char *viewer_id)
+static gint64
+sqlite_rooms_unread_count (CsDb       *db,
+                           const char *room_id,
+                           gint64      after_seq,
+                           const char *viewer_id)
 {
   return cs_db_int (db, 0,
                     "SELECT COUNT(*) FROM (SELECT 1 FROM messages WHERE room_id = ? AND seq > ?"
@@ -166,11 +166,11 @@ cs_rooms_unread_count (CsDb       *db,
                     "sis", room_id, after_seq, viewer_id);
 }
 
-gint64
-cs_rooms_mention_count (CsDb       *db,
-                        const char *room_id,
-                        gint64      after_seq,
-                        const char *viewer_id)
+static gint64
+sqlite_rooms_mention_count (CsDb       *db,
+                            const char *room_id,
+                            gint64      after_seq,
+                            const char *viewer_id)
 {
   return cs_db_int (db, 0,
                     "SELECT COUNT(*) FROM (SELECT 1 FROM mentions mn JOIN messages m ON m.seq = mn.seq"
@@ -178,9 +178,9 @@ cs_rooms_mention_count (CsDb       *db,
                     "ssi", viewer_id, room_id, after_seq);
 }
 
-CsMessage *
-cs_rooms_last_message (CsDb       *db,
-                       const char *room_id)
+static CsMessage *
+sqlite_rooms_last_message (CsDb       *db,
+                           const char *room_id)
 {
   CS_STMT stmt = cs_db_query (db,
                               "SELECT m.id, m.seq, u.display_name, m.body, m.created_at, m.deleted, m.system"
@@ -206,11 +206,11 @@ cs_rooms_last_message (CsDb       *db,
   return m;
 }
 
-char *
-cs_members_role_in_tenant (CsDb       *db,
-                           const char *tenant_id,
-                           const char *room_id,
-                           const char *user_id)
+static char *
+sqlite_members_role_in_tenant (CsDb       *db,
+                               const char *tenant_id,
+                               const char *room_id,
+                               const char *user_id)
 {
   return cs_db_text (db,
                      "SELECT mb.role FROM members mb JOIN rooms r ON r.id = mb.room_id"
@@ -218,9 +218,9 @@ cs_members_role_in_tenant (CsDb       *db,
                      "sss", room_id, user_id, tenant_id);
 }
 
-char **
-cs_members_ids (CsDb       *db,
-                const char *room_id)
+static char **
+sqlite_members_ids (CsDb       *db,
+                    const char *room_id)
 {
   g_autoptr(GStrvBuilder) builder = NULL;
   char **ids = cs_db_member_ids_lookup (db, room_id);
@@ -242,9 +242,9 @@ cs_members_ids (CsDb       *db,
   return ids;
 }
 
-GPtrArray *
-cs_members_list (CsDb       *db,
-                 const char *room_id)
+static GPtrArray *
+sqlite_members_list (CsDb       *db,
+                     const char *room_id)
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_member_free);
   CS_STMT stmt = cs_db_query (db,
@@ -266,17 +266,17 @@ cs_members_list (CsDb       *db,
   return list;
 }
 
-gboolean
-cs_rooms_insert (CsDb       *db,
-                 const char *tenant_id,
-                 const char *room_id,
-                 const char *type,
-                 const char *name,
-                 const char *description,
-                 gboolean    is_private,
-                 const char *created_by,
-                 gint64      created_at,
-                 const char *context)
+static gboolean
+sqlite_rooms_insert (CsDb       *db,
+                     const char *tenant_id,
+                     const char *room_id,
+                     const char *type,
+                     const char *name,
+                     const char *description,
+                     gboolean    is_private,
+                     const char *created_by,
+                     gint64      created_at,
+                     const char *context)
 {
   return cs_db_exec (db,
                      "INSERT INTO rooms (id, tenant_id, type, name, description, is_private, created_by,"
@@ -285,13 +285,13 @@ cs_rooms_insert (CsDb       *db,
                      created_by, created_at, created_at, context) == SQLITE_DONE;
 }
 
-gboolean
-cs_rooms_insert_direct (CsDb       *db,
-                        const char *tenant_id,
-                        const char *room_id,
-                        const char *created_by,
-                        gint64      created_at,
-                        const char *direct_key)
+static gboolean
+sqlite_rooms_insert_direct (CsDb       *db,
+                            const char *tenant_id,
+                            const char *room_id,
+                            const char *created_by,
+                            gint64      created_at,
+                            const char *direct_key)
 {
   return cs_db_exec (db,
                      "INSERT INTO rooms (id, tenant_id, type, name, created_by, created_at, last_activity_at, direct_key)"
@@ -299,34 +299,34 @@ cs_rooms_insert_direct (CsDb       *db,
                      "sssiis", room_id, tenant_id, created_by, created_at, created_at, direct_key) == SQLITE_DONE;
 }
 
-char *
-cs_rooms_find_direct (CsDb       *db,
-                      const char *tenant_id,
-                      const char *direct_key)
+static char *
+sqlite_rooms_find_direct (CsDb       *db,
+                          const char *tenant_id,
+                          const char *direct_key)
 {
   return cs_db_text (db, "SELECT id FROM rooms WHERE tenant_id = ? AND direct_key = ?", "ss", tenant_id, direct_key);
 }
 
-gboolean
-cs_rooms_set_name (CsDb       *db,
-                   const char *room_id,
-                   const char *name)
+static gboolean
+sqlite_rooms_set_name (CsDb       *db,
+                       const char *room_id,
+                       const char *name)
 {
   return cs_db_exec (db, "UPDATE rooms SET name = ? WHERE id = ?", "ss", name, room_id) == SQLITE_DONE;
 }
 
-gboolean
-cs_rooms_set_description (CsDb       *db,
-                          const char *room_id,
-                          const char *description)
+static gboolean
+sqlite_rooms_set_description (CsDb       *db,
+                              const char *room_id,
+                              const char *description)
 {
   return cs_db_exec (db, "UPDATE rooms SET description = ? WHERE id = ?", "ss", description, room_id) == SQLITE_DONE;
 }
 
-gboolean
-cs_rooms_set_archived (CsDb       *db,
-                       const char *room_id,
-                       gboolean    archived)
+static gboolean
+sqlite_rooms_set_archived (CsDb       *db,
+                           const char *room_id,
+                           gboolean    archived)
 {
   return cs_db_exec (db, "UPDATE rooms SET is_archived = ? WHERE id = ?", "bs", archived, room_id) == SQLITE_DONE;
 }
@@ -341,11 +341,11 @@ collect_ids (sqlite3_stmt *stmt)
   return ids;
 }
 
-GPtrArray *
-cs_rooms_ids_of_member (CsDb       *db,
-                        const char *tenant_id,
-                        const char *user_id,
-                        gboolean    archived)
+static GPtrArray *
+sqlite_rooms_ids_of_member (CsDb       *db,
+                            const char *tenant_id,
+                            const char *user_id,
+                            gboolean    archived)
 {
   CS_STMT stmt = cs_db_query (db,
                               "SELECT r.id FROM members mb JOIN rooms r ON r.id = mb.room_id"
@@ -356,10 +356,10 @@ cs_rooms_ids_of_member (CsDb       *db,
   return collect_ids (stmt);
 }
 
-GPtrArray *
-cs_rooms_ids_to_discover (CsDb       *db,
-                          const char *tenant_id,
-                          const char *user_id)
+static GPtrArray *
+sqlite_rooms_ids_to_discover (CsDb       *db,
+                              const char *tenant_id,
+                              const char *user_id)
 {
   CS_STMT stmt = cs_db_query (db,
                               "SELECT r.id FROM rooms r WHERE r.tenant_id = ? AND r.type = 'channel'"
@@ -371,11 +371,11 @@ cs_rooms_ids_to_discover (CsDb       *db,
   return collect_ids (stmt);
 }
 
-gboolean
-cs_rooms_visible (CsDb       *db,
-                  const char *tenant_id,
-                  const char *room_id,
-                  const char *user_id)
+static gboolean
+sqlite_rooms_visible (CsDb       *db,
+                      const char *tenant_id,
+                      const char *room_id,
+                      const char *user_id)
 {
   return cs_db_int (db, 0,
                     "SELECT COUNT(*) FROM rooms r WHERE r.id = ?1 AND r.tenant_id = ?2 AND"
@@ -384,43 +384,43 @@ cs_rooms_visible (CsDb       *db,
                     "sss", room_id, tenant_id, user_id) > 0;
 }
 
-gboolean
-cs_rooms_is_open_channel (CsDb       *db,
-                          const char *tenant_id,
-                          const char *room_id)
+static gboolean
+sqlite_rooms_is_open_channel (CsDb       *db,
+                              const char *tenant_id,
+                              const char *room_id)
 {
   return cs_db_int (db, 0,
                     "SELECT COUNT(*) FROM rooms WHERE id = ? AND tenant_id = ? AND type = 'channel'"
                     " AND is_private = 0 AND is_archived = 0", "ss", room_id, tenant_id) != 0;
 }
 
-gboolean
-cs_members_is_member (CsDb       *db,
-                      const char *room_id,
-                      const char *user_id)
+static gboolean
+sqlite_members_is_member (CsDb       *db,
+                          const char *room_id,
+                          const char *user_id)
 {
   return cs_db_int (db, 0, "SELECT COUNT(*) FROM members WHERE room_id = ? AND user_id = ?",
                     "ss", room_id, user_id) != 0;
 }
 
-gint64
-cs_members_count (CsDb       *db,
-                  const char *room_id)
+static gint64
+sqlite_members_count (CsDb       *db,
+                      const char *room_id)
 {
   return cs_db_int (db, 0, "SELECT COUNT(*) FROM members WHERE room_id = ?", "s", room_id);
 }
 
-gint64
-cs_members_count_owners (CsDb       *db,
-                         const char *room_id)
+static gint64
+sqlite_members_count_owners (CsDb       *db,
+                             const char *room_id)
 {
   return cs_db_int (db, 0, "SELECT COUNT(*) FROM members WHERE room_id = ? AND role = 'owner'", "s", room_id);
 }
 
-CsMemberPrefs *
-cs_members_prefs_of (CsDb       *db,
-                     const char *room_id,
-                     const char *user_id)
+static CsMemberPrefs *
+sqlite_members_prefs_of (CsDb       *db,
+                         const char *room_id,
+                         const char *user_id)
 {
   CS_STMT stmt = cs_db_query (db, "SELECT muted, notify FROM members WHERE room_id = ? AND user_id = ?",
                               "ss", room_id, user_id);
@@ -435,12 +435,12 @@ cs_members_prefs_of (CsDb       *db,
   return p;
 }
 
-gboolean
-cs_members_insert (CsDb       *db,
-                   const char *room_id,
-                   const char *user_id,
-                   const char *role,
-                   gint64      joined_at)
+static gboolean
+sqlite_members_insert (CsDb       *db,
+                       const char *room_id,
+                       const char *user_id,
+                       const char *role,
+                       gint64      joined_at)
 {
   cs_db_members_changed (db, room_id);
   return cs_db_exec (db,
@@ -449,60 +449,101 @@ cs_members_insert (CsDb       *db,
                      "sssi", room_id, user_id, role, joined_at) == SQLITE_DONE;
 }
 
-gboolean
-cs_members_set_role (CsDb       *db,
-                     const char *room_id,
-                     const char *user_id,
-                     const char *role)
+static gboolean
+sqlite_members_set_role (CsDb       *db,
+                         const char *room_id,
+                         const char *user_id,
+                         const char *role)
 {
   return cs_db_exec (db, "UPDATE members SET role = ? WHERE room_id = ? AND user_id = ?",
                      "sss", role, room_id, user_id) == SQLITE_DONE;
 }
 
-gboolean
-cs_members_set_muted (CsDb       *db,
-                      const char *room_id,
-                      const char *user_id,
-                      gboolean    muted)
+static gboolean
+sqlite_members_set_muted (CsDb       *db,
+                          const char *room_id,
+                          const char *user_id,
+                          gboolean    muted)
 {
   return cs_db_exec (db, "UPDATE members SET muted = ? WHERE room_id = ? AND user_id = ?",
                      "bss", muted, room_id, user_id) == SQLITE_DONE;
 }
 
-gboolean
-cs_members_set_notify (CsDb       *db,
-                       const char *room_id,
-                       const char *user_id,
-                       const char *notify)
+static gboolean
+sqlite_members_set_notify (CsDb       *db,
+                           const char *room_id,
+                           const char *user_id,
+                           const char *notify)
 {
   return cs_db_exec (db, "UPDATE members SET notify = ? WHERE room_id = ? AND user_id = ?",
                      "sss", notify, room_id, user_id) == SQLITE_DONE;
 }
 
-gboolean
-cs_members_delete (CsDb       *db,
-                   const char *room_id,
-                   const char *user_id)
+static gboolean
+sqlite_members_delete (CsDb       *db,
+                       const char *room_id,
+                       const char *user_id)
 {
   cs_db_members_changed (db, room_id);
   return cs_db_exec (db, "DELETE FROM members WHERE room_id = ? AND user_id = ?", "ss", room_id, user_id) == SQLITE_DONE;
 }
 
-GPtrArray *
-cs_members_rooms_of (CsDb       *db,
-                     const char *user_id)
+static GPtrArray *
+sqlite_members_rooms_of (CsDb       *db,
+                         const char *user_id)
 {
   CS_STMT stmt = cs_db_query (db, "SELECT room_id FROM members WHERE user_id = ?", "s", user_id);
 
   return collect_ids (stmt);
 }
 
-gboolean
-cs_members_promote_successor (CsDb       *db,
-                              const char *room_id)
+static gboolean
+sqlite_members_promote_successor (CsDb       *db,
+                                  const char *room_id)
 {
   return cs_db_exec (db,
                      "UPDATE members SET role = 'owner' WHERE room_id = ?1 AND user_id ="
                      " (SELECT user_id FROM members WHERE room_id = ?1 ORDER BY (role = 'admin') DESC, joined_at LIMIT 1)",
                      "s", room_id) == SQLITE_DONE;
 }
+
+const CsRoomsOps cs_sqlite_rooms_ops = {
+  .members_ids = sqlite_members_ids,
+  .name = sqlite_rooms_name,
+  .type = sqlite_rooms_type,
+  .is_archived = sqlite_rooms_is_archived,
+  .last_seq = sqlite_rooms_last_seq,
+  .members_role = sqlite_members_role,
+  .members_last_read = sqlite_members_last_read,
+  .members_set_last_read = sqlite_members_set_last_read,
+  .members_users = sqlite_members_users,
+  .members_prefs = sqlite_members_prefs,
+  .get = sqlite_rooms_get,
+  .direct_name = sqlite_rooms_direct_name,
+  .unread_count = sqlite_rooms_unread_count,
+  .mention_count = sqlite_rooms_mention_count,
+  .last_message = sqlite_rooms_last_message,
+  .members_role_in_tenant = sqlite_members_role_in_tenant,
+  .members_list = sqlite_members_list,
+  .insert = sqlite_rooms_insert,
+  .insert_direct = sqlite_rooms_insert_direct,
+  .find_direct = sqlite_rooms_find_direct,
+  .set_name = sqlite_rooms_set_name,
+  .set_description = sqlite_rooms_set_description,
+  .set_archived = sqlite_rooms_set_archived,
+  .ids_of_member = sqlite_rooms_ids_of_member,
+  .ids_to_discover = sqlite_rooms_ids_to_discover,
+  .visible = sqlite_rooms_visible,
+  .is_open_channel = sqlite_rooms_is_open_channel,
+  .members_is_member = sqlite_members_is_member,
+  .members_count = sqlite_members_count,
+  .members_count_owners = sqlite_members_count_owners,
+  .members_prefs_of = sqlite_members_prefs_of,
+  .members_insert = sqlite_members_insert,
+  .members_set_role = sqlite_members_set_role,
+  .members_set_muted = sqlite_members_set_muted,
+  .members_set_notify = sqlite_members_set_notify,
+  .members_delete = sqlite_members_delete,
+  .members_rooms_of = sqlite_members_rooms_of,
+  .members_promote_successor = sqlite_members_promote_successor,
+};

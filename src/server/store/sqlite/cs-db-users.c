@@ -6,10 +6,10 @@
 #include "cs-db-rows.h"
 #include "cs-users.h"
 
-CsUser *
-cs_users_get (CsDb       *db,
-              const char *tenant_id,
-              const char *user_id)
+static CsUser *
+sqlite_users_get (CsDb       *db,
+                  const char *tenant_id,
+                  const char *user_id)
 {
   CS_STMT stmt = cs_db_query (db,
                               "SELECT " CS_USER_COLS " FROM users u WHERE u.id = ? AND u.tenant_id = ?",
@@ -20,17 +20,17 @@ cs_users_get (CsDb       *db,
   return cs_db_user_row (stmt, 0);
 }
 
-char *
-cs_users_display_name (CsDb       *db,
-                       const char *user_id)
+static char *
+sqlite_users_display_name (CsDb       *db,
+                           const char *user_id)
 {
   return cs_db_text (db, "SELECT display_name FROM users WHERE id = ?", "s", user_id);
 }
 
-char *
-cs_users_tenant_role (CsDb       *db,
-                      const char *tenant_id,
-                      const char *user_id)
+static char *
+sqlite_users_tenant_role (CsDb       *db,
+                          const char *tenant_id,
+                          const char *user_id)
 {
   return cs_db_text (db, "SELECT role FROM users WHERE id = ? AND tenant_id = ?", "ss", user_id, tenant_id);
 }
@@ -51,11 +51,11 @@ like_pattern (const char *q)
   return g_string_free (s, FALSE);
 }
 
-GPtrArray *
-cs_users_search (CsDb       *db,
-                 const char *tenant_id,
-                 const char *text,
-                 guint       n)
+static GPtrArray *
+sqlite_users_search (CsDb       *db,
+                     const char *tenant_id,
+                     const char *text,
+                     guint       n)
 {
   g_autofree char *pattern = like_pattern (text ? text : "");
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_user_free);
@@ -70,58 +70,58 @@ cs_users_search (CsDb       *db,
   return list;
 }
 
-char *
-cs_users_active_role (CsDb       *db,
-                      const char *tenant_id,
-                      const char *user_id)
+static char *
+sqlite_users_active_role (CsDb       *db,
+                          const char *tenant_id,
+                          const char *user_id)
 {
   return cs_db_text (db, "SELECT role FROM users WHERE id = ? AND tenant_id = ? AND deleted_at IS NULL",
                      "ss", user_id, tenant_id);
 }
 
-gboolean
-cs_tenants_exists (CsDb       *db,
-                   const char *name)
+static gboolean
+sqlite_tenants_exists (CsDb       *db,
+                       const char *name)
 {
   return cs_db_int (db, 0, "SELECT COUNT(*) FROM tenants WHERE name = ?", "s", name) > 0;
 }
 
-gboolean
-cs_tenants_insert (CsDb       *db,
-                   const char *tenant_id,
-                   const char *name,
-                   const char *language,
-                   gint64      created_at)
+static gboolean
+sqlite_tenants_insert (CsDb       *db,
+                       const char *tenant_id,
+                       const char *name,
+                       const char *language,
+                       gint64      created_at)
 {
   return cs_db_exec (db, "INSERT INTO tenants (id, name, language, created_at) VALUES (?, ?, ?, ?)",
                      "sssi", tenant_id, name, language, created_at) == SQLITE_DONE;
 }
 
-char *
-cs_tenants_find (CsDb       *db,
-                 const char *name)
+static char *
+sqlite_tenants_find (CsDb       *db,
+                     const char *name)
 {
   return cs_db_text (db, "SELECT id FROM tenants WHERE name = ?", "s", name);
 }
 
-gboolean
-cs_users_email_taken (CsDb       *db,
-                      const char *tenant_id,
-                      const char *email)
+static gboolean
+sqlite_users_email_taken (CsDb       *db,
+                          const char *tenant_id,
+                          const char *email)
 {
   return cs_db_int (db, 0, "SELECT COUNT(*) FROM users WHERE tenant_id = ? AND email = ?",
                     "ss", tenant_id, email) > 0;
 }
 
-gboolean
-cs_users_insert (CsDb       *db,
-                 const char *user_id,
-                 const char *tenant_id,
-                 const char *email,
-                 const char *display_name,
-                 const char *role,
-                 const char *password_hash,
-                 gint64      created_at)
+static gboolean
+sqlite_users_insert (CsDb       *db,
+                     const char *user_id,
+                     const char *tenant_id,
+                     const char *email,
+                     const char *display_name,
+                     const char *role,
+                     const char *password_hash,
+                     gint64      created_at)
 {
   return cs_db_exec (db,
                      "INSERT INTO users (id, tenant_id, email, display_name, role, password_hash, created_at)"
@@ -130,13 +130,13 @@ cs_users_insert (CsDb       *db,
                      created_at) == SQLITE_DONE;
 }
 
-gboolean
-cs_users_find_login (CsDb       *db,
-                     const char *tenant_name,
-                     const char *email,
-                     char      **out_user_id,
-                     char      **out_tenant_id,
-                     char      **out_password_hash)
+static gboolean
+sqlite_users_find_login (CsDb       *db,
+                         const char *tenant_name,
+                         const char *email,
+                         char      **out_user_id,
+                         char      **out_tenant_id,
+                         char      **out_password_hash)
 {
   CS_STMT stmt = cs_db_query (db,
                               "SELECT u.id, u.tenant_id, u.password_hash FROM users u"
@@ -152,50 +152,50 @@ cs_users_find_login (CsDb       *db,
   return TRUE;
 }
 
-char *
-cs_users_password_hash (CsDb       *db,
-                        const char *user_id)
+static char *
+sqlite_users_password_hash (CsDb       *db,
+                            const char *user_id)
 {
   return cs_db_text (db, "SELECT password_hash FROM users WHERE id = ?", "s", user_id);
 }
 
-gboolean
-cs_users_set_display_name (CsDb       *db,
-                           const char *user_id,
-                           const char *display_name)
+static gboolean
+sqlite_users_set_display_name (CsDb       *db,
+                               const char *user_id,
+                               const char *display_name)
 {
   return cs_db_exec (db, "UPDATE users SET display_name = ? WHERE id = ?", "ss", display_name, user_id) == SQLITE_DONE;
 }
 
-gboolean
-cs_users_set_status_text (CsDb       *db,
-                          const char *user_id,
-                          const char *status_text)
+static gboolean
+sqlite_users_set_status_text (CsDb       *db,
+                              const char *user_id,
+                              const char *status_text)
 {
   return cs_db_exec (db, "UPDATE users SET status_text = ? WHERE id = ?", "ss", status_text, user_id) == SQLITE_DONE;
 }
 
-gboolean
-cs_users_set_last_seen (CsDb       *db,
-                        const char *user_id,
-                        gint64      at)
+static gboolean
+sqlite_users_set_last_seen (CsDb       *db,
+                            const char *user_id,
+                            gint64      at)
 {
   return cs_db_exec (db, "UPDATE users SET last_seen_at = ? WHERE id = ?", "is", at, user_id) == SQLITE_DONE;
 }
 
-gboolean
-cs_users_set_role (CsDb       *db,
-                   const char *tenant_id,
-                   const char *user_id,
-                   const char *role)
+static gboolean
+sqlite_users_set_role (CsDb       *db,
+                       const char *tenant_id,
+                       const char *user_id,
+                       const char *role)
 {
   return cs_db_exec (db, "UPDATE users SET role = ? WHERE id = ? AND tenant_id = ?",
                      "sss", role, user_id, tenant_id) == SQLITE_DONE;
 }
 
-GPtrArray *
-cs_users_last_seen (CsDb       *db,
-                    const char *tenant_id)
+static GPtrArray *
+sqlite_users_last_seen (CsDb       *db,
+                        const char *tenant_id)
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_user_free);
   CS_STMT stmt = cs_db_query (db,
@@ -213,10 +213,10 @@ cs_users_last_seen (CsDb       *db,
   return list;
 }
 
-gboolean
-cs_users_erase (CsDb       *db,
-                const char *user_id,
-                gint64      at)
+static gboolean
+sqlite_users_erase (CsDb       *db,
+                    const char *user_id,
+                    gint64      at)
 {
   return cs_db_exec (db,
                      "UPDATE users SET email = NULL, display_name = 'Deleted user', password_hash = NULL,"
@@ -228,10 +228,10 @@ cs_users_erase (CsDb       *db,
          cs_db_exec (db, "DELETE FROM events WHERE user_id = ?", "s", user_id) == SQLITE_DONE;
 }
 
-GPtrArray *
-cs_users_export (CsDb         *db,
-                 const char   *user_id,
-                 CsExportTable table)
+static GPtrArray *
+sqlite_users_export (CsDb         *db,
+                     const char   *user_id,
+                     CsExportTable table)
 {
   static const char * const sql[] = {
     [CS_EXPORT_MEMBERSHIPS] =
@@ -283,13 +283,13 @@ cs_users_export (CsDb         *db,
   return rows;
 }
 
-GPtrArray *
-cs_audit_list (CsDb       *db,
-               const char *tenant_id,
-               const char *action,
-               gint64      since_ms,
-               gint64      before_id,
-               guint       n)
+static GPtrArray *
+sqlite_audit_list (CsDb       *db,
+                   const char *tenant_id,
+                   const char *action,
+                   gint64      since_ms,
+                   gint64      before_id,
+                   guint       n)
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_audit_entry_free);
   CS_STMT stmt = cs_db_query (db,
@@ -315,14 +315,14 @@ cs_audit_list (CsDb       *db,
   return list;
 }
 
-gboolean
-cs_stored_sessions_insert (CsDb       *db,
-                           const char *token_hash,
-                           const char *user_id,
-                           const char *tenant_id,
-                           gint64      created_at,
-                           gint64      expires_at,
-                           const char *ip)
+static gboolean
+sqlite_stored_sessions_insert (CsDb       *db,
+                               const char *token_hash,
+                               const char *user_id,
+                               const char *tenant_id,
+                               gint64      created_at,
+                               gint64      expires_at,
+                               const char *ip)
 {
   return cs_db_exec (db,
                      "INSERT INTO sessions (token_hash, user_id, tenant_id, created_at, expires_at, ip)"
@@ -330,24 +330,24 @@ cs_stored_sessions_insert (CsDb       *db,
                      "sssiis", token_hash, user_id, tenant_id, created_at, expires_at, ip) == SQLITE_DONE;
 }
 
-gboolean
-cs_stored_sessions_revoke (CsDb       *db,
-                           const char *token_hash,
-                           gint64      at)
+static gboolean
+sqlite_stored_sessions_revoke (CsDb       *db,
+                               const char *token_hash,
+                               gint64      at)
 {
   return cs_db_exec (db, "UPDATE sessions SET revoked_at = ? WHERE token_hash = ?", "is", at, token_hash) == SQLITE_DONE;
 }
 
-gboolean
-cs_stored_sessions_delete_expired (CsDb  *db,
-                                   gint64 now_ms)
+static gboolean
+sqlite_stored_sessions_delete_expired (CsDb  *db,
+                                       gint64 now_ms)
 {
   return cs_db_exec (db, "DELETE FROM sessions WHERE expires_at <= ?", "i", now_ms) == SQLITE_DONE;
 }
 
-GPtrArray *
-cs_stored_sessions_live (CsDb  *db,
-                         gint64 now_ms)
+static GPtrArray *
+sqlite_stored_sessions_live (CsDb  *db,
+                             gint64 now_ms)
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_stored_session_free);
   CS_STMT stmt = cs_db_query (db,
@@ -367,32 +367,32 @@ cs_stored_sessions_live (CsDb  *db,
   return list;
 }
 
-char *
-cs_users_find_by_email (CsDb       *db,
-                        const char *tenant_id,
-                        const char *email)
+static char *
+sqlite_users_find_by_email (CsDb       *db,
+                            const char *tenant_id,
+                            const char *email)
 {
   return cs_db_text (db, "SELECT id FROM users WHERE tenant_id = ? AND email = ? AND deleted_at IS NULL",
                      "ss", tenant_id, email);
 }
 
-char *
-cs_users_email (CsDb       *db,
-                const char *user_id)
+static char *
+sqlite_users_email (CsDb       *db,
+                    const char *user_id)
 {
   return cs_db_text (db, "SELECT email FROM users WHERE id = ?", "s", user_id);
 }
 
-gboolean
-cs_agents_insert (CsDb       *db,
-                  const char *user_id,
-                  const char *tenant_id,
-                  const char *handle,
-                  const char *display_name,
-                  const char *description,
-                  const char *system_prompt,
-                  const char *model,
-                  gint64      created_at)
+static gboolean
+sqlite_agents_insert (CsDb       *db,
+                      const char *user_id,
+                      const char *tenant_id,
+                      const char *handle,
+                      const char *display_name,
+                      const char *description,
+                      const char *system_prompt,
+                      const char *model,
+                      gint64      created_at)
 {
   return cs_db_exec (db,
                      "INSERT INTO users (id, tenant_id, email, display_name, role, password_hash, created_at,"
@@ -402,11 +402,11 @@ cs_agents_insert (CsDb       *db,
                      system_prompt, model) == SQLITE_DONE;
 }
 
-gboolean
-cs_users_handle_taken (CsDb       *db,
-                       const char *tenant_id,
-                       const char *handle,
-                       const char *except_id)
+static gboolean
+sqlite_users_handle_taken (CsDb       *db,
+                           const char *tenant_id,
+                           const char *handle,
+                           const char *except_id)
 {
   return cs_db_int (db, 0,
                     "SELECT COUNT(*) FROM users WHERE tenant_id = ?1 AND deleted_at IS NULL"
@@ -415,9 +415,9 @@ cs_users_handle_taken (CsDb       *db,
                     "sss", tenant_id, handle, except_id) > 0;
 }
 
-GPtrArray *
-cs_agents_list (CsDb       *db,
-                const char *tenant_id)
+static GPtrArray *
+sqlite_agents_list (CsDb       *db,
+                    const char *tenant_id)
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_user_free);
   CS_STMT stmt = cs_db_query (db,
@@ -430,10 +430,10 @@ cs_agents_list (CsDb       *db,
   return list;
 }
 
-CsUser *
-cs_agents_get (CsDb       *db,
-               const char *tenant_id,
-               const char *agent_id)
+static CsUser *
+sqlite_agents_get (CsDb       *db,
+                   const char *tenant_id,
+                   const char *agent_id)
 {
   CS_STMT stmt = cs_db_query (db,
                               "SELECT " CS_USER_COLS " FROM users u WHERE u.id = ? AND u.tenant_id = ?"
@@ -445,14 +445,14 @@ cs_agents_get (CsDb       *db,
   return cs_db_user_row (stmt, 0);
 }
 
-gboolean
-cs_agents_update (CsDb       *db,
-                  const char *agent_id,
-                  const char *handle,
-                  const char *display_name,
-                  const char *description,
-                  const char *system_prompt,
-                  const char *model)
+static gboolean
+sqlite_agents_update (CsDb       *db,
+                      const char *agent_id,
+                      const char *handle,
+                      const char *display_name,
+                      const char *description,
+                      const char *system_prompt,
+                      const char *model)
 {
   return cs_db_exec (db,
                      "UPDATE users SET handle = IFNULL (?1, handle), display_name = IFNULL (?2, display_name),"
@@ -462,10 +462,10 @@ cs_agents_update (CsDb       *db,
                      "ssssss", handle, display_name, description, system_prompt, model, agent_id) == SQLITE_DONE;
 }
 
-gboolean
-cs_agents_remove (CsDb       *db,
-                  const char *agent_id,
-                  gint64      at)
+static gboolean
+sqlite_agents_remove (CsDb       *db,
+                      const char *agent_id,
+                      gint64      at)
 {
   cs_db_members_changed (db, NULL);
   return cs_db_exec (db, "UPDATE users SET handle = NULL, deleted_at = ? WHERE id = ? AND kind = 'agent'",
@@ -474,9 +474,9 @@ cs_agents_remove (CsDb       *db,
          cs_db_exec (db, "DELETE FROM mentions WHERE user_id = ?", "s", agent_id) == SQLITE_DONE;
 }
 
-char **
-cs_users_room_ids (CsDb       *db,
-                   const char *user_id)
+static char **
+sqlite_users_room_ids (CsDb       *db,
+                       const char *user_id)
 {
   g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
   CS_STMT stmt = cs_db_query (db, "SELECT room_id FROM members WHERE user_id = ? ORDER BY room_id", "s", user_id);
@@ -485,3 +485,39 @@ cs_users_room_ids (CsDb       *db,
     g_strv_builder_add (ids, cs_col_text (stmt, 0));
   return g_strv_builder_end (ids);
 }
+
+const CsUsersOps cs_sqlite_users_ops = {
+  .room_ids = sqlite_users_room_ids,
+  .get = sqlite_users_get,
+  .display_name = sqlite_users_display_name,
+  .tenant_role = sqlite_users_tenant_role,
+  .search = sqlite_users_search,
+  .active_role = sqlite_users_active_role,
+  .tenants_exists = sqlite_tenants_exists,
+  .tenants_insert = sqlite_tenants_insert,
+  .tenants_find = sqlite_tenants_find,
+  .email_taken = sqlite_users_email_taken,
+  .insert = sqlite_users_insert,
+  .find_login = sqlite_users_find_login,
+  .password_hash = sqlite_users_password_hash,
+  .set_display_name = sqlite_users_set_display_name,
+  .set_status_text = sqlite_users_set_status_text,
+  .set_last_seen = sqlite_users_set_last_seen,
+  .set_role = sqlite_users_set_role,
+  .last_seen = sqlite_users_last_seen,
+  .erase = sqlite_users_erase,
+  .export = sqlite_users_export,
+  .audit_list = sqlite_audit_list,
+  .stored_sessions_insert = sqlite_stored_sessions_insert,
+  .stored_sessions_revoke = sqlite_stored_sessions_revoke,
+  .stored_sessions_delete_expired = sqlite_stored_sessions_delete_expired,
+  .stored_sessions_live = sqlite_stored_sessions_live,
+  .find_by_email = sqlite_users_find_by_email,
+  .email = sqlite_users_email,
+  .agents_insert = sqlite_agents_insert,
+  .handle_taken = sqlite_users_handle_taken,
+  .agents_list = sqlite_agents_list,
+  .agents_get = sqlite_agents_get,
+  .agents_update = sqlite_agents_update,
+  .agents_remove = sqlite_agents_remove,
+};

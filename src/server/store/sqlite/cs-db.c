@@ -9,7 +9,9 @@
 
 #include <stdarg.h>
 
-struct _CsDb {
+/* CsDb is the engine-neutral head of the connection (cs-engine.h). */
+typedef struct {
+  CsDb        base;
   sqlite3    *handle;
   GHashTable *stmts;   /* const char *sql (static strings) -> sqlite3_stmt* */
   /* The read-write connection does not log its failures step by step: it
@@ -23,7 +25,9 @@ struct _CsDb {
   guint       member_ids_max;
   gboolean    members_dirty;  /* a membership write in the open transaction */
   gint64      data_version;   /* of the last look-up: another process's commit changes it */
-};
+} SqliteDb;
+
+#define S(db) ((SqliteDb *) (db))
 
 /* Each entry migrates from version i to i + 1. Never edit a released step:
  * add a new one. */
@@ -253,36 +257,37 @@ cs_db_open (const char *path,
             gboolean    read_only,
             GError    **error)
 {
-  CsDb *db = g_new0 (CsDb, 1);
+  CsDb *db = (CsDb *) g_new0 (SqliteDb, 1);
   int rc;
 
-  rc = sqlite3_open_v2 (path, &db->handle,
+  db->engine = &cs_engine_sqlite;
+  rc = sqlite3_open_v2 (path, &S (db)->handle,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
     {
       g_set_error (error, CAU_ERROR, CAU_ERROR_INTERNAL, "Cannot open the database %s: %s",
-                   path, db->handle ? sqlite3_errmsg (db->handle) : sqlite3_errstr (rc));
+                   path, S (db)->handle ? sqlite3_errmsg (S (db)->handle) : sqlite3_errstr (rc));
       cs_db_close (db);
       return NULL;
     }
-  db->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, stmt_finalize);
-  sqlite3_busy_timeout (db->handle, 10000);
-  sqlite3_extended_result_codes (db->handle, 1);
+  S (db)->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, stmt_finalize);
+  sqlite3_busy_timeout (S (db)->handle, 10000);
+  sqlite3_extended_result_codes (S (db)->handle, 1);
 
   /* WAL lets readers run beside the one writer; FULL syncs the WAL at every
    * commit, so an acknowledged message survives a power cut. */
-  if (!exec_sql (db->handle,
+  if (!exec_sql (S (db)->handle,
                  "PRAGMA journal_mode=WAL;"
                  "PRAGMA synchronous=FULL;"
                  "PRAGMA foreign_keys=ON;"
                  "PRAGMA temp_store=MEMORY;"
                  "PRAGMA cache_size=-32000;", error) ||
-      (read_only && !exec_sql (db->handle, "PRAGMA query_only=1;", error)))
+      (read_only && !exec_sql (S (db)->handle, "PRAGMA query_only=1;", error)))
     {
       cs_db_close (db);
       return NULL;
     }
-  db->collect = !read_only;
+  S (db)->collect = !read_only;
   return db;
 }
 
@@ -292,7 +297,7 @@ cs_db_set_cache_kib (CsDb  *db,
 {
   g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size=-%u;", kib);
 
-  return exec_sql (db->handle, sql, NULL);
+  return exec_sql (S (db)->handle, sql, NULL);
 }
 
 /* ---- the writer's member lists ----------------------------------------- */
@@ -305,7 +310,7 @@ members_commit_cb (gpointer data)
 {
   CsDb *db = data;
 
-  db->members_dirty = FALSE;
+  S (db)->members_dirty = FALSE;
   return 0;
 }
 
@@ -314,22 +319,22 @@ members_rollback_cb (gpointer data)
 {
   CsDb *db = data;
 
-  g_hash_table_remove_all (db->member_ids);
-  db->members_dirty = FALSE;
+  g_hash_table_remove_all (S (db)->member_ids);
+  S (db)->members_dirty = FALSE;
 }
 
 void
 cs_db_keep_member_lists (CsDb  *db,
                          guint  max_rooms)
 {
-  g_return_if_fail (db->member_ids == NULL);
+  g_return_if_fail (S (db)->member_ids == NULL);
   if (max_rooms == 0)
     return;
-  db->member_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
-  db->member_ids_max = max_rooms;
-  db->data_version = -1;
-  sqlite3_commit_hook (db->handle, members_commit_cb, db);
-  sqlite3_rollback_hook (db->handle, members_rollback_cb, db);
+  S (db)->member_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
+  S (db)->member_ids_max = max_rooms;
+  S (db)->data_version = -1;
+  sqlite3_commit_hook (S (db)->handle, members_commit_cb, db);
+  sqlite3_rollback_hook (S (db)->handle, members_rollback_cb, db);
 }
 
 char **
@@ -339,17 +344,17 @@ cs_db_member_ids_lookup (CsDb       *db,
   char **ids;
   gint64 version;
 
-  if (db->member_ids == NULL || db->members_dirty)
+  if (S (db)->member_ids == NULL || S (db)->members_dirty)
     return NULL;
   /* Another process (the command line) may have changed the members. */
   version = cs_db_int (db, -1, "PRAGMA data_version", "");
-  if (version != db->data_version)
+  if (version != S (db)->data_version)
     {
-      g_hash_table_remove_all (db->member_ids);
-      db->data_version = version;
+      g_hash_table_remove_all (S (db)->member_ids);
+      S (db)->data_version = version;
       return NULL;
     }
-  ids = g_hash_table_lookup (db->member_ids, room_id);
+  ids = g_hash_table_lookup (S (db)->member_ids, room_id);
   return ids ? g_strdupv (ids) : NULL;
 }
 
@@ -358,31 +363,31 @@ cs_db_member_ids_keep (CsDb       *db,
                        const char *room_id,
                        char      **ids)
 {
-  if (db->member_ids == NULL || db->members_dirty)
+  if (S (db)->member_ids == NULL || S (db)->members_dirty)
     return;
-  if (g_hash_table_size (db->member_ids) >= db->member_ids_max)
+  if (g_hash_table_size (S (db)->member_ids) >= S (db)->member_ids_max)
     {
       /* Bounded: one list goes (it is read again when needed). */
       GHashTableIter iter;
 
-      g_hash_table_iter_init (&iter, db->member_ids);
+      g_hash_table_iter_init (&iter, S (db)->member_ids);
       if (g_hash_table_iter_next (&iter, NULL, NULL))
         g_hash_table_iter_remove (&iter);
     }
-  g_hash_table_replace (db->member_ids, g_strdup (room_id), g_strdupv (ids));
+  g_hash_table_replace (S (db)->member_ids, g_strdup (room_id), g_strdupv (ids));
 }
 
 void
 cs_db_members_changed (CsDb       *db,
                        const char *room_id)
 {
-  if (db->member_ids == NULL)
+  if (S (db)->member_ids == NULL)
     return;
-  db->members_dirty = TRUE;
+  S (db)->members_dirty = TRUE;
   if (room_id)
-    g_hash_table_remove (db->member_ids, room_id);
+    g_hash_table_remove (S (db)->member_ids, room_id);
   else
-    g_hash_table_remove_all (db->member_ids);
+    g_hash_table_remove_all (S (db)->member_ids);
 }
 
 void
@@ -390,18 +395,18 @@ cs_db_close (CsDb *db)
 {
   if (db == NULL)
     return;
-  g_clear_pointer (&db->member_ids, g_hash_table_unref);
-  g_clear_pointer (&db->stmts, g_hash_table_unref);
-  g_free (db->error_msg);
-  if (db->handle)
-    sqlite3_close_v2 (db->handle);
+  g_clear_pointer (&S (db)->member_ids, g_hash_table_unref);
+  g_clear_pointer (&S (db)->stmts, g_hash_table_unref);
+  g_free (S (db)->error_msg);
+  if (S (db)->handle)
+    sqlite3_close_v2 (S (db)->handle);
   g_free (db);
 }
 
 sqlite3 *
 cs_db_handle (CsDb *db)
 {
-  return db->handle;
+  return S (db)->handle;
 }
 
 int
@@ -427,16 +432,16 @@ cs_db_migrate (CsDb    *db,
     {
       g_autofree char *bump = g_strdup_printf ("PRAGMA user_version=%d;", version + 1);
 
-      if (!exec_sql (db->handle, "BEGIN IMMEDIATE;", error))
+      if (!exec_sql (S (db)->handle, "BEGIN IMMEDIATE;", error))
         return FALSE;
-      if (!exec_sql (db->handle, migrations[version], error) ||
-          !exec_sql (db->handle, bump, error))
+      if (!exec_sql (S (db)->handle, migrations[version], error) ||
+          !exec_sql (S (db)->handle, bump, error))
         {
-          exec_sql (db->handle, "ROLLBACK;", NULL);
+          exec_sql (S (db)->handle, "ROLLBACK;", NULL);
           g_prefix_error (error, "Migrating the database to version %d: ", version + 1);
           return FALSE;
         }
-      if (!exec_sql (db->handle, "COMMIT;", error))
+      if (!exec_sql (S (db)->handle, "COMMIT;", error))
         return FALSE;
       g_info ("Database migrated to schema version %d", version + 1);
     }
@@ -447,16 +452,16 @@ static sqlite3_stmt *
 prepare (CsDb       *db,
          const char *sql)
 {
-  sqlite3_stmt *stmt = g_hash_table_lookup (db->stmts, sql);
+  sqlite3_stmt *stmt = g_hash_table_lookup (S (db)->stmts, sql);
 
   if (stmt == NULL)
     {
-      if (sqlite3_prepare_v3 (db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+      if (sqlite3_prepare_v3 (S (db)->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
         {
-          g_warning ("Cannot prepare “%s”: %s", sql, sqlite3_errmsg (db->handle));
+          g_warning ("Cannot prepare “%s”: %s", sql, sqlite3_errmsg (S (db)->handle));
           return NULL;
         }
-      g_hash_table_insert (db->stmts, (gpointer) sql, stmt);
+      g_hash_table_insert (S (db)->stmts, (gpointer) sql, stmt);
     }
   return stmt;
 }
@@ -538,7 +543,7 @@ cs_db_exec (CsDb       *db,
   if (rc == SQLITE_ROW)
     rc = SQLITE_DONE;
   if (rc != SQLITE_DONE && !cs_db_note_failure (db))
-    g_warning ("SQLite %d on “%.60s”: %s", rc, sql, sqlite3_errmsg (db->handle));
+    g_warning ("SQLite %d on “%.60s”: %s", rc, sql, sqlite3_errmsg (S (db)->handle));
   return rc;
 }
 
@@ -580,13 +585,13 @@ cs_db_text (CsDb       *db,
 int
 cs_db_changes (CsDb *db)
 {
-  return sqlite3_changes (db->handle);
+  return sqlite3_changes (S (db)->handle);
 }
 
 const char *
 cs_db_errmsg (CsDb *db)
 {
-  return sqlite3_errmsg (db->handle);
+  return sqlite3_errmsg (S (db)->handle);
 }
 
 gboolean
@@ -615,19 +620,19 @@ cs_db_note_failure (CsDb *db)
 {
   int rc;
 
-  if (!db->collect)
+  if (!S (db)->collect)
     return FALSE;
-  rc = sqlite3_extended_errcode (db->handle);
+  rc = sqlite3_extended_errcode (S (db)->handle);
   if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE)
     return TRUE;
   /* The first failure, unless a fault of the storage itself comes after a
    * job's own (a constraint): the full disk is what the log must name. */
-  if (db->error_rc == SQLITE_OK ||
-      (!cs_db_is_storage_fault (db->error_rc) && cs_db_is_storage_fault (rc)))
+  if (S (db)->error_rc == SQLITE_OK ||
+      (!cs_db_is_storage_fault (S (db)->error_rc) && cs_db_is_storage_fault (rc)))
     {
-      g_free (db->error_msg);
-      db->error_rc = rc;
-      db->error_msg = g_strdup (sqlite3_errmsg (db->handle));
+      g_free (S (db)->error_msg);
+      S (db)->error_rc = rc;
+      S (db)->error_msg = g_strdup (sqlite3_errmsg (S (db)->handle));
     }
   return TRUE;
 }
@@ -636,12 +641,12 @@ int
 cs_db_take_failure (CsDb  *db,
                     char **out_message)
 {
-  int rc = db->error_rc;
+  int rc = S (db)->error_rc;
 
   if (out_message)
-    *out_message = g_steal_pointer (&db->error_msg);
-  g_clear_pointer (&db->error_msg, g_free);
-  db->error_rc = SQLITE_OK;
+    *out_message = g_steal_pointer (&S (db)->error_msg);
+  g_clear_pointer (&S (db)->error_msg, g_free);
+  S (db)->error_rc = SQLITE_OK;
   return rc;
 }
 

@@ -7,11 +7,26 @@
 #include <glib.h>
 #include <sqlite3.h>
 
+#include "cs-records.h"   /* CsDb, CsEngine */
+
 G_BEGIN_DECLS
 
 #define CS_SCHEMA_VERSION 11
 
-typedef struct _CsDb CsDb;
+/* The engine's tables of typed store functions, one per cs-db-AREA.c
+ * (cs_engine_sqlite, in cs-db-engine.c, gathers them). */
+extern const CsMessagesOps      cs_sqlite_messages_ops;
+extern const CsRoomsOps         cs_sqlite_rooms_ops;
+extern const CsUsersOps         cs_sqlite_users_ops;
+extern const CsNotificationsOps cs_sqlite_notifications_ops;
+extern const CsEventsOps        cs_sqlite_events_ops;
+extern const CsInvitationsOps   cs_sqlite_invitations_ops;
+extern const CsAttachmentsOps   cs_sqlite_attachments_ops;
+extern const CsContextOps       cs_sqlite_context_ops;
+extern const CsReactionsOps     cs_sqlite_reactions_ops;
+extern const CsPolicyOps        cs_sqlite_policy_ops;
+extern const CsRetentionOps     cs_sqlite_retention_ops;
+extern const CsOpsOps           cs_sqlite_ops_ops;
 
 /* Opens @path in WAL mode with synchronous=FULL. A read-only connection sets
  * query_only. The writer runs the migrations (cs_db_migrate) once, before

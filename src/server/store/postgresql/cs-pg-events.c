@@ -1,0 +1,59 @@
+/* cs-pg-events.c: cs-events.h on PostgreSQL.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "cs-pg"
+
+#include "cs-pg.h"
+#include "cs-events.h"
+
+static gboolean
+pg_events_append (CsDb       *db,
+                  gint64      seq,
+                  const char *tenant_id,
+                  const char *room_id,
+                  const char *user_id,
+                  const char *type,
+                  const char *payload,
+                  const char *actor_id,
+                  const char *txn_id,
+                  gint64      created_at)
+{
+  return cs_pg_exec (db,
+                     "INSERT INTO events (seq, tenant_id, room_id, user_id, type, payload, actor_id, txn_id, created_at)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     "isssssssi", seq, tenant_id, room_id, user_id, type, payload,
+                     actor_id, txn_id, created_at);
+}
+
+static GPtrArray *
+pg_events_page (CsDb       *db,
+                const char *tenant_id,
+                const char *user_id,
+                gint64      since_seq,
+                guint       n)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_logged_event_free);
+  CS_PG_RES stmt = cs_pg_query (db,
+                                "SELECT seq, type, payload, actor_id, txn_id FROM events"
+                                " WHERE seq > ?1 AND tenant_id = ?2 AND (user_id = ?3 OR (user_id IS NULL AND room_id IN"
+                                " (SELECT room_id FROM members WHERE user_id = ?3))) ORDER BY seq LIMIT ?4",
+                                "issi", since_seq, tenant_id, user_id, (gint64) n);
+
+  while (stmt && list->len < n && cs_pg_next (stmt))
+    {
+      CsLoggedEvent *e = g_new0 (CsLoggedEvent, 1);
+
+      e->seq = cs_pg_int (stmt, 0);
+      e->type = cs_pg_col_dup (stmt, 1);
+      e->payload = cs_pg_col_dup (stmt, 2);
+      e->actor_id = cs_pg_col_dup (stmt, 3);
+      e->txn_id = cs_pg_col_dup (stmt, 4);
+      g_ptr_array_add (list, e);
+    }
+  return list;
+}
+
+const CsEventsOps cs_pg_events_ops = {
+  .append = pg_events_append,
+  .page = pg_events_page,
+};
