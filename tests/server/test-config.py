@@ -53,6 +53,8 @@ BAD = [
      ["[agents] api_key_file", "cannot read it"]),
     ("[attachments]\nclamd=/run/clamav/clamd.ctl\n",
      ["[attachments] clamd", "neither unix:/absolute/path nor tcp:host:port"]),
+    ("[attachments]\ndir=relative/attachments\n",
+     ["[attachments] dir", "not an absolute path"]),
     ("[attachments]\nclamd=tcp:localhost\n",
      ["[attachments] clamd", "“tcp:localhost”"]),
     ("[smtp]\nurl=mail.example.com:25\n",
@@ -136,6 +138,10 @@ def main():
     access_log = os.path.join(key_dir, "access.log")
     config = re.sub(r"(access_log = )\S+", lambda m: m.group(1) + access_log, config)
     check("access_log = " + access_log in config, "the README's [server] access_log is replaced")
+    # ... and the shared attachments folder.
+    attach_dir = os.path.join(key_dir, "attachments")
+    config = re.sub(r"(\ndir = )\S+", lambda m: m.group(1) + attach_dir, config)
+    check("dir = " + attach_dir in config, "the README's [attachments] dir is replaced")
     status, out, err, path = run(config)
     check("listening on" in out and "metrics on" in out,
           "every key of the README's configuration block is accepted (%r)" % (out.strip() or err.strip()))

@@ -6,6 +6,8 @@
  */
 #include "cs-test.h"
 
+#include <glib/gstdio.h>
+
 #define PER_NODE 40
 
 /* `migrate` creates the schema, is idempotent, and refuses a database
@@ -296,12 +298,64 @@ test_two_nodes (void)
   cs_test_server_free (a);
 }
 
+/* Two nodes on one database and one attachments folder ([attachments]
+ * dir): a file uploaded on node A downloads from node B, byte for byte. */
+static void
+test_shared_attachments (void)
+{
+  g_autofree char *folder = g_dir_make_tmp ("causerie-shared-attachments-XXXXXX", NULL);
+  g_autofree char *shared_a = g_strdup_printf ("[attachments]\ndir=%s\n", folder);
+  CsTestServer *a = cs_test_server_new (shared_a);
+  g_autofree char *shared_b = g_strdup_printf ("[attachments]\ndir=%s\n[storage]\npostgresql=%s\n",
+                                               folder, a->pg_conninfo);
+  CsTestServer *b = cs_test_server_new (shared_b);
+  g_autofree char *admin = cs_test_tenant (a, "Acme", "admin@acme.test");
+  g_autofree char *admin_on_b = cs_test_login (b, "Acme", "admin@acme.test", NULL);
+  g_autofree char *room = cs_test_room (a, admin, "group", "Files", NULL);
+  g_autofree char *url = g_strdup_printf ("%s/api/rooms/%s/attachments", a->base, room);
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", admin);
+  g_autofree char *auth_b = g_strdup_printf ("Bearer %s", admin_on_b);
+  g_autofree char *get_url = NULL, *stored = NULL;
+  g_autoptr(SoupMessage) up = soup_message_new ("POST", url);
+  g_autoptr(SoupMessage) down = NULL;
+  g_autoptr(GBytes) body = g_bytes_new_static ("minutes of the shared meeting\n", 30);
+  g_autoptr(GBytes) reply = NULL, got = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  const char *id;
+
+  soup_message_headers_replace (soup_message_get_request_headers (up), "Authorization", auth);
+  soup_message_headers_replace (soup_message_get_request_headers (up), "Content-Disposition",
+                                "attachment; filename=\"minutes.txt\"");
+  soup_message_set_request_body_from_bytes (up, "text/plain", body);
+  reply = soup_session_send_and_read (a->session, up, NULL, NULL);
+  g_assert_cmpuint (soup_message_get_status (up), ==, 201);
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (reply, NULL), (gssize) g_bytes_get_size (reply), NULL));
+  id = json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "id");
+  g_assert_nonnull (id);
+  /* The file is in the shared folder, not in node A's data directory. */
+  stored = g_build_filename (folder, id, NULL);
+  g_assert_true (g_file_test (stored, G_FILE_TEST_IS_REGULAR));
+
+  get_url = g_strdup_printf ("%s/api/attachments/%s", b->base, id);
+  down = soup_message_new ("GET", get_url);
+  soup_message_headers_replace (soup_message_get_request_headers (down), "Authorization", auth_b);
+  got = soup_session_send_and_read (b->session, down, NULL, NULL);
+  g_assert_cmpuint (soup_message_get_status (down), ==, 200);
+  g_assert_true (g_bytes_equal (got, body));
+
+  cs_test_server_free (b);
+  cs_test_server_free (a);
+  g_unlink (stored);
+  g_rmdir (folder);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/postgresql/migrate", test_migrate);
   g_test_add_func ("/postgresql/two-nodes", test_two_nodes);
+  g_test_add_func ("/postgresql/shared-attachments", test_shared_attachments);
   g_test_add_func ("/postgresql/sqlite-only-commands", test_sqlite_only_commands);
   g_test_add_func ("/postgresql/reactions-reads-policy", test_reactions_reads_policy);
   return g_test_run ();

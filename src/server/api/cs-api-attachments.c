@@ -30,14 +30,17 @@ cs_api_attachment_path (CsConfig   *config,
                         gboolean    thumbnail)
 {
   g_autofree char *file = g_strconcat (id, thumbnail ? ".thumb" : NULL, NULL);
+  g_autofree char *dir = cs_config_attachments_dir (config);
 
-  return g_build_filename (config->data_dir, "attachments", file, NULL);
+  return g_build_filename (dir, file, NULL);
 }
 
 char *
 cs_api_attachment_tmp_dir (CsConfig *config)
 {
-  return g_build_filename (config->data_dir, "attachments", "tmp", NULL);
+  g_autofree char *dir = cs_config_attachments_dir (config);
+
+  return g_build_filename (dir, "tmp", NULL);
 }
 
 /* ---- upload ------------------------------------------------------------ */
@@ -451,18 +454,24 @@ cs_api_attachments_sweep (CsCtx *ctx)
 void
 cs_api_attachments_remove_orphans (CsCtx *ctx)
 {
-  g_autofree char *path = g_build_filename (ctx->config->data_dir, "attachments", NULL);
+  g_autofree char *path = cs_config_attachments_dir (ctx->config);
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
   const char *name;
   guint removed = 0;
+  /* A folder shared by several nodes holds files another node is between
+   * writing and recording: leave the young ones to the unused-upload sweep. */
+  gint64 young = ctx->config->attach_dir ? g_get_real_time () / G_USEC_PER_SEC - 3600 : G_MAXINT64;
 
   while (dir && (name = g_dir_read_name (dir)))
     {
       g_autofree char *id = g_strdup (name);
+      g_autofree char *file = g_build_filename (path, name, NULL);
+      GStatBuf st;
 
       if (g_str_has_suffix (id, ".thumb"))
         id[strlen (id) - strlen (".thumb")] = '\0';
       if (!g_uuid_string_is_valid (id) ||
+          (g_stat (file, &st) == 0 && st.st_mtime > young) ||
           cs_attachments_exists (ctx->db, id))
         continue;
       remove_files (ctx->config, id);

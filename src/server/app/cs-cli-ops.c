@@ -286,7 +286,7 @@ cs_cli_backup (CsConfig  *config,
 
   /* 3. The files of the attachments the copied database records (files
    * written after the copy belong to rows it does not have). */
-  att_from = g_build_filename (config->data_dir, "attachments", NULL);
+  att_from = cs_config_attachments_dir (config);
   att_to = g_build_filename (dest, "attachments", NULL);
   if (!make_private_dir (att_to, &error))
     return cs_cli_fail ("%s", error->message);
@@ -383,7 +383,7 @@ cs_cli_restore (CsConfig  *config,
   if (g_file_test (key_from, G_FILE_TEST_EXISTS) && !copy_file (key_from, key_to, NULL, &error))
     return cs_cli_fail ("%s", error->message);
   att_from = g_build_filename (from, "attachments", NULL);
-  att_to = g_build_filename (config->data_dir, "attachments", NULL);
+  att_to = cs_config_attachments_dir (config);
   if (!make_private_dir (att_to, &error))
     return cs_cli_fail ("%s", error->message);
   dir = g_dir_open (att_from, 0, NULL);

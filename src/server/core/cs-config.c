@@ -88,6 +88,7 @@ cs_config_free (CsConfig *c)
   g_free (c->storage_postgresql);
   g_free (c->agents_endpoint);
   g_free (c->attach_clamd);
+  g_free (c->attach_dir);
   g_free (c->agents_path);
   g_free (c->agents_model);
   if (c->agents_api_key)
@@ -134,6 +135,13 @@ cs_config_set_listen (CsConfig   *config,
   config->listen_host = host;
   config->listen_port = port;
   return TRUE;
+}
+
+char *
+cs_config_attachments_dir (CsConfig *config)
+{
+  return config->attach_dir ? g_strdup (config->attach_dir)
+                            : g_build_filename (config->data_dir, "attachments", NULL);
 }
 
 const char *
@@ -374,6 +382,7 @@ cs_config_load_file (CsConfig   *config,
   g_autofree char *redis = NULL;
   g_autofree char *postgresql = NULL;
   g_autofree char *clamd = NULL;
+  g_autofree char *attach_dir = NULL;
   g_auto(GStrv) forbid = NULL;
   g_autofree char *agents_endpoint = NULL;
   g_autofree char *agents_path = NULL;
@@ -441,6 +450,7 @@ cs_config_load_file (CsConfig   *config,
   READ_UINT ("attachments", "sweep_interval_seconds", 1, 86400, attach_sweep_s);
   READ_UINT ("attachments", "max_per_message", 1, 100, attach_per_message);
   clamd = read_string (&r, "attachments", "clamd");
+  attach_dir = read_string (&r, "attachments", "dir");
   READ_UINT ("attachments", "scan_timeout_seconds", 1, 3600, attach_scan_timeout_s);
   READ_UINT ("retention", "interval_seconds", 1, 86400, retention_interval_s);
   READ_UINT ("retention", "batch_messages", 1, 100000, retention_batch);
@@ -531,6 +541,8 @@ cs_config_load_file (CsConfig   *config,
   if (r.error == NULL && backend == CS_STORAGE_POSTGRESQL && config->storage_postgresql == NULL)
     reader_fail (&r, "storage", "postgresql",
                  "backend = postgresql needs the database to use: postgresql = host=/run/postgresql dbname=causerie");
+  if (r.error == NULL && attach_dir && !g_path_is_absolute (attach_dir))
+    reader_fail (&r, "attachments", "dir", "“%s” is not an absolute path%s.", attach_dir, comment_hint (attach_dir));
   if (r.error == NULL && clamd)
     {
       g_autofree char *host = NULL;
@@ -599,6 +611,7 @@ cs_config_load_file (CsConfig   *config,
   TAKE_STRING (access_log, access_log);
   TAKE_STRING (agents_endpoint, agents_endpoint);
   TAKE_STRING (attach_clamd, clamd);
+  TAKE_STRING (attach_dir, attach_dir);
   TAKE_STRING (agents_path, agents_path);
   TAKE_STRING (agents_model, agents_model);
   if (agents_key && config->agents_api_key)

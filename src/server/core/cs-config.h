@@ -75,6 +75,7 @@ typedef struct {
   guint      attach_sweep_s;       /* how often the sweep runs */
   guint      attach_per_message;   /* attachment_ids in one message */
   char      *attach_clamd;         /* unix:/path or tcp:host:port; NULL: uploads are not scanned */
+  char      *attach_dir;           /* absolute; shared by several nodes; NULL: data_dir/attachments */
   guint      attach_scan_timeout_s; /* each step of a scan (connect, write, read) */
 
   guint      retention_interval_s; /* how often expired messages are looked for */
@@ -115,6 +116,9 @@ gboolean  cs_config_parse_host_port (const char *host_port,
                                      GError    **error);
 /* The public URL, without a trailing slash. */
 const char *cs_config_get_public_url (CsConfig *config);
+/* Where attachments and thumbnails are: [attachments] dir (one folder
+ * every node shares), else the data directory's attachments/. */
+char       *cs_config_attachments_dir (CsConfig *config);
 void      cs_config_free      (CsConfig    *config);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsConfig, cs_config_free)
