@@ -160,6 +160,15 @@ def message_row(app, text):
 
 # Finding and driving widgets through the accessibility tree and xdotool.
 
+def showing(node):
+    """Whether @node is on screen: visible and with some width."""
+    try:
+        return node.getState().contains(pyatspi.STATE_VISIBLE) and \
+            node.queryComponent().getExtents(pyatspi.WINDOW_COORDS).width > 0
+    except Exception:
+        return False
+
+
 def find(root, pred, what, timeout=30):
     return wait_for(lambda: pyatspi.findDescendant(root, pred), what, timeout, root)
 
@@ -181,7 +190,8 @@ def press(node):
     time.sleep(0.3)
 
 
-def visible_windows(name):
+def visible_windows(name="^Causerie"):
+    """The visible X windows whose title matches @name (xdotool ids, oldest first)."""
     out = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", name],
                          capture_output=True, text=True, timeout=10)
     return out.stdout.split()
@@ -192,6 +202,14 @@ def new_window(known, name="^Causerie"):
         fresh = [w for w in visible_windows(name) if w not in known]
         return fresh[-1] if fresh else None
     return wait_for(look, f"a new window {name}", 30)
+
+
+def geometry(win):
+    """The position and size of @win: x, y, width, height."""
+    out = subprocess.run(["xdotool", "getwindowgeometry", win], capture_output=True, text=True).stdout
+    x, y = map(int, re.search(r"Position: (-?\d+),(-?\d+)", out).groups())
+    w, h = map(int, re.search(r"Geometry: (\d+)x(\d+)", out).groups())
+    return x, y, w, h
 
 
 def position(win):

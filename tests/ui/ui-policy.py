@@ -18,8 +18,9 @@ import os, re, subprocess, sys, time
 import pyatspi
 import requests
 
-from e2e_common import (APP, DATA, PASSWORD, SERVER, TMP, URL, PORT, app_of, log,
-                        print_logs, procs, shot, start, stop, wait_for)
+from e2e_common import (APP, DATA, PASSWORD, SERVER, TMP, URL, PORT, app_of, find, geometry, log,
+                        new_window, print_logs, procs, shot, showing, start, stop,
+                        visible_windows as windows, wait_for)
 
 RANKS = ["CEO", "Director", "Employee", "Contractor"]
 
@@ -51,38 +52,6 @@ def start_app(user, extra_env=None):
     env.update(extra_env or {})
     return start([APP, "--server", URL, "--organisation", "demo",
                   "--email", f"{user}@demo.causerie.org"], user, env)
-
-
-def windows(name="^Causerie"):
-    out = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", name],
-                         capture_output=True, text=True, timeout=10)
-    return out.stdout.split()
-
-
-def new_window(known, name="^Causerie"):
-    def look():
-        fresh = [w for w in windows(name) if w not in known]
-        return fresh[-1] if fresh else None
-    return wait_for(look, f"a new window {name}", 30)
-
-
-def geometry(win):
-    out = subprocess.run(["xdotool", "getwindowgeometry", win], capture_output=True, text=True).stdout
-    x, y = map(int, re.search(r"Position: (-?\d+),(-?\d+)", out).groups())
-    w, h = map(int, re.search(r"Geometry: (\d+)x(\d+)", out).groups())
-    return x, y, w, h
-
-
-def showing(node):
-    try:
-        return node.getState().contains(pyatspi.STATE_VISIBLE) and \
-            node.queryComponent().getExtents(pyatspi.WINDOW_COORDS).width > 0
-    except Exception:
-        return False
-
-
-def find(root, pred, what, timeout=30):
-    return wait_for(lambda: pyatspi.findDescendant(root, pred), what, timeout, root)
 
 
 def label(root, text, timeout=30):
