@@ -240,3 +240,26 @@ def print_logs(names):
         if os.path.exists(path):
             print(f"--- {name}.log")
             print(open(path, errors="replace").read()[-3000:])
+
+
+def run(main, failure_shot, log_names, trace=False):
+    """Runs a driver's @main and exits with its status: on failure prints
+    FAIL (and the traceback when @trace), takes the screenshot @failure_shot
+    and prints the end of the logs @log_names; stops every process started."""
+    status = 0
+    try:
+        main()
+    except Exception as e:
+        status = 1
+        if trace:
+            import traceback
+            print(f"FAIL: {e!r}", flush=True)
+            traceback.print_exc()
+        else:
+            print(f"FAIL: {e}", flush=True)
+        shot(failure_shot)
+        print_logs(log_names)
+    finally:
+        for p in reversed(list(procs)):
+            stop(p)
+    sys.exit(status)

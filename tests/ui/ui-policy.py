@@ -19,7 +19,7 @@ import pyatspi
 import requests
 
 from e2e_common import (APP, DATA, PASSWORD, SERVER, TMP, URL, PORT, app_of, find, geometry, log,
-                        new_window, print_logs, procs, shot, showing, start, stop,
+                        new_window, print_logs, procs, run, shot, showing, start, stop,
                         visible_windows as windows, wait_for)
 
 RANKS = ["CEO", "Director", "Employee", "Contractor"]
@@ -281,15 +281,4 @@ def main():
 
 
 if __name__ == "__main__":
-    status = 0
-    try:
-        main()
-    except Exception as e:
-        status = 1
-        print(f"FAIL: {e}", flush=True)
-        shot("policy-failure.png")
-        print_logs(("server", "alice"))
-    finally:
-        for p in reversed(list(procs)):
-            stop(p)
-    sys.exit(status)
+    run(main, "policy-failure.png", ("server", "alice"))

@@ -17,7 +17,7 @@ import os, re, subprocess, sys, time
 import pyatspi
 
 from e2e_common import (DATA, SERVER, app_of, click, find, label, log, new_window, print_logs,
-                        procs, shot, start_app, start_server, stop, wait_for)
+                        procs, run, shot, start_app, start_server, stop, wait_for)
 
 OFFSET = {"alice": 0, "bruno": 1060}
 WINDOWS = {}
@@ -183,15 +183,4 @@ def main():
 
 
 if __name__ == "__main__":
-    status = 0
-    try:
-        main()
-    except Exception as e:
-        status = 1
-        print(f"FAIL: {e}", flush=True)
-        shot("ui-reactions-failure.png")
-        print_logs(("server", "alice", "bruno"))
-    finally:
-        for p in reversed(list(procs)):
-            stop(p)
-    sys.exit(status)
+    run(main, "ui-reactions-failure.png", ("server", "alice", "bruno"))
