@@ -263,3 +263,16 @@ def run(main, failure_shot, log_names, trace=False):
         for p in reversed(list(procs)):
             stop(p)
     sys.exit(status)
+
+
+def start_apps_side_by_side(offsets, windows, start_app=start_app):
+    """Starts the app of each person of @offsets (user: x) with @start_app
+    and moves their window to x; fills @windows (user: xdotool id) and
+    returns user: the application on the accessibility bus."""
+    apps = {}
+    for user, x in offsets.items():
+        p = start_app(user)
+        windows[user] = new_window(list(windows.values()))
+        subprocess.run(["xdotool", "windowmove", windows[user], str(x), "0"], check=True)
+        apps[user] = app_of(p.pid)
+    return apps

@@ -21,7 +21,8 @@ import pyatspi
 import requests
 
 from e2e_common import (APP, DATA, PASSWORD, SERVER, TMP, URL, PORT, app_of, find, free_port,
-                        geometry, log, new_window, print_logs, procs, shot, showing, start, stop,
+                        geometry, log, new_window, print_logs, procs, shot, showing, start,
+                        start_apps_side_by_side, stop,
                         visible_windows as windows, wait_for)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -276,12 +277,7 @@ def watch_error(apps, lang):
 
 def main():
     start_services()
-    apps = {}
-    for user in ("alice", "bruno"):
-        p = start_app(user)
-        WINDOWS[user] = new_window(list(WINDOWS.values()))
-        subprocess.run(["xdotool", "windowmove", WINDOWS[user], str(OFFSET[user]), "0"], check=True)
-        apps[user] = app_of(p.pid)
+    apps = start_apps_side_by_side(OFFSET, WINDOWS, start_app)
     alice, bruno = apps["alice"], apps["bruno"]
     label(alice, "general", 60)
     label(bruno, "general", 60)

@@ -17,7 +17,8 @@ import os, re, subprocess, sys, time
 import pyatspi
 
 from e2e_common import (DATA, SERVER, app_of, click, find, label, log, new_window, print_logs,
-                        procs, run, shot, start_app, start_server, stop, wait_for)
+                        procs, run, shot, start_app, start_apps_side_by_side, start_server, stop,
+                        wait_for)
 
 OFFSET = {"alice": 0, "bruno": 1060}
 WINDOWS = {}
@@ -81,12 +82,7 @@ def open_room(user, app, name):
 def main():
     subprocess.run([SERVER, "--data-dir", DATA, "demo"], check=True, stdout=subprocess.DEVNULL)
     start_server()
-    apps = {}
-    for user in ("alice", "bruno"):
-        p = start_app(user)
-        WINDOWS[user] = new_window(list(WINDOWS.values()))
-        subprocess.run(["xdotool", "windowmove", WINDOWS[user], str(OFFSET[user]), "0"], check=True)
-        apps[user] = app_of(p.pid)
+    apps = start_apps_side_by_side(OFFSET, WINDOWS)
     alice, bruno = apps["alice"], apps["bruno"]
 
     open_room("alice", alice, "Bruno Petit")
