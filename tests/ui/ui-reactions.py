@@ -12,26 +12,17 @@ In the channel "general", Alice's message shows "read by 1" once Bruno
 read it; pressing it lists Bruno with the time. Screenshots go to
 $CAUSERIE_ARTIFACTS.
 """
-import os, re, subprocess, sys, time
+import os, re, subprocess, time
 
 import pyatspi
 
-from e2e_common import (DATA, SERVER, app_of, click, find, label, log, new_window, print_logs,
-                        procs, run, shot, start_app, start_apps_side_by_side, start_server, stop,
-                        wait_for)
+from e2e_common import (DATA, SERVER, click, find, label, log, run, shot, showing,
+                        start_apps_side_by_side, start_server, wait_for)
 
 OFFSET = {"alice": 0, "bruno": 1060}
 WINDOWS = {}
 THUMBS = "\U0001F44D"
 PARTY = "\U0001F389"
-
-
-def showing(node):
-    try:
-        return node.getState().contains(pyatspi.STATE_VISIBLE) and \
-            node.queryComponent().getExtents(pyatspi.WINDOW_COORDS).width > 0
-    except Exception:
-        return False
 
 
 def row_of(app, text):
