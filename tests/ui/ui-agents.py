@@ -15,7 +15,7 @@ French: the Agents page, an answer streaming, finished and failed, and the
 agent removed after a question.
 Screenshots go to $CAUSERIE_ARTIFACTS (look at them).
 """
-import os, re, subprocess, sys, time
+import os, subprocess, sys, time
 
 import pyatspi
 import requests

@@ -13,13 +13,13 @@ behind her back (David made a Contractor, whom Employees may not reach):
 choosing David answers with the server's sentence, and his row then says
 why. Screenshots go to $CAUSERIE_ARTIFACTS (look at them).
 """
-import os, re, subprocess, sys, time
+import os, subprocess, time
 
 import pyatspi
 import requests
 
 from e2e_common import (APP, DATA, PASSWORD, SERVER, TMP, URL, PORT, app_of, find, geometry, log,
-                        new_window, print_logs, procs, run, shot, showing, start, stop,
+                        new_window, run, shot, showing, start, stop,
                         visible_windows as windows, wait_for)
 
 RANKS = ["CEO", "Director", "Employee", "Contractor"]
