@@ -173,21 +173,28 @@ def find(root, pred, what, timeout=30):
     return wait_for(lambda: pyatspi.findDescendant(root, pred), what, timeout, root)
 
 
-def label(root, text, timeout=30):
-    return find(root, lambda n: n.getRoleName() == "label" and n.name == text,
-                f"label {text!r}", timeout)
+def label(root, text, timeout=30, shown=False):
+    """The label @text under @root (only one on screen when @shown)."""
+    return find(root, lambda n: n.getRoleName() == "label" and n.name == text and
+                (not shown or showing(n)), f"label {text!r}", timeout)
 
 
-def button(root, name, timeout=30):
+def clean(name):
+    """An accessible name without its mnemonic underscores."""
+    return (name or "").replace("_", "")
+
+
+def button(root, name, timeout=30, shown=False):
+    """The button @name under @root (only one on screen when @shown)."""
     # GTK 4.8 names a button with a mnemonic "_Label Label".
     return find(root, lambda n: n.getRoleName() in ("push button", "toggle button") and
-                (n.name or "").replace("_", "") in (name, f"{name} {name}"),
+                clean(n.name) in (name, f"{name} {name}") and (not shown or showing(n)),
                 f"button {name!r}", timeout)
 
 
-def press(node):
+def press(node, pause=0.3):
     node.queryAction().doAction(0)
-    time.sleep(0.3)
+    time.sleep(pause)
 
 
 def visible_windows(name="^Causerie"):
@@ -228,9 +235,17 @@ def click(win, node):
     time.sleep(0.3)
 
 
-def type_text(text):
-    subprocess.run(["xdotool", "type", "--delay", "10", text], check=True)
-    time.sleep(0.2)
+def type_text(text, delay=10, pause=0.2):
+    subprocess.run(["xdotool", "type", "--delay", str(delay), text], check=True)
+    time.sleep(pause)
+
+
+def key(win, *keys):
+    """@keys (xdotool names) pressed in @win, raised and focused first."""
+    subprocess.run(["xdotool", "windowactivate", "--sync", win], check=False)
+    subprocess.run(["xdotool", "windowfocus", "--sync", win], check=False)
+    subprocess.run(["xdotool", "key", *keys], check=True)
+    time.sleep(0.3)
 
 
 def print_logs(names):

@@ -15,15 +15,23 @@ French: the Agents page, an answer streaming, finished and failed, and the
 agent removed after a question.
 Screenshots go to $CAUSERIE_ARTIFACTS (look at them).
 """
-import os, subprocess, sys, time
+import functools, os, subprocess, sys, time
 
 import pyatspi
 import requests
 
 from e2e_common import (APP, DATA, PASSWORD, SERVER, TMP, URL, PORT, app_of, find, free_port,
                         geometry, log, new_window, print_logs, procs, shot, showing, start,
-                        start_apps_side_by_side, stop,
-                        visible_windows as windows, wait_for)
+                        start_apps_side_by_side, stop, visible_windows as windows, wait_for,
+                        button as _button, clean, key, label as _label, press as _press,
+                        type_text as _type_text)
+
+# Pages here are stacks: only what is on screen counts,
+# and these windows need a little more time between steps.
+label = functools.partial(_label, shown=True)
+button = functools.partial(_button, shown=True)
+press = functools.partial(_press, pause=0.4)
+type_text = functools.partial(_type_text, delay=12, pause=0.3)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FAKE = os.path.join(HERE, "..", "client", "fake-openai.py")
@@ -70,11 +78,6 @@ def start_app(user, extra_env=None, name=None):
                   "--email", f"{user}@demo.causerie.org"], name or user, env)
 
 
-def label(root, text, timeout=30):
-    return find(root, lambda n: n.getRoleName() == "label" and n.name == text and showing(n),
-                f"label {text!r}", timeout)
-
-
 def labels(root):
     found = []
 
@@ -92,15 +95,6 @@ def labels(root):
     return found
 
 
-def clean(name):
-    return (name or "").replace("_", "")
-
-
-def button(root, name, timeout=30):
-    return find(root, lambda n: n.getRoleName() in ("push button", "toggle button") and
-                clean(n.name) in (name, f"{name} {name}") and showing(n), f"button {name!r}", timeout)
-
-
 def click(win, node):
     e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
     x0, y0, _, _ = geometry(win)
@@ -109,23 +103,6 @@ def click(win, node):
     subprocess.run(["xdotool", "mousemove", str(x0 + e.x + e.width // 2),
                     str(y0 + e.y + e.height // 2), "click", "1"], check=True)
     time.sleep(0.3)
-
-
-def key(win, *keys):
-    subprocess.run(["xdotool", "windowactivate", "--sync", win], check=False)
-    subprocess.run(["xdotool", "windowfocus", "--sync", win], check=False)
-    subprocess.run(["xdotool", "key", *keys], check=True)
-    time.sleep(0.3)
-
-
-def type_text(text):
-    subprocess.run(["xdotool", "type", "--delay", "12", text], check=True)
-    time.sleep(0.3)
-
-
-def press(node):
-    node.queryAction().doAction(0)
-    time.sleep(0.4)
 
 
 def open_room(user, app, name):

@@ -13,14 +13,22 @@ behind her back (David made a Contractor, whom Employees may not reach):
 choosing David answers with the server's sentence, and his row then says
 why. Screenshots go to $CAUSERIE_ARTIFACTS (look at them).
 """
-import os, subprocess, time
+import functools, os, subprocess, time
 
 import pyatspi
 import requests
 
 from e2e_common import (APP, DATA, PASSWORD, SERVER, TMP, URL, PORT, app_of, find, geometry, log,
-                        new_window, run, shot, showing, start, stop,
-                        visible_windows as windows, wait_for)
+                        new_window, run, shot, showing, start, stop, visible_windows as windows,
+                        wait_for, button as _button, clean, key, label as _label, press as _press,
+                        type_text as _type_text)
+
+# Pages here are stacks: only what is on screen counts,
+# and these windows need a little more time between steps.
+label = functools.partial(_label, shown=True)
+button = functools.partial(_button, shown=True)
+press = functools.partial(_press, pause=0.4)
+type_text = functools.partial(_type_text, delay=12, pause=0.3)
 
 RANKS = ["CEO", "Director", "Employee", "Contractor"]
 
@@ -54,20 +62,6 @@ def start_app(user, extra_env=None):
                   "--email", f"{user}@demo.causerie.org"], user, env)
 
 
-def label(root, text, timeout=30):
-    return find(root, lambda n: n.getRoleName() == "label" and n.name == text and showing(n),
-                f"label {text!r}", timeout)
-
-
-def clean(name):
-    return (name or "").replace("_", "")
-
-
-def button(root, name, timeout=30):
-    return find(root, lambda n: n.getRoleName() in ("push button", "toggle button") and
-                clean(n.name) in (name, f"{name} {name}") and showing(n), f"button {name!r}", timeout)
-
-
 def check_box(root, name, timeout=20):
     return find(root, lambda n: n.getRoleName() == "check box" and n.name == name and showing(n),
                 f"check box {name!r}", timeout)
@@ -95,23 +89,6 @@ def click(win, node):
     subprocess.run(["xdotool", "mousemove", str(x0 + e.x + e.width // 2),
                     str(y0 + e.y + e.height // 2), "click", "1"], check=True)
     time.sleep(0.3)
-
-
-def key(win, *keys):
-    subprocess.run(["xdotool", "windowactivate", "--sync", win], check=False)
-    subprocess.run(["xdotool", "windowfocus", "--sync", win], check=False)
-    subprocess.run(["xdotool", "key", *keys], check=True)
-    time.sleep(0.3)
-
-
-def type_text(text):
-    subprocess.run(["xdotool", "type", "--delay", "12", text], check=True)
-    time.sleep(0.3)
-
-
-def press(node):
-    node.queryAction().doAction(0)
-    time.sleep(0.4)
 
 
 def close_window(app, title):
