@@ -226,9 +226,13 @@ def position(win):
     return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
 
 
-def click(win, node):
+def click(win, node, activate=False):
+    """A click in the middle of @node in @win; with @activate, @win is
+    raised first (and its geometry must be known)."""
     e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
-    x0, y0 = position(win)
+    x0, y0 = geometry(win)[:2] if activate else position(win)
+    if activate:
+        subprocess.run(["xdotool", "windowactivate", "--sync", win], check=False)
     subprocess.run(["xdotool", "windowfocus", "--sync", win], check=False)
     subprocess.run(["xdotool", "mousemove", str(x0 + e.x + e.width // 2),
                     str(y0 + e.y + e.height // 2), "click", "1"], check=True)

@@ -23,13 +23,14 @@ import requests
 from e2e_common import (APP, DATA, PASSWORD, SERVER, TMP, URL, PORT, app_of, find, free_port,
                         geometry, log, new_window, print_logs, procs, shot, showing, start,
                         start_apps_side_by_side, stop, visible_windows as windows, wait_for,
-                        button as _button, clean, key, label as _label, press as _press,
-                        type_text as _type_text)
+                        button as _button, clean, click as _click, key, label as _label,
+                        press as _press, type_text as _type_text)
 
 # Pages here are stacks: only what is on screen counts,
 # and these windows need a little more time between steps.
 label = functools.partial(_label, shown=True)
 button = functools.partial(_button, shown=True)
+click = functools.partial(_click, activate=True)
 press = functools.partial(_press, pause=0.4)
 type_text = functools.partial(_type_text, delay=12, pause=0.3)
 
@@ -93,16 +94,6 @@ def labels(root):
             pass
     walk(root)
     return found
-
-
-def click(win, node):
-    e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
-    x0, y0, _, _ = geometry(win)
-    subprocess.run(["xdotool", "windowactivate", "--sync", win], check=False)
-    subprocess.run(["xdotool", "windowfocus", "--sync", win], check=False)
-    subprocess.run(["xdotool", "mousemove", str(x0 + e.x + e.width // 2),
-                    str(y0 + e.y + e.height // 2), "click", "1"], check=True)
-    time.sleep(0.3)
 
 
 def open_room(user, app, name):

@@ -18,15 +18,16 @@ import functools, os, subprocess, time
 import pyatspi
 import requests
 
-from e2e_common import (APP, DATA, PASSWORD, SERVER, TMP, URL, PORT, app_of, find, geometry, log,
-                        new_window, run, shot, showing, start, stop, visible_windows as windows,
-                        wait_for, button as _button, clean, key, label as _label, press as _press,
-                        type_text as _type_text)
+from e2e_common import (APP, DATA, PASSWORD, SERVER, TMP, URL, PORT, app_of, find, log, new_window,
+                        run, shot, showing, start, stop, visible_windows as windows, wait_for,
+                        button as _button, clean, click as _click, key, label as _label,
+                        press as _press, type_text as _type_text)
 
 # Pages here are stacks: only what is on screen counts,
 # and these windows need a little more time between steps.
 label = functools.partial(_label, shown=True)
 button = functools.partial(_button, shown=True)
+click = functools.partial(_click, activate=True)
 press = functools.partial(_press, pause=0.4)
 type_text = functools.partial(_type_text, delay=12, pause=0.3)
 
@@ -79,16 +80,6 @@ def sensitive(node):
             return False
         node = node.parent
     return True
-
-
-def click(win, node):
-    e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
-    x0, y0, _, _ = geometry(win)
-    subprocess.run(["xdotool", "windowactivate", "--sync", win], check=False)
-    subprocess.run(["xdotool", "windowfocus", "--sync", win], check=False)
-    subprocess.run(["xdotool", "mousemove", str(x0 + e.x + e.width // 2),
-                    str(y0 + e.y + e.height // 2), "click", "1"], check=True)
-    time.sleep(0.3)
 
 
 def close_window(app, title):
