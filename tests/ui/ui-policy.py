@@ -18,10 +18,11 @@ import functools, os, subprocess, time
 import pyatspi
 import requests
 
-from e2e_common import (APP, DATA, PASSWORD, SERVER, TMP, URL, PORT, app_of, find, log, new_window,
-                        run, shot, showing, start, stop, visible_windows as windows, wait_for,
-                        button as _button, clean, click as _click, key, label as _label,
-                        press as _press, type_text as _type_text)
+from e2e_common import (DATA, SERVER, URL, PORT, app_of, find, log, new_window,
+                        run, session, shot, showing, start, start_app, stop,
+                        visible_windows as windows, wait_for, button as _button, clean,
+                        click as _click, key, label as _label, press as _press,
+                        type_text as _type_text)
 
 # Pages here are stacks: only what is on screen counts,
 # and these windows need a little more time between steps.
@@ -40,27 +41,6 @@ def start_services():
     wait_for(lambda: requests.get(URL + "/healthz", timeout=2).status_code == 200,
              "the server to answer /healthz")
     return p
-
-
-def session(user):
-    s = requests.Session()
-    r = s.post(URL + "/api/auth/login", json={"tenant": "demo", "email": f"{user}@demo.causerie.org",
-                                             "password": PASSWORD}, timeout=10)
-    r.raise_for_status()
-    s.headers["Authorization"] = "Bearer " + r.json()["token"]
-    return s, r.json()["user"]
-
-
-def start_app(user, extra_env=None):
-    home = os.path.join(TMP, user)
-    env = dict(os.environ,
-               XDG_DATA_HOME=os.path.join(home, "data"),
-               XDG_CONFIG_HOME=os.path.join(home, "config"),
-               CAUSERIE_DATA_DIR=os.path.join(home, "data", "causerie"),
-               CAUSERIE_PASSWORD=PASSWORD)
-    env.update(extra_env or {})
-    return start([APP, "--server", URL, "--organisation", "demo",
-                  "--email", f"{user}@demo.causerie.org"], user, env)
 
 
 def check_box(root, name, timeout=20):
