@@ -160,28 +160,45 @@ def message_row(app, text):
 
 # Finding and driving widgets through the accessibility tree and xdotool.
 
+def showing(node):
+    """Whether @node is on screen: visible and with some width."""
+    try:
+        return node.getState().contains(pyatspi.STATE_VISIBLE) and \
+            node.queryComponent().getExtents(pyatspi.WINDOW_COORDS).width > 0
+    except Exception:
+        return False
+
+
 def find(root, pred, what, timeout=30):
     return wait_for(lambda: pyatspi.findDescendant(root, pred), what, timeout, root)
 
 
-def label(root, text, timeout=30):
-    return find(root, lambda n: n.getRoleName() == "label" and n.name == text,
-                f"label {text!r}", timeout)
+def label(root, text, timeout=30, shown=False):
+    """The label @text under @root (only one on screen when @shown)."""
+    return find(root, lambda n: n.getRoleName() == "label" and n.name == text and
+                (not shown or showing(n)), f"label {text!r}", timeout)
 
 
-def button(root, name, timeout=30):
+def clean(name):
+    """An accessible name without its mnemonic underscores."""
+    return (name or "").replace("_", "")
+
+
+def button(root, name, timeout=30, shown=False):
+    """The button @name under @root (only one on screen when @shown)."""
     # GTK 4.8 names a button with a mnemonic "_Label Label".
     return find(root, lambda n: n.getRoleName() in ("push button", "toggle button") and
-                (n.name or "").replace("_", "") in (name, f"{name} {name}"),
+                clean(n.name) in (name, f"{name} {name}") and (not shown or showing(n)),
                 f"button {name!r}", timeout)
 
 
-def press(node):
+def press(node, pause=0.3):
     node.queryAction().doAction(0)
-    time.sleep(0.3)
+    time.sleep(pause)
 
 
-def visible_windows(name):
+def visible_windows(name="^Causerie"):
+    """The visible X windows whose title matches @name (xdotool ids, oldest first)."""
     out = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", name],
                          capture_output=True, text=True, timeout=10)
     return out.stdout.split()
@@ -194,6 +211,14 @@ def new_window(known, name="^Causerie"):
     return wait_for(look, f"a new window {name}", 30)
 
 
+def geometry(win):
+    """The position and size of @win: x, y, width, height."""
+    out = subprocess.run(["xdotool", "getwindowgeometry", win], capture_output=True, text=True).stdout
+    x, y = map(int, re.search(r"Position: (-?\d+),(-?\d+)", out).groups())
+    w, h = map(int, re.search(r"Geometry: (\d+)x(\d+)", out).groups())
+    return x, y, w, h
+
+
 def position(win):
     out = subprocess.run(["xdotool", "getwindowgeometry", win],
                          capture_output=True, text=True, timeout=10).stdout
@@ -201,18 +226,30 @@ def position(win):
     return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
 
 
-def click(win, node):
+def click(win, node, activate=False):
+    """A click in the middle of @node in @win; with @activate, @win is
+    raised first (and its geometry must be known)."""
     e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
-    x0, y0 = position(win)
+    x0, y0 = geometry(win)[:2] if activate else position(win)
+    if activate:
+        subprocess.run(["xdotool", "windowactivate", "--sync", win], check=False)
     subprocess.run(["xdotool", "windowfocus", "--sync", win], check=False)
     subprocess.run(["xdotool", "mousemove", str(x0 + e.x + e.width // 2),
                     str(y0 + e.y + e.height // 2), "click", "1"], check=True)
     time.sleep(0.3)
 
 
-def type_text(text):
-    subprocess.run(["xdotool", "type", "--delay", "10", text], check=True)
-    time.sleep(0.2)
+def type_text(text, delay=10, pause=0.2):
+    subprocess.run(["xdotool", "type", "--delay", str(delay), text], check=True)
+    time.sleep(pause)
+
+
+def key(win, *keys):
+    """@keys (xdotool names) pressed in @win, raised and focused first."""
+    subprocess.run(["xdotool", "windowactivate", "--sync", win], check=False)
+    subprocess.run(["xdotool", "windowfocus", "--sync", win], check=False)
+    subprocess.run(["xdotool", "key", *keys], check=True)
+    time.sleep(0.3)
 
 
 def print_logs(names):
@@ -222,3 +259,39 @@ def print_logs(names):
         if os.path.exists(path):
             print(f"--- {name}.log")
             print(open(path, errors="replace").read()[-3000:])
+
+
+def run(main, failure_shot, log_names, trace=False):
+    """Runs a driver's @main and exits with its status: on failure prints
+    FAIL (and the traceback when @trace), takes the screenshot @failure_shot
+    and prints the end of the logs @log_names; stops every process started."""
+    status = 0
+    try:
+        main()
+    except Exception as e:
+        status = 1
+        if trace:
+            import traceback
+            print(f"FAIL: {e!r}", flush=True)
+            traceback.print_exc()
+        else:
+            print(f"FAIL: {e}", flush=True)
+        shot(failure_shot)
+        print_logs(log_names)
+    finally:
+        for p in reversed(list(procs)):
+            stop(p)
+    sys.exit(status)
+
+
+def start_apps_side_by_side(offsets, windows, start_app=start_app):
+    """Starts the app of each person of @offsets (user: x) with @start_app
+    and moves their window to x; fills @windows (user: xdotool id) and
+    returns user: the application on the accessibility bus."""
+    apps = {}
+    for user, x in offsets.items():
+        p = start_app(user)
+        windows[user] = new_window(list(windows.values()))
+        subprocess.run(["xdotool", "windowmove", windows[user], str(x), "0"], check=True)
+        apps[user] = app_of(p.pid)
+    return apps

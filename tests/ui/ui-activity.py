@@ -10,13 +10,13 @@ Alice to a room of his: after a restart the invitation is still listed,
 and choosing it opens the invitation dialog. Last, the app in French.
 Screenshots in English and French go to $CAUSERIE_ARTIFACTS.
 """
-import os, subprocess, sys, time
+import os, subprocess, time
 
 import pyatspi
 from gi.repository import GLib
 
-from e2e_common import (DATA, SERVER, URL, app_of, click, find, log, main_window, message_row, post, print_logs,
-                        procs, session, shot, start_app, start_server, stop, wait_for)
+from e2e_common import (DATA, SERVER, URL, app_of, click, find, log, run, main_window, message_row,
+                        post, session, shot, start_app, start_server, stop, wait_for)
 
 FIRST = "@alice could you look at the budget before noon?"
 SECOND = "@alice the slides are ready too"
@@ -128,15 +128,4 @@ def main():
 
 
 if __name__ == "__main__":
-    status = 0
-    try:
-        main()
-    except Exception as e:
-        status = 1
-        print(f"FAIL: {e}", flush=True)
-        shot("ui-activity-failure.png")
-        print_logs(("server", "alice"))
-    finally:
-        for p in reversed(list(procs)):
-            stop(p)
-    sys.exit(status)
+    run(main, "ui-activity-failure.png", ("server", "alice"))

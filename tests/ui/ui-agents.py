@@ -15,13 +15,24 @@ French: the Agents page, an answer streaming, finished and failed, and the
 agent removed after a question.
 Screenshots go to $CAUSERIE_ARTIFACTS (look at them).
 """
-import os, re, subprocess, sys, time
+import functools, os, subprocess, sys, time
 
 import pyatspi
 import requests
 
-from e2e_common import (APP, DATA, PASSWORD, SERVER, TMP, URL, PORT, app_of, free_port, log,
-                        print_logs, procs, shot, start, stop, wait_for)
+from e2e_common import (APP, DATA, PASSWORD, SERVER, TMP, URL, PORT, app_of, find, free_port,
+                        geometry, log, new_window, print_logs, procs, shot, showing, start,
+                        start_apps_side_by_side, stop, visible_windows as windows, wait_for,
+                        button as _button, clean, click as _click, key, label as _label,
+                        press as _press, type_text as _type_text)
+
+# Pages here are stacks: only what is on screen counts,
+# and these windows need a little more time between steps.
+label = functools.partial(_label, shown=True)
+button = functools.partial(_button, shown=True)
+click = functools.partial(_click, activate=True)
+press = functools.partial(_press, pause=0.4)
+type_text = functools.partial(_type_text, delay=12, pause=0.3)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FAKE = os.path.join(HERE, "..", "client", "fake-openai.py")
@@ -68,43 +79,6 @@ def start_app(user, extra_env=None, name=None):
                   "--email", f"{user}@demo.causerie.org"], name or user, env)
 
 
-def windows(name="^Causerie"):
-    out = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", name],
-                         capture_output=True, text=True, timeout=10)
-    return out.stdout.split()
-
-
-def new_window(known, name="^Causerie"):
-    def look():
-        fresh = [w for w in windows(name) if w not in known]
-        return fresh[-1] if fresh else None
-    return wait_for(look, f"a new window {name}", 30)
-
-
-def geometry(win):
-    out = subprocess.run(["xdotool", "getwindowgeometry", win], capture_output=True, text=True).stdout
-    x, y = map(int, re.search(r"Position: (-?\d+),(-?\d+)", out).groups())
-    w, h = map(int, re.search(r"Geometry: (\d+)x(\d+)", out).groups())
-    return x, y, w, h
-
-
-def showing(node):
-    try:
-        return node.getState().contains(pyatspi.STATE_VISIBLE) and \
-            node.queryComponent().getExtents(pyatspi.WINDOW_COORDS).width > 0
-    except Exception:
-        return False
-
-
-def find(root, pred, what, timeout=30):
-    return wait_for(lambda: pyatspi.findDescendant(root, pred), what, timeout, root)
-
-
-def label(root, text, timeout=30):
-    return find(root, lambda n: n.getRoleName() == "label" and n.name == text and showing(n),
-                f"label {text!r}", timeout)
-
-
 def labels(root):
     found = []
 
@@ -120,42 +94,6 @@ def labels(root):
             pass
     walk(root)
     return found
-
-
-def clean(name):
-    return (name or "").replace("_", "")
-
-
-def button(root, name, timeout=30):
-    return find(root, lambda n: n.getRoleName() in ("push button", "toggle button") and
-                clean(n.name) in (name, f"{name} {name}") and showing(n), f"button {name!r}", timeout)
-
-
-def click(win, node):
-    e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
-    x0, y0, _, _ = geometry(win)
-    subprocess.run(["xdotool", "windowactivate", "--sync", win], check=False)
-    subprocess.run(["xdotool", "windowfocus", "--sync", win], check=False)
-    subprocess.run(["xdotool", "mousemove", str(x0 + e.x + e.width // 2),
-                    str(y0 + e.y + e.height // 2), "click", "1"], check=True)
-    time.sleep(0.3)
-
-
-def key(win, *keys):
-    subprocess.run(["xdotool", "windowactivate", "--sync", win], check=False)
-    subprocess.run(["xdotool", "windowfocus", "--sync", win], check=False)
-    subprocess.run(["xdotool", "key", *keys], check=True)
-    time.sleep(0.3)
-
-
-def type_text(text):
-    subprocess.run(["xdotool", "type", "--delay", "12", text], check=True)
-    time.sleep(0.3)
-
-
-def press(node):
-    node.queryAction().doAction(0)
-    time.sleep(0.4)
 
 
 def open_room(user, app, name):
@@ -307,12 +245,7 @@ def watch_error(apps, lang):
 
 def main():
     start_services()
-    apps = {}
-    for user in ("alice", "bruno"):
-        p = start_app(user)
-        WINDOWS[user] = new_window(list(WINDOWS.values()))
-        subprocess.run(["xdotool", "windowmove", WINDOWS[user], str(OFFSET[user]), "0"], check=True)
-        apps[user] = app_of(p.pid)
+    apps = start_apps_side_by_side(OFFSET, WINDOWS, start_app)
     alice, bruno = apps["alice"], apps["bruno"]
     label(alice, "general", 60)
     label(bruno, "general", 60)

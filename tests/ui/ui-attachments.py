@@ -22,8 +22,8 @@ import os, re, subprocess, sys, time, traceback
 import pyatspi
 
 from e2e_common import (print_logs, find, label, button, press, visible_windows, new_window, position, click, type_text,
-                        APP, PASSWORD, SERVER, TMP, URL, DATA, app_of, log, procs, shot,
-                        start, start_server, stop, wait_for)
+                        APP, PASSWORD, SERVER, TMP, URL, DATA, log, procs, shot,
+                        start, start_apps_side_by_side, start_server, stop, wait_for)
 
 OFFSET = {"alice": 0, "bruno": 1060}
 WINDOWS = {}
@@ -232,12 +232,7 @@ def main():
     server = start_server()
     log(f"server on {URL}")
 
-    apps = {}
-    for user in ("alice", "bruno"):
-        p = start_app(user)
-        WINDOWS[user] = new_window(list(WINDOWS.values()))
-        subprocess.run(["xdotool", "windowmove", WINDOWS[user], str(OFFSET[user]), "0"], check=True)
-        apps[user] = app_of(p.pid)
+    apps = start_apps_side_by_side(OFFSET, WINDOWS, start_app)
     alice, bruno = apps["alice"], apps["bruno"]
 
     open_room("alice", alice, "Bruno Petit")

@@ -20,11 +20,11 @@ opened the way a browser or another application does, by a second
      saved session is restored.
 Waits are bounded; screenshots go to $CAUSERIE_ARTIFACTS.
 """
-import os, subprocess, sys, traceback, urllib.parse
+import os, subprocess, urllib.parse
 import pyatspi
 
-from e2e_common import (print_logs, find, label, button, press, click, type_text, new_window,
-                        APP, DATA, PASSWORD, SERVER, TMP, URL, app_of, log, procs, session, shot,
+from e2e_common import (find, label, button, press, click, type_text, new_window,
+                        APP, DATA, PASSWORD, SERVER, TMP, URL, app_of, log, run, session, shot,
                         start, start_server, stop, wait_for)
 
 DEAL = {"entity_type": "crm.deal", "entity_id": "D-42", "label": "ACME renewal",
@@ -197,16 +197,4 @@ def main():
 
 
 if __name__ == "__main__":
-    status = 0
-    try:
-        main()
-    except Exception as e:
-        status = 1
-        print(f"FAIL: {e!r}", flush=True)
-        traceback.print_exc()
-        shot("ui-discuss-failure.png")
-        print_logs(("server", "bruno", "bruno-cold"))
-    finally:
-        for p in reversed(list(procs)):
-            stop(p)
-    sys.exit(status)
+    run(main, "ui-discuss-failure.png", ("server", "bruno", "bruno-cold"), trace=True)

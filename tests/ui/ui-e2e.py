@@ -11,11 +11,11 @@ data directory and port, and the message reaches Alice exactly once.
 Waits are bounded and fail with the accessibility tree printed; nothing is
 timed. Screenshots go to $CAUSERIE_ARTIFACTS (look at them).
 """
-import json, os, subprocess, sys, time, urllib.request
+import json, os, subprocess, time, urllib.request
 import pyatspi
 
-from e2e_common import (print_logs, APP, DATA, PASSWORD, SERVER, TMP, URL, app_of, log, procs, shot,
-                        start, start_server, stop, wait_for)
+from e2e_common import (APP, DATA, PASSWORD, SERVER, TMP, URL, app_of, log, run, shot, start,
+                        start_server, stop, wait_for)
 
 WIDTH = 1000           # the apps' default window width
 OFFSET = {"alice": 0, "bruno": 1060}
@@ -206,15 +206,4 @@ def main():
 
 
 if __name__ == "__main__":
-    status = 0
-    try:
-        main()
-    except Exception as e:
-        status = 1
-        print(f"FAIL: {e}", flush=True)
-        shot("ui-e2e-failure.png")
-        print_logs(("server", "alice", "bruno"))
-    finally:
-        for p in reversed(list(procs)):
-            stop(p)
-    sys.exit(status)
+    run(main, "ui-e2e-failure.png", ("server", "alice", "bruno"))

@@ -16,13 +16,13 @@ real server. Three app processes:
      chats with Alice.
 Waits are bounded; screenshots go to $CAUSERIE_ARTIFACTS.
 """
-import email, traceback, glob, json, os, re, subprocess, sys
+import email, glob, json, os, re, subprocess
 import urllib.request
 import pyatspi
 
-from e2e_common import (print_logs, find, label, button, press, new_window, click, type_text,
-                        APP, DATA, PASSWORD, SERVER, TMP, URL, app_of, log, procs, shot,
-                        start, start_server, stop, wait_for)
+from e2e_common import (find, label, button, press, new_window, click, type_text, APP, DATA,
+                        PASSWORD, SERVER, TMP, URL, app_of, log, run, shot, start, start_server,
+                        wait_for)
 
 NEW_EMAIL = "nora.new@example.org"
 NEW_PASSWORD = "nora-s3cret-pass"
@@ -258,16 +258,4 @@ def main():
 
 
 if __name__ == "__main__":
-    status = 0
-    try:
-        main()
-    except Exception as e:
-        status = 1
-        print(f"FAIL: {e!r}", flush=True)
-        traceback.print_exc()
-        shot("ui-invite-failure.png")
-        print_logs(("server", "alice", "bruno", "nora"))
-    finally:
-        for p in reversed(list(procs)):
-            stop(p)
-    sys.exit(status)
+    run(main, "ui-invite-failure.png", ("server", "alice", "bruno", "nora"), trace=True)

@@ -8,12 +8,11 @@ keeps one width (it jumped between about 400 and 510 px with what the
 rooms showed, and at 700 px one room folded and another did not). At
 500 px the window shows one pane. Screenshots go to $CAUSERIE_ARTIFACTS.
 """
-import os, subprocess, sys, time
+import os, subprocess, time
 import pyatspi
 
-from e2e_common import (print_logs, find, label, click, new_window,
-                        APP, DATA, PASSWORD, SERVER, TMP, URL, app_of, log, procs, shot,
-                        start, start_server, stop, wait_for)
+from e2e_common import (find, label, click, new_window, APP, DATA, PASSWORD, SERVER, TMP, URL,
+                        app_of, log, run, shot, start, start_server, wait_for)
 
 
 def extents(node):
@@ -130,15 +129,4 @@ def main():
 
 
 if __name__ == "__main__":
-    status = 0
-    try:
-        main()
-    except Exception as e:
-        status = 1
-        print(f"FAIL: {e}", flush=True)
-        shot("ui-layout-failure.png")
-        print_logs(("server", "alice"))
-    finally:
-        for p in reversed(list(procs)):
-            stop(p)
-    sys.exit(status)
+    run(main, "ui-layout-failure.png", ("server", "alice"))

@@ -13,13 +13,24 @@ behind her back (David made a Contractor, whom Employees may not reach):
 choosing David answers with the server's sentence, and his row then says
 why. Screenshots go to $CAUSERIE_ARTIFACTS (look at them).
 """
-import os, re, subprocess, sys, time
+import functools, os, subprocess, time
 
 import pyatspi
 import requests
 
-from e2e_common import (APP, DATA, PASSWORD, SERVER, TMP, URL, PORT, app_of, log,
-                        print_logs, procs, shot, start, stop, wait_for)
+from e2e_common import (DATA, SERVER, URL, PORT, app_of, find, log, new_window,
+                        run, session, shot, showing, start, start_app, stop,
+                        visible_windows as windows, wait_for, button as _button, clean,
+                        click as _click, key, label as _label, press as _press,
+                        type_text as _type_text)
+
+# Pages here are stacks: only what is on screen counts,
+# and these windows need a little more time between steps.
+label = functools.partial(_label, shown=True)
+button = functools.partial(_button, shown=True)
+click = functools.partial(_click, activate=True)
+press = functools.partial(_press, pause=0.4)
+type_text = functools.partial(_type_text, delay=12, pause=0.3)
 
 RANKS = ["CEO", "Director", "Employee", "Contractor"]
 
@@ -30,73 +41,6 @@ def start_services():
     wait_for(lambda: requests.get(URL + "/healthz", timeout=2).status_code == 200,
              "the server to answer /healthz")
     return p
-
-
-def session(user):
-    s = requests.Session()
-    r = s.post(URL + "/api/auth/login", json={"tenant": "demo", "email": f"{user}@demo.causerie.org",
-                                             "password": PASSWORD}, timeout=10)
-    r.raise_for_status()
-    s.headers["Authorization"] = "Bearer " + r.json()["token"]
-    return s, r.json()["user"]
-
-
-def start_app(user, extra_env=None):
-    home = os.path.join(TMP, user)
-    env = dict(os.environ,
-               XDG_DATA_HOME=os.path.join(home, "data"),
-               XDG_CONFIG_HOME=os.path.join(home, "config"),
-               CAUSERIE_DATA_DIR=os.path.join(home, "data", "causerie"),
-               CAUSERIE_PASSWORD=PASSWORD)
-    env.update(extra_env or {})
-    return start([APP, "--server", URL, "--organisation", "demo",
-                  "--email", f"{user}@demo.causerie.org"], user, env)
-
-
-def windows(name="^Causerie"):
-    out = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", name],
-                         capture_output=True, text=True, timeout=10)
-    return out.stdout.split()
-
-
-def new_window(known, name="^Causerie"):
-    def look():
-        fresh = [w for w in windows(name) if w not in known]
-        return fresh[-1] if fresh else None
-    return wait_for(look, f"a new window {name}", 30)
-
-
-def geometry(win):
-    out = subprocess.run(["xdotool", "getwindowgeometry", win], capture_output=True, text=True).stdout
-    x, y = map(int, re.search(r"Position: (-?\d+),(-?\d+)", out).groups())
-    w, h = map(int, re.search(r"Geometry: (\d+)x(\d+)", out).groups())
-    return x, y, w, h
-
-
-def showing(node):
-    try:
-        return node.getState().contains(pyatspi.STATE_VISIBLE) and \
-            node.queryComponent().getExtents(pyatspi.WINDOW_COORDS).width > 0
-    except Exception:
-        return False
-
-
-def find(root, pred, what, timeout=30):
-    return wait_for(lambda: pyatspi.findDescendant(root, pred), what, timeout, root)
-
-
-def label(root, text, timeout=30):
-    return find(root, lambda n: n.getRoleName() == "label" and n.name == text and showing(n),
-                f"label {text!r}", timeout)
-
-
-def clean(name):
-    return (name or "").replace("_", "")
-
-
-def button(root, name, timeout=30):
-    return find(root, lambda n: n.getRoleName() in ("push button", "toggle button") and
-                clean(n.name) in (name, f"{name} {name}") and showing(n), f"button {name!r}", timeout)
 
 
 def check_box(root, name, timeout=20):
@@ -116,33 +60,6 @@ def sensitive(node):
             return False
         node = node.parent
     return True
-
-
-def click(win, node):
-    e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
-    x0, y0, _, _ = geometry(win)
-    subprocess.run(["xdotool", "windowactivate", "--sync", win], check=False)
-    subprocess.run(["xdotool", "windowfocus", "--sync", win], check=False)
-    subprocess.run(["xdotool", "mousemove", str(x0 + e.x + e.width // 2),
-                    str(y0 + e.y + e.height // 2), "click", "1"], check=True)
-    time.sleep(0.3)
-
-
-def key(win, *keys):
-    subprocess.run(["xdotool", "windowactivate", "--sync", win], check=False)
-    subprocess.run(["xdotool", "windowfocus", "--sync", win], check=False)
-    subprocess.run(["xdotool", "key", *keys], check=True)
-    time.sleep(0.3)
-
-
-def type_text(text):
-    subprocess.run(["xdotool", "type", "--delay", "12", text], check=True)
-    time.sleep(0.3)
-
-
-def press(node):
-    node.queryAction().doAction(0)
-    time.sleep(0.4)
 
 
 def close_window(app, title):
@@ -312,15 +229,4 @@ def main():
 
 
 if __name__ == "__main__":
-    status = 0
-    try:
-        main()
-    except Exception as e:
-        status = 1
-        print(f"FAIL: {e}", flush=True)
-        shot("policy-failure.png")
-        print_logs(("server", "alice"))
-    finally:
-        for p in reversed(list(procs)):
-            stop(p)
-    sys.exit(status)
+    run(main, "policy-failure.png", ("server", "alice"))

@@ -12,25 +12,17 @@ In the channel "general", Alice's message shows "read by 1" once Bruno
 read it; pressing it lists Bruno with the time. Screenshots go to
 $CAUSERIE_ARTIFACTS.
 """
-import os, re, subprocess, sys, time
+import os, re, subprocess, time
 
 import pyatspi
 
-from e2e_common import (DATA, SERVER, app_of, click, find, label, log, new_window, print_logs,
-                        procs, shot, start_app, start_server, stop, wait_for)
+from e2e_common import (DATA, SERVER, click, find, label, log, run, shot, showing,
+                        start_apps_side_by_side, start_server, wait_for)
 
 OFFSET = {"alice": 0, "bruno": 1060}
 WINDOWS = {}
 THUMBS = "\U0001F44D"
 PARTY = "\U0001F389"
-
-
-def showing(node):
-    try:
-        return node.getState().contains(pyatspi.STATE_VISIBLE) and \
-            node.queryComponent().getExtents(pyatspi.WINDOW_COORDS).width > 0
-    except Exception:
-        return False
 
 
 def row_of(app, text):
@@ -81,12 +73,7 @@ def open_room(user, app, name):
 def main():
     subprocess.run([SERVER, "--data-dir", DATA, "demo"], check=True, stdout=subprocess.DEVNULL)
     start_server()
-    apps = {}
-    for user in ("alice", "bruno"):
-        p = start_app(user)
-        WINDOWS[user] = new_window(list(WINDOWS.values()))
-        subprocess.run(["xdotool", "windowmove", WINDOWS[user], str(OFFSET[user]), "0"], check=True)
-        apps[user] = app_of(p.pid)
+    apps = start_apps_side_by_side(OFFSET, WINDOWS)
     alice, bruno = apps["alice"], apps["bruno"]
 
     open_room("alice", alice, "Bruno Petit")
@@ -183,15 +170,4 @@ def main():
 
 
 if __name__ == "__main__":
-    status = 0
-    try:
-        main()
-    except Exception as e:
-        status = 1
-        print(f"FAIL: {e}", flush=True)
-        shot("ui-reactions-failure.png")
-        print_logs(("server", "alice", "bruno"))
-    finally:
-        for p in reversed(list(procs)):
-            stop(p)
-    sys.exit(status)
+    run(main, "ui-reactions-failure.png", ("server", "alice", "bruno"))

@@ -10,14 +10,14 @@ answers from the local cache (a message of a room she opened), says it is
 offline, and finds nothing for what was never saved. Last, the app again in
 French, offline. Screenshots in English and French go to $CAUSERIE_ARTIFACTS.
 """
-import os, subprocess, sys, time
+import os, subprocess, time
 from concurrent.futures import ThreadPoolExecutor
 
 import pyatspi
 
-from e2e_common import (DATA, SERVER, URL, app_of, click, find, label, log, main_window,
-                        message_row, print_logs, procs, session, shot, start_app, start_server,
-                        stop, type_text, wait_for)
+from e2e_common import (DATA, SERVER, URL, app_of, click, find, label, log, run, main_window,
+                        message_row, session, shot, start_app, start_server, stop, type_text,
+                        wait_for)
 
 N_AFTER = 3000
 NEEDLE = "The zeppelin landed safely in the old hangar"
@@ -161,15 +161,4 @@ def main():
 
 
 if __name__ == "__main__":
-    status = 0
-    try:
-        main()
-    except Exception as e:
-        status = 1
-        print(f"FAIL: {e}", flush=True)
-        shot("ui-search-failure.png")
-        print_logs(("server", "alice"))
-    finally:
-        for p in reversed(list(procs)):
-            stop(p)
-    sys.exit(status)
+    run(main, "ui-search-failure.png", ("server", "alice"))
