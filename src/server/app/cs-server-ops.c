@@ -27,6 +27,7 @@ struct _CsServerOps {
   gboolean  pruning;
   gint64    pruned;       /* entries removed by this round */
   guint     in_flight;
+  GList    *jobs;         /* OpsJob* in flight: a store that closes drops their completions */
 };
 
 typedef struct {
@@ -43,10 +44,10 @@ ops_job_free (OpsJob *job)
 {
   CsServerOps *ops = job->ops;
 
+  ops->jobs = g_list_remove (ops->jobs, job);
+  ops->in_flight--;
   g_strfreev (job->users);
   g_free (job);
-  if (--ops->in_flight == 0 && ops->server == NULL)
-    g_free (ops);
 }
 
 static OpsJob *
@@ -56,6 +57,7 @@ ops_job_new (CsServerOps *ops)
 
   job->ops = ops;
   ops->in_flight++;
+  ops->jobs = g_list_prepend (ops->jobs, job);
   return job;
 }
 
@@ -217,6 +219,16 @@ cs_server_ops_stop (CsServerOps *ops)
   g_clear_handle_id (&ops->watch_id, g_source_remove);
   g_clear_handle_id (&ops->prune_id, g_source_remove);
   ops->server = NULL;
-  if (ops->in_flight == 0)
-    g_free (ops);
+}
+
+/* After the store closed: no completion can run any more, and the jobs it
+ * dropped undispatched are freed here with the rest. */
+void
+cs_server_ops_free (CsServerOps *ops)
+{
+  if (ops == NULL)
+    return;
+  while (ops->jobs)
+    ops_job_free (ops->jobs->data);
+  g_free (ops);
 }

@@ -50,6 +50,7 @@ struct _CsServer {
 typedef struct _CsServerOps CsServerOps;
 CsServerOps *cs_server_ops_start (CsServer    *server);
 void         cs_server_ops_stop  (CsServerOps *ops);
+void         cs_server_ops_free  (CsServerOps *ops);
 
 /* cs-access-log.c: one line per HTTP request, written by a thread of its
  * own. */

@@ -243,7 +243,7 @@ cs_server_free (CsServer *server)
   if (server == NULL)
     return;
   g_clear_handle_id (&server->sweep_id, g_source_remove);
-  g_clear_pointer (&server->ops, cs_server_ops_stop);
+  cs_server_ops_stop (server->ops);
   g_clear_handle_id (&server->retention_id, g_source_remove);
   if (server->soup)
     soup_server_disconnect (server->soup);
@@ -260,6 +260,7 @@ cs_server_free (CsServer *server)
   if (server->store)
     cs_store_set_event_sink (server->store, NULL, NULL);
   g_clear_pointer (&server->store, cs_store_close);
+  g_clear_pointer (&server->ops, cs_server_ops_free);
   g_clear_pointer (&server->bus, cs_bus_free);
   g_clear_pointer (&server->presence, cs_presence_free);
   g_clear_pointer (&server->message_limit, cs_rate_limit_free);
