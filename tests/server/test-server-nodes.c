@@ -162,6 +162,15 @@ test_sessions (void)
   g_assert_nonnull (ws_b);
   cs_test_ws_expect (ws_b, "ready", 10000);
   g_assert_cmpuint (upload_status (n.b, room, bob), ==, 201);
+  /* An upload as the first request of a token B never saw: it waits for
+   * the look-up before a byte is stored. */
+  {
+    g_autofree char *bob2 = cs_test_login (n.a, "Acme", "bob@acme.test", NULL);
+    g_autofree char *f = forged_token (5000);
+
+    g_assert_cmpuint (upload_status (n.b, room, bob2), ==, 201);
+    g_assert_cmpuint (upload_status (n.b, room, f), ==, 401);
+  }
 
   /* Forged tokens: 401 on both nodes, HTTP and WebSocket. */
   {
@@ -235,11 +244,215 @@ test_account_removed (void)
   nodes_stop (&n);
 }
 
+/* The status /api/presence on @s gives @user_id. */
+static char *
+presence_of (CsTestServer *s,
+             const char   *token,
+             const char   *user_id)
+{
+  JsonObject *reply = cs_test_call (s, "GET", "/api/presence", token, NULL, 200);
+  JsonArray *list = json_object_get_array_member (reply, "presence");
+  char *status = NULL;
+
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *p = json_array_get_object_element (list, i);
+
+      if (g_str_equal (json_object_get_string_member (p, "user_id"), user_id))
+        status = g_strdup (json_object_get_string_member (p, "status"));
+    }
+  json_object_unref (reply);
+  return status;
+}
+
+static gboolean
+presence_is (CsTestServer *s,
+             const char   *token,
+             const char   *user_id,
+             const char   *status)
+{
+  g_autofree char *got = presence_of (s, token, user_id);
+
+  return g_strcmp0 (got, status) == 0;
+}
+
+/* Waits for a presence frame about @user_id saying @status. */
+static void
+expect_presence (CsTestWs   *ws,
+                 const char *user_id,
+                 const char *status)
+{
+  for (;;)
+    {
+      JsonObject *f = cs_test_ws_wait (ws, "presence", 20000);
+      gboolean match;
+
+      g_assert_nonnull (f);
+      match = g_str_equal (json_object_get_string_member (f, "user_id"), user_id) &&
+              g_str_equal (json_object_get_string_member (f, "status"), status);
+      json_object_unref (f);
+      if (match)
+        return;
+    }
+}
+
+/* No presence frame about @user_id saying @status among those received. */
+static void
+no_presence_yet (CsTestWs   *ws,
+                 const char *user_id,
+                 const char *status)
+{
+  JsonObject *f;
+
+  while ((f = cs_test_ws_next (ws, 50)))
+    {
+      if (g_str_equal (json_object_get_string_member (f, "type"), "presence") &&
+          g_str_equal (json_object_get_string_member (f, "user_id"), user_id))
+        g_assert_cmpstr (json_object_get_string_member (f, "status"), !=, status);
+      json_object_unref (f);
+    }
+}
+
+/* Bob online on node B is online for Alice on node A; with sockets on
+ * both nodes he goes offline only when the last one closes; when node B
+ * dies with his only socket, node A says offline once B's word on him
+ * expired. */
+static void
+test_presence (void)
+{
+  Nodes n = { 0 };
+  g_autofree char *alice = NULL;
+  g_autofree char *bob_id = NULL;
+  g_autofree char *bob = NULL;
+  g_autoptr(CsTestWs) watcher = NULL;
+  CsTestWs *bob_b, *bob_a;
+
+  if (!nodes_start (&n, "[websocket]\noffline_delay_ms = 100\n[bus]\npresence_ttl_seconds = 3\n"))
+    return;
+  alice = cs_test_tenant (n.a, "Acme", "alice@acme.test");
+  bob = cs_test_user (n.a, "Acme", "bob@acme.test", "Bob", "member", &bob_id);
+  watcher = cs_test_ws_connect (n.a, alice);
+  g_assert_nonnull (watcher);
+  cs_test_ws_expect (watcher, "ready", 10000);
+
+  /* Bob on node B: online for Alice's socket and in /api/presence on A. */
+  bob_b = cs_test_ws_connect (n.b, bob);
+  g_assert_nonnull (bob_b);
+  expect_presence (watcher, bob_id, "online");
+  WAIT_FOR (presence_is (n.a, alice, bob_id, "online"));
+
+  /* Bob on both nodes; his socket on B closes: still online everywhere. */
+  bob_a = cs_test_ws_connect (n.a, bob);
+  g_assert_nonnull (bob_a);
+  cs_test_ws_expect (bob_a, "ready", 10000);
+  cs_test_ws_free (bob_b);
+  WAIT_FOR (metric_value (n.b, "causerie_ws_connections") == 0);
+  cs_test_spin (1000);   /* ten times B's offline delay */
+  g_assert_true (presence_is (n.a, alice, bob_id, "online"));
+  g_assert_true (presence_is (n.b, alice, bob_id, "online"));
+  no_presence_yet (watcher, bob_id, "offline");
+
+  /* His last socket closes: offline, told to Alice, on both nodes. */
+  cs_test_ws_free (bob_a);
+  expect_presence (watcher, bob_id, "offline");
+  WAIT_FOR (presence_is (n.b, alice, bob_id, "offline"));
+  g_assert_true (presence_is (n.a, alice, bob_id, "offline"));
+
+  /* Bob on node B again, then node B dies: node A does not keep him
+   * online for ever. */
+  bob_b = cs_test_ws_connect (n.b, bob);
+  g_assert_nonnull (bob_b);
+  expect_presence (watcher, bob_id, "online");
+  WAIT_FOR (presence_is (n.a, alice, bob_id, "online"));
+  cs_test_server_stop (n.b, TRUE);
+  expect_presence (watcher, bob_id, "offline");
+  g_assert_true (presence_is (n.a, alice, bob_id, "offline"));
+  cs_test_ws_free (bob_b);
+  nodes_stop (&n);
+}
+
+/* Bob's messages spread over both nodes are limited at the burst, not
+ * twice it: each node's bucket is drained by what the other took. */
+static void
+test_message_rate (void)
+{
+  Nodes n = { 0 };
+  g_autofree char *alice = NULL;
+  g_autofree char *bob_id = NULL;
+  g_autofree char *bob = NULL;
+  g_autofree char *room = NULL;
+  g_autofree char *path = NULL;
+  guint accepted = 0, limited = 0;
+
+  /* One message a minute after a burst of 8: nothing refills meanwhile. */
+  if (!nodes_start (&n, "[limits]\nmessages_per_minute = 1\nmessage_burst = 8\n"))
+    return;
+  alice = cs_test_tenant (n.a, "Acme", "alice@acme.test");
+  bob = cs_test_user (n.a, "Acme", "bob@acme.test", "Bob", "member", &bob_id);
+  room = cs_test_room (n.a, alice, "group", "Plans", bob_id);
+  path = g_strdup_printf ("/api/rooms/%s/messages", room);
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autofree char *body = g_strdup_printf ("{\"txn_id\":\"rate-%u\",\"body\":\"message %u\"}", i, i);
+      guint status = 0;
+      JsonNode *node = cs_test_http (i % 2 ? n.b : n.a, "POST", path, bob, body, &status);
+
+      g_clear_pointer (&node, json_node_unref);
+      if (status == 201)
+        accepted++;
+      else
+        {
+          g_assert_cmpuint (status, ==, 429);
+          limited++;
+        }
+    }
+  /* The burst, and at most what one node takes before its count comes
+   * back from Redis (the README's tolerance), never the 16 two separate
+   * buckets would give. */
+  g_test_message ("%u of 20 accepted", accepted);
+  g_assert_cmpuint (accepted, >=, 8);
+  g_assert_cmpuint (accepted, <=, 10);
+  g_assert_cmpuint (limited, ==, 20 - accepted);
+  nodes_stop (&n);
+}
+
+/* Wrong passwords for one account, alternately on both nodes: past
+ * login_failures_per_account in all, the next try is refused with 429 on
+ * either node, even with the right password. */
+static void
+test_login_failures (void)
+{
+  Nodes n = { 0 };
+  g_autofree char *admin = NULL;
+  g_autofree char *wrong = g_strdup ("{\"tenant\":\"Acme\",\"email\":\"admin@acme.test\",\"password\":\"not the one\"}");
+  g_autofree char *right = g_strdup_printf ("{\"tenant\":\"Acme\",\"email\":\"admin@acme.test\",\"password\":\"%s\"}",
+                                            CS_TEST_PASSWORD);
+
+  if (!nodes_start (&n, "[security]\nlogin_failures_per_account = 4\n"))
+    return;
+  admin = cs_test_tenant (n.a, "Acme", "admin@acme.test");
+  for (guint i = 0; i < 4; i++)
+    {
+      guint status = 0;
+      JsonNode *node = cs_test_http (i % 2 ? n.b : n.a, "POST", "/api/auth/login", NULL, wrong, &status);
+
+      g_clear_pointer (&node, json_node_unref);
+      g_assert_cmpuint (status, ==, 401);
+    }
+  /* Each node saw two: alone, neither would refuse. */
+  g_free (cs_test_expect_error (n.a, "POST", "/api/auth/login", NULL, right, 429, "rate_limited"));
+  g_free (cs_test_expect_error (n.b, "POST", "/api/auth/login", NULL, right, 429, "rate_limited"));
+  nodes_stop (&n);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/nodes/sessions", test_sessions);
   g_test_add_func ("/nodes/account-removed", test_account_removed);
+  g_test_add_func ("/nodes/presence", test_presence);
+  g_test_add_func ("/nodes/message-rate", test_message_rate);
+  g_test_add_func ("/nodes/login-failures", test_login_failures);
   return g_test_run ();
 }

@@ -45,6 +45,7 @@ struct _CsServer {
   struct _CsServerOps *ops;   /* revocations from the command line, audit pruning */
   struct _CsAccessLog *access_log;  /* [server] access_log, or NULL */
   struct _CsSessionFinder *finder;  /* tokens not in memory, looked up in the store */
+  struct _CsServerShared  *shared;  /* [bus] redis: presence and limits across nodes; else NULL */
 };
 
 /* cs-server-ops.c */
@@ -94,6 +95,14 @@ CsSessionResult  cs_session_finder_find    (CsSessionFinder   *finder,
 void             cs_session_finder_revoked (CsSessionFinder   *finder);
 void             cs_session_finder_append_metrics (CsSessionFinder *finder,
                                                    GString         *s);
+
+/* cs-server-shared.c: presence, the message rate and sign-in failures
+ * counted across the nodes of one Redis. */
+typedef struct _CsServerShared CsServerShared;
+CsServerShared  *cs_server_shared_new      (CsServer       *server);
+/* The sign-in failure windows of all nodes (owned by @shared). */
+CsLimits        *cs_server_shared_limits   (CsServerShared *shared);
+void             cs_server_shared_free     (CsServerShared *shared);
 
 /* cs-http.c */
 void      cs_http_setup          (CsServer   *server);

@@ -174,7 +174,6 @@ cs_server_new (CsConfig *config,
   if (server->sealer == NULL || !prepare_attachments_dir (config, error))
     return NULL;
   server->sessions = cs_sessions_memory_new ();
-  server->limits = cs_limits_memory_new ();
   server->presence = cs_presence_new ();
   server->message_limit = cs_rate_limit_new (config->messages_per_minute, config->message_burst);
   if (config->bus_redis)
@@ -190,6 +189,15 @@ cs_server_new (CsConfig *config,
     }
   else
     server->bus = cs_bus_local_new ();
+  /* With Redis, presence and the rate and sign-in limits count across
+   * nodes (cs-server-shared.c); otherwise in this process. */
+  if (config->bus_redis)
+    {
+      server->shared = cs_server_shared_new (server);
+      server->limits = cs_server_shared_limits (server->shared);
+    }
+  else
+    server->limits = cs_limits_memory_new ();
   server->hub = cs_hub_new (config, server->store, server->presence, server->message_limit, server->bus,
                             &server->metrics);
   cs_store_set_event_sink (server->store, cs_bus_event_sink, server->bus);
@@ -291,6 +299,11 @@ cs_server_free (CsServer *server)
     cs_store_set_event_sink (server->store, NULL, NULL);
   g_clear_pointer (&server->store, cs_store_close);
   g_clear_pointer (&server->finder, cs_session_finder_free);
+  if (server->shared)
+    {
+      server->limits = NULL;   /* the shared one's */
+      g_clear_pointer (&server->shared, cs_server_shared_free);
+    }
   g_clear_pointer (&server->ops, cs_server_ops_free);
   if (server->bus)
     cs_bus_unsubscribe (server->bus, server);
