@@ -6,7 +6,7 @@
  *   (HTTP, WebSocket, upload); forged tokens get 401 on both and a
  *   thousand of them cost node 2 a bounded number of store reads; a
  *   logout on node 1 closes the socket on node 2 and the token then gets
- *   401 there;
+ *   401 there; an expired or revoked session is not found by the look-up;
  * - presence: a user online on node 2 is online for a client of node 1,
  *   and offline only once their last socket on any node closed;
  * - the message rate limit and the sign-in failure limit count the
@@ -244,6 +244,40 @@ test_account_removed (void)
   nodes_stop (&n);
 }
 
+/* The look-up finds only live sessions: a token B never saw whose
+ * session expired, or was revoked in the store without a signal (as
+ * the command line's user disable does), gets 401 on B. */
+static void
+test_expired_revoked (void)
+{
+  Nodes n = { 0 };
+  g_autofree char *admin = NULL;
+  g_autofree char *old = NULL;
+  g_autofree char *revoked = NULL;
+  g_autofree char *live = NULL;
+  g_autofree char *old_hash = NULL;
+  g_autofree char *revoked_hash = NULL;
+  g_autofree char *sql = NULL;
+  JsonObject *me;
+
+  if (!nodes_start (&n, NULL))
+    return;
+  admin = cs_test_tenant (n.a, "Acme", "admin@acme.test");
+  old = cs_test_login (n.a, "Acme", "admin@acme.test", NULL);
+  revoked = cs_test_login (n.a, "Acme", "admin@acme.test", NULL);
+  live = cs_test_login (n.a, "Acme", "admin@acme.test", NULL);
+  old_hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, old, -1);
+  revoked_hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, revoked, -1);
+  sql = g_strdup_printf ("UPDATE sessions SET expires_at = 1 WHERE token_hash = '%s';"
+                         "UPDATE sessions SET revoked_at = 1 WHERE token_hash = '%s'", old_hash, revoked_hash);
+  cs_test_db_exec (n.a, sql);
+  g_assert_cmpuint (status_of (n.b, "GET", "/api/me", old), ==, 401);
+  g_assert_cmpuint (status_of (n.b, "GET", "/api/me", revoked), ==, 401);
+  me = cs_test_call (n.b, "GET", "/api/me", live, NULL, 200);
+  json_object_unref (me);
+  nodes_stop (&n);
+}
+
 /* The status /api/presence on @s gives @user_id. */
 static char *
 presence_of (CsTestServer *s,
@@ -451,6 +485,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/nodes/sessions", test_sessions);
   g_test_add_func ("/nodes/account-removed", test_account_removed);
+  g_test_add_func ("/nodes/expired-revoked", test_expired_revoked);
   g_test_add_func ("/nodes/presence", test_presence);
   g_test_add_func ("/nodes/message-rate", test_message_rate);
   g_test_add_func ("/nodes/login-failures", test_login_failures);
