@@ -62,6 +62,7 @@
 struct _CsServerShared {
   CsServer   *server;
   CsBus      *bus;
+  char       *prefix;       /* of the keys: causerie:DB */
   CsPresence *presence;
   guint       ttl_ms;
   guint       renew_id;
@@ -98,6 +99,7 @@ shared_unref (CsServerShared *sh)
   g_hash_table_unref (sh->rate_state);
   g_mutex_clear (&sh->lock);
   cs_limits_free (sh->inner);
+  g_free (sh->prefix);
   g_free (sh);
 }
 
@@ -166,7 +168,7 @@ static char *
 presence_key (CsServerShared *sh,
               const char     *user_id)
 {
-  return g_strdup_printf ("%s:presence:%s", cs_bus_redis_prefix (sh->bus), user_id);
+  return g_strdup_printf ("%s:presence:%s", sh->prefix, user_id);
 }
 
 static void
@@ -230,7 +232,7 @@ presence_read_cb (gpointer reply,
     }
   if (fields == 0)
     {
-      g_autofree char *users = g_strdup_printf ("%s:presence:users", cs_bus_redis_prefix (sh->bus));
+      g_autofree char *users = g_strdup_printf ("%s:presence:users", sh->prefix);
 
       send_strings (sh, "SREM", users, pr->user_id, NULL);
     }
@@ -275,7 +277,7 @@ presence_write (CsServerShared *sh,
       g_autofree char *value = g_strdup_printf ("%s %" G_GINT64_FORMAT " %s", status,
                                                 cau_time_now_ms () + sh->ttl_ms, tenant_id ? tenant_id : "");
       g_autofree char *ttl = g_strdup_printf ("%u", sh->ttl_ms * 2);
-      g_autofree char *users = g_strdup_printf ("%s:presence:users", cs_bus_redis_prefix (sh->bus));
+      g_autofree char *users = g_strdup_printf ("%s:presence:users", sh->prefix);
 
       send_strings (sh, "HSET", key, node, value, NULL);
       send_strings (sh, "PEXPIRE", key, ttl, NULL);
@@ -335,7 +337,7 @@ renew_cb (gpointer data)
 {
   CsServerShared *sh = data;
   g_autoptr(GHashTable) own = cs_presence_users (sh->presence, TRUE);
-  g_autofree char *users_key = g_strdup_printf ("%s:presence:users", cs_bus_redis_prefix (sh->bus));
+  g_autofree char *users_key = g_strdup_printf ("%s:presence:users", sh->prefix);
   const char *argv[] = { "SMEMBERS", users_key };
   gsize lens[] = { 8, strlen (users_key) };
   GHashTableIter iter;
@@ -437,7 +439,7 @@ rate_flush_cb (gpointer data)
   g_hash_table_iter_init (&iter, taken);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
-      g_autofree char *rkey = g_strdup_printf ("%s:rate:msg:%s:%" G_GINT64_FORMAT, cs_bus_redis_prefix (sh->bus),
+      g_autofree char *rkey = g_strdup_printf ("%s:rate:msg:%s:%" G_GINT64_FORMAT, sh->prefix,
                                                (char *) key, window);
       g_autofree char *n = g_strdup_printf ("%u", GPOINTER_TO_UINT (value));
       const char *argv[] = { "INCRBY", rkey, n };
@@ -594,7 +596,7 @@ limit_key (CsServerShared *sh,
            const char     *kind,
            const char     *key)
 {
-  return g_strdup_printf ("%s:limit:%s:%s", cs_bus_redis_prefix (sh->bus), kind, key);
+  return g_strdup_printf ("%s:limit:%s:%s", sh->prefix, kind, key);
 }
 
 static gboolean
@@ -757,6 +759,7 @@ cs_server_shared_new (CsServer *server)
   sh->ref_count = 1;
   sh->server = server;
   sh->bus = server->bus;
+  sh->prefix = cs_bus_redis_prefix (server->bus);
   sh->presence = server->presence;
   sh->ttl_ms = server->config->bus_presence_ttl_s * 1000;
   g_mutex_init (&sh->lock);

@@ -165,7 +165,6 @@ typedef struct {
   CsGap             *gap;           /* NULL: committed events stay on this node */
   CsGapFetch         fetch;
   gpointer           fetch_data;
-  char              *prefix;        /* keys of other parts (cs_bus_redis_prefix) */
 } CsRedisBus;
 
 static void connect_now (CsRedisBus *bus);
@@ -621,7 +620,6 @@ redis_free (CsBus *base)
   cs_redis_url_free (bus->url);
   g_free (bus->display);
   g_free (bus->channel);
-  g_free (bus->prefix);
   g_free (bus);
 }
 
@@ -807,15 +805,13 @@ cs_bus_redis_node (CsBus *base)
   return ((CsRedisBus *) base)->node;
 }
 
-const char *
+char *
 cs_bus_redis_prefix (CsBus *base)
 {
   CsRedisBus *bus = (CsRedisBus *) base;
 
   /* The channel is PREFIX:bus. */
-  if (bus->prefix == NULL)
-    bus->prefix = g_strndup (bus->channel, strlen (bus->channel) - strlen (":bus"));
-  return bus->prefix;
+  return g_strndup (bus->channel, strlen (bus->channel) - strlen (":bus"));
 }
 
 #else /* no hiredis */
@@ -876,10 +872,10 @@ cs_bus_redis_node (CsBus *bus)
   return "";
 }
 
-const char *
+char *
 cs_bus_redis_prefix (CsBus *bus)
 {
-  return "";
+  return g_strdup ("");
 }
 
 #endif

@@ -53,8 +53,8 @@ gboolean    cs_bus_redis_command     (CsBus               *bus,
                                       const char         **argv,
                                       const gsize         *lens);
 /* This node's id on the bus (32 hex digits), and the prefix of the keys
- * of this deployment ("causerie:DB"). */
+ * of this deployment ("causerie:DB", newly allocated). */
 const char *cs_bus_redis_node        (CsBus               *bus);
-const char *cs_bus_redis_prefix      (CsBus               *bus);
+char       *cs_bus_redis_prefix      (CsBus               *bus);
 
 G_END_DECLS
