@@ -130,6 +130,49 @@ forged_token (guint i)
   return g_string_free (t, FALSE);
 }
 
+typedef struct {
+  guint done;
+  guint unauthorized;
+} Burst;
+
+static void
+burst_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      data)
+{
+  Burst *b = data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+
+  if (soup_message_get_status (msg) == 401)
+    b->unauthorized++;
+  b->done++;
+}
+
+/* @n requests carrying @token at once, each on its own connection;
+ * returns how many got 401. */
+static guint
+burst_of (CsTestServer *s,
+          const char   *token,
+          guint         n)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("max-conns", 256, "max-conns-per-host", 256, NULL);
+  g_autofree char *url = g_strdup_printf ("%s/api/me", s->base);
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
+  Burst b = { 0 };
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+      soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, burst_cb, &b);
+    }
+  while (b.done < n)
+    g_main_context_iteration (NULL, TRUE);
+  return b.unauthorized;
+}
+
 /* A token signed in on node A after node B started works on node B: HTTP,
  * WebSocket, upload. Forged tokens get 401 on both; a thousand of them
  * cost node B a bounded number of store reads and it keeps answering.
@@ -181,6 +224,15 @@ test_sessions (void)
     ws_forged = cs_test_ws_connect (n.b, f);
     g_assert_null (ws_forged);
     g_assert_cmpuint (upload_status (n.b, room, f), ==, 401);
+  }
+  /* Fifty requests with one forged token at once: one read at most
+   * (they wait for the same look-up, or find its answer remembered). */
+  {
+    g_autofree char *f = forged_token (6000);
+
+    reads_before = metric_value (n.b, "causerie_session_lookups_total");
+    g_assert_cmpuint (burst_of (n.b, f, 50), ==, 50);
+    g_assert_cmpint (metric_value (n.b, "causerie_session_lookups_total") - reads_before, <=, 1);
   }
   reads_before = metric_value (n.b, "causerie_session_lookups_total");
   for (guint i = 1; i <= 1000; i++)
