@@ -413,7 +413,7 @@ test_presence (void)
   g_autoptr(CsTestWs) watcher = NULL;
   CsTestWs *bob_b, *bob_a;
 
-  if (!nodes_start (&n, "[websocket]\noffline_delay_ms = 100\n[bus]\npresence_ttl_seconds = 3\n"))
+  if (!nodes_start (&n, "[websocket]\noffline_delay_ms = 500\n[bus]\npresence_ttl_seconds = 3\n"))
     return;
   alice = cs_test_tenant (n.a, "Acme", "alice@acme.test");
   bob = cs_test_user (n.a, "Acme", "bob@acme.test", "Bob", "member", &bob_id);
@@ -431,9 +431,12 @@ test_presence (void)
   bob_a = cs_test_ws_connect (n.a, bob);
   g_assert_nonnull (bob_a);
   cs_test_ws_expect (bob_a, "ready", 10000);
+  /* Node A tells the other nodes (and its sockets) that Bob is online
+   * there too, though his status did not change. */
+  expect_presence (watcher, bob_id, "online");
   cs_test_ws_free (bob_b);
   WAIT_FOR (metric_value (n.b, "causerie_ws_connections") == 0);
-  cs_test_spin (1000);   /* ten times B's offline delay */
+  cs_test_spin (2000);   /* four times B's offline delay */
   g_assert_true (presence_is (n.a, alice, bob_id, "online"));
   g_assert_true (presence_is (n.b, alice, bob_id, "online"));
   no_presence_yet (watcher, bob_id, "offline");
