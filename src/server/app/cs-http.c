@@ -268,10 +268,10 @@ request_token (SoupServerMessage *msg,
 }
 
 /* Authenticates a request from the table of live sessions in memory (no
- * disk): CS_SESSION_FOUND; a token of the right shape that memory does
- * not hold is looked up in the store (another node may have opened it since this one
- * started): then CS_SESSION_PENDING, @msg paused until @func. Or
- * CS_SESSION_BUSY. */
+ * disk): CS_SESSION_FOUND. A token of the right shape that memory does
+ * not hold is looked up in the store (another node may have opened it
+ * since this one started): CS_SESSION_PENDING, @msg paused until @func;
+ * or at once CS_SESSION_NONE or CS_SESSION_BUSY (cs-http-sessions.c). */
 static CsSessionResult
 authenticate_or_find (CsServer           *server,
                       SoupServerMessage  *msg,
