@@ -13,7 +13,11 @@
 typedef struct {
   CsDb        base;
   sqlite3    *handle;
-  GHashTable *stmts;   /* const char *sql (static strings) -> sqlite3_stmt* */
+  /* const char *sql -> sqlite3_stmt*, keyed by the pointer: every SQL text
+   * is a static string, and hashing the whole text on every query cost
+   * more than some of the statements it found. The same text at two
+   * addresses is prepared twice, which is harmless. */
+  GHashTable *stmts;
   /* The read-write connection does not log its failures step by step: it
    * keeps the first one for the store, which logs the cause once (a full
    * disk fails every write of every batch until space returns). */
@@ -270,7 +274,7 @@ cs_db_open (const char *path,
       cs_db_close (db);
       return NULL;
     }
-  S (db)->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, stmt_finalize);
+  S (db)->stmts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, stmt_finalize);
   sqlite3_busy_timeout (S (db)->handle, 10000);
   sqlite3_extended_result_codes (S (db)->handle, 1);
 
