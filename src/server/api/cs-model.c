@@ -507,8 +507,9 @@ cs_model_emit (CsCtx      *ctx,
 
   if (user_id)
     {
-      ev->recipients = g_new0 (char *, 2);
-      ev->recipients[0] = g_strdup (user_id);
+      const char *one[] = { user_id, NULL };
+
+      ev->recipients = cs_ids_new (one);
     }
   else
     ev->recipients = cs_members_ids (ctx->db, room_id);

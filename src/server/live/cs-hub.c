@@ -55,7 +55,7 @@ struct _CsHub {
   GHashTable *by_tenant;      /* tenant id -> GPtrArray of Client* */
   GHashTable *offline_timers; /* user id -> GSource id */
   GHashTable *typing;         /* "room\nuser" -> Typing* */
-  GHashTable *members;        /* room id -> GStrv of member ids (a cache) */
+  GHashTable *members;        /* room id -> shared member ids (a cache) */
   CsWsPoller *poller;         /* every socket's reads and waits, one main-loop source */
   guint       n_clients;
 };
@@ -703,7 +703,7 @@ typing_members_done (CsCtx   *ctx,
     cache_members (job->client->hub, job->room_id, g_steal_pointer (&job->members.ids));
   if (!job->client->gone)
     apply_typing (job->client, job->room_id, job->typing);
-  g_strfreev (job->members.ids);
+  cs_ids_unref (job->members.ids);
   client_unref (job->client);
   g_free (job->room_id);
   g_free (job);
@@ -1100,7 +1100,7 @@ cs_hub_new (CsConfig    *config,
   hub->by_tenant = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
   hub->offline_timers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, remove_source);
   hub->typing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, typing_free);
-  hub->members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
+  hub->members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) cs_ids_unref);
   hub->poller = cs_ws_poller_new ();
   cs_bus_subscribe (bus, &subscriber, hub);
   return hub;

@@ -22,7 +22,7 @@ cs_event_unref (CsEvent *event)
   g_free (event->tenant_id);
   g_free (event->room_id);
   g_free (event->user_id);
-  g_strfreev (event->recipients);
+  cs_ids_unref (event->recipients);
   g_free (event->frame);
   g_free (event->actor_id);
   g_free (event->own_frame);

@@ -25,7 +25,7 @@ typedef struct {
   int         error_rc;
   char       *error_msg;
   /* The writer's member ids per room (cs_db_keep_member_lists), or NULL. */
-  GHashTable *member_ids;     /* room id -> GStrv */
+  GHashTable *member_ids;     /* room id -> shared ids (cs_ids_new) */
   guint       member_ids_max;
   gboolean    members_dirty;  /* a membership write in the open transaction */
   gint64      data_version;   /* of the last look-up: another process's commit changes it */
@@ -334,7 +334,7 @@ cs_db_keep_member_lists (CsDb  *db,
   g_return_if_fail (S (db)->member_ids == NULL);
   if (max_rooms == 0)
     return;
-  S (db)->member_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
+  S (db)->member_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) cs_ids_unref);
   S (db)->member_ids_max = max_rooms;
   S (db)->data_version = -1;
   sqlite3_commit_hook (S (db)->handle, members_commit_cb, db);
@@ -359,7 +359,7 @@ cs_db_member_ids_lookup (CsDb       *db,
       return NULL;
     }
   ids = g_hash_table_lookup (S (db)->member_ids, room_id);
-  return ids ? g_strdupv (ids) : NULL;
+  return cs_ids_ref (ids);
 }
 
 void
@@ -378,7 +378,7 @@ cs_db_member_ids_keep (CsDb       *db,
       if (g_hash_table_iter_next (&iter, NULL, NULL))
         g_hash_table_iter_remove (&iter);
     }
-  g_hash_table_replace (S (db)->member_ids, g_strdup (room_id), g_strdupv (ids));
+  g_hash_table_replace (S (db)->member_ids, g_strdup (room_id), cs_ids_ref (ids));
 }
 
 void
