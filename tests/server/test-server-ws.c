@@ -90,6 +90,17 @@ test_live_and_idempotent (void)
     g_assert_nonnull (theirs);
     own_data = json_object_get_object_member (own, "data");
     g_assert_cmpstr (str (own_data, "txn_id"), ==, "w-own");
+    /* The ack carries the same message, txn_id included. */
+    g_assert_cmpstr (str (own_ack, "txn_id"), ==, "w-own");
+    {
+      g_autoptr(JsonNode) acked = json_node_init_object (json_node_alloc (),
+                                                         json_object_get_object_member (own_ack, "message"));
+      g_autoptr(JsonNode) data = json_node_init_object (json_node_alloc (), own_data);
+      g_autofree char *acked_text = json_to_string (acked, FALSE);
+      g_autofree char *data_text = json_to_string (data, FALSE);
+
+      g_assert_cmpstr (acked_text, ==, data_text);
+    }
     g_assert_cmpstr (str (own_data, "body"), ==, "Mine too");
     json_object_remove_member (own_data, "txn_id");
     own_node = json_node_init_object (json_node_alloc (), own);

@@ -444,6 +444,41 @@ frame_with_txn_id (const char *frame,
 }
 
 char *
+cs_model_ack_text (CsCtx      *ctx,
+                   const char *txn_id)
+{
+  CsEvent *ev = NULL;
+  g_autofree char *head = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *quoted = NULL;
+  gsize len, head_len;
+
+  for (guint i = ctx->events->len; i > 0 && ev == NULL; i--)
+    {
+      CsEvent *e = g_ptr_array_index (ctx->events, i - 1);
+
+      if (e->own_frame && g_str_equal (e->type, "message.new") && g_strcmp0 (e->actor_id, ctx->user_id) == 0)
+        ev = e;
+    }
+  if (ev == NULL || ev->room_id == NULL)
+    return NULL;
+  /* The frame as build_frame wrote it: type, seq, room_id, then data; a
+   * room id that would need escaping does not match, and the ack is
+   * built from the object instead. */
+  head = g_strdup_printf ("{\"type\":\"message.new\",\"seq\":%" G_GINT64_FORMAT ",\"room_id\":\"%s\",\"data\":{",
+                          ev->seq, ev->room_id);
+  head_len = strlen (head);
+  len = strlen (ev->own_frame);
+  if (len < head_len + 2 || strncmp (ev->own_frame, head, head_len) != 0 ||
+      strcmp (ev->own_frame + len - 2, "}}") != 0)
+    return NULL;
+  node = json_node_init_string (json_node_alloc (), txn_id);
+  quoted = json_to_string (node, FALSE);
+  return g_strdup_printf ("{\"type\":\"ack\",\"txn_id\":%s,\"message\":%.*s}", quoted,
+                          (int) (len - 1 - (head_len - 1)), ev->own_frame + head_len - 1);
+}
+
+char *
 cs_model_event_frame (const char *payload,
                       const char *type,
                       const char *actor_id,

@@ -566,6 +566,8 @@ send_done (CsCtx   *ctx,
         }
       else if (ctx->error)
         send_error (c, ctx->error->code, ctx->error->message, job->txn_id);
+      else if (ctx->text)
+        cs_ws_conn_send_text (c->ws, ctx->text);   /* the ack, written by the writer */
       else
         {
           g_autoptr(JsonObject) ack = json_object_new ();

@@ -89,7 +89,8 @@ struct _CsCtx {
   /* Output. */
   guint        status;
   JsonNode    *result;
-  char        *text;         /* a non-JSON body, with content_type */
+  char        *text;         /* a non-JSON body, with content_type; for a
+                              * WebSocket send, its ack frame, or NULL */
   const char  *content_type;
   GError      *error;
   guint        retry_after;
