@@ -110,6 +110,21 @@ test_live_and_idempotent (void)
     g_assert_cmpstr (own_text, ==, their_text);
   }
 
+  /* A txn_id that JSON must escape comes back as it was sent, in the ack
+   * and in the sender's copy. */
+  {
+    g_autofree char *odd_frame = g_strdup_printf ("{\"type\":\"send\",\"room_id\":\"%s\","
+                                                  "\"txn_id\":\"q\\\"\\u00e9\\\\/\",\"body\":\"odd\"}", t.room);
+    g_autoptr(JsonObject) odd_ack = NULL;
+
+    cs_test_ws_send (a, odd_frame);
+    odd_ack = cs_test_ws_wait (a, "ack", 5000);
+    g_assert_nonnull (odd_ack);
+    g_assert_cmpstr (str (odd_ack, "txn_id"), ==, "q\"\u00e9\\/");
+    g_assert_cmpstr (str (json_object_get_object_member (odd_ack, "message"), "txn_id"), ==, "q\"\u00e9\\/");
+    g_assert_cmpstr (str (json_object_get_object_member (odd_ack, "message"), "body"), ==, "odd");
+  }
+
   /* The same frame again, then over REST: one message, the same id. */
   cs_test_ws_send (a, frame);
   ack2 = cs_test_ws_wait (a, "ack", 5000);
