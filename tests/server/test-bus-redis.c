@@ -208,7 +208,7 @@ commit (Node       *n,
   ev->type = g_strdup ("message.new");
   ev->tenant_id = g_strdup ("t1");
   ev->room_id = g_strdup ("r1");
-  ev->recipients = g_strsplit ("u1,u2", ",", -1);
+  ev->recipients = cs_ids_take_strv (g_strsplit ("u1,u2", ",", -1));
   ev->frame = g_strdup_printf ("{\"type\":\"message.new\",\"seq\":%" G_GINT64_FORMAT ",\"text\":\"%s\"}",
                                ev->seq, text);
   ev->actor_id = g_strdup ("u1");

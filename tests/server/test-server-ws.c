@@ -90,6 +90,17 @@ test_live_and_idempotent (void)
     g_assert_nonnull (theirs);
     own_data = json_object_get_object_member (own, "data");
     g_assert_cmpstr (str (own_data, "txn_id"), ==, "w-own");
+    /* The ack carries the same message, txn_id included. */
+    g_assert_cmpstr (str (own_ack, "txn_id"), ==, "w-own");
+    {
+      g_autoptr(JsonNode) acked = json_node_init_object (json_node_alloc (),
+                                                         json_object_get_object_member (own_ack, "message"));
+      g_autoptr(JsonNode) data = json_node_init_object (json_node_alloc (), own_data);
+      g_autofree char *acked_text = json_to_string (acked, FALSE);
+      g_autofree char *data_text = json_to_string (data, FALSE);
+
+      g_assert_cmpstr (acked_text, ==, data_text);
+    }
     g_assert_cmpstr (str (own_data, "body"), ==, "Mine too");
     json_object_remove_member (own_data, "txn_id");
     own_node = json_node_init_object (json_node_alloc (), own);
@@ -97,6 +108,21 @@ test_live_and_idempotent (void)
     own_text = json_to_string (own_node, FALSE);
     their_text = json_to_string (their_node, FALSE);
     g_assert_cmpstr (own_text, ==, their_text);
+  }
+
+  /* A txn_id that JSON must escape comes back as it was sent, in the ack
+   * and in the sender's copy. */
+  {
+    g_autofree char *odd_frame = g_strdup_printf ("{\"type\":\"send\",\"room_id\":\"%s\","
+                                                  "\"txn_id\":\"q\\\"\\u00e9\\\\/\",\"body\":\"odd\"}", t.room);
+    g_autoptr(JsonObject) odd_ack = NULL;
+
+    cs_test_ws_send (a, odd_frame);
+    odd_ack = cs_test_ws_wait (a, "ack", 5000);
+    g_assert_nonnull (odd_ack);
+    g_assert_cmpstr (str (odd_ack, "txn_id"), ==, "q\"\u00e9\\/");
+    g_assert_cmpstr (str (json_object_get_object_member (odd_ack, "message"), "txn_id"), ==, "q\"\u00e9\\/");
+    g_assert_cmpstr (str (json_object_get_object_member (odd_ack, "message"), "body"), ==, "odd");
   }
 
   /* The same frame again, then over REST: one message, the same id. */
@@ -642,6 +668,117 @@ test_member_lists (void)
   cs_test_team_clear (&t);
 }
 
+/* The bodies of the people's message.new frames @ws gets, in order, up to
+ * and including @last (system lines skipped), as one string. */
+static char *
+bodies_until (CsTestWs   *ws,
+              const char *last)
+{
+  g_autoptr(GString) got = g_string_new (NULL);
+
+  for (;;)
+    {
+      g_autoptr(JsonObject) live = cs_test_ws_wait (ws, "message.new", 5000);
+      JsonObject *data;
+
+      g_assert_nonnull (live);
+      data = json_object_get_object_member (live, "data");
+      if (g_strcmp0 (str (data, "kind"), "system") == 0)
+        continue;
+      g_string_append_printf (got, "%s%s", got->len ? "|" : "", str (data, "body"));
+      if (g_str_equal (str (data, "body"), last))
+        return g_string_free (g_steal_pointer (&got), FALSE);
+    }
+}
+
+/* The hub keeps each room's list of connected sockets between events: a
+ * second socket of a member, a socket closing, a member leaving and coming
+ * back, and a member reconnecting with a replay in the middle of a stream
+ * each get exactly the messages meant for them, once, in order. Each
+ * socket's whole stream of bodies is compared, so a missed or repeated
+ * delivery shows. */
+static void
+test_room_sockets (void)
+{
+  Team t;
+  g_autoptr(CsTestWs) a = NULL, b1 = NULL, b2 = NULL, c = NULL, c2 = NULL;
+  g_autofree char *member = NULL, *members = NULL, *body = NULL, *since = NULL;
+  g_autofree char *got_b1 = NULL, *got_b2 = NULL, *got_c = NULL, *got_c2 = NULL;
+  g_autoptr(JsonObject) ack = NULL;
+
+  cs_test_team_init (&t, NULL, TRUE);
+  a = cs_test_ws_connect (t.s, t.alice);
+  b1 = cs_test_ws_connect (t.s, t.bob);
+  c = cs_test_ws_connect (t.s, t.carol);
+  cs_test_ws_expect (a, "ready", 2000);
+  cs_test_ws_expect (b1, "ready", 2000);
+  cs_test_ws_expect (c, "ready", 2000);
+  members = g_strdup_printf ("/api/rooms/%s/members", t.room);
+  member = g_strdup_printf ("/api/rooms/%s/members/%s", t.room, t.carol_id);
+  body = g_strdup_printf ("{\"user_id\":\"%s\"}", t.carol_id);
+
+  send_acked (a, t.room, "r-1", "one");
+  send_acked (a, t.room, "r-2", "two");
+
+  /* Bob opens a second socket: it hears the next one, as does his first. */
+  b2 = cs_test_ws_connect (t.s, t.bob);
+  cs_test_ws_expect (b2, "ready", 2000);
+  send_acked (a, t.room, "r-3", "three");
+  got_b2 = bodies_until (b2, "three");
+  g_assert_cmpstr (got_b2, ==, "three");
+
+  /* His first socket closes: the second still hears the room. */
+  got_b1 = bodies_until (b1, "three");
+  g_assert_cmpstr (got_b1, ==, "one|two|three");
+  g_clear_pointer (&b1, cs_test_ws_free);
+  cs_test_spin (200);
+  send_acked (a, t.room, "r-4", "four");
+  g_clear_pointer (&got_b2, g_free);
+  got_b2 = bodies_until (b2, "four");
+  g_assert_cmpstr (got_b2, ==, "four");
+
+  /* Carol leaves and comes back: she hears nothing in between. */
+  cs_test_ok (t.s, "DELETE", member, t.alice, NULL, 204);
+  send_acked (a, t.room, "r-5", "five");
+  cs_test_ok (t.s, "POST", members, t.alice, body, 201);
+  send_acked (a, t.room, "r-6", "six");
+  got_c = bodies_until (c, "six");
+  g_assert_cmpstr (got_c, ==, "one|two|three|four|six");
+
+  /* Carol's socket goes; two messages while she is away; she comes back
+   * with ?since= at the last she heard, and one more is sent while her
+   * replay may still be running: the two from the replay, then the live
+   * one, each once. */
+  {
+    g_autofree char *path = g_strdup_printf ("/api/rooms/%s/messages?limit=1", t.room);
+    g_autoptr(JsonObject) page = cs_test_call (t.s, "GET", path, t.alice, NULL, 200);
+    JsonArray *list = json_object_get_array_member (page, "messages");
+
+    since = g_strdup_printf ("since=%" G_GINT64_FORMAT,
+                             json_object_get_int_member (json_array_get_object_element (list, 0), "seq"));
+  }
+  g_clear_pointer (&c, cs_test_ws_free);
+  cs_test_spin (200);
+  send_acked (a, t.room, "r-7", "seven");
+  send_acked (a, t.room, "r-8", "eight");
+  c2 = cs_test_ws_connect_query (t.s, t.carol, since);
+  cs_test_ws_expect (c2, "ready", 2000);
+  send_acked (a, t.room, "r-9", "nine");
+  got_c2 = bodies_until (c2, "nine");
+  g_assert_cmpstr (got_c2, ==, "seven|eight|nine");
+
+  /* Nothing more for anyone. */
+  send_acked (a, t.room, "r-10", "ten");
+  g_clear_pointer (&got_b2, g_free);
+  got_b2 = bodies_until (b2, "ten");
+  g_assert_cmpstr (got_b2, ==, "five|six|seven|eight|nine|ten");
+  g_clear_pointer (&got_c2, g_free);
+  got_c2 = bodies_until (c2, "ten");
+  g_assert_cmpstr (got_c2, ==, "ten");
+
+  cs_test_team_clear (&t);
+}
+
 /* A room made with several people: the room.new each of them hears (the
  * creator too, whose copy arrives after the reply) counts everyone, not
  * the members there were half-way through the creation. */
@@ -705,6 +842,7 @@ main (int argc, char **argv)
   g_test_add_func ("/server/ws/notification-event", test_notification_event);
   g_test_add_func ("/server/ws/search-index", test_search_index);
   g_test_add_func ("/server/ws/member-lists", test_member_lists);
+  g_test_add_func ("/server/ws/room-sockets", test_room_sockets);
   g_test_add_func ("/server/ws/room-new-counts-everyone", test_room_new_counts_everyone);
   return g_test_run ();
 }

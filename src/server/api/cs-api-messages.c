@@ -376,6 +376,7 @@ cs_api_ws_send (CsCtx *ctx)
   JsonObject *frame = ctx->input;
   g_autoptr(GError) error = NULL;
   const char *room_id = NULL;
+  const char *txn_id = NULL;
   JsonObject *message;
   gboolean created;
 
@@ -385,8 +386,13 @@ cs_api_ws_send (CsCtx *ctx)
       return;
     }
   message = cs_api_store_message (ctx, room_id, frame, &created);
-  if (message)
-    cs_ctx_reply_object (ctx, created ? 201 : 200, message);
+  if (message == NULL)
+    return;
+  cs_ctx_reply_object (ctx, created ? 201 : 200, message);
+  /* The ack, written here from the sender's frame: on the main thread,
+   * writing the message's JSON again was a good part of a send's cost. */
+  if (created && cau_json_get_string (frame, "txn_id", TRUE, &txn_id, NULL))
+    ctx->text = cs_model_ack_text (ctx, txn_id);
 }
 
 void

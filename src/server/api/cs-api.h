@@ -68,7 +68,7 @@ void cs_api_member_delete          (CsCtx *ctx);   /* write */
 /* For the hub: the members of ctx->input's room, if the caller is one. */
 typedef struct {
   const char *room_id;
-  char      **ids;     /* out: NULL or empty when the caller may not see it */
+  char      **ids;     /* out (cs_ids_unref): NULL or empty when the caller may not see it */
 } CsApiRoomMembers;
 void cs_api_room_member_ids        (CsCtx *ctx);   /* read */
 

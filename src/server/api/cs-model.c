@@ -422,6 +422,30 @@ build_frame (const char *type,
   return cau_json_object_to_string (frame);
 }
 
+/* @s as a JSON string, quotes included, as json-glib writes it: printable
+ * ASCII without a quote or a backslash is copied (a txn_id almost always
+ * is), anything else goes through the generator. */
+static char *
+quote_string (const char *s)
+{
+  g_autoptr(JsonNode) node = NULL;
+  gsize len = 0;
+  char *out;
+
+  for (; s[len]; len++)
+    if ((guchar) s[len] < 0x20 || (guchar) s[len] > 0x7e || s[len] == '"' || s[len] == '\\')
+      {
+        node = json_node_init_string (json_node_alloc (), s);
+        return json_to_string (node, FALSE);
+      }
+  out = g_malloc (len + 3);
+  out[0] = '"';
+  memcpy (out + 1, s, len);
+  out[len + 1] = '"';
+  out[len + 2] = '\0';
+  return out;
+}
+
 /* The actor's copy of @frame (built by build_frame from @data): the same
  * bytes with "txn_id" added as data's last member, as a second build would
  * write them, without building and writing the whole frame again. NULL
@@ -432,15 +456,59 @@ frame_with_txn_id (const char *frame,
                    const char *txn_id)
 {
   gsize len = strlen (frame);
-  g_autoptr(JsonNode) node = NULL;
   g_autofree char *quoted = NULL;
+  GString *out;
 
   if (json_object_get_size (data) == 0 || json_object_has_member (data, "txn_id") ||
       len < 2 || strcmp (frame + len - 2, "}}") != 0)
     return NULL;
-  node = json_node_init_string (json_node_alloc (), txn_id);
-  quoted = json_to_string (node, FALSE);
-  return g_strdup_printf ("%.*s,\"txn_id\":%s}}", (int) (len - 2), frame, quoted);
+  quoted = quote_string (txn_id);
+  out = g_string_sized_new (len + strlen (quoted) + 12);
+  g_string_append_len (out, frame, len - 2);
+  g_string_append (out, ",\"txn_id\":");
+  g_string_append (out, quoted);
+  g_string_append (out, "}}");
+  return g_string_free (out, FALSE);
+}
+
+char *
+cs_model_ack_text (CsCtx      *ctx,
+                   const char *txn_id)
+{
+  CsEvent *ev = NULL;
+  g_autofree char *head = NULL;
+  g_autofree char *quoted = NULL;
+  gsize len, head_len;
+  GString *out;
+
+  for (guint i = ctx->events->len; i > 0 && ev == NULL; i--)
+    {
+      CsEvent *e = g_ptr_array_index (ctx->events, i - 1);
+
+      if (e->own_frame && g_str_equal (e->type, "message.new") && g_strcmp0 (e->actor_id, ctx->user_id) == 0)
+        ev = e;
+    }
+  if (ev == NULL || ev->room_id == NULL)
+    return NULL;
+  /* The frame as build_frame wrote it: type, seq, room_id, then data; a
+   * room id that would need escaping does not match, and the ack is
+   * built from the object instead. */
+  head = g_strdup_printf ("{\"type\":\"message.new\",\"seq\":%" G_GINT64_FORMAT ",\"room_id\":\"%s\",\"data\":{",
+                          ev->seq, ev->room_id);
+  head_len = strlen (head);
+  len = strlen (ev->own_frame);
+  if (len < head_len + 2 || strncmp (ev->own_frame, head, head_len) != 0 ||
+      strcmp (ev->own_frame + len - 2, "}}") != 0)
+    return NULL;
+  quoted = quote_string (txn_id);
+  out = g_string_sized_new (len + strlen (quoted) + 32);
+  g_string_append (out, "{\"type\":\"ack\",\"txn_id\":");
+  g_string_append (out, quoted);
+  g_string_append (out, ",\"message\":");
+  /* data, from its opening brace to the frame's last one, left out */
+  g_string_append_len (out, ev->own_frame + head_len - 1, len - head_len);
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
 }
 
 char *
@@ -507,8 +575,9 @@ cs_model_emit (CsCtx      *ctx,
 
   if (user_id)
     {
-      ev->recipients = g_new0 (char *, 2);
-      ev->recipients[0] = g_strdup (user_id);
+      const char *one[] = { user_id, NULL };
+
+      ev->recipients = cs_ids_new (one);
     }
   else
     ev->recipients = cs_members_ids (ctx->db, room_id);

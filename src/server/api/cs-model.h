@@ -65,6 +65,12 @@ gint64      cs_model_emit            (CsCtx        *ctx,
                                       JsonObject   *data,
                                       const char   *actor_id,
                                       const char   *txn_id);
+/* The ack of a WebSocket send whose message this job stored: its
+ * "message" is the data of the sender's copy (ctx->events), the same
+ * bytes, without writing the message's JSON again. NULL when there is no
+ * such event or its frame is not of the expected shape. */
+char       *cs_model_ack_text        (CsCtx        *ctx,
+                                      const char   *txn_id);
 /* The frame a stored event is replayed as, for @viewer_id. */
 char       *cs_model_event_frame     (const char   *payload,
                                       const char   *type,

@@ -113,7 +113,7 @@ decode_events (CsBusMsg *msg,
       ev->tenant_id = tenant;
       ev->room_id = room;
       ev->user_id = user;
-      ev->recipients = recipients[0] ? recipients : (g_free (recipients), NULL);
+      ev->recipients = recipients[0] ? cs_ids_take_strv (recipients) : (g_free (recipients), NULL);
       ev->frame = frame;
       ev->actor_id = actor;
       ev->own_frame = own;

@@ -55,10 +55,24 @@ struct _CsHub {
   GHashTable *by_tenant;      /* tenant id -> GPtrArray of Client* */
   GHashTable *offline_timers; /* user id -> GSource id */
   GHashTable *typing;         /* "room\nuser" -> Typing* */
-  GHashTable *members;        /* room id -> GStrv of member ids (a cache) */
+  GHashTable *members;        /* room id -> shared member ids (a cache) */
+  GHashTable *room_sockets;   /* room id -> RoomSockets* (a cache) */
   CsWsPoller *poller;         /* every socket's reads and waits, one main-loop source */
   guint       n_clients;
 };
+
+/* The sockets an event of a room goes to, in the order of the member ids
+ * it was made from: each event of the room walks this list rather than
+ * looking up every member among the connected users. It holds for that
+ * member list (the writer shares one list between the room's events until
+ * the membership changes) and the sockets connected when it was made:
+ * every connect and disconnect empties the cache, so the lists are gone
+ * with a room's last socket, and there are at most [memory] member_lists
+ * of them. */
+typedef struct {
+  char     **ids;      /* the shared member ids it was made from */
+  GPtrArray *clients;  /* Client*, each holding a ref */
+} RoomSockets;
 
 static void send_presence (CsHub *hub, const char *tenant_id, const char *user_id, const char *status);
 
@@ -234,6 +248,60 @@ client_send_event (Client    *c,
 }
 
 static void
+room_sockets_free (gpointer data)
+{
+  RoomSockets *rs = data;
+
+  cs_ids_unref (rs->ids);
+  g_ptr_array_unref (rs->clients);
+  g_free (rs);
+}
+
+/* The sockets @ev goes to (a new ref to the array): a room's cached list
+ * when it was made from the same member ids, else found user by user (and
+ * kept, for a room's event). */
+static GPtrArray *
+event_sockets (CsHub   *hub,
+               CsEvent *ev)
+{
+  gboolean room_event = ev->room_id && !ev->user_id && ev->recipients;
+  RoomSockets *rs = room_event ? g_hash_table_lookup (hub->room_sockets, ev->room_id) : NULL;
+  GPtrArray *clients;
+
+  /* The ids are shared and never change while held, so the same address
+   * is the same list; events from another node's bus carry a copy. */
+  if (rs && (rs->ids == ev->recipients ||
+             g_strv_equal ((const char * const *) rs->ids, (const char * const *) ev->recipients)))
+    return g_ptr_array_ref (rs->clients);
+
+  clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_unref);
+  for (char **r = ev->recipients; r && *r; r++)
+    {
+      GPtrArray *list = g_hash_table_lookup (hub->by_user, *r);
+
+      for (guint k = 0; list && k < list->len; k++)
+        g_ptr_array_add (clients, client_ref (g_ptr_array_index (list, k)));
+    }
+  if (!room_event)
+    return clients;
+
+  if (!g_hash_table_contains (hub->room_sockets, ev->room_id) &&
+      g_hash_table_size (hub->room_sockets) >= hub->config->member_lists)
+    {
+      GHashTableIter iter;
+
+      g_hash_table_iter_init (&iter, hub->room_sockets);
+      if (g_hash_table_iter_next (&iter, NULL, NULL))
+        g_hash_table_iter_remove (&iter);
+    }
+  rs = g_new0 (RoomSockets, 1);
+  rs->ids = cs_ids_ref (ev->recipients);
+  rs->clients = g_ptr_array_ref (clients);
+  g_hash_table_replace (hub->room_sockets, g_strdup (ev->room_id), rs);
+  return clients;
+}
+
+static void
 invalidate_members (CsHub   *hub,
                     CsEvent *ev)
 {
@@ -259,17 +327,14 @@ deliver_events (GPtrArray *events,
       CsEvent *ev = g_ptr_array_index (events, i);
       g_autoptr(GBytes) frame = cs_ws_frame_text (ev->frame, -1);
       g_autoptr(GBytes) own = ev->own_frame ? cs_ws_frame_text (ev->own_frame, -1) : NULL;
+      /* Held: a socket closing meanwhile empties the cache, not this. */
+      g_autoptr(GPtrArray) clients = event_sockets (hub, ev);
 
       invalidate_members (hub, ev);
       if (g_str_equal (ev->type, "message.new"))
         cs_metrics_add (hub->metrics, CS_COUNT_MESSAGES_SENT, 1);
-      for (char **r = ev->recipients; r && *r; r++)
-        {
-          GPtrArray *list = g_hash_table_lookup (hub->by_user, *r);
-
-          for (guint k = 0; list && k < list->len; k++)
-            client_send_event (g_ptr_array_index (list, k), ev, frame, own, touched);
-        }
+      for (guint k = 0; k < clients->len; k++)
+        client_send_event (g_ptr_array_index (clients, k), ev, frame, own, touched);
     }
   for (guint i = 0; touched && i < touched->len; i++)
     {
@@ -501,6 +566,8 @@ send_done (CsCtx   *ctx,
         }
       else if (ctx->error)
         send_error (c, ctx->error->code, ctx->error->message, job->txn_id);
+      else if (ctx->text)
+        cs_ws_conn_send_text (c->ws, ctx->text);   /* the ack, written by the writer */
       else
         {
           g_autoptr(JsonObject) ack = json_object_new ();
@@ -703,7 +770,7 @@ typing_members_done (CsCtx   *ctx,
     cache_members (job->client->hub, job->room_id, g_steal_pointer (&job->members.ids));
   if (!job->client->gone)
     apply_typing (job->client, job->room_id, job->typing);
-  g_strfreev (job->members.ids);
+  cs_ids_unref (job->members.ids);
   client_unref (job->client);
   g_free (job->room_id);
   g_free (job);
@@ -940,6 +1007,7 @@ client_closed_cb (CsWsConn *ws,
   hub->n_clients--;
   list_remove (hub->by_tenant, c->tenant_id, c);
   audit_job (hub, c->user_id, c->tenant_id, c->ip, "ws.disconnect");
+  g_hash_table_remove_all (hub->room_sockets);
   if (list_remove (hub->by_user, c->user_id, c) == 0)
     {
       Offline *o = g_new0 (Offline, 1);
@@ -994,6 +1062,7 @@ cs_hub_accept (CsHub      *hub,
   hub->n_clients++;
   cs_metrics_add (hub->metrics, CS_COUNT_WS_ACCEPTED, 1);
   list_add (hub->by_user, user_id, c);
+  g_hash_table_remove_all (hub->room_sockets);
   list_add (hub->by_tenant, tenant_id, c);
   if (g_hash_table_steal_extended (hub->offline_timers, user_id, &key, &timer))
     {
@@ -1102,7 +1171,8 @@ cs_hub_new (CsConfig    *config,
   hub->by_tenant = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
   hub->offline_timers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, remove_source);
   hub->typing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, typing_free);
-  hub->members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
+  hub->members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) cs_ids_unref);
+  hub->room_sockets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, room_sockets_free);
   hub->poller = cs_ws_poller_new ();
   cs_bus_subscribe (bus, &subscriber, hub);
   return hub;
@@ -1118,6 +1188,7 @@ cs_hub_free (CsHub *hub)
   if (hub == NULL)
     return;
   cs_bus_unsubscribe (hub->bus, hub);
+  g_hash_table_unref (hub->room_sockets);
   g_hash_table_iter_init (&iter, hub->by_user);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     g_ptr_array_extend (all, value, NULL, NULL);

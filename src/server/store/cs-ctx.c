@@ -22,7 +22,7 @@ cs_event_unref (CsEvent *event)
   g_free (event->tenant_id);
   g_free (event->room_id);
   g_free (event->user_id);
-  g_strfreev (event->recipients);
+  cs_ids_unref (event->recipients);
   g_free (event->frame);
   g_free (event->actor_id);
   g_free (event->own_frame);
@@ -246,5 +246,6 @@ cs_ctx_discard_effects (CsCtx *ctx)
   g_ptr_array_set_size (ctx->events, 0);
   g_ptr_array_set_size (ctx->after, 0);
   g_clear_pointer (&ctx->result, json_node_unref);
+  g_clear_pointer (&ctx->text, g_free);
   /* Audit entries stay: a refused attempt is exactly what the log is for. */
 }

@@ -31,7 +31,7 @@ typedef struct {
   char  *tenant_id;
   char  *room_id;     /* NULL for events aimed at one user */
   char  *user_id;     /* the one user an event is for, or NULL */
-  char **recipients;  /* user ids that may see it, computed at commit */
+  char **recipients;  /* user ids that may see it, computed at commit (cs_ids_new) */
   char  *frame;       /* the JSON text sent to everyone */
   char  *actor_id;    /* the sender of a message.new, who alone sees ... */
   char  *own_frame;   /* ... this frame, carrying its txn_id; or NULL */
@@ -89,7 +89,8 @@ struct _CsCtx {
   /* Output. */
   guint        status;
   JsonNode    *result;
-  char        *text;         /* a non-JSON body, with content_type */
+  char        *text;         /* a non-JSON body, with content_type; for a
+                              * WebSocket send, its ack frame, or NULL */
   const char  *content_type;
   GError      *error;
   guint        retry_after;

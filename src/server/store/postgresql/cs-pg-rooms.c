@@ -227,7 +227,7 @@ pg_members_ids (CsDb       *db,
 
   while (stmt && cs_pg_next (stmt))
     g_strv_builder_add (ids, cs_pg_col_text (stmt, 0));
-  return g_strv_builder_end (ids);
+  return cs_ids_take_strv (g_strv_builder_end (ids));
 }
 
 static GPtrArray *

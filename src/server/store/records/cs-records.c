@@ -7,6 +7,52 @@
 #include "cs-reactions.h"
 #include "cs-retention.h"
 
+#include <string.h>
+
+char **
+cs_ids_new (const char * const *ids)
+{
+  gsize n = 0, text = 0;
+  char **out;
+  char *p;
+
+  for (; ids && ids[n]; n++)
+    text += strlen (ids[n]) + 1;
+  out = g_atomic_rc_box_alloc ((n + 1) * sizeof (char *) + text);
+  p = (char *) (out + n + 1);
+  for (gsize i = 0; i < n; i++)
+    {
+      gsize len = strlen (ids[i]) + 1;
+
+      out[i] = memcpy (p, ids[i], len);
+      p += len;
+    }
+  out[n] = NULL;
+  return out;
+}
+
+char **
+cs_ids_take_strv (char **strv)
+{
+  char **out = cs_ids_new ((const char * const *) strv);
+
+  g_strfreev (strv);
+  return out;
+}
+
+char **
+cs_ids_ref (char **ids)
+{
+  return ids ? g_atomic_rc_box_acquire (ids) : NULL;
+}
+
+void
+cs_ids_unref (char **ids)
+{
+  if (ids)
+    g_atomic_rc_box_release (ids);
+}
+
 void
 cs_message_free (CsMessage *m)
 {

@@ -13,6 +13,17 @@
 
 G_BEGIN_DECLS
 
+/* A list of ids shared read-only between threads: a NULL-terminated
+ * array, its strings in the same block, reference-counted (atomically),
+ * so the writer's member list of a room goes out with every event of the
+ * room without being copied. It reads as any GStrv; it is freed only with
+ * cs_ids_unref, never g_strfreev. */
+char **cs_ids_new       (const char * const *ids);
+/* The same, and frees @strv (a GStrv). */
+char **cs_ids_take_strv (char              **strv);
+char **cs_ids_ref       (char              **ids);
+void   cs_ids_unref     (char              **ids);
+
 /* A time that is not there (a message never edited). */
 #define CS_TIME_NONE G_MININT64
 

@@ -49,7 +49,7 @@ struct _CsRoomsOps {
   gboolean (*members_delete) (CsDb *db, const char *room_id, const char *user_id);
   GPtrArray *(*members_rooms_of) (CsDb *db, const char *user_id);
   gboolean (*members_promote_successor) (CsDb *db, const char *room_id);
-  char **(*members_ids) (CsDb *db, const char *room_id);
+  char **(*members_ids) (CsDb *db, const char *room_id);   /* cs_ids_new () */
 };
 
 static inline char *
@@ -198,7 +198,7 @@ cs_members_role_in_tenant (CsDb       *db,
   return db->engine->rooms->members_role_in_tenant (db, tenant_id, room_id, user_id);
 }
 
-/* The ids of @room_id's members. */
+/* The ids of @room_id's members, shared: free with cs_ids_unref. */
 static inline char **
 cs_members_ids (CsDb       *db,
                 const char *room_id)

@@ -235,9 +235,9 @@ sqlite_members_ids (CsDb       *db,
     while (stmt && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
       g_strv_builder_add (builder, cs_col_text (stmt, 0));
     if (rc != SQLITE_DONE)
-      return g_strv_builder_end (builder);   /* not kept: a failed read */
+      return cs_ids_take_strv (g_strv_builder_end (builder));   /* not kept: a failed read */
   }
-  ids = g_strv_builder_end (builder);
+  ids = cs_ids_take_strv (g_strv_builder_end (builder));
   cs_db_member_ids_keep (db, room_id, ids);
   return ids;
 }

@@ -26,8 +26,9 @@ cs_db_col_time (sqlite3_stmt *stmt,
   return sqlite3_column_type (stmt, col) == SQLITE_NULL ? CS_TIME_NONE : sqlite3_column_int64 (stmt, col);
 }
 
-/* The cache of cs_db_keep_member_lists: a copy of a room's member ids or
- * NULL; keep a copy of what was read; forget a room (NULL: every room)
+/* The cache of cs_db_keep_member_lists: a new reference to a room's
+ * shared member ids (cs_ids_new) or NULL; keep a reference to what was
+ * read; forget a room (NULL: every room)
  * whose membership this transaction writes. */
 char        **cs_db_member_ids_lookup (CsDb       *db,
                                        const char *room_id);

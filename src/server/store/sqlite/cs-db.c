@@ -13,7 +13,11 @@
 typedef struct {
   CsDb        base;
   sqlite3    *handle;
-  GHashTable *stmts;   /* const char *sql (static strings) -> sqlite3_stmt* */
+  /* const char *sql -> sqlite3_stmt*, keyed by the pointer: every SQL text
+   * is a static string, and hashing the whole text on every query cost
+   * more than some of the statements it found. The same text at two
+   * addresses is prepared twice, which is harmless. */
+  GHashTable *stmts;
   /* The read-write connection does not log its failures step by step: it
    * keeps the first one for the store, which logs the cause once (a full
    * disk fails every write of every batch until space returns). */
@@ -21,7 +25,7 @@ typedef struct {
   int         error_rc;
   char       *error_msg;
   /* The writer's member ids per room (cs_db_keep_member_lists), or NULL. */
-  GHashTable *member_ids;     /* room id -> GStrv */
+  GHashTable *member_ids;     /* room id -> shared ids (cs_ids_new) */
   guint       member_ids_max;
   gboolean    members_dirty;  /* a membership write in the open transaction */
   gint64      data_version;   /* of the last look-up: another process's commit changes it */
@@ -270,7 +274,7 @@ cs_db_open (const char *path,
       cs_db_close (db);
       return NULL;
     }
-  S (db)->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, stmt_finalize);
+  S (db)->stmts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, stmt_finalize);
   sqlite3_busy_timeout (S (db)->handle, 10000);
   sqlite3_extended_result_codes (S (db)->handle, 1);
 
@@ -330,7 +334,7 @@ cs_db_keep_member_lists (CsDb  *db,
   g_return_if_fail (S (db)->member_ids == NULL);
   if (max_rooms == 0)
     return;
-  S (db)->member_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
+  S (db)->member_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) cs_ids_unref);
   S (db)->member_ids_max = max_rooms;
   S (db)->data_version = -1;
   sqlite3_commit_hook (S (db)->handle, members_commit_cb, db);
@@ -355,7 +359,7 @@ cs_db_member_ids_lookup (CsDb       *db,
       return NULL;
     }
   ids = g_hash_table_lookup (S (db)->member_ids, room_id);
-  return ids ? g_strdupv (ids) : NULL;
+  return cs_ids_ref (ids);
 }
 
 void
@@ -374,7 +378,7 @@ cs_db_member_ids_keep (CsDb       *db,
       if (g_hash_table_iter_next (&iter, NULL, NULL))
         g_hash_table_iter_remove (&iter);
     }
-  g_hash_table_replace (S (db)->member_ids, g_strdup (room_id), g_strdupv (ids));
+  g_hash_table_replace (S (db)->member_ids, g_strdup (room_id), cs_ids_ref (ids));
 }
 
 void

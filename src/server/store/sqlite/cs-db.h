@@ -50,7 +50,8 @@ gboolean      cs_db_migrate   (CsDb        *db,
                                GError     **error);
 int           cs_db_user_version (CsDb *db);
 
-/* Returns the cached statement for @sql, bound with @fmt: one character per
+/* Returns the cached statement for @sql (a static string: the cache is
+ * keyed by its address, as is every query helper's below), bound with @fmt: one character per
  * argument: 's' text (NULL binds null), 'i' gint64, 'b' gboolean (int),
  * 'n' null (no argument). The statement is reset when released with
  * cs_stmt_release (use the CS_STMT auto-cleanup). Returns NULL, logging,
