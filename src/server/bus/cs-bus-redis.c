@@ -551,6 +551,12 @@ send_bytes (CsRedisBus *bus,
     }
   bus->queued_bytes += size;
   count (bus, CS_COUNT_BUS_PUBLISHED);
+  /* Written now rather than at the loop's next turn: what the caller does
+   * next (the local fan-out of a batch, hundreds of sockets) would
+   * otherwise delay every other node by as much. A write that cannot go
+   * whole leaves the rest to the GSource, as before. */
+  if (!(bus->pub->c.flags & REDIS_IN_CALLBACK))
+    redisAsyncHandleWrite (bus->pub);
 }
 
 static void
