@@ -12,7 +12,8 @@
  * getting nothing twice, in strictly increasing seq; with Redis killed and
  * started again, what was committed meanwhile reaches every node from the
  * store (the gap fetch), in order, once; a logout on one node closes that
- * session's sockets on the others.
+ * session's sockets on the others; an invitation's mail is sent once,
+ * by one node.
  *
  * Skipped (77) without PostgreSQL 15 (cs-test.c) or redis-server.
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -189,6 +190,9 @@ typedef struct {
   char         *carol, *carol_id;
 } Nodes;
 
+/* More configuration for every node of the next nodes_init (or NULL). */
+static const char *nodes_extra;
+
 static char *
 node_config (Nodes      *n,
              const char *conninfo)
@@ -196,7 +200,8 @@ node_config (Nodes      *n,
   g_autofree char *storage = conninfo ? g_strdup_printf ("[storage]\npostgresql=%s\n", conninfo) : g_strdup ("");
 
   return g_strdup_printf ("[limits]\nmessages_per_minute=0\n[bus]\nredis=%s\n[metrics]\nlisten=127.0.0.1:0\n"
-                          "[attachments]\ndir=%s\n%s", n->redis->url, n->folder, storage);
+                          "[attachments]\ndir=%s\n%s%s", n->redis->url, n->folder, storage,
+                          nodes_extra ? nodes_extra : "");
 }
 
 static gboolean
@@ -243,7 +248,24 @@ nodes_init (Nodes *n)
    * on every node. */
   others = node_config (n, n->node[0]->pg_conninfo);
   for (guint i = 1; i < N_NODES; i++)
-    n->node[i] = cs_test_server_new (others);
+    {
+      g_autofree char *key = g_build_filename (n->node[0]->data_dir, "db", "seal.key", NULL);
+      g_autofree char *copy = NULL;
+      g_autofree char *bytes = NULL;
+      gsize len = 0;
+      g_autoptr(GError) error = NULL;
+
+      /* One seal.key for all (README, "Several nodes"): any node's mailer
+       * may send an invitation another node sealed. */
+      n->node[i] = cs_test_server_new (others);
+      cs_test_server_stop (n->node[i], FALSE);
+      copy = g_build_filename (n->node[i]->data_dir, "db", "seal.key", NULL);
+      g_file_get_contents (key, &bytes, &len, &error);
+      g_assert_no_error (error);
+      g_file_set_contents_full (copy, bytes, (gssize) len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error);
+      g_assert_no_error (error);
+      cs_test_server_start (n->node[i]);
+    }
   for (guint i = 0; i < N_NODES; i++)
     WAIT_FOR (metric_is (n->node[i], "causerie_bus_up 1\n"));
   return TRUE;
@@ -537,6 +559,70 @@ test_redis_restart_and_logout (void)
   nodes_clear (&n);
 }
 
+/* A mail server that never answers: it counts the connections and holds
+ * them, so a mail being sent stays in flight. */
+typedef struct {
+  guint      connections;
+  GPtrArray *held;   /* GSocketConnection* */
+} Smtp;
+
+static gboolean
+smtp_incoming (GSocketService    *service,
+               GSocketConnection *connection,
+               GObject           *source,
+               gpointer           data)
+{
+  Smtp *smtp = data;
+
+  smtp->connections++;
+  g_ptr_array_add (smtp->held, g_object_ref (connection));
+  return TRUE;
+}
+
+/* An invitation's mail is sent by one node, not by each: every node's
+ * mailer reads the same queue, and while the first one's SMTP exchange is
+ * in flight (here it hangs) the others' polls (every 5 s) find it taken. */
+static void
+test_mail_once (void)
+{
+  Nodes n;
+  Smtp smtp = { 0, g_ptr_array_new_with_free_func (g_object_unref) };
+  g_autoptr(GSocketService) service = g_socket_service_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autofree char *extra = NULL;
+  g_autofree char *path = NULL;
+
+  g_socket_listener_add_address (G_SOCKET_LISTENER (service), any, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                 NULL, &bound, &error);
+  g_assert_no_error (error);
+  g_signal_connect (service, "incoming", G_CALLBACK (smtp_incoming), &smtp);
+  g_socket_service_start (service);
+  extra = g_strdup_printf ("[smtp]\nurl=smtp://127.0.0.1:%u\nstarttls=false\n",
+                           g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  nodes_extra = extra;
+  if (!nodes_init (&n))
+    {
+      nodes_extra = NULL;
+      g_ptr_array_unref (smtp.held);
+      return;
+    }
+  nodes_extra = NULL;
+
+  path = g_strdup_printf ("/api/rooms/%s/invitations", n.room);
+  cs_test_ok (n.node[0], "POST", path, n.alice, "{\"email\":\"dora@example.test\"}", 201);
+  WAIT_FOR (smtp.connections > 0);
+  /* Every node polls twice meanwhile. */
+  cs_test_spin (11000);
+  g_assert_cmpuint (smtp.connections, ==, 1);
+
+  g_socket_service_stop (service);
+  g_ptr_array_unref (smtp.held);
+  nodes_clear (&n);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -544,5 +630,6 @@ main (int argc, char **argv)
   g_test_add_func ("/nodes/live", test_live);
   g_test_add_func ("/nodes/kill-node", test_kill_node);
   g_test_add_func ("/nodes/redis-restart-and-logout", test_redis_restart_and_logout);
+  g_test_add_func ("/nodes/mail-once", test_mail_once);
   return g_test_run ();
 }
