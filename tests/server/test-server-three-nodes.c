@@ -1,4 +1,4 @@
-/* test-server-nodes.c: three real causerie-server processes on one
+/* test-server-three-nodes.c: three real causerie-server processes on one
  * PostgreSQL database (CAUSERIE_TEST_STORAGE=postgresql: a private cluster)
  * and one private Redis ([bus] redis), sharing one attachments folder, as
  * the README's "Three nodes" runs them.
@@ -627,9 +627,9 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/nodes/live", test_live);
-  g_test_add_func ("/nodes/kill-node", test_kill_node);
-  g_test_add_func ("/nodes/redis-restart-and-logout", test_redis_restart_and_logout);
-  g_test_add_func ("/nodes/mail-once", test_mail_once);
+  g_test_add_func ("/three-nodes/live", test_live);
+  g_test_add_func ("/three-nodes/kill-node", test_kill_node);
+  g_test_add_func ("/three-nodes/redis-restart-and-logout", test_redis_restart_and_logout);
+  g_test_add_func ("/three-nodes/mail-once", test_mail_once);
   return g_test_run ();
 }
