@@ -181,7 +181,13 @@ cs_server_events_start (CsServer *server)
   se->server = server;
   cs_store_set_event_sink (server->store, committed_cb, server);
   if (config->bus_redis == NULL)
-    return se;
+    {
+      if (config->storage_backend == CS_STORAGE_POSTGRESQL)
+        g_message ("[storage] backend = postgresql without [bus] redis: this node's sockets are told only what "
+                   "this node stores; other nodes' messages reach them at their next sync. Set [bus] redis "
+                   "to run several nodes.");
+      return se;
+    }
   if (config->storage_backend == CS_STORAGE_POSTGRESQL)
     {
       /* Sockets connect after this: the store's committed head at start is
