@@ -44,7 +44,7 @@ BAD = [
     ("[bus]\nredis=redis://127.0.0.1:6379/main\n",
      ["[bus] redis", "“/main” is not a database number"]),
     ("[bus]\nhost=127.0.0.1\n",
-     ["[bus] host", "no such key", "it takes redis"]),
+     ["[bus] host", "no such key", "it takes presence_ttl_seconds, redis"]),
     ("[smtp]\nstarttls=yes\n",
      ["[smtp] starttls", "“yes” is neither true nor false"]),
     ("[agents]\nendpoint=127.0.0.1:8080\n",

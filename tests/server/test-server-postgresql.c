@@ -200,7 +200,7 @@ test_two_nodes (void)
   g_autofree char *admin = cs_test_tenant (a, "Acme", "admin@acme.test");
   g_autofree char *bob_id = NULL;
   g_autofree char *bob = cs_test_user (a, "Acme", "bob@acme.test", "Bob", "member", &bob_id);
-  /* Sessions are loaded at a node's start: each signs in on its node. */
+  /* Bob signs in on node B (a token of A works on B too: test-server-nodes). */
   g_autofree char *bob_on_b = cs_test_login (b, "Acme", "bob@acme.test", NULL);
   g_autofree char *room = cs_test_room (a, admin, "channel", "general", bob_id);
   g_autofree char *page_path = g_strdup_printf ("/api/rooms/%s/messages?limit=100", room);

@@ -6,8 +6,9 @@
  * rooms and sessions are the same on both (what a shared store will give).
  * Typing on A reaches a socket on B; a logout on A closes the session's
  * socket on B. Redis killed and started again: each node says so once in
- * its log, counts it in /metrics, keeps serving its own sockets meanwhile,
- * and carries signals again afterwards. A bad [bus] redis refuses to start.
+ * its log, counts it in /metrics, keeps serving its own sockets meanwhile
+ * (its rate limit counting alone, said once), and carries signals again
+ * afterwards. A bad [bus] redis refuses to start.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <gio/gio.h>
@@ -181,6 +182,9 @@ test_two_nodes (void)
     g_assert_cmpuint (count_in (log_b, " is down ("), ==, 1);
     g_assert_cmpuint (count_in (log_a, " is back."), ==, 1);
     g_assert_cmpuint (count_in (log_b, " is back."), ==, 1);
+    /* B's message while Redis was down was counted by B alone, which it
+     * said once (cs-server-shared.c). */
+    g_assert_cmpuint (count_in (log_b, "limits count on this node alone"), ==, 1);
     g_assert_true (metric_is (a, "causerie_bus_down_total 1\n"));
     g_assert_true (metric_is (b, "causerie_bus_down_total 1\n"));
 

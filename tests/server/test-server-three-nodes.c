@@ -3,9 +3,9 @@
  * and one private Redis ([bus] redis), sharing one attachments folder, as
  * the README's "Three nodes" runs them.
  *
- * What a user sees: a message posted on node 1 reaches sockets on nodes 2
- * and 3 live, in seq order, once (the sender's other device with its
- * txn_id); typing crosses nodes; a file uploaded on one node downloads from
+ * What a user sees: one sign-in on node 1 works on every node; a message
+ * posted on node 1 reaches sockets on nodes 2 and 3 live, in seq order,
+ * once (the sender's other device with its txn_id); typing crosses nodes; a file uploaded on one node downloads from
  * another; a node killed with SIGKILL while the two others take 300
  * messages loses none: their sockets get all of them live, and the killed
  * node's client resumes on another node with `sync`, missing nothing,
@@ -226,26 +226,6 @@ nodes_init (Nodes *n)
   n->folder = g_dir_make_tmp ("causerie-nodes-attachments-XXXXXX", NULL);
   first = node_config (n, NULL);
   n->node[0] = cs_test_server_new (first);
-  n->alice = cs_test_tenant (n->node[0], "Acme", "alice@acme.test");
-  n->bob = cs_test_user (n->node[0], "Acme", "bob@acme.test", "Bob", "member", &n->bob_id);
-  n->carol = cs_test_user (n->node[0], "Acme", "carol@acme.test", "Carol", "member", &n->carol_id);
-  {
-    g_autofree char *login = cs_test_login (n->node[0], "Acme", "alice@acme.test", &n->alice_id);
-  }
-  n->room = cs_test_room (n->node[0], n->alice, "group", "Launch", n->bob_id);
-  {
-    g_autofree char *path = g_strdup_printf ("/api/rooms/%s/members", n->room);
-    g_autofree char *body = g_strdup_printf ("{\"user_id\":\"%s\"}", n->carol_id);
-    guint status = 0;
-    JsonNode *node = cs_test_http (n->node[0], "POST", path, n->alice, body, &status);
-
-    g_assert_cmpuint (status / 100, ==, 2);
-    g_clear_pointer (&node, json_node_unref);
-  }
-  /* Every session is signed in on node 1 before nodes 2 and 3 start,
-   * which load the sessions at start: until a login on one node is looked
-   * up by the others on a miss (wip/sessions), that is how one token works
-   * on every node. */
   others = node_config (n, n->node[0]->pg_conninfo);
   for (guint i = 1; i < N_NODES; i++)
     {
@@ -266,6 +246,25 @@ nodes_init (Nodes *n)
       g_assert_no_error (error);
       cs_test_server_start (n->node[i]);
     }
+  /* Every account and session is made on node 1 once all three run: a
+   * token not in a node's memory is looked up in the shared store, so one
+   * sign-in works on every node. */
+  n->alice = cs_test_tenant (n->node[0], "Acme", "alice@acme.test");
+  n->bob = cs_test_user (n->node[0], "Acme", "bob@acme.test", "Bob", "member", &n->bob_id);
+  n->carol = cs_test_user (n->node[0], "Acme", "carol@acme.test", "Carol", "member", &n->carol_id);
+  {
+    g_autofree char *login = cs_test_login (n->node[0], "Acme", "alice@acme.test", &n->alice_id);
+  }
+  n->room = cs_test_room (n->node[0], n->alice, "group", "Launch", n->bob_id);
+  {
+    g_autofree char *path = g_strdup_printf ("/api/rooms/%s/members", n->room);
+    g_autofree char *body = g_strdup_printf ("{\"user_id\":\"%s\"}", n->carol_id);
+    guint status = 0;
+    JsonNode *node = cs_test_http (n->node[0], "POST", path, n->alice, body, &status);
+
+    g_assert_cmpuint (status / 100, ==, 2);
+    g_clear_pointer (&node, json_node_unref);
+  }
   for (guint i = 0; i < N_NODES; i++)
     WAIT_FOR (metric_is (n->node[i], "causerie_bus_up 1\n"));
   return TRUE;

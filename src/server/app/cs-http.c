@@ -252,29 +252,71 @@ set_route_class (SoupServerMessage *msg,
     pending->route_class = route_class;
 }
 
-/* Authenticates a request from the table of live sessions in memory: no disk. */
-static gboolean
-authenticate (CsServer          *server,
-              SoupServerMessage *msg,
-              GHashTable        *query,
-              gboolean           allow_query_token,
-              CsSessionInfo     *info,
-              char             **out_hash)
+static const char *
+request_token (SoupServerMessage *msg,
+               GHashTable        *query,
+               gboolean           allow_query_token)
 {
   const char *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                                      "Authorization");
-  const char *token = NULL;
-  g_autofree char *hash = NULL;
 
   if (header && g_ascii_strncasecmp (header, "Bearer ", 7) == 0)
-    token = header + 7;
-  else if (allow_query_token && query)
-    token = g_hash_table_lookup (query, "access_token");
-  hash = cs_auth_hash_token (token);
-  if (hash == NULL || !cs_sessions_lookup (server->sessions, hash, info))
-    return FALSE;
-  *out_hash = g_steal_pointer (&hash);
-  return TRUE;
+    return header + 7;
+  if (allow_query_token && query)
+    return g_hash_table_lookup (query, "access_token");
+  return NULL;
+}
+
+/* Authenticates a request from the table of live sessions in memory (no
+ * disk): CS_SESSION_FOUND; a token of the right shape that memory does
+ * not hold is looked up in the store (another node may have opened it since this one
+ * started): then CS_SESSION_PENDING, @msg paused until @func. Or
+ * CS_SESSION_BUSY. */
+static CsSessionResult
+authenticate_or_find (CsServer           *server,
+                      SoupServerMessage  *msg,
+                      GHashTable         *query,
+                      gboolean            allow_query_token,
+                      CsSessionInfo      *info,
+                      char              **out_hash,
+                      CsSessionFoundFunc  func)
+{
+  g_autofree char *hash = cs_auth_hash_token (request_token (msg, query, allow_query_token));
+  g_autofree char *ip = NULL;
+
+  if (hash == NULL)
+    return CS_SESSION_NONE;
+  if (cs_sessions_lookup (server->sessions, hash, info))
+    {
+      *out_hash = g_steal_pointer (&hash);
+      return CS_SESSION_FOUND;
+    }
+  ip = remote_ip (msg);
+  return cs_session_finder_find (server->finder, msg, hash, ip, func);
+}
+
+static void
+set_session_error (CsServer          *server,
+                   SoupServerMessage *msg,
+                   CsSessionResult    result)
+{
+  if (result == CS_SESSION_BUSY)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "1");
+      cs_http_set_error (server, msg, CAU_ERROR_UNAVAILABLE,
+                         "The server cannot check sign-ins right now. Try again in a moment.");
+      return;
+    }
+  cs_http_set_error (server, msg, CAU_ERROR_UNAUTHORIZED, "Sign in first: the token is missing, expired or revoked.");
+}
+
+/* Whether the client of a paused message went away meanwhile. */
+static gboolean
+message_gone (SoupServerMessage *msg)
+{
+  Pending *pending = g_object_get_data (G_OBJECT (msg), "cs-pending");
+
+  return pending == NULL || pending->finished;
 }
 
 static void
@@ -389,19 +431,42 @@ is_upload (const char *method,
   return route && route->upload;
 }
 
+static void
+upload_session_cb (CsServer          *server,
+                   SoupServerMessage *msg,
+                   const char        *hash,
+                   CsSessionInfo     *info,
+                   CsSessionResult    result)
+{
+  if (message_gone (msg))
+    return;
+  if (result == CS_SESSION_FOUND)
+    cs_http_upload_start (server, msg);
+  else
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      set_session_error (server, msg, result);
+    }
+  soup_server_message_unpause (msg);
+}
+
 /* A file upload: the caller is checked before a byte is stored (from
- * memory, like every session check), then the body goes to a file. */
+ * memory, or a look-up in the store while the upload waits), then the
+ * body goes to a file. */
 static void
 early_upload (CsServer          *server,
               SoupServerMessage *msg)
 {
   CsSessionInfo info = { 0 };
   g_autofree char *hash = NULL;
+  CsSessionResult result = authenticate_or_find (server, msg, NULL, FALSE, &info, &hash, upload_session_cb);
 
-  if (!authenticate (server, msg, NULL, FALSE, &info, &hash))
+  if (result == CS_SESSION_PENDING)
+    return;
+  if (result != CS_SESSION_FOUND)
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-      cs_http_set_error (server, msg, CAU_ERROR_UNAUTHORIZED, "Sign in first: the token is missing, expired or revoked.");
+      set_session_error (server, msg, result);
       return;
     }
   cs_session_info_clear (&info);
@@ -519,6 +584,49 @@ origin_allowed (CsServer   *server,
          pub_port == got_port;
 }
 
+/* The caller is known: the handshake. */
+static void
+websocket_accept (CsServer          *server,
+                  SoupServerMessage *msg,
+                  CsSessionInfo     *info,
+                  const char        *hash)
+{
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
+
+  /* The handshake appends "Connection: Upgrade". */
+  soup_message_headers_remove (response, "Connection");
+  if (!soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))
+    {
+      soup_message_headers_replace (response, "Connection", "close");
+      if (soup_server_message_get_status (msg) == 0)
+        set_error (msg, CAU_ERROR_BAD_REQUEST, "This endpoint only speaks WebSocket.");
+      count_status (server, 400);
+      return;
+    }
+  g_object_set_data_full (G_OBJECT (msg), "cs-user", g_steal_pointer (&info->user_id), g_free);
+  g_object_set_data_full (G_OBJECT (msg), "cs-tenant", g_steal_pointer (&info->tenant_id), g_free);
+  g_object_set_data_full (G_OBJECT (msg), "cs-token", g_strdup (hash), g_free);
+  g_object_set_data_full (G_OBJECT (msg), "cs-ip", remote_ip (msg), g_free);
+  g_signal_connect (msg, "wrote-informational", G_CALLBACK (websocket_upgraded_cb), server);
+  count_status (server, 101);
+}
+
+static void
+websocket_session_cb (CsServer          *server,
+                      SoupServerMessage *msg,
+                      const char        *hash,
+                      CsSessionInfo     *info,
+                      CsSessionResult    result)
+{
+  if (message_gone (msg))
+    return;
+  if (result == CS_SESSION_FOUND)
+    websocket_accept (server, msg, info, hash);
+  else
+    set_session_error (server, msg, result);
+  soup_server_message_unpause (msg);
+}
+
 static void
 handle_websocket (CsServer          *server,
                   SoupServerMessage *msg,
@@ -527,7 +635,7 @@ handle_websocket (CsServer          *server,
   CsSessionInfo info = { 0 };
   g_autofree char *hash = NULL;
   const char *origin = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Origin");
-  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
+  CsSessionResult result;
 
   /* A refused upgrade keeps "Connection: close" (early_cb) and the
    * connection closes after it: a WebSocket client waits for that close
@@ -539,29 +647,53 @@ handle_websocket (CsServer          *server,
       count_status (server, 403);
       return;
     }
-  if (!authenticate (server, msg, query, TRUE, &info, &hash))
+  result = authenticate_or_find (server, msg, query, TRUE, &info, &hash, websocket_session_cb);
+  if (result == CS_SESSION_PENDING)
+    return;
+  if (result == CS_SESSION_FOUND)
+    websocket_accept (server, msg, &info, hash);
+  else
+    set_session_error (server, msg, result);
+  cs_session_info_clear (&info);
+}
+
+/* @msg is paused; job_done answers and unpauses it. */
+static void
+submit_job (CsServer          *server,
+            SoupServerMessage *msg,
+            const Route       *route,
+            CsCtx             *ctx)
+{
+  g_object_set_data (G_OBJECT (msg), "cs-server", server);
+  cs_store_submit (server->store, route->kind, route->handler, ctx, job_done, g_object_ref (msg));
+}
+
+static void
+route_session_cb (CsServer          *server,
+                  SoupServerMessage *msg,
+                  const char        *hash,
+                  CsSessionInfo     *info,
+                  CsSessionResult    result)
+{
+  const Route *route = g_object_get_data (G_OBJECT (msg), "cs-route");
+  CsCtx *ctx = g_object_steal_data (G_OBJECT (msg), "cs-ctx");
+
+  if (message_gone (msg))
     {
-      set_error (msg, CAU_ERROR_UNAUTHORIZED, "Sign in first: the token is missing, expired or revoked.");
-      count_status (server, 401);
+      cs_ctx_free (ctx);
       return;
     }
-  /* The handshake appends "Connection: Upgrade". */
-  soup_message_headers_remove (response, "Connection");
-  if (!soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))
+  if (result != CS_SESSION_FOUND)
     {
-      soup_message_headers_replace (response, "Connection", "close");
-      cs_session_info_clear (&info);
-      if (soup_server_message_get_status (msg) == 0)
-        set_error (msg, CAU_ERROR_BAD_REQUEST, "This endpoint only speaks WebSocket.");
-      count_status (server, 400);
+      set_session_error (server, msg, result);
+      cs_ctx_free (ctx);
+      soup_server_message_unpause (msg);
       return;
     }
-  g_object_set_data_full (G_OBJECT (msg), "cs-user", g_steal_pointer (&info.user_id), g_free);
-  g_object_set_data_full (G_OBJECT (msg), "cs-tenant", g_steal_pointer (&info.tenant_id), g_free);
-  g_object_set_data_full (G_OBJECT (msg), "cs-token", g_steal_pointer (&hash), g_free);
-  g_object_set_data_full (G_OBJECT (msg), "cs-ip", remote_ip (msg), g_free);
-  g_signal_connect (msg, "wrote-informational", G_CALLBACK (websocket_upgraded_cb), server);
-  count_status (server, 101);
+  ctx->token_hash = g_strdup (hash);
+  ctx->user_id = g_steal_pointer (&info->user_id);
+  ctx->tenant_id = g_steal_pointer (&info->tenant_id);
+  submit_job (server, msg, route, ctx);
 }
 
 static void
@@ -641,11 +773,19 @@ handle_cb (SoupServer        *soup,
        soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization")))
     {
       CsSessionInfo info = { 0 };
+      CsSessionResult result;
 
-      if (!authenticate (server, msg, NULL, FALSE, &info, &ctx->token_hash))
+      /* Until the look-up answers, the route and the job's context wait
+       * on the message. */
+      g_object_set_data (G_OBJECT (msg), "cs-route", (gpointer) route);
+      g_object_set_data_full (G_OBJECT (msg), "cs-ctx", ctx, (GDestroyNotify) cs_ctx_free);
+      result = authenticate_or_find (server, msg, NULL, FALSE, &info, &ctx->token_hash, route_session_cb);
+      if (result == CS_SESSION_PENDING)
+        return;
+      g_object_steal_data (G_OBJECT (msg), "cs-ctx");
+      if (result != CS_SESSION_FOUND)
         {
-          set_error (msg, CAU_ERROR_UNAUTHORIZED, "Sign in first: the token is missing, expired or revoked.");
-          count_status (server, 401);
+          set_session_error (server, msg, result);
           cs_ctx_free (ctx);
           return;
         }
@@ -653,9 +793,8 @@ handle_cb (SoupServer        *soup,
       ctx->tenant_id = g_steal_pointer (&info.tenant_id);
     }
 
-  g_object_set_data (G_OBJECT (msg), "cs-server", server);
   soup_server_message_pause (msg);
-  cs_store_submit (server->store, route->kind, route->handler, ctx, job_done, g_object_ref (msg));
+  submit_job (server, msg, route, ctx);
 }
 
 /* The connections, request latencies and the process. */
@@ -738,6 +877,7 @@ cs_http_metrics_text (CsServer *server)
     cs_metrics_get (m, CS_COUNT_UPLOAD_BYTES), cs_metrics_get (m, CS_COUNT_UPLOADS_TOO_LARGE),
     cs_metrics_get (m, CS_COUNT_DOWNLOADS));
   append_edge_metrics (server, s);
+  cs_session_finder_append_metrics (server->finder, s);
   if (server->config->bus_redis)
     cs_bus_redis_append_metrics (server->bus, s);
   return g_string_free (s, FALSE);

@@ -45,6 +45,8 @@ struct _CsServer {
   struct _CsServerOps *ops;   /* revocations from the command line, audit pruning */
   struct _CsAccessLog *access_log;  /* [server] access_log, or NULL */
   struct _CsServerEvents *events;   /* where committed events go */
+  struct _CsSessionFinder *finder;  /* tokens not in memory, looked up in the store */
+  struct _CsServerShared  *shared;  /* [bus] redis: presence and limits across nodes; else NULL */
 };
 
 /* cs-server-events.c: sends the events this node's store commits to the
@@ -73,6 +75,43 @@ void         cs_access_log_watch  (CsAccessLog       *log,
 /* Reopens the file (after logrotate moved it). */
 void         cs_access_log_reopen (CsAccessLog       *log);
 void         cs_access_log_close  (CsAccessLog       *log);
+
+/* cs-http-sessions.c: the session look-up of a token not in memory. */
+typedef struct _CsSessionFinder CsSessionFinder;
+typedef enum {
+  CS_SESSION_FOUND,     /* live: @info filled */
+  CS_SESSION_NONE,      /* no such live session: 401 */
+  CS_SESSION_BUSY,      /* could not look now (store failed, too many look-ups): 503 */
+  CS_SESSION_PENDING,   /* the message is paused; the callback will say */
+} CsSessionResult;
+/* On the main context; must answer or go on with @msg and unpause it.
+ * @hash and @info are the caller's for the call only. */
+typedef void (*CsSessionFoundFunc) (CsServer          *server,
+                                    SoupServerMessage *msg,
+                                    const char        *hash,
+                                    CsSessionInfo     *info,
+                                    CsSessionResult    result);
+CsSessionFinder *cs_session_finder_new     (CsServer          *server);
+void             cs_session_finder_free    (CsSessionFinder   *finder);
+/* Looks @hash up in the store: CS_SESSION_PENDING (@msg paused, @func
+ * called later), or at once CS_SESSION_NONE or CS_SESSION_BUSY. */
+CsSessionResult  cs_session_finder_find    (CsSessionFinder   *finder,
+                                            SoupServerMessage *msg,
+                                            const char        *hash,
+                                            const char        *ip,
+                                            CsSessionFoundFunc func);
+/* A session or a user's sessions were revoked (a close signal). */
+void             cs_session_finder_revoked (CsSessionFinder   *finder);
+void             cs_session_finder_append_metrics (CsSessionFinder *finder,
+                                                   GString         *s);
+
+/* cs-server-shared.c: presence, the message rate and sign-in failures
+ * counted across the nodes of one Redis. */
+typedef struct _CsServerShared CsServerShared;
+CsServerShared  *cs_server_shared_new      (CsServer       *server);
+/* The sign-in failure windows of all nodes (owned by @shared). */
+CsLimits        *cs_server_shared_limits   (CsServerShared *shared);
+void             cs_server_shared_free     (CsServerShared *shared);
 
 /* cs-http.c */
 void      cs_http_setup          (CsServer   *server);

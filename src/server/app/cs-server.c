@@ -31,6 +31,32 @@ load_sessions (CsCtx *ctx)
     }
 }
 
+/* A close signal, from this node or another (the Redis bus): the
+ * sessions it names leave this node's memory, and a look-up in flight
+ * reads again (cs-http-sessions.c). The hub closes the sockets. */
+static void
+bus_events_cb (GPtrArray *events,
+               gpointer   data)
+{
+}
+
+static void
+bus_signal_cb (const CsSignal *signal,
+               gpointer        data)
+{
+  CsServer *server = data;
+
+  if (signal->kind != CS_SIGNAL_CLOSE)
+    return;
+  if (signal->token_hash)
+    cs_sessions_remove (server->sessions, signal->token_hash);
+  else if (signal->user_id)
+    cs_sessions_remove_user (server->sessions, signal->user_id);
+  cs_session_finder_revoked (server->finder);
+}
+
+static const CsBusSubscriber sessions_subscriber = { bus_events_cb, bus_signal_cb };
+
 /* Uploads in progress live in DATA_DIR/attachments/tmp; whatever a
  * previous run left there was never recorded, so it goes. */
 static gboolean
@@ -148,7 +174,6 @@ cs_server_new (CsConfig *config,
   if (server->sealer == NULL || !prepare_attachments_dir (config, error))
     return NULL;
   server->sessions = cs_sessions_memory_new ();
-  server->limits = cs_limits_memory_new ();
   server->presence = cs_presence_new ();
   server->message_limit = cs_rate_limit_new (config->messages_per_minute, config->message_burst);
   if (config->bus_redis)
@@ -159,14 +184,27 @@ cs_server_new (CsConfig *config,
     }
   else
     server->bus = cs_bus_local_new ();
+  /* With Redis, presence and the rate and sign-in limits count across
+   * nodes (cs-server-shared.c); otherwise in this process. */
+  if (config->bus_redis)
+    {
+      server->shared = cs_server_shared_new (server);
+      server->limits = cs_server_shared_limits (server->shared);
+    }
+  else
+    server->limits = cs_limits_memory_new ();
   server->hub = cs_hub_new (config, server->store, server->presence, server->message_limit, server->bus,
                             &server->metrics);
   /* With a shared store and Redis, committed events cross nodes from here. */
   server->events = cs_server_events_start (server);
+  server->finder = cs_session_finder_new (server);
+  cs_bus_subscribe (server->bus, &sessions_subscriber, server);
   server->agents = cs_agents_new (config, server->store, server->presence, server->bus);
 
-  /* Read once at start-up, before anything listens: afterwards every
-   * request is authenticated from memory, never from the disk. */
+  /* Read once at start-up, before anything listens: afterwards a request
+   * is authenticated from memory, and only a token not there (opened by
+   * another node since) is looked up, on a reader thread
+   * (cs-http-sessions.c). */
   ctx = cs_server_new_ctx (server);
   cs_store_run_read (server->store, load_sessions, ctx);
   cs_store_run_read (server->store, cs_api_attachments_remove_orphans, ctx);
@@ -256,7 +294,15 @@ cs_server_free (CsServer *server)
   cs_server_events_stop (server->events);
   g_clear_pointer (&server->store, cs_store_close);
   g_clear_pointer (&server->events, cs_server_events_free);
+  g_clear_pointer (&server->finder, cs_session_finder_free);
+  if (server->shared)
+    {
+      server->limits = NULL;   /* the shared one's */
+      g_clear_pointer (&server->shared, cs_server_shared_free);
+    }
   g_clear_pointer (&server->ops, cs_server_ops_free);
+  if (server->bus)
+    cs_bus_unsubscribe (server->bus, server);
   g_clear_pointer (&server->bus, cs_bus_free);
   g_clear_pointer (&server->presence, cs_presence_free);
   g_clear_pointer (&server->message_limit, cs_rate_limit_free);

@@ -21,6 +21,8 @@ struct _CsRateLimit {
   double      burst;
   GHashTable *buckets;     /* key -> Bucket* */
   guint       takes;
+  CsRateLimitTaken taken;  /* set before any take */
+  gpointer    taken_data;
 };
 
 CsRateLimit *
@@ -106,7 +108,44 @@ cs_rate_limit_take (CsRateLimit *limit,
         wait++;
     }
   g_mutex_unlock (&limit->lock);
+  if (wait == 0 && limit->taken)
+    limit->taken (key, limit->taken_data);
   return wait;
+}
+
+void
+cs_rate_limit_set_taken (CsRateLimit     *limit,
+                         CsRateLimitTaken func,
+                         gpointer         data)
+{
+  limit->taken = func;
+  limit->taken_data = data;
+}
+
+void
+cs_rate_limit_drain (CsRateLimit *limit,
+                     const char  *key,
+                     double       n,
+                     gint64       now_us)
+{
+  Bucket *b;
+
+  if (limit->per_us <= 0 || n <= 0)
+    return;
+  g_mutex_lock (&limit->lock);
+  b = g_hash_table_lookup (limit->buckets, key);
+  if (b == NULL)
+    {
+      b = g_new0 (Bucket, 1);
+      b->tokens = limit->burst;
+      b->at_us = now_us;
+      g_hash_table_insert (limit->buckets, g_strdup (key), b);
+    }
+  refill (limit, b, now_us);
+  /* Never below one burst in debt: what other nodes took is counted,
+   * not an unbounded penalty. */
+  b->tokens = MAX (b->tokens - n, -limit->burst);
+  g_mutex_unlock (&limit->lock);
 }
 
 guint

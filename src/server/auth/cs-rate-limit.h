@@ -21,6 +21,19 @@ void         cs_rate_limit_free (CsRateLimit *limit);
 guint        cs_rate_limit_take (CsRateLimit *limit,
                                  const char  *key,
                                  gint64       now_us);
+/* Several nodes (cs-server-shared.c): @func is called, from the taking
+ * thread and outside the lock, after each token taken here ... */
+typedef void (*CsRateLimitTaken) (const char *key,
+                                  gpointer    data);
+void         cs_rate_limit_set_taken (CsRateLimit     *limit,
+                                      CsRateLimitTaken func,
+                                      gpointer         data);
+/* ... and the tokens other nodes took for @key are drained from its
+ * bucket here (it may go below zero: the wait grows accordingly). */
+void         cs_rate_limit_drain (CsRateLimit *limit,
+                                  const char  *key,
+                                  double       n,
+                                  gint64       now_us);
 /* Keys tracked (for tests: idle buckets are forgotten). */
 guint        cs_rate_limit_size (CsRateLimit *limit);
 

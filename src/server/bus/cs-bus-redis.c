@@ -14,6 +14,8 @@
 #include "cs-bus-wire.h"
 #include "cs-redis-url.h"
 
+#include <string.h>
+
 #ifdef CS_HAVE_HIREDIS
 
 #include <hiredis/async.h>
@@ -759,6 +761,77 @@ cs_bus_redis_append_metrics (CsBus   *base,
       cs_gap_n_fetches (bus->gap), cs_gap_n_held (bus->gap), cs_gap_delivered (bus->gap));
 }
 
+/* ---- commands of other parts ------------------------------------------ */
+
+typedef struct {
+  CsBusRedisReplyFunc done;
+  gpointer            data;
+  gsize               size;
+  CsRedisBus         *bus;
+} Command;
+
+static void
+command_cb (redisAsyncContext *ac,
+            void              *r,
+            void              *privdata)
+{
+  Command *c = privdata;
+  CsRedisBus *bus = ac->data;
+
+  /* ac->data is NULL once the bus let go of the context (down, or freed):
+   * the answer is then NULL whatever hiredis has. */
+  if (bus)
+    bus->queued_bytes -= MIN (bus->queued_bytes, c->size);
+  c->done (bus ? r : NULL, c->data);
+  g_free (c);
+}
+
+gboolean
+cs_bus_redis_command (CsBus               *base,
+                      CsBusRedisReplyFunc  done,
+                      gpointer             data,
+                      int                  argc,
+                      const char         **argv,
+                      const gsize         *lens)
+{
+  CsRedisBus *bus = (CsRedisBus *) base;
+  Command *c;
+  gsize size = 0;
+
+  if (!bus->up || bus->pub == NULL)
+    return FALSE;
+  for (int i = 0; i < argc; i++)
+    size += lens[i];
+  if (bus->queued_bytes + size > CS_BUS_REDIS_QUEUE_MAX)
+    return FALSE;
+  c = g_new0 (Command, 1);
+  c->done = done;
+  c->data = data;
+  c->size = size;
+  if (redisAsyncCommandArgv (bus->pub, command_cb, c, argc, argv, lens) != REDIS_OK)
+    {
+      g_free (c);
+      return FALSE;
+    }
+  bus->queued_bytes += size;
+  return TRUE;
+}
+
+const char *
+cs_bus_redis_node (CsBus *base)
+{
+  return ((CsRedisBus *) base)->node;
+}
+
+char *
+cs_bus_redis_prefix (CsBus *base)
+{
+  CsRedisBus *bus = (CsRedisBus *) base;
+
+  /* The channel is PREFIX:bus. */
+  return g_strndup (bus->channel, strlen (bus->channel) - strlen (":bus"));
+}
+
 #else /* no hiredis */
 
 CsBus *
@@ -798,6 +871,29 @@ void
 cs_bus_redis_append_metrics (CsBus   *bus,
                              GString *out)
 {
+}
+
+gboolean
+cs_bus_redis_command (CsBus               *bus,
+                      CsBusRedisReplyFunc  done,
+                      gpointer             data,
+                      int                  argc,
+                      const char         **argv,
+                      const gsize         *lens)
+{
+  return FALSE;
+}
+
+const char *
+cs_bus_redis_node (CsBus *bus)
+{
+  return "";
+}
+
+char *
+cs_bus_redis_prefix (CsBus *bus)
+{
+  return g_strdup ("");
 }
 
 #endif

@@ -39,4 +39,22 @@ gboolean  cs_bus_redis_is_up         (CsBus      *bus);
 void      cs_bus_redis_append_metrics (CsBus     *bus,
                                        GString   *out);
 
+/* Commands of other parts (shared counters, presence: cs-server-shared.c)
+ * on the publishing connection, in the order sent. @done gets hiredis's
+ * redisReply (NULL when the connection went before the answer) on the
+ * main context, exactly once when TRUE is returned; FALSE (and no call)
+ * when the bus is down or its queue is full. */
+typedef void (*CsBusRedisReplyFunc) (gpointer reply,
+                                     gpointer data);
+gboolean    cs_bus_redis_command     (CsBus               *bus,
+                                      CsBusRedisReplyFunc  done,
+                                      gpointer             data,
+                                      int                  argc,
+                                      const char         **argv,
+                                      const gsize         *lens);
+/* This node's id on the bus (32 hex digits), and the prefix of the keys
+ * of this deployment ("causerie:DB", newly allocated). */
+const char *cs_bus_redis_node        (CsBus               *bus);
+char       *cs_bus_redis_prefix      (CsBus               *bus);
+
 G_END_DECLS

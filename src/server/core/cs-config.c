@@ -28,6 +28,7 @@ cs_config_new (void)
   c->typing_timeout_ms = 6000;
   c->first_frame_grace_ms = 1500;
   c->offline_delay_ms = 30 * 1000;
+  c->bus_presence_ttl_s = 30;
   c->kdf = CS_KDF_INTERACTIVE;
   c->session_ttl_s = 30 * 24 * 3600;
   c->login_fail_account = 5;
@@ -459,6 +460,7 @@ cs_config_load_file (CsConfig   *config,
   READ_UINT ("memory", "member_lists", 1, 10 * 1000 * 1000, member_lists);
   metrics = read_string (&r, "metrics", "listen");
   redis = read_string (&r, "bus", "redis");
+  READ_UINT ("bus", "presence_ttl_seconds", 3, 3600, bus_presence_ttl_s);
   agents_endpoint = read_string (&r, "agents", "endpoint");
   agents_path = read_string (&r, "agents", "path");
   agents_model = read_string (&r, "agents", "model");

@@ -31,6 +31,7 @@ typedef struct {
   guint      audit_keep_days; /* [audit] keep_days: older audit entries are pruned */
 
   char      *bus_redis;      /* [bus] redis: redis://HOST:PORT/DB; NULL: the in-process bus */
+  guint      bus_presence_ttl_s; /* [bus] presence_ttl_seconds: a node's word on presence lasts this long */
 
   char      *metrics_host;   /* NULL: no metrics listener */
   guint      metrics_port;

@@ -762,8 +762,10 @@ broadcast_presence (CsHub      *hub,
   g_autofree char *now = cau_time_format (cau_time_now_ms ());
   CsSignal signal = { .kind = CS_SIGNAL_PRESENCE };
 
-  if (!cs_presence_set (hub->presence, user_id, status) && status_text == NULL)
+  if (!cs_presence_set_in (hub->presence, tenant_id, user_id, status) && status_text == NULL)
     return;
+  /* This node's sockets and the other nodes' together (cs-presence.h). */
+  status = cs_presence_get (hub->presence, user_id);
   json_object_set_string_member (frame, "type", "presence");
   json_object_set_string_member (frame, "user_id", user_id);
   json_object_set_string_member (frame, "status", status);

@@ -366,6 +366,29 @@ pg_stored_sessions_live (CsDb  *db,
   return list;
 }
 
+static CsStoredSession *
+pg_stored_sessions_find (CsDb       *db,
+                         const char *token_hash,
+                         gint64      now_ms)
+{
+  CsStoredSession *s = NULL;
+  CS_PG_RES stmt = cs_pg_query (db,
+                                "SELECT s.token_hash, s.user_id, s.tenant_id, s.expires_at FROM sessions s"
+                                " JOIN users u ON u.id = s.user_id"
+                                " WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?"
+                                " AND u.deleted_at IS NULL", "si", token_hash, now_ms);
+
+  if (stmt && cs_pg_next (stmt))
+    {
+      s = g_new0 (CsStoredSession, 1);
+      s->token_hash = cs_pg_col_dup (stmt, 0);
+      s->user_id = cs_pg_col_dup (stmt, 1);
+      s->tenant_id = cs_pg_col_dup (stmt, 2);
+      s->expires_at = cs_pg_int (stmt, 3);
+    }
+  return s;
+}
+
 static char *
 pg_users_find_by_email (CsDb       *db,
                         const char *tenant_id,
@@ -510,6 +533,7 @@ const CsUsersOps cs_pg_users_ops = {
   .stored_sessions_revoke = pg_stored_sessions_revoke,
   .stored_sessions_delete_expired = pg_stored_sessions_delete_expired,
   .stored_sessions_live = pg_stored_sessions_live,
+  .stored_sessions_find = pg_stored_sessions_find,
   .find_by_email = pg_users_find_by_email,
   .email = pg_users_email,
   .agents_insert = pg_agents_insert,

@@ -47,6 +47,7 @@ struct _CsUsersOps {
   gboolean (*stored_sessions_revoke) (CsDb *db, const char *token_hash, gint64 at);
   gboolean (*stored_sessions_delete_expired) (CsDb *db, gint64 now_ms);
   GPtrArray *(*stored_sessions_live) (CsDb *db, gint64 now_ms);
+  CsStoredSession *(*stored_sessions_find) (CsDb *db, const char *token_hash, gint64 now_ms);
   char *(*find_by_email) (CsDb *db, const char *tenant_id, const char *email);
   char *(*email) (CsDb *db, const char *user_id);
   gboolean (*agents_insert) (CsDb *db, const char *user_id, const char *tenant_id, const char *handle, const char *display_name, const char *description, const char *system_prompt, const char *model, gint64 created_at);
@@ -302,6 +303,18 @@ cs_stored_sessions_live (CsDb   *db,
 {
   CS_DB_NEEDS (db, users, stored_sessions_live);
   return db->engine->users->stored_sessions_live (db, now_ms);
+}
+
+/* The session of @token_hash if it is neither revoked nor expired at
+ * @now_ms (and its account not erased), or NULL: how a node finds a
+ * session another node opened after it started. */
+static inline CsStoredSession *
+cs_stored_sessions_find (CsDb       *db,
+                         const char *token_hash,
+                         gint64      now_ms)
+{
+  CS_DB_NEEDS (db, users, stored_sessions_find);
+  return db->engine->users->stored_sessions_find (db, token_hash, now_ms);
 }
 
 /* The account of @tenant_id, not erased, with the address @email: its

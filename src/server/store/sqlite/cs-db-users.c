@@ -367,6 +367,29 @@ sqlite_stored_sessions_live (CsDb  *db,
   return list;
 }
 
+static CsStoredSession *
+sqlite_stored_sessions_find (CsDb       *db,
+                             const char *token_hash,
+                             gint64      now_ms)
+{
+  CsStoredSession *s = NULL;
+  CS_STMT stmt = cs_db_query (db,
+                              "SELECT s.token_hash, s.user_id, s.tenant_id, s.expires_at FROM sessions s"
+                              " JOIN users u ON u.id = s.user_id"
+                              " WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?"
+                              " AND u.deleted_at IS NULL", "si", token_hash, now_ms);
+
+  if (stmt && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      s = g_new0 (CsStoredSession, 1);
+      s->token_hash = cs_db_col_dup (stmt, 0);
+      s->user_id = cs_db_col_dup (stmt, 1);
+      s->tenant_id = cs_db_col_dup (stmt, 2);
+      s->expires_at = sqlite3_column_int64 (stmt, 3);
+    }
+  return s;
+}
+
 static char *
 sqlite_users_find_by_email (CsDb       *db,
                             const char *tenant_id,
@@ -512,6 +535,7 @@ const CsUsersOps cs_sqlite_users_ops = {
   .stored_sessions_revoke = sqlite_stored_sessions_revoke,
   .stored_sessions_delete_expired = sqlite_stored_sessions_delete_expired,
   .stored_sessions_live = sqlite_stored_sessions_live,
+  .stored_sessions_find = sqlite_stored_sessions_find,
   .find_by_email = sqlite_users_find_by_email,
   .email = sqlite_users_email,
   .agents_insert = sqlite_agents_insert,
