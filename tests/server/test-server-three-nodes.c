@@ -13,7 +13,8 @@
  * started again, what was committed meanwhile reaches every node from the
  * store (the gap fetch), in order, once; a logout on one node closes that
  * session's sockets on the others; an invitation's mail is sent once,
- * by one node.
+ * by one node; a mention of an agent is answered once, by the node that
+ * stored it.
  *
  * Skipped (77) without PostgreSQL 15 (cs-test.c) or redis-server.
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -622,6 +623,109 @@ test_mail_once (void)
   nodes_clear (&n);
 }
 
+/* A model endpoint that counts the requests and answers each at once. */
+static void
+model_cb (SoupServer        *server,
+          SoupServerMessage *msg,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           data)
+{
+  static const char answer[] =
+    "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Put Redis in front.\"}}]}\n\n"
+    "data: [DONE]\n\n";
+
+  (*(guint *) data)++;
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "text/event-stream", SOUP_MEMORY_STATIC, answer, sizeof answer - 1);
+}
+
+/* A mention stored on node 2 is answered once, by node 2: nodes 1 and 3,
+ * which hear the message on the bus, ask the model nothing; every node's
+ * sockets see the one answer. */
+static void
+test_agent_once (void)
+{
+  Nodes n;
+  guint requests = 0;
+  g_autoptr(SoupServer) model = soup_server_new (NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CsTestWs) bob1 = NULL;
+  g_autoptr(CsTestWs) bob3 = NULL;
+  g_autofree char *extra = NULL;
+  g_autofree char *agent_id = NULL;
+  GSList *uris;
+  guint answers = 0;
+  gboolean ended = FALSE;
+
+  soup_server_add_handler (model, "/v1/chat/completions", model_cb, &requests, NULL);
+  g_assert_true (soup_server_listen_local (model, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (model);
+  extra = g_strdup_printf ("[agents]\nendpoint=http://127.0.0.1:%d\n", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  nodes_extra = extra;
+  if (!nodes_init (&n))
+    {
+      nodes_extra = NULL;
+      return;
+    }
+  nodes_extra = NULL;
+
+  {
+    g_autoptr(JsonObject) agent = cs_test_call (n.node[0], "POST", "/api/admin/agents", n.alice,
+                                                "{\"handle\":\"architect\",\"display_name\":\"Architect\","
+                                                "\"description\":\"Designs\",\"system_prompt\":\"Be brief.\"}", 201);
+    g_autofree char *path = g_strdup_printf ("/api/rooms/%s/members", n.room);
+    g_autofree char *body = NULL;
+    guint status = 0;
+    JsonNode *node;
+
+    agent_id = g_strdup (json_object_get_string_member (agent, "id"));
+    body = g_strdup_printf ("{\"user_id\":\"%s\"}", agent_id);
+    node = cs_test_http (n.node[0], "POST", path, n.alice, body, &status);
+    g_assert_cmpuint (status / 100, ==, 2);
+    g_clear_pointer (&node, json_node_unref);
+  }
+  bob1 = live_ws (n.node[0], n.bob);
+  bob3 = live_ws (n.node[2], n.bob);
+  post (n.node[1], n.bob, n.room, "ask-1", "@architect which cache would you use?");
+
+  /* The answer, seen on node 3: once, and it ends. */
+  while (!ended)
+    {
+      g_autoptr(JsonObject) frame = cs_test_ws_next (bob3, WAIT_MS);
+      const char *type;
+      JsonObject *data, *sender;
+
+      g_assert_nonnull (frame);
+      type = json_object_get_string_member (frame, "type");
+      data = json_object_get_object_member (frame, "data");
+      if (g_str_equal (type, "message.new"))
+        {
+          sender = json_object_get_object_member (data, "sender");
+          if (g_strcmp0 (json_object_get_string_member (sender, "id"), agent_id) == 0)
+            answers++;
+        }
+      else if (g_str_equal (type, "message.edit") && json_object_has_member (data, "streaming") &&
+               !json_object_get_boolean_member (data, "streaming"))
+        ended = TRUE;
+    }
+  g_assert_cmpuint (answers, ==, 1);
+  /* Node 1's socket saw it too (so node 1 heard the mention), and the
+   * model was asked once. */
+  {
+    g_autoptr(JsonObject) frame = cs_test_ws_wait (bob1, "message.edit", WAIT_MS);
+
+    g_assert_nonnull (frame);
+  }
+  cs_test_spin (1000);
+  g_assert_cmpuint (requests, ==, 1);
+  g_assert_cmpint (cs_test_db_int (n.node[0], "SELECT COUNT(*) FROM messages WHERE kind = 'agent'"), ==, 1);
+
+  nodes_clear (&n);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -630,5 +734,6 @@ main (int argc, char **argv)
   g_test_add_func ("/three-nodes/kill-node", test_kill_node);
   g_test_add_func ("/three-nodes/redis-restart-and-logout", test_redis_restart_and_logout);
   g_test_add_func ("/three-nodes/mail-once", test_mail_once);
+  g_test_add_func ("/three-nodes/agent-once", test_agent_once);
   return g_test_run ();
 }
