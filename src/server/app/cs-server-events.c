@@ -133,6 +133,11 @@ fetch_done (CsCtx   *ctx,
 {
   CsServerEvents *se = data;
   g_autoptr(GPtrArray) events = g_steal_pointer (&se->events);
+  /* Taken before cs_gap_fill, which may start the next fetch at once (its
+   * job then fills these fields on a reader thread). */
+  gint64 from = se->from;
+  gint64 head = se->head;
+  gboolean truncated = se->truncated;
 
   ctx->input = NULL;
   if (ctx->error)
@@ -141,13 +146,13 @@ fetch_done (CsCtx   *ctx,
        * whole of it is asked again a little later. */
       g_warning ("Events other nodes committed could not be read from the store (%s); trying again.",
                  ctx->error->message);
-      cs_gap_fill (se->gap, se->from, se->from - 1, NULL);
+      cs_gap_fill (se->gap, from, from - 1, NULL);
       if (se->retry_id == 0)
         se->retry_id = g_timeout_add (FETCH_RETRY_MS, retry_cb, se);
       return;
     }
-  cs_gap_fill (se->gap, se->from, se->head, events);
-  if (se->truncated)
+  cs_gap_fill (se->gap, from, head, events);
+  if (truncated)
     cs_gap_resync (se->gap);   /* the rest, from what was just delivered */
 }
 
