@@ -239,19 +239,27 @@ _cs_agents_grow_job (CsCtx *ctx)
     audit_invoke (ctx, job);
 }
 
-/* After a crash: every answer left streaming ends, saying so. */
+/* After a crash: every answer left streaming ends, saying so. With
+ * ctx->params[0] (a time, ms since the epoch), only those created before
+ * it: on a store several nodes share, a younger one may be streaming on
+ * another node. */
 void
 _cs_agents_recover_job (CsCtx *ctx)
 {
   g_autoptr(GPtrArray) rows = cs_messages_streaming (ctx->db);
   const char *error = "The server stopped before the answer was complete (interrupted).";
+  gint64 before = ctx->params && ctx->params[0] ? g_ascii_strtoll (ctx->params[0], NULL, 10) : G_MAXINT64;
+  guint ended = 0;
 
   for (guint i = 0; i < rows->len; i++)
     {
       CsMessage *m = g_ptr_array_index (rows, i);
-      g_autofree char *body = m->body && m->body[0] ? g_strdup (m->body)
-                                                    : g_strdup_printf ("I could not answer: %s", error);
+      g_autofree char *body = NULL;
 
+      if (m->created_at >= before)
+        continue;
+      body = m->body && m->body[0] ? g_strdup (m->body) : g_strdup_printf ("I could not answer: %s", error);
+      ended++;
       g_free (ctx->tenant_id);
       ctx->tenant_id = g_strdup (m->tenant_id);
       if (!cs_messages_set_answer (ctx->db, m->seq, body, FALSE, error, CS_TIME_NONE))
@@ -262,6 +270,6 @@ _cs_agents_recover_job (CsCtx *ctx)
       if (!emit_answer (ctx, "message.edit", 0, m->id, m->room_id))
         return;
     }
-  if (rows->len)
-    g_message ("Ended %u agent answers a stop had left streaming", rows->len);
+  if (ended)
+    g_message ("Ended %u agent answers a stop had left streaming", ended);
 }

@@ -47,7 +47,8 @@ JsonObject *_cs_agents_parse_object  (const char *text);
 JsonObject *_cs_agents_member_object (JsonObject *obj,
                                       const char *member);
 
-/* Writer jobs; ctx->input is the Job (none for recover). */
+/* Writer jobs; ctx->input is the Job (none for recover, which ends answers
+ * left streaming: all, or with ctx->params[0] those created before it). */
 void        _cs_agents_start_job     (CsCtx      *ctx);   /* JOB_START */
 void        _cs_agents_grow_job      (CsCtx      *ctx);   /* JOB_GROW, JOB_END */
 void        _cs_agents_recover_job   (CsCtx      *ctx);

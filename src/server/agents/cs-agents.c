@@ -17,6 +17,7 @@
 #include "cs-store.h"
 #include "cs-rate-limit.h"
 #include "cau-json.h"
+#include "cau-time.h"
 #include "cau-validate.h"
 
 #include <libsoup/soup.h>
@@ -36,6 +37,7 @@ struct _CsAgents {
   SoupSession *session;
   CsRateLimit *limit;          /* invocations per person */
   GHashTable  *active;         /* Invocation* set */
+  guint        sweep_id;       /* a shared store: answers other nodes left streaming */
 };
 
 struct _Invocation {
@@ -617,6 +619,8 @@ take_delete (CsAgents *agents,
     }
 }
 
+/* Every committed event, whichever node stored it: a deletion on another
+ * node ends an answer streamed here. */
 static void
 on_events (GPtrArray *events,
            gpointer   data)
@@ -627,12 +631,21 @@ on_events (GPtrArray *events,
     {
       CsEvent *ev = g_ptr_array_index (events, i);
 
-      if (ev->room_id == NULL)
-        continue;
-      if (g_str_equal (ev->type, "message.new"))
-        take_message (agents, ev);
-      else if (g_str_equal (ev->type, "message.delete"))
+      if (ev->room_id && g_str_equal (ev->type, "message.delete"))
         take_delete (agents, ev);
+    }
+}
+
+void
+cs_agents_committed (CsAgents  *agents,
+                     GPtrArray *events)
+{
+  for (guint i = 0; i < events->len; i++)
+    {
+      CsEvent *ev = g_ptr_array_index (events, i);
+
+      if (ev->room_id && g_str_equal (ev->type, "message.new"))
+        take_message (agents, ev);
     }
 }
 
@@ -643,6 +656,37 @@ on_signal (const CsSignal *signal,
 }
 
 static const CsBusSubscriber subscriber = { on_events, on_signal };
+
+/* On a store several nodes share, an answer still streaming may be another
+ * node's: only one older than any invocation can last (the answer's
+ * deadline, [agents] timeout_seconds, and a margin for its last write) was
+ * left by a node that stopped. */
+#define SWEEP_MARGIN_S    60
+#define SWEEP_INTERVAL_S  60
+
+static char **
+sweep_params (CsConfig *config)
+{
+  char **params = g_new0 (char *, 2);
+
+  params[0] = g_strdup_printf ("%" G_GINT64_FORMAT,
+                               cau_time_now_ms () - ((gint64) config->agents_timeout_s + SWEEP_MARGIN_S) * 1000);
+  return params;
+}
+
+static gboolean
+sweep_cb (gpointer data)
+{
+  CsAgents *agents = data;
+  CsCtx *ctx;
+
+  /* Two sweeps in a row end nothing twice: the writer runs them one
+   * after the other, and the second finds the answers ended. */
+  ctx = cs_ctx_new (agents->config, agents->store, agents->presence);
+  ctx->params = sweep_params (agents->config);
+  cs_store_submit (agents->store, CS_JOB_WRITE, _cs_agents_recover_job, ctx, NULL, NULL);
+  return G_SOURCE_CONTINUE;
+}
 
 CsAgents *
 cs_agents_new (CsConfig   *config,
@@ -671,6 +715,13 @@ cs_agents_new (CsConfig   *config,
   /* Before anything listens, and waiting for the commit (start-up, like
    * the sessions' load): no one may read an answer still "streaming". */
   ctx = cs_ctx_new (config, store, presence);
+  if (config->storage_backend == CS_STORAGE_POSTGRESQL)
+    {
+      /* Other nodes share the store: only what no live node can still be
+       * streaming, and the same now and then, for a node that died. */
+      ctx->params = sweep_params (config);
+      agents->sweep_id = g_timeout_add_seconds (SWEEP_INTERVAL_S, sweep_cb, agents);
+    }
   if (!cs_store_run_write (store, _cs_agents_recover_job, ctx))
     g_warning ("Answers a stop left streaming could not be ended: %s",
                ctx->error ? ctx->error->message : "storage failure");
@@ -691,6 +742,7 @@ cs_agents_free (CsAgents *agents)
 
   if (agents == NULL)
     return;
+  g_clear_handle_id (&agents->sweep_id, g_source_remove);
   cs_bus_unsubscribe (agents->bus, agents);
   list = g_hash_table_get_keys (agents->active);
   for (GList *l = list; l; l = l->next)

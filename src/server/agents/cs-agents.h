@@ -1,7 +1,9 @@
-/* cs-agents.h: agents answering when mentioned. The runner listens to the
- * bus for committed messages that mention an agent of the room, asks the
- * configured OpenAI-compatible chat-completions endpoint for a streamed
- * answer (libsoup, on the main context), and grows the agent's answer
+/* cs-agents.h: agents answering when mentioned. The runner is handed the
+ * messages this node's store committed (cs_agents_committed: only the node
+ * that stored a mention answers it, however many nodes hear of it on the
+ * bus) and listens to the bus for deletions. For a mention of an agent of
+ * the room it asks the configured OpenAI-compatible chat-completions
+ * endpoint for a streamed answer (libsoup, on the main context), and grows the agent's answer
  * through the store's writer like any other write.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -23,6 +25,10 @@ CsAgents *cs_agents_new   (CsConfig   *config,
 /* Ends every answer still streaming (stored at once, before the store
  * closes), then stops listening. */
 void      cs_agents_free  (CsAgents   *agents);
+/* Events this node's store committed (never those heard from other
+ * nodes): mentions of agents are answered. */
+void      cs_agents_committed (CsAgents  *agents,
+                               GPtrArray *events);
 /* Answers being streamed now. */
 guint     cs_agents_active (CsAgents  *agents);
 

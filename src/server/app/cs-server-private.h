@@ -44,9 +44,18 @@ struct _CsServer {
   CsMetrics   metrics;
   struct _CsServerOps *ops;   /* revocations from the command line, audit pruning */
   struct _CsAccessLog *access_log;  /* [server] access_log, or NULL */
+  struct _CsServerEvents *events;   /* where committed events go */
   struct _CsSessionFinder *finder;  /* tokens not in memory, looked up in the store */
   struct _CsServerShared  *shared;  /* [bus] redis: presence and limits across nodes; else NULL */
 };
+
+/* cs-server-events.c: sends the events this node's store commits to the
+ * bus and the agents; with a shared store and [bus] redis, has the bus
+ * carry them to every node, holes filled from the store. */
+typedef struct _CsServerEvents CsServerEvents;
+CsServerEvents *cs_server_events_start (CsServer       *server);
+void            cs_server_events_stop  (CsServerEvents *events);
+void            cs_server_events_free  (CsServerEvents *events);
 
 /* cs-server-ops.c */
 typedef struct _CsServerOps CsServerOps;

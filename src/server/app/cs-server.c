@@ -181,11 +181,6 @@ cs_server_new (CsConfig *config,
       server->bus = cs_bus_redis_new (config->bus_redis, &server->metrics, error);
       if (server->bus == NULL)
         return NULL;
-      /* Committed events cross nodes once the store is shared (PostgreSQL,
-       * to come): with a database per node their seqs mean nothing on
-       * another node (cs_bus_redis_share_events). */
-      g_message ("[bus] redis with [storage] backend = sqlite: typing, presence and sign-outs cross nodes; "
-                 "messages and other stored events stay on the node that stored them.");
     }
   else
     server->bus = cs_bus_local_new ();
@@ -200,7 +195,8 @@ cs_server_new (CsConfig *config,
     server->limits = cs_limits_memory_new ();
   server->hub = cs_hub_new (config, server->store, server->presence, server->message_limit, server->bus,
                             &server->metrics);
-  cs_store_set_event_sink (server->store, cs_bus_event_sink, server->bus);
+  /* With a shared store and Redis, committed events cross nodes from here. */
+  server->events = cs_server_events_start (server);
   server->finder = cs_session_finder_new (server);
   cs_bus_subscribe (server->bus, &sessions_subscriber, server);
   server->agents = cs_agents_new (config, server->store, server->presence, server->bus);
@@ -295,9 +291,9 @@ cs_server_free (CsServer *server)
   g_clear_pointer (&server->hub, cs_hub_free);
   /* After the hub: its WebSockets were connections the listener counted. */
   g_clear_pointer (&server->listener, cs_listener_free);
-  if (server->store)
-    cs_store_set_event_sink (server->store, NULL, NULL);
+  cs_server_events_stop (server->events);
   g_clear_pointer (&server->store, cs_store_close);
+  g_clear_pointer (&server->events, cs_server_events_free);
   g_clear_pointer (&server->finder, cs_session_finder_free);
   if (server->shared)
     {

@@ -553,6 +553,12 @@ send_bytes (CsRedisBus *bus,
     }
   bus->queued_bytes += size;
   count (bus, CS_COUNT_BUS_PUBLISHED);
+  /* Written now rather than at the loop's next turn: what the caller does
+   * next (the local fan-out of a batch, hundreds of sockets) would
+   * otherwise delay every other node by as much. A write that cannot go
+   * whole leaves the rest to the GSource, as before. */
+  if (!(bus->pub->c.flags & REDIS_IN_CALLBACK))
+    redisAsyncHandleWrite (bus->pub);
 }
 
 static void
@@ -741,6 +747,18 @@ cs_bus_redis_append_metrics (CsBus   *base,
     cs_metrics_get (m, CS_COUNT_BUS_PUBLISHED), cs_metrics_get (m, CS_COUNT_BUS_RECEIVED),
     cs_metrics_get (m, CS_COUNT_BUS_DROPPED), cs_metrics_get (m, CS_COUNT_BUS_LOST),
     cs_metrics_get (m, CS_COUNT_BUS_BAD), bus->queued_bytes);
+  if (bus->gap)
+    g_string_append_printf (out,
+      "# HELP causerie_bus_gap_fetches_total Reads of committed events the bus did not bring (a hole, Redis back).\n"
+      "# TYPE causerie_bus_gap_fetches_total counter\n"
+      "causerie_bus_gap_fetches_total %" G_GUINT64_FORMAT "\n"
+      "# HELP causerie_bus_gap_held Events of other nodes held above a hole.\n"
+      "# TYPE causerie_bus_gap_held gauge\n"
+      "causerie_bus_gap_held %u\n"
+      "# HELP causerie_bus_gap_delivered_seq The seq up to which committed events went to this node's sockets.\n"
+      "# TYPE causerie_bus_gap_delivered_seq gauge\n"
+      "causerie_bus_gap_delivered_seq %" G_GINT64_FORMAT "\n",
+      cs_gap_n_fetches (bus->gap), cs_gap_n_held (bus->gap), cs_gap_delivered (bus->gap));
 }
 
 /* ---- commands of other parts ------------------------------------------ */

@@ -16,6 +16,9 @@
 #define FIRST_RETRY_MS (30 * 1000)
 #define LAST_RETRY_MS  (60 * 60 * 1000)
 #define POLL_MS        5000
+/* A claimed mail is this node's for this long (SMTP gives up after 70 s):
+ * then another node may try it, had this one died sending it. */
+#define CLAIM_MS       (10 * 60 * 1000)
 
 struct _CsMailer {
   CsConfig *config;
@@ -156,6 +159,7 @@ typedef struct {
   char  *message;
   gint64 expires_at;
   gint64 attempts;
+  gboolean claimed;
   gboolean ok;
   char  *error;
 } Mail;
@@ -196,6 +200,18 @@ fetch_due (CsCtx *ctx)
       m->attempts = i->mail_attempts;
       g_ptr_array_add (mails, m);
     }
+}
+
+/* Nodes sharing a store read the same queue: the one whose claim
+ * commits first sends, the others skip it. */
+static void
+claim (CsCtx *ctx)
+{
+  Mail *m = ctx->input;
+  gint64 now = cau_time_now_ms ();
+
+  if (!cs_invitations_mail_claim (ctx->db, m->id, now, now + CLAIM_MS, &m->claimed))
+    cs_ctx_fail_db (ctx, "claiming an invitation mail");
 }
 
 static void
@@ -357,6 +373,7 @@ mailer_thread (gpointer data)
       g_autoptr(GPtrArray) mails = g_ptr_array_new_with_free_func (mail_free);
       g_autoptr(CsCtx) ctx = cs_ctx_new (mailer->config, mailer->store, NULL);
       gint64 until;
+      guint claimed = 0;
 
       ctx->input = mails;
       ctx->sealer = mailer->sealer;
@@ -364,13 +381,18 @@ mailer_thread (gpointer data)
       for (guint i = 0; i < mails->len && !mailer->stop; i++)
         {
           Mail *m = g_ptr_array_index (mails, i);
+          g_autoptr(CsCtx) cctx = cs_ctx_new (mailer->config, mailer->store, NULL);
           g_autoptr(CsCtx) wctx = cs_ctx_new (mailer->config, mailer->store, NULL);
 
+          cctx->input = m;
+          if (!cs_store_run_write (mailer->store, claim, cctx) || !m->claimed)
+            continue;   /* another node's, or the store failed: read again next time */
+          claimed++;
           deliver (mailer, m);
           wctx->input = m;
           cs_store_run_write (mailer->store, record_result, wctx);
         }
-      if (mails->len > 0)
+      if (claimed > 0)
         continue;
 
       until = g_get_monotonic_time () + POLL_MS * G_TIME_SPAN_MILLISECOND;

@@ -251,6 +251,21 @@ pg_invitations_mail_due (CsDb  *db,
 }
 
 static gboolean
+pg_invitations_mail_claim (CsDb       *db,
+                           const char *invitation_id,
+                           gint64      now_ms,
+                           gint64      until_ms,
+                           gboolean   *out_claimed)
+{
+  *out_claimed = FALSE;
+  if (!cs_pg_exec (db, "UPDATE invitations SET mail_next_at = ? WHERE id = ? AND mail_status = 'queued'"
+                   " AND mail_next_at <= ? AND status = 'pending'", "isi", until_ms, invitation_id, now_ms))
+    return FALSE;
+  *out_claimed = cs_pg_changes (db) > 0;
+  return TRUE;
+}
+
+static gboolean
 pg_invitations_mail_sent (CsDb       *db,
                           const char *invitation_id)
 {
@@ -284,6 +299,7 @@ const CsInvitationsOps cs_pg_invitations_ops = {
   .accept = pg_invitations_accept,
   .decline = pg_invitations_decline,
   .mail_due = pg_invitations_mail_due,
+  .mail_claim = pg_invitations_mail_claim,
   .mail_sent = pg_invitations_mail_sent,
   .mail_failed = pg_invitations_mail_failed,
 };

@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 struct _CsEventsOps {
   gboolean (*append) (CsDb *db, gint64 seq, const char *tenant_id, const char *room_id, const char *user_id, const char *type, const char *payload, const char *actor_id, const char *txn_id, gint64 created_at);
   GPtrArray *(*page) (CsDb *db, const char *tenant_id, const char *user_id, gint64 since_seq, guint n);
+  GPtrArray *(*range) (CsDb *db, gint64 from_seq, gint64 to_seq, guint n);
 };
 
 static inline gboolean
@@ -46,6 +47,19 @@ cs_events_page (CsDb       *db,
 {
   CS_DB_NEEDS (db, events, page);
   return db->engine->events->page (db, tenant_id, user_id, since_seq, n);
+}
+
+/* At most @n events of every tenant with @from_seq <= seq <= @to_seq, in
+ * seq order (CsLoggedEvent*, with their tenant, room and user): what a
+ * node sharing the store missed on the bus (cs-bus-gap.h). */
+static inline GPtrArray *
+cs_events_range (CsDb  *db,
+                 gint64 from_seq,
+                 gint64 to_seq,
+                 guint  n)
+{
+  CS_DB_NEEDS (db, events, range);
+  return db->engine->events->range (db, from_seq, to_seq, n);
 }
 
 G_END_DECLS

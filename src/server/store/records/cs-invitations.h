@@ -60,6 +60,7 @@ struct _CsInvitationsOps {
   gboolean (*accept) (CsDb *db, const char *invitation_id, const char *user_id, gint64 at);
   gboolean (*decline) (CsDb *db, const char *invitation_id, gint64 at);
   GPtrArray *(*mail_due) (CsDb *db, gint64 now_ms, guint n);
+  gboolean (*mail_claim) (CsDb *db, const char *invitation_id, gint64 now_ms, gint64 until_ms, gboolean *out_claimed);
   gboolean (*mail_sent) (CsDb *db, const char *invitation_id);
   gboolean (*mail_failed) (CsDb *db, const char *invitation_id, gboolean give_up, const char *error, gint64 next_at);
 };
@@ -198,6 +199,22 @@ cs_invitations_mail_due (CsDb   *db,
 {
   CS_DB_NEEDS (db, invitations, mail_due);
   return db->engine->invitations->mail_due (db, now_ms, n);
+}
+
+/* Takes a due mail for this node (a write): its next try moves to
+ * @until_ms, so a mailer of another node sharing the store that read it
+ * due too finds it taken (*@out_claimed FALSE) and sends nothing; the
+ * claimer's cs_invitations_mail_sent or _failed follows. A node that dies
+ * in between leaves it to be tried again at @until_ms. */
+static inline gboolean
+cs_invitations_mail_claim (CsDb       *db,
+                           const char *invitation_id,
+                           gint64      now_ms,
+                           gint64      until_ms,
+                           gboolean   *out_claimed)
+{
+  CS_DB_NEEDS (db, invitations, mail_claim);
+  return db->engine->invitations->mail_claim (db, invitation_id, now_ms, until_ms, out_claimed);
 }
 
 static inline gboolean

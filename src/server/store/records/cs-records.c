@@ -191,6 +191,9 @@ cs_logged_event_free (CsLoggedEvent *e)
   g_free (e->payload);
   g_free (e->actor_id);
   g_free (e->txn_id);
+  g_free (e->tenant_id);
+  g_free (e->room_id);
+  g_free (e->user_id);
   g_free (e);
 }
 

@@ -176,6 +176,10 @@ typedef struct {
   char   *payload;          /* the frame everyone is sent */
   char   *actor_id;
   char   *txn_id;
+  /* Set by cs_events_range () only (NULL from cs_events_page ()). */
+  char   *tenant_id;
+  char   *room_id;          /* NULL for an event aimed at one user */
+  char   *user_id;          /* the one user it is for, or NULL */
 } CsLoggedEvent;
 
 void cs_logged_event_free (CsLoggedEvent *event);

@@ -54,7 +54,37 @@ sqlite_events_page (CsDb       *db,
   return list;
 }
 
+static GPtrArray *
+sqlite_events_range (CsDb  *db,
+                    gint64 from_seq,
+                    gint64 to_seq,
+                    guint  n)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_logged_event_free);
+  CS_STMT stmt = cs_db_query (db,
+                            "SELECT seq, type, payload, actor_id, txn_id, tenant_id, room_id, user_id FROM events"
+                            " WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?",
+                            "iii", from_seq, to_seq, (gint64) n);
+
+  while (stmt && list->len < n && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      CsLoggedEvent *e = g_new0 (CsLoggedEvent, 1);
+
+      e->seq = sqlite3_column_int64 (stmt, 0);
+      e->type = cs_db_col_dup (stmt, 1);
+      e->payload = cs_db_col_dup (stmt, 2);
+      e->actor_id = cs_db_col_dup (stmt, 3);
+      e->txn_id = cs_db_col_dup (stmt, 4);
+      e->tenant_id = cs_db_col_dup (stmt, 5);
+      e->room_id = cs_db_col_dup (stmt, 6);
+      e->user_id = cs_db_col_dup (stmt, 7);
+      g_ptr_array_add (list, e);
+    }
+  return list;
+}
+
 const CsEventsOps cs_sqlite_events_ops = {
   .append = sqlite_events_append,
   .page = sqlite_events_page,
+  .range = sqlite_events_range,
 };

@@ -251,6 +251,21 @@ sqlite_invitations_mail_due (CsDb  *db,
 }
 
 static gboolean
+sqlite_invitations_mail_claim (CsDb       *db,
+                               const char *invitation_id,
+                               gint64      now_ms,
+                               gint64      until_ms,
+                               gboolean   *out_claimed)
+{
+  *out_claimed = FALSE;
+  if (!(cs_db_exec (db, "UPDATE invitations SET mail_next_at = ? WHERE id = ? AND mail_status = 'queued'"
+                   " AND mail_next_at <= ? AND status = 'pending'", "isi", until_ms, invitation_id, now_ms) == SQLITE_DONE))
+    return FALSE;
+  *out_claimed = cs_db_changes (db) > 0;
+  return TRUE;
+}
+
+static gboolean
 sqlite_invitations_mail_sent (CsDb       *db,
                               const char *invitation_id)
 {
@@ -284,6 +299,7 @@ const CsInvitationsOps cs_sqlite_invitations_ops = {
   .accept = sqlite_invitations_accept,
   .decline = sqlite_invitations_decline,
   .mail_due = sqlite_invitations_mail_due,
+  .mail_claim = sqlite_invitations_mail_claim,
   .mail_sent = sqlite_invitations_mail_sent,
   .mail_failed = sqlite_invitations_mail_failed,
 };
