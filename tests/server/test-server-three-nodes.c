@@ -356,6 +356,19 @@ test_live (void)
     g_assert_null (extra);
   }
 
+  /* A socket opening on node 3, which has stored nothing itself, is told
+   * it is live from the last seq the others committed, not from node 3's
+   * own head: a client that trusts `ready` misses nothing. */
+  {
+    g_autoptr(CsTestWs) late = cs_test_ws_connect (n.node[2], n.bob);
+    g_autoptr(JsonObject) ready = NULL;
+
+    g_assert_nonnull (late);
+    ready = cs_test_ws_wait (late, "ready", WAIT_MS);
+    g_assert_nonnull (ready);
+    g_assert_cmpint (json_object_get_int_member (ready, "seq"), >=, seqs[G_N_ELEMENTS (seqs) - 1]);
+  }
+
   /* Typing on node 2 reaches Carol on node 3. */
   {
     g_autofree char *typing = g_strdup_printf ("{\"type\":\"typing\",\"room_id\":\"%s\",\"typing\":true}", n.room);

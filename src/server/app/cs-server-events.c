@@ -62,7 +62,7 @@ fetch_job (CsCtx *ctx)
 {
   CsServerEvents *se = ctx->input;
   g_autoptr(GHashTable) members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                         (GDestroyNotify) g_strfreev);
+                                                         (GDestroyNotify) cs_ids_unref);
   g_autoptr(GPtrArray) page = NULL;
   gint64 head, pruned;
 
@@ -99,8 +99,9 @@ fetch_job (CsCtx *ctx)
        * node took them at commit). */
       if (ev->user_id)
         {
-          ev->recipients = g_new0 (char *, 2);
-          ev->recipients[0] = g_strdup (ev->user_id);
+          const char *one[] = { ev->user_id, NULL };
+
+          ev->recipients = cs_ids_new (one);
         }
       else if (ev->room_id)
         {
@@ -111,7 +112,7 @@ fetch_job (CsCtx *ctx)
               ids = cs_members_ids (ctx->db, ev->room_id);
               g_hash_table_insert (members, g_strdup (ev->room_id), ids);
             }
-          ev->recipients = g_strdupv (ids);
+          ev->recipients = cs_ids_ref (ids);
         }
       g_ptr_array_add (se->events, ev);
     }

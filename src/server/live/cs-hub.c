@@ -59,6 +59,10 @@ struct _CsHub {
   GHashTable *room_sockets;   /* room id -> RoomSockets* (a cache) */
   CsWsPoller *poller;         /* every socket's reads and waits, one main-loop source */
   guint       n_clients;
+  /* The highest seq handed to the sockets. On a shared store the node's
+   * own head lags the events other nodes committed, which arrive here
+   * through the bus: a new socket is live from the larger of the two. */
+  gint64      delivered_upto;
 };
 
 /* The sockets an event of a room goes to, in the order of the member ids
@@ -331,6 +335,7 @@ deliver_events (GPtrArray *events,
       g_autoptr(GPtrArray) clients = event_sockets (hub, ev);
 
       invalidate_members (hub, ev);
+      hub->delivered_upto = MAX (hub->delivered_upto, ev->seq);
       if (g_str_equal (ev->type, "message.new"))
         cs_metrics_add (hub->metrics, CS_COUNT_MESSAGES_SENT, 1);
       for (guint k = 0; k < clients->len; k++)
@@ -1048,7 +1053,7 @@ cs_hub_accept (CsHub      *hub,
   c->token_hash = g_strdup (token_hash);
   c->ip = g_strdup (ip);
   g_queue_init (&c->held);
-  c->sent_upto = cs_store_head_seq (hub->store);
+  c->sent_upto = MAX (cs_store_head_seq (hub->store), hub->delivered_upto);
   c->covered_from = c->sent_upto;
   c->ws = cs_ws_conn_new_polled (stream, hub->config, &callbacks, hub->poller, c);
   /* How long after `ready` a socket's stored events wait for its first
