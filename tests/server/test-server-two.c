@@ -82,15 +82,15 @@ copy_config (CsConfig *from)
   /* On PostgreSQL, a copy of A's database (A's store is closed). */
   if (from->storage_backend == CS_STORAGE_POSTGRESQL)
     {
-      const char *db = strstr (from->storage_postgresql, "dbname=");
+      g_auto(GStrv) words = g_strsplit (from->storage_postgresql, " ", -1);
+      const char *name = NULL;
 
-      g_assert_nonnull (db);
+      for (guint i = 0; words[i]; i++)
+        if (g_str_has_prefix (words[i], "dbname="))
+          name = words[i] + strlen ("dbname=");
+      g_assert_nonnull (name);
       g_free (config->storage_postgresql);
-      {
-        g_autofree char *name = g_strndup (db + 7, strcspn (db + 7, " "));
-
-        config->storage_postgresql = cs_test_postgres_new_database (name, NULL);
-      }
+      config->storage_postgresql = cs_test_postgres_new_database (name, NULL);
     }
   return config;
 }
