@@ -18,7 +18,12 @@
  * BENCH_QUICK=1 shortens every phase (for trying the benchmark itself);
  * BENCH_CLIENT_THREADS sets the number of client threads (default 2);
  * BENCH_PHASES picks phases by letter (BENCH_PHASES=c: the history page
- * only; default abc), for comparing two builds phase by phase.
+ * only; default abcp), for comparing two builds phase by phase.
+ *   (p) PostgreSQL beside SQLite: (a) and (b) again (those picked), in the same process,
+ *       on a server storing in a private PostgreSQL 15 cluster (initdb in a
+ *       temporary folder, unix socket, fsync on as in production), then
+ *       both engines' figures side by side with their ratio. Skipped, saying
+ *       so, when PostgreSQL 15 is not installed.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -38,6 +43,7 @@
 #include <unistd.h>
 
 #include "cau-json.h"
+#include "cs-test-services.h"
 
 #define TENANT           "bench"
 #define PASSWORD         "bench-password-1"
@@ -90,6 +96,10 @@ typedef struct {
   char        *history_room;
   GPtrArray   *fanout_summary;  /* one line per fan-out rate, printed together */
   Params       p;
+  /* (p): the engine's [storage] lines (NULL: SQLite), and what (a) and (b)
+   * measured on it. */
+  char        *storage_config;
+  struct EngineFigures *figures;
 } Bench;
 
 /* ---- small helpers ----------------------------------------------------- */
@@ -1211,6 +1221,49 @@ fsync_rate (Bench *b)
   return elapsed > 0 ? n * (double) G_USEC_PER_SEC / elapsed : 0;
 }
 
+/* ---- figures kept for (p), PostgreSQL beside SQLite -------------------- */
+
+typedef struct EngineFigures {
+  double fanout_p50_ms[2];     /* [0] at fanout_rate, [1] at fanout_high_rate */
+  double fanout_p99_ms[2];
+  double fanout_cpu_us[2];     /* server CPU per delivery */
+  gboolean fanout_kept_up[2];  /* every message delivered within the drain */
+  double persisted_per_s;
+  double persisted_p99_ms;
+  double persisted_cpu_us;     /* server CPU per persisted send */
+} EngineFigures;
+
+/* After a fan-out run: @t->latency is sorted. */
+static void
+record_fanout (Bench  *b,
+               guint   rate,
+               Totals *t)
+{
+  guint i = rate == b->p.fanout_rate ? 0 : 1;
+
+  if (b->figures == NULL || t->delivered == 0)
+    return;
+  b->figures->fanout_p50_ms[i] = percentile (t->latency, 50) / 1000.0;
+  b->figures->fanout_p99_ms[i] = percentile (t->latency, 99) / 1000.0;
+  b->figures->fanout_cpu_us[i] = (double) t->server_cpu_us / t->delivered;
+  b->figures->fanout_kept_up[i] = t->sent == (guint64) rate * (rate == b->p.fanout_rate ? b->p.fanout_seconds
+                                                                                         : b->p.fanout_high_seconds) &&
+                                  t->delivered == t->expected;
+}
+
+static void
+record_throughput (Bench  *b,
+                   Totals *t,
+                   double  seconds)
+{
+  if (b->figures == NULL)
+    return;
+  b->figures->persisted_per_s = t->acks_counted / seconds;
+  g_array_sort (t->latency, cmp_int64);
+  b->figures->persisted_p99_ms = t->latency->len ? percentile (t->latency, 99) / 1000.0 : 0.0;
+  b->figures->persisted_cpu_us = t->acks ? (double) t->server_cpu_us / t->acks : 0.0;
+}
+
 /* ---- (a) fan-out ------------------------------------------------------- */
 
 static gboolean
@@ -1259,6 +1312,7 @@ bench_fanout (Bench *b,
                                       (double) t.server_cpu_us / t.delivered));
   printf ("(a) benchmark client CPU: %.2f s (%.1f µs per delivery received)\n",
           t.client_cpu_us / 1e6, t.delivered ? (double) t.client_cpu_us / t.delivered : 0.0);
+  record_fanout (b, rate, &t);
   ok = ok && t.sent == run.total_msgs && t.delivered == t.expected && t.duplicates == 0 && t.errors == 0;
   if (!ok)
     g_printerr ("bench: (a) failed: messages were lost, duplicated or refused\n");
@@ -1296,6 +1350,7 @@ bench_throughput (Bench *b)
             " benchmark client CPU %.2f s\n", t.server_cpu_us / 1e6, t.wall_us / 1e6,
             100.0 * t.server_cpu_us / t.wall_us, (double) t.server_cpu_us / t.acks, t.client_cpu_us / 1e6);
   printf ("(b) reference: write + fdatasync rounds in the data directory: %.0f/s\n", fsync_rate (b));
+  record_throughput (b, &t, seconds);
   ok = ok && t.errors == 0 && t.acks == t.sent;
   if (!ok)
     g_printerr ("bench: (b) failed: %" G_GUINT64_FORMAT " sends, %" G_GUINT64_FORMAT " acks, %" G_GUINT64_FORMAT
@@ -1549,6 +1604,120 @@ bench_history (Bench   *b,
   return TRUE;
 }
 
+/* ---- (p) PostgreSQL beside SQLite -------------------------------------- */
+
+/* The engine's [storage] lines after the common configuration. */
+static gboolean
+add_storage_config (Bench   *b,
+                    GError **error)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *all = NULL;
+
+  if (b->storage_config == NULL)
+    return TRUE;
+  if (!g_file_get_contents (b->config_path, &text, NULL, error))
+    return FALSE;
+  all = g_strconcat (text, b->storage_config, NULL);
+  return g_file_set_contents (b->config_path, all, -1, error);
+}
+
+static gboolean set_up    (Bench *b, GError **error);
+static void     tear_down (Bench *b);
+
+static void
+print_ratio (const char *what,
+             double      sqlite,
+             double      postgresql,
+             const char *unit)
+{
+  g_autofree char *lite = sqlite > 0 ? g_strdup_printf ("%.1f", sqlite) : g_strdup ("-");
+  g_autofree char *pg = postgresql > 0 ? g_strdup_printf ("%.1f", postgresql) : g_strdup ("-");
+
+  if (sqlite > 0 && postgresql > 0)
+    printf ("(p) %-46s SQLite %9s %-5s PostgreSQL %9s %-5s ratio PostgreSQL/SQLite %.2f\n",
+            what, lite, unit, pg, unit, postgresql / sqlite);
+  else
+    printf ("(p) %-46s SQLite %9s %-5s PostgreSQL %9s %s\n", what, lite, unit, pg, unit);
+}
+
+/* (a) and (b), those of @phases, on a second server that stores in a
+ * private PostgreSQL cluster, after the SQLite server's, then both side
+ * by side. */
+static gboolean
+bench_postgresql (Bench       *sqlite,
+                  const char  *phases,
+                  GError     **error)
+{
+  g_autofree char *why = NULL;
+  CsTestPostgres *pg = cs_test_postgres_start_durable (&why);
+  EngineFigures figures = { 0 };
+  const EngineFigures *lite = sqlite->figures;
+  Bench b = { 0 };
+  gboolean ok;
+
+  if (pg == NULL)
+    {
+      printf ("(p) PostgreSQL beside SQLite: skipped: %s\n", why);
+      return TRUE;
+    }
+  /* The SQLite server is idle from here; stop it so the two engines never
+   * share the machine. */
+  server_stop (sqlite);
+  b.server_path = sqlite->server_path;
+  b.p = sqlite->p;
+  b.tokens = g_ptr_array_new_with_free_func (g_free);
+  b.user_ids = g_ptr_array_new_with_free_func (g_free);
+  b.rooms_b = g_ptr_array_new_with_free_func (g_free);
+  b.fanout_summary = g_ptr_array_new_with_free_func (g_free);
+  b.session = soup_session_new_with_options ("timeout", 60, NULL);
+  b.storage_config = g_strdup_printf ("[storage]\nbackend=postgresql\npostgresql=%s\n", pg->conninfo);
+  b.figures = &figures;
+  printf ("(p) PostgreSQL 15 beside SQLite: the same (a) and (b) on a server storing in a private cluster"
+          " (unix socket, fsync on, default settings otherwise)\n");
+  /* Each measure runs even when the one before fell behind (an engine
+   * that cannot take 1,600 msg/s is a figure, not a broken run). */
+  ok = set_up (&b, error);
+  if (ok && strchr (phases, 'a'))
+    {
+      ok = bench_fanout (&b, b.p.fanout_rate, b.p.fanout_seconds);
+      ok = bench_fanout (&b, b.p.fanout_high_rate, b.p.fanout_high_seconds) && ok;
+    }
+  if (b.server && strchr (phases, 'b'))
+    ok = bench_throughput (&b) && ok;
+  for (guint i = 0; i < b.fanout_summary->len; i++)
+    printf ("(p) PostgreSQL %s\n", (char *) g_ptr_array_index (b.fanout_summary, i));
+  if (figures.persisted_per_s > 0 || figures.fanout_p50_ms[0] > 0)
+    {
+      for (guint i = 0; i < 2 && strchr (phases, 'a'); i++)
+        {
+          guint rate = i == 0 ? b.p.fanout_rate : b.p.fanout_high_rate;
+          g_autofree char *p50 = g_strdup_printf ("(a) %u msg/s: delivery p50", rate);
+          g_autofree char *p99 = g_strdup_printf ("(a) %u msg/s: delivery p99", rate);
+          g_autofree char *cpu = g_strdup_printf ("(a) %u msg/s: server CPU per delivery", rate);
+
+          if (!figures.fanout_kept_up[i] || !lite->fanout_kept_up[i])
+            printf ("(p) (a) %u msg/s: kept up (all sent and delivered within the run and its %d s drain):"
+                    " SQLite %s, PostgreSQL %s\n", rate, (int) (DRAIN_US / G_USEC_PER_SEC),
+                    lite->fanout_kept_up[i] ? "yes" : "no", figures.fanout_kept_up[i] ? "yes" : "no");
+
+          print_ratio (p50, lite->fanout_p50_ms[i], figures.fanout_p50_ms[i], "ms");
+          print_ratio (p99, lite->fanout_p99_ms[i], figures.fanout_p99_ms[i], "ms");
+          print_ratio (cpu, lite->fanout_cpu_us[i], figures.fanout_cpu_us[i], "µs");
+        }
+      if (strchr (phases, 'b'))
+        {
+          print_ratio ("(b) persisted sends per second", lite->persisted_per_s, figures.persisted_per_s, "/s");
+          print_ratio ("(b) ack latency p99", lite->persisted_p99_ms, figures.persisted_p99_ms, "ms");
+          print_ratio ("(b) server CPU per persisted send", lite->persisted_cpu_us, figures.persisted_cpu_us, "µs");
+        }
+    }
+  tear_down (&b);
+  g_free (b.storage_config);
+  cs_test_postgres_free (pg);
+  return ok;
+}
+
 /* ---- main -------------------------------------------------------------- */
 
 static gboolean
@@ -1569,6 +1738,7 @@ set_up (Bench   *b,
                             "[limits]\nmessages_per_minute=0\n"
                             "connections_per_address=1000000\n"
                             "[metrics]\nlisten=127.0.0.1:0\n", -1, error) ||
+      !add_storage_config (b, error) ||
       !create_users (b, error) || !server_start (b, error) ||
       !log_everyone_in (b, error) || !create_rooms (b, error))
     return FALSE;
@@ -1620,8 +1790,9 @@ main (int    argc,
 {
   g_autoptr(GError) error = NULL;
   gboolean quick = g_getenv ("BENCH_QUICK") != NULL;
-  const char *phases = g_getenv ("BENCH_PHASES") ? g_getenv ("BENCH_PHASES") : "abc";
-  Bench b = { 0 };
+  const char *phases = g_getenv ("BENCH_PHASES") ? g_getenv ("BENCH_PHASES") : "abcp";
+  EngineFigures sqlite_figures = { 0 };
+  Bench b = { .figures = &sqlite_figures };
   gboolean ok;
   gint64 t0 = now_us ();
 
@@ -1654,6 +1825,8 @@ main (int    argc,
     printf ("%s\n", (char *) g_ptr_array_index (b.fanout_summary, i));
   ok = ok && (!strchr (phases, 'b') || bench_throughput (&b));
   ok = ok && (!strchr (phases, 'c') || bench_history (&b, &error));
+  /* (p) runs even when a SQLite phase fell behind: both are figures. */
+  ok = (!strchr (phases, 'p') || bench_postgresql (&b, phases, error ? NULL : &error)) && ok;
   if (error)
     g_printerr ("bench: %s\n", error->message);
   tear_down (&b);

@@ -2,6 +2,8 @@
  * data directory, an organisation with two people, `serve` on a free
  * loopback port (port 0, read back from its first line), stop and restart
  * on the same port. The binary comes from $CAUSERIE_SERVER (meson sets it).
+ * With CAUSERIE_TEST_STORAGE=postgresql the server stores in a database of
+ * its own in the test's private PostgreSQL cluster (cs-test-services.h).
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -12,6 +14,7 @@
 #include <sys/prctl.h>
 
 #include "cc-test-util.h"
+#include "cs-test-services.h"
 
 #define CC_TEST_TENANT      "acme"
 #define CC_TEST_ADA_EMAIL   "ada@acme.test"
@@ -21,6 +24,7 @@
 typedef struct {
   char        *dir;
   char        *config;
+  char        *storage;     /* [storage] lines on PostgreSQL, else NULL */
   char        *url;
   guint        port;
   GSubprocess *proc;
@@ -42,6 +46,11 @@ cc_test_server_cli (CcTestServer *srv,
   g_ptr_array_add (argv, (gpointer) g_getenv ("CAUSERIE_SERVER"));
   g_ptr_array_add (argv, (gpointer) "--data-dir");
   g_ptr_array_add (argv, srv->dir);
+  if (srv->config != NULL)
+    {
+      g_ptr_array_add (argv, (gpointer) "--config");
+      g_ptr_array_add (argv, srv->config);
+    }
   va_start (ap, stdin_text);
   while ((arg = va_arg (ap, const char *)) != NULL)
     g_ptr_array_add (argv, (gpointer) arg);
@@ -55,7 +64,7 @@ cc_test_server_cli (CcTestServer *srv,
   g_subprocess_communicate_utf8 (proc, stdin_text, NULL, &out, &err, &error);
   g_assert_no_error (error);
   if (!g_subprocess_get_successful (proc))
-    g_error ("causerie-server %s failed: %s", (const char *) argv->pdata[3], err);
+    g_error ("causerie-server %s failed: %s", (const char *) argv->pdata[srv->config ? 5 : 3], err);
 }
 
 /* A server outlives no test, even one killed by its timeout. */
@@ -133,10 +142,15 @@ cc_test_server_new_full (guint       events_keep,
   if (g_getenv ("CAUSERIE_SERVER") == NULL)
     g_error ("CAUSERIE_SERVER is not set");
   srv->dir = cc_test_make_tmpdir ();
-  if (events_keep > 0 || extra != NULL)
+  if (events_keep > 0 || extra != NULL || cs_test_storage_is_postgresql ())
     {
-      g_autofree char *text = g_strdup_printf ("[events]\nkeep = %u\n%s", events_keep > 0 ? events_keep : 1000000,
-                                               extra ? extra : "");
+      g_autofree char *conninfo = cs_test_storage_is_postgresql () ? cs_test_postgres_new_database (NULL, NULL) : NULL;
+      g_autofree char *text = NULL;
+
+      if (conninfo)
+        srv->storage = g_strdup_printf ("[storage]\nbackend = postgresql\npostgresql = %s\n", conninfo);
+      text = g_strdup_printf ("[events]\nkeep = %u\n%s%s", events_keep > 0 ? events_keep : 1000000,
+                              srv->storage ? srv->storage : "", extra ? extra : "");
 
       srv->config = g_build_filename (srv->dir, "server.conf", NULL);
       g_assert_true (g_file_set_contents (srv->config, text, -1, NULL));
@@ -147,6 +161,19 @@ cc_test_server_new_full (guint       events_keep,
                       "--email", CC_TEST_BOB_EMAIL, "--name", "Bob Marley", "--role", "member", NULL);
   cc_test_server_start (srv);
   return srv;
+}
+
+/* Replaces the configuration (for the next start) with @text, keeping the
+ * server's storage. */
+static inline void
+cc_test_server_set_config (CcTestServer *srv,
+                           const char   *text)
+{
+  g_autofree char *all = g_strconcat (srv->storage ? srv->storage : "", text, NULL);
+
+  g_free (srv->config);
+  srv->config = g_build_filename (srv->dir, "server.conf", NULL);
+  g_assert_true (g_file_set_contents (srv->config, all, -1, NULL));
 }
 
 static inline CcTestServer *
@@ -162,6 +189,7 @@ cc_test_server_free (CcTestServer *srv)
   cc_test_rm_rf (srv->dir);
   g_free (srv->dir);
   g_free (srv->config);
+  g_free (srv->storage);
   g_free (srv->url);
   g_free (srv);
 }

@@ -492,9 +492,7 @@ restart_server_with (Fixture    *f,
                      const char *config)
 {
   cc_test_server_stop (f->pair.srv);
-  g_free (f->pair.srv->config);
-  f->pair.srv->config = g_build_filename (f->pair.srv->dir, "server.conf", NULL);
-  g_assert_true (g_file_set_contents (f->pair.srv->config, config, -1, NULL));
+  cc_test_server_set_config (f->pair.srv, config);
   cc_test_server_start (f->pair.srv);
 }
 

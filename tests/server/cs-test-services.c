@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -304,8 +305,9 @@ cs_test_redis_free (CsTestRedis *r)
 
 /* ---- PostgreSQL ---------------------------------------------------------- */
 
-CsTestPostgres *
-cs_test_postgres_start (char **why)
+static CsTestPostgres *
+postgres_start (gboolean   durable,
+                char     **why)
 {
   CsTestPostgres *pg;
   g_autofree char *data = NULL;
@@ -339,7 +341,8 @@ cs_test_postgres_start (char **why)
   }
   {
     const char *argv[] = {
-      PG_BIN "/postgres", "-D", data, "-k", pg->dir, "-c", "listen_addresses=", "-c", "fsync=off", NULL
+      PG_BIN "/postgres", "-D", data, "-k", pg->dir, "-c", "listen_addresses=",
+      "-c", durable ? "fsync=on" : "fsync=off", NULL
     };
 
     pg->pid = spawn (argv, log, pg->run_as);
@@ -372,6 +375,18 @@ cs_test_postgres_start (char **why)
   }
   pg->conninfo = g_strdup_printf ("host=%s dbname=causerie user=postgres", pg->dir);
   return pg;
+}
+
+CsTestPostgres *
+cs_test_postgres_start (char **why)
+{
+  return postgres_start (FALSE, why);
+}
+
+CsTestPostgres *
+cs_test_postgres_start_durable (char **why)
+{
+  return postgres_start (TRUE, why);
 }
 
 char *
@@ -410,6 +425,58 @@ cs_test_postgres_free (CsTestPostgres *pg)
   g_free (pg->conninfo);
   g_free (pg->run_as);
   g_free (pg);
+}
+
+static CsTestPostgres *shared_pg;
+
+static void
+stop_shared_postgres (void)
+{
+  g_clear_pointer (&shared_pg, cs_test_postgres_free);
+}
+
+gboolean
+cs_test_storage_is_postgresql (void)
+{
+  return g_strcmp0 (g_getenv ("CAUSERIE_TEST_STORAGE"), "postgresql") == 0;
+}
+
+CsTestPostgres *
+cs_test_postgres_shared (void)
+{
+  if (shared_pg == NULL)
+    {
+      g_autofree char *why = NULL;
+
+      shared_pg = cs_test_postgres_start (&why);
+      if (shared_pg == NULL)
+        {
+          /* Skipped (exit status 77), saying why. */
+          g_printerr ("CAUSERIE_TEST_STORAGE=postgresql: %s\n", why);
+          exit (77);
+        }
+      atexit (stop_shared_postgres);
+    }
+  return shared_pg;
+}
+
+char *
+cs_test_postgres_new_database (const char  *template_name,
+                               char       **name)
+{
+  static guint n_databases;
+  CsTestPostgres *pg = cs_test_postgres_shared ();
+  g_autofree char *db = g_strdup_printf ("causerie_%u", ++n_databases);
+  g_autofree char *sql = NULL;
+
+  if (template_name)
+    sql = g_strdup_printf ("CREATE DATABASE %s TEMPLATE %s", db, template_name);
+  else
+    sql = g_strdup_printf ("CREATE DATABASE %s", db);
+  g_free (cs_test_postgres_query (pg, sql));
+  if (name)
+    *name = g_strdup (db);
+  return g_strdup_printf ("host=%s dbname=%s user=postgres", pg->dir, db);
 }
 
 /* ---- nginx --------------------------------------------------------------- */

@@ -42,13 +42,29 @@ typedef struct {
 } CsTestPostgres;
 
 /* initdb, postmaster on a unix socket in the folder (no TCP), createdb
- * causerie. NULL (and @why set) when PostgreSQL 15 is not installed. */
+ * causerie, without fsync (a test's data need not survive a crash of the
+ * machine). NULL (and @why set) when PostgreSQL 15 is not installed. */
 CsTestPostgres *cs_test_postgres_start  (char          **why);
+/* The same with fsync on, as a production server runs (for benchmarks;
+ * the tests' cluster skips fsync). */
+CsTestPostgres *cs_test_postgres_start_durable (char   **why);
 /* Runs psql -Atc @sql against the database, returns its output. */
 char           *cs_test_postgres_query  (CsTestPostgres *pg,
                                          const char     *sql);
 void            cs_test_postgres_stop   (CsTestPostgres *pg);
 void            cs_test_postgres_free   (CsTestPostgres *pg);
+
+/* The test process's own cluster, started at the first call and stopped
+ * when the process exits; a test without PostgreSQL 15 exits with 77
+ * (skipped), saying why. */
+CsTestPostgres *cs_test_postgres_shared (void);
+/* A new database in the shared cluster, empty or a copy of @template (a
+ * database nobody is connected to), as a libpq conninfo; its name in
+ * @name when not NULL. */
+char           *cs_test_postgres_new_database (const char *template_name,
+                                               char      **name);
+/* TRUE when CAUSERIE_TEST_STORAGE=postgresql: servers store in PostgreSQL. */
+gboolean        cs_test_storage_is_postgresql (void);
 
 typedef struct {
   char  *dir;

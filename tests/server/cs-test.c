@@ -24,46 +24,12 @@ server_binary (void)
 
 /* ---- PostgreSQL -------------------------------------------------------- */
 
-static CsTestPostgres *test_pg;
-
-static void
-stop_postgres (void)
-{
-  g_clear_pointer (&test_pg, cs_test_postgres_free);
-}
-
-gboolean
-cs_test_storage_is_postgresql (void)
-{
-  return g_strcmp0 (g_getenv ("CAUSERIE_TEST_STORAGE"), "postgresql") == 0;
-}
-
 /* A new database in the test's private cluster (started at the first
  * call), as [storage] lines. */
 static char *
 postgres_storage (CsTestServer *s)
 {
-  static guint n_databases;
-  g_autofree char *name = NULL;
-  g_autofree char *sql = NULL;
-
-  if (test_pg == NULL)
-    {
-      g_autofree char *why = NULL;
-
-      test_pg = cs_test_postgres_start (&why);
-      if (test_pg == NULL)
-        {
-          /* Skipped (exit status 77), saying why. */
-          g_printerr ("CAUSERIE_TEST_STORAGE=postgresql: %s\n", why);
-          exit (77);
-        }
-      atexit (stop_postgres);
-    }
-  name = g_strdup_printf ("causerie_%u", ++n_databases);
-  sql = g_strdup_printf ("CREATE DATABASE %s", name);
-  g_free (cs_test_postgres_query (test_pg, sql));
-  s->pg_conninfo = g_strdup_printf ("host=%s dbname=%s user=postgres", test_pg->dir, name);
+  s->pg_conninfo = cs_test_postgres_new_database (NULL, NULL);
   return g_strdup_printf ("[storage]\nbackend=postgresql\npostgresql=%s\n", s->pg_conninfo);
 }
 
@@ -71,7 +37,7 @@ static char *
 pg_query (CsTestServer *s,
           const char   *sql)
 {
-  CsTestPostgres pg = *test_pg;
+  CsTestPostgres pg = *cs_test_postgres_shared ();
 
   pg.conninfo = s->pg_conninfo;
   return cs_test_postgres_query (&pg, sql);

@@ -1,6 +1,9 @@
 # cs_test.py: the real causerie-server for the Python tests: a fresh data
 # directory, a free loopback port, the CLI to create accounts, and small
 # HTTP helpers that can pick the client's source address (127.0.0.x).
+# With CAUSERIE_TEST_STORAGE=postgresql every server stores in its own
+# database of a private PostgreSQL cluster (cs-test-pg, from the C tests'
+# cs-test-services.c; $CAUSERIE_TEST_PG is its path), as the C tests do.
 # SPDX-License-Identifier: GPL-3.0-or-later
 import http.client
 import json
@@ -39,18 +42,83 @@ def free_port(host="127.0.0.1"):
         return s.getsockname()[1]
 
 
+def storage_is_postgresql():
+    return os.environ.get("CAUSERIE_TEST_STORAGE") == "postgresql"
+
+
+class Postgres:
+    """The test process's private cluster, started by cs-test-pg at the first
+    server and stopped when this process ends (cs-test-pg sees the end of
+    its stdin). Exits with SKIP when PostgreSQL 15 is not installed."""
+
+    def __init__(self):
+        helper = os.environ.get("CAUSERIE_TEST_PG")
+        if not helper:
+            sys.exit("CAUSERIE_TEST_PG is not set (meson test sets it)")
+        self.proc = subprocess.Popen([helper], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        first = self.proc.stdout.readline().decode().rstrip("\n")
+        if first.startswith("skip: ") or not first:
+            print("CAUSERIE_TEST_STORAGE=postgresql: " + (first[6:] or "cs-test-pg failed"), flush=True)
+            sys.exit(SKIP)
+        self.dir = first
+        self.databases = 0
+
+    def query(self, database, sql):
+        """psql -Atc @sql in @database: its output, without the last newline."""
+        assert "\n" not in sql and "\t" not in database
+        self.proc.stdin.write(("%s\t%s\n" % (database, sql)).encode())
+        self.proc.stdin.flush()
+        size = self.proc.stdout.readline()
+        if not size:
+            raise RuntimeError("cs-test-pg failed on: " + sql)
+        return self.proc.stdout.read(int(size)).decode()
+
+    def new_database(self):
+        """A new empty database; its libpq conninfo."""
+        self.databases += 1
+        name = "causerie_%d" % self.databases
+        self.query("causerie", "CREATE DATABASE " + name)
+        return name, "host=%s dbname=%s user=postgres" % (self.dir, name)
+
+
+_postgres = None
+
+
+def postgres():
+    global _postgres
+    if _postgres is None:
+        _postgres = Postgres()
+    return _postgres
+
+
+def storage_config(database=None):
+    """[storage] lines for a new server: a new database on PostgreSQL (or
+    @database, another server's), none (SQLite in the data directory)
+    otherwise. (database name or None, text)"""
+    if not storage_is_postgresql():
+        return None, ""
+    if database is None:
+        database, conninfo = postgres().new_database()
+    else:
+        conninfo = "host=%s dbname=%s user=postgres" % (postgres().dir, database)
+    return database, "[storage]\nbackend=postgresql\npostgresql=%s\n" % conninfo
+
+
 class Server:
     """causerie-server serve, with @config (key-file text) after the test
     defaults. @fd_soft_limit starts it with that soft RLIMIT_NOFILE, as a
-    distribution's service manager might (1024 is common)."""
+    distribution's service manager might (1024 is common). On PostgreSQL,
+    @storage_of (a Server) shares that server's database, as nodes do."""
 
-    def __init__(self, config="", fd_soft_limit=None, min_kdf=True):
+    def __init__(self, config="", fd_soft_limit=None, min_kdf=True, storage_of=None):
         self.dir = tempfile.mkdtemp(prefix="causerie-pytest-")
         self.data = os.path.join(self.dir, "db")
         self.config_path = os.path.join(self.dir, "server.conf")
+        self.database, storage = storage_config(storage_of.database if storage_of else None)
         with open(self.config_path, "w") as f:
             if min_kdf:
                 f.write("[security]\npassword_hash=min\n")
+            f.write(storage)
             f.write(config)
         self.fd_soft_limit = fd_soft_limit
         self.proc = None
@@ -76,6 +144,22 @@ class Server:
         m = re.search(r"metrics on http://127\.0\.0\.1:(\d+)", line)
         self.metrics_port = int(m.group(1)) if m else 0
         self.base = "http://127.0.0.1:%d" % self.port
+
+    def sql(self, query, sqlite_query=None):
+        """Runs @query on the server's database, behind its back (a test
+        ageing rows): PostgreSQL's psql, or SQLite's file (@sqlite_query when
+        the dialects differ). Rows as lists of strings."""
+        if self.database:
+            out = postgres().query(self.database, query)
+            return [line.split("|") for line in out.splitlines()]
+        import sqlite3
+        db = sqlite3.connect(os.path.join(self.data, "causerie.db"))
+        try:
+            rows = db.execute(sqlite_query or query).fetchall()
+            db.commit()
+            return [[str(v) for v in row] for row in rows]
+        finally:
+            db.close()
 
     @property
     def pid(self):

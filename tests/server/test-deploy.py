@@ -77,7 +77,8 @@ def test_nginx():
         a.tenant("acme", "admin@acme.test")
         token = a.token("acme", "admin@acme.test")
         a.stop()
-        b = cs_test.Server("[server]\ntrusted_proxies = 127.0.0.1\n")
+        # On PostgreSQL the nodes share the database itself.
+        b = cs_test.Server("[server]\ntrusted_proxies = 127.0.0.1\n", storage_of=a)
         b.stop()
         shutil.rmtree(b.data)
         shutil.copytree(a.data, b.data)

@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import signal
-import sqlite3
 import stat
 import struct
 import subprocess
@@ -362,21 +361,18 @@ def test_audit_prune():
         s.stop()
         day = 86400 * 1000
         now = int(time.time() * 1000)
-        db = sqlite3.connect(os.path.join(s.data, "causerie.db"))
-        tenant_id = db.execute("SELECT id FROM tenants").fetchone()[0]
-        rows = [(tenant_id, now - 400 * day + i, "test.old") for i in range(1200)]
-        rows += [(tenant_id, now - 40 * day, "test.old")]
-        rows += [(tenant_id, now - 10 * day + i, "test.recent") for i in range(5)]
-        db.executemany("INSERT INTO audit (tenant_id, at, action) VALUES (?, ?, ?)", rows)
-        db.commit()
-        db.close()
+        # Behind the server's back, on either engine: one statement each.
+        tenant_id = s.sql("SELECT id FROM tenants")[0][0]
+        for first, count, action in [(now - 400 * day, 1200, "test.old"), (now - 40 * day, 1, "test.old"),
+                                     (now - 10 * day, 5, "test.recent")]:
+            s.sql("WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < %d) "
+                  "INSERT INTO audit (tenant_id, at, action) SELECT '%s', %d + i, '%s' FROM n"
+                  % (count - 1, tenant_id, first, action))
         s.start()
         deadline = time.monotonic() + 60
         while True:
-            db = sqlite3.connect(os.path.join(s.data, "causerie.db"))
-            old = db.execute("SELECT COUNT(*) FROM audit WHERE action = 'test.old'").fetchone()[0]
-            recent = db.execute("SELECT COUNT(*) FROM audit WHERE action = 'test.recent'").fetchone()[0]
-            db.close()
+            old = int(s.sql("SELECT COUNT(*) FROM audit WHERE action = 'test.old'")[0][0])
+            recent = int(s.sql("SELECT COUNT(*) FROM audit WHERE action = 'test.recent'")[0][0])
             if old == 0 or time.monotonic() > deadline:
                 break
             time.sleep(0.2)
@@ -443,6 +439,11 @@ def main():
     only = sys.argv[1:]
     for test in [test_users, test_audit_prune, test_access_log, test_backup_restore]:
         if not only or test.__name__ in only:
+            # backup and restore copy the SQLite file; on PostgreSQL they
+            # refuse and pg_dump does their work (README, "With PostgreSQL").
+            if cs_test.storage_is_postgresql() and test is test_backup_restore:
+                print("# SKIP %s: SQLite only (backup copies the SQLite file)" % test.__name__, flush=True)
+                continue
             test()
 
 

@@ -35,6 +35,9 @@ import time
 import requests
 import websockets
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cs_test  # noqa: E402
+
 BIN = os.environ["CAUSERIE_SERVER"]
 KILLS = int(os.environ.get("FAULT_KILLS", "6"))
 CLIENTS = int(os.environ.get("FAULT_CLIENTS", "4"))
@@ -53,8 +56,10 @@ class Server:
         self.dir = tempfile.mkdtemp(prefix="causerie-faults-")
         self.db_dir = os.path.join(self.dir, "db")
         self.conf = os.path.join(self.dir, "server.conf")
+        # SQLite in db_dir, or a database of its own in a private PostgreSQL.
+        self.database, storage = cs_test.storage_config()
         with open(self.conf, "w") as f:
-            f.write("[security]\npassword_hash=min\n")
+            f.write("[security]\npassword_hash=min\n" + storage)
         self.proc = None
         self.port = None
 
@@ -260,9 +265,16 @@ async def main():
         server.stop()
 
         # What the server stored.
-        db = sqlite3.connect(os.path.join(server.db_dir, "causerie.db"))
-        rows = db.execute("SELECT seq, sender_id, txn_id FROM messages WHERE room_id = ?", (room_id,)).fetchall()
-        db.close()
+        if server.database:
+            out = cs_test.postgres().query(server.database, "SELECT seq, sender_id, COALESCE(txn_id, '') "
+                                           "FROM messages WHERE room_id = '%s'" % room_id)
+            rows = [(int(seq), sender, txn or None) for seq, sender, txn in
+                    (line.split("|") for line in out.splitlines())]
+        else:
+            db = sqlite3.connect(os.path.join(server.db_dir, "causerie.db"))
+            rows = db.execute("SELECT seq, sender_id, txn_id FROM messages WHERE room_id = ?",
+                              (room_id,)).fetchall()
+            db.close()
         by_txn = {}
         for seq, sender, txn in rows:
             if txn is not None:

@@ -8,6 +8,7 @@
 #include "cs-api.h"
 #include "cs-auth.h"
 #include "cs-store.h"
+#include "cs-test-services.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -52,6 +53,12 @@ fixture_set_up (Fixture      *f,
   g_free (f->config->data_dir);
   f->config->data_dir = g_dir_make_tmp ("cs-handler-XXXXXX", &error);
   g_assert_no_error (error);
+  /* CAUSERIE_TEST_STORAGE=postgresql: a database of its own. */
+  if (cs_test_storage_is_postgresql ())
+    {
+      f->config->storage_backend = CS_STORAGE_POSTGRESQL;
+      f->config->storage_postgresql = cs_test_postgres_new_database (NULL, NULL);
+    }
   f->store = cs_store_open (f->config, &error);
   g_assert_no_error (error);
   ctx = cs_ctx_new (f->config, f->store, NULL);

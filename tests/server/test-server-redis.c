@@ -128,8 +128,16 @@ test_two_nodes (void)
   tok2 = cs_test_user (a, "acme", "two@acme.test", "Two", "member", &u2);
   room = cs_test_room (a, tok1, "group", "Plans", u2);
 
-  /* B: the same database, as a shared store will make it. */
-  b = cs_test_server_new (config);
+  /* B: the same database: on PostgreSQL A's own (the shared store), on
+   * SQLite a copy of A's files. */
+  if (a->pg_conninfo)
+    {
+      g_autofree char *shared = g_strdup_printf ("%s[storage]\npostgresql=%s\n", config, a->pg_conninfo);
+
+      b = cs_test_server_new (shared);
+    }
+  else
+    b = cs_test_server_new (config);
   cs_test_server_stop (a, FALSE);
   cs_test_server_stop (b, FALSE);
   db_a = g_build_filename (a->data_dir, "db", NULL);

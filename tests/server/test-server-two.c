@@ -9,6 +9,7 @@
 #include "cs-api.h"
 #include "cs-auth.h"
 #include "cs-store.h"
+#include "cs-test-services.h"
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -45,6 +46,13 @@ new_config (void)
   config->listen_port = 0;
   config->kdf = CS_KDF_MIN;
   config->login_fail_account = 2;
+  /* CAUSERIE_TEST_STORAGE=postgresql: a database of its own. */
+  if (cs_test_storage_is_postgresql ())
+    {
+      config->storage_backend = CS_STORAGE_POSTGRESQL;
+      g_clear_pointer (&config->storage_postgresql, g_free);
+      config->storage_postgresql = cs_test_postgres_new_database (NULL, NULL);
+    }
   return config;
 }
 
@@ -70,6 +78,19 @@ copy_config (CsConfig *from)
           g_assert_true (g_file_get_contents (src, &data, &len, NULL));
           g_assert_true (g_file_set_contents (dst, data, len, NULL));
         }
+    }
+  /* On PostgreSQL, a copy of A's database (A's store is closed). */
+  if (from->storage_backend == CS_STORAGE_POSTGRESQL)
+    {
+      g_auto(GStrv) words = g_strsplit (from->storage_postgresql, " ", -1);
+      const char *name = NULL;
+
+      for (guint i = 0; words[i]; i++)
+        if (g_str_has_prefix (words[i], "dbname="))
+          name = words[i] + strlen ("dbname=");
+      g_assert_nonnull (name);
+      g_free (config->storage_postgresql);
+      config->storage_postgresql = cs_test_postgres_new_database (name, NULL);
     }
   return config;
 }
@@ -225,11 +246,14 @@ test_two_servers (void)
   Two two = { 0 };
   GThread *thread;
 
+  /* Both configurations before A starts: on PostgreSQL, B's database is
+   * a copy of A's, which nobody may be connected to. */
+  config[0] = make_config ();
+  config[1] = copy_config (config[0]);
   for (guint i = 0; i < 2; i++)
     {
       g_autoptr(GError) error = NULL;
 
-      config[i] = i == 0 ? make_config () : copy_config (config[0]);
       server[i] = cs_server_new (config[i], &error);
       g_assert_no_error (error);
       g_assert_true (cs_server_listen (server[i], &error));

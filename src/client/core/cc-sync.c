@@ -378,7 +378,13 @@ reload_rooms_cb (GObject      *object,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_warning ("Could not reload the rooms: %s", error ? error->message : "empty answer");
+          /* A server that went away meanwhile (cc-api maps that to
+           * G_IO_ERROR) is what reconnecting is for, as when a connect
+           * fails; anything else is worth a warning. */
+          if (error && error->domain == G_IO_ERROR)
+            g_debug ("Could not reload the rooms: %s", error->message);
+          else
+            g_warning ("Could not reload the rooms: %s", error ? error->message : "empty answer");
           schedule_reconnect (r->self);
         }
       reload_free (r);

@@ -445,7 +445,7 @@ cs_cli_tenant_list (CsConfig  *config,
 
   if (args->len > 0)
     return cs_cli_fail ("tenant list takes no arguments");
-  db = cs_ops_open (config->data_dir, TRUE, &error);
+  db = cs_store_open_beside (config, TRUE, &error);
   if (db == NULL)
     return cs_cli_fail ("%s", error->message);
   tenants = cs_ops_tenants_list (db);
@@ -486,7 +486,7 @@ user_list (CsConfig   *config,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) users = NULL;
   g_autofree char *tenant_id = NULL;
-  CsDb *db = cs_ops_open (config->data_dir, TRUE, &error);
+  CsDb *db = cs_store_open_beside (config, TRUE, &error);
 
   if (db == NULL)
     return cs_cli_fail ("%s", error->message);
@@ -586,7 +586,7 @@ cs_cli_user (CsConfig   *config,
     return cs_cli_fail ("%s", user_usage);
   who = g_ptr_array_index (args, 0);
 
-  db = cs_ops_open (config->data_dir, FALSE, &error);
+  db = cs_store_open_beside (config, FALSE, &error);
   if (db == NULL)
     return cs_cli_fail ("%s", error->message);
   tenant_id = find_tenant (db, tenant);

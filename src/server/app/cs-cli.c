@@ -375,13 +375,10 @@ cs_cli_main (int    argc,
       return 0;
     }
 
-  /* The operator commands open their own SQLite connection
-   * (cs-cli-ops.c); on PostgreSQL the database's own tools do their
-   * work. */
+  /* Backup and restore copy the SQLite file (cs-cli-ops.c); on PostgreSQL
+   * the database's own tools do their work. */
   if (config->storage_backend == CS_STORAGE_POSTGRESQL &&
-      (g_str_equal (command, "backup") || g_str_equal (command, "restore") ||
-       (g_str_equal (command, "tenant") && args->len >= 1 && g_str_equal (g_ptr_array_index (args, 0), "list")) ||
-       (g_str_equal (command, "user") && args->len >= 1 && !g_str_equal (g_ptr_array_index (args, 0), "add"))))
+      (g_str_equal (command, "backup") || g_str_equal (command, "restore")))
     return fail ("“%s” works on the SQLite store only; with backend = postgresql use pg_dump, "
                  "pg_restore and SQL instead: README.md, “Operating the server”, “With PostgreSQL”", command);
 

@@ -4,6 +4,7 @@
 #define G_LOG_DOMAIN "cs-store"
 
 #include "cs-store.h"
+#include "cs-ops.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -665,6 +666,18 @@ engine_for_config (CsConfig *config,
 #endif
     }
   g_return_val_if_reached (NULL);
+}
+
+CsDb *
+cs_store_open_beside (CsConfig  *config,
+                      gboolean   read_only,
+                      GError   **error)
+{
+  const CsEngine *engine = engine_for_config (config, error);
+
+  if (engine == NULL)
+    return NULL;
+  return engine->ops->open (config, read_only, error);
 }
 
 CsStore *

@@ -30,6 +30,12 @@ typedef void (*CsCommitHook) (gpointer data);
 CsStore  *cs_store_open          (CsConfig    *config,
                                   GError     **error);
 void      cs_store_close         (CsStore     *store);
+/* A connection of its own to the configured database, for a command that
+ * runs beside live servers (no threads, no migration; the schema must be
+ * current): close it with cs_ops_close(). */
+CsDb     *cs_store_open_beside   (CsConfig    *config,
+                                  gboolean     read_only,
+                                  GError     **error);
 void      cs_store_set_event_sink (CsStore    *store,
                                    CsEventSink sink,
                                    gpointer    user_data);

@@ -39,57 +39,99 @@ typedef struct {
 void cs_ops_user_free (CsOpsUser *user);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsOpsUser, cs_ops_user_free)
 
-/* A connection of its own to the database of @data_dir, for a command
- * that runs beside a live server (no writer thread, no migration): NULL
- * with @error when there is no database there or its schema is not this
- * server's. */
+/* A connection of its own to the SQLite database of @data_dir, for a
+ * command that runs beside a live server (no writer thread, no
+ * migration): NULL with @error when there is no database there or its
+ * schema is not this server's. */
 CsDb      *cs_ops_open              (const char *data_dir,
                                      gboolean    read_only,
                                      GError    **error);
-void       cs_ops_close             (CsDb       *db);
 
-/* What an engine implements for this header: the three functions the
- * running server calls on its own connections (the revocations the
- * command line made, the audit log's pruning), named without their
+/* What an engine implements for this header, named without their
  * "cs_ops_" prefix; they dispatch through the connection's engine
- * (store/README.md). The others open and use a SQLite connection of
- * their own (sqlite/cs-db-ops.c): the command line refuses them with
- * backend = postgresql. */
+ * (store/README.md). Backup, restore and their checks open and use a
+ * SQLite connection of their own (sqlite/cs-db-ops.c): the command line
+ * refuses them with backend = postgresql. */
 struct _CsOpsOps {
+  /* A connection of its own to the configured database (cs_store_open_beside). */
+  CsDb  *(*open) (CsConfig *config, gboolean read_only, GError **error);
   gint64 (*revocation_mark) (CsDb *db);
   char **(*revoked_users_since) (CsDb *db, gint64 mark);
   gint64 (*audit_prune) (CsDb *db, gint64 before_ms, guint limit);
+  GPtrArray *(*tenants_list) (CsDb *db);
+  GPtrArray *(*users_list) (CsDb *db, const char *tenant_id, gint64 now_ms);
+  CsOpsUser *(*user_find) (CsDb *db, const char *tenant_id, const char *who, gint64 now_ms);
+  gint64 (*user_set_disabled) (CsDb *db, const char *tenant_id, const char *user_id, gboolean disabled, gint64 at);
+  gint64 (*user_set_password) (CsDb *db, const char *tenant_id, const char *user_id, const char *password_hash,
+                               gint64 at);
 };
 
+/* Closes a connection of cs_ops_open() or cs_store_open_beside(). */
+static inline void
+cs_ops_close (CsDb *db)
+{
+  db->engine->close (db);
+}
+
 /* Every organisation, by name (CsOpsTenant*). */
-GPtrArray *cs_ops_tenants_list      (CsDb       *db);
+static inline GPtrArray *
+cs_ops_tenants_list (CsDb *db)
+{
+  CS_DB_NEEDS (db, ops, tenants_list);
+  return db->engine->ops->tenants_list (db);
+}
+
 /* Every account of @tenant_id, erased ones included, by address (CsOpsUser*). */
-GPtrArray *cs_ops_users_list        (CsDb       *db,
-                                     const char *tenant_id,
-                                     gint64      now_ms);
+static inline GPtrArray *
+cs_ops_users_list (CsDb       *db,
+                   const char *tenant_id,
+                   gint64      now_ms)
+{
+  CS_DB_NEEDS (db, ops, users_list);
+  return db->engine->ops->users_list (db, tenant_id, now_ms);
+}
+
 /* The account of @tenant_id whose address or id is @who (not erased), or NULL. */
-CsOpsUser *cs_ops_user_find         (CsDb       *db,
-                                     const char *tenant_id,
-                                     const char *who,
-                                     gint64      now_ms);
+static inline CsOpsUser *
+cs_ops_user_find (CsDb       *db,
+                  const char *tenant_id,
+                  const char *who,
+                  gint64      now_ms)
+{
+  CS_DB_NEEDS (db, ops, user_find);
+  return db->engine->ops->user_find (db, tenant_id, who, now_ms);
+}
+
 /* Locks (or unlocks) @user_id's password in one transaction: a locked
  * account cannot sign in and keeps its password for when it is unlocked;
  * locking revokes its live sessions. Audited as user.disable or
  * user.enable (no actor: the command line), and marked for running
  * servers (cs_ops_revocation_mark). How many sessions were revoked, or -1. */
-gint64     cs_ops_user_set_disabled (CsDb       *db,
-                                     const char *tenant_id,
-                                     const char *user_id,
-                                     gboolean    disabled,
-                                     gint64      at);
+static inline gint64
+cs_ops_user_set_disabled (CsDb       *db,
+                          const char *tenant_id,
+                          const char *user_id,
+                          gboolean    disabled,
+                          gint64      at)
+{
+  CS_DB_NEEDS (db, ops, user_set_disabled);
+  return db->engine->ops->user_set_disabled (db, tenant_id, user_id, disabled, at);
+}
+
 /* A new password hash (a locked account stays locked), every session
  * revoked, audited as user.password_reset and marked like a lock. How
  * many sessions were revoked, or -1. */
-gint64     cs_ops_user_set_password (CsDb       *db,
-                                     const char *tenant_id,
-                                     const char *user_id,
-                                     const char *password_hash,
-                                     gint64      at);
+static inline gint64
+cs_ops_user_set_password (CsDb       *db,
+                          const char *tenant_id,
+                          const char *user_id,
+                          const char *password_hash,
+                          gint64      at)
+{
+  CS_DB_NEEDS (db, ops, user_set_password);
+  return db->engine->ops->user_set_password (db, tenant_id, user_id, password_hash, at);
+}
+
 /* Where the revocations made from outside the server have got to (an
  * opaque, increasing number; 0 for none). */
 static inline gint64

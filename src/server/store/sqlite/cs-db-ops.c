@@ -76,14 +76,16 @@ cs_ops_open (const char *data_dir,
   return db;
 }
 
-void
-cs_ops_close (CsDb *db)
+static CsDb *
+sqlite_ops_open (CsConfig  *config,
+                 gboolean   read_only,
+                 GError   **error)
 {
-  cs_db_close (db);
+  return cs_ops_open (config->data_dir, read_only, error);
 }
 
-GPtrArray *
-cs_ops_tenants_list (CsDb *db)
+static GPtrArray *
+sqlite_ops_tenants_list (CsDb *db)
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_ops_tenant_free);
   CS_STMT stmt = cs_db_query (db,
@@ -129,10 +131,10 @@ ops_user_row (sqlite3_stmt *stmt)
   return u;
 }
 
-GPtrArray *
-cs_ops_users_list (CsDb       *db,
-                   const char *tenant_id,
-                   gint64      now_ms)
+static GPtrArray *
+sqlite_ops_users_list (CsDb       *db,
+                       const char *tenant_id,
+                       gint64      now_ms)
 {
   GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_ops_user_free);
   CS_STMT stmt = cs_db_query (db,
@@ -145,11 +147,11 @@ cs_ops_users_list (CsDb       *db,
   return list;
 }
 
-CsOpsUser *
-cs_ops_user_find (CsDb       *db,
-                  const char *tenant_id,
-                  const char *who,
-                  gint64      now_ms)
+static CsOpsUser *
+sqlite_ops_user_find (CsDb       *db,
+                      const char *tenant_id,
+                      const char *who,
+                      gint64      now_ms)
 {
   CS_STMT stmt = cs_db_query (db,
                               "SELECT " OPS_USER_COLS " FROM users u WHERE u.tenant_id = ?"
@@ -210,12 +212,12 @@ audit (CsDb       *db,
                      " ON CONFLICT (key) DO UPDATE SET value = excluded.value", "") == SQLITE_DONE;
 }
 
-gint64
-cs_ops_user_set_disabled (CsDb       *db,
-                          const char *tenant_id,
-                          const char *user_id,
-                          gboolean    disabled,
-                          gint64      at)
+static gint64
+sqlite_ops_user_set_disabled (CsDb       *db,
+                              const char *tenant_id,
+                              const char *user_id,
+                              gboolean    disabled,
+                              gint64      at)
 {
   gint64 revoked = 0;
   gboolean ok;
@@ -234,12 +236,12 @@ cs_ops_user_set_disabled (CsDb       *db,
   return finish (db, ok) ? revoked : -1;
 }
 
-gint64
-cs_ops_user_set_password (CsDb       *db,
-                          const char *tenant_id,
-                          const char *user_id,
-                          const char *password_hash,
-                          gint64      at)
+static gint64
+sqlite_ops_user_set_password (CsDb       *db,
+                              const char *tenant_id,
+                              const char *user_id,
+                              const char *password_hash,
+                              gint64      at)
 {
   gint64 revoked = 0;
   gboolean ok;
@@ -435,6 +437,12 @@ cs_ops_restore_mark (CsDb  *db,
 }
 
 const CsOpsOps cs_sqlite_ops_ops = {
+  .open = sqlite_ops_open,
+  .tenants_list = sqlite_ops_tenants_list,
+  .users_list = sqlite_ops_users_list,
+  .user_find = sqlite_ops_user_find,
+  .user_set_disabled = sqlite_ops_user_set_disabled,
+  .user_set_password = sqlite_ops_user_set_password,
   .revocation_mark = sqlite_ops_revocation_mark,
   .revoked_users_since = sqlite_ops_revoked_users_since,
   .audit_prune = sqlite_ops_audit_prune,
