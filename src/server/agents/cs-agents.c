@@ -659,10 +659,14 @@ static const CsBusSubscriber subscriber = { on_events, on_signal };
 
 /* On a store several nodes share, an answer still streaming may be another
  * node's: only one older than any invocation can last (the answer's
- * deadline, [agents] timeout_seconds, and a margin for its last write) was
- * left by a node that stopped. */
-#define SWEEP_MARGIN_S    60
-#define SWEEP_INTERVAL_S  60
+ * deadline, [agents] timeout_seconds, and a margin for its last write to
+ * wait in its node's writer queue and for the nodes' clocks to differ by
+ * a few seconds) was left by a node that stopped. The sweep is one read
+ * of a partial index (messages still streaming), so every 10 s is cheap,
+ * and a crashed node's answers end at most timeout_seconds + 20 s after
+ * they began. */
+#define SWEEP_MARGIN_S    10
+#define SWEEP_INTERVAL_S  10
 
 static char **
 sweep_params (CsConfig *config)
