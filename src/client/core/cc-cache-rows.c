@@ -239,6 +239,10 @@ _cc_cache_upsert_message (CcCacheDb   *db,
   if (id == NULL)
     return TRUE;
   stored = _cc_cache_load_json (db, "SELECT json FROM messages WHERE id = ?", id, NULL);
+  if (stored != NULL &&
+      _cc_json_message_is_older (message, _cc_json_time (stored, "edited_at"), _cc_json_bool (stored, "deleted"),
+                                 _cc_json_bool (stored, "streaming")))
+    return TRUE;
   merged = _cc_cache_merge (stored, message);
   if (_cc_json_str (merged, "room_id") == NULL)
     return TRUE;

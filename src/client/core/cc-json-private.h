@@ -17,6 +17,16 @@ JsonArray  *_cc_json_array  (JsonObject *obj, const char *member);
 /* RFC 3339 member as ms since the epoch, 0 when absent or invalid. */
 gint64      _cc_json_time   (JsonObject *obj, const char *member);
 gboolean    _cc_json_has    (JsonObject *obj, const char *member);
+/* Whether @incoming, a whole message (with "body"), is an older copy of
+ * one kept as edited at @edited_at, deleted or not, streaming or not: a
+ * page the server read before an edit, a deletion or the end of an
+ * agent's answer that reached us live meanwhile. An edit only moves
+ * edited_at forward, nothing is undeleted, an answer stops streaming
+ * once. */
+gboolean    _cc_json_message_is_older (JsonObject *incoming,
+                                       gint64      edited_at,
+                                       gboolean    deleted,
+                                       gboolean    streaming);
 
 /* Replaces *@field with a copy of @value; TRUE when it changed. */
 gboolean    _cc_set_str     (char **field, const char *value);

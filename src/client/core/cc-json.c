@@ -87,6 +87,21 @@ _cc_json_time (JsonObject *obj,
 }
 
 gboolean
+_cc_json_message_is_older (JsonObject *incoming,
+                           gint64      edited_at,
+                           gboolean    deleted,
+                           gboolean    streaming)
+{
+  if (!_cc_json_has (incoming, "body"))
+    return FALSE;   /* a part (reactions, a quote): not a copy */
+  if (deleted && !_cc_json_bool (incoming, "deleted"))
+    return TRUE;
+  if (_cc_json_time (incoming, "edited_at") < edited_at)
+    return TRUE;
+  return !streaming && _cc_json_bool (incoming, "streaming");
+}
+
+gboolean
 _cc_set_str (char       **field,
              const char  *value)
 {

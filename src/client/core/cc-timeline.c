@@ -344,7 +344,9 @@ _cc_timeline_insert_message (CcTimeline *self,
     return;
   if ((message = g_hash_table_lookup (self->by_id, id)) != NULL)
     {
-      cc_message_update_from_json (message, json);
+      if (!_cc_json_message_is_older (json, cc_message_get_edited_at (message), cc_message_get_deleted (message),
+                                      cc_message_get_streaming (message)))
+        cc_message_update_from_json (message, json);
       return;
     }
   if (seq <= 0)
