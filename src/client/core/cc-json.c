@@ -94,7 +94,9 @@ _cc_json_message_is_older (JsonObject *incoming,
 {
   if (!_cc_json_has (incoming, "body"))
     return FALSE;   /* a part (reactions, a quote): not a copy */
-  if (deleted && !_cc_json_bool (incoming, "deleted"))
+  if (_cc_json_bool (incoming, "deleted"))
+    return FALSE;   /* the last word: a deletion may carry no edited_at */
+  if (deleted)
     return TRUE;
   if (_cc_json_time (incoming, "edited_at") < edited_at)
     return TRUE;
