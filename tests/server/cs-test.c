@@ -370,6 +370,18 @@ cs_test_metrics (CsTestServer *s)
   return g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
 }
 
+gint64
+cs_test_metric_value (CsTestServer *s,
+                      const char   *name)
+{
+  g_autofree char *text = cs_test_metrics (s);
+  g_autofree char *needle = g_strdup_printf ("\n%s ", name);
+  const char *p = strstr (text, needle);
+
+  g_assert_nonnull (p);
+  return g_ascii_strtoll (p + strlen (needle), NULL, 10);
+}
+
 char *
 cs_test_room (CsTestServer *s,
               const char   *token,

@@ -102,6 +102,9 @@ char         *cs_test_expect_error   (CsTestServer *server,
 /* The text of /metrics from the metrics listener (the config must have
  * one); asserts a 200. */
 char         *cs_test_metrics        (CsTestServer *server);
+/* The value of the unlabelled metric @name (which must be there). */
+gint64        cs_test_metric_value   (CsTestServer *server,
+                                      const char   *name);
 
 /* Creates a room and returns its id. */
 char         *cs_test_room           (CsTestServer *server,

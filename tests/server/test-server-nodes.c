@@ -30,22 +30,10 @@ typedef struct {
   CsTestServer *b;
 } Nodes;
 
-static gint64
-metric_value (CsTestServer *s,
-              const char   *name)
-{
-  g_autofree char *text = cs_test_metrics (s);
-  g_autofree char *needle = g_strdup_printf ("\n%s ", name);
-  const char *p = strstr (text, needle);
-
-  g_assert_nonnull (p);
-  return g_ascii_strtoll (p + strlen (needle), NULL, 10);
-}
-
 static gboolean
 bus_up (CsTestServer *s)
 {
-  return metric_value (s, "causerie_bus_up") == 1;
+  return cs_test_metric_value (s, "causerie_bus_up") == 1;
 }
 
 /* Node A, then node B on A's database, both on one Redis, with @extra in
@@ -230,18 +218,18 @@ test_sessions (void)
   {
     g_autofree char *f = forged_token (6000);
 
-    reads_before = metric_value (n.b, "causerie_session_lookups_total");
+    reads_before = cs_test_metric_value (n.b, "causerie_session_lookups_total");
     g_assert_cmpuint (burst_of (n.b, f, 50), ==, 50);
-    g_assert_cmpint (metric_value (n.b, "causerie_session_lookups_total") - reads_before, <=, 1);
+    g_assert_cmpint (cs_test_metric_value (n.b, "causerie_session_lookups_total") - reads_before, <=, 1);
   }
-  reads_before = metric_value (n.b, "causerie_session_lookups_total");
+  reads_before = cs_test_metric_value (n.b, "causerie_session_lookups_total");
   for (guint i = 1; i <= 1000; i++)
     {
       g_autofree char *f = forged_token (i);
 
       g_assert_cmpuint (status_of (n.b, "GET", "/api/rooms", f), ==, 401);
     }
-  reads_after = metric_value (n.b, "causerie_session_lookups_total");
+  reads_after = cs_test_metric_value (n.b, "causerie_session_lookups_total");
   /* One address's misses are bounded (cs-http-sessions.c: 20 a minute). */
   g_assert_cmpint (reads_after - reads_before, <=, 20);
   /* Node B still answers, and still knows the real tokens. */
@@ -435,7 +423,7 @@ test_presence (void)
    * there too, though his status did not change. */
   expect_presence (watcher, bob_id, "online");
   cs_test_ws_free (bob_b);
-  WAIT_FOR (metric_value (n.b, "causerie_ws_connections") == 0);
+  WAIT_FOR (cs_test_metric_value (n.b, "causerie_ws_connections") == 0);
   cs_test_spin (2000);   /* four times B's offline delay */
   g_assert_true (presence_is (n.a, alice, bob_id, "online"));
   g_assert_true (presence_is (n.b, alice, bob_id, "online"));

@@ -43,18 +43,6 @@ metric_is (CsTestServer *s,
   return strstr (text, line) != NULL;
 }
 
-static gint64
-metric_value (CsTestServer *s,
-              const char   *name)
-{
-  g_autofree char *text = cs_test_metrics (s);
-  g_autofree char *needle = g_strdup_printf ("\n%s ", name);
-  const char *p = strstr (text, needle);
-
-  g_assert_nonnull (p);
-  return g_ascii_strtoll (p + strlen (needle), NULL, 10);
-}
-
 /* A socket that synced from its `ready` seq: live from there. */
 static CsTestWs *
 live_ws (CsTestServer *s,
@@ -540,7 +528,7 @@ test_redis_restart_and_logout (void)
   got_init (&g3, 0);
   posted[0] = post (n.node[0], n.alice, n.room, "before", "before the outage");
   got_until (&g3, bob3, "before the outage");
-  fetches_before = metric_value (n.node[2], "causerie_bus_gap_fetches_total");
+  fetches_before = cs_test_metric_value (n.node[2], "causerie_bus_gap_fetches_total");
 
   cs_test_redis_stop (n.redis, TRUE);
   for (guint i = 0; i < N_NODES; i++)
@@ -563,7 +551,7 @@ test_redis_restart_and_logout (void)
     g_assert_cmpint (GPOINTER_TO_SIZE (g_ptr_array_index (g3.seqs, i)), ==, posted[i]);
   /* They came from the store, the bus never carried them: two reads at
    * least (1000 at most each). */
-  g_assert_cmpint (metric_value (n.node[2], "causerie_bus_gap_fetches_total"), >=, fetches_before + 2);
+  g_assert_cmpint (cs_test_metric_value (n.node[2], "causerie_bus_gap_fetches_total"), >=, fetches_before + 2);
 
   /* A logout on node 1 closes Carol's socket on node 2, not Bob's. */
   carol2 = live_ws (n.node[1], n.carol);

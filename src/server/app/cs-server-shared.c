@@ -176,20 +176,7 @@ tell_presence (CsServerShared *sh,
                const char     *tenant_id,
                const char     *user_id)
 {
-  g_autoptr(JsonObject) frame = json_object_new ();
-  g_autofree char *text = NULL;
-  g_autofree char *now = cau_time_format (cau_time_now_ms ());
-  CsSignal signal = { .kind = CS_SIGNAL_PRESENCE };
-
-  json_object_set_string_member (frame, "type", "presence");
-  json_object_set_string_member (frame, "user_id", user_id);
-  json_object_set_string_member (frame, "status", cs_presence_get (sh->presence, user_id));
-  json_object_set_string_member (frame, "last_seen_at", now);
-  text = cau_json_object_to_string (frame);
-  signal.tenant_id = tenant_id;
-  signal.user_id = user_id;
-  signal.frame = text;
-  cs_bus_publish_signal (sh->bus, &signal);
+  cs_bus_publish_presence (sh->bus, sh->presence, tenant_id, user_id, NULL);
 }
 
 static void

@@ -4,7 +4,10 @@
  */
 #define G_LOG_DOMAIN "cs-bus"
 
+#include "cau-json.h"
+#include "cau-time.h"
 #include "cs-bus.h"
+#include "cs-presence.h"
 
 void
 cs_bus_free (CsBus *bus)
@@ -131,4 +134,29 @@ cs_bus_local_new (void)
   bus->parent.vtable = &local_vtable;
   bus->subscriptions = g_array_new (FALSE, FALSE, sizeof (Subscription));
   return &bus->parent;
+}
+
+void
+cs_bus_publish_presence (CsBus      *bus,
+                         CsPresence *presence,
+                         const char *tenant_id,
+                         const char *user_id,
+                         const char *status_text)
+{
+  g_autoptr(JsonObject) frame = json_object_new ();
+  g_autofree char *text = NULL;
+  g_autofree char *now = cau_time_format (cau_time_now_ms ());
+  CsSignal signal = { .kind = CS_SIGNAL_PRESENCE };
+
+  json_object_set_string_member (frame, "type", "presence");
+  json_object_set_string_member (frame, "user_id", user_id);
+  json_object_set_string_member (frame, "status", cs_presence_get (presence, user_id));
+  json_object_set_string_member (frame, "last_seen_at", now);
+  if (status_text)
+    json_object_set_string_member (frame, "status_text", status_text);
+  text = cau_json_object_to_string (frame);
+  signal.tenant_id = tenant_id;
+  signal.user_id = user_id;
+  signal.frame = text;
+  cs_bus_publish_signal (bus, &signal);
 }

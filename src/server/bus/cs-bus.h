@@ -94,6 +94,14 @@ void   cs_bus_free            (CsBus     *bus);
 /* A CsEventSink for cs_store_set_event_sink (): publishes on the bus. */
 void   cs_bus_event_sink      (GPtrArray *events,
                                gpointer   bus);
+/* A `presence` frame to every socket of @tenant_id, on every node: the
+ * status of @user_id all nodes together, and @status_text when the user
+ * changed it (NULL otherwise). */
+void   cs_bus_publish_presence (CsBus      *bus,
+                                CsPresence *presence,
+                                const char *tenant_id,
+                                const char *user_id,
+                                const char *status_text);
 /* The closes a finished job asked for (CsCtx.after), as signals. */
 void   cs_bus_publish_after   (CsBus     *bus,
                                CsCtx     *ctx);

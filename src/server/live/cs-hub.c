@@ -829,26 +829,10 @@ broadcast_presence (CsHub      *hub,
                     const char *status,
                     const char *status_text)
 {
-  g_autoptr(JsonObject) frame = json_object_new ();
-  g_autofree char *text = NULL;
-  g_autofree char *now = cau_time_format (cau_time_now_ms ());
-  CsSignal signal = { .kind = CS_SIGNAL_PRESENCE };
-
   if (!cs_presence_set_in (hub->presence, tenant_id, user_id, status) && status_text == NULL)
     return;
   /* This node's sockets and the other nodes' together (cs-presence.h). */
-  status = cs_presence_get (hub->presence, user_id);
-  json_object_set_string_member (frame, "type", "presence");
-  json_object_set_string_member (frame, "user_id", user_id);
-  json_object_set_string_member (frame, "status", status);
-  json_object_set_string_member (frame, "last_seen_at", now);
-  if (status_text)
-    json_object_set_string_member (frame, "status_text", status_text);
-  text = cau_json_object_to_string (frame);
-  signal.tenant_id = tenant_id;
-  signal.user_id = user_id;
-  signal.frame = text;
-  cs_bus_publish_signal (hub->bus, &signal);
+  cs_bus_publish_presence (hub->bus, hub->presence, tenant_id, user_id, status_text);
 }
 
 static void
