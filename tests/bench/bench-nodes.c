@@ -132,10 +132,7 @@ sock_new (Bench        *b,
   g_assert_nonnull (cs_test_ws_wait (ws, "synced", 30000));
   sock->bench = b;
   sock->cross = cross;
-  sock->conn = ws->conn;
-  g_signal_handlers_disconnect_by_data (ws->conn, ws);
-  g_queue_clear_full (&ws->frames, (GDestroyNotify) json_object_unref);
-  g_free (ws);
+  sock->conn = cs_test_ws_take (ws);
   g_signal_connect (sock->conn, "message", G_CALLBACK (message_cb), sock);
   g_signal_connect (sock->conn, "closed", G_CALLBACK (closed_cb), sock);
   soup_websocket_connection_set_keepalive_interval (sock->conn, 0);

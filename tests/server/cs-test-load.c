@@ -189,10 +189,7 @@ cs_test_load_new (CsTestServer *server,
       sock->user = i;
       /* Only a cheap look at each frame, not a parse: a million of them
        * are coming. The socket is taken over from the test client. */
-      sock->conn = ws->conn;
-      g_signal_handlers_disconnect_by_data (ws->conn, ws);
-      g_queue_clear_full (&ws->frames, (GDestroyNotify) json_object_unref);
-      g_free (ws);
+      sock->conn = cs_test_ws_take (ws);
       g_signal_connect (sock->conn, "message", G_CALLBACK (message_cb), sock);
       g_signal_connect (sock->conn, "closed", G_CALLBACK (closed_cb), sock);
       soup_websocket_connection_set_keepalive_interval (sock->conn, 0);

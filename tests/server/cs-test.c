@@ -552,6 +552,17 @@ cs_test_ws_wait_closed (CsTestWs *ws,
   return ws->closed ? ws->close_code : 0;
 }
 
+SoupWebsocketConnection *
+cs_test_ws_take (CsTestWs *ws)
+{
+  SoupWebsocketConnection *conn = ws->conn;
+
+  g_signal_handlers_disconnect_by_data (conn, ws);
+  g_queue_clear_full (&ws->frames, (GDestroyNotify) json_object_unref);
+  g_free (ws);
+  return conn;
+}
+
 void
 cs_test_ws_free (CsTestWs *ws)
 {

@@ -127,6 +127,10 @@ CsTestWs     *cs_test_ws_connect     (CsTestServer *server,
 CsTestWs     *cs_test_ws_connect_query (CsTestServer *server,
                                         const char   *token,
                                         const char   *query);
+/* Takes the connection over from the test client (a load or a benchmark
+ * reading frames its own way): frees @ws, drops the frames it queued,
+ * and returns its connection, the caller's to unref. */
+SoupWebsocketConnection *cs_test_ws_take (CsTestWs *ws);
 void          cs_test_ws_send        (CsTestWs     *ws,
                                       const char   *json);
 /* The next frame within @timeout_ms, or NULL. */
