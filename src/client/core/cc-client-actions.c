@@ -484,7 +484,7 @@ message_op_cb (GObject      *object,
       json_object_set_string_member (update, "body", "");
     }
   if (timeline != NULL)
-    _cc_timeline_add_message (timeline, update);
+    _cc_timeline_add_live (timeline, update);
   if (room != NULL && cc_room_update_last_message (room, update))
     {
       _cc_client_persist_room (self, room);

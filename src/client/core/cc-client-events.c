@@ -82,7 +82,7 @@ on_message_new (CcClient   *self,
                     g_strcmp0 (_cc_json_str (message, "kind"), "system") != 0;
 
   if (timeline != NULL)
-    _cc_timeline_add_message (timeline, message);
+    _cc_timeline_add_live (timeline, message);
   if (room == NULL)
     return;
   if (_cc_json_int (message, "seq") > cc_room_get_last_message_seq (room))
@@ -236,7 +236,7 @@ _cc_client_on_sync_event (CcSync     *sync,
       timeline = g_hash_table_lookup (self->timelines, message_room);
       room = cc_room_list_lookup (self->rooms, message_room);
       if (timeline != NULL)
-        _cc_timeline_add_message (timeline, message);
+        _cc_timeline_add_live (timeline, message);
       /* The room list's excerpt follows an edit or deletion of the
        * message it shows. */
       if (room != NULL && cc_room_update_last_message (room, message))
@@ -315,7 +315,7 @@ _cc_client_on_entry_sent (CcOutbox   *outbox,
 
   _cc_client_note_unsent (self, txn_id, NULL);
   if (timeline != NULL)
-    _cc_timeline_add_message (timeline, message);
+    _cc_timeline_add_live (timeline, message);
   if (room != NULL)
     {
       cc_room_set_last_message (room, message);

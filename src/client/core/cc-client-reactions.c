@@ -153,6 +153,7 @@ _cc_client_apply_reaction (CcClient   *self,
     return;
   reactions = _cc_event_apply_reaction (_cc_message_get_reactions (message), frame);
   _cc_message_set_reactions (message, reactions);
+  _cc_timeline_touch (timeline, message);
 }
 
 typedef struct {

@@ -14,6 +14,11 @@ CcAttachment *_cc_message_find_pending    (CcMessage  *self,
                                            const char *path);
 
 /* The wire `reactions` (nullable: none); notifies "n-reactions". */
+/* When a live event last changed it, on its timeline's clock
+ * (_cc_timeline_touch): a page asked for before that is older. */
+guint64       _cc_message_get_live_stamp  (CcMessage  *self);
+void          _cc_message_set_live_stamp  (CcMessage  *self,
+                                           guint64     stamp);
 void          _cc_message_set_reactions   (CcMessage  *self,
                                            JsonArray  *reactions);
 /* (transfer none) or NULL when there are none. */

@@ -16,6 +16,7 @@
 struct _CcMessage
 {
   GObject         parent_instance;
+  guint64         live_stamp;    /* its timeline's clock at its last live change */
   char           *id;
   char           *room_id;
   char           *sender_id;
@@ -860,4 +861,17 @@ _cc_message_set_read_at (CcMessage *self,
     return;
   self->read_at = read_at;
   NOTIFY (self, PROP_READ_AT);
+}
+
+guint64
+_cc_message_get_live_stamp (CcMessage *self)
+{
+  return self->live_stamp;
+}
+
+void
+_cc_message_set_live_stamp (CcMessage *self,
+                            guint64    stamp)
+{
+  self->live_stamp = stamp;
 }

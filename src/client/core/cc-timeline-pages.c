@@ -10,6 +10,7 @@
 
 #include "cc-cache-private.h"
 #include "cc-json-private.h"
+#include "cc-message-private.h"
 #include "cc-timeline-private.h"
 
 void
@@ -171,18 +172,41 @@ take_page (CcTimeline *self,
   return messages;
 }
 
+/* The newest page, and the timeline's clock when it was asked for: the
+ * server read it at some moment after, which may be before a live change
+ * that reached us meanwhile (a slow database). A kept message changed
+ * live since keeps that change; the page's copy of it is not newer. */
+typedef struct {
+  CcTimeline *timeline;
+  guint64     clock;
+} Refresh;
+
+static gboolean
+changed_live_since (CcTimeline *self,
+                    JsonObject *json,
+                    guint64     clock)
+{
+  const char *id = _cc_json_str (json, "id");
+  CcMessage *kept = id ? g_hash_table_lookup (self->by_id, id) : NULL;
+
+  return kept != NULL && _cc_message_get_live_stamp (kept) > clock;
+}
+
 static void
 refresh_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr(CcTimeline) self = user_data;
+  Refresh *refresh = user_data;
+  g_autoptr(CcTimeline) self = refresh->timeline;
+  guint64 clock = refresh->clock;
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(GPtrArray) messages = NULL;
   g_autoptr(GError) error = NULL;
   gboolean has_more = FALSE;
   gint64 server_oldest;
 
+  g_free (refresh);
   body = cc_api_request_finish_object (CC_API (object), result, &error);
   if (body == NULL)
     {
@@ -213,7 +237,9 @@ refresh_cb (GObject      *object,
     }
   /* Kept ones are updated; with "has-newer" the rest waits in the cache. */
   for (guint i = 0; i < messages->len; i++)
-    if (self->has_newer)
+    if (changed_live_since (self, g_ptr_array_index (messages, i), clock))
+      continue;
+    else if (self->has_newer)
       _cc_timeline_add_message (self, g_ptr_array_index (messages, i));
     else
       _cc_timeline_insert_message (self, g_ptr_array_index (messages, i));
@@ -232,8 +258,12 @@ _cc_timeline_refresh (CcTimeline *self)
       self->refresh_wanted = TRUE;
       return;
     }
+  Refresh *refresh = g_new0 (Refresh, 1);
+
+  refresh->timeline = g_object_ref (self);
+  refresh->clock = self->live_clock;
   _cc_timeline_begin_load (self);
-  fetch_page (self, 0, refresh_cb, g_object_ref (self));
+  fetch_page (self, 0, refresh_cb, refresh);
 }
 
 static void

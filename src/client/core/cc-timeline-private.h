@@ -30,6 +30,13 @@ void        _cc_timeline_start           (CcTimeline   *self,
 void        _cc_timeline_refresh         (CcTimeline   *self);
 void        _cc_timeline_add_message     (CcTimeline   *self,
                                           JsonObject   *message);
+/* The same for a live change (an event, the answer to our own edit),
+ * which a page asked for before it must not undo. */
+void        _cc_timeline_add_live        (CcTimeline   *self,
+                                          JsonObject   *message);
+/* @message, kept, was just changed live (a reaction). */
+void        _cc_timeline_touch           (CcTimeline   *self,
+                                          CcMessage    *message);
 void        _cc_timeline_add_pending     (CcTimeline          *self,
                                           const CcOutboxEntry *entry);
 void        _cc_timeline_set_pending_state (CcTimeline     *self,
@@ -71,6 +78,7 @@ struct _CcTimeline
   GPtrArray    *items;       /* CcMessage: [0, n_stored) stored, then pending */
   guint         n_stored;
   GHashTable   *by_id;       /* id -> CcMessage */
+  guint64       live_clock;  /* counts the live changes of kept messages */
   GHashTable   *by_txn;      /* txn_id -> CcMessage */
   gint64        newest_seq;  /* the newest stored seq known, kept or not */
   guint         generation;  /* bumped when the stored window is replaced */

@@ -464,6 +464,25 @@ _cc_timeline_add_message (CcTimeline *self,
   _cc_timeline_insert_message (self, json);
 }
 
+void
+_cc_timeline_touch (CcTimeline *self,
+                    CcMessage  *message)
+{
+  _cc_message_set_live_stamp (message, ++self->live_clock);
+}
+
+void
+_cc_timeline_add_live (CcTimeline *self,
+                       JsonObject *json)
+{
+  const char *id = _cc_json_str (json, "id");
+  CcMessage *message;
+
+  _cc_timeline_add_message (self, json);
+  if (id != NULL && (message = g_hash_table_lookup (self->by_id, id)) != NULL)
+    _cc_timeline_touch (self, message);
+}
+
 /* Pending messages */
 
 void
