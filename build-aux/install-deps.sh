@@ -17,7 +17,7 @@ PACKAGES="
   python3-pyatspi python3-gi xdotool imagemagick
   python3-websockets python3-requests python3-aiosmtpd
   nginx
-  redis-server postgresql-15 libpq-dev libhiredis-dev clamav-daemon
+  redis-server postgresql-15 libpq-dev libhiredis-dev liburing-dev clamav-daemon
   fonts-noto-color-emoji
 "
 

@@ -7,6 +7,9 @@
 
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/io_uring.h>
 
 static const char *
 str (JsonObject *o, const char *m)
@@ -779,6 +782,115 @@ test_room_sockets (void)
   cs_test_team_clear (&t);
 }
 
+/* Whether this kernel lets a process set up an io_uring ring (a sandbox
+ * may refuse it). */
+static gboolean
+kernel_has_io_uring (void)
+{
+  struct io_uring_params params = { 0 };
+  long fd = syscall (__NR_io_uring_setup, 4, &params);
+
+  if (fd < 0)
+    return FALSE;
+  close ((int) fd);
+  return TRUE;
+}
+
+/* A fan-out written through the io_uring ring ([websocket] io_uring, on by
+ * default) and one written a send () per socket: the same streams. Alice
+ * sends a burst without waiting (events that commit together, several
+ * frames per socket in one write) and then one at a time (one frame per
+ * socket); Bob's two sockets and Carol's get every message once, in order,
+ * and Alice every ack. The ring's counter tells which way it went. */
+static void
+fan_out_streams (const char *config,
+                 gboolean    ring)
+{
+  Team t;
+  g_autoptr(CsTestWs) a = NULL, b1 = NULL, b2 = NULL, c = NULL;
+  g_autoptr(GString) want = g_string_new (NULL);
+  CsTestWs *readers[3];
+  gint64 ring_writes;
+
+  cs_test_team_init (&t, config, TRUE);
+  a = cs_test_ws_connect (t.s, t.alice);
+  b1 = cs_test_ws_connect (t.s, t.bob);
+  b2 = cs_test_ws_connect (t.s, t.bob);
+  c = cs_test_ws_connect (t.s, t.carol);
+  readers[0] = b1, readers[1] = b2, readers[2] = c;
+  cs_test_ws_expect (a, "ready", 2000);
+  /* A first frame makes a socket live at once (no first-frame grace). */
+  for (guint i = 0; i < G_N_ELEMENTS (readers); i++)
+    {
+      cs_test_ws_expect (readers[i], "ready", 2000);
+      cs_test_ws_send (readers[i], "{\"type\":\"ping\"}");
+      cs_test_ws_expect (readers[i], "pong", 2000);
+    }
+
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *txn = g_strdup_printf ("burst-%u", i);
+      g_autofree char *body = g_strdup_printf ("burst %u", i);
+      g_autofree char *frame = send_frame (t.room, txn, body);
+
+      cs_test_ws_send (a, frame);
+      g_string_append_printf (want, "%s%s", want->len ? "|" : "", body);
+    }
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autoptr(JsonObject) ack = cs_test_ws_wait (a, "ack", 5000);
+      g_autofree char *txn = g_strdup_printf ("burst-%u", i);
+
+      g_assert_nonnull (ack);
+      g_assert_cmpstr (str (ack, "txn_id"), ==, txn);
+    }
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autofree char *txn = g_strdup_printf ("one-%u", i);
+      g_autofree char *body = g_strdup_printf ("one %u", i);
+
+      send_acked (a, t.room, txn, body);
+      g_string_append_printf (want, "|%s", body);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (readers); i++)
+    {
+      g_autofree char *got = bodies_until (readers[i], "one 9");
+
+      g_assert_cmpstr (got, ==, want->str);
+    }
+  /* Nothing twice: the next frame any reader gets is the next message. */
+  send_acked (a, t.room, "last", "last");
+  for (guint i = 0; i < G_N_ELEMENTS (readers); i++)
+    {
+      g_autofree char *got = bodies_until (readers[i], "last");
+
+      g_assert_cmpstr (got, ==, "last");
+    }
+
+  ring_writes = metric (t.s, "causerie_ws_ring_writes_total");
+  g_test_message ("%" G_GINT64_FORMAT " writes through the ring", ring_writes);
+  if (ring)
+    g_assert_cmpint (ring_writes, >=, 4 * 11);
+  else
+    g_assert_cmpint (ring_writes, ==, 0);
+  cs_test_team_clear (&t);
+}
+
+static void
+test_fan_out_ring (void)
+{
+#ifdef CS_HAVE_LIBURING
+  gboolean ring = kernel_has_io_uring ();
+#else
+  gboolean ring = FALSE;
+#endif
+
+  if (!ring)
+    g_test_message ("no io_uring here: the default writes a send () per socket too");
+  fan_out_streams ("[metrics]\nlisten=127.0.0.1:0\n", ring);
+  fan_out_streams ("[websocket]\nio_uring = false\n[metrics]\nlisten=127.0.0.1:0\n", FALSE);
+}
+
 /* A room made with several people: the room.new each of them hears (the
  * creator too, whose copy arrives after the reply) counts everyone, not
  * the members there were half-way through the creation. */
@@ -844,5 +956,6 @@ main (int argc, char **argv)
   g_test_add_func ("/server/ws/member-lists", test_member_lists);
   g_test_add_func ("/server/ws/room-sockets", test_room_sockets);
   g_test_add_func ("/server/ws/room-new-counts-everyone", test_room_new_counts_everyone);
+  g_test_add_func ("/server/ws/fan-out-ring", test_fan_out_ring);
   return g_test_run ();
 }

@@ -849,6 +849,9 @@ cs_http_metrics_text (CsServer *server)
     "causerie_ws_slow_closed_total %" G_GUINT64_FORMAT "\n"
     "# TYPE causerie_deliveries_total counter\n"
     "causerie_deliveries_total %" G_GUINT64_FORMAT "\n"
+    "# HELP causerie_ws_ring_writes_total Socket writes of fan-outs submitted together through io_uring ([websocket] io_uring).\n"
+    "# TYPE causerie_ws_ring_writes_total counter\n"
+    "causerie_ws_ring_writes_total %" G_GUINT64_FORMAT "\n"
     "# HELP causerie_db_commits_total Group commits of the writer thread.\n"
     "# TYPE causerie_db_commits_total counter\n"
     "causerie_db_commits_total %" G_GUINT64_FORMAT "\n"
@@ -872,6 +875,7 @@ cs_http_metrics_text (CsServer *server)
     cs_hub_n_connections (server->hub), cs_metrics_get (m, CS_COUNT_WS_ACCEPTED),
     cs_metrics_get (m, CS_COUNT_WS_FRAMES_IN), cs_metrics_get (m, CS_COUNT_WS_BAD_FRAMES),
     cs_metrics_get (m, CS_COUNT_WS_SLOW_CLOSED), cs_metrics_get (m, CS_COUNT_DELIVERIES),
+    cs_metrics_get (m, CS_COUNT_WS_RING_WRITES),
     stats.commits, stats.jobs, stats.failed_commits,
     stats.events, stats.queued, cs_store_head_seq (server->store),
     cs_metrics_get (m, CS_COUNT_UPLOAD_BYTES), cs_metrics_get (m, CS_COUNT_UPLOADS_TOO_LARGE),

@@ -28,6 +28,7 @@ cs_config_new (void)
   c->typing_timeout_ms = 6000;
   c->first_frame_grace_ms = 1500;
   c->offline_delay_ms = 30 * 1000;
+  c->ws_io_uring = TRUE;
   c->bus_presence_ttl_s = 30;
   c->kdf = CS_KDF_INTERACTIVE;
   c->session_ttl_s = 30 * 24 * 3600;
@@ -402,6 +403,7 @@ cs_config_load_file (CsConfig   *config,
   guint session_days = (guint) (config->session_ttl_s / 86400);
   gint64 quota_mb = config->attach_quota_bytes / (1024 * 1024);
   gboolean starttls = config->smtp_starttls;
+  gboolean io_uring = config->ws_io_uring;
 
   if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local_error))
     {
@@ -430,6 +432,7 @@ cs_config_load_file (CsConfig   *config,
   READ_UINT ("websocket", "typing_timeout_ms", 100, 600000, typing_timeout_ms);
   READ_UINT ("websocket", "first_frame_grace_ms", 0, 60000, first_frame_grace_ms);
   READ_UINT ("websocket", "offline_delay_ms", 0, 3600000, offline_delay_ms);
+  read_bool (&r, "websocket", "io_uring", &io_uring);
   read_choice (&r, "security", "password_hash", kdfs, &kdf);
   read_uint (&r, "security", "session_days", 1, 3650, &session_days, sizeof session_days);
   READ_UINT ("security", "login_failures_per_account", 1, 100000, login_fail_account);
@@ -629,6 +632,7 @@ cs_config_load_file (CsConfig   *config,
   config->session_ttl_s = (gint64) session_days * 86400;
   config->attach_quota_bytes = quota_mb * 1024 * 1024;
   config->smtp_starttls = starttls;
+  config->ws_io_uring = io_uring;
   config->kdf = kdf == 0 ? CS_KDF_MIN : kdf == 1 ? CS_KDF_INTERACTIVE : CS_KDF_MODERATE;
   config->storage_backend = (CsStorageBackend) backend;
   if (config->kdf == CS_KDF_MIN)

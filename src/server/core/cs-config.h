@@ -48,6 +48,7 @@ typedef struct {
   guint      typing_timeout_ms;
   guint      first_frame_grace_ms;
   guint      offline_delay_ms;
+  gboolean   ws_io_uring;    /* fan-out writes through an io_uring ring */
 
   CsKdfLevel kdf;
   gint64     session_ttl_s;

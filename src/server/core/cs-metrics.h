@@ -42,6 +42,7 @@ typedef enum {
   CS_COUNT_WS_SLOW_CLOSED,
   CS_COUNT_MESSAGES_SENT,
   CS_COUNT_DELIVERIES,
+  CS_COUNT_WS_RING_WRITES,   /* socket writes that went out together through io_uring */
   CS_COUNT_UPLOAD_BYTES,
   CS_COUNT_UPLOADS_TOO_LARGE,
   CS_COUNT_DOWNLOADS,

@@ -55,6 +55,11 @@ gboolean  cs_ws_conn_send_frame (CsWsConn   *conn,
 gboolean  cs_ws_conn_queue_frame (CsWsConn  *conn,
                                   GBytes    *frame);
 void      cs_ws_conn_flush      (CsWsConn   *conn);
+/* cs_ws_conn_flush () on each of @n connections (each once), in one
+ * system call for those of a poller with a ring (cs_ws_poller_new).
+ * Returns how many went through the ring. */
+guint     cs_ws_conns_flush     (CsWsConn  **conns,
+                                 guint       n);
 gboolean  cs_ws_conn_send_text  (CsWsConn   *conn,
                                  const char *text);
 void      cs_ws_conn_close      (CsWsConn   *conn,
@@ -66,7 +71,9 @@ void      cs_ws_conn_detach     (CsWsConn   *conn);
 gsize     cs_ws_conn_queued     (CsWsConn   *conn);
 
 /* Sockets of many connections waited on as one main-loop source. */
-CsWsPoller *cs_ws_poller_new   (void);
+CsWsPoller *cs_ws_poller_new   (gboolean    ring);
+/* Whether cs_ws_conns_flush () writes @poller's sockets in one call. */
+gboolean    cs_ws_poller_batches (CsWsPoller *poller);
 CsWsPoller *cs_ws_poller_ref   (CsWsPoller *poller);
 void        cs_ws_poller_unref (CsWsPoller *poller);
 

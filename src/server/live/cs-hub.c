@@ -315,6 +315,28 @@ invalidate_members (CsHub   *hub,
     g_hash_table_remove (hub->members, ev->room_id);
 }
 
+/* Writes what client_send_event () queued for @touched's clients. */
+static void
+flush_touched (CsHub     *hub,
+               GPtrArray *touched)
+{
+  g_autofree CsWsConn **conns = NULL;
+
+  if (touched == NULL || touched->len == 0)
+    return;
+  conns = g_new (CsWsConn *, touched->len);
+  for (guint i = 0; i < touched->len; i++)
+    {
+      Client *c = g_ptr_array_index (touched, i);
+
+      c->to_flush = FALSE;
+      conns[i] = c->ws;
+    }
+  cs_metrics_add (hub->metrics, CS_COUNT_WS_RING_WRITES, cs_ws_conns_flush (conns, touched->len));
+  for (guint i = 0; i < touched->len; i++)
+    client_unref (g_ptr_array_index (touched, i));
+}
+
 static void
 deliver_events (GPtrArray *events,
                 gpointer   data)
@@ -322,9 +344,10 @@ deliver_events (GPtrArray *events,
   CsHub *hub = data;
   /* One write per socket for the whole batch: at high rates a batch holds
    * many events, and a write per frame would cost a system call per
-   * delivery. A batch of one event (low rates) is written at once,
-   * without queueing. */
-  g_autoptr(GPtrArray) touched = events->len > 1 ? g_ptr_array_new () : NULL;
+   * delivery. Those writes go out together, in one system call, when the
+   * poller has a ring (cs_ws_conns_flush); without one, a batch of one
+   * event (low rates) is written at once, without queueing. */
+  g_autoptr(GPtrArray) touched = events->len > 1 || cs_ws_poller_batches (hub->poller) ? g_ptr_array_new () : NULL;
 
   for (guint i = 0; i < events->len; i++)
     {
@@ -341,14 +364,7 @@ deliver_events (GPtrArray *events,
       for (guint k = 0; k < clients->len; k++)
         client_send_event (g_ptr_array_index (clients, k), ev, frame, own, touched);
     }
-  for (guint i = 0; touched && i < touched->len; i++)
-    {
-      Client *c = g_ptr_array_index (touched, i);
-
-      c->to_flush = FALSE;
-      cs_ws_conn_flush (c->ws);
-      client_unref (c);
-    }
+  flush_touched (hub, touched);
 }
 
 /* ---- sync -------------------------------------------------------------- */
@@ -1162,7 +1178,7 @@ cs_hub_new (CsConfig    *config,
   hub->typing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, typing_free);
   hub->members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) cs_ids_unref);
   hub->room_sockets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, room_sockets_free);
-  hub->poller = cs_ws_poller_new ();
+  hub->poller = cs_ws_poller_new (hub->config->ws_io_uring);
   cs_bus_subscribe (bus, &subscriber, hub);
   return hub;
 }
