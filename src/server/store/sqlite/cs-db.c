@@ -266,7 +266,7 @@ cs_db_open (const char *path,
 
   db->engine = &cs_engine_sqlite;
   rc = sqlite3_open_v2 (path, &S (db)->handle,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, cs_db_vfs ());
   if (rc != SQLITE_OK)
     {
       g_set_error (error, CAU_ERROR, CAU_ERROR_INTERNAL, "Cannot open the database %s: %s",

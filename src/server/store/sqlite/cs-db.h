@@ -31,6 +31,11 @@ extern const CsOpsOps           cs_sqlite_ops_ops;
 /* Opens @path in WAL mode with synchronous=FULL. A read-only connection sets
  * query_only. The writer runs the migrations (cs_db_migrate) once, before
  * any reader opens. */
+/* SQLite's file layer with a commit's WAL writes gathered into one
+ * (cs-db-vfs.c); cs_db_open () opens every database with it. */
+#define CS_DB_VFS "causerie"
+const char   *cs_db_vfs       (void);
+
 CsDb         *cs_db_open      (const char  *path,
                                gboolean     read_only,
                                GError     **error);
