@@ -9,6 +9,8 @@
  *   (b) persisted sends/s from 100 clients across 10 rooms;
  *   (c) the server time of a 100-message history page in a room of
  *       1,000,000 messages, against a /healthz round trip.
+ * The WebSocket clients are raw epoll sockets speaking RFC 6455 themselves,
+ * so that their cost stays out of the figures (real clients have their own machines).
  * Every figure comes with a reference measured in the same process. Timings
  * are printed, never asserted: the exit status is non-zero only when
  * something broke (the server did not start, a message was lost, a request
@@ -29,17 +31,23 @@
  */
 #define _GNU_SOURCE
 
+#include <errno.h>
 #include <fcntl.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cau-json.h"
@@ -86,7 +94,7 @@ typedef struct {
   char        *pid;
   char        *base_url;
   char        *metrics_url;  /* the metrics listener's /metrics */
-  char        *ws_url;
+  guint16      port;         /* the server's, on 127.0.0.1 (WebSockets: WS_PATH) */
   SoupSession *session;
   char        *admin_token;
   GPtrArray   *tokens;      /* per user */
@@ -216,9 +224,8 @@ server_start (Bench   *b,
       return FALSE;
     }
   g_free (b->base_url);
-  g_free (b->ws_url);
   b->base_url = g_strdup_printf ("http://127.0.0.1:%u", (guint) port);
-  b->ws_url = g_strdup_printf ("ws://127.0.0.1:%u/api/ws", (guint) port);
+  b->port = (guint16) port;
   return TRUE;
 }
 
@@ -513,8 +520,27 @@ create_rooms (Bench   *b,
 
 /* ---- WebSocket clients ------------------------------------------------- */
 
+/* The clients speak RFC 6455 themselves on raw sockets, one epoll set per
+ * thread, so that their own cost stays small beside the server's: they run
+ * on the same cores as the server, where real clients each have their own
+ * machine, and a libsoup client with a GLib main loop over hundreds of
+ * sources spent more CPU per delivery than the server did. */
+
+#define WS_PATH         "/api/ws"
+#define WS_GUID         "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+#define WS_IN_SIZE      65536              /* a client's input buffer, to begin with */
+#define WS_READ_MIN     16384              /* the least room a read() gets */
+#define WS_FRAME_MAX    (16 * 1024 * 1024) /* a longer frame from the server is an error */
+#define WS_HEADERS_MAX  16384              /* the handshake's answer, headers only */
+#define WS_TIMEOUT_S    60                 /* connect and handshake, as libsoup's session had */
+#define POLL_EVENTS     64
+#define CLOSE_WAIT_US   (3 * G_USEC_PER_SEC)
+
+enum { OP_CONT = 0x0, OP_TEXT = 0x1, OP_BINARY = 0x2, OP_CLOSE = 0x8, OP_PING = 0x9, OP_PONG = 0xA };
+
 typedef enum { FRAME_OTHER, FRAME_MESSAGE, FRAME_ACK, FRAME_PONG, FRAME_ERROR, FRAME_READY, FRAME_SYNCED } FrameKind;
-typedef enum { PHASE_FANOUT, PHASE_THROUGHPUT } Phase;
+/* PHASE_IDLE: one socket that only pings (idle_ping_rtt). */
+typedef enum { PHASE_FANOUT, PHASE_THROUGHPUT, PHASE_IDLE } Phase;
 
 typedef struct {
   Phase        phase;
@@ -537,26 +563,35 @@ typedef struct {
 typedef struct _Worker Worker;
 
 typedef struct {
-  Worker                  *worker;
-  guint                    index;      /* global client index = user index */
-  const char              *room_id;
-  SoupWebsocketConnection *ws;
-  guint8                  *seen;       /* (a): bitmap of message numbers received */
-  guint                    in_flight;  /* (b) */
-  guint                    counter;    /* (b) */
-  gboolean                 synced;     /* its first sync answered: live */
+  Worker      *worker;
+  guint        index;      /* global client index = user index */
+  const char  *room_id;
+  const char  *token;
+  int          fd;         /* -1 before the handshake and once closed */
+  guint8      *in;         /* bytes read and not yet parsed */
+  gsize        in_len;
+  gsize        in_size;
+  GByteArray  *out;        /* bytes the socket did not take yet (rare), or NULL */
+  gboolean     close_sent;
+  guint8      *seen;       /* (a): bitmap of message numbers received */
+  guint        in_flight;  /* (b) */
+  guint        counter;    /* (b) */
+  gboolean     synced;     /* its first sync answered: live */
 } Client;
 
 struct _Worker {
   Run          *run;
   guint         index;
-  GMainContext *context;
-  GMainLoop    *loop;
-  SoupSession  *session;
+  int           epfd;
+  guint32       rng;           /* xorshift32, for the frames' masks */
+  GByteArray   *frame;         /* the frame being masked */
   GPtrArray    *clients;
-  guint         connecting;    /* handshakes not yet answered; G_MAXUINT once one failed */
-  guint         next_connect;  /* the next client to start connecting */
+  guint         open;          /* clients with a socket */
+  guint         connecting;    /* clients not yet synced; G_MAXUINT once one failed */
+  guint         next_connect;  /* the next client to connect */
   gboolean      started;
+  gboolean      closing;       /* the phase is over: frames are read and dropped */
+  gboolean      told_broken;   /* a broken socket was reported (once) */
   guint         next_msg;      /* (a): next message number to consider */
   gint64        ping_sent;     /* 0 when no ping is outstanding */
   gint64        last_ping;
@@ -565,6 +600,7 @@ struct _Worker {
   gint64       *first;         /* (a): per message, the earliest delivery latency */
   GArray       *pings;         /* ping/pong round trips under load, µs */
   guint64       expected, delivered, duplicates, sent, acks, acks_counted, errors;
+  guint64       broken;        /* sockets lost or speaking bad WebSocket during the phase */
 };
 
 static FrameKind
@@ -620,16 +656,173 @@ parse_body (const char *text,
   return sscanf (buf, "n=%u t=%" G_GINT64_FORMAT, n, t) == 2;
 }
 
+static void ready_one (Worker *w, gboolean ok);
+
+static guint32
+worker_random (Worker *w)
+{
+  guint32 x = w->rng;
+
+  x ^= x << 13;
+  x ^= x >> 17;
+  x ^= x << 5;
+  return w->rng = x;
+}
+
+/* Closes the socket, without a word. */
+static void
+client_shut (Client *c)
+{
+  if (c->fd < 0)
+    return;
+  epoll_ctl (c->worker->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+  close (c->fd);
+  c->fd = -1;
+  c->worker->open--;
+  if (c->out)
+    g_byte_array_set_size (c->out, 0);
+}
+
+/* The socket broke, or the server closed it or spoke bad WebSocket: while
+ * a phase runs, that is a failure, reported once per thread. */
+static void
+client_lost (Client     *c,
+             const char *why)
+{
+  Worker *w = c->worker;
+
+  if (c->fd < 0)
+    return;
+  if (!w->closing)
+    {
+      if (!w->told_broken)
+        g_printerr ("bench: WebSocket %u: %s\n", c->index, why);
+      w->told_broken = TRUE;
+      w->broken++;
+      if (!c->synced && w->connecting != G_MAXUINT && w->run->phase != PHASE_IDLE)
+        ready_one (w, FALSE);
+    }
+  client_shut (c);
+}
+
+static void
+client_watch (Client   *c,
+              gboolean  out)
+{
+  struct epoll_event ev = { .events = EPOLLIN | (out ? EPOLLOUT : 0), .data.ptr = c };
+
+  epoll_ctl (c->worker->epfd, EPOLL_CTL_MOD, c->fd, &ev);
+}
+
+/* One send(); what the socket does not take waits for EPOLLOUT, behind
+ * anything already waiting. */
+static void
+client_write (Client       *c,
+              const guint8 *data,
+              gsize         len)
+{
+  ssize_t n = 0;
+
+  if (c->fd < 0)
+    return;
+  if (c->out == NULL || c->out->len == 0)
+    {
+      do
+        n = send (c->fd, data, len, MSG_NOSIGNAL);
+      while (n < 0 && errno == EINTR);
+      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+        {
+          client_lost (c, g_strerror (errno));
+          return;
+        }
+      n = MAX (n, 0);
+      if ((gsize) n == len)
+        return;
+      if (c->out == NULL)
+        c->out = g_byte_array_new ();
+      client_watch (c, TRUE);
+    }
+  g_byte_array_append (c->out, data + n, len - n);
+}
+
+static void
+client_flush (Client *c)
+{
+  ssize_t n;
+
+  if (c->fd < 0 || c->out == NULL || c->out->len == 0)
+    return;
+  n = send (c->fd, c->out->data, c->out->len, MSG_NOSIGNAL);
+  if (n < 0)
+    {
+      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+        client_lost (c, g_strerror (errno));
+      return;
+    }
+  g_byte_array_remove_range (c->out, 0, n);
+  if (c->out->len == 0)
+    client_watch (c, FALSE);
+}
+
+/* A masked frame, as a client's must be. */
+static void
+client_send_frame (Client       *c,
+                   guint8        opcode,
+                   const guint8 *payload,
+                   gsize         len)
+{
+  Worker *w = c->worker;
+  guint32 key = worker_random (w);
+  guint8 *data, *mask;
+  gsize head = 2;
+
+  g_byte_array_set_size (w->frame, 14 + len);
+  data = w->frame->data;
+  data[0] = 0x80 | opcode;
+  if (len < 126)
+    data[1] = 0x80 | len;
+  else if (len <= 0xffff)
+    {
+      data[1] = 0x80 | 126;
+      data[2] = len >> 8;
+      data[3] = len & 0xff;
+      head = 4;
+    }
+  else
+    {
+      data[1] = 0x80 | 127;
+      for (guint i = 0; i < 8; i++)
+        data[2 + i] = ((guint64) len >> (56 - 8 * i)) & 0xff;
+      head = 10;
+    }
+  mask = data + head;
+  memcpy (mask, &key, 4);
+  head += 4;
+  for (gsize i = 0; i < len; i++)
+    data[head + i] = payload[i] ^ mask[i & 3];
+  client_write (c, data, head + len);
+}
+
+static void
+client_send_text (Client     *c,
+                  const char *text,
+                  gsize       len)
+{
+  client_send_frame (c, OP_TEXT, (const guint8 *) text, len);
+}
+
 static void
 client_send (Client     *c,
              const char *txn_prefix,
              guint       n)
 {
-  g_autofree char *frame = g_strdup_printf ("{\"type\":\"send\",\"room_id\":\"%s\",\"txn_id\":\"%s-%u-%u\","
-                                            "\"body\":\"bench n=%u t=%" G_GINT64_FORMAT "\"}",
-                                            c->room_id, txn_prefix, c->index, n, n, now_us ());
+  char frame[512];
+  int len = g_snprintf (frame, sizeof frame, "{\"type\":\"send\",\"room_id\":\"%s\",\"txn_id\":\"%s-%u-%u\","
+                        "\"body\":\"bench n=%u t=%" G_GINT64_FORMAT "\"}",
+                        c->room_id, txn_prefix, c->index, n, n, now_us ());
 
-  soup_websocket_connection_send_text (c->ws, frame);
+  g_assert (len > 0 && (gsize) len < sizeof frame);
+  client_send_text (c, frame, len);
   c->worker->sent++;
 }
 
@@ -694,8 +887,6 @@ on_ack (Client     *c,
     }
 }
 
-static void ready_one (Worker *w, gboolean ok);
-
 /* What the desktop client does on `ready`: a first frame `sync` from
  * ready's seq. The server holds a new socket's events until its first
  * frame (up to [websocket] first_frame_grace_ms), so a client that never
@@ -716,22 +907,26 @@ client_sync (Client     *c,
       seq = 0;
     }
   frame = g_strdup_printf ("{\"type\":\"sync\",\"since\":%" G_GINT64_FORMAT "}", seq);
-  soup_websocket_connection_send_text (c->ws, frame);
+  client_send_text (c, frame, strlen (frame));
 }
 
+/* A text frame from the server, received at @now. */
 static void
-message_cb (SoupWebsocketConnection *ws,
-            gint                     type,
-            GBytes                  *message,
-            gpointer                 data)
+client_text (Client     *c,
+             const char *text,
+             gsize       len,
+             gint64      now)
 {
-  Client *c = data;
   Worker *w = c->worker;
-  gsize len;
-  const char *text = g_bytes_get_data (message, &len);
-  gint64 now = now_us ();
+  FrameKind kind;
 
-  switch (frame_kind (text, len))
+  if (w->closing)
+    return;
+  kind = frame_kind (text, len);
+  /* The idle reference only pings. */
+  if (w->run->phase == PHASE_IDLE && kind != FRAME_PONG)
+    return;
+  switch (kind)
     {
     case FRAME_MESSAGE:
       on_delivery (c, text, len, now);
@@ -764,7 +959,272 @@ message_cb (SoupWebsocketConnection *ws,
     }
 }
 
-static void client_connect (Client *c);
+/* Handles the whole frames in the input buffer (the server's are never
+ * masked) and keeps the rest for the next read. */
+static void
+client_parse (Client *c,
+              gint64  now)
+{
+  Worker *w = c->worker;
+  gsize pos = 0;
+
+  while (c->fd >= 0 && c->in_len - pos >= 2)
+    {
+      const guint8 *p = c->in + pos;
+      gsize avail = c->in_len - pos, head = 2;
+      guint64 len = p[1] & 0x7f;
+      guint8 opcode = p[0] & 0x0f;
+
+      if (len == 126)
+        {
+          if (avail < 4)
+            break;
+          len = (guint64) p[2] << 8 | p[3];
+          head = 4;
+        }
+      else if (len == 127)
+        {
+          if (avail < 10)
+            break;
+          len = 0;
+          for (guint i = 0; i < 8; i++)
+            len = len << 8 | p[2 + i];
+          head = 10;
+        }
+      if ((p[0] & 0x70) || (p[1] & 0x80))
+        {
+          client_lost (c, "a frame from the server with reserved bits or a mask");
+          break;
+        }
+      if (len > WS_FRAME_MAX)
+        {
+          g_autofree char *why = g_strdup_printf ("a frame of %" G_GUINT64_FORMAT " bytes from the server", len);
+
+          client_lost (c, why);
+          break;
+        }
+      if (avail - head < len)
+        break;
+      pos += head + len;
+      switch (opcode)
+        {
+        case OP_TEXT:
+          if (!(p[0] & 0x80))
+            client_lost (c, "a fragmented message from the server");
+          else
+            client_text (c, (const char *) p + head, len, now);
+          break;
+        case OP_PING:
+          client_send_frame (c, OP_PONG, p + head, len);
+          break;
+        case OP_PONG:
+          break;
+        case OP_CLOSE:
+          if (!c->close_sent)
+            {
+              client_send_frame (c, OP_CLOSE, p + head, MIN (len, 2));
+              c->close_sent = TRUE;
+            }
+          if (w->closing)
+            client_shut (c);
+          else
+            client_lost (c, "the server closed the WebSocket");
+          break;
+        default:
+          {
+            g_autofree char *why = g_strdup_printf ("an unexpected frame (opcode %u) from the server", opcode);
+
+            client_lost (c, why);
+          }
+          break;
+        }
+    }
+  if (c->fd < 0)
+    c->in_len = 0;
+  else if (pos > 0)
+    {
+      memmove (c->in, c->in + pos, c->in_len - pos);
+      c->in_len -= pos;
+    }
+}
+
+/* Reads until the socket has nothing more, parsing after each read. */
+static void
+client_read (Client *c)
+{
+  while (c->fd >= 0)
+    {
+      gsize room;
+      ssize_t n;
+
+      if (c->in_size - c->in_len < WS_READ_MIN)
+        {
+          c->in_size = MAX (c->in_size * 2, c->in_len + WS_READ_MIN);
+          c->in = g_realloc (c->in, c->in_size);
+        }
+      room = c->in_size - c->in_len;
+      n = read (c->fd, c->in + c->in_len, room);
+      if (n > 0)
+        {
+          c->in_len += n;
+          client_parse (c, now_us ());
+          if ((gsize) n < room)
+            return;
+        }
+      else if (n == 0)
+        client_lost (c, "the server closed the connection");
+      else if (errno == EAGAIN || errno == EWOULDBLOCK)
+        return;
+      else if (errno != EINTR)
+        client_lost (c, g_strerror (errno));
+    }
+}
+
+static char *
+ws_accept_key (const char *key)
+{
+  g_autoptr(GChecksum) sha1 = g_checksum_new (G_CHECKSUM_SHA1);
+  guint8 digest[20];
+  gsize len = sizeof digest;
+
+  g_checksum_update (sha1, (const guchar *) key, -1);
+  g_checksum_update (sha1, (const guchar *) WS_GUID, -1);
+  g_checksum_get_digest (sha1, digest, &len);
+  return g_base64_encode (digest, len);
+}
+
+static gboolean
+write_all (int          fd,
+           const char  *data,
+           gsize        len,
+           GError     **error)
+{
+  while (len > 0)
+    {
+      ssize_t n = send (fd, data, len, MSG_NOSIGNAL);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "write: %s", g_strerror (errno));
+          return FALSE;
+        }
+      data += n;
+      len -= n;
+    }
+  return TRUE;
+}
+
+/* The opening handshake, blocking (WS_TIMEOUT_S at most), then the socket
+ * joins the thread's epoll set, non-blocking. Bytes the server sent past
+ * its headers (`ready` may come at once) start the frame stream. */
+static gboolean
+client_connect (Client  *c,
+                GError **error)
+{
+  Worker *w = c->worker;
+  Bench *b = w->run->bench;
+  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons (b->port),
+                              .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  struct timeval timeout = { WS_TIMEOUT_S, 0 };
+  struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
+  guint8 nonce[16];
+  g_autofree char *key = NULL, *expected = NULL, *request = NULL;
+  char head[WS_HEADERS_MAX + 1];
+  const char *end = NULL, *line;
+  gsize got = 0, head_len;
+  gboolean accepted = FALSE;
+  int fd, one = 1;
+
+  for (guint i = 0; i < sizeof nonce; i++)
+    nonce[i] = g_random_int_range (0, 256);
+  key = g_base64_encode (nonce, sizeof nonce);
+  expected = ws_accept_key (key);
+  request = g_strdup_printf ("GET " WS_PATH " HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nUpgrade: websocket\r\n"
+                             "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: %s\r\n"
+                             "Authorization: Bearer %s\r\n\r\n", b->port, key, c->token);
+  fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "socket: %s", g_strerror (errno));
+      return FALSE;
+    }
+  setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  setsockopt (fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+  /* Small frames go out at once, as a browser's WebSocket does. */
+  setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if (connect (fd, (struct sockaddr *) &addr, sizeof addr) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "connect: %s", g_strerror (errno));
+      goto fail;
+    }
+  if (!write_all (fd, request, strlen (request), error))
+    goto fail;
+  while (end == NULL)
+    {
+      ssize_t n;
+
+      if (got == WS_HEADERS_MAX)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the answer's headers pass %d bytes", WS_HEADERS_MAX);
+          goto fail;
+        }
+      n = recv (fd, head + got, WS_HEADERS_MAX - got, 0);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the handshake's answer: %s",
+                       n == 0 ? "the server closed the connection" : g_strerror (errno));
+          goto fail;
+        }
+      got += n;
+      head[got] = '\0';
+      end = memmem (head, got, "\r\n\r\n", 4);
+    }
+  head_len = end + 4 - head;
+  if (!g_str_has_prefix (head, "HTTP/1.1 101 ") && !g_str_has_prefix (head, "HTTP/1.1 101\r"))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the server answered “%.*s”",
+                   (int) (strstr (head, "\r\n") - head), head);
+      goto fail;
+    }
+  for (line = strstr (head, "\r\n") + 2; line < end; line = strstr (line, "\r\n") + 2)
+    if (g_ascii_strncasecmp (line, "Sec-WebSocket-Accept:", strlen ("Sec-WebSocket-Accept:")) == 0)
+      {
+        const char *value = line + strlen ("Sec-WebSocket-Accept:");
+
+        while (*value == ' ' || *value == '\t')
+          value++;
+        accepted = strncmp (value, expected, strlen (expected)) == 0 &&
+                   strchr ("\r \t", value[strlen (expected)]) != NULL;
+      }
+  if (!accepted)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "no Sec-WebSocket-Accept of %s in the answer", expected);
+      goto fail;
+    }
+  c->in_size = MAX (WS_IN_SIZE, got - head_len + WS_READ_MIN);
+  c->in = g_malloc (c->in_size);
+  c->in_len = got - head_len;
+  memcpy (c->in, head + head_len, c->in_len);
+  if (fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) | O_NONBLOCK) != 0 ||
+      epoll_ctl (w->epfd, EPOLL_CTL_ADD, fd, &ev) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "epoll: %s", g_strerror (errno));
+      goto fail;
+    }
+  c->fd = fd;
+  w->open++;
+  if (c->in_len > 0)
+    client_parse (c, now_us ());
+  return TRUE;
+
+fail:
+  close (fd);
+  return FALSE;
+}
 
 static void
 ready_one (Worker   *w,
@@ -774,12 +1234,8 @@ ready_one (Worker   *w,
 
   if (!ok)
     w->connecting = G_MAXUINT;
-  else if (w->connecting != G_MAXUINT && --w->connecting > 0)
-    {
-      if (w->next_connect < w->clients->len)
-        client_connect (g_ptr_array_index (w->clients, w->next_connect++));
-      return;
-    }
+  else if (--w->connecting > 0)
+    return;
   g_mutex_lock (&run->lock);
   run->n_ready++;
   if (!ok)
@@ -788,37 +1244,53 @@ ready_one (Worker   *w,
   g_mutex_unlock (&run->lock);
 }
 
+/* Opens the next sockets, CONNECT_PARALLEL at most between the handshake
+ * and `synced`. */
 static void
-connected_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      data)
+connect_more (Worker *w)
 {
-  Client *c = data;
-  g_autoptr(GError) error = NULL;
-
-  c->ws = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
-  if (c->ws == NULL)
+  while (w->connecting != G_MAXUINT && w->next_connect < w->clients->len &&
+         w->next_connect - (w->clients->len - w->connecting) < CONNECT_PARALLEL)
     {
-      g_printerr ("bench: WebSocket %u did not connect: %s\n", c->index, error->message);
-      if (c->worker->connecting != G_MAXUINT)
-        ready_one (c->worker, FALSE);
-      return;
+      Client *c = g_ptr_array_index (w->clients, w->next_connect++);
+      g_autoptr(GError) error = NULL;
+
+      if (!client_connect (c, &error))
+        {
+          g_printerr ("bench: WebSocket %u did not connect: %s\n", c->index, error->message);
+          ready_one (w, FALSE);
+        }
     }
-  soup_websocket_connection_set_keepalive_interval (c->ws, 0);
-  /* Connected once `synced` answers the first frame (message_cb). */
-  g_signal_connect (c->ws, "message", G_CALLBACK (message_cb), c);
 }
 
+/* Waits up to @timeout_us for the sockets, then reads and writes what
+ * they have. */
 static void
-client_connect (Client *c)
+worker_poll (Worker *w,
+             gint64  timeout_us)
 {
-  Bench *b = c->worker->run->bench;
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", b->ws_url);
-  g_autofree char *auth = g_strconcat ("Bearer ", (char *) g_ptr_array_index (b->tokens, c->index), NULL);
+  static gboolean no_pwait2;
+  struct epoll_event events[POLL_EVENTS];
+  struct timespec ts = { timeout_us / G_USEC_PER_SEC, (timeout_us % G_USEC_PER_SEC) * 1000 };
+  int n = -1;
 
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-  soup_session_websocket_connect_async (c->worker->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
-                                        connected_cb, c);
+  if (!no_pwait2)
+    {
+      n = epoll_pwait2 (w->epfd, events, POLL_EVENTS, &ts, NULL);
+      if (n < 0 && errno == ENOSYS)
+        no_pwait2 = TRUE;
+    }
+  if (no_pwait2)
+    n = epoll_wait (w->epfd, events, POLL_EVENTS, (int) ((timeout_us + 999) / 1000));
+  for (int i = 0; i < n; i++)
+    {
+      Client *c = events[i].data.ptr;
+
+      if (events[i].events & EPOLLOUT)
+        client_flush (c);
+      if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+        client_read (c);
+    }
 }
 
 /* (a): every message is scheduled at start + n × interval; message n goes
@@ -869,65 +1341,95 @@ throughput_tick (Worker *w,
   return now < start + run->duration_us || (in_flight > 0 && now < start + run->duration_us + DRAIN_US);
 }
 
+/* Sends what is due; FALSE once the phase is over for this thread. */
 static gboolean
-tick_cb (gpointer data)
+worker_tick (Worker *w,
+             gint64  now)
 {
-  Worker *w = data;
   Run *run = w->run;
-  gint64 now = now_us ();
   gint64 start = __atomic_load_n (&run->start_us, __ATOMIC_ACQUIRE);
-  gboolean more;
 
   if (__atomic_load_n (&run->abort, __ATOMIC_ACQUIRE))
-    {
-      g_main_loop_quit (w->loop);
-      return G_SOURCE_REMOVE;
-    }
+    return FALSE;
   if (start == 0 || now < start)
-    return G_SOURCE_CONTINUE;
+    return TRUE;
   /* A ping now and then on the first socket: the loop's own latency floor. */
   if (w->ping_sent == 0 && now - w->last_ping >= PING_EVERY_US && w->clients->len > 0)
     {
-      Client *c = g_ptr_array_index (w->clients, 0);
-
       w->ping_sent = w->last_ping = now_us ();
-      soup_websocket_connection_send_text (c->ws, "{\"type\":\"ping\"}");
+      client_send_text (g_ptr_array_index (w->clients, 0), "{\"type\":\"ping\"}", strlen ("{\"type\":\"ping\"}"));
     }
-  more = run->phase == PHASE_FANOUT ? fanout_tick (w, now, start) : throughput_tick (w, now, start);
-  if (!more)
-    {
-      g_main_loop_quit (w->loop);
-      return G_SOURCE_REMOVE;
-    }
-  return G_SOURCE_CONTINUE;
+  return run->phase == PHASE_FANOUT ? fanout_tick (w, now, start) : throughput_tick (w, now, start);
 }
 
+/* How long the thread may wait for its sockets: until its next message of
+ * (a), its next ping or the start, and 1 ms at most (the end of the phase
+ * and the abort flag are looked at in between). */
+static gint64
+worker_timeout (Worker *w,
+                gint64  now)
+{
+  Run *run = w->run;
+  gint64 start = __atomic_load_n (&run->start_us, __ATOMIC_ACQUIRE);
+  gint64 due = now + 1000;
+
+  if (start == 0)
+    return 1000;
+  if (now < start)
+    return MIN (start - now, 1000);
+  if (w->ping_sent == 0 && w->clients->len > 0)
+    due = MIN (due, w->last_ping + PING_EVERY_US);
+  if (run->phase == PHASE_FANOUT)
+    for (guint n = w->next_msg; n < run->total_msgs && n < w->next_msg + FANOUT_SENDERS; n++)
+      if ((n % FANOUT_SENDERS) % run->n_threads == w->index)
+        {
+          due = MIN (due, start + (gint64) n * run->interval_us);
+          break;
+        }
+  return MAX (due - now, 0);
+}
+
+/* The closing handshake (1000) on every open socket, then up to
+ * CLOSE_WAIT_US for the server's close frames, reading and dropping
+ * anything else. */
 static void
 close_clients (Worker *w)
 {
-  gint64 deadline = now_us () + 3 * G_USEC_PER_SEC;
-  gboolean open = TRUE;
+  static const guint8 normal[2] = { 1000 >> 8, 1000 & 0xff };
+  gint64 deadline = now_us () + CLOSE_WAIT_US, now;
 
+  w->closing = TRUE;
   for (guint i = 0; i < w->clients->len; i++)
     {
       Client *c = g_ptr_array_index (w->clients, i);
 
-      if (c->ws && soup_websocket_connection_get_state (c->ws) == SOUP_WEBSOCKET_STATE_OPEN)
-        soup_websocket_connection_close (c->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-    }
-  while (open && now_us () < deadline)
-    {
-      open = FALSE;
-      for (guint i = 0; i < w->clients->len; i++)
+      if (c->fd >= 0 && !c->close_sent)
         {
-          Client *c = g_ptr_array_index (w->clients, i);
-
-          if (c->ws && soup_websocket_connection_get_state (c->ws) != SOUP_WEBSOCKET_STATE_CLOSED)
-            open = TRUE;
+          client_send_frame (c, OP_CLOSE, normal, sizeof normal);
+          c->close_sent = TRUE;
         }
-      if (open)
-        g_main_context_iteration (w->context, TRUE);
     }
+  while (w->open > 0 && (now = now_us ()) < deadline)
+    worker_poll (w, deadline - now);
+  for (guint i = 0; i < w->clients->len; i++)
+    client_shut (g_ptr_array_index (w->clients, i));
+}
+
+static Client *
+client_new (Worker     *w,
+            guint       index,
+            const char *room_id,
+            const char *token)
+{
+  Client *c = g_new0 (Client, 1);
+
+  c->worker = w;
+  c->index = index;
+  c->room_id = room_id;
+  c->token = token;
+  c->fd = -1;
+  g_ptr_array_add (w->clients, c);
+  return c;
 }
 
 static void
@@ -935,9 +1437,10 @@ client_free (gpointer data)
 {
   Client *c = data;
 
-  if (c->ws)
-    g_signal_handlers_disconnect_by_data (c->ws, c);
-  g_clear_object (&c->ws);
+  client_shut (c);
+  g_free (c->in);
+  if (c->out)
+    g_byte_array_unref (c->out);
   g_free (c->seen);
   g_free (c);
 }
@@ -948,40 +1451,36 @@ worker_main (gpointer data)
   Worker *w = data;
   Run *run = w->run;
   Bench *b = run->bench;
-  g_autoptr(GSource) tick = NULL;
 
-  g_main_context_push_thread_default (w->context);
-  w->session = soup_session_new_with_options ("max-conns", 4096, "max-conns-per-host", 4096,
-                                              "timeout", 60, NULL);
   for (guint i = w->index; i < run->n_clients; i += run->n_threads)
     {
-      Client *c = g_new0 (Client, 1);
+      Client *c = client_new (w, i, run->phase == PHASE_FANOUT ? b->fan_room
+                                                               : g_ptr_array_index (b->rooms_b, i % N_ROOMS_B),
+                              g_ptr_array_index (b->tokens, i));
 
-      c->worker = w;
-      c->index = i;
-      c->room_id = run->phase == PHASE_FANOUT ? b->fan_room : g_ptr_array_index (b->rooms_b, i % N_ROOMS_B);
       if (run->phase == PHASE_FANOUT)
         c->seen = g_malloc0 (run->total_msgs / 8 + 1);
-      g_ptr_array_add (w->clients, c);
     }
   w->connecting = w->clients->len;
   w->expected = (guint64) run->total_msgs * w->clients->len;
   w->first = g_new (gint64, run->total_msgs + 1);
   for (guint i = 0; i <= run->total_msgs; i++)
     w->first[i] = G_MAXINT64;
-  while (w->next_connect < MIN (w->clients->len, CONNECT_PARALLEL))
-    client_connect (g_ptr_array_index (w->clients, w->next_connect++));
+  if (w->connecting == 0)
+    {
+      w->connecting = 1;
+      ready_one (w, TRUE);
+    }
 
-  tick = g_timeout_source_new (1);
-  g_source_set_callback (tick, tick_cb, w, NULL);
-  g_source_attach (tick, w->context);
-  g_main_loop_run (w->loop);
-  g_source_destroy (tick);
+  while (TRUE)
+    {
+      connect_more (w);
+      if (!worker_tick (w, now_us ()))
+        break;
+      worker_poll (w, worker_timeout (w, now_us ()));
+    }
 
   close_clients (w);
-  g_ptr_array_set_size (w->clients, 0);
-  g_clear_object (&w->session);
-  g_main_context_pop_thread_default (w->context);
   return NULL;
 }
 
@@ -993,8 +1492,10 @@ worker_new (Run  *run,
 
   w->run = run;
   w->index = index;
-  w->context = g_main_context_new ();
-  w->loop = g_main_loop_new (w->context, FALSE);
+  w->epfd = epoll_create1 (EPOLL_CLOEXEC);
+  g_assert (w->epfd >= 0);
+  w->rng = g_random_int () | 1;
+  w->frame = g_byte_array_new ();
   w->clients = g_ptr_array_new_with_free_func (client_free);
   w->latency = g_array_new (FALSE, FALSE, sizeof (gint64));
   w->acks_latency = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -1006,12 +1507,12 @@ static void
 worker_free (Worker *w)
 {
   g_ptr_array_unref (w->clients);
+  close (w->epfd);
+  g_byte_array_unref (w->frame);
   g_array_unref (w->latency);
   g_array_unref (w->acks_latency);
   g_array_unref (w->pings);
   g_free (w->first);
-  g_main_loop_unref (w->loop);
-  g_main_context_unref (w->context);
   g_free (w);
 }
 
@@ -1021,7 +1522,7 @@ typedef struct {
   GArray  *acks_latency;
   GArray  *first;          /* (a): per message, the earliest delivery */
   GArray  *pings;
-  guint64  expected, delivered, duplicates, sent, acks, acks_counted, errors;
+  guint64  expected, delivered, duplicates, sent, acks, acks_counted, errors, broken;
   gint64   server_cpu_us, client_cpu_us, wall_us;
   gint64   deliveries_metric, commits, writes;
 } Totals;
@@ -1049,6 +1550,7 @@ add_worker (Totals *t,
   t->acks += w->acks;
   t->acks_counted += w->acks_counted;
   t->errors += w->errors;
+  t->broken += w->broken;
 }
 
 /* Connects every client on its thread, lets the server settle, starts the
@@ -1122,78 +1624,38 @@ run_phase (Bench  *b,
 
 /* ---- references -------------------------------------------------------- */
 
-typedef struct {
-  GMainLoop               *loop;
-  SoupWebsocketConnection *ws;
-  gboolean                 got;
-} PingState;
-
-static void
-ping_connected_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      data)
-{
-  PingState *s = data;
-  g_autoptr(GError) error = NULL;
-
-  s->ws = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
-  if (s->ws == NULL)
-    g_printerr ("bench: the reference WebSocket did not connect: %s\n", error->message);
-  g_main_loop_quit (s->loop);
-}
-
-static void
-ping_message_cb (SoupWebsocketConnection *ws,
-                 gint                     type,
-                 GBytes                  *message,
-                 gpointer                 data)
-{
-  PingState *s = data;
-  gsize len;
-  const char *text = g_bytes_get_data (message, &len);
-
-  if (frame_kind (text, len) == FRAME_PONG)
-    {
-      s->got = TRUE;
-      g_main_loop_quit (s->loop);
-    }
-}
-
 /* Round trips of {"type":"ping"} on an idle socket: the floor of any
- * WebSocket latency on this machine. */
+ * WebSocket latency on this machine, measured with the same client code as
+ * the load. */
 static GArray *
 idle_ping_rtt (Bench *b,
                guint  count)
 {
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", b->ws_url);
-  g_autofree char *auth = g_strconcat ("Bearer ", b->admin_token, NULL);
-  GArray *rtt = g_array_new (FALSE, FALSE, sizeof (gint64));
-  PingState s = { g_main_loop_new (NULL, FALSE), NULL, FALSE };
+  Run run = { .phase = PHASE_IDLE, .bench = b, .n_threads = 1 };
+  Worker *w = worker_new (&run, 0);
+  Client *c = client_new (w, 0, NULL, b->admin_token);
+  g_autoptr(GError) error = NULL;
+  GArray *rtt;
 
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-  soup_session_websocket_connect_async (b->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL, ping_connected_cb, &s);
-  g_main_loop_run (s.loop);
-  if (s.ws != NULL)
-    {
-      g_signal_connect (s.ws, "message", G_CALLBACK (ping_message_cb), &s);
-      for (guint i = 0; i < count; i++)
-        {
-          gint64 t0 = now_us ();
-          guint timer = g_timeout_add_seconds (5, quit_loop_cb, s.loop);
+  if (!client_connect (c, &error))
+    g_printerr ("bench: the reference WebSocket did not connect: %s\n", error->message);
+  else
+    for (guint i = 0; i < count && c->fd >= 0; i++)
+      {
+        guint had = w->pings->len;
+        gint64 deadline, now;
 
-          s.got = FALSE;
-          soup_websocket_connection_send_text (s.ws, "{\"type\":\"ping\"}");
-          g_main_loop_run (s.loop);
-          if (!s.got)
-            break;
-          g_source_remove (timer);
-          g_array_append_val (rtt, (gint64) { now_us () - t0 });
-        }
-      g_signal_handlers_disconnect_by_data (s.ws, &s);
-      soup_websocket_connection_close (s.ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-      g_clear_object (&s.ws);
-    }
-  g_main_loop_unref (s.loop);
+        w->ping_sent = now_us ();
+        deadline = w->ping_sent + 5 * G_USEC_PER_SEC;
+        client_send_text (c, "{\"type\":\"ping\"}", strlen ("{\"type\":\"ping\"}"));
+        while (w->pings->len == had && c->fd >= 0 && (now = now_us ()) < deadline)
+          worker_poll (w, deadline - now);
+        if (w->pings->len == had)
+          break;
+      }
+  close_clients (w);
+  rtt = g_array_ref (w->pings);
+  worker_free (w);
   return rtt;
 }
 
@@ -1291,7 +1753,9 @@ bench_fanout (Bench *b,
           " missing, %" G_GUINT64_FORMAT " duplicates, %" G_GUINT64_FORMAT " error frames); %" G_GUINT64_FORMAT
           " messages sent\n", t.delivered, t.expected, t.expected - MIN (t.expected, t.delivered), t.duplicates,
           t.errors, t.sent);
-  print_latency ("(a) delivery latency, send to receipt at each member", t.latency, "[aim: p99 < 10 ms]");
+  /* Issue 18 aims at 5 ms at the moderate rate. */
+  print_latency ("(a) delivery latency, send to receipt at each member", t.latency,
+                 rate == b->p.fanout_rate ? "[aim: p99 < 5 ms]" : "[aim: p99 < 10 ms]");
   print_latency ("(a) breakdown: send to ack on the sender (commit path)", t.acks_latency, NULL);
   print_latency ("(a) breakdown: send to the first member's receipt, per message", t.first, NULL);
   print_latency ("(a) reference: ping/pong round trip, idle socket", idle, NULL);
@@ -1313,7 +1777,8 @@ bench_fanout (Bench *b,
   printf ("(a) benchmark client CPU: %.2f s (%.1f µs per delivery received)\n",
           t.client_cpu_us / 1e6, t.delivered ? (double) t.client_cpu_us / t.delivered : 0.0);
   record_fanout (b, rate, &t);
-  ok = ok && t.sent == run.total_msgs && t.delivered == t.expected && t.duplicates == 0 && t.errors == 0;
+  ok = ok && t.sent == run.total_msgs && t.delivered == t.expected && t.duplicates == 0 && t.errors == 0 &&
+       t.broken == 0;
   if (!ok)
     g_printerr ("bench: (a) failed: messages were lost, duplicated or refused\n");
   totals_clear (&t);
@@ -1351,10 +1816,10 @@ bench_throughput (Bench *b)
             100.0 * t.server_cpu_us / t.wall_us, (double) t.server_cpu_us / t.acks, t.client_cpu_us / 1e6);
   printf ("(b) reference: write + fdatasync rounds in the data directory: %.0f/s\n", fsync_rate (b));
   record_throughput (b, &t, seconds);
-  ok = ok && t.errors == 0 && t.acks == t.sent;
+  ok = ok && t.errors == 0 && t.broken == 0 && t.acks == t.sent;
   if (!ok)
     g_printerr ("bench: (b) failed: %" G_GUINT64_FORMAT " sends, %" G_GUINT64_FORMAT " acks, %" G_GUINT64_FORMAT
-                " error frames\n", t.sent, t.acks, t.errors);
+                " error frames, %" G_GUINT64_FORMAT " broken sockets\n", t.sent, t.acks, t.errors, t.broken);
   totals_clear (&t);
   return ok;
 }
@@ -1774,7 +2239,6 @@ tear_down (Bench *b)
   g_free (b->config_path);
   g_free (b->metrics_url);
   g_free (b->base_url);
-  g_free (b->ws_url);
   g_free (b->admin_token);
   g_ptr_array_unref (b->tokens);
   g_ptr_array_unref (b->user_ids);
