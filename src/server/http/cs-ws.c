@@ -32,6 +32,9 @@ struct _CsWsPoller {
   GSource  source;
   gint     ref_count;   /* the owner's and each connection's */
   int      epfd;
+  GQueue   timed;       /* connections whose ping tick is the poller's */
+  guint    tick_id;     /* ... one timer for all of them */
+  guint    tick_ms;
 #ifdef CS_HAVE_LIBURING
   gboolean        has_ring;
   struct io_uring ring;  /* many sockets' writes in one system call */
@@ -81,7 +84,10 @@ struct _CsWsConn {
   guint          pings_in_window;
 
   gint64         last_recv_us;
-  guint          ping_id;
+  guint          ping_id;        /* its own ping timer, without a poller */
+  GList          timed_link;     /* in poller->timed: the poller's timer pings it */
+  gint64         next_tick_us;
+  guint          tick_ms;
   guint          close_id;       /* the closing handshake's timer, and only that */
   guint          fail_id;        /* shuts from the main loop after a failed write */
   gboolean       close_sent;
@@ -91,6 +97,7 @@ struct _CsWsConn {
 };
 
 static void start_read   (CsWsConn *conn);
+static void stop_ticking (CsWsConn *conn);
 static void flush        (CsWsConn *conn);
 static void update_poll  (CsWsConn *conn);
 
@@ -137,7 +144,7 @@ cs_ws_conn_unref (CsWsConn *conn)
 {
   if (conn == NULL || !g_atomic_int_dec_and_test (&conn->ref_count))
     return;
-  g_clear_handle_id (&conn->ping_id, g_source_remove);
+  stop_ticking (conn);
   g_clear_handle_id (&conn->close_id, g_source_remove);
   g_clear_handle_id (&conn->fail_id, g_source_remove);
   stop_waiting (conn);
@@ -189,7 +196,7 @@ shut (CsWsConn *conn)
   if (conn->closed)
     return;
   conn->closed = TRUE;
-  g_clear_handle_id (&conn->ping_id, g_source_remove);
+  stop_ticking (conn);
   g_clear_handle_id (&conn->close_id, g_source_remove);
   g_clear_handle_id (&conn->fail_id, g_source_remove);
   stop_waiting (conn);
@@ -1320,6 +1327,7 @@ cs_ws_poller_unref (CsWsPoller *poller)
 {
   if (poller == NULL || --poller->ref_count > 0)
     return;
+  g_clear_handle_id (&poller->tick_id, g_source_remove);
   g_source_destroy (&poller->source);
   g_source_unref (&poller->source);
 }
@@ -1333,7 +1341,7 @@ ping_cb (gpointer data)
   if (silent_ms >= conn->peer_timeout_ms)
     {
       g_message ("Shutting a WebSocket whose peer has been silent for %" G_GINT64_FORMAT " ms", silent_ms);
-      conn->ping_id = 0;
+      conn->ping_id = 0;   /* removed by returning; shut () stops the rest */
       shut (conn);
       return G_SOURCE_REMOVE;
     }
@@ -1343,6 +1351,75 @@ ping_cb (gpointer data)
       enqueue (conn, ping);
     }
   return G_SOURCE_CONTINUE;
+}
+
+/* Ping timers. A connection of a poller is pinged by the poller's one
+ * timer: GLib walks every source of its context at each turn of the
+ * loop, and a timer per socket made each turn cost in proportion to the
+ * sockets open (a few turns per message). */
+
+static gboolean
+poller_tick_cb (gpointer data)
+{
+  CsWsPoller *poller = data;
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func ((GDestroyNotify) cs_ws_conn_unref);
+
+  for (GList *l = poller->timed.head; l; l = l->next)
+    {
+      CsWsConn *conn = l->data;
+
+      if (conn->next_tick_us <= now)
+        {
+          conn->next_tick_us = now + (gint64) conn->tick_ms * 1000;
+          g_ptr_array_add (due, cs_ws_conn_ref (conn));
+        }
+    }
+  /* A ping may shut its connection, which leaves the list. */
+  for (guint i = 0; i < due->len; i++)
+    {
+      CsWsConn *conn = g_ptr_array_index (due, i);
+
+      if (conn->timed_link.data)
+        ping_cb (conn);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_ticking (CsWsConn *conn,
+               guint     tick_ms)
+{
+  CsWsPoller *poller = conn->poller;
+
+  if (poller == NULL)
+    {
+      conn->ping_id = g_timeout_add (tick_ms, ping_cb, conn);
+      return;
+    }
+  conn->tick_ms = tick_ms;
+  conn->next_tick_us = g_get_monotonic_time () + (gint64) tick_ms * 1000;
+  conn->timed_link.data = conn;
+  g_queue_push_tail_link (&poller->timed, &conn->timed_link);
+  /* Every connection is pinged within a quarter of its tick of when it
+   * is due (at most 250 ms late). */
+  if (poller->tick_id == 0 || MIN (tick_ms / 4, 250) < poller->tick_ms)
+    {
+      g_clear_handle_id (&poller->tick_id, g_source_remove);
+      poller->tick_ms = MAX (MIN (tick_ms / 4, 250), 10);
+      poller->tick_id = g_timeout_add (poller->tick_ms, poller_tick_cb, poller);
+    }
+}
+
+static void
+stop_ticking (CsWsConn *conn)
+{
+  g_clear_handle_id (&conn->ping_id, g_source_remove);
+  if (conn->timed_link.data)
+    {
+      g_queue_unlink (&conn->poller->timed, &conn->timed_link);
+      conn->timed_link.data = NULL;
+    }
 }
 
 CsWsConn *
@@ -1400,7 +1477,7 @@ cs_ws_conn_new_polled (GIOStream           *stream,
   /* Ping at the configured interval, but check for a silent peer at least
    * as often as its timeout demands. */
   tick = MIN (config->ws_ping_interval_ms, MAX (config->ws_peer_timeout_ms / 2, 100));
-  conn->ping_id = g_timeout_add (tick, ping_cb, conn);
+  start_ticking (conn, tick);
   start_read (conn);
   return conn;
 }
