@@ -19,6 +19,11 @@
  * Usage: bench-server PATH-TO-causerie-server
  * BENCH_QUICK=1 shortens every phase (for trying the benchmark itself);
  * BENCH_CLIENT_THREADS sets the number of client threads (default 2);
+ * BENCH_PIN=1 runs the server on every CPU but the last and this client
+ *   on the last (the scheduler otherwise places the client's threads
+ *   beside the server's differently from run to run, and the server's CPU
+ *   per delivery, which pays for waking them on loopback, varies by a
+ *   third between runs of the same binary);
  * BENCH_PHASES picks phases by letter (BENCH_PHASES=c: the history page
  * only; default abcp), for comparing two builds phase by phase.
  *   (p) PostgreSQL beside SQLite: (a) and (b) again (those picked), in the same process,
@@ -40,6 +45,7 @@
 #include <libsoup/soup.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sched.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -192,6 +198,29 @@ env_uint (const char *name,
 
 /* ---- the server process ------------------------------------------------ */
 
+/* BENCH_PIN: the server's threads on CPUs 0..n-2, ours on n-1. Threads
+ * either side starts later inherit it. */
+static void
+pin_cpus (Bench *b)
+{
+  guint n = g_get_num_processors ();
+  g_autofree char *tasks = g_strdup_printf ("/proc/%s/task", b->pid);
+  g_autoptr(GDir) dir = NULL;
+  const char *tid;
+  cpu_set_t server, client;
+
+  if (g_getenv ("BENCH_PIN") == NULL || n < 2 || (dir = g_dir_open (tasks, 0, NULL)) == NULL)
+    return;
+  CPU_ZERO (&server);
+  CPU_ZERO (&client);
+  for (guint i = 0; i + 1 < n; i++)
+    CPU_SET (i, &server);
+  CPU_SET (n - 1, &client);
+  while ((tid = g_dir_read_name (dir)))
+    sched_setaffinity ((pid_t) g_ascii_strtoll (tid, NULL, 10), sizeof server, &server);
+  sched_setaffinity (0, sizeof client, &client);
+}
+
 static gboolean
 server_start (Bench   *b,
               GError **error)
@@ -226,6 +255,7 @@ server_start (Bench   *b,
   g_free (b->base_url);
   b->base_url = g_strdup_printf ("http://127.0.0.1:%u", (guint) port);
   b->port = (guint16) port;
+  pin_cpus (b);
   return TRUE;
 }
 
