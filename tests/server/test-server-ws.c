@@ -499,6 +499,8 @@ search_count (Team *t, const char *q)
   return json_array_get_length (json_object_get_array_member (found, "messages"));
 }
 
+static void send_acked (CsTestWs *ws, const char *room, const char *txn, const char *body);
+
 /* Search indexes each group commit as a whole: a message is found as soon
  * as it is acknowledged, edits and deletions sharing a batch with new
  * messages keep the index right, and messages stored while the server was
@@ -561,6 +563,25 @@ test_search_index (void)
   g_assert_cmpuint (search_count (&t, "w0z"), ==, 0);
   g_assert_cmpuint (search_count (&t, "w1z"), ==, 0);
   g_assert_cmpuint (search_count (&t, "w45z"), ==, 1);
+
+  /* Messages nobody searches for are indexed all the same, once the
+   * writer has had nothing else to do for a while: eight, fewer than a
+   * round of deferred indexing, then silence. */
+  if (!cs_test_storage_is_postgresql ())
+    {
+      gint64 deadline;
+
+      for (int i = 0; i < 8; i++)
+        {
+          g_autofree char *txn = g_strdup_printf ("idle-%d", i), *body = g_strdup_printf ("unsearched %d", i);
+
+          send_acked (a, t.room, txn, body);
+        }
+      deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+      while (cs_test_search_mismatches (t.s) != 0 && g_get_monotonic_time () < deadline)
+        cs_test_spin (200);
+      g_assert_cmpint (cs_test_search_mismatches (t.s), ==, 0);
+    }
 
   /* The index agrees with the messages; then one is stored behind the
    * server's back and is found once it is back. SQLite's index of its

@@ -340,8 +340,16 @@ note_outcome (CsStore *store,
  * segments then had to be merged again. Messages are indexed once this
  * many seqs are waiting, or the oldest has waited this long, or a search
  * asks (cs_store_index_for_search), or the server stops; so a search still
- * finds every acknowledged message. */
+ * finds every acknowledged message.
+ *
+ * Indexing that is merely due waits for the writer to be idle and commits
+ * on its own (index_when_idle): inside a batch of messages it made that
+ * batch's acknowledgements and fan-out wait for the index's pages and
+ * work, one message in 64 at 100 msg/s, which was the delivery p99. A
+ * writer that is never idle indexes inside a batch once FTS_FORCE_SEQS
+ * are waiting; a search's request is served in its own batch at once. */
 #define FTS_DEFER_SEQS 64
+#define FTS_FORCE_SEQS 1024
 #define FTS_DEFER_US   (2 * G_USEC_PER_SEC)
 
 /* The job a search sends: it writes nothing; its batch indexes. */
@@ -350,16 +358,28 @@ index_request (CsCtx *ctx)
 {
 }
 
+/* Whether enough is waiting to be indexed (@at_least seqs, or the oldest
+ * for FTS_DEFER_US). */
 static gboolean
-index_due (CsStore   *store,
-           GPtrArray *batch)
+index_waiting (CsStore *store,
+               gint64   at_least)
 {
   gint64 waiting = store->next_seq - store->fts_next_seq;
 
   if (!store->engine->defers_indexing || waiting <= 0)
     return FALSE;
-  if (waiting >= FTS_DEFER_SEQS ||
-      (store->fts_since && g_get_monotonic_time () - store->fts_since >= FTS_DEFER_US))
+  return waiting >= at_least ||
+         (store->fts_since && g_get_monotonic_time () - store->fts_since >= FTS_DEFER_US);
+}
+
+/* Whether @batch must index: a search asks, or the backlog is too long. */
+static gboolean
+index_due (CsStore   *store,
+           GPtrArray *batch)
+{
+  if (!store->engine->defers_indexing || store->next_seq <= store->fts_next_seq)
+    return FALSE;
+  if (store->next_seq - store->fts_next_seq >= FTS_FORCE_SEQS)
     return TRUE;
   for (guint i = 0; i < batch->len; i++)
     if (((Job *) g_ptr_array_index (batch, i))->handler == index_request)
@@ -478,6 +498,27 @@ run_batch (CsStore   *store,
   note_outcome (store, committed, batch->len);
 }
 
+/* Indexes what waits, in a transaction of its own. */
+static void
+index_now (CsStore *store)
+{
+  gint64 next_seq = store->next_seq;
+
+  if (!store->engine->begin (store->write_db, &next_seq) ||
+      !store->engine->commit (store->write_db, next_seq, next_seq, TRUE))
+    {
+      store->engine->note_failure (store->write_db);
+      store->engine->rollback (store->write_db);
+      note_outcome (store, FALSE, 0);
+      /* Tried again after FTS_DEFER_US, not at once (writer_thread). */
+      store->fts_since = g_get_monotonic_time ();
+      return;
+    }
+  __atomic_store_n (&store->fts_next_seq, next_seq, __ATOMIC_RELEASE);
+  store->fts_since = 0;
+  note_outcome (store, TRUE, 0);
+}
+
 static gpointer
 writer_thread (gpointer data)
 {
@@ -487,8 +528,23 @@ writer_thread (gpointer data)
 
   while (!stop)
     {
-      Job *job = g_async_queue_pop (store->write_queue);
+      Job *job;
 
+      /* Messages waiting to be indexed are indexed once the oldest has
+       * waited FTS_DEFER_US with nothing else to do. */
+      if (store->fts_since && store->engine->defers_indexing)
+        {
+          gint64 left = store->fts_since + FTS_DEFER_US - g_get_monotonic_time ();
+
+          job = left > 0 ? g_async_queue_timeout_pop (store->write_queue, (guint64) left) : NULL;
+          if (job == NULL)
+            {
+              index_now (store);
+              continue;
+            }
+        }
+      else
+        job = g_async_queue_pop (store->write_queue);
       if (job == &STOP_JOB)
         break;
       g_ptr_array_add (batch, job);
@@ -505,16 +561,13 @@ writer_thread (gpointer data)
         }
       run_batch (store, batch);
       g_ptr_array_set_size (batch, 0);
+      /* Due indexing runs when nothing else waits (see FTS_FORCE_SEQS). */
+      if (!stop && index_waiting (store, FTS_DEFER_SEQS) && g_async_queue_length (store->write_queue) <= 0)
+        index_now (store);
     }
   /* A stopping server leaves its index complete. */
   if (store->engine->defers_indexing && store->next_seq > store->fts_next_seq)
-    {
-      gint64 next_seq = store->next_seq;
-
-      if (!store->engine->begin (store->write_db, &next_seq) ||
-          !store->engine->commit (store->write_db, next_seq, next_seq, TRUE))
-        store->engine->rollback (store->write_db);
-    }
+    index_now (store);
   return NULL;
 }
 
