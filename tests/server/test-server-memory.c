@@ -37,17 +37,6 @@ static const char config[] =
   "listen=127.0.0.1:0\n";
 
 
-static gint64
-metric (CsTestServer *s,
-        const char   *name)
-{
-  g_autofree char *text = cs_test_metrics (s);
-  g_autofree char *needle = g_strdup_printf ("\n%s ", name);
-  const char *line = strstr (text, needle);
-
-  g_assert_nonnull (line);
-  return g_ascii_strtoll (line + strlen (needle), NULL, 10);
-}
 
 static void
 test_memory_bounded (void)
@@ -76,7 +65,7 @@ test_memory_bounded (void)
   end_kb = cs_test_server_rss_kb (s, NULL);
 
   /* Every bound was crossed. */
-  g_assert_cmpint (metric (s, "causerie_ws_slow_closed_total"), >=, 1);
+  g_assert_cmpint (cs_test_metric_value (s, "causerie_ws_slow_closed_total"), >=, 1);
   g_assert_cmpint (cs_test_db_int (s, "SELECT COUNT(*) FROM events"), <=, EVENTS_KEEP + EVENTS_KEEP / 10 + 64);
   g_assert_cmpint (cs_test_db_int (s, "SELECT COUNT(*) FROM messages"), >=, MESSAGES);
 

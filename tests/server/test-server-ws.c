@@ -331,16 +331,6 @@ test_bad_frames (void)
 }
 
 
-static gint64
-metric (CsTestServer *s, const char *name)
-{
-  g_autofree char *text = cs_test_metrics (s);
-  g_autofree char *needle = g_strdup_printf ("\n%s ", name);
-  const char *line = strstr (text, needle);
-
-  g_assert_nonnull (line);
-  return g_ascii_strtoll (line + strlen (needle), NULL, 10);
-}
 
 static void
 test_slow_reader (void)
@@ -356,17 +346,17 @@ test_slow_reader (void)
   path = g_strdup_printf ("/api/rooms/%s/messages", t.room);
   /* Bob's socket never reads: its queue fills and the server lets it go
    * (1013) instead of holding ever more memory for it. */
-  while (sent < 3000 && metric (t.s, "causerie_ws_slow_closed_total") == 0)
+  while (sent < 3000 && cs_test_metric_value (t.s, "causerie_ws_slow_closed_total") == 0)
     {
       g_autofree char *body = g_strdup_printf ("{\"txn_id\":\"s-%d\",\"body\":\"%s\"}", sent++, filler);
       g_autoptr(JsonObject) m = cs_test_call (t.s, "POST", path, t.alice, body, 201);
     }
   g_test_message ("slow reader closed after %d messages of 9000 characters", sent);
-  g_assert_cmpint (metric (t.s, "causerie_ws_slow_closed_total"), ==, 1);
+  g_assert_cmpint (cs_test_metric_value (t.s, "causerie_ws_slow_closed_total"), ==, 1);
   /* Its socket is let go even though it never reads our close frame. */
-  for (int i = 0; i < 50 && metric (t.s, "causerie_ws_connections") > 0; i++)
+  for (int i = 0; i < 50 && cs_test_metric_value (t.s, "causerie_ws_connections") > 0; i++)
     cs_test_spin (100);
-  g_assert_cmpint (metric (t.s, "causerie_ws_connections"), ==, 0);
+  g_assert_cmpint (cs_test_metric_value (t.s, "causerie_ws_connections"), ==, 0);
   cs_test_team_clear (&t);
 }
 
@@ -379,14 +369,14 @@ test_silent_peer (void)
 
   cs_test_team_init (&t, "[websocket]\nping_interval_seconds=1\npeer_timeout_seconds=2\n[metrics]\nlisten=127.0.0.1:0\n", FALSE);
   silent = cs_test_raw_ws (t.s, t.alice);
-  g_assert_cmpint (metric (t.s, "causerie_ws_connections"), ==, 1);
+  g_assert_cmpint (cs_test_metric_value (t.s, "causerie_ws_connections"), ==, 1);
   /* It answers no ping: dropped once silent for the timeout. */
-  while (waited < 80 && metric (t.s, "causerie_ws_connections") > 0)
+  while (waited < 80 && cs_test_metric_value (t.s, "causerie_ws_connections") > 0)
     {
       cs_test_spin (100);
       waited++;
     }
-  g_assert_cmpint (metric (t.s, "causerie_ws_connections"), ==, 0);
+  g_assert_cmpint (cs_test_metric_value (t.s, "causerie_ws_connections"), ==, 0);
   g_assert_cmpint (waited, >=, 15);
   cs_test_team_clear (&t);
 }
@@ -888,7 +878,7 @@ fan_out_streams (const char *config,
       g_assert_cmpstr (got, ==, "last");
     }
 
-  ring_writes = metric (t.s, "causerie_ws_ring_writes_total");
+  ring_writes = cs_test_metric_value (t.s, "causerie_ws_ring_writes_total");
   g_test_message ("%" G_GINT64_FORMAT " writes through the ring", ring_writes);
   if (ring)
     g_assert_cmpint (ring_writes, >=, 4 * 11);

@@ -371,6 +371,19 @@ queued_vectors (CsWsConn *conn)
   return n;
 }
 
+/* conn->vectors' first @n as the iovecs sendmsg () takes, in conn->iov. */
+static struct iovec *
+vectors_to_iov (CsWsConn *conn,
+                guint     n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      conn->iov[i].iov_base = (void *) conn->vectors[i].buffer;
+      conn->iov[i].iov_len = conn->vectors[i].size;
+    }
+  return conn->iov;
+}
+
 /* Writes @n of conn->vectors without blocking. On a socket, with one
  * sendmsg (): GIO's pollable writev adds a dozen checks and calls per
  * write, and at low rates there is one write per delivery. */
@@ -386,12 +399,7 @@ write_vectors (CsWsConn *conn,
   if (conn->fd < 0)
     return g_pollable_output_stream_writev_nonblocking (G_POLLABLE_OUTPUT_STREAM (conn->out), conn->vectors, n,
                                                         written, NULL, error);
-  for (guint i = 0; i < n; i++)
-    {
-      conn->iov[i].iov_base = (void *) conn->vectors[i].buffer;
-      conn->iov[i].iov_len = conn->vectors[i].size;
-    }
-  msg.msg_iov = conn->iov;
+  msg.msg_iov = vectors_to_iov (conn, n);
   msg.msg_iovlen = n;
   do
     r = sendmsg (conn->fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -751,13 +759,8 @@ cs_ws_conns_flush (CsWsConn **conns,
                                 MSG_DONTWAIT | MSG_NOSIGNAL);
           else
             {
-              for (guint v = 0; v < vectors; v++)
-                {
-                  conn->iov[v].iov_base = (void *) conn->vectors[v].buffer;
-                  conn->iov[v].iov_len = conn->vectors[v].size;
-                }
               memset (&conn->msg, 0, sizeof conn->msg);
-              conn->msg.msg_iov = conn->iov;
+              conn->msg.msg_iov = vectors_to_iov (conn, vectors);
               conn->msg.msg_iovlen = vectors;
               io_uring_prep_sendmsg (sqe, conn->fd, &conn->msg, MSG_DONTWAIT | MSG_NOSIGNAL);
             }
